@@ -1,0 +1,27 @@
+/**
+ * ferry: an FTP and FTPS client for Deno, with Web Streams transfers, a
+ * QFtp-style command queue, and an embedded server for tests
+ * (`@ferry/ftp/testing`).
+ *
+ * @example Download a file
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.downloadTo("readme.txt", "./readme.txt");
+ * ```
+ *
+ * @module
+ */
+
+export * from "./src/errors.ts";
+export * from "./src/protocol/reply.ts";
+export * from "./src/protocol/command.ts";
+export * from "./src/protocol/data_address.ts";
+export * from "./src/protocol/time_val.ts";
+export * from "./src/protocol/features.ts";
+export * from "./src/protocol/url.ts";
+export * from "./src/protocol/line_endings.ts";
+export * from "./src/protocol/remote_path.ts";
+export * from "./src/protocol/reply_text.ts";
+export * from "./src/listing/file_info.ts";

@@ -1,0 +1,384 @@
+/**
+ * The typed error hierarchy shared by every layer of ferry.
+ *
+ * It keeps Python ftplib's split (transient 4xx, permanent 5xx, unexpected
+ * reply, protocol violation) and adds what a network client needs on top:
+ * connection failures that say which kind, timeouts that say which phase,
+ * aborts, and input refused before anything was sent.
+ *
+ * @module
+ */
+
+import type { FtpReply } from "./protocol/reply.ts";
+
+/**
+ * Base class of every error ferry throws. Catch this to handle all of them.
+ *
+ * @example Telling FTP failures apart from bugs
+ * ```ts
+ * import { FtpClient, FtpError } from "@ferry/ftp";
+ *
+ * try {
+ *   await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ *   await client.remove("missing.txt");
+ * } catch (error) {
+ *   if (error instanceof FtpError) console.error(error.message);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class FtpError extends Error {
+  /**
+   * Creates an error with a message and optional cause.
+   *
+   * @param message What went wrong and, where it helps, what to do next.
+   * @param options Standard error options, such as `cause`.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "FtpError";
+  }
+}
+
+/** Advice appended to reply errors whose code usually has one cause. */
+const HINTS: Record<number, string> = {
+  421: "the server is closing the connection; reconnect and retry",
+  425:
+    "the data connection could not be opened; try the other transfer mode (active/passive) or check firewalls",
+  426: "the transfer was interrupted; retry, resuming with an offset if the file is large",
+  430: "check the user name and password",
+  450: "the file is busy or unavailable for now; retry later",
+  451: "the server hit a local error; retry later",
+  452: "the server is out of space; free some and retry",
+  530: "check the user name and password (or log in before this command)",
+  532: "the server wants an account for storing files; pass `account` when logging in",
+  550: "check that the path exists and that you may access it",
+  552: "the server's storage quota is exceeded",
+  553: "the server refused the file name",
+};
+
+/**
+ * A reply from the server that ended a command unsuccessfully. It carries the
+ * reply code, the reply text and the command that was sent (with any password
+ * replaced by `***`).
+ *
+ * @example Reading the code of a failed command
+ * ```ts
+ * import { FtpClient, FtpReplyError } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * try {
+ *   await client.cd("no/such/dir");
+ * } catch (error) {
+ *   if (error instanceof FtpReplyError) console.log(error.code); // 550
+ * }
+ * ```
+ */
+export class FtpReplyError extends FtpError {
+  /** The three-digit reply code. */
+  readonly code: number;
+  /** The reply text without the code, lines joined by `\n`. */
+  readonly text: string;
+  /** The command that drew the reply, redacted, or `undefined` for the greeting. */
+  readonly command: string | undefined;
+
+  /**
+   * Creates an error from a server reply.
+   *
+   * @param reply The reply that failed the command.
+   * @param command The command sent, already redacted.
+   */
+  constructor(reply: FtpReply, command?: string) {
+    const hint = HINTS[reply.code];
+    const sent = command === undefined ? "to the greeting" : `to "${command}"`;
+    super(
+      `${reply.code} ${reply.text} (server reply ${sent})` +
+        (hint ? `: ${hint}` : ""),
+    );
+    this.name = "FtpReplyError";
+    this.code = reply.code;
+    this.text = reply.text;
+    this.command = command;
+  }
+}
+
+/**
+ * A 4xx reply: the command failed but may succeed if tried again later
+ * (ftplib's `error_temp`).
+ *
+ * @example Retrying transient failures only
+ * ```ts
+ * import { FtpTransientError } from "@ferry/ftp";
+ *
+ * function shouldRetry(error: unknown): boolean {
+ *   return error instanceof FtpTransientError;
+ * }
+ * ```
+ */
+export class FtpTransientError extends FtpReplyError {
+  /**
+   * Creates the error from a 4xx reply.
+   *
+   * @param reply The reply.
+   * @param command The command sent, redacted.
+   */
+  constructor(reply: FtpReply, command?: string) {
+    super(reply, command);
+    this.name = "FtpTransientError";
+  }
+}
+
+/**
+ * A 5xx reply: the command failed and repeating it unchanged will fail again
+ * (ftplib's `error_perm`).
+ *
+ * @example Treating a missing file as absent
+ * ```ts
+ * import { FtpClient, FtpPermanentError } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * const size = await client.size("maybe.txt").catch((error) => {
+ *   if (error instanceof FtpPermanentError && error.code === 550) return undefined;
+ *   throw error;
+ * });
+ * ```
+ */
+export class FtpPermanentError extends FtpReplyError {
+  /**
+   * Creates the error from a 5xx reply.
+   *
+   * @param reply The reply.
+   * @param command The command sent, redacted.
+   */
+  constructor(reply: FtpReply, command?: string) {
+    super(reply, command);
+    this.name = "FtpPermanentError";
+  }
+}
+
+/**
+ * A well-formed reply that the command did not expect, such as a 3xx where a
+ * 2xx was due (ftplib's `error_reply`).
+ *
+ * @example
+ * ```ts
+ * import { FtpUnexpectedReplyError } from "@ferry/ftp";
+ *
+ * const isOdd = (e: unknown) => e instanceof FtpUnexpectedReplyError;
+ * ```
+ */
+export class FtpUnexpectedReplyError extends FtpReplyError {
+  /**
+   * Creates the error from the unexpected reply.
+   *
+   * @param reply The reply.
+   * @param command The command sent, redacted.
+   */
+  constructor(reply: FtpReply, command?: string) {
+    super(reply, command);
+    this.name = "FtpUnexpectedReplyError";
+  }
+}
+
+/**
+ * Builds the right {@linkcode FtpReplyError} subclass for a reply code.
+ *
+ * @param reply The reply that ended the command.
+ * @param command The command sent, already redacted.
+ * @returns A transient, permanent or unexpected-reply error.
+ *
+ * @example
+ * ```ts
+ * import { replyError } from "@ferry/ftp";
+ *
+ * const error = replyError({ code: 550, text: "Not found", lines: ["550 Not found"] }, "DELE x");
+ * console.log(error.name); // "FtpPermanentError"
+ * ```
+ */
+export function replyError(reply: FtpReply, command?: string): FtpReplyError {
+  if (reply.code >= 400 && reply.code < 500) {
+    return new FtpTransientError(reply, command);
+  }
+  if (reply.code >= 500) return new FtpPermanentError(reply, command);
+  return new FtpUnexpectedReplyError(reply, command);
+}
+
+/**
+ * The server broke the protocol: a malformed reply, an endless multi-line
+ * reply, an overlong line, or a data address that cannot be used
+ * (ftplib's `error_proto`). The control connection is closed when this is
+ * thrown, because nothing after it can be trusted.
+ *
+ * @example
+ * ```ts
+ * import { FtpProtocolError } from "@ferry/ftp";
+ *
+ * const brokenServer = (e: unknown) => e instanceof FtpProtocolError;
+ * ```
+ */
+export class FtpProtocolError extends FtpError {
+  /**
+   * Creates the error.
+   *
+   * @param message What the server sent that was wrong.
+   * @param options Standard error options, such as `cause`.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "FtpProtocolError";
+  }
+}
+
+/** Which way a connection failed, after QFtp's error enum. */
+export type ConnectionFailure =
+  | "host-not-found"
+  | "refused"
+  | "not-connected"
+  | "closed"
+  | "reset";
+
+/**
+ * A connection could not be made or was lost. `kind` says which:
+ * the host name did not resolve, the server refused the connection, a
+ * command was issued while not connected, or the server closed or reset it.
+ *
+ * @example Reconnecting after the server hung up
+ * ```ts
+ * import { FtpConnectionError } from "@ferry/ftp";
+ *
+ * const lost = (e: unknown) => e instanceof FtpConnectionError && e.kind === "closed";
+ * ```
+ */
+export class FtpConnectionError extends FtpError {
+  /** How the connection failed. */
+  readonly kind: ConnectionFailure;
+
+  /**
+   * Creates the error.
+   *
+   * @param kind How the connection failed.
+   * @param message A description naming the host where known.
+   * @param options Standard error options, such as `cause`.
+   */
+  constructor(
+    kind: ConnectionFailure,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "FtpConnectionError";
+    this.kind = kind;
+  }
+}
+
+/** Which wait ran out. */
+export type TimeoutPhase = "connect" | "reply" | "data";
+
+/**
+ * A wait ran out: connecting, waiting for a reply, or a data connection that
+ * stalled. The connection concerned is closed.
+ *
+ * @example
+ * ```ts
+ * import { FtpTimeoutError } from "@ferry/ftp";
+ *
+ * const slow = (e: unknown) => e instanceof FtpTimeoutError && e.phase === "data";
+ * ```
+ */
+export class FtpTimeoutError extends FtpError {
+  /** Which wait ran out. */
+  readonly phase: TimeoutPhase;
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param phase Which wait ran out.
+   * @param timeoutMs The limit in milliseconds.
+   * @param detail What was being waited for.
+   */
+  constructor(phase: TimeoutPhase, timeoutMs: number, detail: string) {
+    super(
+      `Timed out after ${timeoutMs} ms ${detail}; raise the ${phase} timeout ` +
+        `(option \`${phase}Timeout\`) if the server is just slow`,
+    );
+    this.name = "FtpTimeoutError";
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A call was cancelled: its `AbortSignal` fired, `clearPending()` or
+ * `abort()` removed it from the queue, an earlier queued command failed, or
+ * the client was closed. Its `name` is `"AbortError"`, as for `fetch`.
+ *
+ * @example
+ * ```ts
+ * import { FtpAbortError } from "@ferry/ftp";
+ *
+ * const cancelled = (e: unknown) => e instanceof FtpAbortError;
+ * ```
+ */
+export class FtpAbortError extends FtpError {
+  /**
+   * Creates the error.
+   *
+   * @param message Why the call was cancelled.
+   * @param options Standard error options, such as `cause`.
+   */
+  constructor(message = "The operation was aborted", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "AbortError";
+  }
+}
+
+/**
+ * An argument was refused before anything was sent: a path holding CR, LF or
+ * NUL (which would inject a second command), a malformed URL, a bad option.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, FtpInputError } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.remove("evil\r\nDELE other").catch((e) => {
+ *   console.log(e instanceof FtpInputError); // true, and nothing was sent
+ * });
+ * ```
+ */
+export class FtpInputError extends FtpError {
+  /**
+   * Creates the error.
+   *
+   * @param message What is wrong with the input and how to fix it.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "FtpInputError";
+  }
+}
+
+/**
+ * The server does not offer a feature the call needs (for example MFMT for
+ * `setLastModified`).
+ *
+ * @example
+ * ```ts
+ * import { FtpUnsupportedError } from "@ferry/ftp";
+ *
+ * const missingFeature = (e: unknown) => e instanceof FtpUnsupportedError;
+ * ```
+ */
+export class FtpUnsupportedError extends FtpError {
+  /**
+   * Creates the error.
+   *
+   * @param message Which feature is missing and what to do instead.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "FtpUnsupportedError";
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Values carried in the text of particular replies: the path in a 257, the
+ * size in a 213, the announced transfer size in a 150.
+ *
+ * @module
+ */
+
+/**
+ * Reads the quoted path of a 257 reply (PWD, MKD). Inside the quotes, `""`
+ * stands for one `"` (RFC 959 appendix II).
+ *
+ * @param text The reply text, such as `"/pub" is the current directory`.
+ * @returns The path, or `undefined` if the text holds no quoted path.
+ *
+ * @example
+ * ```ts
+ * import { parsePathReply } from "@ferry/ftp";
+ * console.log(parsePathReply('"/a ""b""" created')); // '/a "b"'
+ * ```
+ */
+export function parsePathReply(text: string): string | undefined {
+  const start = text.indexOf('"');
+  if (start === -1) return undefined;
+  let path = "";
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] !== '"') {
+      path += text[i];
+    } else if (text[i + 1] === '"') {
+      path += '"';
+      i++;
+    } else {
+      return path;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads the byte count a 150 reply announces, such as
+ * `Opening BINARY mode data connection for a.bin (1024 bytes).`
+ *
+ * @param text The reply text.
+ * @returns The size, or `undefined` when not announced.
+ *
+ * @example
+ * ```ts
+ * import { parseAnnouncedSize } from "@ferry/ftp";
+ * console.log(parseAnnouncedSize("Opening data connection (1024 bytes)")); // 1024
+ * ```
+ */
+export function parseAnnouncedSize(text: string): number | undefined {
+  const match = /\((\d+) bytes?\)/i.exec(text);
+  return match ? Number(match[1]) : undefined;
+}

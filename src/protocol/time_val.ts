@@ -1,0 +1,64 @@
+/**
+ * RFC 3659 time values (`YYYYMMDDHHMMSS[.sss]`, always UTC), as used by MDTM,
+ * MFMT and the MLSD `modify` fact.
+ *
+ * @module
+ */
+
+import { FtpInputError } from "../errors.ts";
+
+const TIME_VAL = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?$/;
+
+/**
+ * Reads a time value. Returns `undefined` for text that is not one, or that
+ * names an impossible date (month 13, second 61 and so on).
+ *
+ * @param text Text such as `20260102030405` or `20260102030405.250`.
+ * @returns The instant as a `Date`, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { parseTimeVal } from "@ferry/ftp";
+ * console.log(parseTimeVal("20260102030405")?.toISOString()); // "2026-01-02T03:04:05.000Z"
+ * ```
+ */
+export function parseTimeVal(text: string): Date | undefined {
+  const m = TIME_VAL.exec(text.trim());
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const millis = m[7] ? Number(m[7].padEnd(3, "0").slice(0, 3)) : 0;
+  // A leap second (60) is allowed by RFC 3659; Date folds it into the next minute.
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) {
+    return undefined;
+  }
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
+  if (date.getUTCDate() !== day && second !== 60) return undefined;
+  // Date.UTC maps years 0-99 to 1900-1999; set the year explicitly.
+  if (year < 100) date.setUTCFullYear(year);
+  return date;
+}
+
+/**
+ * Formats a `Date` as a time value in UTC, to the second (MFMT's form that
+ * every server accepts).
+ *
+ * @param date The instant.
+ * @returns Text such as `20260102030405`.
+ * @throws {FtpInputError} For an invalid date or one outside years 0-9999.
+ *
+ * @example
+ * ```ts
+ * import { formatTimeVal } from "@ferry/ftp";
+ * console.log(formatTimeVal(new Date("2026-01-02T03:04:05Z"))); // "20260102030405"
+ * ```
+ */
+export function formatTimeVal(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(date.getTime()) || year < 0 || year > 9999) {
+    throw new FtpInputError(`${date} cannot be sent as an FTP time value`);
+  }
+  const two = (n: number) => String(n).padStart(2, "0");
+  return String(year).padStart(4, "0") + two(date.getUTCMonth() + 1) +
+    two(date.getUTCDate()) + two(date.getUTCHours()) +
+    two(date.getUTCMinutes()) + two(date.getUTCSeconds());
+}

@@ -1,0 +1,138 @@
+/**
+ * `ftp://`, `ftps://` (implicit TLS) and `ftpes://` (explicit TLS) URLs.
+ *
+ * @module
+ */
+
+import { FtpInputError } from "../errors.ts";
+import { assertSafeArgument } from "./command.ts";
+
+/** How TLS is used: not at all, from the first byte (implicit) or after AUTH TLS (explicit). */
+export type SecureMode = "none" | "implicit" | "explicit";
+
+/**
+ * The parts of an FTP URL, percent-decoded.
+ *
+ * @example
+ * ```ts
+ * import type { FtpUrl } from "@ferry/ftp";
+ * const url: FtpUrl = { secure: "none", host: "127.0.0.1", port: 21 };
+ * ```
+ */
+export interface FtpUrl {
+  /** TLS mode implied by the scheme. */
+  secure: SecureMode;
+  /** Host name or IP address; IPv6 without brackets. */
+  host: string;
+  /** Port; the scheme's default when the URL names none. */
+  port: number;
+  /** User name, when the URL has one. */
+  user?: string;
+  /** Password, when the URL has one. */
+  password?: string;
+  /**
+   * Directory or file path. As in RFC 1738 and curl, it is relative to the
+   * login directory (`ftp://h/pub` is `pub`); a leading `%2F` or an empty first
+   * segment makes it absolute (`ftp://h/%2Fpub` and `ftp://h//pub` are `/pub`).
+   */
+  path?: string;
+}
+
+const SCHEMES: Record<string, { secure: SecureMode; port: number }> = {
+  "ftp:": { secure: "none", port: 21 },
+  "ftps:": { secure: "implicit", port: 990 },
+  "ftpes:": { secure: "explicit", port: 21 },
+};
+
+/**
+ * Removes the password from a URL so that it can be shown.
+ *
+ * @param url A URL as the user wrote it.
+ * @returns The URL with any password replaced by `***`.
+ *
+ * @example
+ * ```ts
+ * import { redactUrl } from "@ferry/ftp";
+ * console.log(redactUrl("ftp://bob:secret@host/")); // "ftp://bob:***@host/"
+ * ```
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, "$1***@");
+}
+
+/**
+ * Parses an FTP URL.
+ *
+ * @param text The URL, such as `ftp://user:pa%40ss@host:2121/dir`.
+ * @returns Its parts, percent-decoded.
+ * @throws {FtpInputError} For another scheme, a missing host, an invalid
+ * port or percent-encoding, or a decoded part holding CR, LF or NUL.
+ *
+ * @example
+ * ```ts
+ * import { parseFtpUrl } from "@ferry/ftp";
+ * console.log(parseFtpUrl("ftpes://bob:s%40fe@example.com/%2Fsrv/www"));
+ * // { secure: "explicit", host: "example.com", port: 21, user: "bob", password: "s@fe", path: "/srv/www" }
+ * ```
+ */
+export function parseFtpUrl(text: string): FtpUrl {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new FtpInputError(
+      `${
+        JSON.stringify(redactUrl(text))
+      } is not a valid URL; expected ftp://[user[:password]@]host[:port][/path]`,
+    );
+  }
+  const scheme = SCHEMES[url.protocol];
+  if (!scheme) {
+    throw new FtpInputError(
+      `Unsupported scheme ${
+        JSON.stringify(url.protocol)
+      }: use ftp://, ftps:// (implicit TLS) or ftpes:// (explicit TLS)`,
+    );
+  }
+  let host = url.hostname;
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  if (host === "") {
+    throw new FtpInputError(`The URL ${JSON.stringify(redactUrl(text))} names no host`);
+  }
+  const result: FtpUrl = {
+    secure: scheme.secure,
+    host,
+    port: url.port === "" ? scheme.port : Number(url.port),
+  };
+  if (url.username !== "") result.user = decode(url.username, "user name");
+  if (url.password !== "") result.password = decode(url.password, "password");
+  const path = urlPath(url.pathname);
+  if (path !== undefined) result.path = path;
+  return result;
+}
+
+function urlPath(pathname: string): string | undefined {
+  if (pathname === "" || pathname === "/") return undefined;
+  let raw = pathname.slice(1);
+  if (raw.startsWith("/")) raw = raw.slice(1);
+  else if (!/^%2f/i.test(raw)) return decode(raw, "path");
+  else raw = raw.slice(3);
+  return "/" + decode(raw, "path");
+}
+
+function decode(part: string, what: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(part);
+  } catch {
+    throw new FtpInputError(`The URL's ${what} has invalid percent-encoding`);
+  }
+  if (what === "password") {
+    // Never echo the password itself, even in an input error.
+    if (/[\r\n\0]/.test(decoded)) {
+      throw new FtpInputError("The URL's password contains CR, LF or NUL");
+    }
+    return decoded;
+  }
+  return assertSafeArgument(decoded, `URL ${what}`);
+}
