@@ -87,13 +87,15 @@ export class FtpReplyError extends FtpError {
    *
    * @param reply The reply that failed the command.
    * @param command The command sent, already redacted.
+   * @param options Standard error options, such as `cause`.
    */
-  constructor(reply: FtpReply, command?: string) {
+  constructor(reply: FtpReply, command?: string, options?: ErrorOptions) {
     const hint = HINTS[reply.code];
     const sent = command === undefined ? "to the greeting" : `to "${command}"`;
     super(
       `${reply.code} ${reply.text} (server reply ${sent})` +
         (hint ? `: ${hint}` : ""),
+      options,
     );
     this.name = "FtpReplyError";
     this.code = reply.code;
@@ -121,9 +123,10 @@ export class FtpTransientError extends FtpReplyError {
    *
    * @param reply The reply.
    * @param command The command sent, redacted.
+   * @param options Standard error options, such as `cause`.
    */
-  constructor(reply: FtpReply, command?: string) {
-    super(reply, command);
+  constructor(reply: FtpReply, command?: string, options?: ErrorOptions) {
+    super(reply, command, options);
     this.name = "FtpTransientError";
   }
 }
@@ -149,9 +152,10 @@ export class FtpPermanentError extends FtpReplyError {
    *
    * @param reply The reply.
    * @param command The command sent, redacted.
+   * @param options Standard error options, such as `cause`.
    */
-  constructor(reply: FtpReply, command?: string) {
-    super(reply, command);
+  constructor(reply: FtpReply, command?: string, options?: ErrorOptions) {
+    super(reply, command, options);
     this.name = "FtpPermanentError";
   }
 }
@@ -173,9 +177,10 @@ export class FtpUnexpectedReplyError extends FtpReplyError {
    *
    * @param reply The reply.
    * @param command The command sent, redacted.
+   * @param options Standard error options, such as `cause`.
    */
-  constructor(reply: FtpReply, command?: string) {
-    super(reply, command);
+  constructor(reply: FtpReply, command?: string, options?: ErrorOptions) {
+    super(reply, command, options);
     this.name = "FtpUnexpectedReplyError";
   }
 }
@@ -185,6 +190,7 @@ export class FtpUnexpectedReplyError extends FtpReplyError {
  *
  * @param reply The reply that ended the command.
  * @param command The command sent, already redacted.
+ * @param options Standard error options, such as `cause`.
  * @returns A transient, permanent or unexpected-reply error.
  *
  * @example
@@ -195,12 +201,16 @@ export class FtpUnexpectedReplyError extends FtpReplyError {
  * console.log(error.name); // "FtpPermanentError"
  * ```
  */
-export function replyError(reply: FtpReply, command?: string): FtpReplyError {
+export function replyError(
+  reply: FtpReply,
+  command?: string,
+  options?: ErrorOptions,
+): FtpReplyError {
   if (reply.code >= 400 && reply.code < 500) {
-    return new FtpTransientError(reply, command);
+    return new FtpTransientError(reply, command, options);
   }
-  if (reply.code >= 500) return new FtpPermanentError(reply, command);
-  return new FtpUnexpectedReplyError(reply, command);
+  if (reply.code >= 500) return new FtpPermanentError(reply, command, options);
+  return new FtpUnexpectedReplyError(reply, command, options);
 }
 
 /**

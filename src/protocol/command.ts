@@ -7,6 +7,7 @@
 import { FtpInputError } from "../errors.ts";
 
 const FORBIDDEN = /[\r\n\0]/;
+const SECRET_VERBS = new Set(["PASS", "ACCT"]);
 const VERB = /^[A-Za-z]{3,4}$/;
 
 /**
@@ -16,6 +17,7 @@ const VERB = /^[A-Za-z]{3,4}$/;
  *
  * @param value The argument or path to check.
  * @param what How to name the value in the error, such as `"path"`.
+ * @param echo Whether the error may quote the value; `false` for secrets.
  * @returns The value, unchanged.
  * @throws {FtpInputError} If the value holds CR, LF or NUL.
  *
@@ -27,15 +29,18 @@ const VERB = /^[A-Za-z]{3,4}$/;
  * // assertSafeArgument("a\r\nDELE b", "path");  // throws FtpInputError
  * ```
  */
-export function assertSafeArgument(value: string, what = "argument"): string {
+export function assertSafeArgument(
+  value: string,
+  what = "argument",
+  echo = true,
+): string {
   if (typeof value !== "string") {
     throw new FtpInputError(`The ${what} must be a string, got ${typeof value}`);
   }
   if (FORBIDDEN.test(value)) {
+    const shown = echo ? ` ${JSON.stringify(value)}` : "";
     throw new FtpInputError(
-      `The ${what} ${
-        JSON.stringify(value)
-      } contains CR, LF or NUL, which FTP cannot carry in a command; nothing was sent`,
+      `The ${what}${shown} contains CR, LF or NUL, which FTP cannot carry in a command; nothing was sent`,
     );
   }
   return value;
@@ -64,7 +69,10 @@ export function formatCommand(verb: string, argument?: string): string {
     );
   }
   if (argument === undefined) return verb;
-  return `${verb} ${assertSafeArgument(argument)}`;
+  const secret = SECRET_VERBS.has(verb.toUpperCase());
+  return `${verb} ${
+    assertSafeArgument(argument, secret ? "password or account" : "argument", !secret)
+  }`;
 }
 
 const SECRET_COMMAND = /^(PASS|ACCT)(\s+).*$/i;

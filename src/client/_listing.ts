@@ -1,0 +1,89 @@
+// Listings read over a data connection and parsed line by line as bytes
+// arrive: MLSD when the server offers it, LIST with format detection
+// otherwise, NLST for bare names.
+
+import { FtpPermanentError } from "../errors.ts";
+import type { FileInfo } from "../listing/file_info.ts";
+import { parseMlsdLine } from "../listing/parse_mlsd.ts";
+import { ListParser } from "../listing/parse_list.ts";
+import { LineSplitter } from "../protocol/line_splitter.ts";
+import { abortReason } from "./_download.ts";
+import type { Session } from "./_session.ts";
+import { type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
+
+/** Yields the lines of a started listing transfer, then completes it. */
+async function* transferLines(transfer: Transfer, signal: AbortSignal): AsyncGenerator<string> {
+  const splitter = new LineSplitter();
+  const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES / 4);
+  const onAbort = () => transfer.data.close(abortReason(signal));
+  signal.addEventListener("abort", onAbort, { once: true });
+  let completed = false;
+  try {
+    // Bounded by the data connection: it ends, fails, or stalls into a timeout.
+    while (true) {
+      let n: number | null;
+      try {
+        n = await transfer.data.read(buffer);
+      } catch (error) {
+        completed = true;
+        if (signal.aborted) {
+          await transfer.abort();
+          throw abortReason(signal);
+        }
+        throw await transfer.fail(error);
+      }
+      if (n === null) break;
+      yield* splitter.push(buffer.subarray(0, n));
+    }
+    yield* splitter.end();
+    completed = true;
+    await transfer.complete();
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    // The consumer stopped early (break/return/throw): abort, keep the session usable.
+    if (!completed) await transfer.abort();
+  }
+}
+
+/** Lists a directory's entries, parsed as they arrive. */
+export async function* listEntries(
+  session: Session,
+  path: string | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<FileInfo> {
+  let transfer: Transfer | undefined;
+  if (session.hasMlst) {
+    try {
+      transfer = await session.mlsd(path, signal);
+    } catch (error) {
+      // Some servers announce MLST but refuse MLSD: LIST still works there.
+      if (!(error instanceof FtpPermanentError && [500, 502].includes(error.code))) throw error;
+    }
+  }
+  if (transfer) {
+    for await (const line of transferLines(transfer, signal)) {
+      const entry = parseMlsdLine(line);
+      if (entry) yield entry;
+    }
+    return;
+  }
+  const parser = new ListParser();
+  for await (const line of transferLines(await session.list(path, signal), signal)) {
+    if (line.trim() === "") continue;
+    const entry = parser.parseLine(line);
+    if (entry) yield entry;
+  }
+}
+
+/** NLST: the bare names, as the server gives them. */
+export async function nameList(
+  session: Session,
+  path: string | undefined,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const names: string[] = [];
+  for await (const line of transferLines(await session.nlst(path, signal), signal)) {
+    if (line !== "") names.push(line);
+  }
+  return names;
+}

@@ -1,0 +1,375 @@
+// One logged-in FTP session over a control connection, without queueing:
+// one small method per protocol command, built on three low-level ones as in
+// ftplib (sendCommand ~ sendcmd, voidCommand ~ voidcmd, openTransfer ~
+// transfercmd). FtpClient queues calls and runs them against this.
+
+import {
+  FtpError,
+  FtpProtocolError,
+  FtpUnexpectedReplyError,
+  FtpUnsupportedError,
+  replyError,
+} from "../errors.ts";
+import { formatCommand, redactCommand } from "../protocol/command.ts";
+import {
+  type DataAddress,
+  formatEprtArgument,
+  formatPortArgument,
+  parseEpsvReply,
+  parsePasvReply,
+} from "../protocol/data_address.ts";
+import { parseFeatures } from "../protocol/features.ts";
+import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts";
+import { parseAnnouncedSize, parsePathReply } from "../protocol/reply_text.ts";
+import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
+import type { ControlConnection } from "../transport/control_connection.ts";
+import { connectData, type DataConnection, DataListener } from "../transport/data_connection.ts";
+import type { TransferMode, TransferType } from "./options.ts";
+import { Transfer } from "./_transfer.ts";
+
+/** Settings a session needs from the client's options. */
+export interface SessionSettings {
+  transferMode: TransferMode;
+  trustPasvHost: boolean;
+  connectTimeout: number;
+  dataTimeout: number;
+}
+
+/** Options for {@linkcode Session.openTransfer}. */
+export interface OpenTransferOptions {
+  type: TransferType;
+  offset?: number;
+  signal?: AbortSignal;
+}
+
+const TYPE_CODE: Record<TransferType, string> = { binary: "I", ascii: "A" };
+
+export class Session {
+  readonly control: ControlConnection;
+  readonly settings: SessionSettings;
+  greeting?: FtpReply;
+  features: ReadonlyMap<string, string> = new Map();
+  #type?: TransferType;
+  #epsvRefused = false;
+  #eprtRefused = false;
+
+  constructor(control: ControlConnection, settings: SessionSettings) {
+    this.control = control;
+    this.settings = settings;
+  }
+
+  // ---- Low level --------------------------------------------------------
+
+  /** Sends a command and returns its first non-preliminary reply. */
+  async sendCommand(line: string): Promise<FtpReply> {
+    await this.control.send(line);
+    return await this.readFinal(line);
+  }
+
+  /** Reads replies until one is not 1xx (some servers send 1xx chatter). */
+  async readFinal(line?: string): Promise<FtpReply> {
+    const waitingFor = line === undefined ? "a reply" : `the reply to "${redactCommand(line)}"`;
+    // Bounded by the control connection's reply limits and timeout.
+    while (true) {
+      const reply = await this.control.read(waitingFor);
+      if (!isPreliminary(reply)) return reply;
+    }
+  }
+
+  /** Sends a command that must succeed with a 2xx reply (ftplib voidcmd). */
+  async voidCommand(line: string): Promise<FtpReply> {
+    return this.#check(line, await this.sendCommand(line), isCompletion);
+  }
+
+  /** Sends a command and checks its reply with `accept`. */
+  async expect(line: string, accept: (code: number) => boolean): Promise<FtpReply> {
+    return this.#check(line, await this.sendCommand(line), (r) => accept(r.code));
+  }
+
+  #check(line: string, reply: FtpReply, ok: (reply: FtpReply) => boolean): FtpReply {
+    if (!ok(reply)) throw replyError(reply, redactCommand(line));
+    return reply;
+  }
+
+  /**
+   * Opens a data connection and starts a transfer command on it (ftplib's
+   * transfercmd): TYPE, EPSV/PASV or EPRT/PORT, REST, the command, its 1xx.
+   */
+  async openTransfer(line: string, options: OpenTransferOptions): Promise<Transfer> {
+    await this.type(options.type);
+    if (this.settings.transferMode === "active") return await this.#openActive(line, options);
+    const address = await this.#passiveAddress();
+    const data = await connectData({
+      host: address.host,
+      port: address.port,
+      connectTimeout: this.settings.connectTimeout,
+      stallTimeout: this.settings.dataTimeout,
+      signal: options.signal,
+    });
+    try {
+      if (options.offset) await this.rest(options.offset);
+      const reply = await this.#startTransfer(line);
+      return new Transfer(this, data, line, parseAnnouncedSize(reply.text));
+    } catch (error) {
+      data.close();
+      throw error;
+    }
+  }
+
+  async #openActive(line: string, options: OpenTransferOptions): Promise<Transfer> {
+    const local = this.control.localAddr.hostname;
+    const listener = DataListener.open(local, this.settings.dataTimeout);
+    try {
+      await this.#announce(listener.address);
+      if (options.offset) await this.rest(options.offset);
+      const accepted = listener.accept(
+        this.control.remoteAddr.hostname,
+        this.settings.connectTimeout,
+      );
+      accepted.catch(() => {}); // Observed below, or abandoned when the command fails.
+      const reply = await this.#startTransfer(line);
+      return new Transfer(this, await accepted, line, parseAnnouncedSize(reply.text));
+    } finally {
+      listener.close();
+    }
+  }
+
+  async #startTransfer(line: string): Promise<FtpReply> {
+    await this.control.send(line);
+    const reply = await this.control.read(`the reply to "${redactCommand(line)}"`);
+    if (!isPreliminary(reply)) {
+      throw isCompletion(reply)
+        ? new FtpUnexpectedReplyError(reply, redactCommand(line))
+        : replyError(reply, redactCommand(line));
+    }
+    return reply;
+  }
+
+  async #passiveAddress(): Promise<DataAddress> {
+    const peer = this.control.remoteAddr.hostname;
+    if (!this.#epsvRefused) {
+      const reply = await this.sendCommand("EPSV");
+      if (reply.code === 229) return { host: peer, port: parseEpsvReply(reply.text) };
+      if (!isUnsupported(reply)) throw replyError(reply, "EPSV");
+      this.#epsvRefused = true;
+    }
+    if (peer.includes(":")) {
+      throw new FtpUnsupportedError(
+        "The server refused EPSV, and PASV cannot work over IPv6; try active mode",
+      );
+    }
+    const address = parsePasvReply((await this.expect("PASV", (c) => c === 227)).text);
+    return this.settings.trustPasvHost ? address : { host: peer, port: address.port };
+  }
+
+  async #announce(address: DataAddress): Promise<void> {
+    if (!this.#eprtRefused) {
+      const line = formatCommand("EPRT", formatEprtArgument(address));
+      const reply = await this.sendCommand(line);
+      if (isCompletion(reply)) return;
+      if (!isUnsupported(reply)) throw replyError(reply, line);
+      this.#eprtRefused = true;
+    }
+    await this.voidCommand(formatCommand("PORT", formatPortArgument(address)));
+  }
+
+  // ---- One method per command ---------------------------------------------
+
+  async readGreeting(): Promise<FtpReply> {
+    // 120 means "ready in nnn minutes": wait on for the 220.
+    const reply = await this.readFinal();
+    if (reply.code !== 220) throw replyError(reply);
+    this.greeting = reply;
+    return reply;
+  }
+
+  /** USER, then PASS and ACCT as the server asks (230/331/332). */
+  async login(user: string, password: string, account?: string): Promise<FtpReply> {
+    let line = formatCommand("USER", user);
+    let reply = await this.sendCommand(line);
+    if (reply.code === 331) {
+      line = formatCommand("PASS", password);
+      reply = await this.sendCommand(line);
+    }
+    if (reply.code === 332) {
+      if (account === undefined) {
+        throw new FtpError(
+          `${reply.code} ${reply.text}: the server asks for an account; pass the \`account\` option`,
+        );
+      }
+      line = formatCommand("ACCT", account);
+      reply = await this.sendCommand(line);
+    }
+    // 202: "superfluous" PASS or ACCT, accepted as logged in.
+    if (reply.code !== 230 && reply.code !== 202) throw replyError(reply, redactCommand(line));
+    this.#type = undefined;
+    return reply;
+  }
+
+  /** FEAT, read once after login; a server without FEAT offers nothing. */
+  async feat(): Promise<ReadonlyMap<string, string>> {
+    const reply = await this.sendCommand("FEAT");
+    this.features = isCompletion(reply) ? parseFeatures(reply) : new Map();
+    return this.features;
+  }
+
+  /** `OPTS UTF8 ON`, when offered. Failure is harmless: names stay as they are. */
+  async optsUtf8(): Promise<void> {
+    if (this.features.has("UTF8")) await this.sendCommand("OPTS UTF8 ON");
+  }
+
+  async type(type: TransferType): Promise<void> {
+    if (this.#type === type) return;
+    await this.voidCommand(formatCommand("TYPE", TYPE_CODE[type]));
+    this.#type = type;
+  }
+
+  async pwd(): Promise<string> {
+    const reply = await this.expect("PWD", (c) => c === 257);
+    const path = parsePathReply(reply.text);
+    if (path === undefined) {
+      throw new FtpProtocolError(
+        `The PWD reply ${JSON.stringify(reply.text)} holds no quoted path`,
+      );
+    }
+    return path;
+  }
+
+  async cwd(path: string): Promise<void> {
+    await this.voidCommand(formatCommand("CWD", path));
+  }
+
+  async cdup(): Promise<void> {
+    await this.voidCommand("CDUP");
+  }
+
+  /** MKD; returns the path the server reports, or the one asked for. */
+  async mkd(path: string): Promise<string> {
+    const reply = await this.voidCommand(formatCommand("MKD", path));
+    return parsePathReply(reply.text) ?? path;
+  }
+
+  async rmd(path: string): Promise<void> {
+    await this.voidCommand(formatCommand("RMD", path));
+  }
+
+  async dele(path: string): Promise<void> {
+    await this.voidCommand(formatCommand("DELE", path));
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    const toLine = formatCommand("RNTO", to); // Refuse a bad target before RNFR is sent.
+    await this.expect(formatCommand("RNFR", from), (c) => c === 350);
+    await this.voidCommand(toLine);
+  }
+
+  async size(path: string): Promise<number> {
+    // SIZE in ASCII mode would count converted line ends, or be refused.
+    await this.type("binary");
+    const reply = await this.expect(formatCommand("SIZE", path), (c) => c === 213);
+    const size = Number(reply.text.trim());
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw new FtpProtocolError(
+        `The SIZE reply ${JSON.stringify(reply.text)} is not a byte count`,
+      );
+    }
+    return size;
+  }
+
+  async mdtm(path: string): Promise<Date> {
+    const reply = await this.expect(formatCommand("MDTM", path), (c) => c === 213);
+    const date = parseTimeVal(reply.text);
+    if (!date) {
+      throw new FtpProtocolError(
+        `The MDTM reply ${JSON.stringify(reply.text)} is not a time value`,
+      );
+    }
+    return date;
+  }
+
+  async mfmt(path: string, date: Date): Promise<void> {
+    if (!this.features.has("MFMT")) {
+      throw new FtpUnsupportedError(
+        "The server does not offer MFMT (not in its FEAT reply), so modification times cannot be set",
+      );
+    }
+    const stamp = formatTimeVal(date);
+    await this.expect(formatCommand("MFMT", `${stamp} ${path}`), (c) => c === 213 || c === 253);
+  }
+
+  async site(argument: string): Promise<FtpReply> {
+    return await this.voidCommand(formatCommand("SITE", argument));
+  }
+
+  async noop(): Promise<void> {
+    await this.voidCommand("NOOP");
+  }
+
+  /** MLST: one entry's facts over the control connection. */
+  async mlst(path: string): Promise<FtpReply> {
+    return await this.voidCommand(formatCommand("MLST", path));
+  }
+
+  async quit(): Promise<FtpReply> {
+    return await this.voidCommand("QUIT");
+  }
+
+  async rest(offset: number): Promise<void> {
+    await this.expect(formatCommand("REST", String(offset)), (c) => c === 350);
+  }
+
+  /** ABOR, then PWD as a marker: every reply up to its 257 belongs to the abort. */
+  async abor(): Promise<FtpReply | undefined> {
+    await this.control.send("ABOR");
+    await this.control.send("PWD");
+    let transferReply: FtpReply | undefined;
+    // Bounded: each read waits at most the reply timeout and the server sends
+    // at most a few replies before the marker (else the flood limit trips).
+    while (true) {
+      const reply = await this.control.read("the replies to ABOR");
+      if (reply.code === 257) return transferReply;
+      if (!isPreliminary(reply)) transferReply ??= reply;
+    }
+  }
+
+  retr(path: string, options: OpenTransferOptions): Promise<Transfer> {
+    return this.openTransfer(formatCommand("RETR", path), options);
+  }
+
+  stor(path: string, options: OpenTransferOptions): Promise<Transfer> {
+    return this.openTransfer(formatCommand("STOR", path), options);
+  }
+
+  appe(path: string, options: OpenTransferOptions): Promise<Transfer> {
+    return this.openTransfer(formatCommand("APPE", path), options);
+  }
+
+  // Listings stay in TYPE I: the line splitter takes CRLF or LF, and not
+  // switching types saves a round trip per listing.
+  mlsd(path: string | undefined, signal?: AbortSignal): Promise<Transfer> {
+    return this.openTransfer(formatCommand("MLSD", path || undefined), { type: "binary", signal });
+  }
+
+  list(path: string | undefined, signal?: AbortSignal): Promise<Transfer> {
+    return this.openTransfer(formatCommand("LIST", path || undefined), { type: "binary", signal });
+  }
+
+  nlst(path: string | undefined, signal?: AbortSignal): Promise<Transfer> {
+    return this.openTransfer(formatCommand("NLST", path || undefined), { type: "binary", signal });
+  }
+
+  /** Whether the server's FEAT offered MLST (and so MLSD). */
+  get hasMlst(): boolean {
+    return this.features.has("MLST");
+  }
+}
+
+/**
+ * The server does not know the command (500, 502), its parameter form (501,
+ * 504), or the address family (522, RFC 2428): fall back to PASV or PORT.
+ */
+function isUnsupported(reply: FtpReply): boolean {
+  return [500, 501, 502, 504, 522].includes(reply.code);
+}
+
+export type { DataConnection };

@@ -1,0 +1,58 @@
+// One entry's details without listing its directory: MLST when offered,
+// otherwise SIZE and MDTM (and a CWD probe to recognise directories).
+
+import { FtpPermanentError, FtpProtocolError } from "../errors.ts";
+import type { FileInfo } from "../listing/file_info.ts";
+import { parseMlsdLine } from "../listing/parse_mlsd.ts";
+import type { Session } from "./_session.ts";
+
+/** The last segment of a remote path: MLST names the whole path. */
+function baseName(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1) || trimmed || path;
+}
+
+export async function statEntry(session: Session, path: string): Promise<FileInfo> {
+  if (session.hasMlst) {
+    const reply = await session.mlst(path);
+    // RFC 3659: the entry is the one line that starts with a space.
+    const line = reply.lines.find((l) => l.startsWith(" "));
+    const separator = line?.indexOf("; ") ?? -1;
+    if (line === undefined || separator === -1) {
+      throw new FtpProtocolError(`The MLST reply for ${JSON.stringify(path)} holds no entry line`);
+    }
+    const listed = line.slice(separator + 2);
+    const entry = parseMlsdLine(`${line.slice(1, separator)}; ${baseName(listed)}`);
+    if (entry) return { ...entry, raw: line.slice(1) };
+  }
+  try {
+    const size = await session.size(path);
+    const modified = await session.mdtm(path).catch(() => undefined);
+    const entry: FileInfo = { name: baseName(path), type: "file", size, raw: "" };
+    if (modified) {
+      entry.modified = modified;
+      entry.modifiedPrecision = "second";
+      entry.modifiedIsUtc = true;
+    }
+    return entry;
+  } catch (error) {
+    if (!(error instanceof FtpPermanentError)) throw error;
+    if (await isDirectory(session, path)) {
+      return { name: baseName(path), type: "directory", raw: "" };
+    }
+    throw error;
+  }
+}
+
+/** CWD into the path and back: the one portable test for "is a directory". */
+export async function isDirectory(session: Session, path: string): Promise<boolean> {
+  const start = await session.pwd();
+  try {
+    await session.cwd(path);
+  } catch (error) {
+    if (error instanceof FtpPermanentError) return false;
+    throw error;
+  }
+  await session.cwd(start);
+  return true;
+}

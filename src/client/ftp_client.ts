@@ -1,0 +1,1077 @@
+/**
+ * {@linkcode FtpClient}: the public client. It queues calls FIFO on one
+ * control connection (QFtp's model: ids, events, abort, pending control) and
+ * runs each against the session, which holds one method per FTP command.
+ *
+ * This file is long because it is the documented public surface: each method
+ * is a few lines that validate input, queue, and call the session.
+ *
+ * @module
+ */
+
+import { FtpAbortError, FtpConnectionError, FtpError, FtpInputError } from "../errors.ts";
+import type { FileInfo } from "../listing/file_info.ts";
+import { assertSafeArgument } from "../protocol/command.ts";
+import type { FtpReply } from "../protocol/reply.ts";
+import { parseFtpUrl } from "../protocol/url.ts";
+import { ControlConnection } from "../transport/control_connection.ts";
+import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
+import { downloadStream, pumpToFile, type TransferHooks } from "./_download.ts";
+import { listEntries, nameList } from "./_listing.ts";
+import { makeDirectories, removeTree } from "./_recursive.ts";
+import { Session } from "./_session.ts";
+import { statEntry } from "./_stat.ts";
+import { pumpSource, type UploadSource, uploadStream } from "./_upload.ts";
+import {
+  type FtpClientEventMap,
+  FtpCommandFinishedEvent,
+  type FtpCommandKind,
+  FtpCommandStartedEvent,
+  FtpDoneEvent,
+  FtpListInfoEvent,
+  FtpProgressEvent,
+  FtpReplyEvent,
+  type FtpState,
+  FtpStateChangedEvent,
+  FtpWarningEvent,
+} from "./events.ts";
+import type {
+  CallOptions,
+  DownloadOptions,
+  FtpClientOptions,
+  RecursiveOptions,
+  TransferMode,
+  TransferResult,
+  TransferType,
+  UploadOptions,
+} from "./options.ts";
+import { downloadToPath, type LocalFile, localFile, sourceFileSize } from "./_local_file.ts";
+
+export type { UploadSource };
+
+/**
+ * An FTP client. Every method returns a promise carrying the id of its
+ * queued command; calls made while another runs wait their turn in FIFO
+ * order. Events (`commandStarted`, `commandFinished`, `stateChanged`,
+ * `progress`, `reply`, `listInfo`, `done`, `warning`) report what happens.
+ *
+ * @example Connect, upload, list, download
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://user:secret@127.0.0.1:2121/");
+ * await client.upload("hello.txt", "Hello, world!\n");
+ * for (const entry of await client.list()) console.log(entry.type, entry.name, entry.size);
+ * const text = await new Response(await client.download("hello.txt")).text();
+ * ```
+ */
+export class FtpClient extends EventTarget implements AsyncDisposable {
+  readonly #options: FtpClientOptions;
+  readonly #queue: CommandQueue;
+  #session?: Session;
+  #state: FtpState = "unconnected";
+  #transferMode: TransferMode;
+  #closing?: Promise<void>;
+
+  /**
+   * Creates a client without connecting; call `connect()` (or use the static
+   * `FtpClient.connect`). Listeners added now see every event from the start.
+   *
+   * @param options Server, credentials, timeouts and behaviour.
+   */
+  constructor(options: FtpClientOptions = {}) {
+    super();
+    this.#options = { ...options };
+    this.#transferMode = options.transferMode ?? "passive";
+    this.#queue = new CommandQueue({
+      started: (id, kind) => this.dispatchEvent(new FtpCommandStartedEvent(id, kind)),
+      finished: (id, kind, error) => {
+        if (this.#session?.control.closed) this.#dropSession();
+        this.dispatchEvent(new FtpCommandFinishedEvent(id, kind, error));
+      },
+      done: (error) => this.dispatchEvent(new FtpDoneEvent(error)),
+    }, options.cancelPendingOnError ?? true);
+  }
+
+  /**
+   * Connects and logs in, then changes into the URL's path (if any).
+   *
+   * @param target An `ftp://user:password@host:port/path` URL
+   * (percent-decoded) or an options object.
+   * @param options More options; with a URL, these add to what it says.
+   * @returns A logged-in client. Use `await using` to quit when done.
+   * @throws {FtpConnectionError} When the host is unknown or refuses.
+   * @throws {FtpReplyError} When the server refuses the login.
+   *
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   *
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121/pub", { replyTimeout: 5000 });
+   * console.log(client.welcome, await client.pwd());
+   * ```
+   */
+  static async connect(
+    target: string | FtpClientOptions,
+    options: FtpClientOptions = {},
+  ): Promise<FtpClient> {
+    const fromTarget = typeof target === "string" ? urlOptions(target) : target;
+    const client = new FtpClient({ ...fromTarget, ...options });
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  /** The connection state, as QFtp's `state()`. */
+  get state(): FtpState {
+    return this.#state;
+  }
+
+  /** The server's greeting text (ftplib's `getwelcome()`), once connected. */
+  get welcome(): string | undefined {
+    return this.#session?.greeting?.text;
+  }
+
+  /** The features from FEAT, read once after login: name to parameters. */
+  get features(): ReadonlyMap<string, string> {
+    return this.#session?.features ?? new Map();
+  }
+
+  /** Number of queued calls not yet started (QFtp's `hasPendingCommands`). */
+  get pending(): number {
+    return this.#queue.pending;
+  }
+
+  /** The running command's id and kind, or `undefined` when idle. */
+  get currentCommand(): { id: number; command: FtpCommandKind } | undefined {
+    const current = this.#queue.current;
+    return current && { id: current.id, command: current.kind };
+  }
+
+  /** Passive or active data connections; takes effect from the next transfer. */
+  get transferMode(): TransferMode {
+    return this.#transferMode;
+  }
+
+  set transferMode(mode: TransferMode) {
+    if (mode !== "passive" && mode !== "active") {
+      throw new FtpInputError(`transferMode must be "passive" or "active", got ${mode}`);
+    }
+    this.#transferMode = mode;
+    if (this.#session) this.#session.settings.transferMode = mode;
+  }
+
+  /**
+   * Queues connect and login (and a change of directory when the options name
+   * a path), as QFtp's `connectToHost` + `login`.
+   *
+   * @param options A signal to cancel.
+   * @returns Resolves when logged in; its id is the connect command's.
+   */
+  connect(options: CallOptions = {}): FtpRequest<void> {
+    this.#closing = undefined;
+    const opened = this.#queue.enqueue("connect", (ctx) => this.#open(ctx), options.signal);
+    const steps: Promise<unknown>[] = [
+      opened,
+      this.login(undefined, undefined, undefined, options),
+    ];
+    const path = this.#options.path;
+    if (path !== undefined) steps.push(this.cd(path, options));
+    return Object.assign(Promise.all(steps).then(() => {}), { id: opened.id });
+  }
+
+  /**
+   * Logs in: USER, then PASS and ACCT as the server asks. Defaults come from
+   * the options (anonymous when none). Then reads FEAT and turns on UTF-8.
+   *
+   * @param user User name.
+   * @param password Password (never logged).
+   * @param account Account, sent if the server asks (332).
+   * @param options A signal to cancel.
+   * @returns Resolves when logged in.
+   */
+  login(
+    user?: string,
+    password?: string,
+    account?: string,
+    options: CallOptions = {},
+  ): FtpRequest<void> {
+    const name = user ?? this.#options.user ?? "anonymous";
+    const secret = password ?? this.#options.password ??
+      (/^(anonymous|ftp)$/i.test(name) ? "anonymous@" : "");
+    const acct = account ?? this.#options.account;
+    const checkSecrets = () => {
+      assertSafeArgument(secret, "password", false);
+      if (acct !== undefined) assertSafeArgument(acct, "account", false);
+    };
+    return this.#call(
+      "login",
+      [name],
+      async () => {
+        const session = this.#require("connected");
+        const proxy = this.#options.proxy;
+        const host = this.#options.host ?? "127.0.0.1";
+        const port = this.#options.port ?? 21;
+        const target = port === 21 ? host : `${host}:${port}`;
+        await session.login(proxy ? `${name}@${target}` : name, secret, acct);
+        await session.feat();
+        await session.optsUtf8();
+        this.#setState("loggedIn");
+      },
+      options,
+      checkSecrets,
+    );
+  }
+
+  /**
+   * The current directory (PWD).
+   *
+   * @param options A signal to cancel.
+   * @returns The path.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * console.log(await client.pwd()); // "/"
+   * ```
+   */
+  pwd(options: CallOptions = {}): FtpRequest<string> {
+    return this.#call("pwd", [], () => this.#require().pwd(), options);
+  }
+
+  /**
+   * Changes the current directory (CWD).
+   *
+   * @param path The directory.
+   * @param options A signal to cancel.
+   * @returns Resolves when changed.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.cd("pub");
+   * ```
+   */
+  cd(path: string, options: CallOptions = {}): FtpRequest<void> {
+    return this.#call("cd", [path], () => this.#require().cwd(path), options);
+  }
+
+  /**
+   * Changes to the parent directory (CDUP).
+   *
+   * @param options A signal to cancel.
+   * @returns Resolves when changed.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121/pub");
+   * await client.cdup();
+   * ```
+   */
+  cdup(options: CallOptions = {}): FtpRequest<void> {
+    return this.#call("cdup", [], () => this.#require().cdup(), options);
+  }
+
+  /**
+   * Creates a directory (MKD); with `recursive`, also its missing parents,
+   * and an existing directory is not an error.
+   *
+   * @param path The directory.
+   * @param options `recursive`, and a signal to cancel.
+   * @returns Resolves when created.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.mkdir("site/assets/img", { recursive: true });
+   * ```
+   */
+  mkdir(path: string, options: RecursiveOptions = {}): FtpRequest<void> {
+    return this.#call("mkdir", [path], async () => {
+      const session = this.#require();
+      if (options.recursive) await makeDirectories(session, path);
+      else await session.mkd(path);
+    }, options);
+  }
+
+  /**
+   * Removes a directory (RMD); with `recursive`, first everything in it.
+   * Symbolic links inside are deleted, never followed, and entries whose
+   * names could point outside (`..`, `a/b`) are skipped with a `warning`.
+   *
+   * @param path The directory.
+   * @param options `recursive`, and a signal to cancel.
+   * @returns Resolves when removed.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.rmdir("old-site", { recursive: true });
+   * ```
+   */
+  rmdir(path: string, options: RecursiveOptions = {}): FtpRequest<void> {
+    return this.#call("rmdir", [path], async (ctx) => {
+      const session = this.#require();
+      if (!options.recursive) return await session.rmd(path);
+      await removeTree(session, path, ctx.signal, (message) => this.#warn(message));
+    }, options);
+  }
+
+  /**
+   * Deletes a file (DELE).
+   *
+   * @param path The file.
+   * @param options A signal to cancel.
+   * @returns Resolves when deleted.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.remove("old.log");
+   * ```
+   */
+  remove(path: string, options: CallOptions = {}): FtpRequest<void> {
+    return this.#call("remove", [path], () => this.#require().dele(path), options);
+  }
+
+  /**
+   * Renames or moves a file or directory (RNFR + RNTO).
+   *
+   * @param from The current path.
+   * @param to The new path.
+   * @param options A signal to cancel.
+   * @returns Resolves when renamed.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.rename("upload.tmp", "report.pdf");
+   * ```
+   */
+  rename(from: string, to: string, options: CallOptions = {}): FtpRequest<void> {
+    return this.#call("rename", [from, to], () => this.#require().rename(from, to), options);
+  }
+
+  /**
+   * A file's size in bytes (SIZE, in binary type).
+   *
+   * @param path The file.
+   * @param options A signal to cancel.
+   * @returns The size.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * console.log(await client.size("big.iso"));
+   * ```
+   */
+  size(path: string, options: CallOptions = {}): FtpRequest<number> {
+    return this.#call("size", [path], () => this.#require().size(path), options);
+  }
+
+  /**
+   * A file's modification time (MDTM), an exact UTC instant.
+   *
+   * @param path The file.
+   * @param options A signal to cancel.
+   * @returns The time.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * console.log((await client.lastModified("a.txt")).toISOString());
+   * ```
+   */
+  lastModified(path: string, options: CallOptions = {}): FtpRequest<Date> {
+    return this.#call("lastModified", [path], () => this.#require().mdtm(path), options);
+  }
+
+  /**
+   * Sets a file's modification time (MFMT). Fails with
+   * `FtpUnsupportedError` when the server does not offer MFMT.
+   *
+   * @param path The file.
+   * @param date The time to set (sent to the second, in UTC).
+   * @param options A signal to cancel.
+   * @returns Resolves when set.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.setLastModified("a.txt", new Date("2026-01-01T00:00:00Z"));
+   * ```
+   */
+  setLastModified(path: string, date: Date, options: CallOptions = {}): FtpRequest<void> {
+    return this.#call("setLastModified", [path], () => this.#require().mfmt(path, date), options);
+  }
+
+  /**
+   * Lists a directory: MLSD when the server offers it, otherwise LIST with
+   * the format detected. `.` and `..` are left out. Each entry is also sent
+   * as a `listInfo` event as it arrives.
+   *
+   * @param path The directory; the current one when omitted.
+   * @param options A signal to cancel.
+   * @returns The entries.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * for (const entry of await client.list("/pub")) console.log(entry.name, entry.size);
+   * ```
+   */
+  list(path?: string, options: CallOptions = {}): FtpRequest<FileInfo[]> {
+    return this.#call("list", path ? [path] : [], async (ctx) => {
+      const entries: FileInfo[] = [];
+      for await (const entry of listEntries(this.#require(), path, ctx.signal)) {
+        entries.push(entry);
+        this.dispatchEvent(new FtpListInfoEvent(ctx.id, entry));
+      }
+      return entries;
+    }, options);
+  }
+
+  /**
+   * Bare names in a directory (NLST), as the server gives them.
+   *
+   * @param path The directory; the current one when omitted.
+   * @param options A signal to cancel.
+   * @returns The names.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * console.log(await client.nlst());
+   * ```
+   */
+  nlst(path?: string, options: CallOptions = {}): FtpRequest<string[]> {
+    return this.#call(
+      "nlst",
+      path ? [path] : [],
+      (ctx) => nameList(this.#require(), path, ctx.signal),
+      options,
+    );
+  }
+
+  /**
+   * One entry's details: MLST when offered, otherwise SIZE and MDTM (and a
+   * directory probe).
+   *
+   * @param path The file or directory.
+   * @param options A signal to cancel.
+   * @returns The entry; `name` is the path's last segment.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const info = await client.stat("a.txt");
+   * console.log(info.type, info.size, info.modified);
+   * ```
+   */
+  stat(path: string, options: CallOptions = {}): FtpRequest<FileInfo> {
+    return this.#call("stat", [path], () => statEntry(this.#require(), path), options);
+  }
+
+  /**
+   * Sends a SITE command, which must succeed (2xx).
+   *
+   * @param argument The SITE argument, such as `CHMOD 644 a.txt`.
+   * @param options A signal to cancel.
+   * @returns The reply.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.site("CHMOD 644 a.txt");
+   * ```
+   */
+  site(argument: string, options: CallOptions = {}): FtpRequest<FtpReply> {
+    return this.#call("site", [argument], () => this.#require().site(argument), options);
+  }
+
+  /**
+   * Sends NOOP, which keeps an idle connection alive.
+   *
+   * @param options A signal to cancel.
+   * @returns Resolves on the server's 200.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.noop();
+   * ```
+   */
+  noop(options: CallOptions = {}): FtpRequest<void> {
+    return this.#call("noop", [], () => this.#require().noop(), options);
+  }
+
+  /**
+   * Sends any command and returns the server's reply without judging it:
+   * a 4xx or 5xx reply is returned, not thrown (ftplib's `sendcmd`, QFtp's
+   * `rawCommand`). Commands that need a data connection are not supported
+   * here; use the transfer methods.
+   *
+   * @param command The command line, such as `"HELP"` or `"SITE CHMOD 600 key"`.
+   * @param options A signal to cancel.
+   * @returns The reply (preliminary 1xx replies are skipped).
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const reply = await client.send("SYST");
+   * console.log(reply.code, reply.text);
+   * ```
+   */
+  send(command: string, options: CallOptions = {}): FtpRequest<FtpReply> {
+    return this.#call(
+      "send",
+      [command],
+      () => this.#require("connected").sendCommand(command),
+      options,
+    );
+  }
+
+  /**
+   * Downloads a file as a byte stream. The transfer completes (the server's
+   * 226 is read) when the stream has been read to its end; a 4xx/5xx then
+   * errors the stream. Cancelling the stream sends ABOR and leaves the client
+   * usable. Until the stream ends, later calls wait in the queue.
+   *
+   * @param path The remote file.
+   * @param options `offset` to resume (REST), `type`, and a signal.
+   * @returns The stream, once the server has started sending.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const stream = await client.download("report.csv");
+   * await stream.pipeTo((await Deno.create("report.csv")).writable);
+   * ```
+   */
+  download(path: string, options: DownloadOptions = {}): FtpRequest<ReadableStream<Uint8Array>> {
+    return this.#call(
+      "download",
+      [path],
+      async (ctx) => {
+        const type = transferType(options.type);
+        const transfer = await this.#require().retr(path, {
+          type,
+          offset: offsetOf(options.offset),
+          signal: ctx.signal,
+        });
+        const { stream, finished } = downloadStream(
+          transfer,
+          type,
+          this.#hooks(ctx, transfer.announcedSize),
+        );
+        ctx.hold(finished);
+        return stream;
+      },
+      options,
+      () => checkTransferOptions(options),
+    );
+  }
+
+  /**
+   * Downloads a file into a local file or a writable stream. A local file is
+   * written under a temporary name (`<name>.ferry-part`) and renamed into
+   * place only when complete, so a failed download never leaves a truncated
+   * file at the final path. With `offset`, the local file is resumed in place
+   * from that byte instead.
+   *
+   * @param path The remote file.
+   * @param destination A local path (string or file URL) or a writable stream.
+   * @param options `offset`, `type`, and a signal.
+   * @returns The byte count and final reply.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const { bytes } = await client.downloadTo("backup.tar", "./backup.tar");
+   * ```
+   */
+  downloadTo(
+    path: string,
+    destination: string | URL | WritableStream<Uint8Array>,
+    options: DownloadOptions = {},
+  ): FtpRequest<TransferResult> {
+    return this.#call(
+      "download",
+      [path],
+      async (ctx) => {
+        const type = transferType(options.type);
+        const offset = offsetOf(options.offset);
+        const transfer = await this.#require().retr(path, { type, offset, signal: ctx.signal });
+        const hooks = this.#hooks(ctx, transfer.announcedSize);
+        let bytes = 0;
+        const counting: TransferHooks = {
+          signal: hooks.signal,
+          progress: (n) => hooks.progress(bytes = n),
+        };
+        if (destination instanceof WritableStream) {
+          const { stream, finished } = downloadStream(transfer, type, counting);
+          await Promise.all([stream.pipeTo(destination), finished]);
+        } else if (type === "binary") {
+          await downloadToPath(destination, offset, (file) => pumpToFile(transfer, file, counting));
+        } else {
+          await downloadToPath(destination, offset, async (file) => {
+            const { stream, finished } = downloadStream(transfer, type, counting);
+            await Promise.all([stream.pipeTo(file.writable, { preventClose: true }), finished]);
+          });
+        }
+        return { bytes, reply: transfer.finalReply?.text ?? "" };
+      },
+      options,
+      () => checkTransferOptions(options),
+    );
+  }
+
+  /**
+   * Uploads to a remote file. Without a source, returns a writable stream:
+   * closing it completes the transfer and resolves once the server confirmed;
+   * aborting it sends ABOR. With a source (bytes, text, a readable stream, or
+   * a `file:` URL of a local file), sends it all and resolves when done.
+   *
+   * @param path The remote file.
+   * @param options `append` (APPE), `offset` (REST + STOR), `type`, signal.
+   * @returns The writable stream, once the server is ready to receive.
+   * @example Streaming
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const writable = await client.upload("out.bin");
+   * const writer = writable.getWriter();
+   * await writer.write(new Uint8Array([1, 2, 3]));
+   * await writer.close();
+   * ```
+   */
+  upload(path: string, options?: UploadOptions): FtpRequest<WritableStream<Uint8Array>>;
+  /**
+   * Uploads a whole source.
+   *
+   * @param path The remote file.
+   * @param source Bytes, text (sent as UTF-8), a readable stream, or a
+   * `file:` URL naming a local file.
+   * @param options `append`, `offset`, `type`, signal.
+   * @returns The byte count and final reply.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.upload("hello.txt", "Hello!\n");
+   * await client.upload("logo.png", new URL("./logo.png", import.meta.url));
+   * ```
+   */
+  upload(path: string, source: UploadSource, options?: UploadOptions): FtpRequest<TransferResult>;
+  upload(
+    path: string,
+    sourceOrOptions?: UploadSource | UploadOptions,
+    maybeOptions?: UploadOptions,
+  ): FtpRequest<WritableStream<Uint8Array> | TransferResult> {
+    if (isUploadSource(sourceOrOptions)) {
+      const source = sourceOrOptions instanceof URL ? localFile(sourceOrOptions) : sourceOrOptions;
+      return this.#uploadSource(path, source, maybeOptions ?? {});
+    }
+    const options = sourceOrOptions ?? {};
+    return this.#call(
+      "upload",
+      [path],
+      async (ctx) => {
+        const type = transferType(options.type);
+        const transfer = await this.#startUpload(path, options, ctx);
+        const { stream, finished } = uploadStream(transfer, type, this.#hooks(ctx));
+        ctx.hold(finished);
+        return stream;
+      },
+      options,
+      () => checkTransferOptions(options),
+    );
+  }
+
+  /**
+   * Uploads a local file (the mirror of `downloadTo`).
+   *
+   * @param localPath The local file.
+   * @param path The remote file.
+   * @param options `append`, `offset` (the local file is read from the same
+   * byte), `type`, signal.
+   * @returns The byte count and final reply.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.uploadFrom("./dist/index.html", "www/index.html");
+   * ```
+   */
+  uploadFrom(
+    localPath: string | URL,
+    path: string,
+    options: UploadOptions = {},
+  ): FtpRequest<TransferResult> {
+    return this.#uploadSource(path, localFile(localPath), options);
+  }
+
+  #uploadSource(
+    path: string,
+    source: Exclude<UploadSource, URL> | LocalFile,
+    options: UploadOptions,
+  ): FtpRequest<TransferResult> {
+    return this.#call(
+      "upload",
+      [path],
+      async (ctx) => {
+        const type = transferType(options.type);
+        const total = await sourceSize(source, options.offset);
+        const transfer = await this.#startUpload(path, options, ctx);
+        const result = await pumpSource(
+          transfer,
+          source,
+          type,
+          this.#hooks(ctx, total),
+          options.offset,
+        );
+        return { bytes: result.bytes, reply: result.reply.text };
+      },
+      options,
+      () => checkTransferOptions(options),
+    );
+  }
+
+  #startUpload(path: string, options: UploadOptions, ctx: JobContext) {
+    const session = this.#require();
+    const type = transferType(options.type);
+    return options.append
+      ? session.appe(path, { type, signal: ctx.signal })
+      : session.stor(path, { type, offset: offsetOf(options.offset), signal: ctx.signal });
+  }
+
+  /**
+   * Queues QUIT: after the calls queued before it, says goodbye and closes
+   * (QFtp's `close()`).
+   *
+   * @param options A signal to cancel.
+   * @returns Resolves when closed.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * const client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.quit();
+   * ```
+   */
+  quit(options: CallOptions = {}): FtpRequest<void> {
+    return this.#call("quit", [], async () => {
+      const session = this.#require("connected");
+      this.#setState("closing");
+      try {
+        await session.quit();
+      } finally {
+        this.#dropSession();
+      }
+    }, options);
+  }
+
+  /**
+   * Closes now. Queued calls reject with `FtpAbortError`. When idle, sends
+   * QUIT and waits (up to the reply timeout) for the goodbye; when a call is
+   * running, it is aborted and the connection is dropped. Idempotent, and
+   * what `await using` calls.
+   *
+   * @returns Resolves when closed.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * const client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.close();
+   * await client.close(); // no-op
+   * ```
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
+    const reason = new FtpAbortError("The client was closed");
+    this.#queue.clearPending(reason);
+    const session = this.#session;
+    if (!session || session.control.closed) return this.#dropSession();
+    if (this.#queue.current) {
+      this.#queue.abortCurrent(reason);
+      session.control.close(new FtpConnectionError("not-connected", "The client was closed"));
+      return this.#dropSession();
+    }
+    this.#setState("closing");
+    try {
+      await session.quit();
+    } catch {
+      // Leaving anyway: a server that fumbles QUIT changes nothing here.
+    } finally {
+      this.#dropSession();
+    }
+  }
+
+  /**
+   * Aborts the running command (a transfer gets ABOR) and clears the queue,
+   * as QFtp's `abort()`. Each affected call rejects with `FtpAbortError`; the
+   * client stays connected.
+   *
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const pending = client.downloadTo("huge.iso", "./huge.iso");
+   * setTimeout(() => client.abort(), 1000);
+   * await pending.catch((e) => console.log(e.name)); // "AbortError"
+   * ```
+   */
+  abort(): void {
+    const reason = new FtpAbortError("Aborted by abort()");
+    this.#queue.clearPending(reason);
+    this.#queue.abortCurrent(reason);
+  }
+
+  /**
+   * Rejects every queued call that has not started yet with
+   * `FtpAbortError` (QFtp's `clearPendingCommands`). The running call goes on.
+   *
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const later = client.noop();
+   * client.clearPending();
+   * await later.catch((e) => console.log(e.name)); // "AbortError"
+   * ```
+   */
+  clearPending(): void {
+    this.#queue.clearPending(new FtpAbortError("Removed from the queue by clearPending()"));
+  }
+
+  /** Closes the client; see `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * Adds a typed listener for one of the client's events.
+   *
+   * @param type The event name.
+   * @param listener The handler.
+   * @param options Standard listener options.
+   */
+  override addEventListener<K extends keyof FtpClientEventMap>(
+    type: K,
+    listener: (this: FtpClient, event: FtpClientEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /**
+   * Adds a listener for any event name.
+   *
+   * @param type The event name.
+   * @param listener The handler.
+   * @param options Standard listener options.
+   */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  /**
+   * Removes a typed listener.
+   *
+   * @param type The event name.
+   * @param listener The handler.
+   * @param options Standard listener options.
+   */
+  override removeEventListener<K extends keyof FtpClientEventMap>(
+    type: K,
+    listener: (this: FtpClient, event: FtpClientEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /**
+   * Removes a listener for any event name.
+   *
+   * @param type The event name.
+   * @param listener The handler.
+   * @param options Standard listener options.
+   */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener, options);
+  }
+
+  // ---- Internals ------------------------------------------------------------
+
+  /**
+   * Validates the arguments and options, then queues. Bad input rejects at
+   * once with `FtpInputError` (id 0): nothing is queued, nothing is sent.
+   */
+  #call<T>(
+    kind: FtpCommandKind,
+    args: string[],
+    run: (ctx: JobContext) => Promise<T>,
+    options: CallOptions,
+    check?: () => void,
+  ): FtpRequest<T> {
+    try {
+      for (const arg of args) assertSafeArgument(arg, kind === "send" ? "command" : "path");
+      check?.();
+    } catch (error) {
+      return Object.assign(Promise.reject(error), { id: 0 });
+    }
+    return this.#queue.enqueue(kind, run, options.signal);
+  }
+
+  async #open(ctx: JobContext): Promise<void> {
+    if (this.#session && !this.#session.control.closed) {
+      throw new FtpInputError("Already connected; close() before connecting again");
+    }
+    const options = this.#options;
+    const host = options.proxy?.host ?? options.host ?? "127.0.0.1";
+    const port = options.proxy ? options.proxy.port ?? 21 : options.port ?? 21;
+    if (!/^[\d.]+$|:/.test(host)) this.#setState("hostLookup");
+    this.#setState("connecting");
+    let control: ControlConnection;
+    try {
+      control = await ControlConnection.open({
+        host,
+        port,
+        connectTimeout: options.connectTimeout ?? 15_000,
+        replyTimeout: options.replyTimeout ?? 30_000,
+        maxReplyLineBytes: options.maxReplyLineBytes,
+        maxReplyBytes: options.maxReplyBytes,
+        debug: options.debug,
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      this.#setState("unconnected");
+      throw error;
+    }
+    control.onReply = (reply) =>
+      this.dispatchEvent(new FtpReplyEvent(reply, this.#queue.current?.id ?? 0));
+    const session = new Session(control, {
+      transferMode: this.#transferMode,
+      trustPasvHost: options.trustPasvHost ?? false,
+      connectTimeout: options.connectTimeout ?? 15_000,
+      dataTimeout: options.dataTimeout ?? 30_000,
+    });
+    this.#session = session;
+    try {
+      await session.readGreeting();
+    } catch (error) {
+      control.close();
+      this.#dropSession();
+      throw error;
+    }
+    this.#setState("connected");
+  }
+
+  #require(state: "connected" | "loggedIn" = "loggedIn"): Session {
+    const session = this.#session;
+    if (!session || session.control.closed) {
+      throw new FtpConnectionError("not-connected", "Not connected: call connect() first");
+    }
+    if (state === "loggedIn" && this.#state !== "loggedIn") {
+      throw new FtpError("Not logged in: call login() first");
+    }
+    return session;
+  }
+
+  #dropSession(): void {
+    this.#session?.control.close();
+    this.#session = undefined;
+    this.#setState("unconnected");
+  }
+
+  #setState(state: FtpState): void {
+    if (state === this.#state) return;
+    const previous = this.#state;
+    this.#state = state;
+    this.dispatchEvent(new FtpStateChangedEvent(state, previous));
+  }
+
+  #warn(message: string): void {
+    this.dispatchEvent(new FtpWarningEvent(message));
+  }
+
+  #hooks(ctx: JobContext, total?: number): TransferHooks {
+    this.dispatchEvent(new FtpProgressEvent(ctx.id, 0, total));
+    return {
+      signal: ctx.signal,
+      progress: (bytes) => this.dispatchEvent(new FtpProgressEvent(ctx.id, bytes, total)),
+    };
+  }
+}
+
+function urlOptions(url: string): FtpClientOptions {
+  const parsed = parseFtpUrl(url);
+  if (parsed.secure !== "none") {
+    throw new FtpInputError(
+      `${
+        parsed.secure === "implicit" ? "ftps://" : "ftpes://"
+      } needs FTPS, which this version of ferry does not support yet`,
+    );
+  }
+  const options: FtpClientOptions = { host: parsed.host, port: parsed.port };
+  if (parsed.user !== undefined) options.user = parsed.user;
+  if (parsed.password !== undefined) options.password = parsed.password;
+  if (parsed.path !== undefined) options.path = parsed.path;
+  return options;
+}
+
+function transferType(type: TransferType | undefined): TransferType {
+  if (type === undefined || type === "binary" || type === "ascii") return type ?? "binary";
+  throw new FtpInputError(`type must be "binary" or "ascii", got ${JSON.stringify(type)}`);
+}
+
+function offsetOf(offset: number | undefined): number {
+  if (offset === undefined) return 0;
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new FtpInputError(`offset must be a whole number of bytes >= 0, got ${offset}`);
+  }
+  return offset;
+}
+
+/** Refuses bad transfer options before anything is queued or sent. */
+function checkTransferOptions(options: DownloadOptions & UploadOptions): void {
+  transferType(options.type);
+  offsetOf(options.offset);
+  if (options.append && options.offset) {
+    throw new FtpInputError("Use either append or offset, not both");
+  }
+}
+
+function isUploadSource(value: unknown): value is UploadSource {
+  return typeof value === "string" || value instanceof Uint8Array || value instanceof URL ||
+    value instanceof ReadableStream;
+}
+
+async function sourceSize(
+  source: Exclude<UploadSource, URL> | LocalFile,
+  offset = 0,
+): Promise<number | undefined> {
+  if (typeof source === "string") return new TextEncoder().encode(source).length;
+  if (source instanceof Uint8Array) return source.length;
+  if ("localPath" in source) return await sourceFileSize(source, offset);
+  return undefined;
+}

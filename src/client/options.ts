@@ -1,0 +1,267 @@
+/**
+ * Options for {@linkcode FtpClient} and its calls.
+ *
+ * @module
+ */
+
+import type { FtpDebugMessage } from "../transport/control_connection.ts";
+
+/**
+ * Who initiates the data connection: the client (`"passive"`, EPSV/PASV) or
+ * the server (`"active"`, EPRT/PORT).
+ */
+export type TransferMode = "passive" | "active";
+
+/**
+ * How bytes are carried: `"binary"` (TYPE I) as they are, or `"ascii"`
+ * (TYPE A) with line ends converted between LF locally and CRLF on the wire.
+ */
+export type TransferType = "binary" | "ascii";
+
+/**
+ * Everything {@linkcode FtpClient} can be configured with. Every field is
+ * optional; a URL given to `FtpClient.connect` fills in host, port, user,
+ * password and path.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type FtpClientOptions } from "@ferry/ftp";
+ *
+ * const options: FtpClientOptions = {
+ *   host: "127.0.0.1",
+ *   port: 2121,
+ *   user: "alice",
+ *   password: Deno.env.get("FTP_PASSWORD"),
+ *   replyTimeout: 10_000,
+ * };
+ * await using client = await FtpClient.connect(options);
+ * ```
+ */
+export interface FtpClientOptions {
+  /**
+   * Server host name or IP address (IPv6 without brackets).
+   *
+   * @default {"127.0.0.1"}
+   */
+  host?: string;
+  /**
+   * Server port.
+   *
+   * @default {21}
+   */
+  port?: number;
+  /**
+   * User name. As in ftplib, the default logs in anonymously.
+   *
+   * @default {"anonymous"}
+   */
+  user?: string;
+  /**
+   * Password. Never logged: it appears as `***` in debug output and errors.
+   *
+   * @default {"anonymous@" for anonymous users, "" otherwise}
+   */
+  password?: string;
+  /**
+   * Account information, sent with ACCT when the server asks for it (332).
+   *
+   * @default {undefined}
+   */
+  account?: string;
+  /**
+   * Directory to change into after logging in.
+   *
+   * @default {undefined}
+   */
+  path?: string;
+  /**
+   * Data connection mode.
+   *
+   * @default {"passive"}
+   */
+  transferMode?: TransferMode;
+  /**
+   * Use the host named in a PASV (227) reply. By default ferry connects to the
+   * control connection's peer instead, as ftplib does: a hostile or
+   * misconfigured server cannot point the client at another machine.
+   *
+   * @default {false}
+   */
+  trustPasvHost?: boolean;
+  /**
+   * Milliseconds allowed to open a connection (control or data, including
+   * waiting for the server in active mode).
+   *
+   * @default {15000}
+   */
+  connectTimeout?: number;
+  /**
+   * Milliseconds allowed for each reply on the control connection.
+   *
+   * @default {30000}
+   */
+  replyTimeout?: number;
+  /**
+   * Milliseconds a data connection may stall (no byte moving while ferry waits
+   * on it). A slow consumer of a download stream does not count.
+   *
+   * @default {30000}
+   */
+  dataTimeout?: number;
+  /**
+   * Receives every line sent and received on the control connection, with
+   * passwords redacted (ftplib's `set_debuglevel(2)`).
+   *
+   * @default {undefined}
+   */
+  debug?: (message: FtpDebugMessage) => void;
+  /**
+   * Longest reply line accepted, in bytes; longer is a protocol error.
+   *
+   * @default {65536}
+   */
+  maxReplyLineBytes?: number;
+  /**
+   * Most bytes accepted for one (multi-line) reply.
+   *
+   * @default {1048576}
+   */
+  maxReplyBytes?: number;
+  /**
+   * When a queued command fails, cancel the commands queued after it, as QFtp
+   * does: a failed `cd` must not let the `upload` queued behind it write into
+   * the wrong directory. The cancelled calls reject with `FtpAbortError`.
+   *
+   * @default {true}
+   */
+  cancelPendingOnError?: boolean;
+  /**
+   * An FTP proxy (QFtp's `setProxy`): ferry connects to the proxy and logs in
+   * as `user@host:port` of the real server.
+   *
+   * @default {undefined}
+   */
+  proxy?: { host: string; port?: number };
+}
+
+/**
+ * Options every call accepts.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.list("/", { signal: AbortSignal.timeout(5000) });
+ * ```
+ */
+export interface CallOptions {
+  /**
+   * Cancels the call: a queued call is removed from the queue, a running
+   * transfer is aborted with ABOR. Either way the call rejects with
+   * `FtpAbortError` and the client stays usable.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Options for downloads.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * const rest = await client.download("big.iso", { offset: 1024 });
+ * await rest.cancel();
+ * ```
+ */
+export interface DownloadOptions extends CallOptions {
+  /**
+   * Start at this byte (REST), to resume an interrupted download.
+   *
+   * @default {0}
+   */
+  offset?: number;
+  /**
+   * Binary (TYPE I) or ASCII (TYPE A, CRLF becomes LF).
+   *
+   * @default {"binary"}
+   */
+  type?: TransferType;
+}
+
+/**
+ * Options for uploads.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.upload("log.txt", "one more line\n", { append: true });
+ * ```
+ */
+export interface UploadOptions extends CallOptions {
+  /**
+   * Append to the remote file (APPE) instead of replacing it (STOR).
+   *
+   * @default {false}
+   */
+  append?: boolean;
+  /**
+   * Write from this byte of the remote file (REST + STOR), to resume an
+   * interrupted upload; the source should then start at the same byte.
+   *
+   * @default {0}
+   */
+  offset?: number;
+  /**
+   * Binary (TYPE I) or ASCII (TYPE A, LF becomes CRLF).
+   *
+   * @default {"binary"}
+   */
+  type?: TransferType;
+}
+
+/**
+ * Options for recursive directory calls.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.mkdir("a/b/c", { recursive: true });
+ * await client.rmdir("a", { recursive: true });
+ * ```
+ */
+export interface RecursiveOptions extends CallOptions {
+  /**
+   * `mkdir`: create missing parents. `rmdir`: remove the content first.
+   *
+   * @default {false}
+   */
+  recursive?: boolean;
+}
+
+/**
+ * What a completed transfer moved.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type TransferResult } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * const result: TransferResult = await client.upload("hello.txt", "hello");
+ * console.log(result.bytes); // 5
+ * ```
+ */
+export interface TransferResult {
+  /** Bytes carried over the data connection. */
+  bytes: number;
+  /** The server's final reply text, such as `Transfer complete.` */
+  reply: string;
+}

@@ -1,0 +1,234 @@
+/**
+ * The control connection: sends command lines, reads replies, enforces the
+ * reply timeout and the reply size limits, and reports every line to a debug
+ * hook with secrets redacted.
+ *
+ * It reads only while a reply is awaited, never in the background, so the
+ * socket is idle between commands (which `Deno.startTls` needs for AUTH TLS).
+ *
+ * @module
+ */
+
+import { FtpConnectionError, type FtpError, FtpProtocolError, FtpTimeoutError } from "../errors.ts";
+import { redactCommand } from "../protocol/command.ts";
+import { type FtpReply, ReplyParser } from "../protocol/reply.ts";
+import { closeQuietly, connectionError, dial, hostPort, writeAll } from "./_socket.ts";
+
+/**
+ * A line that crossed the control connection, given to the `debug` option.
+ * Passwords and account strings are already replaced by `***`.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type FtpDebugMessage } from "@ferry/ftp";
+ *
+ * const log = (m: FtpDebugMessage) => console.error(m.direction === "send" ? ">" : "<", m.line);
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121", { debug: log });
+ * ```
+ */
+export interface FtpDebugMessage {
+  /** `"send"` for a command, `"receive"` for a reply line. */
+  direction: "send" | "receive";
+  /** The line without its line end. */
+  line: string;
+}
+
+/** How to open and run a control connection. */
+export interface ControlConnectionOptions {
+  /** Host to connect to. */
+  host: string;
+  /** Port to connect to. */
+  port: number;
+  /** Milliseconds allowed for the TCP connection. */
+  connectTimeout: number;
+  /** Milliseconds allowed for each reply. */
+  replyTimeout: number;
+  /** Longest reply line accepted, in bytes. */
+  maxReplyLineBytes?: number;
+  /** Most bytes accepted for one reply. */
+  maxReplyBytes?: number;
+  /** Receives every line sent and received, secrets redacted. */
+  debug?: (message: FtpDebugMessage) => void;
+  /** Cancels the connection attempt. */
+  signal?: AbortSignal;
+}
+
+/** Replies the server may send ahead of what was asked before it is a flood. */
+const MAX_QUEUED_REPLIES = 64;
+const READ_BUFFER_BYTES = 64 * 1024;
+const encoder = new TextEncoder();
+
+/**
+ * One control connection. Reads are serialized: concurrent `read()` calls get
+ * consecutive replies in call order.
+ */
+export class ControlConnection {
+  readonly #conn: Deno.Conn;
+  readonly #parser: ReplyParser;
+  readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
+  readonly #queued: FtpReply[] = [];
+  readonly #debug?: (message: FtpDebugMessage) => void;
+  #replyTimeout: number;
+  #readChain: Promise<unknown> = Promise.resolve();
+  #failure?: FtpError;
+  /** Called with every complete reply, in order. */
+  onReply?: (reply: FtpReply) => void;
+
+  private constructor(conn: Deno.Conn, options: ControlConnectionOptions) {
+    this.#conn = conn;
+    this.#replyTimeout = options.replyTimeout;
+    this.#debug = options.debug;
+    this.#parser = new ReplyParser({
+      maxLineBytes: options.maxReplyLineBytes,
+      maxReplyBytes: options.maxReplyBytes,
+    });
+  }
+
+  /**
+   * Opens the TCP connection. The greeting is not read here.
+   *
+   * @param options Where to connect and the limits to apply.
+   * @returns The open connection.
+   */
+  static async open(options: ControlConnectionOptions): Promise<ControlConnection> {
+    const conn = await dial({
+      host: options.host,
+      port: options.port,
+      timeoutMs: options.connectTimeout,
+      signal: options.signal,
+      purpose: "control connection",
+    });
+    return new ControlConnection(conn, options);
+  }
+
+  /** The server's address. */
+  get remoteAddr(): Deno.NetAddr {
+    return this.#conn.remoteAddr as Deno.NetAddr;
+  }
+
+  /** This end's address, used to listen for active-mode data connections. */
+  get localAddr(): Deno.NetAddr {
+    return this.#conn.localAddr as Deno.NetAddr;
+  }
+
+  /** Whether the connection has been closed or has failed. */
+  get closed(): boolean {
+    return this.#failure !== undefined;
+  }
+
+  /** Milliseconds allowed for each reply. */
+  get replyTimeout(): number {
+    return this.#replyTimeout;
+  }
+
+  /**
+   * Sends one command line (CRLF is added).
+   *
+   * @param line The command, already validated by `formatCommand`.
+   */
+  async send(line: string): Promise<void> {
+    this.#throwIfClosed();
+    this.#debug?.({ direction: "send", line: redactCommand(line) });
+    try {
+      await writeAll(this.#conn, encoder.encode(line + "\r\n"));
+    } catch (error) {
+      throw this.close(connectionError(error, "control connection"));
+    }
+  }
+
+  /**
+   * Reads the next reply. Waits at most the reply timeout; on timeout, or on a
+   * malformed reply, the connection is closed and every later call fails.
+   *
+   * @param waitingFor Names the awaited reply in a timeout error.
+   * @returns The next reply, preliminary (1xx) ones included.
+   */
+  read(waitingFor = "a reply"): Promise<FtpReply> {
+    const next = this.#readChain.then(() => this.#readOne(waitingFor));
+    this.#readChain = next.catch(() => {});
+    return next;
+  }
+
+  async #readOne(waitingFor: string): Promise<FtpReply> {
+    while (this.#queued.length === 0) {
+      this.#throwIfClosed();
+      const n = await this.#readBytes(waitingFor);
+      if (n === null) {
+        throw this.close(
+          new FtpConnectionError(
+            "closed",
+            `The server closed the control connection (${
+              hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
+            }) while ferry was waiting for ${waitingFor}`,
+          ),
+        );
+      }
+      let replies: FtpReply[];
+      try {
+        replies = this.#parser.push(this.#buffer.subarray(0, n));
+      } catch (error) {
+        throw this.close(error as FtpError);
+      }
+      for (const reply of replies) {
+        for (const line of reply.lines) this.#debug?.({ direction: "receive", line });
+        this.onReply?.(reply);
+        this.#queued.push(reply);
+      }
+      if (this.#queued.length > MAX_QUEUED_REPLIES) {
+        throw this.close(
+          new FtpProtocolError(
+            `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
+          ),
+        );
+      }
+    }
+    return this.#queued.shift()!;
+  }
+
+  async #readBytes(waitingFor: string): Promise<number | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          this.close(
+            new FtpTimeoutError(
+              "reply",
+              this.#replyTimeout,
+              `waiting for ${waitingFor} from the server`,
+            ),
+          ),
+        );
+      }, this.#replyTimeout);
+    });
+    try {
+      return await Promise.race([this.#conn.read(this.#buffer), timeout]);
+    } catch (error) {
+      throw this.#failure ?? this.close(connectionError(error, "control connection"));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Closes the connection. Later and pending calls fail with `reason`.
+   * Idempotent: the first reason wins.
+   *
+   * @param reason Why it was closed.
+   * @returns The reason that stands (the first one given).
+   */
+  close(
+    reason: FtpError = new FtpConnectionError(
+      "not-connected",
+      "The control connection is closed; connect again",
+    ),
+  ): FtpError {
+    if (this.#failure) return this.#failure;
+    this.#failure = reason;
+    closeQuietly(this.#conn);
+    return reason;
+  }
+
+  #throwIfClosed(): void {
+    if (this.#failure) throw this.#failure;
+  }
+}
