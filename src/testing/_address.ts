@@ -1,0 +1,49 @@
+/**
+ * IP address spellings. A host may arrive as `127.0.0.1`, `127.000.0.1`,
+ * `::ffff:127.0.0.1`, `0:0:0:0:0:0:0:1` or `::1`; the server compares
+ * addresses (for bounce protection and passive peers), so it compares one
+ * canonical form.
+ *
+ * @module
+ */
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const MAPPED_IPV4 = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
+
+/**
+ * The canonical text of an address: IPv4 in plain decimal, IPv6 compressed
+ * and lower case, IPv4-mapped IPv6 as IPv4. Anything else is returned lower
+ * cased, so that it never equals a real address by accident.
+ */
+export function canonicalHost(host: string): string {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  if (IPV4.test(bare)) return bare.split(".").map(Number).join(".");
+  if (!bare.includes(":")) return bare.toLowerCase();
+  let compressed: string;
+  try {
+    // The URL parser implements the IPv6 text rules (RFC 5952 output form).
+    compressed = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  } catch {
+    return bare.toLowerCase();
+  }
+  const mapped = MAPPED_IPV4.exec(compressed);
+  if (!mapped) return compressed;
+  const high = parseInt(mapped[1], 16);
+  const low = parseInt(mapped[2], 16);
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
+}
+
+/** Whether two spellings name the same address. */
+export function sameHost(a: string, b: string): boolean {
+  return canonicalHost(a) === canonicalHost(b);
+}
+
+/** Whether an address is IPv6 (after unmapping IPv4-mapped ones). */
+export function isIpv6(host: string): boolean {
+  return canonicalHost(host).includes(":");
+}
+
+/** The host as written in a URL or `host:port` text: IPv6 in brackets. */
+export function hostForUrl(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,106 @@
+/**
+ * Listings: LIST and NLST (RFC 959), MLSD and MLST (RFC 3659) and STAT with
+ * a path. Listings travel with CRLF line ends whatever the TYPE.
+ *
+ * @module
+ */
+
+import { type ListedEntry, mlsxFacts, unixListLine } from "./_listing_format.ts";
+import type { CommandTable, Session } from "./_session.ts";
+import { sendChunks } from "./_transfer_pump.ts";
+
+const LS_OPTION = /^-[A-Za-z0-9]+(?: +|$)/;
+
+/** LIST and NLST accept `ls` options such as `-la` and ignore them. */
+function withoutOptions(argument: string): string {
+  let rest = argument;
+  // Each match removes at least two characters, so this ends.
+  for (;;) {
+    const match = LS_OPTION.exec(rest);
+    if (!match) return rest;
+    rest = rest.slice(match[0].length);
+  }
+}
+
+/** What a path argument lists: a directory's entries, or the entry itself. */
+async function entriesOf(
+  session: Session,
+  argument: string,
+): Promise<{ virtual: string; isDirectory: boolean; entries: ListedEntry[] }> {
+  const fs = session.server.fs;
+  const virtual = fs.resolve(session.cwd, argument);
+  const real = await fs.existing(virtual);
+  if ((await Deno.stat(real)).isDirectory) {
+    return { virtual, isDirectory: true, entries: await fs.list(real) };
+  }
+  return { virtual, isDirectory: false, entries: [await fs.describeVirtual(virtual)] };
+}
+
+function listLines(entries: readonly ListedEntry[]): string[] {
+  const now = new Date();
+  return entries.map((entry) => unixListLine(entry, now));
+}
+
+async function sendListing(session: Session, lines: readonly string[]): Promise<void> {
+  const bytes = new TextEncoder().encode(lines.map((line) => `${line}\r\n`).join(""));
+  await session.transfer(
+    `Opening ASCII mode data connection for file list (${bytes.length} bytes)`,
+    (pipe) => sendChunks(pipe, [bytes]),
+  );
+}
+
+/** STAT with a path: its listing as a 213 reply over the control connection. */
+export async function statPath(session: Session, argument: string): Promise<void> {
+  const { virtual, entries } = await entriesOf(session, withoutOptions(argument));
+  await session.reply(213, [`Status of ${virtual}:`, ...listLines(entries), "End of status"]);
+}
+
+/** LIST, NLST, MLSD, MLST. */
+export const listingCommands: CommandTable = {
+  LIST: {
+    transfer: true,
+    async run(session, argument) {
+      const { entries } = await entriesOf(session, withoutOptions(argument));
+      await sendListing(session, listLines(entries));
+    },
+  },
+  NLST: {
+    transfer: true,
+    async run(session, argument) {
+      const path = withoutOptions(argument);
+      const { isDirectory, entries } = await entriesOf(session, path);
+      // Like `ls`: a directory's names, or a file's path as given.
+      await sendListing(session, isDirectory ? entries.map((e) => e.name) : [path]);
+    },
+  },
+  MLSD: {
+    transfer: true,
+    async run(session, argument) {
+      const fs = session.server.fs;
+      const { virtual, isDirectory, entries } = await entriesOf(session, argument);
+      if (!isDirectory) return await session.reply(501, `${argument}: not a directory`);
+      const facts = session.mlstFacts;
+      const parent = fs.resolve(virtual, "..");
+      const lines = [
+        `${mlsxFacts(await fs.describeVirtual(virtual), facts, "cdir")} .`,
+        `${mlsxFacts(await fs.describeVirtual(parent), facts, "pdir")} ..`,
+        ...entries.map((entry) => `${mlsxFacts(entry, facts)} ${entry.name}`),
+      ];
+      await sendListing(session, lines);
+    },
+  },
+  MLST: {
+    async run(session, argument) {
+      const fs = session.server.fs;
+      const virtual = fs.resolve(session.cwd, argument);
+      // Refuses a path that leads outside before describing anything.
+      await fs.existing(virtual);
+      const entry = await fs.describeVirtual(virtual);
+      await session.reply(250, [
+        `Listing ${virtual}`,
+        ` ${mlsxFacts(entry, session.mlstFacts)} ${virtual}`,
+        "End",
+      ]);
+    },
+  },
+};

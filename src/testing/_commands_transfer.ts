@@ -1,0 +1,132 @@
+/**
+ * File transfers: RETR, STOR and APPE, honouring REST (RFC 3659 section 5)
+ * and TYPE: in TYPE A the server sends LF as CRLF and stores CRLF as LF;
+ * in TYPE I bytes pass as they are.
+ *
+ * @module
+ */
+
+import { writeAll } from "./_io.ts";
+import type { CommandTable, Session } from "./_session.ts";
+import { receiveChunks, sendChunks } from "./_transfer_pump.ts";
+import { crlfToLf, lfToCrlf } from "../protocol/line_endings.ts";
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * How many bytes a file takes on the wire in TYPE A from `offset` on: its
+ * size plus one CR per LF not already preceded by one. The transfer starts
+ * its conversion fresh at the offset, and so does this count.
+ */
+export async function asciiWireSize(real: string, offset: number): Promise<number> {
+  using file = await Deno.open(real, { read: true });
+  await file.seek(offset, Deno.SeekMode.Start);
+  const buffer = new Uint8Array(64 * 1024);
+  let total = 0;
+  let previous = 0;
+  for (;;) {
+    const n = await file.read(buffer);
+    if (n === null) return total;
+    if (n === 0) continue;
+    const chunk = buffer.subarray(0, n);
+    total += n;
+    for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) {
+      if ((i === 0 ? previous : chunk[i - 1]) !== CR) total++;
+    }
+    previous = chunk[n - 1];
+  }
+}
+
+/** A file's chunks, read into the shared buffer, converted for TYPE A. */
+async function* fileChunks(
+  file: Deno.FsFile,
+  buffer: Uint8Array,
+  ascii: boolean,
+): AsyncGenerator<Uint8Array> {
+  let previousWasCr = false;
+  for (;;) {
+    const n = await file.read(buffer);
+    if (n === null) return;
+    if (n === 0) continue;
+    const chunk = buffer.subarray(0, n);
+    yield ascii ? lfToCrlf(chunk, previousWasCr) : chunk;
+    previousWasCr = chunk[n - 1] === CR;
+  }
+}
+
+function modeName(session: Session): string {
+  return session.type === "A" ? "ASCII" : "BINARY";
+}
+
+async function retrieve(session: Session, argument: string): Promise<void> {
+  if (argument === "") return await session.reply(501, "RETR needs a file name");
+  const fs = session.server.fs;
+  const real = await fs.existing(fs.resolve(session.cwd, argument));
+  const offset = session.restOffset;
+  using file = await Deno.open(real, { read: true });
+  const info = await file.stat();
+  if (!info.isFile) return await session.reply(550, `${argument}: not a regular file`);
+  if (offset > info.size) {
+    return await session.reply(554, `Restart offset ${offset} is beyond the end of the file`);
+  }
+  await file.seek(offset, Deno.SeekMode.Start);
+  const ascii = session.type === "A";
+  const bytes = ascii ? await asciiWireSize(real, offset) : info.size - offset;
+  await session.transfer(
+    `Opening ${modeName(session)} mode data connection for ${argument} (${bytes} bytes)`,
+    (pipe) => sendChunks(pipe, fileChunks(file, pipe.buffer, ascii)),
+  );
+}
+
+async function store(session: Session, argument: string, append: boolean): Promise<void> {
+  if (argument === "") return await session.reply(501, "A file name is needed");
+  const fs = session.server.fs;
+  const real = await fs.writable(fs.resolve(session.cwd, argument));
+  const offset = append ? 0 : session.restOffset;
+  using file = await Deno.open(real, {
+    write: true,
+    create: true,
+    append,
+    truncate: !append && offset === 0,
+  });
+  const info = await file.stat();
+  if (!info.isFile) return await session.reply(550, `${argument}: not a regular file`);
+  if (offset > info.size) {
+    return await session.reply(554, `Restart offset ${offset} is beyond the end of the file`);
+  }
+  await file.seek(offset, Deno.SeekMode.Start);
+  const ascii = session.type === "A";
+  await session.transfer(
+    `Opening ${modeName(session)} mode data connection for ${argument}`,
+    async (pipe) => {
+      let heldCr = false;
+      const outcome = await receiveChunks(pipe, async (chunk) => {
+        if (!ascii) return await writeAll(file, chunk);
+        const converted = crlfToLf(chunk, heldCr);
+        heldCr = converted.heldCr;
+        await writeAll(file, converted.bytes);
+      });
+      if (heldCr) await writeAll(file, Uint8Array.of(CR));
+      // A restarted STOR replaces everything after the offset.
+      if (offset > 0) await file.truncate(await file.seek(0, Deno.SeekMode.Current));
+      return outcome;
+    },
+  );
+}
+
+/** RETR, STOR, APPE. */
+export const transferCommands: CommandTable = {
+  RETR: {
+    transfer: true,
+    run: retrieve,
+  },
+  STOR: {
+    transfer: true,
+    run: (session, argument) => store(session, argument, false),
+  },
+  APPE: {
+    transfer: true,
+    run: (session, argument) => store(session, argument, true),
+  },
+};

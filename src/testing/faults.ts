@@ -1,0 +1,126 @@
+/**
+ * Fault hooks of the embedded FTP test server: ways to make it misbehave on
+ * purpose, so that client tests can prove how a client copes with slow,
+ * broken or hostile servers.
+ *
+ * @module
+ */
+
+/**
+ * A command as the server received it, handed to
+ * {@linkcode FtpFaults.onCommand}.
+ *
+ * @example
+ * ```ts
+ * import type { FaultCommand } from "@ferry/ftp/testing";
+ *
+ * const command: FaultCommand = { verb: "RETR", argument: "big file.bin", session: 1 };
+ * ```
+ */
+export interface FaultCommand {
+  /** The command verb in upper case, such as `"RETR"`. */
+  verb: string;
+  /**
+   * Everything after the first space of the command line, exactly as sent
+   * (not redacted: the hook is test code and may want to check a password).
+   */
+  argument: string;
+  /** The number of the control connection, counting from 1 per server. */
+  session: number;
+}
+
+/**
+ * What to do instead of (or before) handling one command. Fields combine in
+ * this order: wait `delayMs`, then `drop`, else `stall`, else send `reply`,
+ * else handle the command normally.
+ *
+ * @example Answer SIZE with a transient error once
+ * ```ts
+ * import type { FaultAction } from "@ferry/ftp/testing";
+ *
+ * const busy: FaultAction = { reply: "450 Try again later\r\n" };
+ * ```
+ */
+export interface FaultAction {
+  /**
+   * Raw text sent as is instead of handling the command. Include the CRLF
+   * yourself; it may hold several lines, a malformed reply or no line end.
+   */
+  reply?: string;
+  /** Milliseconds to wait before handling or replying. */
+  delayMs?: number;
+  /** Close the control connection without a reply. */
+  drop?: boolean;
+  /**
+   * Never reply. The connection stays open (later commands queue up unseen)
+   * until the client closes it or the server is closed.
+   */
+  stall?: boolean;
+}
+
+/**
+ * The fault hooks. Every field is optional and read at the moment it
+ * matters, so tests may change them between calls through
+ * `server.faults`. Byte limits count per transfer (data) or per control
+ * connection (control), starting from the beginning of each.
+ *
+ * @example Cut every download after 1000 bytes
+ * ```ts
+ * import { FtpTestServer } from "@ferry/ftp/testing";
+ *
+ * await using server = await FtpTestServer.start();
+ * server.faults.dataDropAfterBytes = 1000;
+ * // ... a RETR now ends with "426 Connection closed; transfer aborted."
+ * server.faults = {}; // back to normal
+ * ```
+ */
+export interface FtpFaults {
+  /**
+   * Called for every command before it is handled, in the order commands are
+   * handled. Return an action to interfere, or `undefined` to let the
+   * command run. A hook that throws makes the server answer `451`.
+   *
+   * @default {undefined}
+   */
+  onCommand?: (
+    command: FaultCommand,
+  ) => FaultAction | undefined | Promise<FaultAction | undefined>;
+  /**
+   * Close the data connection after this many bytes of a transfer were sent
+   * or received, then answer the transfer with `426`, as a real server does
+   * when the connection breaks.
+   *
+   * @default {undefined}
+   */
+  dataDropAfterBytes?: number;
+  /**
+   * Stop sending (or reading) after this many bytes of a transfer, keeping
+   * the data connection open, so that the client must time out. The
+   * transfer ends only when the client closes the data connection, sends
+   * ABOR, closes the control connection, or the server is closed.
+   *
+   * @default {undefined}
+   */
+  dataStallAfterBytes?: number;
+  /**
+   * An IPv4 address announced in the 227 reply to PASV instead of the real
+   * one. The server still listens on its real address.
+   *
+   * @default {undefined}
+   */
+  pasvAddress?: string;
+  /**
+   * Milliseconds to wait before every reply, the greeting included.
+   *
+   * @default {undefined}
+   */
+  replyDelayMs?: number;
+  /**
+   * Close the control connection once the server has written this many
+   * bytes of replies on it (the greeting included), cutting the reply that
+   * crosses the limit. `0` closes it before the greeting.
+   *
+   * @default {undefined}
+   */
+  controlDropAfterBytes?: number;
+}

@@ -1,0 +1,349 @@
+/**
+ * The embedded FTP server: its options and the class that starts, tracks
+ * and closes it.
+ *
+ * @module
+ */
+
+import { hostForUrl } from "./_address.ts";
+import { closeQuietly } from "./_io.ts";
+import { type ServerContext, Session, type UserEntry } from "./_session.ts";
+import { VirtualFs } from "./_virtual_fs.ts";
+import type { FtpFaults } from "./faults.ts";
+
+/**
+ * The form of LIST output. Only Unix `ls -l` lines exist today; the type
+ * leaves room for others (such as `"dos"`).
+ *
+ * @example
+ * ```ts
+ * import type { ListFormat } from "@ferry/ftp/testing";
+ * const format: ListFormat = "unix";
+ * ```
+ */
+export type ListFormat = "unix";
+
+/**
+ * A user who may log in: a password, and optionally an account that ACCT
+ * must name after PASS (which then answers 332).
+ *
+ * @example
+ * ```ts
+ * import type { FtpTestUser } from "@ferry/ftp/testing";
+ * const auditor: FtpTestUser = { password: "s3cret", account: "audit" };
+ * ```
+ */
+export interface FtpTestUser {
+  /** The password PASS must carry. */
+  password: string;
+  /** If set, PASS answers `332` and ACCT must carry this account. */
+  account?: string;
+}
+
+/**
+ * Options of {@linkcode FtpTestServer.start}.
+ *
+ * @example
+ * ```ts
+ * import { FtpTestServer, type FtpTestServerOptions } from "@ferry/ftp/testing";
+ *
+ * const options: FtpTestServerOptions = {
+ *   users: { alice: "wonderland" },
+ *   anonymous: false,
+ *   disabledCommands: ["EPSV", "MLSD"],
+ * };
+ * await using server = await FtpTestServer.start(options);
+ * ```
+ */
+export interface FtpTestServerOptions {
+  /**
+   * The directory served as `/`. It must exist. Nothing outside it can be
+   * reached through the server, symlinks included.
+   *
+   * @default {a fresh temporary directory, deleted by close()}
+   */
+  root?: string;
+  /**
+   * The address to listen on, such as `"127.0.0.1"` or `"::1"`.
+   *
+   * @default {"127.0.0.1"}
+   */
+  hostname?: string;
+  /**
+   * The port to listen on; `0` lets the system choose (read it from
+   * {@linkcode FtpTestServer.port}).
+   *
+   * @default {0}
+   */
+  port?: number;
+  /**
+   * Users who may log in, by name: a password, or a password and account.
+   *
+   * @default {{}}
+   */
+  users?: Record<string, string | FtpTestUser>;
+  /**
+   * Whether users `anonymous` and `ftp` may log in with any password.
+   *
+   * @default {true}
+   */
+  anonymous?: boolean;
+  /**
+   * The text of the 220 greeting; `\n` makes it a multi-line reply.
+   *
+   * @default {"ferry test server ready"}
+   */
+  greeting?: string;
+  /**
+   * Commands to switch off: they answer `502` and vanish from FEAT and
+   * HELP. `"UTF8"` and `"TVFS"` name those FEAT entries; disabling MLSD or
+   * MLST removes the MLST feature, disabling REST removes `REST STREAM`.
+   *
+   * @default {[]}
+   */
+  disabledCommands?: string[];
+  /**
+   * The form of LIST (and STAT path) lines.
+   *
+   * @default {"unix"}
+   */
+  listFormat?: ListFormat;
+  /** The faults in force from the start (copied).
+   *
+   * @default {{}}
+   */
+  faults?: FtpFaults;
+  /**
+   * How long a logged-in or not control connection may stay silent before
+   * the server answers `421` and closes it. Transfers do not count as idle.
+   *
+   * @default {300000}
+   */
+  idleTimeoutMs?: number;
+  /**
+   * How long the server waits for a data connection to be made (passive
+   * or active) and, during a transfer, for the next byte to move.
+   *
+   * @default {30000}
+   */
+  dataTimeoutMs?: number;
+}
+
+/** The command log keeps at most this many of the latest lines. */
+const COMMAND_LOG_LIMIT = 100_000;
+
+/**
+ * An FTP server on the local machine, for tests and demos. It serves one
+ * directory, speaks RFC 959 with the extensions of RFC 2389, 2428 and 3659,
+ * and can inject faults (see {@linkcode FtpFaults}).
+ *
+ * @example Serve a temporary directory for the length of a test
+ * ```ts
+ * import { FtpTestServer } from "@ferry/ftp/testing";
+ *
+ * await using server = await FtpTestServer.start();
+ * await Deno.writeTextFile(`${server.root}/hello.txt`, "hello\n");
+ * console.log(server.url); // "ftp://127.0.0.1:40123", say
+ * // connect a client to server.url, anonymous login works
+ * ```
+ */
+export class FtpTestServer implements AsyncDisposable {
+  /** The address the server listens on, such as `"127.0.0.1"` or `"::1"`. */
+  readonly hostname: string;
+  /** The port the server listens on. */
+  readonly port: number;
+  /** The directory served as `/`. */
+  readonly root: string;
+  /**
+   * The faults in force. Change fields, or assign a new object, at any time;
+   * each is read when it matters.
+   */
+  faults: FtpFaults;
+
+  readonly #listener: Deno.Listener;
+  readonly #context: ServerContext;
+  readonly #ownsRoot: boolean;
+  readonly #commands: string[] = [];
+  readonly #sessions = new Map<Session, Promise<void>>();
+  readonly #accepting: Promise<void>;
+  #nextSessionId = 1;
+  #closing: Promise<void> | undefined;
+
+  private constructor(
+    listener: Deno.Listener,
+    fs: VirtualFs,
+    root: string,
+    ownsRoot: boolean,
+    options: FtpTestServerOptions,
+  ) {
+    this.#listener = listener;
+    const address = listener.addr as Deno.NetAddr;
+    this.hostname = address.hostname;
+    this.port = address.port;
+    this.root = root;
+    this.#ownsRoot = ownsRoot;
+    this.faults = { ...options.faults };
+    const users = new Map<string, UserEntry>();
+    for (const [name, user] of Object.entries(options.users ?? {})) {
+      users.set(name, typeof user === "string" ? { password: user } : { ...user });
+    }
+    this.#context = {
+      fs,
+      users,
+      anonymous: options.anonymous ?? true,
+      greeting: options.greeting ?? "ferry test server ready",
+      disabled: new Set((options.disabledCommands ?? []).map((c) => c.toUpperCase())),
+      listFormat: options.listFormat ?? "unix",
+      idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+      dataTimeoutMs: options.dataTimeoutMs ?? 30_000,
+      faults: () => this.faults,
+      record: (line) => {
+        this.#commands.push(line);
+        if (this.#commands.length > COMMAND_LOG_LIMIT) this.#commands.shift();
+      },
+    };
+    this.#accepting = this.#acceptLoop();
+  }
+
+  /**
+   * Starts a server and resolves once it listens.
+   *
+   * @param options How to run it; everything has a default.
+   * @returns The running server. Close it with `close()` or `await using`.
+   * @throws If the root does not exist or the address cannot be listened on.
+   *
+   * @example
+   * ```ts
+   * import { FtpTestServer } from "@ferry/ftp/testing";
+   *
+   * const server = await FtpTestServer.start({ hostname: "::1", users: { bob: "pw" } });
+   * console.log(server.url); // "ftp://[::1]:40123", say
+   * await server.close();
+   * ```
+   */
+  static async start(options: FtpTestServerOptions = {}): Promise<FtpTestServer> {
+    const ownsRoot = options.root === undefined;
+    const root = options.root ?? await Deno.makeTempDir({ prefix: "ferry-ftp-test-" });
+    try {
+      const fs = await VirtualFs.open(root);
+      const listener = Deno.listen({
+        hostname: options.hostname ?? "127.0.0.1",
+        port: options.port ?? 0,
+      });
+      return new FtpTestServer(listener, fs, root, ownsRoot, options);
+    } catch (error) {
+      if (ownsRoot) await Deno.remove(root, { recursive: true }).catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * The server's URL, such as `ftp://127.0.0.1:40123` or `ftp://[::1]:40123`.
+   *
+   * @example
+   * ```ts
+   * import { FtpTestServer } from "@ferry/ftp/testing";
+   *
+   * await using server = await FtpTestServer.start();
+   * console.log(new URL(server.url).port === String(server.port)); // true
+   * ```
+   */
+  get url(): string {
+    return `ftp://${hostForUrl(this.hostname)}:${this.port}`;
+  }
+
+  /**
+   * Every command line received so far, from all connections, in arrival
+   * order, with the arguments of PASS and ACCT replaced by `***`. It keeps
+   * the latest 100 000 lines.
+   *
+   * @example Prove that a client refused to send a command
+   * ```ts
+   * import { FtpTestServer } from "@ferry/ftp/testing";
+   *
+   * await using server = await FtpTestServer.start();
+   * // ... a client call that must fail before sending DELE ...
+   * console.log(server.commands.some((line) => line.startsWith("DELE"))); // false
+   * ```
+   */
+  get commands(): readonly string[] {
+    return this.#commands;
+  }
+
+  /**
+   * How many control connections are open.
+   *
+   * @example
+   * ```ts
+   * import { FtpTestServer } from "@ferry/ftp/testing";
+   *
+   * await using server = await FtpTestServer.start();
+   * console.log(server.sessionCount); // 0
+   * ```
+   */
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * Stops listening, ends every session and transfer, waits for all of
+   * them, and deletes the root if the server created it. Safe to call more
+   * than once.
+   *
+   * @example
+   * ```ts
+   * import { FtpTestServer } from "@ferry/ftp/testing";
+   *
+   * const server = await FtpTestServer.start();
+   * await server.close();
+   * ```
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  /**
+   * Closes the server, for `await using`.
+   *
+   * @example
+   * ```ts
+   * import { FtpTestServer } from "@ferry/ftp/testing";
+   *
+   * {
+   *   await using server = await FtpTestServer.start();
+   * } // closed here
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #shutDown(): Promise<void> {
+    closeQuietly(this.#listener);
+    await this.#accepting;
+    for (const session of this.#sessions.keys()) session.close();
+    await Promise.all(this.#sessions.values());
+    if (this.#ownsRoot) await Deno.remove(this.root, { recursive: true }).catch(() => {});
+  }
+
+  async #acceptLoop(): Promise<void> {
+    // Ends when close() closes the listener.
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        return;
+      }
+      if (this.#closing) {
+        closeQuietly(conn);
+        return;
+      }
+      (conn as Deno.TcpConn).setNoDelay(true);
+      const session = new Session(this.#nextSessionId++, this.#context, conn);
+      const done = session.run().finally(() => this.#sessions.delete(session));
+      this.#sessions.set(session, done);
+    }
+  }
+}
