@@ -170,11 +170,26 @@ function parseFacts(text: string, allowIndent: boolean): ParsedFacts | undefined
     if (eq <= pos || semi === -1 || eq > semi) return undefined;
     const key = text.slice(pos, eq);
     if (key.indexOf(" ") !== -1) return undefined;
-    setFact(facts, key.toLowerCase(), text.slice(eq + 1, semi));
+    setFact(facts, lowerKey(key), text.slice(eq + 1, semi));
     pos = semi + 1;
   }
   // Facts that run to the end of the line leave no name.
   return undefined;
+}
+
+// Fact names repeat on every line. Handing the same lower-cased string back
+// each time, rather than a fresh one, makes storing it as a property key
+// several times cheaper. Bounded: a hostile server cannot grow it.
+const KEY_CACHE = new Map<string, string>();
+const KEY_CACHE_LIMIT = 256;
+
+function lowerKey(key: string): string {
+  let lower = KEY_CACHE.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (KEY_CACHE.size < KEY_CACHE_LIMIT) KEY_CACHE.set(key, lower);
+  }
+  return lower;
 }
 
 /** Stores a fact even under a key such as `__proto__`, as an own property. */
