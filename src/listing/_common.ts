@@ -52,6 +52,12 @@ export function stripLineEnd(line: string): string {
  * - `"dot"`: `.` or `..`, the directory itself or its parent: not an entry.
  * - `"bad"`: empty, or contains `/` or NUL: a hostile or broken server; the
  *   line is returned as an unknown entry without a name.
+ *
+ * @example
+ * ```ts
+ * import { nameVerdict, type NameVerdict } from "./_common.ts";
+ * const verdict: NameVerdict = nameVerdict("a/b"); // "bad"
+ * ```
  */
 export type NameVerdict = "ok" | "dot" | "bad";
 

@@ -48,7 +48,15 @@ export function readMode(raw: string): number {
   return bits;
 }
 
-/** A LIST date as read, before any year is inferred. */
+/**
+ * A LIST date as read, before any year is inferred.
+ *
+ * @example
+ * ```ts
+ * import { type DateFields, readTimeOrYear } from "./_unix_fields.ts";
+ * const fields: DateFields | undefined = readTimeOrYear("14:05", 0, 5);
+ * ```
+ */
 export interface DateFields {
   /** Full year, or 0 when the listing gave none. */
   year: number;

@@ -11,10 +11,33 @@ import { parseDosLine } from "./parse_dos.ts";
 import { parseEplfLine } from "./parse_eplf.ts";
 import { parseUnixLine, type UnixLineOptions } from "./parse_unix.ts";
 
-/** A LIST format {@linkcode ListParser} can detect. */
+/**
+ * A LIST format {@linkcode ListParser} can detect.
+ *
+ * @example
+ * ```ts
+ * import { type ListFormat, ListParser } from "@ferry/ftp";
+ *
+ * const parser = new ListParser();
+ * parser.parseLine("+i8388621.48594,m825718503,r,s280,\tdjb.html");
+ * const format: ListFormat | undefined = parser.format;
+ * console.log(format); // "eplf"
+ * ```
+ */
 export type ListFormat = "unix" | "dos" | "eplf";
 
-/** Options for {@linkcode ListParser} and {@linkcode parseList}. */
+/**
+ * Options for {@linkcode ListParser} and {@linkcode parseList}.
+ *
+ * @example
+ * ```ts
+ * import { type ListParserOptions, parseList } from "@ferry/ftp";
+ *
+ * const options: ListParserOptions = { now: new Date("2027-01-02T08:00:00Z") };
+ * const [entry] = parseList("-rw-r--r-- 1 ftp ftp 5 Dec 31 23:00 x\r\n", options);
+ * console.log(entry.modified?.getUTCFullYear()); // 2026
+ * ```
+ */
 export interface ListParserOptions {
   /**
    * When the listing was made, to place Unix dates listed without a year
@@ -75,7 +98,18 @@ export class ListParser {
     this.#unixOptions = { now: options?.now ?? new Date() };
   }
 
-  /** The format the listing has shown, or `undefined` before its first entry. */
+  /**
+   * The format the listing has shown, or `undefined` before its first entry.
+   *
+   * @example
+   * ```ts
+   * import { ListParser } from "@ferry/ftp";
+   *
+   * const parser = new ListParser();
+   * parser.parseLine("10-19-20  03:19PM       <DIR>          pub");
+   * console.log(parser.format); // "dos"
+   * ```
+   */
   get format(): ListFormat | undefined {
     return this.#format;
   }
@@ -86,6 +120,15 @@ export class ListParser {
    * @param line One line; one line terminator (CRLF, LF or CR) at its end is
    * ignored.
    * @returns The entry, or `undefined` for a line that is no entry.
+   *
+   * @example
+   * ```ts
+   * import { ListParser } from "@ferry/ftp";
+   *
+   * const parser = new ListParser({ now: new Date("2026-11-22T01:27:00Z") });
+   * console.log(parser.parseLine("total 8")); // undefined
+   * console.log(parser.parseLine("-rw-r--r-- 1 ftp ftp 5 Nov 20 14:05 a b")?.name); // "a b"
+   * ```
    */
   parseLine(line: string): FileInfo | undefined {
     const raw = stripLineEnd(line);

@@ -29,7 +29,18 @@ import {
   utcDate,
 } from "./_common.ts";
 
-/** Options for {@linkcode parseUnixLine}. */
+/**
+ * Options for {@linkcode parseUnixLine}.
+ *
+ * @example
+ * ```ts
+ * import { parseUnixLine, type UnixLineOptions } from "@ferry/ftp";
+ *
+ * const options: UnixLineOptions = { now: new Date("2027-01-02T08:00:00Z") };
+ * const entry = parseUnixLine("-rw-r--r-- 1 ftp ftp 5 Dec 31 23:00 x", options);
+ * console.log(entry?.modified?.toISOString()); // "2026-12-31T23:00:00.000Z"
+ * ```
+ */
 export interface UnixLineOptions {
   /**
    * When the listing was made, by the server's clock if known. Dates listed
@@ -159,7 +170,7 @@ export function parseUnixLine(line: string, options?: UnixLineOptions): FileInfo
     const split = splitLink(name, size);
     if (split !== undefined) {
       name = split[0];
-      target = split[1];
+      if (split[1] !== "") target = split[1];
     }
   }
   const verdict = nameVerdict(name);

@@ -45,6 +45,11 @@ Deno.test("two-digit years pivot at 69 (POSIX)", () => {
 });
 
 Deno.test("four-digit years, 24-hour times, Windows dir style", () => {
+  // IIS with its four-digit-year option.
+  check(
+    "04-08-2014  03:09PM                  403 readme.txt",
+    entry("readme.txt", "file", { size: 403, ...at("2014-04-08T15:09:00Z", "minute", false) }),
+  );
   check(
     "04-08-2014  15:09       <DIR>          logs",
     entry("logs", "directory", at("2014-04-08T15:09:00Z", "minute", false)),

@@ -216,6 +216,11 @@ Deno.test("names keep their spaces; only symlinks split at ->", () => {
     "lrwxrwxrwx 1 u g 7 Jan  1  2019 x -> y -> Grüße",
     entry("x -> y", "symlink", { size: 7, ...link, target: "Grüße" }),
   );
+  // An empty target is no target.
+  check(
+    "lrwxrwxrwx 1 u g 0 Jan  1  2019 empty-target -> ",
+    entry("empty-target", "symlink", { size: 0, ...link }),
+  );
   check(
     "lrwxrwxrwx 1 u g 3 Jan  1  2019 no-arrow",
     entry("no-arrow", "symlink", { size: 3, ...link }),
