@@ -98,6 +98,16 @@ Deno.test("unsafe names and unparseable lines become unknown entries", () => {
   }
 });
 
+Deno.test("rclone #8368: a line broken in two gives two unknown entries", () => {
+  // A server (or a client reading by chunks) broke one MLSD line inside
+  // "type=file"; neither half may be read as an entry.
+  const halves = [
+    "type=fil",
+    "e;size=772257;modify=20250212073017;UNIX.mode=0755;UNIX.uid=19739739;UNIX.gid=19739739;unique=e6ge95c4aa2; i_dont_care_about_cookies.txt",
+  ];
+  for (const line of halves) assertEntry(parseMlsdLine(line), { name: "", type: "unknown" }, line);
+});
+
 Deno.test("a fact named __proto__ is kept as plain data", () => {
   const parsed = parseMlsdLine("__proto__=x;type=file; f");
   strictEqual(parsed?.facts?.["__proto__"], "x");
@@ -115,6 +125,20 @@ Deno.test("parseMlstLine: paths, the current directory, and bad lines", () => {
   assertEntry(parseMlstLine(b), entry("", "directory", {}), b);
   const c = " type=pdir; ..";
   assertEntry(parseMlstLine(c), entry("", "directory", {}), c);
+  // cromite #1811 (via rclone #8368): a relative path in the MLST reply.
+  const rel =
+    " type=dir;sizd=4096;modify=20250210110133;UNIX.mode=0755;UNIX.uid=19739739;UNIX.gid=19739739;unique=100021ge8ed23b2; www.cromite.org/fdroid";
+  assertEntry(
+    parseMlstLine(rel),
+    entry("fdroid", "directory", {
+      size: 4096,
+      ...at("2025-02-10T11:01:33Z", "second", true),
+      permissions: 0o755,
+      owner: "19739739",
+      group: "19739739",
+    }),
+    rel,
+  );
   const d = " type=dir; /a/b/";
   assertEntry(parseMlstLine(d), entry("b", "directory", {}), d);
   const e = " type=file; /a/nul\0";
