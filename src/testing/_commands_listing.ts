@@ -26,14 +26,14 @@ function withoutOptions(argument: string): string {
 async function entriesOf(
   session: Session,
   argument: string,
-): Promise<{ virtual: string; isDirectory: boolean; entries: ListedEntry[] }> {
+): Promise<{ virtual: string; real: string; isDirectory: boolean; entries: ListedEntry[] }> {
   const fs = session.server.fs;
   const virtual = fs.resolve(session.cwd, argument);
   const real = await fs.existing(virtual);
   if ((await Deno.stat(real)).isDirectory) {
-    return { virtual, isDirectory: true, entries: await fs.list(real) };
+    return { virtual, real, isDirectory: true, entries: await fs.list(real) };
   }
-  return { virtual, isDirectory: false, entries: [await fs.describeVirtual(virtual)] };
+  return { virtual, real, isDirectory: false, entries: [await fs.describeVirtual(virtual)] };
 }
 
 function listLines(entries: readonly ListedEntry[]): string[] {
@@ -77,13 +77,15 @@ export const listingCommands: CommandTable = {
     transfer: true,
     async run(session, argument) {
       const fs = session.server.fs;
-      const { virtual, isDirectory, entries } = await entriesOf(session, argument);
+      const { virtual, real, isDirectory, entries } = await entriesOf(session, argument);
       if (!isDirectory) return await session.reply(501, `${argument}: not a directory`);
       const facts = session.mlstFacts;
-      const parent = fs.resolve(virtual, "..");
+      // The real paths, not the virtual ones: a listed directory reached
+      // through a symlink is still a directory here.
+      const parent = await fs.existing(fs.resolve(virtual, ".."));
       const lines = [
-        `${mlsxFacts(await fs.describeVirtual(virtual), facts, "cdir")} .`,
-        `${mlsxFacts(await fs.describeVirtual(parent), facts, "pdir")} ..`,
+        `${mlsxFacts(await fs.describe(real, "."), facts, "cdir")} .`,
+        `${mlsxFacts(await fs.describe(parent, ".."), facts, "pdir")} ..`,
         ...entries.map((entry) => `${mlsxFacts(entry, facts)} ${entry.name}`),
       ];
       await sendListing(session, lines);

@@ -16,8 +16,6 @@ export interface ListedEntry {
   info: Deno.FileInfo;
   /** For a symlink, the target as stored in the link. */
   linkTarget?: string;
-  /** For a symlink whose target lies inside the root, the target. */
-  resolved?: Deno.FileInfo;
 }
 
 /** The MLST facts this server knows, in the order it prints them. */
@@ -75,29 +73,34 @@ export function unixListLine(entry: ListedEntry, now: Date): string {
   return `${type}${permissions} ${links} ftp      ftp      ${size} ${date} ${name}`;
 }
 
+/** Characters RFC 3659 allows in a fact value (`RCHAR`), plus `=` of `OS.unix=`. */
+const FACT_VALUE = /^[A-Za-z0-9,.:!@#$%^&()\-_+?/\\'"]+$/;
+
 /**
  * The facts of an entry, such as
  * `type=file;size=12;modify=20260102030405;perm=adfrw;unix.mode=0644;`,
- * limited to the selected ones (OPTS MLST). A symlink is described by its
- * target when the target lies inside the root, else as
- * `type=OS.unix=symlink`.
+ * limited to the selected ones (OPTS MLST). A symlink is listed as a link,
+ * as ProFTPD does (`type=OS.unix=slink:target`), never as what it points to:
+ * clients walking a tree must not descend through links. A target that
+ * cannot be written as a fact value is left out (`type=OS.unix=symlink`).
  */
 export function mlsxFacts(
   entry: ListedEntry,
   selected: ReadonlySet<string>,
   role?: DirectoryRole,
 ): string {
-  const info = entry.info.isSymlink ? entry.resolved : entry.info;
-  const values: Record<string, string | undefined> = {};
-  if (!info) {
-    values.type = "OS.unix=symlink";
-    values.modify = timeVal(entry.info.mtime);
+  const { info } = entry;
+  const values: Record<string, string | undefined> = { modify: timeVal(info.mtime) };
+  if (info.isSymlink) {
+    const target = entry.linkTarget;
+    values.type = target !== undefined && FACT_VALUE.test(target)
+      ? `OS.unix=slink:${target}`
+      : "OS.unix=symlink";
   } else {
     const mode = modeOf(info);
     const writable = (mode & 0o200) !== 0;
     values.type = role ?? (info.isDirectory ? "dir" : info.isFile ? "file" : "OS.unix=special");
     values.size = info.isFile ? String(info.size) : undefined;
-    values.modify = timeVal(info.mtime);
     values.perm = info.isDirectory ? (writable ? "cdeflmp" : "el") : (writable ? "adfrw" : "r");
     values["unix.mode"] = "0" + (mode & 0o7777).toString(8).padStart(3, "0");
   }

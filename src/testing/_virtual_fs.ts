@@ -115,23 +115,12 @@ export class VirtualFs {
     return await this.existing(virtual);
   }
 
-  /**
-   * Describes one entry (not following a symlink, but resolving its target
-   * when that stays inside the root).
-   */
+  /** Describes one entry, not following it if it is a symlink. */
   async describe(real: string, name: string): Promise<ListedEntry> {
     const info = await Deno.lstat(real);
     if (!info.isSymlink) return { name, info };
-    const linkTarget = await Deno.readLink(real).catch(() => undefined);
-    let resolved: Deno.FileInfo | undefined;
-    try {
-      const target = await Deno.realPath(real);
-      // A link leading outside is shown as a link, never described.
-      if (this.isInside(target)) resolved = await Deno.stat(target);
-    } catch {
-      // Dangling: list the link alone.
-    }
-    return { name, info, linkTarget, resolved };
+    // The target is shown as text only; it is never opened from here.
+    return { name, info, linkTarget: await Deno.readLink(real).catch(() => undefined) };
   }
 
   /** Describes what a virtual path names, the root included. */

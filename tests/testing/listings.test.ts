@@ -131,9 +131,9 @@ Deno.test("MLSD gives RFC 3659 facts with cdir and pdir entries", {
     entries.get("Ünïcødé ñame.txt"),
     "type=file;size=5;modify=20200304050607;perm=adfrw;unix.mode=0644; Ünïcødé ñame.txt",
   );
-  // A link inside the root is described by its target; one leading out is not described.
-  assert.match(entries.get("link")!, /^type=file;size=6;/);
-  assert.match(entries.get("outside")!, /^type=OS\.unix=symlink;modify=\d{14}; outside$/);
+  // Links are listed as links (ProFTPD's form), never as what they point to.
+  assert.match(entries.get("link")!, /^type=OS\.unix=slink:notes\.txt;modify=\d{14}; link$/);
+  assert.match(entries.get("outside")!, /^type=OS\.unix=slink:\/etc;modify=\d{14}; outside$/);
 
   await wire.expect("OPTS MLST type;size;", 200);
   const short = await list(wire, "MLSD sub dir/..");
@@ -161,6 +161,8 @@ Deno.test("MLST answers over the control connection with the absolute path", asy
   assert.equal(reply.lines[2], "250 End");
   const here = await wire.expect("MLST", 250);
   assert.match(here.lines[1], /^ type=dir;modify=20200304050607;.* \/sub dir$/);
+  const link = await wire.expect("MLST /link", 250);
+  assert.match(link.lines[1], /^ type=OS\.unix=slink:notes\.txt;modify=\d{14}; \/link$/);
   const root = await wire.expect("MLST /", 250);
   assert.match(root.lines[1], /^ type=dir;.* \/$/);
   await wire.expect("MLST /nowhere", 550);

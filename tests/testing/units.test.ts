@@ -129,6 +129,10 @@ Deno.test("mlsxFacts: only selected facts, in a fixed order", () => {
   );
   assert.equal(mlsxFacts(file, new Set(["size", "type"])), "type=file;size=7;");
   assert.equal(mlsxFacts(file, new Set()), "");
+  const link = { ...entry("l", { isFile: false, isSymlink: true }), linkTarget: "../a b" };
+  assert.equal(mlsxFacts(link, all), "type=OS.unix=symlink;modify=20200102030405;");
+  link.linkTarget = "../ab";
+  assert.equal(mlsxFacts(link, all), "type=OS.unix=slink:../ab;modify=20200102030405;");
 });
 
 Deno.test("CommandQueue: order, end, and back-pressure", async () => {
