@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type ListedEntry, mlsxFacts, unixListLine } from "./_listing_format.ts";
+import { LIST_FORMATS, type ListedEntry, mlsxFacts } from "./_listing_format.ts";
 import type { CommandTable, Session } from "./_session.ts";
 import { sendChunks } from "./_transfer_pump.ts";
 
@@ -36,9 +36,10 @@ async function entriesOf(
   return { virtual, real, isDirectory: false, entries: [await fs.describeVirtual(virtual)] };
 }
 
-function listLines(entries: readonly ListedEntry[]): string[] {
+function listLines(session: Session, entries: readonly ListedEntry[]): string[] {
+  const format = LIST_FORMATS[session.server.listFormat];
   const now = new Date();
-  return entries.map((entry) => unixListLine(entry, now));
+  return entries.map((entry) => format(entry, now));
 }
 
 async function sendListing(session: Session, lines: readonly string[]): Promise<void> {
@@ -52,7 +53,11 @@ async function sendListing(session: Session, lines: readonly string[]): Promise<
 /** STAT with a path: its listing as a 213 reply over the control connection. */
 export async function statPath(session: Session, argument: string): Promise<void> {
   const { virtual, entries } = await entriesOf(session, withoutOptions(argument));
-  await session.reply(213, [`Status of ${virtual}:`, ...listLines(entries), "End of status"]);
+  await session.reply(213, [
+    `Status of ${virtual}:`,
+    ...listLines(session, entries),
+    "End of status",
+  ]);
 }
 
 /** LIST, NLST, MLSD, MLST. */
@@ -61,7 +66,7 @@ export const listingCommands: CommandTable = {
     transfer: true,
     async run(session, argument) {
       const { entries } = await entriesOf(session, withoutOptions(argument));
-      await sendListing(session, listLines(entries));
+      await sendListing(session, listLines(session, entries));
     },
   },
   NLST: {

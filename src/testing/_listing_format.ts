@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ListFormat } from "./ftp_test_server.ts";
 import { formatTimeVal } from "../protocol/time_val.ts";
 
 /** One directory entry, as the listing formats need it. */
@@ -72,6 +73,12 @@ export function unixListLine(entry: ListedEntry, now: Date): string {
     : entry.name;
   return `${type}${permissions} ${links} ftp      ftp      ${size} ${date} ${name}`;
 }
+
+/** LIST line formatters by {@linkcode ListFormat}; a new format is one more entry. */
+export const LIST_FORMATS: Readonly<Record<ListFormat, (entry: ListedEntry, now: Date) => string>> =
+  {
+    unix: unixListLine,
+  };
 
 /** Characters RFC 3659 allows in a fact value (`RCHAR`), plus `=` of `OS.unix=`. */
 const FACT_VALUE = /^[A-Za-z0-9,.:!@#$%^&()\-_+?/\\'"]+$/;

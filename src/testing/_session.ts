@@ -7,7 +7,7 @@
  * @module
  */
 
-import { sleep, untilAborted } from "./_abortable.ts";
+import { applyCommandFault, type FaultTarget } from "./_command_fault.ts";
 import { loginCommands } from "./_commands_login.ts";
 import { controlCommands } from "./_commands_control.ts";
 import { dataCommands } from "./_commands_data.ts";
@@ -117,6 +117,11 @@ export class Session {
   readonly #closer = new AbortController();
   readonly #queue = new CommandQueue<QueueItem>(QUEUE_CAPACITY);
   readonly #writer: ReplyWriter;
+  readonly #faultTarget: FaultTarget = {
+    signal: this.signal,
+    send: (text) => this.#writer.send(text),
+    close: () => this.close(),
+  };
   readonly #releases = new Set<Promise<void>>();
   #dataSetup: DataSetup | undefined;
   #transfer: AbortController | undefined;
@@ -339,7 +344,8 @@ export class Session {
       return await this.reply(421, "Idle timeout; closing the control connection");
     }
     const { verb, argument } = splitCommand(item.text);
-    if (await this.#injectFault(verb, argument)) return;
+    const command = { verb, argument, session: this.id };
+    if (await applyCommandFault(this.server.faults(), command, this.#faultTarget)) return;
     if (verb !== "RNTO") this.renameFrom = undefined;
     const spec = COMMANDS.get(verb);
     if (this.server.disabled.has(verb)) {
@@ -362,27 +368,6 @@ export class Session {
         this.setDataSetup(undefined);
       }
     }
-  }
-
-  /** Applies `faults.onCommand`; `true` when the command must not run. */
-  async #injectFault(verb: string, argument: string): Promise<boolean> {
-    const hook = this.server.faults().onCommand;
-    if (!hook) return false;
-    let action;
-    try {
-      action = await hook({ verb, argument, session: this.id });
-    } catch (error) {
-      await this.reply(451, `Fault hook failed: ${String(error)}`);
-      return true;
-    }
-    if (!action) return false;
-    if (action.delayMs) await sleep(action.delayMs, this.signal);
-    if (action.drop) this.close();
-    if (action.stall) await untilAborted(this.signal);
-    if (this.signal.aborted) throw new SessionEnded();
-    if (action.reply === undefined) return false;
-    await this.#writer.send(action.reply);
-    return true;
   }
 }
 

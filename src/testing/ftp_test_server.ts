@@ -7,6 +7,7 @@
 
 import { hostForUrl } from "./_address.ts";
 import { closeQuietly } from "./_io.ts";
+import { LIST_FORMATS } from "./_listing_format.ts";
 import { type ServerContext, Session, type UserEntry } from "./_session.ts";
 import { VirtualFs } from "./_virtual_fs.ts";
 import type { FtpFaults } from "./faults.ts";
@@ -108,7 +109,9 @@ export interface FtpTestServerOptions {
    * @default {"unix"}
    */
   listFormat?: ListFormat;
-  /** The faults in force from the start (copied).
+  /**
+   * The faults in force from the start (copied into
+   * {@linkcode FtpTestServer.faults}).
    *
    * @default {{}}
    */
@@ -210,6 +213,7 @@ export class FtpTestServer implements AsyncDisposable {
    *
    * @param options How to run it; everything has a default.
    * @returns The running server. Close it with `close()` or `await using`.
+   * @throws {TypeError} For an unknown `listFormat`.
    * @throws If the root does not exist or the address cannot be listened on.
    *
    * @example
@@ -222,6 +226,10 @@ export class FtpTestServer implements AsyncDisposable {
    * ```
    */
   static async start(options: FtpTestServerOptions = {}): Promise<FtpTestServer> {
+    const format = options.listFormat ?? "unix";
+    if (!Object.hasOwn(LIST_FORMATS, format)) {
+      throw new TypeError(`Unknown listFormat ${JSON.stringify(format)}; use "unix"`);
+    }
     const ownsRoot = options.root === undefined;
     const root = options.root ?? await Deno.makeTempDir({ prefix: "ferry-ftp-test-" });
     try {
@@ -254,8 +262,9 @@ export class FtpTestServer implements AsyncDisposable {
 
   /**
    * Every command line received so far, from all connections, in arrival
-   * order, with the arguments of PASS and ACCT replaced by `***`. It keeps
-   * the latest 100 000 lines.
+   * order, with the arguments of PASS and ACCT replaced by `***`. A line is
+   * logged when it arrives, before it is handled. This is a live view, not
+   * a copy; it keeps the latest 100 000 lines.
    *
    * @example Prove that a client refused to send a command
    * ```ts

@@ -197,3 +197,20 @@ Deno.test("controlDropAfterBytes cuts the reply stream at exactly N bytes", asyn
   await later.write(new TextEncoder().encode("USER anonymous\r\n"));
   assert.equal(await rawUntilClosed(later), "220 ferry test server ready\r\n331 ");
 });
+
+Deno.test("an onCommand hook that never settles does not hold up close()", async () => {
+  const server = await FtpTestServer.start();
+  let rejectLater: ((error: Error) => void) | undefined;
+  server.faults.onCommand = ({ verb }) =>
+    verb === "NOOP" ? new Promise((_, reject) => rejectLater = reject) : undefined;
+  using wire = await Wire.login(server);
+  await wire.send("NOOP");
+  for (let i = 0; i < 200 && !rejectLater; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await server.close();
+  assert.deepEqual(await wire.untilClosed(), []);
+  // Settling after the close is harmless (no unhandled rejection).
+  assert.ok(rejectLater, "the hook was called");
+  rejectLater(new Error("too late"));
+});

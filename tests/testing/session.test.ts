@@ -309,3 +309,11 @@ Deno.test("idle control connections get 421 and are closed", async () => {
   assert.equal(reply.code, 421);
   assert.deepEqual(await wire.untilClosed(), []);
 });
+
+Deno.test("start() rejects an unknown listFormat", async () => {
+  await assert.rejects(
+    // @ts-expect-error: only "unix" exists today
+    FtpTestServer.start({ listFormat: "dos" }),
+    TypeError,
+  );
+});
