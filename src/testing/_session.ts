@@ -29,21 +29,13 @@ import { MLST_FACTS } from "./_listing_format.ts";
 import type { DataPipe, PumpOutcome } from "./_transfer_pump.ts";
 import { fsFailure, type VirtualFs } from "./_virtual_fs.ts";
 import type { FtpFaults } from "./faults.ts";
-import type { ListFormat } from "./ftp_test_server.ts";
+import type { FtpTestUser, ListFormat } from "./ftp_test_server.ts";
 import { redactCommand } from "../protocol/command.ts";
-
-/** A configured user. */
-export interface UserEntry {
-  /** The password PASS must carry. */
-  password: string;
-  /** If set, PASS answers 332 and ACCT must carry this. */
-  account?: string;
-}
 
 /** What sessions share with their server. */
 export interface ServerContext {
   readonly fs: VirtualFs;
-  readonly users: ReadonlyMap<string, UserEntry>;
+  readonly users: ReadonlyMap<string, FtpTestUser>;
   readonly anonymous: boolean;
   readonly greeting: string;
   /** Upper-case verbs (and `UTF8`, `TVFS`) that are switched off. */

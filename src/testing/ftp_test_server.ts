@@ -8,7 +8,7 @@
 import { hostForUrl } from "./_address.ts";
 import { closeQuietly } from "./_io.ts";
 import { LIST_FORMATS } from "./_listing_format.ts";
-import { type ServerContext, Session, type UserEntry } from "./_session.ts";
+import { type ServerContext, Session } from "./_session.ts";
 import { VirtualFs } from "./_virtual_fs.ts";
 import type { FtpFaults } from "./faults.ts";
 
@@ -186,7 +186,7 @@ export class FtpTestServer implements AsyncDisposable {
     this.root = root;
     this.#ownsRoot = ownsRoot;
     this.faults = { ...options.faults };
-    const users = new Map<string, UserEntry>();
+    const users = new Map<string, FtpTestUser>();
     for (const [name, user] of Object.entries(options.users ?? {})) {
       users.set(name, typeof user === "string" ? { password: user } : { ...user });
     }
