@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FtpTestServer } from "../../src/testing/mod.ts";
-import { utf8, Wire } from "./_wire.ts";
+import { readAll, readExactly, utf8, Wire } from "./_wire.ts";
 
 Deno.test("greeting is 220 with the configured text, multi-line when it holds newlines", async () => {
   await using server = await FtpTestServer.start({ greeting: "Welcome\nto the test" });
@@ -316,4 +316,29 @@ Deno.test("start() rejects an unknown listFormat", async () => {
     FtpTestServer.start({ listFormat: "dos" }),
     TypeError,
   );
+});
+
+Deno.test("close() during transfers and with an active setup pending leaves nothing open", async () => {
+  const server = await FtpTestServer.start();
+  await Deno.writeFile(`${server.root}/a.bin`, new Uint8Array(100_000));
+  server.faults.dataStallAfterBytes = 10;
+  using down = await Wire.login(server);
+  const downData = await down.passive();
+  await down.expect("RETR a.bin", 150);
+  await readExactly(downData, 10); // the stalled transfer is under way
+  server.faults = {};
+  using up = await Wire.login(server);
+  const upData = await up.passive();
+  await up.expect("STOR b.bin", 150);
+  await upData.write(new Uint8Array(10));
+  using active = await Wire.login(server);
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  await active.expect(`EPRT |1|127.0.0.1|${(listener.addr as Deno.NetAddr).port}|`, 200);
+
+  await server.close();
+  assert.equal(server.sessionCount, 0);
+  for (const wire of [down, up, active]) assert.deepEqual(await wire.untilClosed(), []);
+  assert.equal((await readAll(downData)).length, 0);
+  assert.equal(await upData.read(new Uint8Array(1)).catch(() => null), null);
+  upData.close();
 });
