@@ -47,6 +47,7 @@ interface Job {
   reject: (error: unknown) => void;
   signal?: AbortSignal;
   controller: AbortController;
+  ownsAbort: boolean;
   detach?: () => void;
 }
 
@@ -59,6 +60,7 @@ export class CommandQueue {
   #nextId = 1;
   #pumping = false;
   #batchFailed = false;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(listener: QueueListener, cancelPendingOnError: boolean) {
     this.#listener = listener;
@@ -82,12 +84,16 @@ export class CommandQueue {
    * @param kind Its name in events.
    * @param run The work, started when its turn comes.
    * @param signal Cancels it while queued or running.
+   * @param ownsAbort Whether the work reacts to its signal itself (a
+   * transfer sends ABOR and cleans up, then rejects); otherwise the call
+   * rejects at once and the command runs on to keep the connection in step.
    * @returns The call's promise with the command id.
    */
   enqueue<T>(
     kind: FtpCommandKind,
     run: (context: JobContext) => Promise<T>,
     signal?: AbortSignal,
+    ownsAbort = false,
   ): FtpRequest<T> {
     const id = this.#nextId++;
     let resolve!: (value: unknown) => void;
@@ -109,6 +115,7 @@ export class CommandQueue {
       reject,
       signal,
       controller: new AbortController(),
+      ownsAbort,
     };
     if (signal) {
       const onAbort = () => this.#abortJob(job, abortError(signal));
@@ -146,11 +153,18 @@ export class CommandQueue {
     if (this.#current) this.#abortJob(this.#current, reason);
   }
 
+  /** Resolves when no command is running or queued. */
+  idle(): Promise<void> {
+    if (!this.#pumping) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
   #abortJob(job: Job, reason: Error): void {
     const index = this.#waiting.indexOf(job);
-    if (index !== -1) this.#waiting.splice(index, 1);
+    const queued = index !== -1;
+    if (queued) this.#waiting.splice(index, 1);
     job.detach?.();
-    job.reject(reason);
+    if (queued || !job.ownsAbort) job.reject(reason);
     job.controller.abort(reason);
   }
 
@@ -180,6 +194,7 @@ export class CommandQueue {
     const failed = this.#batchFailed;
     this.#batchFailed = false;
     this.#listener.done(failed);
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   async #run(job: Job): Promise<Error | undefined> {

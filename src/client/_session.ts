@@ -19,6 +19,7 @@ import {
   parsePasvReply,
 } from "../protocol/data_address.ts";
 import { parseFeatures } from "../protocol/features.ts";
+import { mlstOptsArgument } from "../listing/parse_mlsd.ts";
 import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts";
 import { parseAnnouncedSize, parsePathReply } from "../protocol/reply_text.ts";
 import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
@@ -106,14 +107,23 @@ export class Session {
       stallTimeout: this.settings.dataTimeout,
       signal: options.signal,
     });
+    let transfer: Transfer;
     try {
       if (options.offset) await this.rest(options.offset);
       const reply = await this.#startTransfer(line);
-      return new Transfer(this, data, line, parseAnnouncedSize(reply.text));
+      transfer = new Transfer(this, data, line, parseAnnouncedSize(reply.text));
     } catch (error) {
       data.close();
       throw error;
     }
+    return await this.#unlessAborted(transfer, options.signal);
+  }
+
+  /** A call cancelled while its transfer was starting: stop it now. */
+  async #unlessAborted(transfer: Transfer, signal?: AbortSignal): Promise<Transfer> {
+    if (!signal?.aborted) return transfer;
+    await transfer.abort();
+    throw signal.reason;
   }
 
   async #openActive(line: string, options: OpenTransferOptions): Promise<Transfer> {
@@ -128,7 +138,8 @@ export class Session {
       );
       accepted.catch(() => {}); // Observed below, or abandoned when the command fails.
       const reply = await this.#startTransfer(line);
-      return new Transfer(this, await accepted, line, parseAnnouncedSize(reply.text));
+      const transfer = new Transfer(this, await accepted, line, parseAnnouncedSize(reply.text));
+      return await this.#unlessAborted(transfer, options.signal);
     } finally {
       listener.close();
     }
@@ -216,6 +227,16 @@ export class Session {
   /** `OPTS UTF8 ON`, when offered. Failure is harmless: names stay as they are. */
   async optsUtf8(): Promise<void> {
     if (this.features.has("UTF8")) await this.sendCommand("OPTS UTF8 ON");
+  }
+
+  /**
+   * `OPTS MLST` asking for the facts ferry reads, when the server offers more
+   * than it sends by default. Failure is harmless: the defaults still parse.
+   */
+  async optsMlst(): Promise<void> {
+    const facts = this.features.get("MLST");
+    const argument = facts === undefined ? undefined : mlstOptsArgument(facts);
+    if (argument !== undefined) await this.sendCommand(formatCommand("OPTS", `MLST ${argument}`));
   }
 
   async type(type: TransferType): Promise<void> {

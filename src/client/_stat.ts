@@ -3,7 +3,7 @@
 
 import { FtpPermanentError, FtpProtocolError } from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
-import { parseMlsdLine } from "../listing/parse_mlsd.ts";
+import { parseMlstLine } from "../listing/parse_mlsd.ts";
 import type { Session } from "./_session.ts";
 
 /** The last segment of a remote path: MLST names the whole path. */
@@ -17,13 +17,11 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
     const reply = await session.mlst(path);
     // RFC 3659: the entry is the one line that starts with a space.
     const line = reply.lines.find((l) => l.startsWith(" "));
-    const separator = line?.indexOf("; ") ?? -1;
-    if (line === undefined || separator === -1) {
+    const entry = line === undefined ? undefined : parseMlstLine(line.slice(1));
+    if (!entry) {
       throw new FtpProtocolError(`The MLST reply for ${JSON.stringify(path)} holds no entry line`);
     }
-    const listed = line.slice(separator + 2);
-    const entry = parseMlsdLine(`${line.slice(1, separator)}; ${baseName(listed)}`);
-    if (entry) return { ...entry, raw: line.slice(1) };
+    return entry.name === "" ? { ...entry, name: baseName(path) } : entry;
   }
   try {
     const size = await session.size(path);

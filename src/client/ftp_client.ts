@@ -797,11 +797,18 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   async #shutDown(): Promise<void> {
     const reason = new FtpAbortError("The client was closed");
     this.#queue.clearPending(reason);
+    this.#queue.abortCurrent(reason);
+    // An aborted transfer sends ABOR and drains its replies; give it a
+    // moment so that QUIT can follow on a connection in step.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS);
+    });
+    const settled = await Promise.race([this.#queue.idle().then(() => true), grace]);
+    clearTimeout(timer);
     const session = this.#session;
-    if (!session || session.control.closed) return this.#dropSession();
-    if (this.#queue.current) {
-      this.#queue.abortCurrent(reason);
-      session.control.close(new FtpConnectionError("not-connected", "The client was closed"));
+    if (!session || session.control.closed || !settled) {
+      session?.control.close(new FtpConnectionError("not-connected", "The client was closed"));
       return this.#dropSession();
     }
     this.#setState("closing");
@@ -939,7 +946,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     } catch (error) {
       return Object.assign(Promise.reject(error), { id: 0 });
     }
-    return this.#queue.enqueue(kind, run, options.signal);
+    return this.#queue.enqueue(kind, run, options.signal, OWNS_ABORT.has(kind));
   }
 
   async #open(ctx: JobContext): Promise<void> {
@@ -1022,6 +1029,16 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     };
   }
 }
+
+/**
+ * Commands that react to their signal themselves (ABOR, cleanup) before
+ * rejecting; the others reject at once and run on to keep the connection in
+ * step.
+ */
+const OWNS_ABORT = new Set<FtpCommandKind>(["download", "upload", "list", "nlst", "rmdir"]);
+
+/** How long close() lets an aborted call wind down before dropping the connection. */
+const CLOSE_GRACE_MS = 2000;
 
 function urlOptions(url: string): FtpClientOptions {
   const parsed = parseFtpUrl(url);
