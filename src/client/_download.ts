@@ -4,7 +4,7 @@ import { FtpAbortError } from "../errors.ts";
 import { CrlfToLfStream } from "../protocol/line_endings.ts";
 import { writeAll } from "../transport/_socket.ts";
 import type { TransferType } from "./options.ts";
-import { type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
+import { abortReason, type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 
 /** How a running transfer reports back to the client. */
 export interface TransferHooks {
@@ -124,45 +124,12 @@ export async function pumpToFile(
   file: Deno.FsFile,
   hooks: TransferHooks,
 ): Promise<number> {
-  const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES);
   let bytes = 0;
-  const onAbort = () => transfer.data.close(abortReason(hooks.signal));
-  hooks.signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    // Bounded by the data connection: it ends, fails, or stalls into a timeout.
-    while (true) {
-      let n: number | null;
-      try {
-        n = await transfer.data.read(buffer);
-      } catch (error) {
-        throw hooks.signal.aborted
-          ? await abortThrow(transfer, hooks.signal)
-          : await transfer.fail(error);
-      }
-      if (n === null) break;
-      await writeAll(file, buffer.subarray(0, n));
-      bytes += n;
-      hooks.progress(bytes);
-    }
-  } catch (error) {
-    // A local write failure leaves the transfer running: stop it.
-    if (!transfer.data.closed) await transfer.fail(error).catch(() => {});
-    throw error;
-  } finally {
-    hooks.signal.removeEventListener("abort", onAbort);
+  const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES);
+  for await (const chunk of transfer.receive(buffer, hooks.signal)) {
+    await writeAll(file, chunk);
+    bytes += chunk.length;
+    hooks.progress(bytes);
   }
-  await transfer.complete();
   return bytes;
-}
-
-async function abortThrow(transfer: Transfer, signal: AbortSignal): Promise<unknown> {
-  await transfer.abort();
-  return abortReason(signal);
-}
-
-/** The signal's reason as an `FtpAbortError`. */
-export function abortReason(signal: AbortSignal): FtpAbortError {
-  return signal.reason instanceof FtpAbortError
-    ? signal.reason
-    : new FtpAbortError("The transfer was aborted", { cause: signal.reason });
 }

@@ -7,7 +7,6 @@ import type { FileInfo } from "../listing/file_info.ts";
 import { parseMlsdLine } from "../listing/parse_mlsd.ts";
 import { ListParser } from "../listing/parse_list.ts";
 import { LineSplitter } from "../protocol/line_splitter.ts";
-import { abortReason } from "./_download.ts";
 import type { Session } from "./_session.ts";
 import { type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 
@@ -15,34 +14,8 @@ import { type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 async function* transferLines(transfer: Transfer, signal: AbortSignal): AsyncGenerator<string> {
   const splitter = new LineSplitter();
   const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES / 4);
-  const onAbort = () => transfer.data.close(abortReason(signal));
-  signal.addEventListener("abort", onAbort, { once: true });
-  let completed = false;
-  try {
-    // Bounded by the data connection: it ends, fails, or stalls into a timeout.
-    while (true) {
-      let n: number | null;
-      try {
-        n = await transfer.data.read(buffer);
-      } catch (error) {
-        completed = true;
-        if (signal.aborted) {
-          await transfer.abort();
-          throw abortReason(signal);
-        }
-        throw await transfer.fail(error);
-      }
-      if (n === null) break;
-      yield* splitter.push(buffer.subarray(0, n));
-    }
-    yield* splitter.end();
-    completed = true;
-    await transfer.complete();
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    // The consumer stopped early (break/return/throw): abort, keep the session usable.
-    if (!completed) await transfer.abort();
-  }
+  for await (const chunk of transfer.receive(buffer, signal)) yield* splitter.push(chunk);
+  yield* splitter.end();
 }
 
 /** Lists a directory's entries, parsed as they arrive. */

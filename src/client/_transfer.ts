@@ -1,7 +1,7 @@
 // One started transfer: its data connection and how it ends (completes,
 // aborts, or fails), keeping the control connection in step in every case.
 
-import { FtpConnectionError, replyError } from "../errors.ts";
+import { FtpAbortError, FtpConnectionError, replyError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
@@ -71,4 +71,46 @@ export class Transfer {
     }
     return cause;
   }
+
+  /**
+   * Reads the data connection into `buffer` until its end, yielding the
+   * filled part each time, then completes the transfer. The caller must be
+   * done with each view before asking for the next: the buffer is reused.
+   * An aborted `signal` stops it with ABOR; a data failure ends in the most
+   * telling error; a caller that stops early (break, or a throw such as a
+   * failed local write) gets the transfer aborted, so the session stays usable.
+   */
+  async *receive(buffer: Uint8Array, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+    const onAbort = () => this.data.close(abortReason(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    let ended = false;
+    try {
+      // Bounded by the data connection: it ends, fails, or stalls into a timeout.
+      while (true) {
+        let n: number | null;
+        try {
+          n = await this.data.read(buffer);
+        } catch (error) {
+          ended = true;
+          if (!signal.aborted) throw await this.fail(error);
+          await this.abort();
+          throw abortReason(signal);
+        }
+        if (n === null) break;
+        yield buffer.subarray(0, n);
+      }
+      ended = true;
+      await this.complete();
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      if (!ended) await this.abort();
+    }
+  }
+}
+
+/** The signal's reason as an `FtpAbortError`. */
+export function abortReason(signal: AbortSignal): FtpAbortError {
+  return signal.reason instanceof FtpAbortError
+    ? signal.reason
+    : new FtpAbortError("The transfer was aborted", { cause: signal.reason });
 }

@@ -5,9 +5,9 @@ import { FtpAbortError } from "../errors.ts";
 import { lfToCrlf } from "../protocol/line_endings.ts";
 import type { FtpReply } from "../protocol/reply.ts";
 import type { TransferType } from "./options.ts";
-import { abortReason, type TransferHooks } from "./_download.ts";
+import type { TransferHooks } from "./_download.ts";
 import { type LocalFile, openSource } from "./_local_file.ts";
-import { type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
+import { abortReason, type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 
 /** What `upload()` accepts as a source. A `URL` names a local file. */
 export type UploadSource = ReadableStream<Uint8Array> | Uint8Array | string | URL;
