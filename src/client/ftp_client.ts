@@ -72,6 +72,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   #state: FtpState = "unconnected";
   #transferMode: TransferMode;
   #closing?: Promise<void>;
+  #lastError?: Error;
 
   /**
    * Creates a client without connecting; call `connect()` (or use the static
@@ -84,8 +85,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.#options = { ...options };
     this.#transferMode = options.transferMode ?? "passive";
     this.#queue = new CommandQueue({
-      started: (id, kind) => this.dispatchEvent(new FtpCommandStartedEvent(id, kind)),
+      started: (id, kind) => {
+        this.#lastError = undefined;
+        this.dispatchEvent(new FtpCommandStartedEvent(id, kind));
+      },
       finished: (id, kind, error) => {
+        if (error) this.#lastError = error;
         if (this.#session?.control.closed) this.#dropSession();
         this.dispatchEvent(new FtpCommandFinishedEvent(id, kind, error));
       },
@@ -139,6 +144,15 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   /** The features from FEAT, read once after login: name to parameters. */
   get features(): ReadonlyMap<string, string> {
     return this.#session?.features ?? new Map();
+  }
+
+  /**
+   * The error of the last command that finished, or `undefined` if it
+   * succeeded; reset when a command starts (QFtp's `error()` and
+   * `errorString()`: use `lastError?.message`).
+   */
+  get lastError(): Error | undefined {
+    return this.#lastError;
   }
 
   /** Number of queued calls not yet started (QFtp's `hasPendingCommands`). */

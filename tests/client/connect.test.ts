@@ -124,3 +124,29 @@ Deno.test("IPv6: connect, list and transfer over ::1", async () => {
   assert.ok(server.commands.some((c) => c.startsWith("EPRT |2|::1|")));
   assert.ok(server.commands.includes("EPSV"));
 });
+
+Deno.test("an FTP proxy (QFtp setProxy): connect to the proxy, log in as user@host:port", async () => {
+  // The embedded server stands in for the proxy: it sees the proxy-style login.
+  await using proxy = await FtpTestServer.start({
+    users: { "bob@ftp.example.com:2121": "pw" },
+    anonymous: false,
+  });
+  await using client = await FtpClient.connect({
+    host: "ftp.example.com",
+    port: 2121,
+    user: "bob",
+    password: "pw",
+    proxy: { host: "127.0.0.1", port: proxy.port },
+  });
+  assert.equal(client.state, "loggedIn");
+  assert.ok(proxy.commands.includes("USER bob@ftp.example.com:2121"));
+});
+
+Deno.test("lastError holds the last command's failure and resets when a command starts", async () => {
+  await using server = await FtpTestServer.start();
+  await using client = await FtpClient.connect({ port: server.port });
+  await client.cd("missing").catch(() => {});
+  assert.match(client.lastError?.message ?? "", /^550 /);
+  await client.noop();
+  assert.equal(client.lastError, undefined);
+});
