@@ -31,6 +31,7 @@ export * from "./src/listing/parse_dos.ts";
 export * from "./src/listing/parse_eplf.ts";
 export * from "./src/listing/parse_list.ts";
 export * from "./src/protocol/line_splitter.ts";
+export * from "./src/protocol/text_codec.ts";
 export * from "./src/client/ftp_client.ts";
 export * from "./src/client/options.ts";
 export * from "./src/client/events.ts";

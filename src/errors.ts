@@ -392,3 +392,31 @@ export class FtpUnsupportedError extends FtpError {
     this.name = "FtpUnsupportedError";
   }
 }
+
+/**
+ * A configured limit was reached, such as `maxListingBytes` for a directory
+ * listing. The operation was stopped cleanly; raise the limit to go further.
+ *
+ * @example
+ * ```ts
+ * import { FtpLimitError } from "@ferry/ftp";
+ *
+ * const tooBig = (e: unknown) => e instanceof FtpLimitError && e.limit === "maxListingBytes";
+ * ```
+ */
+export class FtpLimitError extends FtpError {
+  /** The name of the option that set the limit. */
+  readonly limit: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param limit The option name, such as `"maxListingBytes"`.
+   * @param message What was stopped and how to raise the limit.
+   */
+  constructor(limit: string, message: string) {
+    super(message);
+    this.name = "FtpLimitError";
+    this.limit = limit;
+  }
+}

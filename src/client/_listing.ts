@@ -1,51 +1,96 @@
 // Listings read over a data connection and parsed line by line as bytes
 // arrive: MLSD when the server offers it, LIST with format detection
-// otherwise, NLST for bare names.
+// otherwise, NLST for bare names. Memory is bounded by the longest line,
+// not by the listing: callers that keep every entry choose to.
 
-import { FtpPermanentError } from "../errors.ts";
+import { FtpLimitError, FtpPermanentError } from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
-import { parseMlsdLine } from "../listing/parse_mlsd.ts";
 import { ListParser } from "../listing/parse_list.ts";
+import { parseMlsdLine } from "../listing/parse_mlsd.ts";
 import { LineSplitter } from "../protocol/line_splitter.ts";
 import type { Session } from "./_session.ts";
 import { type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 
 /** Yields the lines of a started listing transfer, then completes it. */
-async function* transferLines(transfer: Transfer, signal: AbortSignal): AsyncGenerator<string> {
-  const splitter = new LineSplitter();
+async function* transferLines(
+  session: Session,
+  transfer: Transfer,
+  signal: AbortSignal,
+  maxBytes: number,
+): AsyncGenerator<string> {
+  const splitter = new LineSplitter({ decoder: new TextDecoder(session.settings.encoding) });
   const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES / 4);
-  for await (const chunk of transfer.receive(buffer, signal)) yield* splitter.push(chunk);
+  let bytes = 0;
+  for await (const chunk of transfer.receive(buffer, signal)) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) {
+      // Thrown inside the loop, so receive() aborts the transfer on its way out.
+      throw new FtpLimitError(
+        "maxListingBytes",
+        `The listing passed ${maxBytes} bytes and was stopped; raise maxListingBytes (or pass { maxBytes }) to read more`,
+      );
+    }
+    yield* splitter.push(chunk);
+  }
   yield* splitter.end();
 }
 
-/** Lists a directory's entries, parsed as they arrive. */
-export async function* listEntries(
+/**
+ * Starts listing a directory and returns its entries as they arrive. The
+ * transfer is open when this resolves, so a 550 surfaces here; the entries
+ * must then be read to the end (or the iterator returned, which aborts).
+ */
+export async function openListing(
   session: Session,
   path: string | undefined,
   signal: AbortSignal,
-): AsyncGenerator<FileInfo> {
-  let transfer: Transfer | undefined;
+  maxBytes: number,
+): Promise<AsyncGenerator<FileInfo>> {
   if (session.hasMlst) {
+    let transfer: Transfer | undefined;
     try {
       transfer = await session.mlsd(path, signal);
     } catch (error) {
       // Some servers announce MLST but refuse MLSD: LIST still works there.
       if (!(error instanceof FtpPermanentError && [500, 502].includes(error.code))) throw error;
     }
-  }
-  if (transfer) {
-    for await (const line of transferLines(transfer, signal)) {
-      const entry = parseMlsdLine(line);
-      if (entry) yield entry;
+    if (transfer) {
+      return parsed(transferLines(session, transfer, signal, maxBytes), parseMlsdLine);
     }
-    return;
   }
+  const transfer = await session.list(path, signal);
   const parser = new ListParser();
-  for await (const line of transferLines(await session.list(path, signal), signal)) {
+  return parsed(
+    transferLines(session, transfer, signal, maxBytes),
+    (line) => parser.parseLine(line),
+  );
+}
+
+async function* parsed(
+  lines: AsyncGenerator<string>,
+  parse: (line: string) => FileInfo | undefined,
+): AsyncGenerator<FileInfo> {
+  for await (const line of lines) {
     if (line.trim() === "") continue;
-    const entry = parser.parseLine(line);
+    const entry = parse(line);
     if (entry) yield entry;
   }
+}
+
+/** Lists a whole directory into an array. */
+export async function listAll(
+  session: Session,
+  path: string | undefined,
+  signal: AbortSignal,
+  maxBytes: number,
+  onEntry?: (entry: FileInfo) => void,
+): Promise<FileInfo[]> {
+  const entries: FileInfo[] = [];
+  for await (const entry of await openListing(session, path, signal, maxBytes)) {
+    entries.push(entry);
+    onEntry?.(entry);
+  }
+  return entries;
 }
 
 /** NLST: the bare names, as the server gives them. */
@@ -53,9 +98,11 @@ export async function nameList(
   session: Session,
   path: string | undefined,
   signal: AbortSignal,
+  maxBytes: number,
 ): Promise<string[]> {
   const names: string[] = [];
-  for await (const line of transferLines(await session.nlst(path, signal), signal)) {
+  const transfer = await session.nlst(path, signal);
+  for await (const line of transferLines(session, transfer, signal, maxBytes)) {
     if (line !== "") names.push(line);
   }
   return names;

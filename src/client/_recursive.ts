@@ -1,13 +1,9 @@
 // Recursive directory work: mkdir -p and rm -r, built from single commands.
 
-import { FtpError, FtpPermanentError } from "../errors.ts";
-import type { FileInfo } from "../listing/file_info.ts";
-import { joinRemotePath, unsafeNameReason } from "../protocol/remote_path.ts";
-import { listEntries } from "./_listing.ts";
+import { FtpPermanentError } from "../errors.ts";
+import { listAll } from "./_listing.ts";
 import type { Session } from "./_session.ts";
-
-/** Deeper than any real tree; reaching it means a server bug or a loop. */
-const MAX_DEPTH = 256;
+import { walkTree } from "./_walk.ts";
 
 /**
  * Creates a directory and its missing parents. Walks down with CWD, creating
@@ -35,35 +31,31 @@ export async function makeDirectories(session: Session, path: string): Promise<v
 }
 
 /**
- * Removes a directory and everything in it, depth first. Symbolic links are
- * deleted, never followed. Entries whose names could point elsewhere (`..`,
- * names with `/`, and so on) are skipped with a warning, never acted on: the
- * final RMD then fails and says so.
+ * Removes a directory and everything in it. Files and symbolic links are
+ * deleted as the walk finds them (links are never followed); directories are
+ * removed afterwards, deepest first. Entries the walk skips as unsafe are
+ * left alone, so the RMD of their directory then fails and says so.
  */
 export async function removeTree(
   session: Session,
   path: string,
   signal: AbortSignal,
+  maxListingBytes: number,
   warn: (message: string) => void,
-  depth = 0,
 ): Promise<void> {
-  if (depth > MAX_DEPTH) {
-    throw new FtpError(`Refusing to descend more than ${MAX_DEPTH} levels below ${path}`);
+  const directories = [path];
+  const source = {
+    list: (dir: string) => listAll(session, dir, signal, maxListingBytes),
+    isDirectory: () => Promise.resolve(false),
+    warn,
+  };
+  for await (const entry of walkTree(path, source, { signal })) {
+    if (entry.type === "directory") directories.push(entry.path);
+    else await session.dele(entry.path);
   }
-  const entries: FileInfo[] = [];
-  for await (const entry of listEntries(session, path, signal)) entries.push(entry);
-  for (const entry of entries) {
+  // Bounded by the number of directories found.
+  for (const directory of directories.reverse()) {
     signal.throwIfAborted();
-    const reason = entry.type === "unknown" && entry.name === ""
-      ? "could not be parsed"
-      : unsafeNameReason(entry.name);
-    if (reason) {
-      warn(`Skipped the entry ${JSON.stringify(entry.name || entry.raw)} in ${path}: it ${reason}`);
-      continue;
-    }
-    const child = joinRemotePath(path, entry.name);
-    if (entry.type === "directory") await removeTree(session, child, signal, warn, depth + 1);
-    else await session.dele(child);
+    await session.rmd(directory);
   }
-  await session.rmd(path);
 }

@@ -34,6 +34,8 @@ export interface SessionSettings {
   trustPasvHost: boolean;
   connectTimeout: number;
   dataTimeout: number;
+  /** Canonical encoding name for names on the wire. */
+  encoding: string;
 }
 
 /** Options for {@linkcode Session.openTransfer}. */

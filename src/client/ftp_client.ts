@@ -17,10 +17,12 @@ import { parseFtpUrl } from "../protocol/url.ts";
 import { ControlConnection } from "../transport/control_connection.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadStream, pumpToFile, type TransferHooks } from "./_download.ts";
-import { listEntries, nameList } from "./_listing.ts";
+import { listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
 import { Session } from "./_session.ts";
-import { statEntry } from "./_stat.ts";
+import { isDirectory, statEntry } from "./_stat.ts";
+import { type WalkEntry, type WalkOptions, walkTree } from "./_walk.ts";
+import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import { pumpSource, type UploadSource, uploadStream } from "./_upload.ts";
 import {
   type FtpClientEventMap,
@@ -39,6 +41,7 @@ import type {
   CallOptions,
   DownloadOptions,
   FtpClientOptions,
+  ListOptions,
   RecursiveOptions,
   TransferMode,
   TransferResult,
@@ -47,7 +50,7 @@ import type {
 } from "./options.ts";
 import { downloadToPath, type LocalFile, localFile, sourceFileSize } from "./_local_file.ts";
 
-export type { UploadSource };
+export type { UploadSource, WalkEntry, WalkOptions };
 
 /**
  * An FTP client. Every method returns a promise carrying the id of its
@@ -73,6 +76,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   #transferMode: TransferMode;
   #closing?: Promise<void>;
   #lastError?: Error;
+  readonly #codec: TextCodec;
 
   /**
    * Creates a client without connecting; call `connect()` (or use the static
@@ -83,6 +87,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   constructor(options: FtpClientOptions = {}) {
     super();
     this.#options = { ...options };
+    this.#codec = textCodec(options.encoding);
+    checkMaxBytes({ maxBytes: options.maxListingBytes });
     this.#transferMode = options.transferMode ?? "passive";
     this.#queue = new CommandQueue({
       started: (id, kind) => {
@@ -331,7 +337,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call("rmdir", [path], async (ctx) => {
       const session = this.#require();
       if (!options.recursive) return await session.rmd(path);
-      await removeTree(session, path, ctx.signal, (message) => this.#warn(message));
+      await removeTree(session, path, ctx.signal, this.#maxListingBytes, (m) => this.#warn(m));
     }, options);
   }
 
@@ -438,14 +444,87 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * for (const entry of await client.list("/pub")) console.log(entry.name, entry.size);
    * ```
    */
-  list(path?: string, options: CallOptions = {}): FtpRequest<FileInfo[]> {
-    return this.#call("list", path ? [path] : [], async (ctx) => {
-      const entries: FileInfo[] = [];
-      for await (const entry of listEntries(this.#require(), path, ctx.signal)) {
-        entries.push(entry);
-        this.dispatchEvent(new FtpListInfoEvent(ctx.id, entry));
-      }
-      return entries;
+  list(path?: string, options: ListOptions = {}): FtpRequest<FileInfo[]> {
+    return this.#call(
+      "list",
+      path ? [path] : [],
+      (ctx) => {
+        const onEntry = (entry: FileInfo) =>
+          this.dispatchEvent(new FtpListInfoEvent(ctx.id, entry));
+        return listAll(this.#require(), path, ctx.signal, this.#maxBytes(options), onEntry);
+      },
+      options,
+      () => checkMaxBytes(options),
+    );
+  }
+
+  /**
+   * Lists a directory as a stream of entries parsed while the bytes arrive:
+   * memory stays constant however many entries the directory holds. The
+   * listing completes when the stream has been read to its end; cancelling
+   * it sends ABOR. Until then, later calls wait in the queue.
+   *
+   * @param path The directory; the current one when omitted.
+   * @param options `maxBytes` (default: the `maxListingBytes` option), and a signal.
+   * @returns The stream, once the server has started sending.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * let total = 0;
+   * for await (const entry of await client.listStream("/huge")) total += entry.size ?? 0;
+   * ```
+   */
+  listStream(path?: string, options: ListOptions = {}): FtpRequest<ReadableStream<FileInfo>> {
+    return this.#call(
+      "list",
+      path ? [path] : [],
+      async (ctx) => {
+        const entries = await openListing(
+          this.#require(),
+          path,
+          ctx.signal,
+          this.#maxBytes(options),
+        );
+        const onEntry = (entry: FileInfo) =>
+          this.dispatchEvent(new FtpListInfoEvent(ctx.id, entry));
+        const { stream, finished } = iteratorStream(entries, ctx.signal, onEntry);
+        ctx.hold(finished);
+        return stream;
+      },
+      options,
+      () => checkMaxBytes(options),
+    );
+  }
+
+  /**
+   * Walks a directory tree depth first, each entry before the entries inside
+   * it. Each directory is one queued `list`, so the loop body may run other
+   * calls (downloads, say) between entries. Names that could escape their
+   * directory (`.`, `..`, names with `/`, `\`, NUL, CR or LF, drive prefixes
+   * such as `C:`) are never yielded: they are skipped with a `warning` event,
+   * so a hostile server cannot steer a recursive download or delete outside
+   * its target.
+   *
+   * @param path The directory to walk; the current one when omitted.
+   * @param options `maxDepth`, `filter`, `followSymlinks`, and a signal.
+   * @returns The entries, each with its `path` and `depth`.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * for await (const entry of client.walk("/pub", { maxDepth: 3 })) {
+   *   if (entry.type === "file") console.log(entry.path, entry.size);
+   * }
+   * ```
+   */
+  walk(path = "", options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
+    const signal = options.signal;
+    return walkTree(path, {
+      list: (dir) => this.list(dir || undefined, { signal }),
+      isDirectory: (dir) =>
+        this.#call("stat", [dir], () => isDirectory(this.#require(), dir), { signal }),
+      warn: (message) => this.#warn(message),
     }, options);
   }
 
@@ -462,12 +541,13 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * console.log(await client.nlst());
    * ```
    */
-  nlst(path?: string, options: CallOptions = {}): FtpRequest<string[]> {
+  nlst(path?: string, options: ListOptions = {}): FtpRequest<string[]> {
     return this.#call(
       "nlst",
       path ? [path] : [],
-      (ctx) => nameList(this.#require(), path, ctx.signal),
+      (ctx) => nameList(this.#require(), path, ctx.signal, this.#maxBytes(options)),
       options,
+      () => checkMaxBytes(options),
     );
   }
 
@@ -955,7 +1035,10 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     check?: () => void,
   ): FtpRequest<T> {
     try {
-      for (const arg of args) assertSafeArgument(arg, kind === "send" ? "command" : "path");
+      for (const arg of args) {
+        assertSafeArgument(arg, kind === "send" ? "command" : "path");
+        this.#codec.encode(arg);
+      }
       check?.();
     } catch (error) {
       return Object.assign(Promise.reject(error), { id: 0 });
@@ -982,6 +1065,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         maxReplyLineBytes: options.maxReplyLineBytes,
         maxReplyBytes: options.maxReplyBytes,
         debug: options.debug,
+        encoding: this.#codec.encoding,
         signal: ctx.signal,
       });
     } catch (error) {
@@ -995,6 +1079,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       trustPasvHost: options.trustPasvHost ?? false,
       connectTimeout: options.connectTimeout ?? 15_000,
       dataTimeout: options.dataTimeout ?? 30_000,
+      encoding: this.#codec.encoding,
     });
     this.#session = session;
     try {
@@ -1031,6 +1116,14 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.dispatchEvent(new FtpStateChangedEvent(state, previous));
   }
 
+  get #maxListingBytes(): number {
+    return this.#options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
+  }
+
+  #maxBytes(options: ListOptions): number {
+    return options.maxBytes ?? this.#maxListingBytes;
+  }
+
   #warn(message: string): void {
     this.dispatchEvent(new FtpWarningEvent(message));
   }
@@ -1050,6 +1143,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
  * step.
  */
 const OWNS_ABORT = new Set<FtpCommandKind>(["download", "upload", "list", "nlst", "rmdir"]);
+
+const DEFAULT_MAX_LISTING_BYTES = 256 * 1024 * 1024;
 
 /** How long close() lets an aborted call wind down before dropping the connection. */
 const CLOSE_GRACE_MS = 2000;
@@ -1090,6 +1185,69 @@ function checkTransferOptions(options: DownloadOptions & UploadOptions): void {
   if (options.append && options.offset) {
     throw new FtpInputError("Use either append or offset, not both");
   }
+}
+
+function checkMaxBytes(options: { maxBytes?: number }): void {
+  const max = options.maxBytes;
+  if (max !== undefined && !(max > 0)) {
+    throw new FtpInputError(`A listing byte limit must be above 0, got ${max}`);
+  }
+}
+
+/**
+ * Serves an iterator as a stream, one entry per pull. The promise settles
+ * when the iterator is done, fails, or is cancelled (which returns it, so a
+ * listing transfer is aborted) or its call is aborted.
+ */
+function iteratorStream<T>(
+  iterator: AsyncGenerator<T>,
+  signal: AbortSignal,
+  onItem: (item: T) => void,
+): { stream: ReadableStream<T>; finished: Promise<void> } {
+  let settle!: (error?: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  let controller!: ReadableStreamDefaultController<T>;
+  const stop = async (reason: unknown) => {
+    signal.removeEventListener("abort", onAbort);
+    try {
+      await iterator.return(undefined);
+      settle(reason);
+    } catch (error) {
+      settle(error);
+    }
+  };
+  const onAbort = () => {
+    controller.error(signal.reason);
+    void stop(signal.reason);
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  const stream = new ReadableStream<T>({
+    start(c) {
+      controller = c;
+    },
+    async pull(c) {
+      try {
+        const next = await iterator.next();
+        if (signal.aborted) return;
+        if (next.done) {
+          signal.removeEventListener("abort", onAbort);
+          c.close();
+          return settle();
+        }
+        onItem(next.value);
+        c.enqueue(next.value);
+      } catch (error) {
+        if (signal.aborted) return;
+        signal.removeEventListener("abort", onAbort);
+        c.error(error);
+        settle(error);
+      }
+    },
+    cancel: () => stop(new FtpAbortError("The listing was cancelled by its reader")),
+  }, { highWaterMark: 0 });
+  return { stream, finished };
 }
 
 function isUploadSource(value: unknown): value is UploadSource {

@@ -136,6 +136,24 @@ export interface FtpClientOptions {
    */
   cancelPendingOnError?: boolean;
   /**
+   * Encoding of file names on the wire: any `TextDecoder` label, such as
+   * `"latin1"`, `"windows-1252"`, `"gbk"` or `"shift_jis"`, for servers that
+   * do not use UTF-8. Applies to names sent in commands and to names read
+   * from replies and listings. A name the encoding cannot represent is
+   * refused with `FtpInputError` before anything is sent.
+   *
+   * @default {"utf-8"}
+   */
+  encoding?: string;
+  /**
+   * Most bytes one directory listing may have. A longer listing is stopped
+   * with ABOR and fails with `FtpLimitError`; `listStream` reads any size in
+   * constant memory, so raise this for it when listing enormous directories.
+   *
+   * @default {268435456}
+   */
+  maxListingBytes?: number;
+  /**
    * An FTP proxy (QFtp's `setProxy`): ferry connects to the proxy and logs in
    * as `user@host:port` of the real server.
    *
@@ -164,6 +182,26 @@ export interface CallOptions {
    * @default {undefined}
    */
   signal?: AbortSignal;
+}
+
+/**
+ * Options for listings.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.list("/", { maxBytes: 1024 * 1024 });
+ * ```
+ */
+export interface ListOptions extends CallOptions {
+  /**
+   * Most bytes this listing may have; more stops it with `FtpLimitError`.
+   *
+   * @default {the client's `maxListingBytes`}
+   */
+  maxBytes?: number;
 }
 
 /**

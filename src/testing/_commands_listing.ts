@@ -7,6 +7,7 @@
 
 import { LIST_FORMATS, type ListedEntry, mlsxFacts } from "./_listing_format.ts";
 import type { CommandTable, Session } from "./_session.ts";
+import type { ListingRequest } from "./faults.ts";
 import { sendChunks } from "./_transfer_pump.ts";
 
 const LS_OPTION = /^-[A-Za-z0-9]+(?: +|$)/;
@@ -42,6 +43,55 @@ function listLines(session: Session, entries: readonly ListedEntry[]): string[] 
   return entries.map((entry) => format(entry, now));
 }
 
+/**
+ * The listing set by the `listing` fault hook, if any, batched into
+ * 64 KiB writes as it is produced.
+ */
+async function sendFaultListing(
+  session: Session,
+  verb: ListingRequest["verb"],
+  argument: string,
+): Promise<boolean> {
+  const path = session.server.fs.resolve(session.cwd, argument);
+  const lines = session.server.faults().listing?.({ verb, path, session: session.id });
+  if (lines === undefined) return false;
+  await session.transfer(
+    "Opening ASCII mode data connection for file list",
+    (pipe) => sendChunks(pipe, batched(lines)),
+  );
+  return true;
+}
+
+async function* batched(
+  lines: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const crlf = encoder.encode("\r\n");
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const line of lines) {
+    const bytes = typeof line === "string" ? encoder.encode(line) : line;
+    parts.push(bytes, crlf);
+    size += bytes.length + 2;
+    if (size >= 65536) {
+      yield concat(parts, size);
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield concat(parts, size);
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 async function sendListing(session: Session, lines: readonly string[]): Promise<void> {
   const bytes = new TextEncoder().encode(lines.map((line) => `${line}\r\n`).join(""));
   await session.transfer(
@@ -65,6 +115,7 @@ export const listingCommands: CommandTable = {
   LIST: {
     transfer: true,
     async run(session, argument) {
+      if (await sendFaultListing(session, "LIST", withoutOptions(argument))) return;
       const { entries } = await entriesOf(session, withoutOptions(argument));
       await sendListing(session, listLines(session, entries));
     },
@@ -73,6 +124,7 @@ export const listingCommands: CommandTable = {
     transfer: true,
     async run(session, argument) {
       const path = withoutOptions(argument);
+      if (await sendFaultListing(session, "NLST", path)) return;
       const { isDirectory, entries } = await entriesOf(session, path);
       // Like `ls`: a directory's names, or a file's path as given.
       await sendListing(session, isDirectory ? entries.map((e) => e.name) : [path]);
@@ -81,6 +133,7 @@ export const listingCommands: CommandTable = {
   MLSD: {
     transfer: true,
     async run(session, argument) {
+      if (await sendFaultListing(session, "MLSD", argument)) return;
       const fs = session.server.fs;
       const { virtual, real, isDirectory, entries } = await entriesOf(session, argument);
       if (!isDirectory) return await session.reply(501, `${argument}: not a directory`);

@@ -59,6 +59,24 @@ export interface FaultAction {
 }
 
 /**
+ * A listing about to be sent, as seen by {@linkcode FtpFaults.listing}.
+ *
+ * @example
+ * ```ts
+ * import type { ListingRequest } from "@ferry/ftp/testing";
+ * const isRootList = (r: ListingRequest) => r.verb === "LIST" && r.path === "/";
+ * ```
+ */
+export interface ListingRequest {
+  /** The listing command. */
+  verb: "LIST" | "NLST" | "MLSD";
+  /** The virtual path being listed. */
+  path: string;
+  /** The session's number. */
+  session: number;
+}
+
+/**
  * The fault hooks. Every field is optional and read at the moment it
  * matters, so tests may change them between calls through
  * `server.faults`. Byte limits count per transfer (data) or per control
@@ -109,6 +127,19 @@ export interface FtpFaults {
    * @default {undefined}
    */
   pasvAddress?: string;
+  /**
+   * Replaces what LIST, NLST or MLSD send with these lines (a string is sent
+   * as UTF-8, bytes as they are; each line gets CRLF). Use it for listings no
+   * file system can hold: names such as `../x` or `a/b` from a hostile
+   * server, or a million entries. The lines may be produced lazily, so a
+   * huge listing costs the server no memory. Return `undefined` to list the
+   * real directory.
+   *
+   * @default {undefined}
+   */
+  listing?: (
+    request: ListingRequest,
+  ) => Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> | undefined;
   /**
    * Milliseconds to wait before every reply, the greeting included.
    *

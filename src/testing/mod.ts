@@ -21,4 +21,4 @@ export {
   type FtpTestUser,
   type ListFormat,
 } from "./ftp_test_server.ts";
-export type { FaultAction, FaultCommand, FtpFaults } from "./faults.ts";
+export type { FaultAction, FaultCommand, FtpFaults, ListingRequest } from "./faults.ts";

@@ -12,6 +12,7 @@
 import { FtpConnectionError, type FtpError, FtpProtocolError, FtpTimeoutError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, ReplyParser } from "../protocol/reply.ts";
+import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import { closeQuietly, connectionError, dial, hostPort, writeAll } from "./_socket.ts";
 
 /**
@@ -49,6 +50,8 @@ export interface ControlConnectionOptions {
   maxReplyBytes?: number;
   /** Receives every line sent and received, secrets redacted. */
   debug?: (message: FtpDebugMessage) => void;
+  /** Encoding of names on the wire (a `TextDecoder` label); UTF-8 when omitted. */
+  encoding?: string;
   /** Cancels the connection attempt. */
   signal?: AbortSignal;
 }
@@ -56,7 +59,6 @@ export interface ControlConnectionOptions {
 /** Replies the server may send ahead of what was asked before it is a flood. */
 const MAX_QUEUED_REPLIES = 64;
 const READ_BUFFER_BYTES = 64 * 1024;
-const encoder = new TextEncoder();
 
 /**
  * One control connection. Reads are serialized: concurrent `read()` calls get
@@ -68,6 +70,7 @@ export class ControlConnection {
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly #queued: FtpReply[] = [];
   readonly #debug?: (message: FtpDebugMessage) => void;
+  readonly #codec: TextCodec;
   #replyTimeout: number;
   #readChain: Promise<unknown> = Promise.resolve();
   #failure?: FtpError;
@@ -78,9 +81,11 @@ export class ControlConnection {
     this.#conn = conn;
     this.#replyTimeout = options.replyTimeout;
     this.#debug = options.debug;
+    this.#codec = textCodec(options.encoding);
     this.#parser = new ReplyParser({
       maxLineBytes: options.maxReplyLineBytes,
       maxReplyBytes: options.maxReplyBytes,
+      decoder: new TextDecoder(this.#codec.encoding),
     });
   }
 
@@ -128,9 +133,10 @@ export class ControlConnection {
    */
   async send(line: string): Promise<void> {
     this.#throwIfClosed();
+    const bytes = this.#codec.encode(line + "\r\n");
     this.#debug?.({ direction: "send", line: redactCommand(line) });
     try {
-      await writeAll(this.#conn, encoder.encode(line + "\r\n"));
+      await writeAll(this.#conn, bytes);
     } catch (error) {
       throw this.close(connectionError(error, "control connection"));
     }
