@@ -50,6 +50,7 @@ const HINTS: Record<number, string> = {
   450: "the file is busy or unavailable for now; retry later",
   451: "the server hit a local error; retry later",
   452: "the server is out of space; free some and retry",
+  332: "the server asks for an account; pass the `account` option",
   530: "check the user name and password (or log in before this command)",
   532: "the server wants an account for storing files; pass `account` when logging in",
   550: "check that the path exists and that you may access it",
@@ -92,8 +93,10 @@ export class FtpReplyError extends FtpError {
   constructor(reply: FtpReply, command?: string, options?: ErrorOptions) {
     const hint = HINTS[reply.code];
     const sent = command === undefined ? "to the greeting" : `to "${command}"`;
+    // The whole text stays in `text`; a message is for people.
+    const shown = reply.text.length > 500 ? `${reply.text.slice(0, 500)}…` : reply.text;
     super(
-      `${reply.code} ${reply.text} (server reply ${sent})` +
+      `${reply.code} ${shown} (server reply ${sent})` +
         (hint ? `: ${hint}` : ""),
       options,
     );
@@ -239,7 +242,17 @@ export class FtpProtocolError extends FtpError {
   }
 }
 
-/** Which way a connection failed, after QFtp's error enum. */
+/**
+ * Which way a connection failed, after QFtp's error enum.
+ *
+ * @example
+ * ```ts
+ * import { FtpConnectionError, type ConnectionFailure } from "@ferry/ftp";
+ *
+ * const retryable: ConnectionFailure[] = ["closed", "reset"];
+ * const shouldRetry = (e: unknown) => e instanceof FtpConnectionError && retryable.includes(e.kind);
+ * ```
+ */
 export type ConnectionFailure =
   | "host-not-found"
   | "refused"
@@ -281,7 +294,16 @@ export class FtpConnectionError extends FtpError {
   }
 }
 
-/** Which wait ran out. */
+/**
+ * Which wait ran out.
+ *
+ * @example
+ * ```ts
+ * import { FtpTimeoutError, type TimeoutPhase } from "@ferry/ftp";
+ *
+ * const phaseOf = (e: unknown): TimeoutPhase | undefined => e instanceof FtpTimeoutError ? e.phase : undefined;
+ * ```
+ */
 export type TimeoutPhase = "connect" | "reply" | "data";
 
 /**

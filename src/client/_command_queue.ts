@@ -49,6 +49,8 @@ interface Job {
   controller: AbortController;
   ownsAbort: boolean;
   detach?: () => void;
+  /** Settles when the job has finished running. */
+  settled?: Promise<void>;
 }
 
 /** Runs commands one at a time, in the order they were queued. */
@@ -60,7 +62,6 @@ export class CommandQueue {
   #nextId = 1;
   #pumping = false;
   #batchFailed = false;
-  #idleWaiters: (() => void)[] = [];
 
   constructor(listener: QueueListener, cancelPendingOnError: boolean) {
     this.#listener = listener;
@@ -153,10 +154,9 @@ export class CommandQueue {
     if (this.#current) this.#abortJob(this.#current, reason);
   }
 
-  /** Resolves when no command is running or queued. */
-  idle(): Promise<void> {
-    if (!this.#pumping) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  /** Resolves when the command running now (if any) has finished. */
+  currentSettled(): Promise<void> {
+    return this.#current?.settled ?? Promise.resolve();
   }
 
   #abortJob(job: Job, reason: Error): void {
@@ -174,7 +174,9 @@ export class CommandQueue {
       const job = this.#waiting.shift()!;
       this.#current = job;
       this.#listener.started(job.id, job.kind);
-      const error = await this.#run(job);
+      const running = this.#run(job);
+      job.settled = running.then(() => {});
+      const error = await running;
       job.detach?.();
       this.#current = undefined;
       if (error) {
@@ -194,7 +196,6 @@ export class CommandQueue {
     const failed = this.#batchFailed;
     this.#batchFailed = false;
     this.#listener.done(failed);
-    for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   async #run(job: Job): Promise<Error | undefined> {
@@ -212,7 +213,9 @@ export class CommandQueue {
       job.resolve(value);
       // A hold may be added while another is awaited; index, do not iterate a copy.
       for (let i = 0; i < holds.length; i++) await holds[i];
-      return undefined;
+      // Cancelled while it ran, and its caller was told so: say so in events too.
+      const signal = job.controller.signal;
+      return signal.aborted && !job.ownsAbort ? signal.reason : undefined;
     } catch (error) {
       job.reject(error);
       return error instanceof Error ? error : new Error(String(error));

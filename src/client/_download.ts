@@ -3,7 +3,9 @@
 import { FtpAbortError } from "../errors.ts";
 import { CrlfToLfStream } from "../protocol/line_endings.ts";
 import { writeAll } from "../transport/_socket.ts";
-import type { TransferType } from "./options.ts";
+import type { TransferResult, TransferType } from "./options.ts";
+import { openDownloadTarget } from "./_local_file.ts";
+import type { Session } from "./_session.ts";
 import { abortReason, type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 
 /** How a running transfer reports back to the client. */
@@ -25,6 +27,11 @@ export interface DownloadStream {
  * Wraps a started transfer in a byte stream. Reading to the end completes
  * the transfer (the final reply is read before the stream closes, so a 426
  * surfaces as a stream error); cancelling sends ABOR.
+ *
+ * A BYOB reader gets the bytes read straight into its own buffer. A default
+ * reader gets chunks of exactly the bytes read, copied out of one reused
+ * 1 MiB buffer: a chunk never pins more memory than it holds, however small
+ * the network's reads are.
  */
 export function downloadStream(
   transfer: Transfer,
@@ -39,6 +46,7 @@ export function downloadStream(
   });
   let ended = false;
   let bytes = 0;
+  let buffer: Uint8Array | undefined;
   let controller!: ReadableByteStreamController;
 
   const end = (error?: unknown) => {
@@ -47,26 +55,20 @@ export function downloadStream(
     if (error === undefined) resolveFinished();
     else rejectFinished(error);
   };
-  const stop = async (reason: FtpAbortError) => {
+  const stop = async (reason: unknown) => {
     ended = true;
-    try {
-      await transfer.abort();
-      end(reason);
-    } catch (error) {
-      end(error);
-    }
+    end(await transfer.failure(reason));
   };
+  // The reader may be idle when the call is aborted: error the stream now.
   const onAbort = () => {
     if (ended) return;
-    const reason = abortReason(hooks.signal);
-    controller.error(reason);
-    void stop(reason);
+    controller.error(abortReason(hooks.signal));
+    void stop(abortReason(hooks.signal));
   };
   hooks.signal.addEventListener("abort", onAbort, { once: true });
 
   const stream = new ReadableStream({
     type: "bytes",
-    autoAllocateChunkSize: TRANSFER_CHUNK_BYTES,
     start(c) {
       controller = c;
     },
@@ -74,34 +76,27 @@ export function downloadStream(
       const request = c.byobRequest;
       const view = request?.view
         ? new Uint8Array(request.view.buffer, request.view.byteOffset, request.view.byteLength)
-        : new Uint8Array(TRANSFER_CHUNK_BYTES);
+        : (buffer ??= new Uint8Array(TRANSFER_CHUNK_BYTES));
       let n: number | null;
       try {
         n = await transfer.data.read(view);
+        if (n === null) await transfer.complete();
       } catch (error) {
         if (ended) return;
         ended = true;
-        const reason = await transfer.fail(error);
+        const reason = await transfer.failure(error);
         c.error(reason);
         return end(reason);
       }
       if (ended) return;
       if (n === null) {
-        try {
-          await transfer.complete();
-        } catch (error) {
-          if (ended) return;
-          c.error(error);
-          return end(error);
-        }
-        if (ended) return;
         c.close();
         request?.respond(0);
         return end();
       }
       bytes += n;
       if (request) request.respond(n);
-      else c.enqueue(view.subarray(0, n));
+      else c.enqueue(view.slice(0, n));
       hooks.progress(bytes);
     },
     async cancel() {
@@ -126,10 +121,58 @@ export async function pumpToFile(
 ): Promise<number> {
   let bytes = 0;
   const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES);
-  for await (const chunk of transfer.receive(buffer, hooks.signal)) {
+  for await (const chunk of transfer.receive(buffer)) {
     await writeAll(file, chunk);
     bytes += chunk.length;
     hooks.progress(bytes);
   }
   return bytes;
+}
+
+/** What `downloadTo` needs from the client. */
+export interface DownloadToOptions {
+  type: TransferType;
+  offset: number;
+  signal: AbortSignal;
+  /** Makes the progress hooks once the announced size is known. */
+  hooks(announcedSize: number | undefined): TransferHooks;
+}
+
+/**
+ * Downloads into a local file or a writable stream. Local problems are
+ * found before RETR is sent; any failure after it ends the transfer (ABOR),
+ * so the next command reads its own reply.
+ */
+export async function downloadInto(
+  session: Session,
+  path: string,
+  destination: string | URL | WritableStream<Uint8Array>,
+  options: DownloadToOptions,
+): Promise<TransferResult> {
+  const { type, offset, signal } = options;
+  if (destination instanceof WritableStream && destination.locked) {
+    throw new TypeError("The destination stream is locked: release its writer before downloading");
+  }
+  const target = destination instanceof WritableStream
+    ? undefined
+    : await openDownloadTarget(destination, offset);
+  let transfer: Transfer | undefined;
+  try {
+    transfer = await session.retr(path, { type, offset, signal });
+    const hooks = options.hooks(transfer.announcedSize);
+    let bytes = 0;
+    const counting: TransferHooks = { signal, progress: (n) => hooks.progress(bytes = n) };
+    if (target && type === "binary") {
+      await pumpToFile(transfer, target.file, counting);
+    } else {
+      const { stream, finished } = downloadStream(transfer, type, counting);
+      const sink = target ? target.file.writable : destination as WritableStream<Uint8Array>;
+      await Promise.all([stream.pipeTo(sink, { preventClose: !!target }), finished]);
+    }
+    await target?.commit();
+    return { bytes, reply: transfer.finalReply?.text ?? "" };
+  } catch (error) {
+    await target?.discard();
+    throw transfer ? await transfer.failure(error) : error;
+  }
 }

@@ -15,13 +15,12 @@ import { type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 async function* transferLines(
   session: Session,
   transfer: Transfer,
-  signal: AbortSignal,
   maxBytes: number,
 ): AsyncGenerator<string> {
   const splitter = new LineSplitter({ decoder: new TextDecoder(session.settings.encoding) });
   const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES / 4);
   let bytes = 0;
-  for await (const chunk of transfer.receive(buffer, signal)) {
+  for await (const chunk of transfer.receive(buffer)) {
     bytes += chunk.length;
     if (bytes > maxBytes) {
       // Thrown inside the loop, so receive() aborts the transfer on its way out.
@@ -55,13 +54,13 @@ export async function openListing(
       if (!(error instanceof FtpPermanentError && [500, 502].includes(error.code))) throw error;
     }
     if (transfer) {
-      return parsed(transferLines(session, transfer, signal, maxBytes), parseMlsdLine);
+      return parsed(transferLines(session, transfer, maxBytes), parseMlsdLine);
     }
   }
   const transfer = await session.list(path, signal);
   const parser = new ListParser();
   return parsed(
-    transferLines(session, transfer, signal, maxBytes),
+    transferLines(session, transfer, maxBytes),
     (line) => parser.parseLine(line),
   );
 }
@@ -102,7 +101,7 @@ export async function nameList(
 ): Promise<string[]> {
   const names: string[] = [];
   const transfer = await session.nlst(path, signal);
-  for await (const line of transferLines(session, transfer, signal, maxBytes)) {
+  for await (const line of transferLines(session, transfer, maxBytes)) {
     if (line !== "") names.push(line);
   }
   return names;

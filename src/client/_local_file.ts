@@ -24,41 +24,61 @@ function toPath(destination: string | URL): string {
   return Deno.build.os === "windows" ? path.replace(/^\/([A-Za-z]:)/, "$1") : path;
 }
 
+/** A local file being downloaded into. */
+export interface DownloadTarget {
+  /** The file to write, positioned where the download starts. */
+  file: Deno.FsFile;
+  /** Makes the download final: renames it into place, or trims a resumed file. */
+  commit(): Promise<void>;
+  /** Gives up: removes the temporary file, or leaves a resumed file as it was. */
+  discard(): Promise<void>;
+}
+
 /**
- * Runs `write` against the destination file. From offset 0 it writes a
- * temporary file beside the destination and renames it into place only on
- * success (the temporary file is removed on failure), so the final path
- * never holds a truncated file. From a later offset it resumes the existing
- * file in place and trims anything past the new end.
+ * Opens the file a download writes to, before anything is sent, so that a
+ * local problem (a missing directory, no permission) fails the call without
+ * touching the server. From offset 0 it is a temporary file beside the
+ * destination, renamed into place only on success, so the final path never
+ * holds a truncated file. From a later offset the existing file is resumed
+ * in place.
  */
-export async function downloadToPath(
+export async function openDownloadTarget(
   destination: string | URL,
   offset: number,
-  write: (file: Deno.FsFile) => Promise<unknown>,
-): Promise<void> {
+): Promise<DownloadTarget> {
   const path = toPath(destination);
-  if (offset > 0) {
-    using file = await Deno.open(path, { write: true });
-    await file.seek(offset, Deno.SeekMode.Start);
-    await write(file);
-    await file.truncate(await file.seek(0, Deno.SeekMode.Current));
-    return;
-  }
-  const temporary = path + PARTIAL_SUFFIX;
-  const file = await Deno.open(temporary, { write: true, create: true, truncate: true });
-  try {
-    await write(file);
-    file.close();
-    await Deno.rename(temporary, path);
-  } catch (error) {
+  const close = (file: Deno.FsFile) => {
     try {
       file.close();
     } catch {
-      // Already closed after a successful write; the rename failed.
+      // Already closed.
     }
-    await Deno.remove(temporary).catch(() => {});
-    throw error;
+  };
+  if (offset > 0) {
+    const file = await Deno.open(path, { write: true });
+    await file.seek(offset, Deno.SeekMode.Start);
+    return {
+      file,
+      async commit() {
+        await file.truncate(await file.seek(0, Deno.SeekMode.Current));
+        close(file);
+      },
+      discard: () => Promise.resolve(close(file)),
+    };
   }
+  const temporary = path + PARTIAL_SUFFIX;
+  const file = await Deno.open(temporary, { write: true, create: true, truncate: true });
+  return {
+    file,
+    async commit() {
+      close(file);
+      await Deno.rename(temporary, path);
+    },
+    async discard() {
+      close(file);
+      await Deno.remove(temporary).catch(() => {});
+    },
+  };
 }
 
 /** Opens a local source file, positioned at `offset`. */

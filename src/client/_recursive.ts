@@ -11,10 +11,9 @@ import { walkTree } from "./_walk.ts";
  * one round trip per existing level, and no guessing from MKD's error text
  * whether a directory exists.
  */
-export async function makeDirectories(session: Session, path: string): Promise<void> {
-  const start = await session.pwd();
+export function makeDirectories(session: Session, path: string): Promise<void> {
   const segments = path.split("/").filter((s) => s !== "" && s !== ".");
-  try {
+  return session.keepingDirectory(async () => {
     if (path.startsWith("/")) await session.cwd("/");
     for (const segment of segments) {
       try {
@@ -25,9 +24,7 @@ export async function makeDirectories(session: Session, path: string): Promise<v
         await session.cwd(segment);
       }
     }
-  } finally {
-    if (!session.control.closed) await session.cwd(start);
-  }
+  });
 }
 
 /**

@@ -4,7 +4,6 @@
 // transfercmd). FtpClient queues calls and runs them against this.
 
 import {
-  FtpError,
   FtpProtocolError,
   FtpUnexpectedReplyError,
   FtpUnsupportedError,
@@ -26,7 +25,7 @@ import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
 import type { ControlConnection } from "../transport/control_connection.ts";
 import { connectData, type DataConnection, DataListener } from "../transport/data_connection.ts";
 import type { TransferMode, TransferType } from "./options.ts";
-import { Transfer } from "./_transfer.ts";
+import { abortReason, Transfer } from "./_transfer.ts";
 
 /** Settings a session needs from the client's options. */
 export interface SessionSettings {
@@ -55,6 +54,7 @@ export class Session {
   #type?: TransferType;
   #epsvRefused = false;
   #eprtRefused = false;
+  #restSentRaw = false;
 
   constructor(control: ControlConnection, settings: SessionSettings) {
     this.control = control;
@@ -69,12 +69,15 @@ export class Session {
     return await this.readFinal(line);
   }
 
-  /** Reads replies until one is not 1xx (some servers send 1xx chatter). */
-  async readFinal(line?: string): Promise<FtpReply> {
+  /**
+   * Reads replies until one is not 1xx (some servers send 1xx chatter). One
+   * reply timeout covers them all, so endless chatter still times out.
+   */
+  async readFinal(line?: string, deadline = this.control.deadline()): Promise<FtpReply> {
     const waitingFor = line === undefined ? "a reply" : `the reply to "${redactCommand(line)}"`;
-    // Bounded by the control connection's reply limits and timeout.
+    // Bounded by the deadline.
     while (true) {
-      const reply = await this.control.read(waitingFor);
+      const reply = await this.control.read(waitingFor, deadline);
       if (!isPreliminary(reply)) return reply;
     }
   }
@@ -100,6 +103,7 @@ export class Session {
    */
   async openTransfer(line: string, options: OpenTransferOptions): Promise<Transfer> {
     await this.type(options.type);
+    await this.#clearStrayRest(options.offset);
     if (this.settings.transferMode === "active") return await this.#openActive(line, options);
     const address = await this.#passiveAddress();
     const data = await connectData({
@@ -113,7 +117,7 @@ export class Session {
     try {
       if (options.offset) await this.rest(options.offset);
       const reply = await this.#startTransfer(line);
-      transfer = new Transfer(this, data, line, parseAnnouncedSize(reply.text));
+      transfer = new Transfer(this, data, line, parseAnnouncedSize(reply.text), options.signal);
     } catch (error) {
       data.close();
       throw error;
@@ -125,7 +129,7 @@ export class Session {
   async #unlessAborted(transfer: Transfer, signal?: AbortSignal): Promise<Transfer> {
     if (!signal?.aborted) return transfer;
     await transfer.abort();
-    throw signal.reason;
+    throw abortReason(signal);
   }
 
   async #openActive(line: string, options: OpenTransferOptions): Promise<Transfer> {
@@ -140,7 +144,26 @@ export class Session {
       );
       accepted.catch(() => {}); // Observed below, or abandoned when the command fails.
       const reply = await this.#startTransfer(line);
-      const transfer = new Transfer(this, await accepted, line, parseAnnouncedSize(reply.text));
+      // Until the server connects, it may send a failure (425) instead: read
+      // the final reply now, without a deadline while data may flow.
+      const final = this.readFinal(line, Infinity);
+      final.catch(() => {});
+      const first = await Promise.race([
+        accepted.then((data) => ({ data }), (error) => ({ error })),
+        final.then((reply) => ({ reply })),
+      ]);
+      if ("reply" in first) {
+        throw isCompletion(first.reply)
+          ? new FtpUnexpectedReplyError(first.reply, redactCommand(line))
+          : replyError(first.reply, redactCommand(line));
+      }
+      if ("error" in first) {
+        // The server never connected: stop the command, drain its replies.
+        await this.abor().catch(() => {});
+        throw first.error;
+      }
+      const size = parseAnnouncedSize(reply.text);
+      const transfer = new Transfer(this, first.data, line, size, options.signal, final);
       return await this.#unlessAborted(transfer, options.signal);
     } finally {
       listener.close();
@@ -205,11 +228,8 @@ export class Session {
       reply = await this.sendCommand(line);
     }
     if (reply.code === 332) {
-      if (account === undefined) {
-        throw new FtpError(
-          `${reply.code} ${reply.text}: the server asks for an account; pass the \`account\` option`,
-        );
-      }
+      // FtpUnexpectedReplyError's hint for 332 says to pass `account`.
+      if (account === undefined) throw new FtpUnexpectedReplyError(reply, redactCommand(line));
       line = formatCommand("ACCT", account);
       reply = await this.sendCommand(line);
     }
@@ -241,6 +261,23 @@ export class Session {
     if (argument !== undefined) await this.sendCommand(formatCommand("OPTS", `MLST ${argument}`));
   }
 
+  /**
+   * Forgets what raw commands may have changed behind the session's back: a
+   * TYPE sent with `send()` makes the cached type wrong, and a REST sent
+   * with `send()` would shift the next transfer.
+   */
+  forgetState(rawLine: string): void {
+    this.#type = undefined;
+    if (/^REST\b/i.test(rawLine)) this.#restSentRaw = true;
+  }
+
+  /** Cancels a REST a raw command left pending, unless this transfer sets its own. */
+  async #clearStrayRest(offset?: number): Promise<void> {
+    if (!this.#restSentRaw) return;
+    this.#restSentRaw = false;
+    if (!offset) await this.rest(0);
+  }
+
   async type(type: TransferType): Promise<void> {
     if (this.#type === type) return;
     await this.voidCommand(formatCommand("TYPE", TYPE_CODE[type]));
@@ -256,6 +293,20 @@ export class Session {
       );
     }
     return path;
+  }
+
+  /**
+   * Runs `work`, then changes back to the directory it started in: for work
+   * that must change directory (probing, creating level by level) without
+   * the caller noticing.
+   */
+  async keepingDirectory<T>(work: () => Promise<T>): Promise<T> {
+    const start = await this.pwd();
+    try {
+      return await work();
+    } finally {
+      if (!this.control.closed) await this.cwd(start);
+    }
   }
 
   async cwd(path: string): Promise<void> {
@@ -341,15 +392,19 @@ export class Session {
     await this.expect(formatCommand("REST", String(offset)), (c) => c === 350);
   }
 
-  /** ABOR, then PWD as a marker: every reply up to its 257 belongs to the abort. */
+  /**
+   * ABOR, then PWD as a marker: every reply up to PWD's 257 belongs to the
+   * abort, however many the server sends (426 then 226, or just 225).
+   * Returns the first final reply, which ended the transfer command.
+   */
   async abor(): Promise<FtpReply | undefined> {
     await this.control.send("ABOR");
     await this.control.send("PWD");
     let transferReply: FtpReply | undefined;
-    // Bounded: each read waits at most the reply timeout and the server sends
-    // at most a few replies before the marker (else the flood limit trips).
+    const deadline = this.control.deadline();
+    // Bounded by the deadline, which covers the whole exchange.
     while (true) {
-      const reply = await this.control.read("the replies to ABOR");
+      const reply = await this.control.read("the replies to ABOR", deadline);
       if (reply.code === 257) return transferReply;
       if (!isPreliminary(reply)) transferReply ??= reply;
     }

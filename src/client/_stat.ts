@@ -43,14 +43,14 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
 }
 
 /** CWD into the path and back: the one portable test for "is a directory". */
-export async function isDirectory(session: Session, path: string): Promise<boolean> {
-  const start = await session.pwd();
-  try {
-    await session.cwd(path);
-  } catch (error) {
-    if (error instanceof FtpPermanentError) return false;
-    throw error;
-  }
-  await session.cwd(start);
-  return true;
+export function isDirectory(session: Session, path: string): Promise<boolean> {
+  return session.keepingDirectory(async () => {
+    try {
+      await session.cwd(path);
+      return true;
+    } catch (error) {
+      if (error instanceof FtpPermanentError) return false;
+      throw error;
+    }
+  });
 }

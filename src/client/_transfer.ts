@@ -1,5 +1,8 @@
 // One started transfer: its data connection and how it ends (completes,
 // aborts, or fails), keeping the control connection in step in every case.
+// Every transfer path (download stream, file pump, upload stream, source
+// pump, listings) ends through the methods here, so that a failure anywhere
+// after the 1xx reply is followed by ABOR and the replies it causes.
 
 import { FtpAbortError, FtpConnectionError, replyError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
@@ -10,25 +13,54 @@ import type { Session } from "./_session.ts";
 /** Size of the reused transfer buffer: large reads and writes are what make Deno fast. */
 export const TRANSFER_CHUNK_BYTES = 1024 * 1024;
 
+const NEVER = new AbortController().signal;
+
 export class Transfer {
   readonly data: DataConnection;
   /** The size the 150 reply announced, if any. */
   readonly announcedSize: number | undefined;
-  readonly #session: Session;
-  readonly #command: string;
+  /** The call's signal: aborting it closes the data connection at once. */
+  readonly signal: AbortSignal;
   /** The 2xx reply that completed the transfer. */
   finalReply?: FtpReply;
+  readonly #session: Session;
+  readonly #command: string;
+  readonly #pendingFinal?: Promise<FtpReply>;
+  readonly #onAbort: () => void;
+  #ended = false;
 
+  /**
+   * @param pendingFinal A read of the final reply already under way (active
+   * mode starts it while waiting for the server to connect).
+   */
   constructor(
     session: Session,
     data: DataConnection,
     command: string,
     announcedSize: number | undefined,
+    signal: AbortSignal = NEVER,
+    pendingFinal?: Promise<FtpReply>,
   ) {
     this.#session = session;
     this.data = data;
     this.#command = command;
     this.announcedSize = announcedSize;
+    this.signal = signal;
+    this.#pendingFinal = pendingFinal;
+    // Closing the socket interrupts a read or write in progress, whatever
+    // its size; the path that was using it then ends the transfer.
+    this.#onAbort = () => data.close(abortReason(signal));
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /** Whether the transfer has been completed or aborted. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  #end(): void {
+    this.#ended = true;
+    this.signal.removeEventListener("abort", this.#onAbort);
   }
 
   /**
@@ -36,11 +68,28 @@ export class Transfer {
    * end of file for an upload) and reads the final reply, which must be 2xx.
    */
   async complete(): Promise<FtpReply> {
+    this.#end();
     this.data.close();
-    const reply = await this.#session.readFinal(this.#command);
+    const reply = await this.#readFinal();
     if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
     this.finalReply = reply;
     return reply;
+  }
+
+  async #readFinal(): Promise<FtpReply> {
+    if (!this.#pendingFinal) return await this.#session.readFinal(this.#command);
+    // The early read waits without a deadline while data flows; from now on
+    // the reply timeout applies.
+    const control = this.#session.control;
+    const timer = setTimeout(
+      () => control.close(control.timeoutError(`the reply to "${redactCommand(this.#command)}"`)),
+      control.replyTimeout,
+    );
+    try {
+      return await this.#pendingFinal;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -49,41 +98,44 @@ export class Transfer {
    * transfer command, if one came.
    */
   async abort(): Promise<FtpReply | undefined> {
+    this.#end();
     this.data.close();
-    return await this.#session.abor();
+    const early = this.#pendingFinal && await this.#readFinal().catch(() => undefined);
+    const late = await this.#session.abor();
+    return early ?? late;
   }
 
   /**
-   * Handles a failure on the data connection: aborts, then picks the most
-   * telling error. When the server dropped the data connection, its reply
-   * (426, 451, 552...) says why better than "connection reset" does.
+   * Ends the transfer after `error` (ABOR, unless it already ended) and
+   * returns the error the caller should see: the abort reason when the call
+   * was aborted; the server's reply (426, 451, 552...) when the server
+   * dropped the data connection, since it says why better than "connection
+   * reset" does; otherwise `error` itself.
    */
-  async fail(cause: unknown): Promise<unknown> {
+  async failure(error: unknown): Promise<unknown> {
+    if (this.#ended) return error;
     let reply: FtpReply | undefined;
     try {
       reply = await this.abort();
     } catch {
-      // The control connection failed too; the data error is the news.
-      return cause;
+      // The control connection failed too; the data side's error is the news.
+      return this.signal.aborted ? abortReason(this.signal) : error;
     }
-    if (cause instanceof FtpConnectionError && reply && reply.code >= 400) {
-      return replyError(reply, redactCommand(this.#command), { cause });
+    if (this.signal.aborted) return abortReason(this.signal);
+    if (error instanceof FtpConnectionError && reply && reply.code >= 400) {
+      return replyError(reply, redactCommand(this.#command), { cause: error });
     }
-    return cause;
+    return error;
   }
 
   /**
    * Reads the data connection into `buffer` until its end, yielding the
    * filled part each time, then completes the transfer. The caller must be
    * done with each view before asking for the next: the buffer is reused.
-   * An aborted `signal` stops it with ABOR; a data failure ends in the most
-   * telling error; a caller that stops early (break, or a throw such as a
-   * failed local write) gets the transfer aborted, so the session stays usable.
+   * A caller that stops early (break, or a throw such as a failed local
+   * write) gets the transfer aborted, so the session stays usable.
    */
-  async *receive(buffer: Uint8Array, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-    const onAbort = () => this.data.close(abortReason(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    let ended = false;
+  async *receive(buffer: Uint8Array): AsyncGenerator<Uint8Array> {
     try {
       // Bounded by the data connection: it ends, fails, or stalls into a timeout.
       while (true) {
@@ -91,19 +143,14 @@ export class Transfer {
         try {
           n = await this.data.read(buffer);
         } catch (error) {
-          ended = true;
-          if (!signal.aborted) throw await this.fail(error);
-          await this.abort();
-          throw abortReason(signal);
+          throw await this.failure(error);
         }
         if (n === null) break;
         yield buffer.subarray(0, n);
       }
-      ended = true;
       await this.complete();
     } finally {
-      signal.removeEventListener("abort", onAbort);
-      if (!ended) await this.abort();
+      if (!this.#ended) await this.abort().catch(() => {});
     }
   }
 }

@@ -9,7 +9,18 @@ import type { TransferHooks } from "./_download.ts";
 import { type LocalFile, openSource } from "./_local_file.ts";
 import { abortReason, type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 
-/** What `upload()` accepts as a source. A `URL` names a local file. */
+/**
+ * What `upload()` accepts as a source. A `URL` names a local file.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type UploadSource } from "@ferry/ftp";
+ *
+ * const source: UploadSource = new URL("file:///etc/hostname");
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.upload("hostname.txt", source);
+ * ```
+ */
 export type UploadSource = ReadableStream<Uint8Array> | Uint8Array | string | URL;
 
 const CR = 0x0d;
@@ -62,11 +73,14 @@ class TransferWriter {
     await this.#send(pending);
   }
 
+  /** Sends in pieces of at most 1 MiB, so progress is reported as it happens. */
   async #send(bytes: Uint8Array): Promise<void> {
-    this.#hooks.signal.throwIfAborted();
-    await this.#transfer.data.write(bytes);
-    this.bytes += bytes.length;
-    this.#hooks.progress(this.bytes);
+    for (let offset = 0; offset < bytes.length; offset += TRANSFER_CHUNK_BYTES) {
+      const piece = bytes.subarray(offset, offset + TRANSFER_CHUNK_BYTES);
+      await this.#transfer.data.write(piece);
+      this.bytes += piece.length;
+      this.#hooks.progress(this.bytes);
+    }
   }
 }
 
@@ -101,21 +115,20 @@ export function uploadStream(
     if (reply) resolveFinished(reply);
     else rejectFinished(error);
   };
-  let controller!: WritableStreamDefaultController;
-  const onAbort = () => {
-    if (ended) return;
-    const reason = abortReason(hooks.signal);
-    controller.error(reason);
-    transfer.abort().then(() => end(reason), (error) => end(error));
-  };
-  hooks.signal.addEventListener("abort", onAbort, { once: true });
-
+  /** Ends the transfer after an error and settles with the error to show. */
   const fail = async (error: unknown): Promise<never> => {
-    if (ended) throw error;
-    const reason = hooks.signal.aborted ? abortReason(hooks.signal) : await transfer.fail(error);
+    const reason = await transfer.failure(error);
     end(reason);
     throw reason;
   };
+  let controller!: WritableStreamDefaultController;
+  // The writer may be idle when the call is aborted: error the stream now.
+  const onAbort = () => {
+    if (ended || transfer.ended) return;
+    controller.error(abortReason(hooks.signal));
+    fail(abortReason(hooks.signal)).catch(() => {});
+  };
+  hooks.signal.addEventListener("abort", onAbort, { once: true });
 
   const stream = new WritableStream<Uint8Array>({
     start(c) {
@@ -123,16 +136,12 @@ export function uploadStream(
     },
     async write(chunk) {
       if (!(chunk instanceof Uint8Array)) {
-        await fail(new TypeError("Upload streams take Uint8Array chunks"));
+        return await fail(new TypeError("Upload streams take Uint8Array chunks"));
       }
       await writer.write(chunk).catch(fail);
     },
     async close() {
-      try {
-        await writer.flush();
-      } catch (error) {
-        await fail(error);
-      }
+      await writer.flush().catch(fail);
       try {
         end(undefined, await transfer.complete());
       } catch (error) {
@@ -142,13 +151,7 @@ export function uploadStream(
     },
     async abort() {
       if (ended) return;
-      const reason = new FtpAbortError("The upload was aborted by its writer");
-      try {
-        await transfer.abort();
-        end(reason);
-      } catch (error) {
-        end(error);
-      }
+      await fail(new FtpAbortError("The upload was aborted by its writer")).catch(() => {});
     },
   });
   return { stream, finished };
@@ -175,9 +178,7 @@ export async function pumpSource(
     }
     await writer.flush();
   } catch (error) {
-    throw hooks.signal.aborted
-      ? await transfer.abort().then(() => abortReason(hooks.signal))
-      : await transfer.fail(error);
+    throw await transfer.failure(error);
   }
   return { bytes: writer.bytes, reply: await transfer.complete() };
 }
@@ -189,9 +190,9 @@ async function pumpFile(source: LocalFile, offset: number, writer: TransferWrite
   while (true) {
     const n = await file.read(buffer);
     if (n === null) return;
+    // The writer sends large reads at once and copies small ones into its
+    // own buffer: either way this buffer is free again when write() returns.
     await writer.write(buffer.subarray(0, n));
-    // The writer sent large reads straight away, or copied small ones into
-    // its own buffer: this buffer is free to be reused either way.
   }
 }
 

@@ -19,6 +19,15 @@ import type { FtpReply } from "../protocol/reply.ts";
  * - `connected`: greeted by the server, not logged in.
  * - `loggedIn`: ready for commands.
  * - `closing`: quitting; `unconnected` follows.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type FtpState } from "@ferry/ftp";
+ *
+ * const client = new FtpClient({ port: 2121 });
+ * const ready = (state: FtpState) => state === "loggedIn";
+ * console.log(ready(client.state)); // false until connect()
+ * ```
  */
 export type FtpState =
   | "unconnected"
@@ -31,6 +40,13 @@ export type FtpState =
 /**
  * Names of the queued commands, as QFtp's `Command` enum: the client method
  * that queued each one.
+ *
+ * @example
+ * ```ts
+ * import type { FtpCommandKind } from "@ferry/ftp";
+ *
+ * const isTransfer = (kind: FtpCommandKind) => kind === "download" || kind === "upload";
+ * ```
  */
 export type FtpCommandKind =
   | "connect"

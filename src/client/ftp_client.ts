@@ -11,12 +11,11 @@
 
 import { FtpAbortError, FtpConnectionError, FtpError, FtpInputError } from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
-import { assertSafeArgument } from "../protocol/command.ts";
+import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import type { FtpReply } from "../protocol/reply.ts";
-import { parseFtpUrl } from "../protocol/url.ts";
 import { ControlConnection } from "../transport/control_connection.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
-import { downloadStream, pumpToFile, type TransferHooks } from "./_download.ts";
+import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
 import { listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
 import { Session } from "./_session.ts";
@@ -45,10 +44,19 @@ import type {
   RecursiveOptions,
   TransferMode,
   TransferResult,
-  TransferType,
   UploadOptions,
 } from "./options.ts";
-import { downloadToPath, type LocalFile, localFile, sourceFileSize } from "./_local_file.ts";
+import { type LocalFile, localFile } from "./_local_file.ts";
+import {
+  checkMaxBytes,
+  checkTransferOptions,
+  isUploadSource,
+  offsetOf,
+  sourceSize,
+  transferType,
+  urlOptions,
+} from "./_call_options.ts";
+import { iteratorStream } from "./_iterator_stream.ts";
 
 export type { UploadSource, WalkEntry, WalkOptions };
 
@@ -193,8 +201,13 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * @returns Resolves when logged in; its id is the connect command's.
    */
   connect(options: CallOptions = {}): FtpRequest<void> {
+    // A close() still winding down finishes before the new connection opens.
+    const closing = this.#closing;
     this.#closing = undefined;
-    const opened = this.#queue.enqueue("connect", (ctx) => this.#open(ctx), options.signal);
+    const opened = this.#queue.enqueue("connect", async (ctx) => {
+      await closing;
+      await this.#open(ctx);
+    }, options.signal);
     const steps: Promise<unknown>[] = [
       opened,
       this.login(undefined, undefined, undefined, options),
@@ -334,11 +347,20 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * ```
    */
   rmdir(path: string, options: RecursiveOptions = {}): FtpRequest<void> {
-    return this.#call("rmdir", [path], async (ctx) => {
-      const session = this.#require();
-      if (!options.recursive) return await session.rmd(path);
-      await removeTree(session, path, ctx.signal, this.#maxListingBytes, (m) => this.#warn(m));
-    }, options);
+    if (!options.recursive) {
+      return this.#call("rmdir", [path], () => this.#require().rmd(path), options);
+    }
+    return this.#call(
+      "rmdir",
+      [path],
+      async (ctx) => {
+        const session = this.#require();
+        await removeTree(session, path, ctx.signal, this.#maxListingBytes, (m) => this.#warn(m));
+      },
+      options,
+      undefined,
+      true,
+    );
   }
 
   /**
@@ -621,12 +643,11 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * ```
    */
   send(command: string, options: CallOptions = {}): FtpRequest<FtpReply> {
-    return this.#call(
-      "send",
-      [command],
-      () => this.#require("connected").sendCommand(command),
-      options,
-    );
+    return this.#call("send", [command], async () => {
+      const session = this.#require("connected");
+      session.forgetState(command);
+      return await session.sendCommand(command);
+    }, options);
   }
 
   /**
@@ -696,29 +717,13 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "download",
       [path],
-      async (ctx) => {
-        const type = transferType(options.type);
-        const offset = offsetOf(options.offset);
-        const transfer = await this.#require().retr(path, { type, offset, signal: ctx.signal });
-        const hooks = this.#hooks(ctx, transfer.announcedSize);
-        let bytes = 0;
-        const counting: TransferHooks = {
-          signal: hooks.signal,
-          progress: (n) => hooks.progress(bytes = n),
-        };
-        if (destination instanceof WritableStream) {
-          const { stream, finished } = downloadStream(transfer, type, counting);
-          await Promise.all([stream.pipeTo(destination), finished]);
-        } else if (type === "binary") {
-          await downloadToPath(destination, offset, (file) => pumpToFile(transfer, file, counting));
-        } else {
-          await downloadToPath(destination, offset, async (file) => {
-            const { stream, finished } = downloadStream(transfer, type, counting);
-            await Promise.all([stream.pipeTo(file.writable, { preventClose: true }), finished]);
-          });
-        }
-        return { bytes, reply: transfer.finalReply?.text ?? "" };
-      },
+      (ctx) =>
+        downloadInto(this.#require(), path, destination, {
+          type: transferType(options.type),
+          offset: offsetOf(options.offset),
+          signal: ctx.signal,
+          hooks: (size) => this.#hooks(ctx, size),
+        }),
       options,
       () => checkTransferOptions(options),
     );
@@ -898,7 +903,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     const grace = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS);
     });
-    const settled = await Promise.race([this.#queue.idle().then(() => true), grace]);
+    const settled = await Promise.race([this.#queue.currentSettled().then(() => true), grace]);
     clearTimeout(timer);
     const session = this.#session;
     if (!session || session.control.closed || !settled) {
@@ -1033,17 +1038,20 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     run: (ctx: JobContext) => Promise<T>,
     options: CallOptions,
     check?: () => void,
+    ownsAbort = OWNS_ABORT.has(kind),
   ): FtpRequest<T> {
     try {
       for (const arg of args) {
-        assertSafeArgument(arg, kind === "send" ? "command" : "path");
+        // A raw command may be "PASS ...": quote it only redacted.
+        if (kind === "send") assertSafeArgument(arg, "command", redactCommand(arg));
+        else assertSafeArgument(arg, "path");
         this.#codec.encode(arg);
       }
       check?.();
     } catch (error) {
       return Object.assign(Promise.reject(error), { id: 0 });
     }
-    return this.#queue.enqueue(kind, run, options.signal, OWNS_ABORT.has(kind));
+    return this.#queue.enqueue(kind, run, options.signal, ownsAbort);
   }
 
   async #open(ctx: JobContext): Promise<void> {
@@ -1142,125 +1150,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
  * rejecting; the others reject at once and run on to keep the connection in
  * step.
  */
-const OWNS_ABORT = new Set<FtpCommandKind>(["download", "upload", "list", "nlst", "rmdir"]);
+const OWNS_ABORT = new Set<FtpCommandKind>(["download", "upload", "list", "nlst"]);
 
 const DEFAULT_MAX_LISTING_BYTES = 256 * 1024 * 1024;
 
 /** How long close() lets an aborted call wind down before dropping the connection. */
 const CLOSE_GRACE_MS = 2000;
-
-function urlOptions(url: string): FtpClientOptions {
-  const parsed = parseFtpUrl(url);
-  if (parsed.secure !== "none") {
-    throw new FtpInputError(
-      `${
-        parsed.secure === "implicit" ? "ftps://" : "ftpes://"
-      } needs FTPS, which this version of ferry does not support yet`,
-    );
-  }
-  const options: FtpClientOptions = { host: parsed.host, port: parsed.port };
-  if (parsed.user !== undefined) options.user = parsed.user;
-  if (parsed.password !== undefined) options.password = parsed.password;
-  if (parsed.path !== undefined) options.path = parsed.path;
-  return options;
-}
-
-function transferType(type: TransferType | undefined): TransferType {
-  if (type === undefined || type === "binary" || type === "ascii") return type ?? "binary";
-  throw new FtpInputError(`type must be "binary" or "ascii", got ${JSON.stringify(type)}`);
-}
-
-function offsetOf(offset: number | undefined): number {
-  if (offset === undefined) return 0;
-  if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new FtpInputError(`offset must be a whole number of bytes >= 0, got ${offset}`);
-  }
-  return offset;
-}
-
-/** Refuses bad transfer options before anything is queued or sent. */
-function checkTransferOptions(options: DownloadOptions & UploadOptions): void {
-  transferType(options.type);
-  offsetOf(options.offset);
-  if (options.append && options.offset) {
-    throw new FtpInputError("Use either append or offset, not both");
-  }
-}
-
-function checkMaxBytes(options: { maxBytes?: number }): void {
-  const max = options.maxBytes;
-  if (max !== undefined && !(max > 0)) {
-    throw new FtpInputError(`A listing byte limit must be above 0, got ${max}`);
-  }
-}
-
-/**
- * Serves an iterator as a stream, one entry per pull. The promise settles
- * when the iterator is done, fails, or is cancelled (which returns it, so a
- * listing transfer is aborted) or its call is aborted.
- */
-function iteratorStream<T>(
-  iterator: AsyncGenerator<T>,
-  signal: AbortSignal,
-  onItem: (item: T) => void,
-): { stream: ReadableStream<T>; finished: Promise<void> } {
-  let settle!: (error?: unknown) => void;
-  const finished = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error === undefined ? resolve() : reject(error));
-  });
-  let controller!: ReadableStreamDefaultController<T>;
-  const stop = async (reason: unknown) => {
-    signal.removeEventListener("abort", onAbort);
-    try {
-      await iterator.return(undefined);
-      settle(reason);
-    } catch (error) {
-      settle(error);
-    }
-  };
-  const onAbort = () => {
-    controller.error(signal.reason);
-    void stop(signal.reason);
-  };
-  signal.addEventListener("abort", onAbort, { once: true });
-  const stream = new ReadableStream<T>({
-    start(c) {
-      controller = c;
-    },
-    async pull(c) {
-      try {
-        const next = await iterator.next();
-        if (signal.aborted) return;
-        if (next.done) {
-          signal.removeEventListener("abort", onAbort);
-          c.close();
-          return settle();
-        }
-        onItem(next.value);
-        c.enqueue(next.value);
-      } catch (error) {
-        if (signal.aborted) return;
-        signal.removeEventListener("abort", onAbort);
-        c.error(error);
-        settle(error);
-      }
-    },
-    cancel: () => stop(new FtpAbortError("The listing was cancelled by its reader")),
-  }, { highWaterMark: 0 });
-  return { stream, finished };
-}
-
-function isUploadSource(value: unknown): value is UploadSource {
-  return typeof value === "string" || value instanceof Uint8Array || value instanceof URL ||
-    value instanceof ReadableStream;
-}
-
-async function sourceSize(
-  source: Exclude<UploadSource, URL> | LocalFile,
-  offset = 0,
-): Promise<number | undefined> {
-  if (typeof source === "string") return new TextEncoder().encode(source).length;
-  if (source instanceof Uint8Array) return source.length;
-  if ("localPath" in source) return await sourceFileSize(source, offset);
-  return undefined;
-}

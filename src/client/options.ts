@@ -9,12 +9,29 @@ import type { FtpDebugMessage } from "../transport/control_connection.ts";
 /**
  * Who initiates the data connection: the client (`"passive"`, EPSV/PASV) or
  * the server (`"active"`, EPRT/PORT).
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type TransferMode } from "@ferry/ftp";
+ *
+ * const mode: TransferMode = "active";
+ * await using client = await FtpClient.connect({ port: 2121, transferMode: mode });
+ * ```
  */
 export type TransferMode = "passive" | "active";
 
 /**
  * How bytes are carried: `"binary"` (TYPE I) as they are, or `"ascii"`
  * (TYPE A) with line ends converted between LF locally and CRLF on the wire.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type TransferType } from "@ferry/ftp";
+ *
+ * const type: TransferType = "ascii";
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.upload("notes.txt", "one\ntwo\n", { type });
+ * ```
  */
 export type TransferType = "binary" | "ascii";
 

@@ -8,6 +8,13 @@
 /**
  * What an entry is. `unknown` covers lines that could not be parsed (their
  * text is kept in `raw`) and types the server did not say.
+ *
+ * @example
+ * ```ts
+ * import type { FileInfo, FileType } from "@ferry/ftp";
+ *
+ * const isFolder = (entry: FileInfo) => (entry.type satisfies FileType) === "directory";
+ * ```
  */
 export type FileType = "file" | "directory" | "symlink" | "unknown";
 
@@ -17,6 +24,15 @@ export type FileType = "file" | "directory" | "symlink" | "unknown";
  * - `"millisecond"` / `"second"`: MLSD `modify` or MDTM, exact and in UTC.
  * - `"minute"`: a LIST line with a time but (usually) no year, or a DOS line.
  * - `"day"`: a LIST line with a year but no time.
+ *
+ * @example
+ * ```ts
+ * import type { FileInfo, TimePrecision } from "@ferry/ftp";
+ *
+ * const exact: TimePrecision[] = ["millisecond", "second"];
+ * const comparable = (entry: FileInfo) =>
+ *   entry.modifiedIsUtc === true && exact.includes(entry.modifiedPrecision!);
+ * ```
  */
 export type TimePrecision = "millisecond" | "second" | "minute" | "day";
 

@@ -17,7 +17,8 @@ const VERB = /^[A-Za-z]{3,4}$/;
  *
  * @param value The argument or path to check.
  * @param what How to name the value in the error, such as `"path"`.
- * @param echo Whether the error may quote the value; `false` for secrets.
+ * @param echo Whether the error may quote the value: `true`, `false` for
+ * secrets, or the text to quote instead (such as a redacted form).
  * @returns The value, unchanged.
  * @throws {FtpInputError} If the value holds CR, LF or NUL.
  *
@@ -32,13 +33,14 @@ const VERB = /^[A-Za-z]{3,4}$/;
 export function assertSafeArgument(
   value: string,
   what = "argument",
-  echo = true,
+  echo: boolean | string = true,
 ): string {
   if (typeof value !== "string") {
     throw new FtpInputError(`The ${what} must be a string, got ${typeof value}`);
   }
   if (FORBIDDEN.test(value)) {
-    const shown = echo ? ` ${JSON.stringify(value)}` : "";
+    const quoted = echo === true ? value : echo;
+    const shown = quoted === false ? "" : ` ${JSON.stringify(quoted)}`;
     throw new FtpInputError(
       `The ${what}${shown} contains CR, LF or NUL, which FTP cannot carry in a command; nothing was sent`,
     );
@@ -75,7 +77,7 @@ export function formatCommand(verb: string, argument?: string): string {
   }`;
 }
 
-const SECRET_COMMAND = /^(PASS|ACCT)(\s+).*$/i;
+const SECRET_COMMAND = /^(\s*(?:PASS|ACCT))(\s+)[\s\S]*$/i;
 
 /**
  * Replaces the argument of `PASS` and `ACCT` with `***` so that command lines

@@ -59,7 +59,17 @@ export function isCompletion(reply: FtpReply): boolean {
   return reply.code >= 200 && reply.code < 300;
 }
 
-/** Limits that keep a hostile server from exhausting memory. */
+/**
+ * Limits that keep a hostile server from exhausting memory.
+ *
+ * @example
+ * ```ts
+ * import { ReplyParser, type ReplyParserOptions } from "@ferry/ftp";
+ *
+ * const options: ReplyParserOptions = { maxLineBytes: 8192, maxReplyBytes: 65536 };
+ * const parser = new ReplyParser(options);
+ * ```
+ */
 export interface ReplyParserOptions {
   /**
    * Longest accepted line in bytes, line end excluded.
@@ -83,7 +93,7 @@ export interface ReplyParserOptions {
 
 const LF = 0x0a;
 const CR = 0x0d;
-const CODE_LINE = /^([1-5]\d\d)([ -]|$)/;
+const CODE_LINE = /^([1-5]\d\d)([ -])/;
 
 /**
  * Turns a byte stream from the control connection into replies. It accepts
@@ -190,11 +200,9 @@ export class ReplyParser {
       );
     }
     if (this.#lines.length === 0) {
-      // A stray blank line between replies carries nothing; skip it.
-      if (line === "") {
-        this.#replyBytes = 0;
-        return undefined;
-      }
+      // A stray blank line between replies carries nothing; skip it, but
+      // count it, so that endless blank lines still hit the reply limit.
+      if (line === "") return undefined;
       const match = CODE_LINE.exec(line);
       if (!match) {
         throw new FtpProtocolError(
@@ -210,9 +218,7 @@ export class ReplyParser {
     }
     this.#lines.push(line);
     const code = String(this.#code);
-    if (
-      line.startsWith(code) && (line.length === 3 || line[3] === " ")
-    ) {
+    if (line.startsWith(code) && line[3] === " ") {
       return this.#finish();
     }
     return undefined;

@@ -7,7 +7,16 @@
 import { FtpInputError } from "../errors.ts";
 import { assertSafeArgument } from "./command.ts";
 
-/** How TLS is used: not at all, from the first byte (implicit) or after AUTH TLS (explicit). */
+/**
+ * How TLS is used: not at all, from the first byte (implicit) or after AUTH TLS (explicit).
+ *
+ * @example
+ * ```ts
+ * import { parseFtpUrl, type SecureMode } from "@ferry/ftp";
+ *
+ * const mode: SecureMode = parseFtpUrl("ftpes://example.com").secure; // "explicit"
+ * ```
+ */
 export type SecureMode = "none" | "implicit" | "explicit";
 
 /**
@@ -57,7 +66,15 @@ const SCHEMES: Record<string, { secure: SecureMode; port: number }> = {
  * ```
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, "$1***@");
+  // The user info ends at the last "@": a password may itself hold "@" or
+  // "/", and an unparsable URL must not leak it either. When in doubt, this
+  // hides too much rather than too little.
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([\s\S]*)@/i.exec(url);
+  if (!match) return url;
+  const userInfo = match[2];
+  const colon = userInfo.indexOf(":");
+  if (colon === -1) return url;
+  return `${match[1]}${userInfo.slice(0, colon)}:***@${url.slice(match[0].length)}`;
 }
 
 /**

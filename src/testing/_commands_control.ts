@@ -5,7 +5,7 @@
  * @module
  */
 
-import { hostForUrl } from "./_address.ts";
+import { hostForUrl } from "../protocol/_host.ts";
 import { statPath } from "./_commands_listing.ts";
 import { MLST_FACTS, mlstFeature } from "./_listing_format.ts";
 import type { CommandTable, Session } from "./_session.ts";

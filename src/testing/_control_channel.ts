@@ -7,7 +7,7 @@
  */
 
 import { sleep } from "./_abortable.ts";
-import { writeAll } from "./_io.ts";
+import { writeAll } from "../transport/_io.ts";
 import type { FtpFaults } from "./faults.ts";
 
 /** The longest command line accepted, in bytes, without its line end. */

@@ -24,7 +24,7 @@ import {
   SessionEnded,
 } from "./_control_channel.ts";
 import type { DataSetup } from "./_data_channel.ts";
-import { closeQuietly } from "./_io.ts";
+import { closeQuietly } from "../transport/_io.ts";
 import { MLST_FACTS } from "./_listing_format.ts";
 import type { DataPipe, PumpOutcome } from "./_transfer_pump.ts";
 import { fsFailure, type VirtualFs } from "./_virtual_fs.ts";

@@ -8,7 +8,7 @@
  */
 
 import { untilAborted } from "./_abortable.ts";
-import { closeQuietly, writeAll } from "./_io.ts";
+import { closeQuietly, writeAll } from "../transport/_io.ts";
 
 /** An open data connection and the rules for one transfer over it. */
 export interface DataPipe {

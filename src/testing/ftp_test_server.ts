@@ -5,8 +5,8 @@
  * @module
  */
 
-import { hostForUrl } from "./_address.ts";
-import { closeQuietly } from "./_io.ts";
+import { hostForUrl } from "../protocol/_host.ts";
+import { closeQuietly } from "../transport/_io.ts";
 import { LIST_FORMATS } from "./_listing_format.ts";
 import { type ServerContext, Session } from "./_session.ts";
 import { VirtualFs } from "./_virtual_fs.ts";

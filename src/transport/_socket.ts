@@ -2,6 +2,7 @@
 // ferry's typed errors. Shared by the control and data connections.
 
 import { FtpAbortError, FtpConnectionError, FtpError, FtpTimeoutError } from "../errors.ts";
+import { hostForUrl } from "../protocol/_host.ts";
 
 /** What to connect to and how long to wait. */
 export interface DialOptions {
@@ -58,7 +59,7 @@ export async function dial(options: DialOptions): Promise<Deno.TcpConn> {
 
 /** Formats host and port, bracketing IPv6 addresses. */
 export function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  return `${hostForUrl(host)}:${port}`;
 }
 
 /** Maps an error from Deno's networking onto an {@linkcode FtpConnectionError}. */
@@ -97,22 +98,4 @@ export function connectionError(error: unknown, what: string): FtpError {
   );
 }
 
-/** Closes a Deno resource, ignoring "already closed". */
-export function closeQuietly(closer: { close(): void } | undefined): void {
-  try {
-    closer?.close();
-  } catch {
-    // Already closed: closing is idempotent for our purposes.
-  }
-}
-
-/** Writes every byte, looping over partial writes. */
-export async function writeAll(
-  writer: { write(p: Uint8Array): Promise<number> },
-  bytes: Uint8Array,
-): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += await writer.write(bytes.subarray(offset));
-  }
-}
+export { closeQuietly, writeAll } from "./_io.ts";

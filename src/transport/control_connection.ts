@@ -143,22 +143,31 @@ export class ControlConnection {
   }
 
   /**
-   * Reads the next reply. Waits at most the reply timeout; on timeout, or on a
-   * malformed reply, the connection is closed and every later call fails.
+   * Reads the next reply. Waits until `deadline` (a `performance.now()`
+   * time; by default the reply timeout from when this read starts waiting).
+   * The deadline covers the whole reply, however slowly its bytes trickle in.
+   * On timeout, or on a malformed reply, the connection is closed and every
+   * later call fails.
    *
    * @param waitingFor Names the awaited reply in a timeout error.
+   * @param deadline When to give up; `Infinity` waits for ever.
    * @returns The next reply, preliminary (1xx) ones included.
    */
-  read(waitingFor = "a reply"): Promise<FtpReply> {
-    const next = this.#readChain.then(() => this.#readOne(waitingFor));
+  read(waitingFor = "a reply", deadline?: number): Promise<FtpReply> {
+    const next = this.#readChain.then(() => this.#readOne(waitingFor, deadline ?? this.deadline()));
     this.#readChain = next.catch(() => {});
     return next;
   }
 
-  async #readOne(waitingFor: string): Promise<FtpReply> {
+  /** The deadline of a reply awaited from now on. */
+  deadline(): number {
+    return performance.now() + this.#replyTimeout;
+  }
+
+  async #readOne(waitingFor: string, deadline: number): Promise<FtpReply> {
     while (this.#queued.length === 0) {
       this.#throwIfClosed();
-      const n = await this.#readBytes(waitingFor);
+      const n = await this.#readBytes(waitingFor, deadline);
       if (n === null) {
         throw this.close(
           new FtpConnectionError(
@@ -191,20 +200,18 @@ export class ControlConnection {
     return this.#queued.shift()!;
   }
 
-  async #readBytes(waitingFor: string): Promise<number | null> {
+  async #readBytes(waitingFor: string, deadline: number): Promise<number | null> {
+    if (deadline === Infinity) {
+      try {
+        return await this.#conn.read(this.#buffer);
+      } catch (error) {
+        throw this.#failure ?? this.close(connectionError(error, "control connection"));
+      }
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          this.close(
-            new FtpTimeoutError(
-              "reply",
-              this.#replyTimeout,
-              `waiting for ${waitingFor} from the server`,
-            ),
-          ),
-        );
-      }, this.#replyTimeout);
+      const expire = () => reject(this.close(this.timeoutError(waitingFor)));
+      timer = setTimeout(expire, Math.max(0, deadline - performance.now()));
     });
     try {
       return await Promise.race([this.#conn.read(this.#buffer), timeout]);
@@ -213,6 +220,20 @@ export class ControlConnection {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * The error for a reply that did not come in time.
+   *
+   * @param waitingFor What was awaited.
+   * @returns The timeout error.
+   */
+  timeoutError(waitingFor: string): FtpTimeoutError {
+    return new FtpTimeoutError(
+      "reply",
+      this.#replyTimeout,
+      `waiting for ${waitingFor} from the server`,
+    );
   }
 
   /**

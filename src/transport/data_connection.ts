@@ -6,6 +6,7 @@
  */
 
 import { FtpError, FtpProtocolError, FtpTimeoutError } from "../errors.ts";
+import { sameHost } from "../protocol/_host.ts";
 import { closeQuietly, connectionError, dial, hostPort, writeAll } from "./_socket.ts";
 
 /**
@@ -212,9 +213,4 @@ export class DataListener {
   close(): void {
     closeQuietly(this.#listener);
   }
-}
-
-function sameHost(a: string, b: string): boolean {
-  const strip = (h: string) => h.replace(/^::ffff:/i, "").toLowerCase();
-  return strip(a) === strip(b);
 }

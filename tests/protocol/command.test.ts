@@ -32,3 +32,8 @@ Deno.test("redactCommand hides PASS and ACCT arguments only", () => {
   assert.equal(redactCommand("RETR PASS"), "RETR PASS");
   assert.equal(redactCommand("PASSWORD x"), "PASSWORD x");
 });
+
+Deno.test("redactCommand hides a password even when the line holds CR or LF", () => {
+  assert.equal(redactCommand("PASS hunter2\r\nNOOP"), "PASS ***");
+  assert.equal(redactCommand(" pass hunter2"), " pass ***");
+});

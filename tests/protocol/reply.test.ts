@@ -23,14 +23,14 @@ Deno.test("ReplyParser reassembles a reply split into 1-byte chunks", () => {
   assert.equal(parser.hasPartial, false);
 });
 
-Deno.test("ReplyParser accepts bare LF, a code without text, and inner lines with other codes", () => {
+Deno.test("ReplyParser accepts bare LF and inner lines with other codes", () => {
   const parser = new ReplyParser();
-  const replies = parser.push(bytes("200\n150-a\n226 inner\n150 done\n"));
+  const replies = parser.push(bytes("200 ok\n150-a\n226 inner\n150 done\n"));
   assert.deepEqual(replies.map((r) => r.code), [200, 150]);
   assert.equal(replies[1].lines.length, 3);
 });
 
-Deno.test("ReplyParser refuses non-digit codes and codes outside 1xx-5xx", () => {
+Deno.test("ReplyParser refuses non-digit codes, codes outside 1xx-5xx, and a code without its space", () => {
   for (
     const line of ["abc hello\r\n", "600 no\r\n", "099 no\r\n", "22 short\r\n", "2200 long\r\n"]
   ) {
@@ -58,4 +58,11 @@ Deno.test("ReplyParser replaces invalid UTF-8 instead of throwing", () => {
   const [reply] = parser.push(Uint8Array.of(0x32, 0x32, 0x30, 0x20, 0xff, 0xfe, 0x0d, 0x0a));
   assert.equal(reply.code, 220);
   assert.equal(reply.text, "\ufffd\ufffd");
+});
+
+Deno.test("ReplyParser counts blank lines, so endless blank lines hit the reply limit", () => {
+  const parser = new ReplyParser({ maxReplyBytes: 1000 });
+  assert.throws(() => {
+    for (let i = 0; i < 10_000; i++) parser.push(bytes("\r\n"));
+  }, /over 1000 bytes/);
 });

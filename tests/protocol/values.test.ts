@@ -80,3 +80,14 @@ Deno.test("remote paths: join, prefixes, unsafe names", () => {
     assert.equal(unsafeNameReason(name), undefined, name);
   }
 });
+
+Deno.test("redactUrl hides passwords holding @ or /, even in URLs that do not parse", () => {
+  assert.equal(redactUrl("ftp://bob:pa/ss@example.com/"), "ftp://bob:***@example.com/");
+  assert.equal(redactUrl("ftp://bob:p@ss@example.com/x"), "ftp://bob:***@example.com/x");
+  for (const url of ["ftp://bob:pa/ss@example.com/", "gopher://bob:p@ss@h"]) {
+    assert.throws(() => parseFtpUrl(url), (error: Error) => {
+      assert.ok(!/pa\/ss|p@ss/.test(error.message), error.message);
+      return true;
+    });
+  }
+});

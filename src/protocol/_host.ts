@@ -1,8 +1,8 @@
 /**
  * IP address spellings. A host may arrive as `127.0.0.1`, `127.000.0.1`,
- * `::ffff:127.0.0.1`, `0:0:0:0:0:0:0:1` or `::1`; the server compares
- * addresses (for bounce protection and passive peers), so it compares one
- * canonical form.
+ * `::ffff:127.0.0.1`, `0:0:0:0:0:0:0:1` or `::1`. The client (which data
+ * connections to accept) and the embedded server (bounce protection, passive
+ * peers) compare addresses, so they compare one canonical form.
  *
  * @module
  */

@@ -1,0 +1,74 @@
+// Checks and conversions of call arguments, run before anything is queued
+// or sent, so that bad input fails at once with FtpInputError.
+
+import { FtpInputError } from "../errors.ts";
+import { parseFtpUrl } from "../protocol/url.ts";
+import { type LocalFile, sourceFileSize } from "./_local_file.ts";
+import type { UploadSource } from "./_upload.ts";
+import type { DownloadOptions, FtpClientOptions, TransferType, UploadOptions } from "./options.ts";
+
+/** Client options from an `ftp://` URL. */
+export function urlOptions(url: string): FtpClientOptions {
+  const parsed = parseFtpUrl(url);
+  if (parsed.secure !== "none") {
+    throw new FtpInputError(
+      `${
+        parsed.secure === "implicit" ? "ftps://" : "ftpes://"
+      } needs FTPS, which this version of ferry does not support yet`,
+    );
+  }
+  const options: FtpClientOptions = { host: parsed.host, port: parsed.port };
+  if (parsed.user !== undefined) options.user = parsed.user;
+  if (parsed.password !== undefined) options.password = parsed.password;
+  if (parsed.path !== undefined) options.path = parsed.path;
+  return options;
+}
+
+/** The transfer type, checked. */
+export function transferType(type: TransferType | undefined): TransferType {
+  if (type === undefined || type === "binary" || type === "ascii") return type ?? "binary";
+  throw new FtpInputError(`type must be "binary" or "ascii", got ${JSON.stringify(type)}`);
+}
+
+/** A REST offset, checked. */
+export function offsetOf(offset: number | undefined): number {
+  if (offset === undefined) return 0;
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new FtpInputError(`offset must be a whole number of bytes >= 0, got ${offset}`);
+  }
+  return offset;
+}
+
+/** Refuses bad transfer options before anything is queued or sent. */
+export function checkTransferOptions(options: DownloadOptions & UploadOptions): void {
+  transferType(options.type);
+  offsetOf(options.offset);
+  if (options.append && options.offset) {
+    throw new FtpInputError("Use either append or offset, not both");
+  }
+}
+
+/** A listing byte limit, checked. */
+export function checkMaxBytes(options: { maxBytes?: number }): void {
+  const max = options.maxBytes;
+  if (max !== undefined && !(max > 0)) {
+    throw new FtpInputError(`A listing byte limit must be above 0, got ${max}`);
+  }
+}
+
+/** Whether the second argument of `upload()` is a source (not options). */
+export function isUploadSource(value: unknown): value is UploadSource {
+  return typeof value === "string" || value instanceof Uint8Array || value instanceof URL ||
+    value instanceof ReadableStream;
+}
+
+/** The bytes a source will send, when knowable in advance. */
+export async function sourceSize(
+  source: Exclude<UploadSource, URL> | LocalFile,
+  offset = 0,
+): Promise<number | undefined> {
+  if (typeof source === "string") return new TextEncoder().encode(source).length;
+  if (source instanceof Uint8Array) return source.length;
+  if ("localPath" in source) return await sourceFileSize(source, offset);
+  return undefined;
+}

@@ -1,0 +1,241 @@
+// Each test here reproduces a defect found in review and proves its fix: the
+// reply sequence stays in step after local failures, deadlines cover whole
+// replies, raw commands cannot desynchronise state, no password leaks.
+
+import assert from "node:assert/strict";
+import {
+  FtpAbortError,
+  FtpClient,
+  FtpConnectionError,
+  FtpInputError,
+  FtpProtocolError,
+  type FtpState,
+  FtpTimeoutError,
+  FtpTransientError,
+  FtpUnexpectedReplyError,
+} from "../../mod.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
+import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
+import { scriptedServer } from "../_scripted_server.ts";
+
+const MiB = 1 << 20;
+
+async function setup(options: Parameters<typeof FtpTestServer.start>[0] = {}) {
+  const server = await FtpTestServer.start(options);
+  const client = await FtpClient.connect({ port: server.port });
+  return {
+    server,
+    client,
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+Deno.test("downloadTo a local path that cannot be written: nothing is sent, and the client stays in step", async () => {
+  await using t = await setup();
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${t.server.root}/f.txt`, "content");
+  const before = t.server.commands.length;
+  await assert.rejects(
+    t.client.downloadTo("f.txt", `${dir.path}/no/such/dir/f.txt`),
+    Deno.errors.NotFound,
+  );
+  await assert.rejects(
+    t.client.downloadTo("f.txt", `${dir.path}/absent.txt`, { offset: 3 }),
+    Deno.errors.NotFound,
+  );
+  assert.ok(
+    !t.server.commands.slice(before).some((c) => c.startsWith("RETR")),
+    "RETR was never sent",
+  );
+  assert.equal(await t.client.pwd(), "/");
+  await t.client.mkdir("sub");
+  await t.client.cd("sub");
+  assert.equal(await t.client.pwd(), "/sub");
+});
+
+Deno.test("downloadTo a locked WritableStream is refused before anything is sent", async () => {
+  await using t = await setup();
+  await Deno.writeFile(`${t.server.root}/f.bin`, pseudoRandomBytes(MiB));
+  const sink = new WritableStream();
+  const lock = sink.getWriter();
+  await assert.rejects(t.client.downloadTo("f.bin", sink), TypeError);
+  assert.ok(!t.server.commands.includes("RETR f.bin"), "refused before RETR");
+  lock.releaseLock();
+  assert.equal(await t.client.size("f.bin"), MiB);
+  await t.client.mkdir("made");
+  assert.ok((await Deno.stat(`${t.server.root}/made`)).isDirectory);
+});
+
+Deno.test("active mode: a 425 that follows the 150 is the error, promptly, and replies stay in step", async () => {
+  await using t = await setup();
+  t.client.transferMode = "active";
+  await Deno.writeTextFile(`${t.server.root}/f.txt`, "x");
+  t.server.faults.onCommand = (c) =>
+    c.verb === "RETR"
+      ? { reply: "150 Opening data connection\r\n425 Can't open data connection\r\n" }
+      : undefined;
+  const error = await t.client.download("f.txt").catch((e) => e);
+  assert.ok(error instanceof FtpTransientError, String(error));
+  assert.equal(error.code, 425);
+  t.server.faults.onCommand = undefined;
+  assert.equal(await t.client.pwd(), "/");
+  assert.equal(await new Response(await t.client.download("f.txt")).text(), "x");
+});
+
+Deno.test("endless 1xx chatter still times out: one deadline per reply", async () => {
+  let ticking = true;
+  await using server = scriptedServer(async (line, io) => {
+    if (line !== "NOOP") return false;
+    // Bounded: stops when the client goes or the test ends.
+    while (ticking && await io.write("100 still working\r\n")) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
+  });
+  await using client = await FtpClient.connect({ port: server.port, replyTimeout: 300 });
+  const error = await client.noop().catch((e) => e);
+  ticking = false;
+  assert.ok(error instanceof FtpTimeoutError, String(error));
+  assert.equal(error.phase, "reply");
+});
+
+Deno.test("endless blank lines are a protocol error, not a hang", async () => {
+  await using server = scriptedServer(async (line, io) => {
+    if (line !== "NOOP") return false;
+    await io.write("\r\n".repeat(600_000));
+    return true;
+  });
+  await using client = await FtpClient.connect({ port: server.port });
+  await assert.rejects(client.noop(), FtpProtocolError);
+});
+
+Deno.test("a flood of unsolicited replies is a protocol error that closes the connection", async () => {
+  await using t = await setup();
+  t.server.faults.onCommand = (
+    c,
+  ) => (c.verb === "NOOP" ? { reply: "200 ok\r\n".repeat(200) } : undefined);
+  const error = await t.client.noop().catch((e) => e);
+  assert.ok(error instanceof FtpProtocolError, String(error));
+  assert.match(error.message, /replies nobody asked for/);
+  assert.equal(t.client.state, "unconnected");
+  const after = await t.client.pwd().catch((e) => e);
+  assert.ok(after instanceof FtpConnectionError);
+  assert.equal(after.kind, "not-connected");
+});
+
+Deno.test("a raw TYPE or REST sent with send() cannot corrupt the next transfer", async () => {
+  await using t = await setup();
+  const data = pseudoRandomBytes(4000, 5).map((b) => (b === 13 ? 10 : b));
+  await Deno.writeFile(`${t.server.root}/f.bin`, data);
+  await t.client.download("f.bin").then(readAll); // caches TYPE I
+  assert.equal((await t.client.send("TYPE A")).code, 200);
+  assert.equal(sha256(await readAll(await t.client.download("f.bin"))), sha256(data));
+  assert.equal((await t.client.send("REST 100")).code, 350);
+  assert.equal(sha256(await readAll(await t.client.download("f.bin"))), sha256(data));
+});
+
+Deno.test("a refused raw command never quotes a password", async () => {
+  await using t = await setup();
+  const error = await t.client.send("PASS hunter2\r\nDELE x").catch((e) => e);
+  assert.ok(error instanceof FtpInputError);
+  assert.ok(!error.message.includes("hunter2"), error.message);
+});
+
+Deno.test("abort() interrupts a large upload at once, even when the server stops reading", async () => {
+  await using t = await setup({ faults: { dataStallAfterBytes: MiB } });
+  const client = t.client;
+  // Bounded: the first megabyte moves before the server stops reading.
+  const moving = new Promise<void>((resolve) => {
+    client.addEventListener("progress", (e) => e.bytes > 0 && resolve());
+  });
+  const upload = client.upload("big.bin", pseudoRandomBytes(64 * MiB)).catch((e) => e);
+  await moving;
+  client.abort();
+  const error = await upload;
+  assert.ok(error instanceof FtpAbortError, String(error));
+  t.server.faults.dataStallAfterBytes = undefined;
+  await client.noop();
+});
+
+Deno.test("close() then connect() reconnects the same client", async () => {
+  await using server = await FtpTestServer.start();
+  const client = new FtpClient({ port: server.port });
+  await client.connect();
+  const closing = client.close();
+  await client.connect();
+  await closing;
+  assert.equal(client.state, "loggedIn");
+  assert.equal(await client.pwd(), "/");
+  await client.close();
+});
+
+Deno.test("a signal that fires while a simple command runs rejects it, and events say so", async () => {
+  await using t = await setup();
+  await Deno.mkdir(`${t.server.root}/d`);
+  t.server.faults.onCommand = (c) => (c.verb === "RMD" ? { delayMs: 200 } : undefined);
+  const finished: (Error | undefined)[] = [];
+  t.client.addEventListener("commandFinished", (e) => finished.push(e.error));
+  const controller = new AbortController();
+  const removal = t.client.rmdir("d", { signal: controller.signal });
+  setTimeout(() => controller.abort(), 50);
+  assert.ok((await removal.catch((e) => e)) instanceof FtpAbortError);
+  await t.client.noop(); // runs after RMD's reply was read: in step
+  assert.ok(finished[0] instanceof FtpAbortError, String(finished[0]));
+});
+
+Deno.test("a server that wants an account when none was given: 332 with the command", async () => {
+  await using server = await FtpTestServer.start({
+    users: { bob: { password: "pw", account: "acc" } },
+  });
+  const error = await FtpClient.connect({ port: server.port, user: "bob", password: "pw" }).catch((
+    e,
+  ) => e);
+  assert.ok(error instanceof FtpUnexpectedReplyError, String(error));
+  assert.equal(error.code, 332);
+  assert.equal(error.command, "PASS ***");
+  assert.match(error.message, /pass the `account` option/);
+});
+
+Deno.test("trustPasvHost: off, the PASV host is ignored; on, it is used", async () => {
+  // Nothing listens on 127.0.0.3: reaching it proves the announced host was used.
+  await using server = await FtpTestServer.start({
+    disabledCommands: ["EPSV"],
+    faults: { pasvAddress: "127.0.0.3" },
+  });
+  await Deno.writeTextFile(`${server.root}/f.txt`, "x");
+  {
+    await using client = await FtpClient.connect({ port: server.port });
+    assert.equal(await new Response(await client.download("f.txt")).text(), "x");
+  }
+  await using trusting = await FtpClient.connect({ port: server.port, trustPasvHost: true });
+  const error = await trusting.download("f.txt").catch((e) => e);
+  assert.ok(error instanceof FtpConnectionError, String(error));
+  assert.equal(error.kind, "refused");
+});
+
+Deno.test("ASCII uploads send CRLF on the wire", async () => {
+  await using t = await setup();
+  const result = await t.client.upload("a.txt", "a\nb\n", { type: "ascii" });
+  assert.equal(result.bytes, 6, "two LFs became two CRLFs on the data connection");
+  const binary = await t.client.upload("b.txt", "a\nb\n");
+  assert.equal(binary.bytes, 4);
+});
+
+Deno.test("host names go through hostLookup; every reply is an event", async () => {
+  await using server = await FtpTestServer.start();
+  const client = new FtpClient({ host: "localhost", port: server.port });
+  const states: FtpState[] = [];
+  const codes: number[] = [];
+  client.addEventListener("stateChanged", (e) => states.push(e.state));
+  client.addEventListener("reply", (e) => codes.push(e.reply.code));
+  await client.connect();
+  await client.noop();
+  await client.close();
+  assert.deepEqual(states.slice(0, 4), ["hostLookup", "connecting", "connected", "loggedIn"]);
+  assert.equal(codes[0], 220);
+  assert.ok(codes.includes(230) && codes.includes(211) && codes.includes(200));
+  assert.equal(codes.at(-1), 221);
+});
