@@ -253,6 +253,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         await session.login(proxy ? `${name}@${target}` : name, secret, acct);
         await session.feat();
         await session.optsUtf8();
+        await session.optsMlst();
         this.#setState("loggedIn");
       },
       options,

@@ -7,7 +7,16 @@
 
 import { FtpInputError } from "../errors.ts";
 
-const TIME_VAL = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?$/;
+/** The value of the decimal digits `text[start, end)`, or -1 if any is not a digit. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 /**
  * Reads a time value. Returns `undefined` for text that is not one, or that
@@ -23,14 +32,22 @@ const TIME_VAL = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?$/;
  * ```
  */
 export function parseTimeVal(text: string): Date | undefined {
-  const m = TIME_VAL.exec(text.trim());
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  const millis = m[7] ? Number(m[7].padEnd(3, "0").slice(0, 3)) : 0;
+  // Hand-rolled rather than a regex: MLSD parses one of these per entry.
+  const value = text.trim();
+  if (value.length < 14 || (value.length > 14 && value[14] !== ".")) return undefined;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 4, 6);
+  const day = digits(value, 6, 8);
+  const hour = digits(value, 8, 10);
+  const minute = digits(value, 10, 12);
+  const second = digits(value, 12, 14);
+  const fraction = value.length > 14 ? value.slice(15) : "";
+  if (fraction.length > 9 || (value.length > 14 && fraction === "")) return undefined;
+  const millis = fraction === "" ? 0 : digits(fraction.padEnd(3, "0"), 0, 3);
+  if (digits(fraction, 0, fraction.length) < 0) return undefined;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return undefined;
   // A leap second (60) is allowed by RFC 3659; Date folds it into the next minute.
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) {
-    return undefined;
-  }
+  if (minute < 0 || minute > 59 || second < 0 || second > 60 || millis < 0) return undefined;
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
   if (date.getUTCDate() !== day && second !== 60) return undefined;
   // Date.UTC maps years 0-99 to 1900-1999; set the year explicitly.

@@ -150,3 +150,23 @@ Deno.test("lastError holds the last command's failure and resets when a command 
   await client.noop();
   assert.equal(client.lastError, undefined);
 });
+
+Deno.test("after login: FEAT once, OPTS UTF8 ON and OPTS MLST when the server leaves facts off", async () => {
+  const { scriptedServer } = await import("../_scripted_server.ts");
+  await using server = scriptedServer(async (line, io) => {
+    if (line === "FEAT") {
+      await io.write(
+        "211-Features:\r\n MLST type;size;modify;perm;unix.mode;\r\n UTF8\r\n211 End\r\n",
+      );
+      return true;
+    }
+    if (line.startsWith("OPTS ")) return await io.write("200 OK\r\n");
+    return false;
+  });
+  await using client = await FtpClient.connect({ port: server.port });
+  assert.equal(client.features.get("MLST"), "type;size;modify;perm;unix.mode;");
+  const opts = server.received.filter((l) => l.startsWith("OPTS"));
+  assert.equal(opts[0], "OPTS UTF8 ON");
+  assert.match(opts[1] ?? "", /^OPTS MLST type;size;modify;/);
+  assert.equal(server.received.filter((l) => l === "FEAT").length, 1);
+});

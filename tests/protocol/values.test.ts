@@ -91,3 +91,34 @@ Deno.test("redactUrl hides passwords holding @ or /, even in URLs that do not pa
     });
   }
 });
+
+Deno.test("property: time values round-trip to the second, and any text parses or is refused", async () => {
+  const fc = (await import("fast-check")).default;
+  fc.assert(
+    fc.property(
+      fc.date({ min: new Date("0100-01-01"), max: new Date("9999-12-31"), noInvalidDate: true }),
+      (date) => {
+        const seconds = new Date(Math.floor(date.getTime() / 1000) * 1000);
+        assert.equal(parseTimeVal(formatTimeVal(date))?.getTime(), seconds.getTime());
+      },
+    ),
+    { seed: 42, numRuns: 2000 },
+  );
+  fc.assert(
+    fc.property(fc.string({ maxLength: 30 }), (text) => {
+      const date = parseTimeVal(text);
+      assert.ok(date === undefined || !Number.isNaN(date.getTime()));
+    }),
+    { seed: 42, numRuns: 2000 },
+  );
+  for (
+    const bad of [
+      "2026010203040x",
+      "20260102030405.",
+      "20260102030405.1234567890",
+      "+0260102030405",
+    ]
+  ) {
+    assert.equal(parseTimeVal(bad), undefined, bad);
+  }
+});
