@@ -5,6 +5,7 @@
  */
 
 import type { FtpDebugMessage } from "../transport/control_connection.ts";
+import type { SecureMode } from "../protocol/url.ts";
 
 /**
  * Who initiates the data connection: the client (`"passive"`, EPSV/PASV) or
@@ -36,6 +37,63 @@ export type TransferMode = "passive" | "active";
 export type TransferType = "binary" | "ascii";
 
 /**
+ * TLS settings for FTPS.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type FtpTlsOptions } from "@ferry/ftp";
+ *
+ * const tls: FtpTlsOptions = { caCerts: [await Deno.readTextFile("./ca.pem")] };
+ * await using client = await FtpClient.connect("ftpes://bob:pw@ftp.example.com", { tls });
+ * ```
+ */
+export interface FtpTlsOptions {
+  /**
+   * PEM certificates of extra certificate authorities to trust, on top of
+   * the system's roots.
+   *
+   * @default {[]}
+   */
+  caCerts?: string[];
+  /**
+   * Verify the server's certificate and host name. Turning this off accepts
+   * any certificate, including an attacker's; ferry warns when it is off.
+   *
+   * @default {true}
+   */
+  verify?: boolean;
+  /**
+   * The name to verify the certificate against and to send as SNI.
+   *
+   * @default {the host connected to}
+   */
+  serverName?: string;
+  /**
+   * A client certificate and key (PEM), for servers that require mutual TLS.
+   *
+   * @default {undefined}
+   */
+  clientCertificate?: { cert: string; key: string };
+  /**
+   * Whether data connections resume the control connection's TLS session,
+   * which servers such as vsftpd (`require_ssl_reuse=YES`, its default),
+   * FileZilla Server and ProFTPD require. `"auto"` uses Deno's native TLS and
+   * switches to the resuming path when the server refuses a data connection
+   * for want of reuse; `"always"` resumes from the start; `"never"` does not.
+   *
+   * @default {"auto"}
+   */
+  sessionReuse?: "auto" | "always" | "never";
+  /**
+   * Data connection protection: `"private"` (PROT P, encrypted) or `"clear"`
+   * (PROT C, ftplib's `prot_c`: only the control connection is encrypted).
+   *
+   * @default {"private"}
+   */
+  dataProtection?: "private" | "clear";
+}
+
+/**
  * Everything {@linkcode FtpClient} can be configured with. Every field is
  * optional; a URL given to `FtpClient.connect` fills in host, port, user,
  * password and path.
@@ -64,9 +122,23 @@ export interface FtpClientOptions {
   /**
    * Server port.
    *
-   * @default {21}
+   * @default {21, or 990 for implicit TLS}
    */
   port?: number;
+  /**
+   * FTPS: `"explicit"` (AUTH TLS, as `ftpes://`), `"implicit"` (as
+   * `ftps://`), or `"none"`. When TLS is asked for and the server refuses
+   * it, the connection fails: ferry never falls back to plain text.
+   *
+   * @default {"none", or what the URL's scheme says}
+   */
+  secure?: SecureMode;
+  /**
+   * TLS settings, used when `secure` is not `"none"`.
+   *
+   * @default {{}}
+   */
+  tls?: FtpTlsOptions;
   /**
    * User name. As in ftplib, the default logs in anonymously.
    *
