@@ -1,0 +1,237 @@
+// Turns validated task data into a Task: the connection block becomes
+// FtpClientOptions (secure mode from the scheme or `secure`, CA file read,
+// credentials from the URL, the block or ~/.netrc), local paths become
+// absolute, and every step gets its defaults and a name.
+
+import { resolve } from "node:path";
+import type { FtpInputError } from "../errors.ts";
+import type { FtpClientOptions } from "../client/options.ts";
+import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";
+import { hostForUrl } from "../protocol/_host.ts";
+import { findNetrcEntry } from "./_netrc.ts";
+import type { KeyPath } from "./_source.ts";
+import type { Step, Task } from "./task.ts";
+import type { Duration, TaskConnection, TaskFile, TaskStep, WholeNumber } from "./task_file.ts";
+
+/** How resolution reports a problem at a key path. */
+export interface Located {
+  baseDir: string;
+  error(path: KeyPath, message: string): Error;
+}
+
+/** Default number of pooled connections. */
+export const DEFAULT_PARALLEL = 4;
+/** Default retries of a transient failure. */
+export const DEFAULT_RETRIES = 3;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a duration (already validated). */
+export function durationMs(value: Duration): number {
+  if (typeof value === "number") return value;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value)!;
+  return Math.round(Number(match[1]) * UNITS[match[2]]);
+}
+
+function whole(value: WholeNumber): number {
+  return typeof value === "number" ? value : Number(value);
+}
+
+/** Resolves validated task data. */
+export async function resolveTask(data: TaskFile, at: Located): Promise<Task> {
+  const reads = { env: [] as string[], files: [] as string[] };
+  const secrets: string[] = [];
+  const connection = await resolveConnection(data.connection, at, reads, secrets);
+  const steps = data.steps.map((step, index) => resolveStep(step, index, at));
+  return { baseDir: at.baseDir, connection, steps, secrets, reads };
+}
+
+async function resolveConnection(
+  block: TaskConnection,
+  at: Located,
+  reads: Task["reads"],
+  secrets: string[],
+): Promise<Task["connection"]> {
+  let url: FtpUrl | undefined;
+  if (block.url !== undefined) {
+    try {
+      url = parseFtpUrl(block.url);
+    } catch (error) {
+      throw at.error(["connection", "url"], (error as FtpInputError).message);
+    }
+  } else if (block.host === undefined) {
+    throw at.error(["connection"], 'give "url" (ftp://host:port/path) or "host"');
+  }
+  const secure = block.secure ?? url?.secure ?? "none";
+  const host = block.host ?? url!.host;
+  const explicitPort = block.url !== undefined && new URL(block.url).port !== "";
+  const options: FtpClientOptions = {
+    host,
+    port: block.port !== undefined
+      ? whole(block.port)
+      : explicitPort
+      ? url!.port
+      : (secure === "implicit" ? 990 : 21),
+    secure,
+  };
+  let user = block.user ?? url?.user;
+  let password = block.password ?? url?.password;
+  let account = block.account;
+  if (password === undefined && block.netrc !== false) {
+    const netrcFile = typeof block.netrc === "string"
+      ? resolve(at.baseDir, block.netrc)
+      : defaultNetrc(reads);
+    if (netrcFile) {
+      reads.files.push(netrcFile);
+      const entry = await readNetrc(netrcFile, host, user);
+      if (entry) {
+        user ??= entry.login;
+        password = entry.password;
+        account ??= entry.account;
+      }
+    }
+  }
+  if (user !== undefined) options.user = user;
+  if (password !== undefined) {
+    options.password = password;
+    if (password !== "") secrets.push(password);
+  }
+  if (account !== undefined) options.account = account;
+  if (url?.path !== undefined) options.path = url.path;
+  if (block.mode) options.transferMode = block.mode;
+  if (block.connectTimeout !== undefined) {
+    options.connectTimeout = durationMs(block.connectTimeout);
+  }
+  if (block.replyTimeout !== undefined) options.replyTimeout = durationMs(block.replyTimeout);
+  if (block.dataTimeout !== undefined) options.dataTimeout = durationMs(block.dataTimeout);
+  if (block.encoding !== undefined) options.encoding = block.encoding;
+  if (block.tls) {
+    const tls: NonNullable<FtpClientOptions["tls"]> = {};
+    if (block.tls.verify !== undefined) tls.verify = block.tls.verify;
+    if (block.tls.serverName !== undefined) tls.serverName = block.tls.serverName;
+    if (block.tls.caFile !== undefined) {
+      const file = resolve(at.baseDir, block.tls.caFile);
+      reads.files.push(file);
+      try {
+        tls.caCerts = [await Deno.readTextFile(file)];
+      } catch (error) {
+        throw at.error(
+          ["connection", "tls", "caFile"],
+          `cannot read the CA file ${file}: ${
+            error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message
+          }`,
+        );
+      }
+    }
+    options.tls = tls;
+  }
+  const scheme = secure === "implicit" ? "ftps" : secure === "explicit" ? "ftpes" : "ftp";
+  const who = options.user !== undefined ? `${encodeURIComponent(options.user)}@` : "";
+  // A relative path shows as ftp://h/pub, an absolute one as ftp://h//srv.
+  const display = `${scheme}://${who}${hostForUrl(host)}:${options.port}/${options.path ?? ""}`;
+  return {
+    options,
+    parallel: block.parallel === undefined ? DEFAULT_PARALLEL : whole(block.parallel),
+    display,
+  };
+}
+
+function defaultNetrc(reads: Task["reads"]): string | undefined {
+  for (const name of ["NETRC", "HOME", "USERPROFILE"]) {
+    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") continue;
+    const value = Deno.env.get(name);
+    if (!value) continue;
+    reads.env.push(name);
+    return name === "NETRC" ? value : resolve(value, ".netrc");
+  }
+  return undefined;
+}
+
+async function readNetrc(file: string, host: string, user: string | undefined) {
+  if (Deno.permissions.querySync({ name: "read", path: file }).state !== "granted") {
+    return undefined;
+  }
+  try {
+    return findNetrcEntry(await Deno.readTextFile(file), host, user);
+  } catch {
+    return undefined; // No netrc is the common case.
+  }
+}
+
+function list(value: string | string[]): string[] {
+  return typeof value === "string" ? [value] : value;
+}
+
+/** A local path made absolute; a trailing slash (meaning "a directory") is kept. */
+function local(baseDir: string, path: string): string {
+  const absolute = resolve(baseDir, path);
+  return /[/\\]$/.test(path) && !absolute.endsWith("/") ? `${absolute}/` : absolute;
+}
+
+function resolveStep(step: TaskStep, index: number, at: Located): Step {
+  const base = {
+    index,
+    continueOnError: step.continueOnError ?? false,
+    retries: step.retries === undefined ? DEFAULT_RETRIES : whole(step.retries),
+  };
+  const named = (fallback: string) => ({ ...base, name: step.name ?? fallback });
+  if ("mkdir" in step) {
+    return {
+      ...named(`mkdir ${list(step.mkdir).join(" ")}`),
+      kind: "mkdir",
+      paths: list(step.mkdir),
+    };
+  }
+  if ("rm" in step) {
+    return { ...named(`rm ${list(step.rm).join(" ")}`), kind: "rm", paths: list(step.rm) };
+  }
+  if ("rmdir" in step) {
+    return {
+      ...named(`rmdir ${list(step.rmdir).join(" ")}`),
+      kind: "rmdir",
+      paths: list(step.rmdir),
+    };
+  }
+  if ("rename" in step) {
+    const { from, to } = step.rename;
+    return { ...named(`rename ${from} → ${to}`), kind: "rename", from, to };
+  }
+  if ("put" in step) {
+    const p = step.put;
+    return {
+      ...named(`put ${list(p.from).join(" ")} → ${p.to}`),
+      kind: "put",
+      from: list(p.from).map((f) => local(at.baseDir, f)),
+      to: p.to,
+      overwrite: p.overwrite ?? "different",
+      atomic: p.atomic ?? false,
+      filter: p.filter ?? [],
+    };
+  }
+  if ("get" in step) {
+    const g = step.get;
+    return {
+      ...named(`get ${list(g.from).join(" ")} → ${g.to}`),
+      kind: "get",
+      from: list(g.from),
+      to: local(at.baseDir, g.to),
+      overwrite: g.overwrite ?? "different",
+      resume: g.resume ?? false,
+      filter: g.filter ?? [],
+    };
+  }
+  const s = step.sync;
+  const arrow = s.direction === "up" ? `${s.local} → ${s.remote}` : `${s.remote} → ${s.local}`;
+  return {
+    ...named(`sync ${arrow}`),
+    kind: "sync",
+    direction: s.direction,
+    local: local(at.baseDir, s.local),
+    remote: s.remote,
+    delete: s.delete ?? false,
+    overwrite: s.overwrite ?? "different",
+    atomic: s.atomic ?? false,
+    resume: s.resume ?? false,
+    filter: s.filter ?? [],
+  };
+}

@@ -1,0 +1,181 @@
+// Parses a task file's text (YAML, JSON or JSONC) into plain data and keeps
+// a way back from a key path to the line and column it came from, so that
+// every error can point at the offending spot.
+//
+// Parser messages are used without their code frames: a frame would quote
+// the source line, and that line may hold a password.
+
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type Node as JsonNode,
+  type ParseError,
+  parseTree,
+  printParseErrorCode,
+} from "jsonc-parser";
+
+/** A key path into the data, such as `["steps", 2, "put", "to"]`. */
+export type KeyPath = readonly (string | number)[];
+
+/** A 1-based position in the file. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A syntax error, already positioned. */
+export interface SyntaxProblem extends Position {
+  message: string;
+}
+
+/** Parsed data and the way back to positions. */
+export interface ParsedSource {
+  data: unknown;
+  /**
+   * Where a path is: the key itself (`"key"`, for unknown keys) or its value.
+   * A path that does not exist resolves to its nearest existing ancestor.
+   */
+  locate(path: KeyPath, at?: "key" | "value"): Position;
+}
+
+/** The formats a task file can be written in, by extension. */
+export type SourceFormat = "yaml" | "json";
+
+function positionOf(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Parses the text. Returns the data and locator, or the syntax errors.
+ */
+export function parseSource(
+  text: string,
+  format: SourceFormat,
+): ParsedSource | { errors: SyntaxProblem[] } {
+  return format === "yaml" ? parseYaml(text) : parseJson(text);
+}
+
+function parseYaml(text: string): ParsedSource | { errors: SyntaxProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      errors: doc.errors.map((error) => {
+        const at = lineCounter.linePos(error.pos[0]);
+        return { line: at.line, column: at.col, message: firstLine(error.message) };
+      }),
+    };
+  }
+  // Aliases are expanded with yaml's default cap, so an alias bomb fails
+  // instead of exhausting memory.
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { errors: [{ line: 1, column: 1, message: firstLine(String(error)) }] };
+  }
+  const at = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  return {
+    data,
+    locate(path, where = "value") {
+      let node: unknown = doc.contents;
+      let found: Position = at(rangeStart(node) ?? 0);
+      for (let i = 0; i < path.length; i++) {
+        const segment = path[i];
+        const last = i === path.length - 1;
+        if (isMap(node)) {
+          const pair = node.items.find((p) => isScalar(p.key) && p.key.value === segment);
+          if (!pair) return found;
+          if (last && where === "key") return at(rangeStart(pair.key) ?? 0);
+          node = pair.value;
+          found = at(rangeStart(node) ?? rangeStart(pair.key) ?? 0);
+        } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
+          node = node.items[segment];
+          found = at(rangeStart(node) ?? 0);
+        } else {
+          return found;
+        }
+      }
+      return found;
+    },
+  };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null)?.range?.[0];
+}
+
+function parseJson(text: string): ParsedSource | { errors: SyntaxProblem[] } {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, {
+    allowTrailingComma: true,
+    disallowComments: false,
+    allowEmptyContent: false,
+  });
+  if (errors.length > 0 || !root) {
+    const list = errors.length > 0 ? errors : [{ error: 0, offset: 0, length: 0 }];
+    return {
+      errors: list.map((e) => ({
+        ...positionOf(text, e.offset),
+        message: e.error === 0 ? "empty file" : describeJsonError(printParseErrorCode(e.error)),
+      })),
+    };
+  }
+  return {
+    data: toValue(root),
+    locate(path, where = "value") {
+      let node: JsonNode = root;
+      for (let i = 0; i < path.length; i++) {
+        const segment = path[i];
+        const last = i === path.length - 1;
+        let next: JsonNode | undefined;
+        if (node.type === "object" && typeof segment === "string") {
+          const property = node.children?.find((p) => p.children?.[0]?.value === segment);
+          if (property && last && where === "key") return positionOf(text, property.offset);
+          next = property?.children?.[1];
+        } else if (node.type === "array" && typeof segment === "number") {
+          next = node.children?.[segment];
+        }
+        if (!next) break;
+        node = next;
+      }
+      return positionOf(text, node.offset);
+    },
+  };
+}
+
+function toValue(node: JsonNode): unknown {
+  switch (node.type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? [];
+        if (key && value) out[key.value as string] = toValue(value);
+      }
+      return out;
+    }
+    case "array":
+      return (node.children ?? []).map(toValue);
+    default:
+      return node.value;
+  }
+}
+
+function describeJsonError(code: string): string {
+  // "PropertyNameExpected" reads better as "property name expected".
+  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}

@@ -1,0 +1,136 @@
+/**
+ * A task after loading: validated, interpolated, with local paths made
+ * absolute and the connection turned into {@linkcode FtpClientOptions}.
+ * This is what {@linkcode runTask} runs.
+ *
+ * @module
+ */
+
+import type { FtpClientOptions } from "../client/options.ts";
+import type { FilterRule, OverwritePolicy } from "./task_file.ts";
+
+/**
+ * The connection of a loaded task.
+ *
+ * @example
+ * ```ts
+ * import { loadTask } from "@ferry/ftp";
+ * const task = await loadTask("deploy.yaml");
+ * console.log(task.connection.display, task.connection.parallel);
+ * ```
+ */
+export interface TaskConnectionSettings {
+  /** Options for each `FtpClient` of the pool (the password included). */
+  options: FtpClientOptions;
+  /** How many connections carry a step's transfers. */
+  parallel: number;
+  /** The server as it may be shown: `ftp://user@host:port/path`, no password. */
+  display: string;
+}
+
+/**
+ * What every loaded step has.
+ *
+ * @example
+ * ```ts
+ * import type { StepBase } from "@ferry/ftp";
+ * const describe = (step: StepBase) => `${step.index + 1}. ${step.name}`;
+ * ```
+ */
+export interface StepBase {
+  /** 0-based position in the task. */
+  index: number;
+  /** The step's name, or one made from its kind and paths. */
+  name: string;
+  /** Go on with the next steps when this one fails. */
+  continueOnError: boolean;
+  /** Retries of a transient failure, per file. */
+  retries: number;
+}
+
+/**
+ * A loaded step. Local paths are absolute; remote paths are as written
+ * (relative ones are relative to the login directory or the URL's path).
+ *
+ * @example
+ * ```ts
+ * import type { Step } from "@ferry/ftp";
+ * const isTransfer = (step: Step) => step.kind === "put" || step.kind === "get" || step.kind === "sync";
+ * ```
+ */
+export type Step =
+  | StepBase & { kind: "mkdir"; paths: string[] }
+  | StepBase & { kind: "rm"; paths: string[] }
+  | StepBase & { kind: "rmdir"; paths: string[] }
+  | StepBase & { kind: "rename"; from: string; to: string }
+  | StepBase & {
+    kind: "put";
+    from: string[];
+    to: string;
+    overwrite: OverwritePolicy;
+    atomic: boolean;
+    filter: FilterRule[];
+  }
+  | StepBase & {
+    kind: "get";
+    from: string[];
+    to: string;
+    overwrite: OverwritePolicy;
+    resume: boolean;
+    filter: FilterRule[];
+  }
+  | StepBase & {
+    kind: "sync";
+    direction: "up" | "down";
+    local: string;
+    remote: string;
+    delete: boolean;
+    overwrite: OverwritePolicy;
+    atomic: boolean;
+    resume: boolean;
+    filter: FilterRule[];
+  };
+
+/**
+ * The kinds of step.
+ *
+ * @example
+ * ```ts
+ * import type { StepKind } from "@ferry/ftp";
+ * const kind: StepKind = "sync";
+ * ```
+ */
+export type StepKind = Step["kind"];
+
+/**
+ * A loaded task, ready to run.
+ *
+ * @example
+ * ```ts
+ * import { loadTask, runTask } from "@ferry/ftp";
+ * const task = await loadTask("deploy.yaml");
+ * const report = await runTask(task, { dryRun: true });
+ * ```
+ */
+export interface Task {
+  /** The task file, absolute; `undefined` for a task built in code. */
+  file?: string;
+  /** The directory relative local paths were resolved against. */
+  baseDir: string;
+  /** The server. */
+  connection: TaskConnectionSettings;
+  /** The steps, in order. */
+  steps: Step[];
+  /**
+   * Strings never to show (passwords, wherever they came from), for
+   * redacting output, reports and errors.
+   */
+  secrets: string[];
+  /** What the task reads besides its paths, for `ferry permissions`. */
+  reads: {
+    /** Environment variables referenced. */
+    env: string[];
+    /** Files read while loading: the task, the .env, the CA file, the netrc. */
+    files: string[];
+  };
+}

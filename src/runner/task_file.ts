@@ -1,0 +1,437 @@
+/**
+ * The shape of a task file (version 1): a connection and the steps to run
+ * over it. YAML, JSON and JSONC files hold this object; a TypeScript module
+ * default-exports it through {@linkcode defineTask}.
+ *
+ * @module
+ */
+
+/**
+ * A duration: milliseconds as a number, or a string such as `"500ms"`,
+ * `"30s"`, `"2m"` or `"1h"`.
+ *
+ * @example
+ * ```ts
+ * import type { Duration } from "@ferry/ftp";
+ * const timeout: Duration = "30s";
+ * ```
+ */
+export type Duration = number | string;
+
+/**
+ * A whole number, or a string of digits (what `${VAR}` interpolation
+ * produces).
+ *
+ * @example
+ * ```ts
+ * import type { WholeNumber } from "@ferry/ftp";
+ * const port: WholeNumber = "2121";
+ * ```
+ */
+export type WholeNumber = number | string;
+
+/**
+ * TLS settings of a task's connection (used with `ftps://`, `ftpes://` or
+ * `secure`).
+ *
+ * @example
+ * ```ts
+ * import type { TaskTls } from "@ferry/ftp";
+ * const tls: TaskTls = { caFile: "./ca.pem", verify: true };
+ * ```
+ */
+export interface TaskTls {
+  /**
+   * A PEM file of extra certificate authorities to trust, relative to the
+   * task file.
+   *
+   * @default {undefined}
+   */
+  caFile?: string;
+  /**
+   * Verify the server's certificate and host name. Off accepts any
+   * certificate, an attacker's included.
+   *
+   * @default {true}
+   */
+  verify?: boolean;
+  /**
+   * The name to verify the certificate against (and send as SNI).
+   *
+   * @default {the host}
+   */
+  serverName?: string;
+}
+
+/**
+ * Where and how to connect. Give `url`, or `host` (with `port` and the rest);
+ * fields given beside a URL override what it says. Every string may use
+ * `${VAR}` and `${VAR:-default}`.
+ *
+ * @example
+ * ```ts
+ * import type { TaskConnection } from "@ferry/ftp";
+ * const connection: TaskConnection = {
+ *   url: "ftpes://deploy@ftp.example.com/www",
+ *   password: "${FTP_PASSWORD}",
+ *   parallel: 8,
+ * };
+ * ```
+ */
+export interface TaskConnection {
+  /**
+   * `ftp://`, `ftps://` (implicit TLS) or `ftpes://` (explicit TLS), with
+   * optional user, password, port and a directory to start in.
+   *
+   * @default {undefined}
+   */
+  url?: string;
+  /**
+   * Server host name or address.
+   *
+   * @default {the URL's host}
+   */
+  host?: string;
+  /**
+   * Server port.
+   *
+   * @default {21, or 990 for implicit TLS}
+   */
+  port?: WholeNumber;
+  /**
+   * User name.
+   *
+   * @default {the URL's, then ~/.netrc's, then "anonymous"}
+   */
+  user?: string;
+  /**
+   * Password. Never shown in output, reports or errors.
+   *
+   * @default {the URL's, then ~/.netrc's}
+   */
+  password?: string;
+  /**
+   * Account, sent with ACCT when the server asks for one.
+   *
+   * @default {undefined}
+   */
+  account?: string;
+  /**
+   * TLS: `"none"`, `"explicit"` (AUTH TLS) or `"implicit"`.
+   *
+   * @default {what the URL's scheme says, else "none"}
+   */
+  secure?: "none" | "explicit" | "implicit";
+  /**
+   * TLS settings.
+   *
+   * @default {{}}
+   */
+  tls?: TaskTls;
+  /**
+   * Data connection mode.
+   *
+   * @default {"passive"}
+   */
+  mode?: "passive" | "active";
+  /**
+   * Time allowed to open a connection.
+   *
+   * @default {"15s"}
+   */
+  connectTimeout?: Duration;
+  /**
+   * Time allowed for each reply.
+   *
+   * @default {"30s"}
+   */
+  replyTimeout?: Duration;
+  /**
+   * Time a data connection may move no byte.
+   *
+   * @default {"30s"}
+   */
+  dataTimeout?: Duration;
+  /**
+   * How many connections (each with its own login) carry a step's transfers.
+   *
+   * @default {4}
+   */
+  parallel?: WholeNumber;
+  /**
+   * Encoding of file names on the wire, for servers that do not use UTF-8.
+   *
+   * @default {"utf-8"}
+   */
+  encoding?: string;
+  /**
+   * Where to look up a missing user or password: `true` for `~/.netrc`
+   * (or `$NETRC`), a path, or `false` not to look.
+   *
+   * @default {true}
+   */
+  netrc?: boolean | string;
+}
+
+/**
+ * When a transfer replaces an existing destination file:
+ * `always`; `never`; `newer` (the source is newer); `different` (size or
+ * modification time differ).
+ *
+ * @example
+ * ```ts
+ * import type { OverwritePolicy } from "@ferry/ftp";
+ * const policy: OverwritePolicy = "newer";
+ * ```
+ */
+export type OverwritePolicy = "always" | "never" | "newer" | "different";
+
+/**
+ * One rule of a filter: first match wins. A path no rule matches is
+ * included when the filter has no `include` rule, excluded otherwise.
+ *
+ * @example
+ * ```ts
+ * import type { FilterRule } from "@ferry/ftp";
+ * const rules: FilterRule[] = [{ exclude: "**\/*.map" }, { include: "**" }];
+ * ```
+ */
+export type FilterRule = { include: string } | { exclude: string };
+
+/**
+ * Fields every step has.
+ *
+ * @example
+ * ```ts
+ * import type { StepCommon } from "@ferry/ftp";
+ * const common: StepCommon = { name: "upload", retries: 5, continueOnError: true };
+ * ```
+ */
+export interface StepCommon {
+  /**
+   * Shown in output and the report.
+   *
+   * @default {the step kind and its paths}
+   */
+  name?: string;
+  /**
+   * Run the next steps even if this one fails (the run still exits 1).
+   *
+   * @default {false}
+   */
+  continueOnError?: boolean;
+  /**
+   * How often a transient failure (4xx, lost connection, timeout) is retried,
+   * with exponential back-off and a fresh connection.
+   *
+   * @default {3}
+   */
+  retries?: WholeNumber;
+}
+
+/**
+ * Paths: one, or a list.
+ *
+ * @example
+ * ```ts
+ * import type { PathList } from "@ferry/ftp";
+ * const dirs: PathList = ["site/css", "site/img"];
+ * ```
+ */
+export type PathList = string | string[];
+
+/**
+ * Uploads local files: `from` names files, directories (their content) or
+ * globs (`*`, `**`), relative to the task file; `to` is the remote
+ * destination.
+ *
+ * @example
+ * ```ts
+ * import type { PutAction } from "@ferry/ftp";
+ * const put: PutAction = { from: "dist/**\/*.css", to: "www/assets/", atomic: true };
+ * ```
+ */
+export interface PutAction {
+  /** Local files, directories or globs. */
+  from: PathList;
+  /**
+   * The remote destination: a directory when it ends in `/`, when `from` is
+   * a directory, a glob or a list, or when it is an existing directory;
+   * otherwise the file name.
+   */
+  to: string;
+  /**
+   * When to replace an existing remote file.
+   *
+   * @default {"different"}
+   */
+  overwrite?: OverwritePolicy;
+  /**
+   * Upload each file to `<name>.ferry-part` and rename all into place only
+   * after every upload of the step succeeded.
+   *
+   * @default {false}
+   */
+  atomic?: boolean;
+  /**
+   * Which files to take, by their path relative to the directory or glob base.
+   *
+   * @default {[]}
+   */
+  filter?: FilterRule[];
+}
+
+/**
+ * Downloads remote files: `from` names remote files, directories (their
+ * content) or globs; `to` is the local destination, relative to the task
+ * file.
+ *
+ * @example
+ * ```ts
+ * import type { GetAction } from "@ferry/ftp";
+ * const get: GetAction = { from: "logs/*.log*", to: "./logs/", resume: true };
+ * ```
+ */
+export interface GetAction {
+  /** Remote files, directories or globs. */
+  from: PathList;
+  /** The local destination (directory rules as for `put`). */
+  to: string;
+  /**
+   * When to replace an existing local file.
+   *
+   * @default {"different"}
+   */
+  overwrite?: OverwritePolicy;
+  /**
+   * Continue a local file that is shorter than the remote one from its
+   * size (REST), for files that only grow, such as logs. Interrupted
+   * downloads (`.ferry-part` files) are always resumed.
+   *
+   * @default {false}
+   */
+  resume?: boolean;
+  /**
+   * Which files to take, by their path relative to the directory or glob base.
+   *
+   * @default {[]}
+   */
+  filter?: FilterRule[];
+}
+
+/**
+ * Makes one directory tree match another, in one direction.
+ *
+ * @example
+ * ```ts
+ * import type { SyncAction } from "@ferry/ftp";
+ * const sync: SyncAction = { direction: "up", local: "dist", remote: "www", delete: true };
+ * ```
+ */
+export interface SyncAction {
+  /** `up` copies local to remote; `down` remote to local. */
+  direction: "up" | "down";
+  /** The local directory, relative to the task file. */
+  local: string;
+  /** The remote directory. */
+  remote: string;
+  /**
+   * Delete destination files and directories that the source lacks
+   * (files a filter excludes are kept). Refused when the source is empty.
+   *
+   * @default {false}
+   */
+  delete?: boolean;
+  /**
+   * When to replace an existing destination file.
+   *
+   * @default {"different"}
+   */
+  overwrite?: OverwritePolicy;
+  /**
+   * Upward: upload to temporary names and rename into place at the end.
+   *
+   * @default {false}
+   */
+  atomic?: boolean;
+  /**
+   * Downward: continue shorter local files from their size.
+   *
+   * @default {false}
+   */
+  resume?: boolean;
+  /**
+   * Which paths to consider, relative to the synced directories.
+   *
+   * @default {[]}
+   */
+  filter?: FilterRule[];
+}
+
+/**
+ * One step of a task file: common fields plus exactly one action.
+ *
+ * @example
+ * ```ts
+ * import type { TaskStep } from "@ferry/ftp";
+ * const steps: TaskStep[] = [
+ *   { mkdir: "www/assets" },
+ *   { name: "upload", put: { from: "dist/*.html", to: "www/" }, retries: 5 },
+ *   { rename: { from: "www/old.html", to: "www/archive.html" } },
+ * ];
+ * ```
+ */
+export type TaskStep =
+  | (StepCommon & { mkdir: PathList })
+  | (StepCommon & { rm: PathList })
+  | (StepCommon & { rmdir: PathList })
+  | (StepCommon & { rename: { from: string; to: string } })
+  | (StepCommon & { put: PutAction })
+  | (StepCommon & { get: GetAction })
+  | (StepCommon & { sync: SyncAction });
+
+/**
+ * A task file: `version: 1`, a connection and steps run in order.
+ *
+ * @example
+ * ```ts
+ * import type { TaskFile } from "@ferry/ftp";
+ * const task: TaskFile = {
+ *   version: 1,
+ *   connection: { url: "ftp://127.0.0.1:2121" },
+ *   steps: [{ get: { from: "readme.txt", to: "./" } }],
+ * };
+ * ```
+ */
+export interface TaskFile {
+  /** A JSON Schema reference for editors; ignored by ferry. */
+  $schema?: string;
+  /** The task file format version. */
+  version: 1;
+  /** The server. */
+  connection: TaskConnection;
+  /** What to do, in order. */
+  steps: TaskStep[];
+}
+
+/**
+ * Types a task written in TypeScript: a module whose default export is
+ * `defineTask({...})` runs with `ferry run task.ts` like a YAML file.
+ *
+ * @param task The task.
+ * @returns The same object.
+ *
+ * @example
+ * ```ts
+ * import { defineTask } from "@ferry/ftp";
+ *
+ * export default defineTask({
+ *   version: 1,
+ *   connection: { url: "ftp://127.0.0.1:2121", password: "${FTP_PASSWORD}" },
+ *   steps: [{ sync: { direction: "up", local: "dist", remote: "www", delete: true } }],
+ * });
+ * ```
+ */
+export function defineTask(task: TaskFile): TaskFile {
+  return task;
+}
