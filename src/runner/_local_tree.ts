@@ -1,0 +1,85 @@
+// The local side of a step: a directory tree read into a map of relative
+// paths, and globs expanded against it. Symbolic links to files count as
+// files; links to directories are not followed (a loop could be endless),
+// and are reported.
+
+import { join } from "node:path";
+import type { PathFilter } from "./_filter.ts";
+
+/** A local file or directory, by "/"-separated path relative to a root. */
+export interface LocalEntry {
+  /** Relative path. */
+  rel: string;
+  /** Absolute path. */
+  path: string;
+  type: "file" | "directory";
+  size: number;
+  mtime?: Date;
+}
+
+/** Most entries one local walk reads, so a runaway tree cannot exhaust memory. */
+const MAX_LOCAL_ENTRIES = 5_000_000;
+
+/** Stat that returns `undefined` for a missing path. */
+export async function statLocal(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads a directory tree, depth first. Directories a filter prunes are not
+ * entered; files are all returned (the caller applies the filter, so that
+ * excluded files stay protected from deletion).
+ */
+export async function readLocalTree(
+  root: string,
+  filter: PathFilter | undefined,
+  warn: (message: string) => void,
+): Promise<Map<string, LocalEntry>> {
+  const entries = new Map<string, LocalEntry>();
+  const stack = [""];
+  // Bounded by the tree's size and MAX_LOCAL_ENTRIES.
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    const below: string[] = [];
+    for await (const item of Deno.readDir(join(root, dir))) {
+      const rel = dir === "" ? item.name : `${dir}/${item.name}`;
+      const path = join(root, rel);
+      let info: Deno.FileInfo;
+      try {
+        info = item.isSymlink ? await Deno.stat(path) : await Deno.lstat(path);
+      } catch {
+        warn(`Skipped ${path}: a broken symbolic link`);
+        continue;
+      }
+      if (info.isDirectory) {
+        if (item.isSymlink) {
+          warn(`Skipped ${path}: a symbolic link to a directory (not followed)`);
+          continue;
+        }
+        if (filter?.prunes(rel)) continue;
+        entries.set(rel, { rel, path, type: "directory", size: 0, mtime: info.mtime ?? undefined });
+        below.push(rel);
+      } else if (info.isFile) {
+        entries.set(rel, {
+          rel,
+          path,
+          type: "file",
+          size: info.size,
+          mtime: info.mtime ?? undefined,
+        });
+      } else {
+        warn(`Skipped ${path}: not a regular file`);
+      }
+      if (entries.size > MAX_LOCAL_ENTRIES) {
+        throw new Error(`${root} holds more than ${MAX_LOCAL_ENTRIES} entries; narrow the step`);
+      }
+    }
+    stack.push(...below.reverse());
+  }
+  return entries;
+}

@@ -1,0 +1,258 @@
+// Planning downloads: get (remote files, directories, globs) and sync down.
+// The remote side is read with walk(), whose name checks keep a hostile
+// listing from steering a download (or a delete) outside the destination.
+
+import { join } from "node:path";
+import { decide } from "./_compare.ts";
+import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filter.ts";
+import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
+import { baseName } from "./_paths.ts";
+import { type PlanContext, PlanError } from "./_plan_context.ts";
+import { exactTimes } from "./_plan_up.ts";
+import { readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
+import { downloadFile } from "./_transfers.ts";
+import { Phase, type Work } from "./_work.ts";
+import type { Step } from "./task.ts";
+
+type GetStep = Extract<Step, { kind: "get" }>;
+type SyncStep = Extract<Step, { kind: "sync" }>;
+
+interface RemoteSources {
+  files: RemoteEntry[];
+  dirs: RemoteEntry[];
+  expanded: boolean;
+}
+
+function notFollowed(entries: Iterable<RemoteEntry>, ctx: PlanContext): void {
+  for (const e of entries) {
+    if (e.type === "symlink") ctx.warn(`Skipped ${e.path}: a symbolic link (not followed)`);
+    else if (e.type === "unknown") ctx.warn(`Skipped ${e.path}: its type could not be read`);
+  }
+}
+
+async function remoteSources(
+  from: string,
+  filter: PathFilter,
+  ctx: PlanContext,
+): Promise<RemoteSources> {
+  const { base, glob } = splitGlob(from);
+  if (glob) {
+    const root = base === ""
+      ? { type: "directory" }
+      : await statRemote(ctx.client, base, ctx.signal);
+    if (root?.type !== "directory") {
+      throw new PlanError(`${from}: ${base} is not a remote directory`);
+    }
+    const match = globMatcher(glob);
+    const crosses = glob.includes("/") || glob.includes("**");
+    const tree = await readRemoteTree(
+      ctx.client,
+      base,
+      (rel) => crosses && !filter.prunes(rel),
+      ctx.signal,
+    );
+    const hits = [...tree.values()].filter((e) => match(e.rel) && filter.includes(e.rel));
+    notFollowed(hits, ctx);
+    const files = hits.filter((e) => e.type === "file");
+    if (files.length === 0) throw new PlanError(`${from} matches no remote file`);
+    return { files, dirs: [], expanded: true };
+  }
+  const found = await statRemote(ctx.client, from, ctx.signal);
+  if (!found) {
+    if (ctx.planned.remote.get(from) === "directory") {
+      ctx.warn(`${from} is made by an earlier step: a dry run cannot know its content`);
+      return { files: [], dirs: [], expanded: true };
+    }
+    if (ctx.planned.remote.has(from)) {
+      const rel = baseName(from);
+      return {
+        files: [{ rel, path: from, type: "file", exact: false }],
+        dirs: [],
+        expanded: false,
+      };
+    }
+    throw new PlanError(`${from} does not exist on the server`);
+  }
+  if (found.type === "directory") {
+    const tree = await readRemoteTree(ctx.client, from, (rel) => !filter.prunes(rel), ctx.signal);
+    const entries = [...tree.values()];
+    notFollowed(entries, ctx);
+    return {
+      files: entries.filter((e) => e.type === "file" && filter.includes(e.rel)),
+      dirs: entries.filter((e) => e.type === "directory"),
+      expanded: true,
+    };
+  }
+  // A single named file (or link to one: RETR follows it on the server).
+  return { files: [{ ...found, rel: baseName(from), path: from }], dirs: [], expanded: false };
+}
+
+/** Turns remote files and their local destinations into download work. */
+async function downloadWork(
+  files: { entry: RemoteEntry; local: string }[],
+  dirs: string[],
+  step: { overwrite: GetStep["overwrite"]; resume: boolean },
+  ctx: PlanContext,
+): Promise<Work[]> {
+  const work: Work[] = [];
+  const existing = new Map<string, Deno.FileInfo | undefined>();
+  for (const { local } of files) existing.set(local, await statLocal(local));
+  if (step.overwrite === "newer" || step.overwrite === "different") {
+    await exactTimes(
+      files.filter(({ entry, local }) => {
+        const there = existing.get(local);
+        return there && (step.overwrite === "newer" || there.size === entry.size);
+      }).map((f) => f.entry),
+      ctx,
+    );
+  }
+  for (const dir of dirs) {
+    const info = await statLocal(dir);
+    if (info?.isDirectory) continue;
+    if (info) throw new PlanError(`${dir} exists and is not a directory`);
+    ctx.planned.local.add(dir);
+    work.push({
+      id: ctx.id(),
+      action: "mkdir-local",
+      path: dir,
+      reason: "missing",
+      phase: Phase.mkdir,
+      local: true,
+      run: async () => {
+        await Deno.mkdir(dir, { recursive: true });
+        return { bytes: 0 };
+      },
+    });
+  }
+  for (const { entry, local } of files) {
+    const there = existing.get(local);
+    if (there?.isDirectory) throw new PlanError(`${local} is a directory; ${entry.path} is a file`);
+    const mtime = entry.exact ? entry.modified : undefined;
+    const decision = decide(
+      step.overwrite,
+      { size: entry.size, mtime },
+      there && { size: there.size, mtime: there.mtime ?? undefined },
+      true,
+    );
+    if (!decision.transfer) {
+      work.push({
+        id: ctx.id(),
+        action: "skip",
+        from: entry.path,
+        path: local,
+        reason: decision.reason,
+        phase: Phase.transfer,
+      });
+      continue;
+    }
+    ctx.planned.local.add(local);
+    const job = { remote: entry.path, local, size: entry.size, mtime, resume: step.resume };
+    work.push({
+      id: ctx.id(),
+      action: "download",
+      from: entry.path,
+      path: local,
+      size: entry.size,
+      reason: decision.reason,
+      phase: Phase.transfer,
+      run: (client, run) => downloadFile(client!, job, run),
+    });
+  }
+  return work;
+}
+
+/** get: remote files, directories or globs to a local file or directory. */
+export async function planGet(step: GetStep, ctx: PlanContext): Promise<Work[]> {
+  const filter = compileFilter(step.filter);
+  const sources: RemoteSources[] = [];
+  for (const from of step.from) sources.push(await remoteSources(from, filter, ctx));
+  const endsWithSlash = /[/\\]$/.test(step.to);
+  const to = endsWithSlash ? step.to.slice(0, -1) : step.to;
+  const toInfo = await statLocal(to);
+  const toIsDir = endsWithSlash || sources.length > 1 || sources.some((s) => s.expanded) ||
+    toInfo?.isDirectory === true;
+  if (!toIsDir) {
+    return await downloadWork([{ entry: sources[0].files[0], local: to }], [], step, ctx);
+  }
+  const files = sources.flatMap((s) =>
+    s.files.map((entry) => ({ entry, local: join(to, entry.rel) }))
+  );
+  const dirs = sources.flatMap((s) => s.dirs.map((d) => join(to, d.rel)));
+  if (!toInfo) dirs.unshift(to);
+  return await downloadWork(files, dirs, step, ctx);
+}
+
+/** sync down: the remote directory onto the local one, optionally deleting extras. */
+export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Work[]> {
+  const filter = compileFilter(step.filter);
+  const root = await statRemote(ctx.client, step.remote, ctx.signal);
+  if (!root && ctx.planned.remote.get(step.remote) === "directory") {
+    ctx.warn(`${step.remote} is made by an earlier step: a dry run cannot know its content`);
+    return [];
+  }
+  if (root?.type !== "directory") throw new PlanError(`${step.remote} is not a remote directory`);
+  const remote = await readRemoteTree(
+    ctx.client,
+    step.remote,
+    (rel) => !filter.prunes(rel),
+    ctx.signal,
+  );
+  notFollowed(remote.values(), ctx);
+  const localRoot = step.local.replace(/[/\\]$/, "");
+  const info = await statLocal(localRoot);
+  if (info && !info.isDirectory) throw new PlanError(`${localRoot} is not a directory`);
+  const local = info
+    ? await readLocalTree(localRoot, filter, ctx.warn)
+    : new Map<string, LocalEntry>();
+  const entries = [...remote.values()];
+  const files = entries.filter((e) => e.type === "file" && filter.includes(e.rel))
+    .map((entry) => ({ entry, local: join(localRoot, entry.rel) }));
+  const dirs = entries.filter((e) => e.type === "directory").map((d) => join(localRoot, d.rel));
+  if (!info) dirs.unshift(localRoot);
+  const work = await downloadWork(files, dirs, step, ctx);
+  if (!step.delete) return work;
+
+  const extraFiles = [...local.values()].filter((e) =>
+    e.type === "file" && !remote.has(e.rel) && filter.includes(e.rel)
+  );
+  const hasFiles = files.length > 0;
+  if (!hasFiles && extraFiles.length > 0) {
+    throw new PlanError(
+      `${step.remote} has no files to sync, so delete would remove all ${extraFiles.length} ` +
+        `files under ${localRoot}; refusing`,
+    );
+  }
+  for (const e of extraFiles) {
+    work.push({
+      id: ctx.id(),
+      action: "delete-local",
+      path: e.path,
+      reason: "extraneous",
+      phase: Phase.delete,
+      local: true,
+      run: async () => {
+        await Deno.remove(e.path);
+        return { bytes: 0 };
+      },
+    });
+  }
+  const extraDirs = [...local.values()].filter((e) =>
+    e.type === "directory" && remote.get(e.rel)?.type !== "directory" && !filter.prunes(e.rel)
+  ).sort((a, b) => b.rel.split("/").length - a.rel.split("/").length);
+  for (const d of extraDirs) {
+    work.push({
+      id: ctx.id(),
+      action: "rmdir-local",
+      path: d.path,
+      reason: "extraneous",
+      phase: Phase.rmdir,
+      local: true,
+      run: async () => {
+        await Deno.remove(d.path);
+        return { bytes: 0 };
+      },
+      tolerate: () => "kept: not empty (holds excluded files)",
+    });
+  }
+  return work;
+}

@@ -1,0 +1,351 @@
+// Planning uploads: put (files, directories, globs) and sync up. The remote
+// destination is read once (a walk limited to the directories concerned),
+// compared with the local files by the overwrite policy, and turned into
+// mkdir, upload, commit (atomic) and delete work.
+
+import { basename } from "node:path";
+import type { FtpClient } from "../client/ftp_client.ts";
+import { FtpPermanentError } from "../errors.ts";
+import { decide } from "./_compare.ts";
+import { compileFilter, globMatcher, PART_SUFFIX, type PathFilter, splitGlob } from "./_filter.ts";
+import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
+import { joinRemote, remoteDirname } from "./_paths.ts";
+import { type PlanContext, PlanError } from "./_plan_context.ts";
+import { readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
+import { commitUpload, uploadFile } from "./_transfers.ts";
+import { Phase, type Work } from "./_work.ts";
+import type { Step } from "./task.ts";
+
+type PutStep = Extract<Step, { kind: "put" }>;
+type SyncStep = Extract<Step, { kind: "sync" }>;
+
+/** Local files to send, by path relative to the destination directory. */
+interface Sources {
+  files: LocalEntry[];
+  dirs: LocalEntry[];
+}
+
+async function localSources(
+  from: string,
+  filter: PathFilter,
+  ctx: PlanContext,
+): Promise<Sources & { expanded: boolean }> {
+  const { base, glob } = splitGlob(from.replaceAll("\\", "/"));
+  if (glob) {
+    const info = await statLocal(base);
+    if (!info?.isDirectory) throw new PlanError(`${from}: ${base} is not a directory`);
+    const match = globMatcher(glob);
+    const tree = await readLocalTree(base, filter, ctx.warn);
+    const files = [...tree.values()].filter((e) =>
+      e.type === "file" && match(e.rel) && filter.includes(e.rel)
+    );
+    if (files.length === 0) throw new PlanError(`${from} matches no file`);
+    return { files, dirs: [], expanded: true };
+  }
+  const info = await statLocal(from);
+  if (!info) throw new PlanError(`${from} does not exist`);
+  if (info.isDirectory) {
+    const tree = await readLocalTree(from, filter, ctx.warn);
+    const entries = [...tree.values()];
+    return {
+      files: entries.filter((e) => e.type === "file" && filter.includes(e.rel)),
+      dirs: entries.filter((e) => e.type === "directory"),
+      expanded: true,
+    };
+  }
+  const name = basename(from);
+  const file = {
+    rel: name,
+    path: from,
+    type: "file" as const,
+    size: info.size,
+    mtime: info.mtime ?? undefined,
+  };
+  return { files: [file], dirs: [], expanded: false };
+}
+
+/** Fills in exact times (MDTM) for remote files whose listing gave only an approximate one. */
+export async function exactTimes(entries: RemoteEntry[], ctx: PlanContext): Promise<void> {
+  const inexact = entries.filter((e) => !e.exact && e.type === "file");
+  await ctx.pooled(inexact, async (client: FtpClient, entry) => {
+    try {
+      entry.modified = await client.lastModified(entry.path, { signal: ctx.signal });
+      entry.exact = true;
+    } catch (error) {
+      if (!(error instanceof FtpPermanentError)) throw error;
+      entry.modified = undefined; // A LIST time's zone is unknown: compare sizes only.
+    }
+  });
+}
+
+/** Directories to create: the deepest missing ones (mkdir -p makes the rest). */
+function missingDirs(needed: Set<string>, existing: (path: string) => boolean): string[] {
+  const missing = [...needed].filter((d) => d !== "" && d !== "/" && d !== "." && !existing(d))
+    .sort();
+  return missing.filter((d, i) => !missing.slice(i + 1).some((other) => other.startsWith(`${d}/`)));
+}
+
+interface UploadPlan {
+  toDir: string;
+  files: { entry: LocalEntry; remote: string; rel: string }[];
+  dirs: string[];
+  existing: Map<string, RemoteEntry>;
+  rootExists: boolean;
+}
+
+/** Turns a comparison into mkdir, upload and commit work. */
+async function uploadWork(
+  plan: UploadPlan,
+  policy: PutStep["overwrite"],
+  atomic: boolean,
+  ctx: PlanContext,
+): Promise<Work[]> {
+  const work: Work[] = [];
+  const settable = ctx.client.features.has("MFMT");
+  const candidates = plan.files.map((f) => plan.existing.get(f.remote)).filter((
+    e,
+  ): e is RemoteEntry => e !== undefined);
+  if (policy === "newer" || policy === "different") {
+    // Only files whose sizes agree need a time to decide.
+    await exactTimes(
+      candidates.filter((e) =>
+        policy === "newer" || plan.files.some((f) => f.remote === e.path && f.entry.size === e.size)
+      ),
+      ctx,
+    );
+  }
+  const needed = new Set<string>(plan.dirs);
+  for (const file of plan.files) needed.add(remoteDirname(file.remote));
+  if (!plan.rootExists) needed.add(plan.toDir);
+  const isDir = (path: string) =>
+    plan.existing.get(path)?.type === "directory" || (plan.rootExists && path === plan.toDir);
+  for (const dir of missingDirs(needed, isDir)) {
+    ctx.planned.remote.set(dir, "directory");
+    work.push({
+      id: ctx.id(),
+      action: "mkdir",
+      path: dir,
+      reason: "missing",
+      phase: Phase.mkdir,
+      run: async (client, run) => {
+        await client!.mkdir(dir, { recursive: true, signal: run.signal });
+        return { bytes: 0 };
+      },
+    });
+  }
+  for (const { entry, remote } of plan.files) {
+    const there = plan.existing.get(remote);
+    if (there?.type === "directory") {
+      throw new PlanError(`${remote} is a directory; ${entry.path} is a file`);
+    }
+    const decision = decide(
+      policy,
+      { size: entry.size, mtime: entry.mtime },
+      there && { size: there.size, mtime: there.modified },
+      settable,
+    );
+    if (!decision.transfer) {
+      work.push({
+        id: ctx.id(),
+        action: "skip",
+        from: entry.path,
+        path: remote,
+        reason: decision.reason,
+        phase: Phase.transfer,
+      });
+      continue;
+    }
+    ctx.planned.remote.set(remote, "file");
+    const target = atomic ? remote + PART_SUFFIX : remote;
+    const job = { local: entry.path, remote, target, size: entry.size, mtime: entry.mtime };
+    work.push({
+      id: ctx.id(),
+      action: "upload",
+      from: entry.path,
+      path: remote,
+      size: entry.size,
+      reason: decision.reason,
+      phase: Phase.transfer,
+      temporary: atomic ? target : undefined,
+      run: (client, run) => uploadFile(client!, job, run),
+    });
+    if (atomic) {
+      work.push({
+        id: ctx.id(),
+        action: "rename",
+        from: target,
+        path: remote,
+        reason: "atomic commit",
+        phase: Phase.commit,
+        run: async (client, run) => {
+          await commitUpload(client!, target, remote, entry.size, run);
+          return { bytes: 0 };
+        },
+      });
+    }
+  }
+  return work;
+}
+
+/** Reads the remote destination directory, limited to the directories named. */
+async function remoteState(toDir: string, descend: (rel: string) => boolean, ctx: PlanContext) {
+  const root = toDir === "" || toDir === "." || toDir === "/"
+    ? { type: "directory" }
+    : await statRemote(ctx.client, toDir, ctx.signal);
+  if (root && root.type !== "directory") {
+    throw new PlanError(`${toDir} exists and is not a directory`);
+  }
+  if (!root) return { rootExists: false, existing: new Map<string, RemoteEntry>() };
+  const tree = await readRemoteTree(ctx.client, toDir, descend, ctx.signal);
+  const existing = new Map<string, RemoteEntry>();
+  for (const entry of tree.values()) existing.set(entry.path, entry);
+  return { rootExists: true, existing, tree };
+}
+
+function parentsOf(rel: string, into: Set<string>): void {
+  const parts = rel.split("/");
+  for (let i = 1; i < parts.length; i++) into.add(parts.slice(0, i).join("/"));
+}
+
+/** put: local files, directories or globs to a remote file or directory. */
+export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> {
+  const filter = compileFilter(step.filter);
+  const sources = await Promise.all(step.from.map((f) => localSources(f, filter, ctx)));
+  let toIsDir = step.to.endsWith("/") || sources.length > 1 || sources.some((s) => s.expanded);
+  if (!toIsDir) {
+    const there = await statRemote(ctx.client, step.to, ctx.signal);
+    toIsDir = there?.type === "directory";
+    if (!toIsDir) {
+      // One file to a file name: no listing, just the name and its parent.
+      const entry = sources[0].files[0];
+      const parent = remoteDirname(step.to);
+      const parentInfo = parent === "" || parent === "/"
+        ? { type: "directory" }
+        : await statRemote(ctx.client, parent, ctx.signal);
+      if (parentInfo && parentInfo.type !== "directory") {
+        throw new PlanError(`${parent} exists and is not a directory`);
+      }
+      const existing = new Map<string, RemoteEntry>();
+      if (there) existing.set(step.to, there);
+      return await uploadWork(
+        {
+          toDir: parent,
+          files: [{ entry, remote: step.to, rel: entry.rel }],
+          dirs: [],
+          existing,
+          rootExists: parentInfo !== undefined,
+        },
+        step.overwrite,
+        step.atomic,
+        ctx,
+      );
+    }
+  }
+  const toDir = step.to === "/" ? "/" : step.to.replace(/\/+$/, "");
+  const files = sources.flatMap((s) =>
+    s.files.map((entry) => ({ entry, rel: entry.rel, remote: joinRemote(toDir, entry.rel) }))
+  );
+  const dirRels = new Set<string>();
+  for (const f of files) parentsOf(f.rel, dirRels);
+  for (const s of sources) for (const d of s.dirs) dirRels.add(d.rel);
+  const state = await remoteState(toDir, (rel) => dirRels.has(rel), ctx);
+  return await uploadWork(
+    {
+      toDir,
+      files,
+      dirs: [...dirRels].map((rel) => joinRemote(toDir, rel)),
+      existing: state.existing,
+      rootExists: state.rootExists,
+    },
+    step.overwrite,
+    step.atomic,
+    ctx,
+  );
+}
+
+/** sync up: the local directory onto the remote one, optionally deleting extras. */
+export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work[]> {
+  const filter = compileFilter(step.filter);
+  const info = await statLocal(step.local);
+  if (!info?.isDirectory) throw new PlanError(`${step.local} is not a directory`);
+  const tree = await readLocalTree(step.local, filter, ctx.warn);
+  const entries = [...tree.values()];
+  const toDir = step.remote === "/" ? "/" : step.remote.replace(/\/+$/, "");
+  const files = entries.filter((e) => e.type === "file" && filter.includes(e.rel))
+    .map((entry) => ({ entry, rel: entry.rel, remote: joinRemote(toDir, entry.rel) }));
+  const dirs = entries.filter((e) => e.type === "directory");
+  const state = await remoteState(toDir, (rel) => !filter.prunes(rel), ctx);
+  // The walk prunes what the filter excludes, so excluded remote trees are never touched.
+  const remoteTree = state.tree ?? new Map<string, RemoteEntry>();
+  const work = await uploadWork(
+    {
+      toDir,
+      files,
+      dirs: dirs.map((d) => joinRemote(toDir, d.rel)),
+      existing: state.existing,
+      rootExists: state.rootExists,
+    },
+    step.overwrite,
+    step.atomic,
+    ctx,
+  );
+  if (step.delete) work.push(...deleteExtras(remoteTree, tree, filter, step, ctx));
+  return work;
+}
+
+function deleteExtras(
+  remote: Map<string, RemoteEntry>,
+  local: Map<string, LocalEntry>,
+  filter: PathFilter,
+  step: SyncStep,
+  ctx: PlanContext,
+): Work[] {
+  const extraFiles = [...remote.values()].filter((e) =>
+    e.type !== "directory" && !local.has(e.rel) && filter.includes(e.rel)
+  );
+  const extraDirs = [...remote.values()].filter((e) =>
+    e.type === "directory" && local.get(e.rel)?.type !== "directory" && !filter.prunes(e.rel)
+  );
+  const hasFiles = [...local.values()].some((e) => e.type === "file" && filter.includes(e.rel));
+  if (!hasFiles && extraFiles.length > 0) {
+    throw new PlanError(
+      `${step.local} has no files to sync, so delete would remove all ${extraFiles.length} ` +
+        `files under ${step.remote}; refusing. Use an rmdir step if that is what you want`,
+    );
+  }
+  const work: Work[] = extraFiles.map((e) => ({
+    id: ctx.id(),
+    action: "delete",
+    path: e.path,
+    reason: "extraneous",
+    phase: Phase.delete,
+    run: async (client, run) => {
+      await client!.remove(e.path, { signal: run.signal });
+      return { bytes: 0 };
+    },
+    tolerate: (error, attempt) =>
+      attempt > 1 && error instanceof FtpPermanentError && error.code === 550
+        ? "already absent"
+        : undefined,
+  }));
+  // Deepest first, and never recursive: a directory that still holds
+  // excluded or unsafe entries stays, with a note.
+  for (const dir of extraDirs.sort((a, b) => b.rel.split("/").length - a.rel.split("/").length)) {
+    work.push({
+      id: ctx.id(),
+      action: "rmdir",
+      path: dir.path,
+      reason: "extraneous",
+      phase: Phase.rmdir,
+      run: async (client, run) => {
+        await client!.rmdir(dir.path, { signal: run.signal });
+        return { bytes: 0 };
+      },
+      tolerate: (error) =>
+        error instanceof FtpPermanentError
+          ? "kept: not empty (holds excluded or unlisted entries)"
+          : undefined,
+    });
+  }
+  return work;
+}

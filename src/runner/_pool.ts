@@ -1,0 +1,147 @@
+// A pool of logged-in FtpClients, each on its own control connection. A
+// step's transfers run on up to `size` of them at once. Connections open on
+// demand, in parallel (so N logins overlap), and a broken one is closed and
+// replaced on the next acquire. When the server refuses an extra connection
+// (many limit connections per address) while others work, the pool shrinks
+// to what the server allows instead of failing.
+
+import { FtpClient } from "../client/ftp_client.ts";
+import type { FtpClientOptions } from "../client/options.ts";
+import { isTransient } from "./_retry.ts";
+
+/** A client on loan from the pool. */
+export interface Lease {
+  client: FtpClient;
+  /** 1-based connection number, for traces. */
+  id: number;
+}
+
+/** How the pool reports. */
+export interface PoolHooks {
+  warn(message: string): void;
+  /** Protocol trace lines (PASS already redacted by the client). */
+  debug?(connection: number, line: string): void;
+}
+
+/** The pool. */
+export class ConnectionPool {
+  readonly #options: FtpClientOptions;
+  readonly #hooks: PoolHooks;
+  readonly #idle: Lease[] = [];
+  readonly #all = new Set<Lease>();
+  readonly #waiters: ((lease: Lease | undefined) => void)[] = [];
+  readonly #closing: Promise<void>[] = [];
+  #max: number;
+  #opening = 0;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(options: FtpClientOptions, size: number, hooks: PoolHooks) {
+    this.#options = options;
+    this.#max = size;
+    this.#hooks = hooks;
+  }
+
+  /** How many connections may be open at once (it may shrink). */
+  get size(): number {
+    return this.#max;
+  }
+
+  /** The features of any open connection (FEAT is the same for all). */
+  get features(): ReadonlyMap<string, string> {
+    const any = this.#all.values().next().value as Lease | undefined;
+    return any?.client.features ?? new Map();
+  }
+
+  /** Lends an idle connection, opens a new one, or waits for one. */
+  async acquire(signal: AbortSignal): Promise<Lease> {
+    // Bounded: each pass either returns, opens, or waits for a release.
+    for (;;) {
+      signal.throwIfAborted();
+      if (this.#closed) throw new Error("The connection pool is closed");
+      const idle = this.#idle.pop();
+      if (idle) return idle;
+      if (this.#all.size + this.#opening < this.#max) {
+        this.#opening++;
+        try {
+          const lease = await this.#open(signal);
+          this.#all.add(lease);
+          return lease;
+        } catch (error) {
+          if (this.#all.size > 0 && isTransient(error) && !signal.aborted) {
+            this.#max = Math.max(1, this.#all.size);
+            this.#hooks.warn(
+              `The server refused connection ${this.#all.size + 1}; going on with ${this.#max}`,
+            );
+            continue;
+          }
+          throw error;
+        } finally {
+          this.#opening--;
+        }
+      }
+      const lease = await this.#wait(signal);
+      if (lease) return lease;
+    }
+  }
+
+  /**
+   * Returns a connection. A broken one (or one that is no longer logged in)
+   * is closed, and a waiter then opens a fresh one.
+   */
+  release(lease: Lease, broken = false): void {
+    if (broken || lease.client.state !== "loggedIn" || this.#closed) {
+      this.#all.delete(lease);
+      this.#closing.push(lease.client.close().catch(() => {}));
+      this.#waiters.shift()?.(undefined);
+      return;
+    }
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(lease);
+    else this.#idle.push(lease);
+  }
+
+  /** Closes every connection (QUIT where possible). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+    const clients = [...this.#all].map((lease) => lease.client.close().catch(() => {}));
+    this.#all.clear();
+    this.#idle.length = 0;
+    await Promise.all([...clients, ...this.#closing]);
+  }
+
+  #wait(signal: AbortSignal): Promise<Lease | undefined> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index !== -1) this.#waiters.splice(index, 1);
+        reject(signal.reason);
+      };
+      const waiter = (lease: Lease | undefined) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(lease);
+      };
+      this.#waiters.push(waiter);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  async #open(signal: AbortSignal): Promise<Lease> {
+    const id = this.#nextId++;
+    const debug = this.#hooks.debug;
+    const client = new FtpClient({
+      ...this.#options,
+      debug: debug &&
+        ((m) => debug(id, `${m.direction === "send" ? ">" : "<"} ${m.line}`)),
+    });
+    client.addEventListener("warning", (event) => this.#hooks.warn(event.message));
+    try {
+      await client.connect({ signal });
+    } catch (error) {
+      await client.close().catch(() => {});
+      throw error;
+    }
+    return { client, id };
+  }
+}

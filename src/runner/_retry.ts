@@ -1,0 +1,92 @@
+// Which failures are worth another try, how long to wait before it, and
+// how errors are reported (always through the redactor).
+
+import {
+  FtpConnectionError,
+  FtpPermanentError,
+  FtpProtocolError,
+  FtpReplyError,
+  FtpTimeoutError,
+  FtpTransientError,
+  FtpUnexpectedReplyError,
+} from "../errors.ts";
+import type { ErrorInfo } from "./report.ts";
+
+/** A failure the runner itself detects (a short file) that a retry may cure. */
+export class TransientRunError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "TransientRunError";
+  }
+}
+
+/**
+ * Whether another try may succeed: 4xx replies, lost or timed-out
+ * connections, garbled replies (the connection is replaced), short files.
+ * 5xx replies, bad input, missing features and local errors are final.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof FtpTransientError) return true;
+  if (error instanceof FtpPermanentError || error instanceof FtpUnexpectedReplyError) return false;
+  if (error instanceof FtpConnectionError) return error.kind !== "host-not-found";
+  return error instanceof FtpTimeoutError || error instanceof FtpProtocolError ||
+    error instanceof TransientRunError;
+}
+
+/** Whether the connection that saw this error should be replaced. */
+export function breaksConnection(error: unknown): boolean {
+  return error instanceof FtpConnectionError || error instanceof FtpTimeoutError ||
+    error instanceof FtpProtocolError;
+}
+
+/** Back-off before retry `attempt` (1, 2, ...): 250 ms doubling, at most 10 s, with jitter. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(10_000, 250 * 2 ** (attempt - 1));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+/** Waits, or rejects as soon as the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Replaces every secret (and its URL-encoded form) in a text by `***`. */
+export function makeRedactor(secrets: readonly string[]): (text: string) => string {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (secret === "") continue;
+    forms.add(secret);
+    forms.add(encodeURIComponent(secret));
+  }
+  // Longest first, so a secret that contains another is hidden whole.
+  const sorted = [...forms].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text;
+    for (const form of sorted) out = out.split(form).join("***");
+    return out;
+  };
+}
+
+/** An error as the report shows it. */
+export function errorInfo(error: unknown, redact: (text: string) => string): ErrorInfo {
+  if (!(error instanceof Error)) return { name: "Error", message: redact(String(error)) };
+  const info: ErrorInfo = { name: error.name, message: redact(error.message) };
+  if (error instanceof FtpReplyError) info.code = error.code;
+  else if (error instanceof FtpConnectionError) info.code = error.kind;
+  else if (error instanceof FtpTimeoutError) info.code = error.phase;
+  else if (error instanceof Deno.errors.NotFound) info.code = "ENOENT";
+  else if (error instanceof Deno.errors.PermissionDenied) info.code = "EACCES";
+  return info;
+}

@@ -1,0 +1,163 @@
+/**
+ * What a run planned and did, as plain data: the `--json` / `--report`
+ * output of `ferry run` and the result of {@linkcode runTask}. Every
+ * message in it has passwords replaced by `***`.
+ *
+ * @module
+ */
+
+/**
+ * What an action does. `*-local` actions change the local side.
+ *
+ * @example
+ * ```ts
+ * import type { ActionKind } from "@ferry/ftp";
+ * const changesRemote = (k: ActionKind) => !k.endsWith("-local") && k !== "download" && k !== "skip";
+ * ```
+ */
+export type ActionKind =
+  | "mkdir"
+  | "upload"
+  | "download"
+  | "delete"
+  | "rmdir"
+  | "rename"
+  | "mkdir-local"
+  | "delete-local"
+  | "rmdir-local"
+  | "skip";
+
+/**
+ * One planned action.
+ *
+ * @example
+ * ```ts
+ * import type { PlannedAction } from "@ferry/ftp";
+ * const show = (a: PlannedAction) => `${a.action} ${a.from ? `${a.from} → ` : ""}${a.path} (${a.reason})`;
+ * ```
+ */
+export interface PlannedAction {
+  /** Unique within the run. */
+  id: number;
+  /** What it does. */
+  action: ActionKind;
+  /** The target: remote for remote actions, local for downloads and `*-local`. */
+  path: string;
+  /** The source of a transfer or rename. */
+  from?: string;
+  /** Bytes to move, for transfers (the whole file; less when resumed). */
+  size?: number;
+  /** Why: `new`, `size differs`, `up to date`, `extraneous`, ... */
+  reason: string;
+}
+
+/**
+ * An error as reported: its class name, the FTP reply code or failure kind
+ * when there is one, and the (redacted) message.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorInfo } from "@ferry/ftp";
+ * const info: ErrorInfo = { name: "FtpPermanentError", code: 550, message: "550 No such file" };
+ * ```
+ */
+export interface ErrorInfo {
+  name: string;
+  /** A reply code (550), a connection failure kind (`closed`), a timeout phase (`data`). */
+  code?: number | string;
+  message: string;
+}
+
+/**
+ * How an action ended: `ok`, `failed`, `skipped` (nothing to do),
+ * `planned` (a dry run), `cancelled` (Ctrl-C or an earlier failure).
+ *
+ * @example
+ * ```ts
+ * import type { ActionResult } from "@ferry/ftp";
+ * const done: ActionResult[] = ["ok", "skipped"];
+ * ```
+ */
+export type ActionResult = "ok" | "failed" | "skipped" | "planned" | "cancelled";
+
+/**
+ * One action in the report.
+ *
+ * @example
+ * ```ts
+ * import type { ActionReport } from "@ferry/ftp";
+ * const slow = (a: ActionReport) => a.durationMs > 10_000;
+ * ```
+ */
+export interface ActionReport extends PlannedAction {
+  result: ActionResult;
+  /** Bytes moved over the network. */
+  bytes: number;
+  durationMs: number;
+  /** Tries made (1 unless retried). */
+  attempts: number;
+  /** The byte a resumed transfer started from. */
+  resumedFrom?: number;
+  error?: ErrorInfo;
+}
+
+/**
+ * One step in the report.
+ *
+ * @example
+ * ```ts
+ * import type { StepReport } from "@ferry/ftp";
+ * const failedFiles = (s: StepReport) => s.actions.filter((a) => a.result === "failed");
+ * ```
+ */
+export interface StepReport {
+  index: number;
+  name: string;
+  kind: string;
+  /** `ok`, `failed`, `planned` (dry run), or `cancelled`/`skipped` (not run). */
+  result: "ok" | "failed" | "planned" | "cancelled" | "skipped";
+  durationMs: number;
+  bytes: number;
+  /** Entries skipped as unsafe, links not followed, and the like. */
+  warnings: string[];
+  /** Why the step failed as a whole (planning failed, or a summary). */
+  error?: ErrorInfo;
+  actions: ActionReport[];
+}
+
+/**
+ * The whole run.
+ *
+ * @example
+ * ```ts
+ * import { loadTask, runTask } from "@ferry/ftp";
+ * const report = await runTask(await loadTask("deploy.yaml"));
+ * console.log(report.ok, report.totals.bytes);
+ * ```
+ */
+export interface RunReport {
+  /** The report format's version. */
+  version: 1;
+  /** The task file, when there is one. */
+  task?: string;
+  /** The server, without password. */
+  server: string;
+  dryRun: boolean;
+  /** Whether every step succeeded. */
+  ok: boolean;
+  /** Whether Ctrl-C (the signal) stopped the run. */
+  interrupted: boolean;
+  startedAt: string;
+  durationMs: number;
+  totals: {
+    /** Files uploaded or downloaded. */
+    transferred: number;
+    /** Actions with nothing to do. */
+    skipped: number;
+    failed: number;
+    /** Other changes: directories made, files deleted or renamed. */
+    changed: number;
+    bytes: number;
+  };
+  steps: StepReport[];
+}
