@@ -1,63 +1,63 @@
 // `deno task demo`: starts ferry's embedded FTP server on a free loopback
-// port with a temporary root, then uploads, lists, downloads and verifies a
-// few files, printing each step. Nothing to set up; nothing left behind.
+// port with a temporary root, makes a small web site in a temporary folder,
+// and runs tasks/demo.yaml against them with the ferry CLI (mkdir, put with
+// a glob, sync, get, rename), showing progress and the summary. Then it
+// checks the backup against the site byte for byte. Nothing to set up;
+// nothing left behind.
 
-import { FtpClient } from "../mod.ts";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { main } from "../src/cli/mod.ts";
 import { FtpTestServer } from "../src/testing/mod.ts";
 
-const encoder = new TextEncoder();
-const say = (text: string) => console.log(text);
-
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-await using server = await FtpTestServer.start({ users: { demo: "demo-password" } });
-say(`▶ embedded FTP server on ${server.url}, serving ${server.root}`);
-
-await using client = await FtpClient.connect(server.url, {
-  user: "demo",
-  password: "demo-password",
-});
-say(`▶ connected: ${client.welcome}`);
-say(`  server features: ${[...client.features.keys()].join(", ")}`);
-
-await client.mkdir("site/assets", { recursive: true });
-say("▶ mkdir -p site/assets");
-
-const files: Record<string, Uint8Array<ArrayBuffer>> = {
-  "site/index.html": encoder.encode(
-    "<!doctype html><title>ferry</title><h1>Hello from ferry</h1>\n",
-  ),
-  "site/assets/app.js": encoder.encode("console.log('ferried');\n".repeat(1000)),
-  "site/assets/Grüße aus Köln.txt": encoder.encode("Names with spaces and umlauts work too.\n"),
-  "site/assets/data.bin": crypto.getRandomValues(new Uint8Array(65536)).slice(),
+const password = crypto.randomUUID();
+const work = await Deno.makeTempDir({ prefix: "ferry-demo-" });
+const site: Record<string, string | Uint8Array> = {
+  "index.html": "<!doctype html><title>ferry</title><h1>Hello from ferry</h1>\n",
+  "about.html": "<!doctype html><title>About</title><p>Deployed by a task file.</p>\n",
+  "draft.draft.html": "<p>not ready: the filter keeps this file local</p>\n",
+  "css/style.css": "body { font: 16px/1.5 system-ui; }\n".repeat(200),
+  "img/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>\n',
+  "data/Grüße aus Köln.txt": "Names with spaces and umlauts work too.\n",
+  "data/random.bin": crypto.getRandomValues(new Uint8Array(65536)),
 };
-for (const [path, bytes] of Object.entries(files)) {
-  const { bytes: sent } = await client.upload(path, bytes);
-  say(`▶ put ${path} (${sent} bytes)`);
+
+const sha256 = async (path: string) =>
+  createHash("sha256").update(await Deno.readFile(path)).digest("hex");
+
+let code = 1;
+try {
+  for (const [name, content] of Object.entries(site)) {
+    const path = join(work, "site", name);
+    await Deno.mkdir(join(path, ".."), { recursive: true });
+    if (typeof content === "string") await Deno.writeTextFile(path, content);
+    else await Deno.writeFile(path, content);
+  }
+  await using server = await FtpTestServer.start({ users: { demo: password } });
+  console.log(`▶ embedded FTP server on ${server.url}, serving ${server.root}`);
+  console.log(`▶ site to publish: ${join(work, "site")}\n`);
+
+  const task = fileURLToPath(new URL("./demo.yaml", import.meta.url));
+  Deno.chdir(work); // ferry shows local paths relative to the current directory
+  code = await main(["run", task], {
+    env: { DEMO_URL: server.url, DEMO_PASSWORD: password, DEMO_DIR: work },
+  });
+
+  if (code === 0) {
+    let verified = 0;
+    const published = Object.keys(site).filter((name) => !name.includes(".draft."));
+    for (const name of published) {
+      if (await sha256(join(work, "site", name)) === await sha256(join(work, "backup", name))) {
+        verified++;
+      }
+    }
+    console.log(
+      `\n▶ ${verified} of ${published.length} files in the backup match the site byte for byte`,
+    );
+    if (verified !== published.length) code = 1;
+  }
+} finally {
+  await Deno.remove(work, { recursive: true }).catch(() => {});
 }
-
-say("▶ ls site/assets");
-for (const entry of await client.list("site/assets")) {
-  const when = entry.modified?.toISOString().slice(0, 19).replace("T", " ") ?? "";
-  say(`  ${entry.type.padEnd(9)} ${String(entry.size ?? "").padStart(8)}  ${when}  ${entry.name}`);
-}
-
-let verified = 0;
-for (const [path, bytes] of Object.entries(files)) {
-  const stream = await client.download(path);
-  const received = new Uint8Array(await new Response(stream).arrayBuffer());
-  const ok = (await sha256(received)) === (await sha256(bytes));
-  say(`▶ get ${path}: ${received.length} bytes, sha256 ${ok ? "matches" : "DIFFERS"}`);
-  if (ok) verified++;
-}
-
-await client.rename("site/index.html", "site/home.html");
-say("▶ rename site/index.html -> site/home.html");
-await client.rmdir("site", { recursive: true });
-say("▶ rmdir -r site");
-
-say(`\n${verified} of ${Object.keys(files).length} files verified byte for byte.`);
-if (verified !== Object.keys(files).length) Deno.exit(1);
+Deno.exit(code);

@@ -5,6 +5,7 @@
 // Parser messages are used without their code frames: a frame would quote
 // the source line, and that line may hold a password.
 
+import process from "node:process";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import {
   type Node as JsonNode,
@@ -62,9 +63,36 @@ export function parseSource(
   return format === "yaml" ? parseYaml(text) : parseJson(text);
 }
 
+/**
+ * Runs `fn` with environment reads that ferry may not make answering
+ * "unset" instead of throwing. yaml checks its debug switches (LOG_TOKENS,
+ * LOG_STREAM) on every parse; under least privilege (no --allow-env for
+ * them) that read would fail the parse. Parsing is synchronous, so the swap
+ * cannot leak into other code.
+ */
+function withReadableEnv<T>(fn: () => T): T {
+  const real = process.env;
+  const readable = (key: string | symbol) =>
+    typeof key === "string" &&
+    Deno.permissions.querySync({ name: "env", variable: key }).state === "granted";
+  // The target is a blank object: proxy invariant checks on the real env
+  // would read the variable anyway.
+  process.env = new Proxy({}, {
+    get: (_, key) => readable(key) ? Reflect.get(real, key) : undefined,
+    has: (_, key) => readable(key) && Reflect.has(real, key),
+  });
+  try {
+    return fn();
+  } finally {
+    process.env = real;
+  }
+}
+
 function parseYaml(text: string): ParsedSource | { errors: SyntaxProblem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = withReadableEnv(() =>
+    parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  );
   if (doc.errors.length > 0) {
     return {
       errors: doc.errors.map((error) => {
@@ -77,7 +105,7 @@ function parseYaml(text: string): ParsedSource | { errors: SyntaxProblem[] } {
   // instead of exhausting memory.
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = withReadableEnv(() => doc.toJS({ maxAliasCount: 100 }));
   } catch (error) {
     return { errors: [{ line: 1, column: 1, message: firstLine(String(error)) }] };
   }

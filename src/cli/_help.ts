@@ -1,0 +1,149 @@
+// Help texts, one per command, each with examples.
+
+const COMMON = `
+Output options:
+  -q, --quiet          Print only failures and warnings
+  -v, --verbose        Also print up-to-date files and the protocol trace (passwords hidden)
+      --json           Print the report as JSON on stdout (the rest goes to stderr)
+      --report FILE    Write the JSON report to FILE
+      --parallel N     Connections for transfers (overrides the task file)`;
+
+/** Help for each command; `""` is the overview. */
+export const HELP: Record<string, string> = {
+  "": `ferry: FTP jobs from task files, and one-shot FTP commands
+
+Usage: ferry <command> [options]
+
+Task files:
+  run FILE           Plan and carry out a task file (YAML, JSON, JSONC or TypeScript)
+  plan FILE          Show what run would do, and change nothing (same as run --dry-run)
+  check FILE         Validate a task file without contacting anyone
+  permissions FILE   Print the narrowest deno permission flags the task needs
+
+One-shot commands:
+  ls URL             List a remote directory
+  get URL [LOCAL]    Download a file, a directory or a glob
+  put LOCAL URL      Upload a file, a directory or a glob
+  mkdir URL          Create a remote directory (and its parents)
+  rm URL             Delete remote files (globs allowed)
+  serve              Run ferry's embedded FTP server, for trying things locally
+
+Run "ferry <command> --help" for a command's options and examples.
+Exit codes: 0 success, 1 a step failed, 2 invalid task file or arguments, 130 interrupted (Ctrl-C).`,
+
+  run: `Usage: ferry run FILE [options]
+
+Plans each step (expands globs, lists the server, compares), shows the plan, then
+carries it out over a pool of connections with retries. Ctrl-C stops new work,
+aborts running transfers and leaves no partial file at a final path.
+
+Options:
+  -n, --dry-run        Plan only: change nothing anywhere
+      --env-file FILE  Read \${VAR} values from FILE (default: .env beside the task file)
+      --no-env-file    Do not read a .env file${COMMON}
+
+Examples:
+  ferry run tasks/deploy-site.yaml
+  ferry run deploy.yaml --dry-run
+  FTP_PASSWORD=s3cret ferry run deploy.yaml --report report.json
+  ferry run mirror.jsonc --json > report.json`,
+
+  plan: `Usage: ferry plan FILE [options]
+
+Shows every action run would take (uploads, downloads, deletes, renames) and why,
+and changes nothing. Same as "ferry run FILE --dry-run".
+
+Options:
+      --env-file FILE  Read \${VAR} values from FILE
+      --no-env-file    Do not read a .env file${COMMON}
+
+Examples:
+  ferry plan tasks/deploy-site.yaml
+  ferry plan deploy.yaml --verbose     # also list files that are up to date`,
+
+  check: `Usage: ferry check FILE [--env-file FILE]
+
+Validates a task file: syntax, schema, \${VAR} references, the CA file. Contacts
+nobody. Problems are printed as file:line:column: key: what is wrong.
+
+Examples:
+  ferry check tasks/deploy-site.yaml
+  ferry check deploy.yaml --env-file prod.env`,
+
+  permissions: `Usage: ferry permissions FILE [--env-file FILE] [--report FILE]
+
+Prints the narrowest deno permissions the task needs: the server's host (all
+ports: FTP data connections use ports the server picks), the paths read and
+written, and the environment variables read.
+
+Examples:
+  ferry permissions deploy.yaml
+  deno run $(ferry permissions deploy.yaml) jsr:@ferry/ftp/cli run deploy.yaml`,
+
+  ls: `Usage: ferry ls URL [--json] [--password-env VAR]
+
+Lists a remote directory: type, size, modification time (UTC) and name.
+
+Examples:
+  ferry ls ftp://ftp.example.com/pub/
+  ferry ls ftp://alice@127.0.0.1:2121/ --password-env FTP_PASSWORD
+  ferry ls ftp://127.0.0.1:2121/ --json`,
+
+  get: `Usage: ferry get URL [LOCAL] [options]
+
+Downloads a file, a directory (URL ending in /) or a glob into LOCAL (default:
+the current directory). Files land under a temporary name and are renamed into
+place when complete.
+
+Options:
+      --overwrite WHEN  always, never, newer or different (default: different)
+      --resume          Continue shorter local files (logs that only grow)
+      --retries N       Retries of transient failures (default 3)
+      --password-env VAR  Read the password from an environment variable${COMMON}
+
+Examples:
+  ferry get ftp://ftp.example.com/pub/readme.txt
+  ferry get 'ftp://127.0.0.1:2121/logs/*.log' ./logs/ --resume
+  ferry get ftp://alice@host/site/ ./backup/ --password-env FTP_PASSWORD`,
+
+  put: `Usage: ferry put LOCAL URL [options]
+
+Uploads a file, a directory (its content) or a glob to URL (a directory when it
+ends in /).
+
+Options:
+      --atomic          Upload to temporary names, rename into place at the end
+      --overwrite WHEN  always, never, newer or different (default: different)
+      --retries N       Retries of transient failures (default 3)
+      --password-env VAR  Read the password from an environment variable${COMMON}
+
+Examples:
+  ferry put ./report.pdf ftp://alice@host/reports/
+  ferry put 'dist/**' ftp://host/www/ --atomic --password-env FTP_PASSWORD`,
+
+  mkdir: `Usage: ferry mkdir URL [--password-env VAR]
+
+Creates a remote directory and any missing parents.
+
+Examples:
+  ferry mkdir ftp://alice@host/www/assets/img`,
+
+  rm: `Usage: ferry rm URL [--password-env VAR]
+
+Deletes remote files; the URL's path may be a glob. A file that is already
+absent is not an error.
+
+Examples:
+  ferry rm ftp://alice@host/www/old.html
+  ferry rm 'ftp://alice@host/tmp/*.part'`,
+
+  serve: `Usage: ferry serve [--root DIR] [--port N] [--host ADDR] [--user NAME:PASSWORD]...
+
+Runs ferry's embedded FTP server until Ctrl-C: a real FTP server on loopback
+serving DIR (default: a new temporary directory, removed on exit). Anonymous
+login is allowed unless users are given.
+
+Examples:
+  ferry serve --root ./public --port 2121
+  ferry serve --user alice:wonderland --user bob:builder`,
+};

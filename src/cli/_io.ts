@@ -1,0 +1,74 @@
+// The CLI's contact with the process: output sinks, the terminal, Ctrl-C.
+
+/** Where the CLI writes. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const encoder = new TextEncoder();
+
+function writer(stream: { writeSync(p: Uint8Array): number }): (text: string) => void {
+  return (text) => {
+    const bytes = encoder.encode(text);
+    let offset = 0;
+    // Bounded: each write moves at least one byte or throws.
+    while (offset < bytes.length) offset += stream.writeSync(bytes.subarray(offset));
+  };
+}
+
+/** The process's own stdout and stderr. */
+export const processIo: CliIo = { stdout: writer(Deno.stdout), stderr: writer(Deno.stderr) };
+
+/** The terminal's width, or 80 when there is none. */
+export function columns(): number {
+  try {
+    return Deno.consoleSize().columns || 80;
+  } catch {
+    return 80;
+  }
+}
+
+/** Thrown for bad arguments: exit code 2. */
+export class UsageError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Exit code of an interrupted run (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Runs `job` with Ctrl-C wired to its signal: the first Ctrl-C stops the
+ * job gracefully, a second one (or a job that takes over 10 s to stop)
+ * exits at once. Partial downloads only ever exist under temporary names,
+ * so even the hard exit leaves no partial file at a final path.
+ */
+export async function withInterrupt<T>(
+  io: CliIo,
+  job: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) Deno.exit(EXIT_INTERRUPTED);
+    io.stderr("\nferry: stopping (press Ctrl-C again to quit at once)\n");
+    controller.abort(new DOMException("Interrupted by Ctrl-C", "AbortError"));
+    const timer = setTimeout(() => Deno.exit(EXIT_INTERRUPTED), 10_000);
+    Deno.unrefTimer(timer);
+  };
+  let listening = false;
+  try {
+    Deno.addSignalListener("SIGINT", onSignal);
+    listening = true;
+  } catch {
+    // No signal support here (some embedders): Ctrl-C then ends the process.
+  }
+  try {
+    return await job(controller.signal);
+  } finally {
+    if (listening) Deno.removeSignalListener("SIGINT", onSignal);
+  }
+}

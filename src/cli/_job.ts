@@ -1,0 +1,80 @@
+// Running a loaded task from the CLI: renderer, Ctrl-C, report file, exit
+// code. Shared by `run`, `plan` and the one-shot get/put/mkdir/rm.
+
+import { dirname } from "node:path";
+import { runTask } from "../runner/run_task.ts";
+import type { Task } from "../runner/task.ts";
+import { type CliIo, columns, EXIT_INTERRUPTED, UsageError, withInterrupt } from "./_io.ts";
+import { Renderer } from "./_render.ts";
+
+/** Output flags common to every job. */
+export interface JobFlags {
+  dryRun: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  json: boolean;
+  report?: string;
+  parallel?: number;
+}
+
+/** Parses `--parallel`. */
+export function parallelFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UsageError(
+      `--parallel must be a whole number from 1 to 64, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/** Writes a file whole or not at all: a temporary name, then a rename. */
+async function writeWhole(path: string, text: string): Promise<void> {
+  const temporary = `${path}.ferry-part`;
+  await Deno.mkdir(dirname(path), { recursive: true });
+  await Deno.writeTextFile(temporary, text);
+  await Deno.rename(temporary, path);
+}
+
+/** Runs a task and returns the exit code. */
+export async function runJob(task: Task, flags: JobFlags, io: CliIo): Promise<number> {
+  const human = flags.json ? io.stderr : io.stdout;
+  const terminal = !flags.json && Deno.stdout.isTerminal();
+  const renderer = new Renderer({
+    write: human,
+    live: terminal && !flags.quiet,
+    color: terminal && !Deno.noColor,
+    columns,
+    quiet: flags.quiet,
+    verbose: flags.verbose,
+    cwd: Deno.cwd(),
+    steps: task.steps.length,
+    listPlan: flags.dryRun,
+  });
+  if (!flags.quiet) {
+    const parallel = flags.parallel ?? task.connection.parallel;
+    human(
+      `ferry: ${task.connection.display} (up to ${parallel} connection${
+        parallel === 1 ? "" : "s"
+      })` +
+        `${flags.dryRun ? ", dry run: nothing will be changed" : ""}\n`,
+    );
+  }
+  try {
+    const report = await withInterrupt(io, (signal) =>
+      runTask(task, {
+        dryRun: flags.dryRun,
+        signal,
+        onEvent: (event) => renderer.onEvent(event),
+        trace: flags.verbose,
+        parallel: flags.parallel,
+      }));
+    const json = JSON.stringify(report, null, 2) + "\n";
+    if (flags.report) await writeWhole(flags.report, json);
+    if (flags.json) io.stdout(json);
+    return report.interrupted ? EXIT_INTERRUPTED : report.ok ? 0 : 1;
+  } finally {
+    renderer.close();
+  }
+}

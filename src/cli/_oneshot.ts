@@ -1,0 +1,104 @@
+// One-shot commands on URLs: ls, and get/put/mkdir/rm as one-step tasks, so
+// they get the runner's plan, pool, retries, resume and temporary names.
+
+import { FtpClient } from "../client/ftp_client.ts";
+import { parseFtpUrl } from "../protocol/url.ts";
+import { resolveTask } from "../runner/_resolve.ts";
+import type { Task } from "../runner/task.ts";
+import type { TaskConnection, TaskStep } from "../runner/task_file.ts";
+import { formatBytes } from "./_format.ts";
+import { type CliIo, UsageError } from "./_io.ts";
+
+/** The connection block a URL stands for, and the path it names. */
+function fromUrl(url: string, passwordEnv: string | undefined) {
+  let parsed;
+  try {
+    parsed = parseFtpUrl(url);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const connection: TaskConnection = {
+    host: parsed.host,
+    port: parsed.port,
+    secure: parsed.secure,
+  };
+  if (parsed.user !== undefined) connection.user = parsed.user;
+  if (parsed.password !== undefined) connection.password = parsed.password;
+  if (passwordEnv !== undefined) {
+    const state = Deno.permissions.querySync({ name: "env", variable: passwordEnv }).state;
+    const value = state === "granted" ? Deno.env.get(passwordEnv) : undefined;
+    if (value === undefined) {
+      throw new UsageError(
+        `--password-env: the variable ${passwordEnv} is not set (or may not be read)`,
+      );
+    }
+    connection.password = value;
+  }
+  return { connection, path: parsed.path };
+}
+
+/** A one-step task on a URL; `step` receives the URL's path. */
+export async function urlTask(
+  url: string,
+  passwordEnv: string | undefined,
+  step: (path: string | undefined) => TaskStep,
+): Promise<Task> {
+  const { connection, path } = fromUrl(url, passwordEnv);
+  const task = await resolveTask({ version: 1, connection, steps: [step(path)] }, {
+    baseDir: Deno.cwd(),
+    error: (_path, message) => new UsageError(message),
+  });
+  if (passwordEnv !== undefined) task.reads.env.push(passwordEnv);
+  return task;
+}
+
+/** The URL's path, which the command needs. */
+export function requirePath(path: string | undefined, what: string): string {
+  if (path === undefined || path === "") {
+    throw new UsageError(
+      `the URL names no ${what}: add it after the host, as in ftp://host/dir/file`,
+    );
+  }
+  return path;
+}
+
+/** `ferry ls URL`. */
+export async function listCommand(
+  url: string,
+  flags: { json: boolean; passwordEnv?: string },
+  io: CliIo,
+): Promise<number> {
+  const { connection, path } = fromUrl(url, flags.passwordEnv);
+  const task = await resolveTask({ version: 1, connection, steps: [{ mkdir: "." }] }, {
+    baseDir: Deno.cwd(),
+    error: (_path, message) => new UsageError(message),
+  });
+  await using client = await FtpClient.connect(task.connection.options);
+  client.addEventListener("warning", (event) => io.stderr(`warning: ${event.message}\n`));
+  const entries = await client.list(path);
+  if (flags.json) {
+    const rows = entries.map((e) => ({
+      name: e.name,
+      type: e.type,
+      size: e.size,
+      modified: e.modified?.toISOString(),
+      ...(e.target !== undefined ? { target: e.target } : {}),
+    }));
+    io.stdout(JSON.stringify(rows, null, 2) + "\n");
+    return 0;
+  }
+  for (const e of entries) {
+    const kind = e.type === "directory"
+      ? "d"
+      : e.type === "symlink"
+      ? "l"
+      : e.type === "file"
+      ? "-"
+      : "?";
+    const size = e.type === "directory" ? "" : e.size === undefined ? "?" : formatBytes(e.size);
+    const when = e.modified ? e.modified.toISOString().slice(0, 16).replace("T", " ") : "";
+    const name = e.type === "symlink" && e.target ? `${e.name} -> ${e.target}` : e.name || e.raw;
+    io.stdout(`${kind} ${size.padStart(8)}  ${when.padEnd(16)}  ${name}\n`);
+  }
+  return 0;
+}

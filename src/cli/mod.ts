@@ -1,0 +1,296 @@
+/**
+ * The `ferry` command line: run task files (`ferry run`, `plan`, `check`,
+ * `permissions`), one-shot commands on URLs (`ls`, `get`, `put`, `mkdir`,
+ * `rm`), and `serve` for the embedded FTP server. Run it with
+ * `deno task ferry` or `deno run -A jsr:@ferry/ftp/cli`.
+ *
+ * Exit codes: 0 when everything succeeded, 1 when a step failed, 2 for an
+ * invalid task file or arguments, 130 when interrupted with Ctrl-C.
+ *
+ * @example Run the CLI from code
+ * ```ts
+ * import { main } from "@ferry/ftp/cli";
+ *
+ * const code = await main(["plan", "tasks/deploy-site.yaml"]);
+ * console.log("exit code", code);
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { FtpError } from "../errors.ts";
+import { loadTask } from "../runner/load_task.ts";
+import { permissionFlags, taskPermissions } from "../runner/permissions.ts";
+import { TaskFileError } from "../runner/task_file_error.ts";
+import type { OverwritePolicy } from "../runner/task_file.ts";
+import { HELP } from "./_help.ts";
+import { type CliIo, processIo, UsageError } from "./_io.ts";
+import { parallelFlag, runJob } from "./_job.ts";
+import { listCommand, requirePath, urlTask } from "./_oneshot.ts";
+import { serveCommand } from "./_serve.ts";
+
+/**
+ * Options of {@linkcode main}, for embedding the CLI.
+ *
+ * @example
+ * ```ts
+ * import { main, type CliOptions } from "@ferry/ftp/cli";
+ *
+ * const options: CliOptions = { env: { FTP_URL: "ftp://127.0.0.1:2121" } };
+ * await main(["run", "tasks/demo.yaml"], options);
+ * ```
+ */
+export interface CliOptions {
+  /**
+   * Values for `${VAR}` in task files, ahead of the environment and `.env`.
+   *
+   * @default {{}}
+   */
+  env?: Record<string, string>;
+}
+
+const OUTPUT = {
+  quiet: { type: "boolean", short: "q" },
+  verbose: { type: "boolean", short: "v" },
+  json: { type: "boolean" },
+  report: { type: "string" },
+  parallel: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const TASK = {
+  ...OUTPUT,
+  "dry-run": { type: "boolean", short: "n" },
+  "env-file": { type: "string" },
+  "no-env-file": { type: "boolean" },
+} as const;
+
+const ONE_SHOT = {
+  ...OUTPUT,
+  overwrite: { type: "string" },
+  retries: { type: "string" },
+  "password-env": { type: "string" },
+} as const;
+
+const POLICIES = ["always", "never", "newer", "different"];
+
+function parse(
+  args: string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+  positionals: [number, number],
+  command: string,
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (values.help) return { help: true as const };
+  const [min, max] = positionals;
+  if (parsed.positionals.length < min || parsed.positionals.length > max) {
+    throw new UsageError(`${command} takes ${min === max ? min : `${min} to ${max}`} argument(s)`);
+  }
+  return { help: false as const, values, positionals: parsed.positionals };
+}
+
+function outputFlags(values: Record<string, unknown>, dryRun = false) {
+  return {
+    dryRun,
+    quiet: values.quiet === true,
+    verbose: values.verbose === true,
+    json: values.json === true,
+    report: values.report as string | undefined,
+    parallel: parallelFlag(values.parallel as string | undefined),
+  };
+}
+
+function oneShotStep(values: Record<string, unknown>) {
+  const overwrite = (values.overwrite as string | undefined) ?? "different";
+  if (!POLICIES.includes(overwrite)) {
+    throw new UsageError(`--overwrite must be one of ${POLICIES.join(", ")}`);
+  }
+  const retries = values.retries as string | undefined;
+  if (retries !== undefined && !/^\d+$/.test(retries)) {
+    throw new UsageError("--retries must be a whole number");
+  }
+  return { overwrite: overwrite as OverwritePolicy, retries };
+}
+
+async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise<number> {
+  const [command = "", ...rest] = args;
+  if (command === "" || command === "help" || command === "--help" || command === "-h") {
+    const topic = command === "help" ? rest[0] ?? "" : "";
+    io.stdout((HELP[topic] ?? HELP[""]) + "\n");
+    return 0;
+  }
+  if (command === "--version") {
+    io.stdout("ferry 0.1.0\n");
+    return 0;
+  }
+  if (!(command in HELP)) {
+    throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+  const help = () => {
+    io.stdout(HELP[command] + "\n");
+    return 0;
+  };
+  switch (command) {
+    case "run":
+    case "plan":
+    case "check":
+    case "permissions": {
+      const p = parse(rest, TASK, [1, 1], command);
+      if (p.help) return help();
+      const envFile = p.values["no-env-file"] ? false : p.values["env-file"] as string | undefined;
+      const task = await loadTask(p.positionals[0], { envFile, env: options.env });
+      if (command === "check") {
+        io.stdout(
+          `${p.positionals[0]}: valid (${task.steps.length} steps, ${task.connection.display})\n`,
+        );
+        return 0;
+      }
+      if (command === "permissions") {
+        const report = p.values.report as string | undefined;
+        const flags = permissionFlags(taskPermissions(task, { write: report ? [report] : [] }));
+        io.stdout(flags.join(" ") + "\n");
+        return 0;
+      }
+      return await runJob(
+        task,
+        outputFlags(p.values, command === "plan" || p.values["dry-run"] === true),
+        io,
+      );
+    }
+    case "ls": {
+      const p = parse(
+        rest,
+        { json: OUTPUT.json, help: OUTPUT.help, "password-env": ONE_SHOT["password-env"] },
+        [1, 1],
+        command,
+      );
+      if (p.help) return help();
+      return await listCommand(p.positionals[0], {
+        json: p.values.json === true,
+        passwordEnv: p.values["password-env"] as string | undefined,
+      }, io);
+    }
+    case "get": {
+      const p = parse(rest, { ...ONE_SHOT, resume: { type: "boolean" } }, [1, 2], command);
+      if (p.help) return help();
+      const { overwrite, retries } = oneShotStep(p.values);
+      const task = await urlTask(
+        p.positionals[0],
+        p.values["password-env"] as string | undefined,
+        (path) => ({
+          retries,
+          get: {
+            from: requirePath(path, "file"),
+            to: p.positionals[1] ?? "./",
+            overwrite,
+            resume: p.values.resume === true,
+          },
+        }),
+      );
+      return await runJob(task, outputFlags(p.values), io);
+    }
+    case "put": {
+      const p = parse(rest, { ...ONE_SHOT, atomic: { type: "boolean" } }, [2, 2], command);
+      if (p.help) return help();
+      const { overwrite, retries } = oneShotStep(p.values);
+      const task = await urlTask(
+        p.positionals[1],
+        p.values["password-env"] as string | undefined,
+        (path) => ({
+          retries,
+          put: {
+            from: p.positionals[0],
+            to: path ?? "./",
+            overwrite,
+            atomic: p.values.atomic === true,
+          },
+        }),
+      );
+      return await runJob(task, outputFlags(p.values), io);
+    }
+    case "mkdir":
+    case "rm": {
+      const p = parse(rest, ONE_SHOT, [1, 1], command);
+      if (p.help) return help();
+      const { retries } = oneShotStep(p.values);
+      const task = await urlTask(
+        p.positionals[0],
+        p.values["password-env"] as string | undefined,
+        (path) =>
+          command === "mkdir"
+            ? { retries, mkdir: requirePath(path, "directory") }
+            : { retries, rm: requirePath(path, "file") },
+      );
+      return await runJob(task, outputFlags(p.values), io);
+    }
+    case "serve": {
+      const p = parse(
+        rest,
+        {
+          root: { type: "string" },
+          port: { type: "string" },
+          host: { type: "string" },
+          user: { type: "string", multiple: true },
+          help: OUTPUT.help,
+        },
+        [0, 0],
+        command,
+      );
+      if (p.help) return help();
+      return await serveCommand({
+        root: p.values.root as string | undefined,
+        port: p.values.port as string | undefined,
+        host: p.values.host as string | undefined,
+        user: (p.values.user as string[] | undefined) ?? [],
+      }, io);
+    }
+  }
+  return help();
+}
+
+/**
+ * Runs the CLI with the given arguments and returns its exit code (it does
+ * not exit the process).
+ *
+ * @param args The arguments, without the program name.
+ * @param options Values for `${VAR}` in task files.
+ * @returns 0 success, 1 a step failed, 2 invalid task file or arguments,
+ * 130 interrupted.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@ferry/ftp/cli";
+ * Deno.exit(await main(["check", "tasks/deploy-site.yaml"]));
+ * ```
+ */
+export async function main(args: string[], options: CliOptions = {}): Promise<number> {
+  const io = processIo;
+  try {
+    return await dispatch(args, options, io);
+  } catch (error) {
+    if (error instanceof TaskFileError) {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      const command = args[0] && args[0] in HELP ? args[0] : "";
+      io.stderr(
+        `ferry: ${error.message}\nRun "ferry ${command ? `${command} ` : ""}--help" for usage.\n`,
+      );
+      return 2;
+    }
+    // Connection and server failures outside a task (ls): the message is
+    // already redacted by the client.
+    io.stderr(`ferry: ${error instanceof FtpError ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
