@@ -18,6 +18,7 @@
  * @module
  */
 
+import { dirname, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FtpError } from "../errors.ts";
 import { loadTask } from "../runner/load_task.ts";
@@ -154,7 +155,9 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
       }
       if (command === "permissions") {
         const report = p.values.report as string | undefined;
-        const flags = permissionFlags(taskPermissions(task, { write: report ? [report] : [] }));
+        // The report is written beside its name first, then renamed: its directory is needed.
+        const write = report ? [dirname(resolve(report))] : [];
+        const flags = permissionFlags(taskPermissions(task, { write }));
         io.stdout(flags.join(" ") + "\n");
         return 0;
       }

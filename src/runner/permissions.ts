@@ -54,8 +54,10 @@ function localBase(path: string): string {
  */
 export function taskPermissions(task: Task, extra: { write?: string[] } = {}): TaskPermissions {
   const host = task.connection.options.host ?? "127.0.0.1";
-  const read = [...task.reads.files];
   const write = (extra.write ?? []).map((p) => resolve(p));
+  // Files are written under a temporary name and renamed, and a rename
+  // needs read access as well.
+  const read = [...task.reads.files, ...write];
   for (const step of task.steps) {
     if (step.kind === "put") read.push(...step.from.map(localBase));
     if (step.kind === "get") {

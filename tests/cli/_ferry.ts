@@ -1,0 +1,127 @@
+// Runs the ferry CLI as a subprocess, the way users run it, and helpers to
+// compare directory trees.
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sha256File } from "../_helpers.ts";
+
+const CLI = fileURLToPath(new URL("../../src/cli/mod.ts", import.meta.url));
+
+/** What a ferry run produced. */
+export interface FerryResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of a ferry run. */
+export interface FerryOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Permission flags; all of them by default. */
+  permissions?: string[];
+  timeoutMs?: number;
+}
+
+function command(args: string[], options: FerryOptions): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...(options.permissions ?? ["-A"]), CLI, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+/** Runs `ferry ARGS` to completion (killed after the timeout). */
+export async function ferry(args: string[], options: FerryOptions = {}): Promise<FerryResult> {
+  const child = command(args, options).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  try {
+    const output = await child.output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Starts `ferry ARGS` and returns the running process (for Ctrl-C tests). */
+export function spawnFerry(args: string[], options: FerryOptions = {}): Deno.ChildProcess {
+  return command(args, options).spawn();
+}
+
+/** Every file under a directory with its SHA-256, by relative path; directories end in "/". */
+export async function treeOf(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const visit = async (dir: string, prefix: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const rel = prefix + entry.name;
+      if (entry.isDirectory) {
+        out[`${rel}/`] = "dir";
+        await visit(join(dir, entry.name), `${rel}/`);
+      } else {
+        out[rel] = await sha256File(join(dir, entry.name));
+      }
+    }
+  };
+  await visit(root, "");
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Writes files (relative path to content; a path ending in "/" is a directory) under a directory. */
+export async function writeTree(
+  root: string,
+  files: Record<string, string | Uint8Array>,
+): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    const path = join(root, rel);
+    if (rel.endsWith("/")) {
+      await Deno.mkdir(path, { recursive: true });
+      continue;
+    }
+    await Deno.mkdir(join(path, ".."), { recursive: true });
+    if (typeof content === "string") await Deno.writeTextFile(path, content);
+    else await Deno.writeFile(path, content);
+  }
+}
+
+/** Writes a task file and returns its path. */
+export async function writeTask(dir: string, name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+/** Parses the JSON report a run printed with --json. */
+export function reportOf(result: FerryResult): {
+  ok: boolean;
+  interrupted: boolean;
+  totals: { transferred: number; skipped: number; failed: number; changed: number; bytes: number };
+  steps: {
+    name: string;
+    result: string;
+    warnings: string[];
+    error?: { message: string };
+    actions: {
+      action: string;
+      path: string;
+      result: string;
+      bytes: number;
+      attempts: number;
+      resumedFrom?: number;
+      reason: string;
+    }[];
+  }[];
+} {
+  try {
+    return JSON.parse(result.stdout);
+  } catch {
+    throw new Error(`not a JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
