@@ -24,8 +24,14 @@ function features(session: Session): string[] {
     ["TVFS", ["TVFS"]],
     ["UTF8", ["UTF8", "OPTS"]],
   ];
+  if (session.server.tls !== undefined) {
+    // RFC 4217 section 6: the FEAT lines of an FTPS server.
+    if (!session.server.implicitTls) offered.unshift(["AUTH TLS", ["AUTH"]]);
+    offered.push(["PBSZ", ["PBSZ"]], ["PROT", ["PROT"]]);
+  }
   const disabled = session.server.disabled;
-  return offered.filter(([, verbs]) => !verbs.some((v) => disabled.has(v))).map(([line]) => line);
+  return offered.filter(([, verbs]) => !verbs.some((v) => disabled.has(v))).map(([line]) => line)
+    .sort();
 }
 
 async function setMlstFacts(session: Session, list: string): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * Login and logout: USER, PASS, ACCT (RFC 959 section 4.1.1) and QUIT.
+ * Login and logout: USER, PASS, ACCT (RFC 959 section 4.1.1) and QUIT. A
+ * server with `requireTls` refuses the first three until AUTH TLS.
  *
  * @module
  */
@@ -19,6 +20,13 @@ function resetLogin(session: Session): void {
   session.expectedAccount = undefined;
 }
 
+/** Under `requireTls`, answers 530 to a login attempt in plain text; `true` when it did. */
+async function refusedInPlainText(session: Session): Promise<boolean> {
+  if (!session.server.requireTls || session.tlsActive) return false;
+  await session.reply(530, "This server requires TLS: send AUTH TLS before logging in");
+  return true;
+}
+
 async function logIn(session: Session): Promise<void> {
   session.loggedIn = true;
   session.expectedAccount = undefined;
@@ -30,6 +38,7 @@ export const loginCommands: CommandTable = {
   USER: {
     beforeLogin: true,
     async run(session, name) {
+      if (await refusedInPlainText(session)) return;
       if (name === "") return await session.reply(501, "USER needs a user name");
       // A new USER starts a new login, whatever came before (RFC 959).
       resetLogin(session);
@@ -46,6 +55,7 @@ export const loginCommands: CommandTable = {
   PASS: {
     beforeLogin: true,
     async run(session, password) {
+      if (await refusedInPlainText(session)) return;
       if (session.loggedIn) return await session.reply(202, "Already logged in");
       const name = session.user;
       if (name === undefined) return await session.reply(503, "Send USER first");
@@ -67,6 +77,7 @@ export const loginCommands: CommandTable = {
   ACCT: {
     beforeLogin: true,
     async run(session, account) {
+      if (await refusedInPlainText(session)) return;
       if (session.user === undefined) return await session.reply(503, "Send USER first");
       if (session.loggedIn) return await session.reply(202, "No account needed");
       if (session.expectedAccount === undefined) {

@@ -39,8 +39,24 @@ export class LineSplitter {
 
   /** Feeds received bytes; returns the lines they complete. */
   push(bytes: Uint8Array): ControlInput[] {
-    const out: ControlInput[] = [];
-    for (const byte of bytes) {
+    return this.pushUntil(bytes, () => false).inputs;
+  }
+
+  /**
+   * Feeds received bytes, stopping right after the first input for which
+   * `stop` is true (AUTH TLS: what follows it is the TLS handshake, not
+   * command text).
+   *
+   * @returns The inputs completed, and the bytes after the stopping input,
+   * or `undefined` as `rest` if none stopped.
+   */
+  pushUntil(
+    bytes: Uint8Array,
+    stop: (input: ControlInput) => boolean,
+  ): { inputs: ControlInput[]; rest: Uint8Array | undefined } {
+    const inputs: ControlInput[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
       if (this.#afterCr) {
         this.#afterCr = false;
         // Telnet spells a bare CR as CR NUL; either follower belongs to the CR.
@@ -48,20 +64,27 @@ export class LineSplitter {
       }
       if (byte === CR || byte === LF) {
         this.#afterCr = byte === CR;
-        out.push(
-          this.#overflow
-            ? { kind: "too-long" }
-            : { kind: "line", text: decodeCommandLine(this.#line.subarray(0, this.#length)) },
-        );
+        const input: ControlInput = this.#overflow
+          ? { kind: "too-long" }
+          : { kind: "line", text: decodeCommandLine(this.#line.subarray(0, this.#length)) };
+        inputs.push(input);
         this.#length = 0;
         this.#overflow = false;
+        if (stop(input)) {
+          let next = i + 1;
+          if (this.#afterCr && (bytes[next] === LF || bytes[next] === NUL)) {
+            this.#afterCr = false;
+            next++;
+          }
+          return { inputs, rest: bytes.subarray(next) };
+        }
       } else if (this.#length < MAX_LINE_BYTES) {
         this.#line[this.#length++] = byte;
       } else {
         this.#overflow = true;
       }
     }
-    return out;
+    return { inputs, rest: undefined };
   }
 }
 
@@ -129,7 +152,7 @@ const encoder = new TextEncoder();
  */
 export class ReplyWriter {
   #written = 0;
-  readonly #conn: Deno.Conn;
+  #conn: Deno.Conn;
   readonly #faults: () => FtpFaults;
   readonly #signal: AbortSignal;
   readonly #drop: () => void;
@@ -150,6 +173,11 @@ export class ReplyWriter {
     this.#faults = faults;
     this.#signal = signal;
     this.#drop = drop;
+  }
+
+  /** Sends the replies from now on over `conn` (the control connection after AUTH TLS). */
+  switchTo(conn: Deno.Conn): void {
+    this.#conn = conn;
   }
 
   /**

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ListFormat } from "./ftp_test_server.ts";
+import type { ListFormat } from "./options.ts";
 import { formatTimeVal } from "../protocol/time_val.ts";
 
 /** One directory entry, as the listing formats need it. */

@@ -14,6 +14,7 @@ import { dataCommands } from "./_commands_data.ts";
 import { fileCommands } from "./_commands_files.ts";
 import { listingCommands } from "./_commands_listing.ts";
 import { transferCommands } from "./_commands_transfer.ts";
+import { securityCommands } from "./_commands_security.ts";
 import { CommandQueue } from "./_command_queue.ts";
 import {
   type ControlInput,
@@ -27,10 +28,12 @@ import type { DataSetup } from "./_data_channel.ts";
 import { closeQuietly } from "../transport/_io.ts";
 import { MLST_FACTS } from "./_listing_format.ts";
 import type { DataPipe, PumpOutcome } from "./_transfer_pump.ts";
+import { transferOver } from "./_transfer_frame.ts";
 import { fsFailure, type VirtualFs } from "./_virtual_fs.ts";
 import type { FtpFaults } from "./faults.ts";
-import type { FtpTestUser, ListFormat } from "./ftp_test_server.ts";
+import type { FtpTestUser, ListFormat } from "./options.ts";
 import { redactCommand } from "../protocol/command.ts";
+import type { SecureConn, TlsTerminator } from "./_tls_terminator.ts";
 
 /** What sessions share with their server. */
 export interface ServerContext {
@@ -47,6 +50,12 @@ export interface ServerContext {
   faults(): FtpFaults;
   /** Adds a received (redacted) command line to the server's log. */
   record(line: string): void;
+  /** Secures connections, when the server has a certificate. */
+  readonly tls: TlsTerminator | undefined;
+  /** TLS from the first byte on the control connection. */
+  readonly implicitTls: boolean;
+  /** Refuse login before TLS, and data transfers without PROT P. */
+  readonly requireTls: boolean;
 }
 
 /** How one command is run. */
@@ -69,13 +78,22 @@ const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(Object.entries({
   ...fileCommands,
   ...listingCommands,
   ...transferCommands,
+  ...securityCommands,
 }));
+
+/** The commands of RFC 4217, offered only by a server with a certificate. */
+const TLS_VERBS: ReadonlySet<string> = new Set(Object.keys(securityCommands));
 
 /** Commands waiting behind a transfer, before the reader pauses. */
 const QUEUE_CAPACITY = 64;
 const TRANSFER_BUFFER_BYTES = 1024 * 1024;
 
 type QueueItem = ControlInput | { kind: "idle" };
+
+/** The lines after which the reader stops until the command is answered. */
+function isAuthLine(input: ControlInput): boolean {
+  return input.kind === "line" && splitCommand(input.text).verb === "AUTH";
+}
 
 /** Splits a command line into its upper-case verb and exact argument. */
 export function splitCommand(line: string): { verb: string; argument: string } {
@@ -89,7 +107,10 @@ export class Session {
   /** Numbered from 1 per server. */
   readonly id: number;
   readonly server: ServerContext;
-  readonly conn: Deno.Conn;
+  /** The control connection's peer address. */
+  readonly peerHost: string;
+  /** The control connection's local address. */
+  readonly localHost: string;
 
   /** The virtual current directory. */
   cwd = "/";
@@ -105,6 +126,10 @@ export class Session {
   readonly mlstFacts: Set<string> = new Set(MLST_FACTS);
   /** After `EPSV ALL`, only EPSV may set up data connections. */
   epsvAll = false;
+  /** PBSZ was accepted since TLS started (PROT needs it first). */
+  pbszDone = false;
+  /** PROT P: data connections use TLS too. */
+  protectData = false;
 
   readonly #closer = new AbortController();
   readonly #queue = new CommandQueue<QueueItem>(QUEUE_CAPACITY);
@@ -122,6 +147,15 @@ export class Session {
   #readerDone = false;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #buffer: Uint8Array | undefined;
+  /** The accepted TCP connection. */
+  readonly #raw: Deno.Conn;
+  /** Where commands are read and replies written: `#raw`, or TLS over it. */
+  #control: Deno.Conn;
+  #secureControl: SecureConn | undefined;
+  /** Bytes read after an AUTH line, held until AUTH is answered. */
+  #held: Uint8Array | undefined;
+  /** Resolved once the AUTH command the reader stopped at has been handled. */
+  #authHandled: PromiseWithResolvers<void> | undefined;
 
   /**
    * @param id The session number.
@@ -131,7 +165,10 @@ export class Session {
   constructor(id: number, server: ServerContext, conn: Deno.Conn) {
     this.id = id;
     this.server = server;
-    this.conn = conn;
+    this.#raw = conn;
+    this.#control = conn;
+    this.peerHost = (conn.remoteAddr as Deno.NetAddr).hostname;
+    this.localHost = (conn.localAddr as Deno.NetAddr).hostname;
     this.#writer = new ReplyWriter(conn, () => server.faults(), this.signal, () => this.close());
   }
 
@@ -140,14 +177,9 @@ export class Session {
     return this.#closer.signal;
   }
 
-  /** The control connection's peer address. */
-  get peerHost(): string {
-    return (this.conn.remoteAddr as Deno.NetAddr).hostname;
-  }
-
-  /** The control connection's local address. */
-  get localHost(): string {
-    return (this.conn.localAddr as Deno.NetAddr).hostname;
+  /** Whether the control connection is protected by TLS. */
+  get tlsActive(): boolean {
+    return this.#secureControl !== undefined;
   }
 
   /** The pending data setup, described for STAT. */
@@ -157,14 +189,18 @@ export class Session {
 
   /** Every verb this server answers, disabled ones left out. */
   knownVerbs(): string[] {
-    return [...COMMANDS.keys()].filter((v) => !this.server.disabled.has(v)).sort();
+    return [...COMMANDS.keys()].filter((v) =>
+      !this.server.disabled.has(v) && (this.server.tls !== undefined || !TLS_VERBS.has(v))
+    ).sort();
   }
 
   /** Runs the session to its end. Never rejects. */
   async run(): Promise<void> {
-    const reading = this.#readLoop();
+    let reading: Promise<void> | undefined;
     this.#armIdleTimer();
     try {
+      if (this.server.implicitTls) await this.startTls();
+      reading = this.#readLoop();
       await this.#writer.send(formatReply(220, this.server.greeting));
       while (!this.#quitting) {
         const item = await this.#queue.take();
@@ -176,8 +212,41 @@ export class Session {
     } finally {
       this.close();
       await reading;
-      await Promise.all([...this.#releases]);
+      // Bounded: releases are, and closing TLS ends when bytes stop moving.
+      while (this.#releases.size > 0) await Promise.all([...this.#releases]);
     }
+  }
+
+  /**
+   * Makes the control connection TLS (after `234` to AUTH TLS, or at once
+   * for implicit FTPS) and completes the handshake. The PROT state and the
+   * login start afresh.
+   *
+   * @throws {SessionEnded} If the handshake fails: the session is over.
+   */
+  async startTls(): Promise<void> {
+    const first = this.#held;
+    this.#held = undefined;
+    const secured = this.signal.aborted
+      ? undefined
+      : await this.server.tls?.secure(this.#raw, first);
+    if (!secured) {
+      this.close();
+      throw new SessionEnded();
+    }
+    this.#secureControl = secured;
+    this.#control = secured.conn;
+    this.#writer.switchTo(secured.conn);
+    if (this.signal.aborted) {
+      this.track(secured.close(false, 1));
+      throw new SessionEnded();
+    }
+    if (!await secured.handshake(this.server.dataTimeoutMs, this.signal)) {
+      this.close();
+      throw new SessionEnded();
+    }
+    this.pbszDone = false;
+    this.protectData = false;
   }
 
   /** Ends the session at once; idempotent. */
@@ -189,7 +258,13 @@ export class Session {
     this.#queue.clear();
     this.#queue.end();
     this.setDataSetup(undefined);
-    closeQuietly(this.conn);
+    if (this.#secureControl) {
+      // close_notify, then let the last replies reach the client.
+      this.track(this.#secureControl.close(true, this.server.dataTimeoutMs));
+    } else {
+      closeQuietly(this.#raw);
+    }
+    this.#authHandled?.resolve();
   }
 
   /** Sends a reply (several lines for a multi-line one). */
@@ -210,9 +285,14 @@ export class Session {
   }
 
   #release(setup: DataSetup): void {
-    const released = setup.close().catch(() => {});
-    this.#releases.add(released);
-    released.finally(() => this.#releases.delete(released));
+    this.track(setup.close());
+  }
+
+  /** Keeps a cleanup running past its caller; run() waits for it at the end. */
+  track(work: Promise<void>): void {
+    const settled = work.catch(() => {});
+    this.#releases.add(settled);
+    settled.finally(() => this.#releases.delete(settled));
   }
 
   /** Whether the last transfer was ended by ABOR (and forgets it). */
@@ -232,64 +312,52 @@ export class Session {
     const setup = this.#dataSetup;
     this.#dataSetup = undefined;
     if (!setup) return await this.reply(425, "Use PORT, PASV, EPRT or EPSV first");
+    if (this.server.requireTls && !this.protectData) {
+      this.#release(setup);
+      return await this.reply(521, "Data connections must be protected: send PBSZ 0 and PROT P");
+    }
+    const controller = new AbortController();
+    this.#transfer = controller;
+    this.#transferAbortedByAbor = false;
     try {
       if (this.#readerDone) return await this.reply(426, "Control connection closed");
-      await this.#transferOver(setup, opening, move);
+      this.#buffer ??= new Uint8Array(TRANSFER_BUFFER_BYTES);
+      await transferOver(this, setup, {
+        opening,
+        move,
+        signal: controller.signal,
+        buffer: this.#buffer,
+      });
     } finally {
+      this.#transfer = undefined;
       this.#release(setup);
     }
   }
 
-  async #transferOver(
-    setup: DataSetup,
-    opening: string,
-    move: (pipe: DataPipe) => Promise<PumpOutcome>,
-  ): Promise<void> {
-    const controller = new AbortController();
-    this.#transfer = controller;
-    this.#transferAbortedByAbor = false;
-    let conn: Deno.Conn | undefined;
-    try {
-      await this.reply(150, opening);
-      conn = await setup.open(controller.signal, this.server.dataTimeoutMs);
-      if (!conn) {
-        if (controller.signal.aborted) return await this.reply(426, "Transfer aborted");
-        return await this.reply(425, "Cannot open data connection");
-      }
-      if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-      const faults = this.server.faults();
-      this.#buffer ??= new Uint8Array(TRANSFER_BUFFER_BYTES);
-      let outcome: PumpOutcome;
-      try {
-        outcome = await move({
-          conn,
-          signal: controller.signal,
-          buffer: this.#buffer,
-          dropAfterBytes: faults.dataDropAfterBytes,
-          stallAfterBytes: faults.dataStallAfterBytes,
-          idleTimeoutMs: this.server.dataTimeoutMs,
-        });
-      } catch (error) {
-        closeQuietly(conn);
-        const failure = fsFailure(error);
-        return await this.reply(451, `Local error: ${failure?.text ?? String(error)}`);
-      }
-      closeQuietly(conn);
-      await this.reply(...OUTCOME_REPLIES[outcome]);
-    } finally {
-      closeQuietly(conn);
-      this.#transfer = undefined;
-    }
-  }
-
   async #readLoop(): Promise<void> {
-    const splitter = new LineSplitter();
+    let splitter = new LineSplitter();
     const chunk = new Uint8Array(8192);
     try {
       while (!this.signal.aborted) {
-        const n = await this.conn.read(chunk);
+        const conn = this.#control;
+        const n = await conn.read(chunk);
         if (n === null) break;
-        for (const input of splitter.push(chunk.subarray(0, n))) this.#received(input);
+        let bytes: Uint8Array | undefined = chunk.subarray(0, n);
+        // Each round either consumes everything or stops at an AUTH line.
+        while (bytes !== undefined && bytes.length > 0 && !this.signal.aborted) {
+          const { inputs, rest } = splitter.pushUntil(bytes, isAuthLine);
+          for (const input of inputs) this.#received(input);
+          if (rest === undefined) break;
+          // What follows AUTH TLS is the TLS handshake: read nothing more from
+          // this connection until AUTH has been answered.
+          this.#held = rest.slice();
+          this.#authHandled = Promise.withResolvers<void>();
+          await this.#authHandled.promise;
+          this.#authHandled = undefined;
+          bytes = this.#held; // still here unless TLS took it
+          this.#held = undefined;
+          if (this.#control !== conn) splitter = new LineSplitter();
+        }
         await this.#queue.waitForRoom();
       }
     } catch {
@@ -336,6 +404,15 @@ export class Session {
       return await this.reply(421, "Idle timeout; closing the control connection");
     }
     const { verb, argument } = splitCommand(item.text);
+    try {
+      await this.#dispatch(verb, argument);
+    } finally {
+      // The reader waits after every AUTH line, however it was answered.
+      if (verb === "AUTH") this.#authHandled?.resolve();
+    }
+  }
+
+  async #dispatch(verb: string, argument: string): Promise<void> {
     const command = { verb, argument, session: this.id };
     if (await applyCommandFault(this.server.faults(), command, this.#faultTarget)) return;
     if (verb !== "RNTO") this.renameFrom = undefined;
@@ -362,11 +439,3 @@ export class Session {
     }
   }
 }
-
-const OUTCOME_REPLIES: Record<PumpOutcome, [number, string]> = {
-  "complete": [226, "Transfer complete"],
-  "aborted": [426, "Transfer aborted"],
-  "dropped": [426, "Connection closed; transfer aborted."],
-  "peer-closed": [426, "Connection closed; transfer aborted."],
-  "timed-out": [426, "Data connection timed out; transfer aborted."],
-};

@@ -9,128 +9,17 @@ import { hostForUrl } from "../protocol/_host.ts";
 import { closeQuietly } from "../transport/_io.ts";
 import { LIST_FORMATS } from "./_listing_format.ts";
 import { type ServerContext, Session } from "./_session.ts";
+import { TlsTerminator } from "./_tls_terminator.ts";
 import { VirtualFs } from "./_virtual_fs.ts";
 import type { FtpFaults } from "./faults.ts";
+import type { FtpTestServerOptions, FtpTestUser } from "./options.ts";
 
-/**
- * The form of LIST output. Only Unix `ls -l` lines exist today; the type
- * leaves room for others (such as `"dos"`).
- *
- * @example
- * ```ts
- * import type { ListFormat } from "@ferry/ftp/testing";
- * const format: ListFormat = "unix";
- * ```
- */
-export type ListFormat = "unix";
-
-/**
- * A user who may log in: a password, and optionally an account that ACCT
- * must name after PASS (which then answers 332).
- *
- * @example
- * ```ts
- * import type { FtpTestUser } from "@ferry/ftp/testing";
- * const auditor: FtpTestUser = { password: "s3cret", account: "audit" };
- * ```
- */
-export interface FtpTestUser {
-  /** The password PASS must carry. */
-  password: string;
-  /** If set, PASS answers `332` and ACCT must carry this account. */
-  account?: string;
-}
-
-/**
- * Options of {@linkcode FtpTestServer.start}.
- *
- * @example
- * ```ts
- * import { FtpTestServer, type FtpTestServerOptions } from "@ferry/ftp/testing";
- *
- * const options: FtpTestServerOptions = {
- *   users: { alice: "wonderland" },
- *   anonymous: false,
- *   disabledCommands: ["EPSV", "MLSD"],
- * };
- * await using server = await FtpTestServer.start(options);
- * ```
- */
-export interface FtpTestServerOptions {
-  /**
-   * The directory served as `/`. It must exist. Nothing outside it can be
-   * reached through the server, symlinks included.
-   *
-   * @default {a fresh temporary directory, deleted by close()}
-   */
-  root?: string;
-  /**
-   * The address to listen on, such as `"127.0.0.1"` or `"::1"`.
-   *
-   * @default {"127.0.0.1"}
-   */
-  hostname?: string;
-  /**
-   * The port to listen on; `0` lets the system choose (read it from
-   * {@linkcode FtpTestServer.port}).
-   *
-   * @default {0}
-   */
-  port?: number;
-  /**
-   * Users who may log in, by name: a password, or a password and account.
-   *
-   * @default {{}}
-   */
-  users?: Record<string, string | FtpTestUser>;
-  /**
-   * Whether users `anonymous` and `ftp` may log in with any password.
-   *
-   * @default {true}
-   */
-  anonymous?: boolean;
-  /**
-   * The text of the 220 greeting; `\n` makes it a multi-line reply.
-   *
-   * @default {"ferry test server ready"}
-   */
-  greeting?: string;
-  /**
-   * Commands to switch off: they answer `502` and vanish from FEAT and
-   * HELP. `"UTF8"` and `"TVFS"` name those FEAT entries; disabling MLSD or
-   * MLST removes the MLST feature, disabling REST removes `REST STREAM`.
-   *
-   * @default {[]}
-   */
-  disabledCommands?: string[];
-  /**
-   * The form of LIST (and STAT path) lines.
-   *
-   * @default {"unix"}
-   */
-  listFormat?: ListFormat;
-  /**
-   * The faults in force from the start (copied into
-   * {@linkcode FtpTestServer.faults}).
-   *
-   * @default {{}}
-   */
-  faults?: FtpFaults;
-  /**
-   * How long a logged-in or not control connection may stay silent before
-   * the server answers `421` and closes it. Transfers do not count as idle.
-   *
-   * @default {300000}
-   */
-  idleTimeoutMs?: number;
-  /**
-   * How long the server waits for a data connection to be made (passive
-   * or active) and, during a transfer, for the next byte to move.
-   *
-   * @default {30000}
-   */
-  dataTimeoutMs?: number;
-}
+export type {
+  FtpTestServerOptions,
+  FtpTestTlsOptions,
+  FtpTestUser,
+  ListFormat,
+} from "./options.ts";
 
 /** The command log keeps at most this many of the latest lines. */
 const COMMAND_LOG_LIMIT = 100_000;
@@ -163,7 +52,15 @@ export class FtpTestServer implements AsyncDisposable {
    */
   faults: FtpFaults;
 
+  /**
+   * The FTPS mode: `"none"` (plain FTP), `"explicit"` (AUTH TLS offered)
+   * or `"implicit"` (TLS from the first byte), as ferry's `secure` option
+   * names them.
+   */
+  readonly secure: "none" | "explicit" | "implicit";
+
   readonly #listener: Deno.Listener;
+  readonly #tls: TlsTerminator | undefined;
   readonly #context: ServerContext;
   readonly #ownsRoot: boolean;
   readonly #commands: string[] = [];
@@ -178,8 +75,11 @@ export class FtpTestServer implements AsyncDisposable {
     root: string,
     ownsRoot: boolean,
     options: FtpTestServerOptions,
+    tls: TlsTerminator | undefined,
   ) {
     this.#listener = listener;
+    this.#tls = tls;
+    this.secure = tls === undefined ? "none" : options.implicitTls ? "implicit" : "explicit";
     const address = listener.addr as Deno.NetAddr;
     this.hostname = address.hostname;
     this.port = address.port;
@@ -199,6 +99,9 @@ export class FtpTestServer implements AsyncDisposable {
       listFormat: options.listFormat ?? "unix",
       idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
       dataTimeoutMs: options.dataTimeoutMs ?? 30_000,
+      tls,
+      implicitTls: tls !== undefined && options.implicitTls === true,
+      requireTls: tls !== undefined && options.requireTls === true,
       faults: () => this.faults,
       record: (line) => {
         this.#commands.push(line);
@@ -213,7 +116,8 @@ export class FtpTestServer implements AsyncDisposable {
    *
    * @param options How to run it; everything has a default.
    * @returns The running server. Close it with `close()` or `await using`.
-   * @throws {TypeError} For an unknown `listFormat`.
+   * @throws {TypeError} For an unknown `listFormat`, or `implicitTls` or
+   * `requireTls` without `tls`.
    * @throws If the root does not exist or the address cannot be listened on.
    *
    * @example
@@ -230,16 +134,27 @@ export class FtpTestServer implements AsyncDisposable {
     if (!Object.hasOwn(LIST_FORMATS, format)) {
       throw new TypeError(`Unknown listFormat ${JSON.stringify(format)}; use "unix"`);
     }
+    for (const needsTls of ["implicitTls", "requireTls"] as const) {
+      if (options[needsTls] && !options.tls) {
+        throw new TypeError(`${needsTls} needs tls: { cert, key }`);
+      }
+    }
+    if (options.tls?.clientCa !== undefined) {
+      throw new TypeError("tls.clientCa (mutual TLS) is not supported yet");
+    }
     const ownsRoot = options.root === undefined;
     const root = options.root ?? await Deno.makeTempDir({ prefix: "ferry-ftp-test-" });
+    let tls: TlsTerminator | undefined;
     try {
       const fs = await VirtualFs.open(root);
+      tls = options.tls ? TlsTerminator.start(options.tls) : undefined;
       const listener = Deno.listen({
         hostname: options.hostname ?? "127.0.0.1",
         port: options.port ?? 0,
       });
-      return new FtpTestServer(listener, fs, root, ownsRoot, options);
+      return new FtpTestServer(listener, fs, root, ownsRoot, options, tls);
     } catch (error) {
+      await tls?.close();
       if (ownsRoot) await Deno.remove(root, { recursive: true }).catch(() => {});
       throw error;
     }
@@ -247,6 +162,9 @@ export class FtpTestServer implements AsyncDisposable {
 
   /**
    * The server's URL, such as `ftp://127.0.0.1:40123` or `ftp://[::1]:40123`.
+   * The scheme follows {@linkcode FtpTestServer.secure} as ferry's client
+   * reads it: `ftpes://` for explicit FTPS, `ftps://` for implicit FTPS
+   * (curl, which knows no `ftpes://`, wants `ftp://` with `--ssl-reqd`).
    *
    * @example
    * ```ts
@@ -257,7 +175,8 @@ export class FtpTestServer implements AsyncDisposable {
    * ```
    */
   get url(): string {
-    return `ftp://${hostForUrl(this.hostname)}:${this.port}`;
+    const scheme = { none: "ftp", explicit: "ftpes", implicit: "ftps" }[this.secure];
+    return `${scheme}://${hostForUrl(this.hostname)}:${this.port}`;
   }
 
   /**
@@ -332,7 +251,8 @@ export class FtpTestServer implements AsyncDisposable {
     closeQuietly(this.#listener);
     await this.#accepting;
     for (const session of this.#sessions.keys()) session.close();
-    await Promise.all(this.#sessions.values());
+    // Closing TLS connections ends their relays at once: no lingering here.
+    await Promise.all([...this.#sessions.values(), this.#tls?.close()]);
     if (this.#ownsRoot) await Deno.remove(this.root, { recursive: true }).catch(() => {});
   }
 

@@ -1,7 +1,8 @@
 /**
  * An embedded FTP server for tests, demos and your own test suites: it
  * serves a directory on loopback, speaks RFC 959 with the RFC 2389, 2428
- * and 3659 extensions, and injects faults on demand.
+ * and 3659 extensions and, given a certificate, FTPS (RFC 4217: explicit
+ * with AUTH TLS, or implicit), and injects faults on demand.
  *
  * @example Download a file from a test server with any FTP client
  * ```ts
@@ -18,6 +19,7 @@
 export {
   FtpTestServer,
   type FtpTestServerOptions,
+  type FtpTestTlsOptions,
   type FtpTestUser,
   type ListFormat,
 } from "./ftp_test_server.ts";

@@ -38,7 +38,8 @@ async function readWithin(conn: Deno.Conn, buffer: Uint8Array, ms: number): Prom
 
 /** A control connection to the server under test. */
 export class Wire {
-  readonly conn: Deno.Conn;
+  /** The control connection: TCP, or TLS after {@linkcode Wire.startTls}. */
+  conn: Deno.Conn;
   #pending = new Uint8Array(0);
   #closed = false;
 
@@ -50,6 +51,36 @@ export class Wire {
   static async open(server: { hostname: string; port: number }): Promise<[Wire, Reply]> {
     const wire = new Wire(await Deno.connect({ hostname: server.hostname, port: server.port }));
     return [wire, await wire.reply()];
+  }
+
+  /**
+   * Connects with TLS from the first byte (implicit FTPS) and reads the
+   * greeting.
+   */
+  static async openTls(
+    server: { hostname: string; port: number },
+    caPem: string,
+  ): Promise<[Wire, Reply]> {
+    const conn = await Deno.connectTls({
+      hostname: "localhost",
+      port: server.port,
+      caCerts: [caPem],
+    });
+    const wire = new Wire(conn);
+    return [wire, await wire.reply()];
+  }
+
+  /** Sends AUTH TLS, expects 234, and runs the TLS handshake as client. */
+  async startTls(caPem: string, command = "AUTH TLS"): Promise<Reply> {
+    const reply = await this.expect(command, 234);
+    if (this.#pending.length > 0) throw new Error("Bytes after the 234 reply, in plain text");
+    const tls = await Deno.startTls(this.conn as Deno.TcpConn, {
+      hostname: "localhost",
+      caCerts: [caPem],
+    });
+    this.conn = tls;
+    await tls.handshake();
+    return reply;
   }
 
   /** Connects, logs in anonymously and returns the wire. */

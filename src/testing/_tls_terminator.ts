@@ -1,0 +1,203 @@
+/**
+ * Server-side TLS on connections that were accepted as plain TCP (after
+ * AUTH TLS, and for PROT P data connections), and from the first byte for
+ * implicit FTPS.
+ *
+ * Deno can start TLS on an existing connection only as a client
+ * (`Deno.startTls`). So each server keeps one internal TLS listener on
+ * 127.0.0.1 and, to secure a connection, relays its bytes to a fresh TCP
+ * connection to that listener: the connection the listener accepts is the
+ * secured one, and the server reads and writes it like any other. All
+ * connections of one server meet the same listener, so TLS sessions can be
+ * resumed across them.
+ *
+ * @module
+ */
+
+import { within } from "./_abortable.ts";
+import { Relay } from "./_relay.ts";
+import { closeQuietly } from "../transport/_io.ts";
+
+/** The certificate and key of a TLS server. */
+export interface TlsIdentity {
+  /** The PEM certificate chain, leaf first. */
+  readonly cert: string;
+  /** The PEM private key. */
+  readonly key: string;
+}
+
+/** Connections that arrived before anyone claimed them; more are closed. */
+const UNCLAIMED_LIMIT = 64;
+
+/** A connection secured by a {@linkcode TlsTerminator}. */
+export class SecureConn {
+  /** The TLS connection to read and write. */
+  readonly conn: Deno.TlsConn;
+  readonly #relay: Relay;
+  #closing: Promise<void> | undefined;
+
+  /** @internal */
+  constructor(conn: Deno.TlsConn, relay: Relay) {
+    this.conn = conn;
+    this.#relay = relay;
+  }
+
+  /**
+   * Completes the TLS handshake; on failure, tears the connection down.
+   *
+   * @returns Whether it succeeded within `timeoutMs` and before `signal` aborted.
+   */
+  async handshake(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    const attempt = this.conn.handshake();
+    try {
+      const result = await within(attempt, timeoutMs, signal);
+      if (result.ok) return true;
+    } catch {
+      // A failed handshake: a bad certificate, or not TLS at all.
+    }
+    // Nothing more can pass: end the relay too, not just the TLS side.
+    this.destroy();
+    await attempt.catch(() => {});
+    return false;
+  }
+
+  /**
+   * Ends the connection: when `graceful`, sends TLS close_notify and the end
+   * of stream first, then lets the relay deliver what is still in flight for
+   * as long as bytes keep moving (at most `idleMs` without progress).
+   * Resolves when nothing of the connection is left. Idempotent.
+   */
+  close(graceful: boolean, idleMs: number): Promise<void> {
+    this.#closing ??= this.#close(graceful, idleMs);
+    return this.#closing;
+  }
+
+  /** Settles when the relay has closed both of its connections. */
+  get relayDone(): Promise<void> {
+    return this.#relay.done;
+  }
+
+  /** Tears everything down at once. */
+  destroy(): void {
+    closeQuietly(this.conn);
+    this.#relay.destroy();
+  }
+
+  async #close(graceful: boolean, idleMs: number): Promise<void> {
+    this.#relay.release(idleMs);
+    if (graceful) {
+      // Bounded by the relay's idle watchdog, which closes the connections
+      // under a close_notify that cannot be written.
+      await this.conn.closeWrite().catch(() => {});
+    }
+    closeQuietly(this.conn);
+    await this.#relay.done;
+  }
+}
+
+/**
+ * Terminates TLS for one server: an internal TLS listener, and the relays
+ * that join client connections to it.
+ */
+export class TlsTerminator {
+  readonly #listener: Deno.TlsListener;
+  readonly #port: number;
+  readonly #unclaimed = new Map<number, Deno.TlsConn>();
+  readonly #waiting = new Map<number, (conn: Deno.TlsConn | undefined) => void>();
+  readonly #open = new Set<SecureConn>();
+  readonly #accepting: Promise<void>;
+  #closed = false;
+
+  private constructor(listener: Deno.TlsListener) {
+    this.#listener = listener;
+    this.#port = (listener.addr as Deno.NetAddr).port;
+    this.#accepting = this.#acceptLoop();
+  }
+
+  /**
+   * Starts the internal listener.
+   *
+   * @throws If the certificate or key cannot be used.
+   */
+  static start(identity: TlsIdentity): TlsTerminator {
+    return new TlsTerminator(
+      Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert: identity.cert, key: identity.key }),
+    );
+  }
+
+  /**
+   * Secures `raw`: from now on its bytes belong to the returned connection,
+   * which acts as the TLS server. The handshake runs on first use or on
+   * {@linkcode SecureConn.handshake}.
+   *
+   * @param raw A plain connection nobody else reads or writes any more.
+   * @param first Bytes already read from `raw` that belong to the TLS stream.
+   * @returns The secured connection, or `undefined` if the server is closing.
+   */
+  async secure(raw: Deno.Conn, first?: Uint8Array): Promise<SecureConn | undefined> {
+    if (this.#closed) return undefined;
+    let back: Deno.TcpConn;
+    try {
+      back = await Deno.connect({ hostname: "127.0.0.1", port: this.#port });
+    } catch {
+      return undefined;
+    }
+    back.setNoDelay(true);
+    const port = back.localAddr.port;
+    const tls = this.#unclaimed.get(port) ?? await new Promise<Deno.TlsConn | undefined>(
+      (resolve) => this.#waiting.set(port, resolve),
+    );
+    this.#unclaimed.delete(port);
+    if (!tls || this.#closed) {
+      closeQuietly(tls);
+      closeQuietly(back);
+      return undefined;
+    }
+    const secured = new SecureConn(tls, new Relay(raw, back, first));
+    this.#open.add(secured);
+    secured.relayDone.then(() => this.#open.delete(secured));
+    return secured;
+  }
+
+  /** Closes the listener and every secured connection; resolves when all are gone. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    closeQuietly(this.#listener);
+    await this.#accepting;
+    const closing = [...this.#open].map((secured) => {
+      secured.destroy();
+      return secured.close(false, 1);
+    });
+    await Promise.all(closing);
+  }
+
+  async #acceptLoop(): Promise<void> {
+    try {
+      // Ends when close() closes the listener.
+      for (;;) {
+        const conn = await this.#listener.accept();
+        const port = (conn.remoteAddr as Deno.NetAddr).port;
+        const waiter = this.#waiting.get(port);
+        if (waiter) {
+          this.#waiting.delete(port);
+          waiter(conn);
+          continue;
+        }
+        // Deno.connect() has not returned yet; secure() will find it here.
+        if (this.#unclaimed.size >= UNCLAIMED_LIMIT) {
+          const [oldest, stale] = this.#unclaimed.entries().next().value!;
+          this.#unclaimed.delete(oldest);
+          closeQuietly(stale);
+        }
+        this.#unclaimed.set(port, conn);
+      }
+    } catch {
+      // Closed.
+    } finally {
+      for (const waiter of this.#waiting.values()) waiter(undefined);
+      this.#waiting.clear();
+      for (const conn of this.#unclaimed.values()) closeQuietly(conn);
+      this.#unclaimed.clear();
+    }
+  }
+}
