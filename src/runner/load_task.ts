@@ -208,7 +208,7 @@ function sorted(issues: TaskFileIssue[]): TaskFileIssue[] {
 }
 
 /** `["steps", 2, "put", "to"]` as `steps[2].put.to`. */
-export function formatPath(path: KeyPath): string {
+function formatPath(path: KeyPath): string {
   let out = "";
   for (const segment of path) {
     out += typeof segment === "number" ? `[${segment}]` : (out === "" ? segment : `.${segment}`);

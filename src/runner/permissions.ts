@@ -23,8 +23,11 @@ import type { Task } from "./task.ts";
 export interface TaskPermissions {
   /** Hosts (all ports: data connections use ports the server picks). */
   net: string[];
+  /** Paths read (directories cover what is below them). */
   read: string[];
+  /** Paths written. */
   write: string[];
+  /** Environment variables read. */
   env: string[];
 }
 

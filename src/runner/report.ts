@@ -62,9 +62,11 @@ export interface PlannedAction {
  * ```
  */
 export interface ErrorInfo {
+  /** The error class, such as `FtpPermanentError`. */
   name: string;
   /** A reply code (550), a connection failure kind (`closed`), a timeout phase (`data`). */
   code?: number | string;
+  /** What went wrong, passwords redacted. */
   message: string;
 }
 
@@ -90,14 +92,17 @@ export type ActionResult = "ok" | "failed" | "skipped" | "planned" | "cancelled"
  * ```
  */
 export interface ActionReport extends PlannedAction {
+  /** How it ended. */
   result: ActionResult;
   /** Bytes moved over the network. */
   bytes: number;
+  /** Time taken, all tries included. */
   durationMs: number;
   /** Tries made (1 unless retried). */
   attempts: number;
   /** The byte a resumed transfer started from. */
   resumedFrom?: number;
+  /** Why it failed. */
   error?: ErrorInfo;
 }
 
@@ -111,17 +116,23 @@ export interface ActionReport extends PlannedAction {
  * ```
  */
 export interface StepReport {
+  /** 0-based position in the task. */
   index: number;
+  /** The step's name. */
   name: string;
+  /** mkdir, rm, rmdir, rename, put, get or sync. */
   kind: string;
   /** `ok`, `failed`, `planned` (dry run), or `cancelled`/`skipped` (not run). */
   result: "ok" | "failed" | "planned" | "cancelled" | "skipped";
+  /** Planning and execution time. */
   durationMs: number;
+  /** Bytes moved by the step's transfers. */
   bytes: number;
   /** Entries skipped as unsafe, links not followed, and the like. */
   warnings: string[];
   /** Why the step failed as a whole (planning failed, or a summary). */
   error?: ErrorInfo;
+  /** Every planned action and how it ended. */
   actions: ActionReport[];
 }
 
@@ -142,22 +153,29 @@ export interface RunReport {
   task?: string;
   /** The server, without password. */
   server: string;
+  /** Whether this was a dry run (`ferry plan`). */
   dryRun: boolean;
   /** Whether every step succeeded. */
   ok: boolean;
   /** Whether Ctrl-C (the signal) stopped the run. */
   interrupted: boolean;
+  /** When the run started (ISO 8601). */
   startedAt: string;
+  /** How long it took. */
   durationMs: number;
+  /** Counts over all steps. */
   totals: {
     /** Files uploaded or downloaded. */
     transferred: number;
     /** Actions with nothing to do. */
     skipped: number;
+    /** Actions that failed. */
     failed: number;
     /** Other changes: directories made, files deleted or renamed. */
     changed: number;
+    /** Bytes moved over the network. */
     bytes: number;
   };
+  /** Each step, in order. */
   steps: StepReport[];
 }

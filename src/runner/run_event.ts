@@ -17,8 +17,11 @@ import type { ActionReport, ErrorInfo, PlannedAction, RunReport, StepReport } fr
  * ```
  */
 export interface StepRef {
+  /** 0-based position in the task. */
   index: number;
+  /** The step's name. */
   name: string;
+  /** mkdir, rm, rmdir, rename, put, get or sync. */
   kind: string;
 }
 
