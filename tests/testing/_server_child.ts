@@ -3,11 +3,16 @@
 // stdin, prints {"peakRssBytes": N} (VmHWM on Linux, else the current RSS),
 // closes the server and exits.
 //
-// Usage: deno run -A _server_child.ts ROOT
+// Usage: deno run -A _server_child.ts ROOT [CERT_FILE KEY_FILE]
+// With a certificate and key, the server offers explicit FTPS.
 
 import { FtpTestServer } from "../../src/testing/mod.ts";
 
-const server = await FtpTestServer.start({ root: Deno.args[0] });
+const [root, certFile, keyFile] = Deno.args;
+const tls = certFile && keyFile
+  ? { cert: await Deno.readTextFile(certFile), key: await Deno.readTextFile(keyFile) }
+  : undefined;
+const server = await FtpTestServer.start({ root, tls });
 console.log(JSON.stringify({ port: server.port }));
 const reader = Deno.stdin.readable.getReader();
 await reader.read();
