@@ -67,7 +67,7 @@ function findVsftpd(): string {
   return vsftpd.require();
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -109,7 +109,7 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<Vsftpd> 
   await Deno.chmod(base, 0o755);
   await Deno.chmod(root, 0o755);
   await Deno.chmod(dir, 0o777);
-  const port = await freePort();
+  const port = freePort();
   const config: Record<string, string> = {
     listen: "YES",
     listen_ipv6: "NO",
