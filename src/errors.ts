@@ -442,3 +442,45 @@ export class FtpLimitError extends FtpError {
     this.limit = limit;
   }
 }
+
+/** Why a TLS connection could not be used. */
+export type TlsFailure =
+  | "certificate"
+  | "hostname"
+  | "expired"
+  | "handshake"
+  | "auth-refused"
+  | "session-reuse";
+
+/**
+ * FTPS failed: the server's certificate is not trusted (`certificate`), is
+ * for another host (`hostname`) or has expired (`expired`); the handshake
+ * broke off (`handshake`); the server refused AUTH TLS (`auth-refused`:
+ * ferry never continues in plain text); or the server requires data
+ * connections to resume the control connection's TLS session while that
+ * was turned off (`session-reuse`). The message says what to do.
+ *
+ * @example
+ * ```ts
+ * import { FtpTlsError } from "@ferry/ftp";
+ *
+ * const untrusted = (e: unknown) => e instanceof FtpTlsError && e.kind === "certificate";
+ * ```
+ */
+export class FtpTlsError extends FtpError {
+  /** What went wrong. */
+  readonly kind: TlsFailure;
+
+  /**
+   * Creates the error.
+   *
+   * @param kind What went wrong.
+   * @param message What happened and what to do.
+   * @param options Standard error options, such as `cause`.
+   */
+  constructor(kind: TlsFailure, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "FtpTlsError";
+    this.kind = kind;
+  }
+}

@@ -10,14 +10,7 @@ import type { DownloadOptions, FtpClientOptions, TransferType, UploadOptions } f
 /** Client options from an `ftp://` URL. */
 export function urlOptions(url: string): FtpClientOptions {
   const parsed = parseFtpUrl(url);
-  if (parsed.secure !== "none") {
-    throw new FtpInputError(
-      `${
-        parsed.secure === "implicit" ? "ftps://" : "ftpes://"
-      } needs FTPS, which this version of ferry does not support yet`,
-    );
-  }
-  const options: FtpClientOptions = { host: parsed.host, port: parsed.port };
+  const options: FtpClientOptions = { host: parsed.host, port: parsed.port, secure: parsed.secure };
   if (parsed.user !== undefined) options.user = parsed.user;
   if (parsed.password !== undefined) options.password = parsed.password;
   if (parsed.path !== undefined) options.path = parsed.path;

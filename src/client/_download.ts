@@ -79,7 +79,7 @@ export function downloadStream(
         : (buffer ??= new Uint8Array(TRANSFER_CHUNK_BYTES));
       let n: number | null;
       try {
-        n = await transfer.data.read(view);
+        n = await transfer.data.readMany(view);
         if (n === null) await transfer.complete();
       } catch (error) {
         if (ended) return;

@@ -5,6 +5,7 @@
 
 import {
   FtpProtocolError,
+  FtpTlsError,
   FtpUnexpectedReplyError,
   FtpUnsupportedError,
   replyError,
@@ -20,12 +21,14 @@ import {
 import { parseFeatures } from "../protocol/features.ts";
 import { mlstOptsArgument } from "../listing/parse_mlsd.ts";
 import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts";
-import { parseAnnouncedSize, parsePathReply } from "../protocol/reply_text.ts";
+import { parsePathReply } from "../protocol/reply_text.ts";
 import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
 import type { ControlConnection } from "../transport/control_connection.ts";
-import { connectData, type DataConnection, DataListener } from "../transport/data_connection.ts";
+import type { DataConnection } from "../transport/data_connection.ts";
+import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";
-import { abortReason, Transfer } from "./_transfer.ts";
+import { openTransfer } from "./_open_transfer.ts";
+import type { Transfer } from "./_transfer.ts";
 
 /** Settings a session needs from the client's options. */
 export interface SessionSettings {
@@ -35,6 +38,17 @@ export interface SessionSettings {
   dataTimeout: number;
   /** Canonical encoding name for names on the wire. */
   encoding: string;
+  /** Makes the connections: Deno's TLS, or Node's (which resumes sessions). */
+  transport: Transport;
+  /** Whether data connections use TLS (PROT P). */
+  dataProtected: boolean;
+  /**
+   * Whether to check, on the first data connection, that the server does not
+   * require TLS session reuse (Deno's TLS cannot resume sessions).
+   */
+  probeReuse: boolean;
+  /** The `tls.sessionReuse` option, for error messages. */
+  reuseMode: "auto" | "always" | "never";
 }
 
 /** Options for {@linkcode Session.openTransfer}. */
@@ -55,6 +69,8 @@ export class Session {
   #epsvRefused = false;
   #eprtRefused = false;
   #restSentRaw = false;
+  /** The directory last confirmed by PWD, for reconnecting (see FtpClient). */
+  knownDirectory?: string;
 
   constructor(control: ControlConnection, settings: SessionSettings) {
     this.control = control;
@@ -100,77 +116,40 @@ export class Session {
   /**
    * Opens a data connection and starts a transfer command on it (ftplib's
    * transfercmd): TYPE, EPSV/PASV or EPRT/PORT, REST, the command, its 1xx.
+   * The steps live in `_open_transfer.ts`.
    */
-  async openTransfer(line: string, options: OpenTransferOptions): Promise<Transfer> {
-    await this.type(options.type);
-    await this.#clearStrayRest(options.offset);
-    if (this.settings.transferMode === "active") return await this.#openActive(line, options);
-    const address = await this.#passiveAddress();
-    const data = await connectData({
-      host: address.host,
-      port: address.port,
-      connectTimeout: this.settings.connectTimeout,
-      stallTimeout: this.settings.dataTimeout,
-      signal: options.signal,
-    });
-    let transfer: Transfer;
-    try {
-      if (options.offset) await this.rest(options.offset);
-      const reply = await this.#startTransfer(line);
-      transfer = new Transfer(this, data, line, parseAnnouncedSize(reply.text), options.signal);
-    } catch (error) {
-      data.close();
-      throw error;
+  openTransfer(line: string, options: OpenTransferOptions): Promise<Transfer> {
+    return openTransfer(this, line, options);
+  }
+
+  /** The passive-mode address: EPSV, or PASV once the server refused EPSV. */
+  async passiveAddress(): Promise<DataAddress> {
+    const peer = this.control.remoteAddr.hostname;
+    if (!this.#epsvRefused) {
+      const port = await this.epsv();
+      if (port !== undefined) return { host: peer, port };
+      this.#epsvRefused = true;
     }
-    return await this.#unlessAborted(transfer, options.signal);
-  }
-
-  /** A call cancelled while its transfer was starting: stop it now. */
-  async #unlessAborted(transfer: Transfer, signal?: AbortSignal): Promise<Transfer> {
-    if (!signal?.aborted) return transfer;
-    await transfer.abort();
-    throw abortReason(signal);
-  }
-
-  async #openActive(line: string, options: OpenTransferOptions): Promise<Transfer> {
-    const local = this.control.localAddr.hostname;
-    const listener = DataListener.open(local, this.settings.dataTimeout);
-    try {
-      await this.#announce(listener.address);
-      if (options.offset) await this.rest(options.offset);
-      const accepted = listener.accept(
-        this.control.remoteAddr.hostname,
-        this.settings.connectTimeout,
+    if (peer.includes(":")) {
+      throw new FtpUnsupportedError(
+        "The server refused EPSV, and PASV cannot work over IPv6; try active mode",
       );
-      accepted.catch(() => {}); // Observed below, or abandoned when the command fails.
-      const reply = await this.#startTransfer(line);
-      // Until the server connects, it may send a failure (425) instead: read
-      // the final reply now, without a deadline while data may flow.
-      const final = this.readFinal(line, Infinity);
-      final.catch(() => {});
-      const first = await Promise.race([
-        accepted.then((data) => ({ data }), (error) => ({ error })),
-        final.then((reply) => ({ reply })),
-      ]);
-      if ("reply" in first) {
-        throw isCompletion(first.reply)
-          ? new FtpUnexpectedReplyError(first.reply, redactCommand(line))
-          : replyError(first.reply, redactCommand(line));
-      }
-      if ("error" in first) {
-        // The server never connected: stop the command, drain its replies.
-        await this.abor().catch(() => {});
-        throw first.error;
-      }
-      const size = parseAnnouncedSize(reply.text);
-      const transfer = new Transfer(this, first.data, line, size, options.signal, final);
-      return await this.#unlessAborted(transfer, options.signal);
-    } finally {
-      listener.close();
     }
+    const address = await this.pasv();
+    return this.settings.trustPasvHost ? address : { host: peer, port: address.port };
   }
 
-  async #startTransfer(line: string): Promise<FtpReply> {
+  /** Announces an active-mode address: EPRT, or PORT once the server refused EPRT. */
+  async announce(address: DataAddress): Promise<void> {
+    if (!this.#eprtRefused) {
+      if (await this.eprt(address)) return;
+      this.#eprtRefused = true;
+    }
+    await this.port(address);
+  }
+
+  /** Sends a transfer command and reads its 1xx. */
+  async startTransfer(line: string): Promise<FtpReply> {
     await this.control.send(line);
     const reply = await this.control.read(`the reply to "${redactCommand(line)}"`);
     if (!isPreliminary(reply)) {
@@ -179,34 +158,6 @@ export class Session {
         : replyError(reply, redactCommand(line));
     }
     return reply;
-  }
-
-  async #passiveAddress(): Promise<DataAddress> {
-    const peer = this.control.remoteAddr.hostname;
-    if (!this.#epsvRefused) {
-      const reply = await this.sendCommand("EPSV");
-      if (reply.code === 229) return { host: peer, port: parseEpsvReply(reply.text) };
-      if (!isUnsupported(reply)) throw replyError(reply, "EPSV");
-      this.#epsvRefused = true;
-    }
-    if (peer.includes(":")) {
-      throw new FtpUnsupportedError(
-        "The server refused EPSV, and PASV cannot work over IPv6; try active mode",
-      );
-    }
-    const address = parsePasvReply((await this.expect("PASV", (c) => c === 227)).text);
-    return this.settings.trustPasvHost ? address : { host: peer, port: address.port };
-  }
-
-  async #announce(address: DataAddress): Promise<void> {
-    if (!this.#eprtRefused) {
-      const line = formatCommand("EPRT", formatEprtArgument(address));
-      const reply = await this.sendCommand(line);
-      if (isCompletion(reply)) return;
-      if (!isUnsupported(reply)) throw replyError(reply, line);
-      this.#eprtRefused = true;
-    }
-    await this.voidCommand(formatCommand("PORT", formatPortArgument(address)));
   }
 
   // ---- One method per command ---------------------------------------------
@@ -272,7 +223,7 @@ export class Session {
   }
 
   /** Cancels a REST a raw command left pending, unless this transfer sets its own. */
-  async #clearStrayRest(offset?: number): Promise<void> {
+  async clearStrayRest(offset?: number): Promise<void> {
     if (!this.#restSentRaw) return;
     this.#restSentRaw = false;
     if (!offset) await this.rest(0);
@@ -311,10 +262,19 @@ export class Session {
 
   async cwd(path: string): Promise<void> {
     await this.voidCommand(formatCommand("CWD", path));
+    await this.#trackDirectory();
   }
 
   async cdup(): Promise<void> {
     await this.voidCommand("CDUP");
+    await this.#trackDirectory();
+  }
+
+  /** While a reconnect may still be needed (see knownDirectory), keep the directory known. */
+  async #trackDirectory(): Promise<void> {
+    if (this.knownDirectory !== undefined && this.settings.probeReuse) {
+      this.knownDirectory = await this.pwd();
+    }
   }
 
   /** MKD; returns the path the server reports, or the one asked for. */
@@ -408,6 +368,62 @@ export class Session {
       if (reply.code === 257) return transferReply;
       if (!isPreliminary(reply)) transferReply ??= reply;
     }
+  }
+
+  /** EPSV: the port, or `undefined` when the server does not support it. */
+  async epsv(): Promise<number | undefined> {
+    const reply = await this.sendCommand("EPSV");
+    if (reply.code === 229) return parseEpsvReply(reply.text);
+    if (isUnsupported(reply)) return undefined;
+    throw replyError(reply, "EPSV");
+  }
+
+  async pasv(): Promise<DataAddress> {
+    return parsePasvReply((await this.expect("PASV", (c) => c === 227)).text);
+  }
+
+  /** EPRT: `false` when the server does not support it. */
+  async eprt(address: DataAddress): Promise<boolean> {
+    const line = formatCommand("EPRT", formatEprtArgument(address));
+    const reply = await this.sendCommand(line);
+    if (isCompletion(reply)) return true;
+    if (isUnsupported(reply)) return false;
+    throw replyError(reply, line);
+  }
+
+  async port(address: DataAddress): Promise<void> {
+    await this.voidCommand(formatCommand("PORT", formatPortArgument(address)));
+  }
+
+  /**
+   * AUTH TLS, then the TLS handshake on the control connection. A refusal
+   * fails the connection: ferry never carries on in plain text when TLS
+   * was asked for.
+   */
+  async authTls(): Promise<void> {
+    const reply = await this.sendCommand("AUTH TLS");
+    if (reply.code !== 234) {
+      throw this.control.close(
+        new FtpTlsError(
+          "auth-refused",
+          `The server refused AUTH TLS (${reply.code} ${reply.text}); ferry does not continue in plain text. ` +
+            `Check that the server offers FTPS, or use implicit TLS (ftps://) if it expects TLS from the first byte`,
+          { cause: replyError(reply, "AUTH TLS") },
+        ),
+      );
+    }
+    await this.control.secure(this.settings.transport);
+  }
+
+  /** PBSZ 0 (RFC 4217: no buffer size with TLS), required before PROT. */
+  async pbsz(): Promise<void> {
+    await this.voidCommand("PBSZ 0");
+  }
+
+  /** PROT P (private) or PROT C (clear) for the data connections. */
+  async prot(level: "P" | "C"): Promise<void> {
+    await this.voidCommand(formatCommand("PROT", level));
+    this.settings.dataProtected = level === "P";
   }
 
   retr(path: string, options: OpenTransferOptions): Promise<Transfer> {

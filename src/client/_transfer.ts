@@ -68,8 +68,10 @@ export class Transfer {
    * end of file for an upload) and reads the final reply, which must be 2xx.
    */
   async complete(): Promise<FtpReply> {
+    // Completed already (a peek at the first bytes met the end): same reply.
+    if (this.finalReply) return this.finalReply;
     this.#end();
-    this.data.close();
+    await this.data.finish();
     const reply = await this.#readFinal();
     if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
     this.finalReply = reply;
@@ -141,7 +143,7 @@ export class Transfer {
       while (true) {
         let n: number | null;
         try {
-          n = await this.data.read(buffer);
+          n = await this.data.readMany(buffer);
         } catch (error) {
           throw await this.failure(error);
         }

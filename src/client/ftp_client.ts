@@ -9,11 +9,25 @@
  * @module
  */
 
-import { FtpAbortError, FtpConnectionError, FtpError, FtpInputError } from "../errors.ts";
+import {
+  FtpAbortError,
+  FtpConnectionError,
+  FtpError,
+  FtpInputError,
+  FtpTlsError,
+} from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import type { FtpReply } from "../protocol/reply.ts";
-import { ControlConnection } from "../transport/control_connection.ts";
+import {
+  type ConnectPlan,
+  connectPlan,
+  type Credentials,
+  initialEngine,
+  loginSession,
+  openSession,
+  type TlsEngine,
+} from "./_connect.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
 import { listAll, nameList, openListing } from "./_listing.ts";
@@ -85,6 +99,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   #closing?: Promise<void>;
   #lastError?: Error;
   readonly #codec: TextCodec;
+  readonly #plan: ConnectPlan;
+  #engine: TlsEngine;
+  #credentials?: Credentials;
 
   /**
    * Creates a client without connecting; call `connect()` (or use the static
@@ -97,6 +114,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.#options = { ...options };
     this.#codec = textCodec(options.encoding);
     checkMaxBytes({ maxBytes: options.maxListingBytes });
+    this.#plan = connectPlan(this.#options, this.#codec.encoding);
+    this.#engine = initialEngine(this.#plan);
     this.#transferMode = options.transferMode ?? "passive";
     this.#queue = new CommandQueue({
       started: (id, kind) => {
@@ -250,10 +269,13 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         const host = this.#options.host ?? "127.0.0.1";
         const port = this.#options.port ?? 21;
         const target = port === 21 ? host : `${host}:${port}`;
-        await session.login(proxy ? `${name}@${target}` : name, secret, acct);
-        await session.feat();
-        await session.optsUtf8();
-        await session.optsMlst();
+        const credentials = {
+          user: proxy ? `${name}@${target}` : name,
+          password: secret,
+          account: acct,
+        };
+        await loginSession(session, this.#plan, credentials);
+        this.#credentials = credentials;
         this.#setState("loggedIn");
       },
       options,
@@ -1052,53 +1074,67 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     } catch (error) {
       return Object.assign(Promise.reject(error), { id: 0 });
     }
-    return this.#queue.enqueue(kind, run, options.signal, ownsAbort);
+    // Commands with data connections may meet a server that requires TLS
+    // session reuse on the first one: #resuming reconnects and retries.
+    const work = DATA_COMMANDS.has(kind)
+      ? (ctx: JobContext) => this.#resuming(ctx, () => run(ctx))
+      : run;
+    return this.#queue.enqueue(kind, work, options.signal, ownsAbort);
   }
 
   async #open(ctx: JobContext): Promise<void> {
     if (this.#session && !this.#session.control.closed) {
       throw new FtpInputError("Already connected; close() before connecting again");
     }
-    const options = this.#options;
-    const host = options.proxy?.host ?? options.host ?? "127.0.0.1";
-    const port = options.proxy ? options.proxy.port ?? 21 : options.port ?? 21;
-    if (!/^[\d.]+$|:/.test(host)) this.#setState("hostLookup");
+    if (!/^[\d.]+$|:/.test(this.#plan.host)) this.#setState("hostLookup");
     this.#setState("connecting");
-    let control: ControlConnection;
+    if (this.#plan.tls && !this.#plan.tls.verify) {
+      this.#warn(
+        "TLS certificate verification is off (tls.verify: false): any certificate is accepted",
+      );
+    }
     try {
-      control = await ControlConnection.open({
-        host,
-        port,
-        connectTimeout: options.connectTimeout ?? 15_000,
-        replyTimeout: options.replyTimeout ?? 30_000,
-        maxReplyLineBytes: options.maxReplyLineBytes,
-        maxReplyBytes: options.maxReplyBytes,
-        debug: options.debug,
-        encoding: this.#codec.encoding,
+      this.#session = await openSession(this.#plan, this.#engine, {
+        transferMode: this.#transferMode,
         signal: ctx.signal,
+        onReply: (reply) =>
+          this.dispatchEvent(new FtpReplyEvent(reply, this.#queue.current?.id ?? 0)),
       });
     } catch (error) {
       this.#setState("unconnected");
       throw error;
     }
-    control.onReply = (reply) =>
-      this.dispatchEvent(new FtpReplyEvent(reply, this.#queue.current?.id ?? 0));
-    const session = new Session(control, {
-      transferMode: this.#transferMode,
-      trustPasvHost: options.trustPasvHost ?? false,
-      connectTimeout: options.connectTimeout ?? 15_000,
-      dataTimeout: options.dataTimeout ?? 30_000,
-      encoding: this.#codec.encoding,
-    });
-    this.#session = session;
-    try {
-      await session.readGreeting();
-    } catch (error) {
-      control.close();
-      this.#dropSession();
-      throw error;
-    }
     this.#setState("connected");
+  }
+
+  /**
+   * Runs a transfer's work; if a server that requires TLS session reuse
+   * refused it on Deno's TLS, reconnects on Node's resuming TLS (same user,
+   * same directory) and runs it once more. With `tls.sessionReuse: "never"`
+   * the refusal is the error.
+   */
+  async #resuming<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const refused = error instanceof FtpTlsError && error.kind === "session-reuse";
+      const old = this.#session;
+      if (!refused || this.#plan.reuseMode !== "auto" || this.#engine !== "native" || !old) {
+        throw error;
+      }
+      this.#warn(
+        "The server requires TLS session reuse: reconnecting with Node's TLS, which resumes sessions",
+      );
+      const directory = old.knownDirectory;
+      old.control.close();
+      this.#engine = "node";
+      this.#session = undefined;
+      await this.#open(ctx);
+      await loginSession(this.#session!, this.#plan, this.#credentials!);
+      this.#setState("loggedIn");
+      if (directory !== undefined) await this.#session!.cwd(directory);
+      return await work();
+    }
   }
 
   #require(state: "connected" | "loggedIn" = "loggedIn"): Session {
@@ -1152,6 +1188,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
  * step.
  */
 const OWNS_ABORT = new Set<FtpCommandKind>(["download", "upload", "list", "nlst"]);
+
+/** Commands that open data connections. */
+const DATA_COMMANDS = new Set<FtpCommandKind>(["download", "upload", "list", "nlst", "rmdir"]);
 
 const DEFAULT_MAX_LISTING_BYTES = 256 * 1024 * 1024;
 

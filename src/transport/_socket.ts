@@ -1,8 +1,15 @@
 // Opening TCP connections with a deadline and mapping Deno's failures onto
 // ferry's typed errors. Shared by the control and data connections.
 
-import { FtpAbortError, FtpConnectionError, FtpError, FtpTimeoutError } from "../errors.ts";
-import { hostForUrl } from "../protocol/_host.ts";
+import {
+  FtpAbortError,
+  FtpConnectionError,
+  FtpError,
+  FtpProtocolError,
+  FtpTimeoutError,
+} from "../errors.ts";
+import { hostForUrl, sameHost } from "../protocol/_host.ts";
+import { closeQuietly } from "./_io.ts";
 
 /** What to connect to and how long to wait. */
 export interface DialOptions {
@@ -15,10 +22,13 @@ export interface DialOptions {
 }
 
 /**
- * Connects with TCP_NODELAY on: FTP is request/response on the control
- * connection, and Nagle's delay costs tens of milliseconds per exchange.
+ * Runs a connection attempt under a deadline and the caller's signal,
+ * mapping timeouts, aborts and network errors onto ferry's typed errors.
  */
-export async function dial(options: DialOptions): Promise<Deno.TcpConn> {
+export async function withDeadline<T>(
+  options: DialOptions,
+  connect: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const { host, port, timeoutMs, signal, purpose } = options;
   signal?.throwIfAborted();
   const controller = new AbortController();
@@ -30,13 +40,7 @@ export async function dial(options: DialOptions): Promise<Deno.TcpConn> {
   const onAbort = () => controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const conn = await Deno.connect({
-      hostname: host,
-      port,
-      signal: controller.signal,
-    });
-    conn.setNoDelay(true);
-    return conn;
+    return await connect(controller.signal);
   } catch (error) {
     if (timedOut) {
       throw new FtpTimeoutError(
@@ -46,14 +50,67 @@ export async function dial(options: DialOptions): Promise<Deno.TcpConn> {
       );
     }
     if (signal?.aborted) {
-      throw new FtpAbortError(`Opening the ${purpose} was aborted`, {
-        cause: error,
-      });
+      throw new FtpAbortError(`Opening the ${purpose} was aborted`, { cause: error });
     }
     throw connectionError(error, `${purpose} to ${hostPort(host, port)}`);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * Connects with TCP_NODELAY on: FTP is request/response on the control
+ * connection, and Nagle's delay costs tens of milliseconds per exchange.
+ */
+export function dial(options: DialOptions): Promise<Deno.TcpConn> {
+  return withDeadline(options, async (signal) => {
+    const conn = await Deno.connect({ hostname: options.host, port: options.port, signal });
+    conn.setNoDelay(true);
+    return conn;
+  });
+}
+
+/**
+ * Accepts the one connection a server opens in active mode: a connection
+ * from any other address is turned away, so a third party cannot inject or
+ * steal data. The listener is closed when this settles.
+ */
+export async function acceptFrom<T>(
+  listener: {
+    accept(): Promise<T>;
+    close(): void;
+    peerOf(conn: T): string;
+    discard(conn: T): void;
+    describe: string;
+  },
+  serverHost: string,
+  timeoutMs: number,
+): Promise<T> {
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    listener.close();
+  }, timeoutMs);
+  try {
+    // Bounded by the timer: it closes the listener, which ends the loop.
+    while (true) {
+      const conn = await listener.accept();
+      if (sameHost(listener.peerOf(conn), serverHost)) return conn;
+      listener.discard(conn);
+    }
+  } catch (error) {
+    if (timedOut) {
+      throw new FtpTimeoutError(
+        "connect",
+        timeoutMs,
+        `waiting for the server to open the active-mode data connection to ${listener.describe} (try passive mode if a firewall or NAT is in the way)`,
+      );
+    }
+    throw new FtpProtocolError("The active-mode data listener failed", { cause: error });
+  } finally {
+    clearTimeout(timer);
+    listener.close();
   }
 }
 
@@ -66,14 +123,19 @@ export function hostPort(host: string, port: number): string {
 export function connectionError(error: unknown, what: string): FtpError {
   if (error instanceof FtpError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof Deno.errors.ConnectionRefused) {
+  // Node's sockets (the resuming TLS path) report errno codes instead.
+  const code = (error as { code?: string }).code ?? "";
+  if (error instanceof Deno.errors.ConnectionRefused || code === "ECONNREFUSED") {
     return new FtpConnectionError(
       "refused",
       `The server refused the ${what}; check the host and port`,
       { cause: error },
     );
   }
-  if (/lookup address|name or service not known|nodename nor servname/i.test(message)) {
+  if (
+    /lookup address|name or service not known|nodename nor servname/i.test(message) ||
+    code === "ENOTFOUND" || code === "EAI_AGAIN"
+  ) {
     return new FtpConnectionError(
       "host-not-found",
       `Cannot resolve the host name for the ${what}; check the spelling or DNS`,
@@ -83,7 +145,8 @@ export function connectionError(error: unknown, what: string): FtpError {
   if (
     error instanceof Deno.errors.ConnectionReset ||
     error instanceof Deno.errors.BrokenPipe ||
-    error instanceof Deno.errors.ConnectionAborted
+    error instanceof Deno.errors.ConnectionAborted ||
+    ["ECONNRESET", "EPIPE", "ECONNABORTED"].includes(code)
   ) {
     return new FtpConnectionError(
       "reset",

@@ -13,7 +13,9 @@ import { FtpConnectionError, type FtpError, FtpProtocolError, FtpTimeoutError } 
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, ReplyParser } from "../protocol/reply.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
-import { closeQuietly, connectionError, dial, hostPort, writeAll } from "./_socket.ts";
+import type { ByteStream } from "./byte_stream.ts";
+import { closeQuietly, connectionError, hostPort, writeAll } from "./_socket.ts";
+import type { Transport } from "./transport.ts";
 
 /**
  * A line that crossed the control connection, given to the `debug` option.
@@ -65,7 +67,7 @@ const READ_BUFFER_BYTES = 64 * 1024;
  * consecutive replies in call order.
  */
 export class ControlConnection {
-  readonly #conn: Deno.Conn;
+  #conn: ByteStream;
   readonly #parser: ReplyParser;
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly #queued: FtpReply[] = [];
@@ -77,7 +79,7 @@ export class ControlConnection {
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
 
-  private constructor(conn: Deno.Conn, options: ControlConnectionOptions) {
+  private constructor(conn: ByteStream, options: ControlConnectionOptions) {
     this.#conn = conn;
     this.#replyTimeout = options.replyTimeout;
     this.#debug = options.debug;
@@ -90,20 +92,51 @@ export class ControlConnection {
   }
 
   /**
-   * Opens the TCP connection. The greeting is not read here.
+   * Opens the connection (TCP, or TLS from the first byte for implicit
+   * FTPS). The greeting is not read here.
    *
+   * @param transport Makes the connection.
    * @param options Where to connect and the limits to apply.
+   * @param implicitTls Whether TLS starts at once.
    * @returns The open connection.
    */
-  static async open(options: ControlConnectionOptions): Promise<ControlConnection> {
-    const conn = await dial({
+  static async open(
+    transport: Transport,
+    options: ControlConnectionOptions,
+    implicitTls = false,
+  ): Promise<ControlConnection> {
+    const conn = await transport.openControl({
       host: options.host,
       port: options.port,
       timeoutMs: options.connectTimeout,
       signal: options.signal,
       purpose: "control connection",
-    });
+    }, implicitTls);
     return new ControlConnection(conn, options);
+  }
+
+  /**
+   * Upgrades the connection to TLS after AUTH TLS's 234. Only an idle
+   * connection can be upgraded: reads happen only while a reply is awaited,
+   * so after the 234 nothing is pending.
+   *
+   * @param transport Makes the TLS connection.
+   */
+  async secure(transport: Transport): Promise<void> {
+    this.#throwIfClosed();
+    if (this.#parser.hasPartial || this.#queued.length > 0) {
+      throw this.close(
+        new FtpProtocolError(
+          "The server sent more after accepting AUTH TLS; closing the connection",
+        ),
+      );
+    }
+    await this.#readChain;
+    try {
+      this.#conn = await transport.secureControl(this.#conn);
+    } catch (error) {
+      throw this.close(error as FtpError);
+    }
   }
 
   /** The server's address. */

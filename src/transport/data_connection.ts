@@ -1,13 +1,16 @@
 /**
- * Data connections: opening them (passive: connect; active: listen and
- * accept only the server), and moving bytes with a stall watchdog.
+ * A data connection: moving bytes with a stall watchdog, over whatever
+ * stream the transport opened (TCP, Deno TLS, or Node TLS).
  *
  * @module
  */
 
-import { FtpError, FtpProtocolError, FtpTimeoutError } from "../errors.ts";
-import { sameHost } from "../protocol/_host.ts";
-import { closeQuietly, connectionError, dial, hostPort, writeAll } from "./_socket.ts";
+import { FtpError, FtpTimeoutError } from "../errors.ts";
+import type { ByteStream } from "./byte_stream.ts";
+import { closeQuietly, connectionError, writeAll } from "./_socket.ts";
+
+/** The most plaintext one TLS record carries: a read this size suggests more is waiting. */
+const TLS_RECORD_BYTES = 16 * 1024;
 
 /**
  * One data connection. Reads and writes fail with a data timeout when no byte
@@ -15,19 +18,22 @@ import { closeQuietly, connectionError, dial, hostPort, writeAll } from "./_sock
  * time spent waiting for a slow consumer does not count.
  */
 export class DataConnection {
-  readonly #conn: Deno.Conn;
+  readonly #conn: ByteStream;
   readonly #stallTimeout: number;
   #failure?: FtpError;
   #busySince = 0;
+  #wrote = false;
+  #unread?: Uint8Array;
+  #eof = false;
   #watchdog?: ReturnType<typeof setInterval>;
 
   /**
    * Wraps an open socket.
    *
-   * @param conn The socket.
+   * @param conn The stream.
    * @param stallTimeout Milliseconds a pending read or write may wait.
    */
-  constructor(conn: Deno.Conn, stallTimeout: number) {
+  constructor(conn: ByteStream, stallTimeout: number) {
     this.#conn = conn;
     this.#stallTimeout = stallTimeout;
   }
@@ -44,6 +50,7 @@ export class DataConnection {
    * @returns The byte count, or `null` at end of stream.
    */
   async read(buffer: Uint8Array): Promise<number | null> {
+    if (this.#unread) return this.#takeUnread(buffer);
     this.#begin();
     try {
       return await this.#conn.read(buffer);
@@ -55,12 +62,40 @@ export class DataConnection {
   }
 
   /**
+   * Reads until `buffer` holds at least `atLeast` bytes, the stream ends, or
+   * a read comes back short. TLS hands out one 16 KiB record per read;
+   * gathering them makes for large file writes and large stream chunks,
+   * while a short read (the sender has paused) returns at once, so a slow
+   * trickle is not held back.
+   *
+   * @param buffer Where to put the bytes.
+   * @param atLeast How many bytes to gather before returning.
+   * @returns The byte count, or `null` at the end of the stream.
+   */
+  async readMany(buffer: Uint8Array, atLeast = buffer.length / 2): Promise<number | null> {
+    if (this.#eof) return null;
+    let filled = 0;
+    // Bounded by the buffer's length: every pass adds at least one byte or ends.
+    while (filled < atLeast && filled < buffer.length) {
+      const n = await this.read(buffer.subarray(filled));
+      if (n === null) {
+        this.#eof = true;
+        break;
+      }
+      filled += n;
+      if (n < TLS_RECORD_BYTES) break;
+    }
+    return filled === 0 && this.#eof ? null : filled;
+  }
+
+  /**
    * Writes every byte of `bytes`.
    *
    * @param bytes The bytes to send.
    */
   async write(bytes: Uint8Array): Promise<void> {
     this.#begin();
+    this.#wrote = true;
     try {
       await writeAll(this.#conn, bytes);
     } catch (error) {
@@ -92,6 +127,44 @@ export class DataConnection {
   }
 
   /**
+   * Puts bytes back in front of the stream: the next reads return them
+   * first. Used after peeking at the first bytes of a transfer.
+   *
+   * @param bytes The bytes; copied.
+   */
+  unread(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.#unread = bytes.slice();
+  }
+
+  #takeUnread(buffer: Uint8Array): number {
+    const bytes = this.#unread!;
+    const n = Math.min(bytes.length, buffer.length);
+    buffer.set(bytes.subarray(0, n));
+    this.#unread = n === bytes.length ? undefined : bytes.subarray(n);
+    return n;
+  }
+
+  /**
+   * Ends a transfer's data connection normally. After an upload the sending
+   * side is shut down first (over TLS, with close_notify), so the server
+   * sees a clean end of file rather than a truncated TLS stream; the stall
+   * watchdog bounds that wait. Then the connection is closed.
+   */
+  async finish(): Promise<void> {
+    if (this.#wrote && !this.#failure) {
+      this.#begin();
+      try {
+        await this.#conn.closeWrite();
+      } catch {
+        // The server may have closed first; close() below settles it.
+      } finally {
+        this.#busySince = 0;
+      }
+    }
+    this.close();
+  }
+
+  /**
    * Closes the connection; pending and later calls fail with `reason`.
    * Idempotent.
    *
@@ -105,112 +178,5 @@ export class DataConnection {
     this.#failure = reason ?? new FtpError("The data connection is closed");
     closeQuietly(this.#conn);
     return reason;
-  }
-}
-
-/** Options for {@linkcode connectData}. */
-export interface ConnectDataOptions {
-  host: string;
-  port: number;
-  connectTimeout: number;
-  stallTimeout: number;
-  signal?: AbortSignal;
-}
-
-/**
- * Opens a passive-mode data connection.
- *
- * @param options Where, and the limits to apply.
- * @returns The connection.
- */
-export async function connectData(options: ConnectDataOptions): Promise<DataConnection> {
-  const conn = await dial({
-    host: options.host,
-    port: options.port,
-    timeoutMs: options.connectTimeout,
-    signal: options.signal,
-    purpose: "data connection",
-  });
-  return new DataConnection(conn, options.stallTimeout);
-}
-
-/**
- * A listening socket for one active-mode data connection. It accepts only a
- * connection from the expected server address: anyone else who connects
- * first is turned away, so a third party cannot inject or steal data.
- */
-export class DataListener {
-  readonly #listener: Deno.TcpListener;
-  readonly #stallTimeout: number;
-
-  private constructor(listener: Deno.TcpListener, stallTimeout: number) {
-    this.#listener = listener;
-    this.#stallTimeout = stallTimeout;
-  }
-
-  /**
-   * Listens on a free port of `host` (the control connection's local address).
-   *
-   * @param host The local address to listen on.
-   * @param stallTimeout Stall limit for the accepted connection.
-   * @returns The listener.
-   */
-  static open(host: string, stallTimeout: number): DataListener {
-    return new DataListener(
-      Deno.listen({ hostname: host, port: 0, transport: "tcp" }),
-      stallTimeout,
-    );
-  }
-
-  /** The address to announce with EPRT or PORT. */
-  get address(): { host: string; port: number } {
-    const addr = this.#listener.addr;
-    return { host: addr.hostname, port: addr.port };
-  }
-
-  /**
-   * Accepts the server's connection.
-   *
-   * @param serverHost The only peer address accepted.
-   * @param timeoutMs How long to wait.
-   * @returns The connection.
-   */
-  async accept(serverHost: string, timeoutMs: number): Promise<DataConnection> {
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      closeQuietly(this.#listener);
-    }, timeoutMs);
-    try {
-      // Bounded by the timer: it closes the listener, which ends the loop.
-      while (true) {
-        const conn = await this.#listener.accept();
-        const peer = (conn.remoteAddr as Deno.NetAddr).hostname;
-        if (sameHost(peer, serverHost)) {
-          conn.setNoDelay(true);
-          return new DataConnection(conn, this.#stallTimeout);
-        }
-        closeQuietly(conn);
-      }
-    } catch (error) {
-      if (timedOut) {
-        throw new FtpTimeoutError(
-          "connect",
-          timeoutMs,
-          `waiting for the server to open the active-mode data connection to ${
-            hostPort(this.address.host, this.address.port)
-          } (try passive mode if a firewall or NAT is in the way)`,
-        );
-      }
-      throw new FtpProtocolError("The active-mode data listener failed", { cause: error });
-    } finally {
-      clearTimeout(timer);
-      this.close();
-    }
-  }
-
-  /** Stops listening. Idempotent. */
-  close(): void {
-    closeQuietly(this.#listener);
   }
 }

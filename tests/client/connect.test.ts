@@ -110,10 +110,6 @@ Deno.test("await using quits cleanly; close() is idempotent; states follow QFtp"
   assert.equal(client.state, "unconnected");
 });
 
-Deno.test("ftps and ftpes URLs are refused clearly until FTPS lands, with nothing sent", async () => {
-  await assert.rejects(FtpClient.connect("ftps://127.0.0.1:1/"), FtpInputError);
-});
-
 Deno.test("IPv6: connect, list and transfer over ::1", async () => {
   await using server = await FtpTestServer.start({ hostname: "::1" });
   await using client = await FtpClient.connect(`ftp://[::1]:${server.port}`);

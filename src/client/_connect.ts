@@ -1,0 +1,166 @@
+// Establishing a session: the connection (plain, explicit or implicit TLS,
+// through Deno's TLS or Node's resuming TLS), the greeting, AUTH TLS, and
+// the login sequence with FEAT, UTF-8, MLST facts and PBSZ/PROT.
+
+import { FtpInputError } from "../errors.ts";
+import type { FtpReply } from "../protocol/reply.ts";
+import type { SecureMode } from "../protocol/url.ts";
+import { ControlConnection } from "../transport/control_connection.ts";
+import { NativeTransport } from "../transport/_native_transport.ts";
+import { NodeTransport } from "../transport/_node_transport.ts";
+import type { TlsConfig, Transport } from "../transport/transport.ts";
+import type { FtpClientOptions, FtpTlsOptions, TransferMode } from "./options.ts";
+import { Session } from "./_session.ts";
+
+/** Which TLS engine a session uses. */
+export type TlsEngine = "native" | "node";
+
+/** Everything needed to open sessions, resolved once from the options. */
+export interface ConnectPlan {
+  host: string;
+  port: number;
+  secure: SecureMode;
+  tls?: TlsConfig;
+  reuseMode: NonNullable<FtpTlsOptions["sessionReuse"]>;
+  dataProtection: "P" | "C";
+  options: FtpClientOptions;
+  encoding: string;
+}
+
+/** Resolves host, port and TLS settings; refuses contradictory options. */
+export function connectPlan(options: FtpClientOptions, encoding: string): ConnectPlan {
+  const secure = options.secure ?? "none";
+  if (!["none", "explicit", "implicit"].includes(secure)) {
+    throw new FtpInputError(
+      `secure must be "none", "explicit" or "implicit", got ${JSON.stringify(secure)}`,
+    );
+  }
+  const host = options.proxy?.host ?? options.host ?? "127.0.0.1";
+  const defaultPort = secure === "implicit" ? 990 : 21;
+  const port = options.proxy ? options.proxy.port ?? 21 : options.port ?? defaultPort;
+  const tlsOptions = options.tls ?? {};
+  const reuseMode = tlsOptions.sessionReuse ?? "auto";
+  if (!["auto", "always", "never"].includes(reuseMode)) {
+    throw new FtpInputError(
+      `tls.sessionReuse must be "auto", "always" or "never", got ${reuseMode}`,
+    );
+  }
+  const protection = tlsOptions.dataProtection ?? "private";
+  if (protection !== "private" && protection !== "clear") {
+    throw new FtpInputError(`tls.dataProtection must be "private" or "clear", got ${protection}`);
+  }
+  const tls: TlsConfig | undefined = secure === "none" ? undefined : {
+    serverName: tlsOptions.serverName ?? options.host ?? host,
+    caCerts: tlsOptions.caCerts ?? [],
+    verify: tlsOptions.verify ?? true,
+    clientCertificate: tlsOptions.clientCertificate,
+  };
+  return {
+    host,
+    port,
+    secure,
+    tls,
+    reuseMode,
+    dataProtection: protection === "private" ? "P" : "C",
+    options,
+    encoding,
+  };
+}
+
+/**
+ * The TLS engine to start with: Deno's own, unless only Node's can do what
+ * the options ask (resume sessions from the start, skip verification, or
+ * present a client certificate after AUTH TLS).
+ */
+export function initialEngine(plan: ConnectPlan): TlsEngine {
+  const tls = plan.tls;
+  if (!tls) return "native";
+  if (plan.reuseMode === "always" || !tls.verify) return "node";
+  if (tls.clientCertificate && plan.secure === "explicit") return "node";
+  return "native";
+}
+
+function transportFor(plan: ConnectPlan, engine: TlsEngine): Transport {
+  return engine === "node" && plan.tls
+    ? new NodeTransport(plan.tls)
+    : new NativeTransport(plan.tls);
+}
+
+/** Hooks the client passes in. */
+export interface OpenHooks {
+  transferMode: TransferMode;
+  signal: AbortSignal;
+  onReply(reply: FtpReply): void;
+}
+
+/** Connects, reads the greeting, and secures the control connection (AUTH TLS). */
+export async function openSession(
+  plan: ConnectPlan,
+  engine: TlsEngine,
+  hooks: OpenHooks,
+): Promise<Session> {
+  const { options } = plan;
+  const transport = transportFor(plan, engine);
+  const control = await ControlConnection.open(transport, {
+    host: plan.host,
+    port: plan.port,
+    connectTimeout: options.connectTimeout ?? 15_000,
+    replyTimeout: options.replyTimeout ?? 30_000,
+    maxReplyLineBytes: options.maxReplyLineBytes,
+    maxReplyBytes: options.maxReplyBytes,
+    debug: options.debug,
+    encoding: plan.encoding,
+    signal: hooks.signal,
+  }, plan.secure === "implicit");
+  control.onReply = hooks.onReply;
+  const session = new Session(control, {
+    transferMode: hooks.transferMode,
+    trustPasvHost: options.trustPasvHost ?? false,
+    connectTimeout: options.connectTimeout ?? 15_000,
+    dataTimeout: options.dataTimeout ?? 30_000,
+    encoding: plan.encoding,
+    transport,
+    dataProtected: false,
+    probeReuse: plan.tls !== undefined && engine === "native",
+    reuseMode: plan.reuseMode,
+  });
+  try {
+    await session.readGreeting();
+    if (plan.secure === "explicit") await session.authTls();
+  } catch (error) {
+    control.close();
+    throw error;
+  }
+  return session;
+}
+
+/** Credentials for USER/PASS/ACCT. */
+export interface Credentials {
+  user: string;
+  password: string;
+  account?: string;
+}
+
+/**
+ * Logs in, reads FEAT, turns on UTF-8 and the MLST facts ferry reads, and
+ * with TLS sets PBSZ 0 and PROT P (or C on request).
+ */
+export async function loginSession(
+  session: Session,
+  plan: ConnectPlan,
+  credentials: Credentials,
+): Promise<void> {
+  await session.login(credentials.user, credentials.password, credentials.account);
+  await session.feat();
+  await session.optsUtf8();
+  await session.optsMlst();
+  if (plan.tls) {
+    await session.pbsz();
+    await session.prot(plan.dataProtection);
+  }
+  // Should the session have to be replaced (a server that requires TLS
+  // session reuse), the new one returns to this directory.
+  if (session.settings.probeReuse && session.settings.dataProtected) {
+    session.knownDirectory = await session.pwd();
+  }
+}

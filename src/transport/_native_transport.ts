@@ -1,0 +1,133 @@
+// Connections through Deno's own networking and TLS. Fast, and all that plain
+// FTP needs; for FTPS each data connection starts a fresh TLS session, which
+// servers that require session reuse refuse (see _node_transport.ts).
+
+import type { ByteStream } from "./byte_stream.ts";
+import { acceptFrom, closeQuietly, dial, hostPort, withDeadline } from "./_socket.ts";
+import {
+  type DataSocketListener,
+  type DialTarget,
+  type TlsConfig,
+  tlsError,
+  type Transport,
+} from "./transport.ts";
+
+/** Deno's TLS: the certificate chain is always checked; only the name check can be skipped. */
+function startTls(conn: Deno.TcpConn, tls: TlsConfig): Promise<Deno.TlsConn> {
+  return Deno.startTls(conn, {
+    hostname: tls.serverName,
+    caCerts: tls.caCerts,
+  });
+}
+
+export class NativeTransport implements Transport {
+  readonly kind = "native";
+  readonly #tls?: TlsConfig;
+
+  /** @param tls Settings for TLS, when the session uses it. */
+  constructor(tls?: TlsConfig) {
+    this.#tls = tls;
+  }
+
+  #config(): TlsConfig {
+    if (!this.#tls) throw new Error("TLS was not configured for this session");
+    return this.#tls;
+  }
+
+  async openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream> {
+    if (!implicitTls) return await dial(target);
+    const tls = this.#config();
+    const client = tls.clientCertificate;
+    // connectTls verifies against the host it connects to and is the only
+    // Deno API that sends a client certificate; startTls can verify another
+    // name (tls.serverName) but cannot send one.
+    const conn = await withDeadline(target, async () => {
+      if (client) {
+        return await Deno.connectTls({
+          hostname: target.host,
+          port: target.port,
+          caCerts: tls.caCerts,
+          cert: client.cert,
+          key: client.key,
+        });
+      }
+      return await startTls(await dial(target), tls);
+    });
+    return await handshake(conn, tls, target.purpose);
+  }
+
+  async secureControl(control: ByteStream): Promise<ByteStream> {
+    const tls = this.#config();
+    let conn: Deno.TlsConn;
+    try {
+      conn = await startTls(control as Deno.TcpConn, tls);
+    } catch (error) {
+      throw tlsError(error, tls, "control connection");
+    }
+    return await handshake(conn, tls, "control connection");
+  }
+
+  async openData(target: DialTarget, secure: boolean): Promise<ByteStream> {
+    const conn = await dial(target);
+    if (!secure) return conn;
+    // No handshake here: servers begin TLS on a data connection only after
+    // the transfer command, which is sent once this returns.
+    return withTlsErrors(await startTls(conn, this.#config()), this.#config());
+  }
+
+  listenData(host: string): Promise<DataSocketListener> {
+    const listener = Deno.listen({ hostname: host, port: 0, transport: "tcp" });
+    const address = { host: listener.addr.hostname, port: listener.addr.port };
+    const tls = this.#tls;
+    return Promise.resolve({
+      address,
+      async accept(serverHost, timeoutMs, secure) {
+        const conn = await acceptFrom(
+          {
+            accept: () => listener.accept(),
+            close: () => closeQuietly(listener),
+            peerOf: (c) => (c.remoteAddr as Deno.NetAddr).hostname,
+            discard: (c) => closeQuietly(c),
+            describe: hostPort(address.host, address.port),
+          },
+          serverHost,
+          timeoutMs,
+        );
+        conn.setNoDelay(true);
+        // RFC 4217: the client is the TLS client on every data connection.
+        return secure && tls ? withTlsErrors(await startTls(conn, tls), tls) : conn;
+      },
+      close: () => closeQuietly(listener),
+    });
+  }
+}
+
+async function handshake(conn: Deno.TlsConn, tls: TlsConfig, what: string): Promise<Deno.TlsConn> {
+  try {
+    await conn.handshake();
+    return conn;
+  } catch (error) {
+    closeQuietly(conn);
+    throw tlsError(error, tls, what);
+  }
+}
+
+/** Reports TLS failures met on the first read or write as `FtpTlsError`. */
+function withTlsErrors(conn: Deno.TlsConn, tls: TlsConfig): ByteStream {
+  const map = (error: unknown): never => {
+    if (error instanceof Deno.errors.InvalidData) throw tlsError(error, tls, "data connection");
+    throw error;
+  };
+  return {
+    read: (buffer) => conn.read(buffer).catch(map),
+    write: (bytes) => conn.write(bytes).catch(map),
+    closeWrite: () => conn.closeWrite(),
+    close: () => conn.close(),
+    get localAddr() {
+      return conn.localAddr;
+    },
+    get remoteAddr() {
+      return conn.remoteAddr;
+    },
+  };
+}

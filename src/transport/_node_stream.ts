@@ -1,0 +1,222 @@
+// Node's TLS (as Deno implements it) over a Deno TCP connection, seen as a
+// ByteStream. This is the TLS path that can resume the control connection's
+// session on data connections, which Deno's own TLS cannot.
+//
+// Two facts about Deno 2.9's node:tls decide the design:
+// - Pausing a TLS socket does not stop it from reading: it buffers without
+//   bound. And an end of stream that arrives while it is paused is lost
+//   ('end' never fires).
+// - It accepts any Duplex as the `socket` under TLS.
+//
+// So the TLS socket is never paused. Backpressure is applied underneath it:
+// the Duplex below reads ciphertext from the TCP connection only while the
+// plaintext waiting for our reader is under HIGH_WATER. The end of the TCP
+// stream reaches the TLS socket only when the Duplex pushes it, always while
+// the TLS socket is flowing, so 'end' is always delivered; and memory is
+// bounded by HIGH_WATER plus one read, whatever the reader's pace.
+
+import { Buffer } from "node:buffer";
+import { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
+import type { ByteStream } from "./byte_stream.ts";
+
+/** Plaintext bytes held for the reader before the TCP connection is left unread. */
+const HIGH_WATER = 4 * 1024 * 1024;
+/** Ciphertext read from TCP at once. */
+const READ_BYTES = 256 * 1024;
+
+/**
+ * A Duplex over a Deno TCP connection that reads only when asked to and
+ * allowed to: the Node TLS socket sits on top of it.
+ */
+export class PullDuplex extends Duplex {
+  readonly conn: Deno.TcpConn;
+  readonly #allowed: () => boolean;
+  #wanted = false;
+  #reading = false;
+
+  constructor(conn: Deno.TcpConn, allowed: () => boolean) {
+    super();
+    this.conn = conn;
+    this.#allowed = allowed;
+  }
+
+  override _read(): void {
+    this.#wanted = true;
+    this.pump();
+  }
+
+  /** Reads more ciphertext if TLS wants it and the reader has room. */
+  pump(): void {
+    if (this.#reading || !this.#wanted || !this.#allowed()) return;
+    this.#reading = true;
+    this.#wanted = false;
+    const chunk = new Uint8Array(READ_BYTES);
+    this.conn.read(chunk).then(
+      (n) => {
+        this.#reading = false;
+        if (n === null) this.push(null);
+        else this.push(Buffer.from(chunk.buffer, 0, n));
+        this.pump();
+      },
+      (error) => {
+        this.#reading = false;
+        this.destroy(error);
+      },
+    );
+  }
+
+  override _write(
+    chunk: Uint8Array,
+    _encoding: string,
+    done: (error?: Error | null) => void,
+  ): void {
+    writeAll(this.conn, chunk).then(() => done(), done);
+  }
+
+  /** TLS writes one record (16 KiB) at a time: send what has queued up in one write. */
+  override _writev(
+    chunks: { chunk: Uint8Array }[],
+    done: (error?: Error | null) => void,
+  ): void {
+    if (chunks.length === 1) return this._write(chunks[0].chunk, "", done);
+    const total = chunks.reduce((sum, c) => sum + c.chunk.length, 0);
+    const joined = new Uint8Array(total);
+    let offset = 0;
+    for (const { chunk } of chunks) {
+      joined.set(chunk, offset);
+      offset += chunk.length;
+    }
+    writeAll(this.conn, joined).then(() => done(), done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.conn.closeWrite().then(() => done(), () => done());
+  }
+
+  override _destroy(error: Error | null, done: (error: Error | null) => void): void {
+    try {
+      this.conn.close();
+    } catch {
+      // Already closed.
+    }
+    done(error);
+  }
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
+}
+
+/** A Node TLS socket over a {@linkcode PullDuplex}, as a ByteStream. */
+export class NodeTlsStream implements ByteStream {
+  readonly socket: TLSSocket;
+  readonly #duplex: PullDuplex;
+  readonly #chunks: Uint8Array[] = [];
+  #head = 0;
+  #buffered = 0;
+  #ended = false;
+  #error?: Error;
+  #wake?: () => void;
+  /** Maps TLS failures to ferry's errors. */
+  readonly #mapError: (error: unknown) => Error;
+
+  constructor(socket: TLSSocket, duplex: PullDuplex, mapError: (error: unknown) => Error) {
+    this.socket = socket;
+    this.#duplex = duplex;
+    this.#mapError = mapError;
+    socket.on("data", (chunk: Uint8Array) => {
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
+      this.#notify();
+    });
+    socket.on("end", () => this.#finish());
+    socket.on("close", () => this.#finish());
+    socket.on("error", (error: Error) => this.#finish(error));
+  }
+
+  /** Whether the reader has room for more plaintext (the Duplex asks). */
+  hasRoom(): boolean {
+    return this.#buffered < HIGH_WATER;
+  }
+
+  #finish(error?: Error): void {
+    if (error && !this.#ended) this.#error ??= this.#mapError(error);
+    this.#ended = true;
+    this.#notify();
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  async read(buffer: Uint8Array): Promise<number | null> {
+    // Bounded: each wait ends on data, the end, an error, or close().
+    while (this.#buffered === 0) {
+      if (this.#error) throw this.#error;
+      if (this.#ended) return null;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+    // Gather several TLS records (16 KiB each) into one read.
+    let n = 0;
+    while (n < buffer.length && this.#head < this.#chunks.length) {
+      const chunk = this.#chunks[this.#head];
+      const take = Math.min(chunk.length, buffer.length - n);
+      buffer.set(take === chunk.length ? chunk : chunk.subarray(0, take), n);
+      n += take;
+      if (take === chunk.length) this.#head++;
+      else this.#chunks[this.#head] = chunk.subarray(take);
+    }
+    this.#chunks.splice(0, this.#head);
+    this.#head = 0;
+    this.#buffered -= n;
+    this.#duplex.pump();
+    return n;
+  }
+
+  write(bytes: Uint8Array): Promise<number> {
+    if (this.#error) return Promise.reject(this.#error);
+    // The callback fires once Node no longer needs the buffer, so the caller
+    // may reuse it as soon as this resolves.
+    return new Promise((resolve, reject) => {
+      this.socket.write(bytes, (error?: Error | null) => {
+        if (error) reject(this.#mapError(error));
+        else resolve(bytes.length);
+      });
+    });
+  }
+
+  /**
+   * Sends close_notify and ends the TCP stream. Resolves once the Duplex
+   * underneath has written everything (its 'finish'), not merely once TLS
+   * has handed the bytes down: closing earlier would cut the upload short.
+   */
+  closeWrite(): Promise<void> {
+    const duplex = this.#duplex;
+    const flushed = new Promise<void>((resolve) => {
+      if (duplex.writableFinished) return resolve();
+      duplex.once("finish", () => resolve());
+      duplex.once("close", () => resolve());
+    });
+    this.socket.end();
+    return flushed;
+  }
+
+  close(): void {
+    this.socket.destroy();
+    this.#finish(
+      this.#ended ? undefined : new Deno.errors.Interrupted("The connection was closed"),
+    );
+  }
+
+  get localAddr(): Deno.Addr {
+    return this.#duplex.conn.localAddr;
+  }
+
+  get remoteAddr(): Deno.Addr {
+    return this.#duplex.conn.remoteAddr;
+  }
+}

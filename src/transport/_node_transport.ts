@@ -1,0 +1,130 @@
+// TLS through Node's tls module as Deno implements it, over Deno's TCP: the
+// one way, in Deno 2.9, to make a data connection resume the control
+// connection's TLS session, which vsftpd (require_ssl_reuse, its default),
+// FileZilla Server and ProFTPD demand. TCP itself (connecting, listening,
+// deadlines) is Deno's, as on the native path; see _node_stream.ts for how
+// reading stays bounded and ends reliably.
+//
+// Resumption holds only when both connections are made the same way: the
+// same servername and no per-connection CA or secure context. So extra CAs
+// go into Node's process-wide default store (tls.setDefaultCACertificates),
+// added to what is there, never replacing it.
+
+import type { Buffer } from "node:buffer";
+import net from "node:net";
+import tls from "node:tls";
+import type { ByteStream } from "./byte_stream.ts";
+import { NativeTransport } from "./_native_transport.ts";
+import { NodeTlsStream, PullDuplex } from "./_node_stream.ts";
+import { dial } from "./_socket.ts";
+import {
+  type DataSocketListener,
+  type DialTarget,
+  type TlsConfig,
+  tlsError,
+  type Transport,
+} from "./transport.ts";
+
+const trustedExtras = new Set<string>();
+
+/** Adds CAs to Node's default store once each, keeping the system's roots. */
+function trust(caCerts: string[]): void {
+  const fresh = caCerts.filter((pem) => !trustedExtras.has(pem.trim()));
+  if (fresh.length === 0) return;
+  for (const pem of fresh) trustedExtras.add(pem.trim());
+  // Present in Deno's node:tls (as in Node 22+), missing from its type definitions.
+  const store = tls as unknown as { setDefaultCACertificates(certs: string[]): void };
+  store.setDefaultCACertificates([...tls.getCACertificates("default"), ...fresh]);
+}
+
+export class NodeTransport implements Transport {
+  readonly kind = "node";
+  readonly #tls: TlsConfig;
+  /** Plain TCP, and the active-mode listener, are the same as the native path's. */
+  readonly #plain = new NativeTransport();
+  #controlTls?: tls.TLSSocket;
+
+  /** @param config TLS settings; this transport exists for TLS. */
+  constructor(config: TlsConfig) {
+    this.#tls = config;
+    trust(config.caCerts);
+  }
+
+  /** Options shared by every TLS connection of the session, so sessions resume. */
+  #options(): tls.ConnectionOptions {
+    const config = this.#tls;
+    const options: tls.ConnectionOptions = { rejectUnauthorized: config.verify };
+    // An IP address is not a valid SNI name: then verify against the host.
+    if (!net.isIP(config.serverName)) options.servername = config.serverName;
+    else options.host = config.serverName;
+    if (config.clientCertificate) {
+      options.cert = config.clientCertificate.cert;
+      options.key = config.clientCertificate.key;
+    }
+    return options;
+  }
+
+  async openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream> {
+    const conn = await dial(target);
+    return implicitTls ? await this.#secureControl(conn, target.purpose) : conn;
+  }
+
+  secureControl(control: ByteStream): Promise<ByteStream> {
+    return this.#secureControl(control as Deno.TcpConn, "control connection");
+  }
+
+  async #secureControl(conn: Deno.TcpConn, what: string): Promise<ByteStream> {
+    const stream = this.#wrap(conn, undefined, what);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        stream.socket.once("secureConnect", resolve);
+        stream.socket.once("error", reject);
+      });
+    } catch (error) {
+      stream.close();
+      throw tlsError(error, this.#tls, what);
+    }
+    this.#controlTls = stream.socket;
+    return stream;
+  }
+
+  /** TLS over a Deno TCP connection, resuming `session` when given. */
+  #wrap(conn: Deno.TcpConn, session: Buffer | undefined, what: string): NodeTlsStream {
+    let stream: NodeTlsStream | undefined;
+    const duplex = new PullDuplex(conn, () => stream?.hasRoom() ?? true);
+    const socket = tls.connect({
+      ...this.#options(),
+      socket: duplex as unknown as net.Socket,
+      session,
+    });
+    stream = new NodeTlsStream(socket, duplex, (error) => tlsError(error, this.#tls, what));
+    return stream;
+  }
+
+  async openData(target: DialTarget, secure: boolean): Promise<ByteStream> {
+    const conn = await dial(target);
+    return secure ? this.#dataStream(conn) : conn;
+  }
+
+  /**
+   * Wraps a data connection, resuming the control connection's session. The
+   * handshake is not awaited: servers start TLS on a data connection only
+   * after the transfer command.
+   */
+  #dataStream(conn: Deno.TcpConn): ByteStream {
+    return this.#wrap(conn, this.#controlTls?.getSession(), "data connection");
+  }
+
+  async listenData(host: string): Promise<DataSocketListener> {
+    const listener = await this.#plain.listenData(host);
+    return {
+      address: listener.address,
+      accept: async (serverHost, timeoutMs, secure) => {
+        const conn = await listener.accept(serverHost, timeoutMs, false);
+        // RFC 4217: the client is the TLS client on every data connection.
+        return secure ? this.#dataStream(conn as Deno.TcpConn) : conn;
+      },
+      close: () => listener.close(),
+    };
+  }
+}

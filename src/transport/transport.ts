@@ -1,0 +1,103 @@
+/**
+ * How connections are made: plain TCP, and TLS through either Deno's own TLS
+ * (fast, but every connection starts a fresh TLS session) or Node's TLS as
+ * Deno implements it (it can resume the control connection's session on
+ * data connections, which vsftpd, FileZilla Server and ProFTPD require).
+ *
+ * @module
+ */
+
+import { FtpTlsError } from "../errors.ts";
+import type { ByteStream } from "./byte_stream.ts";
+
+/** TLS settings resolved from the client's options. */
+export interface TlsConfig {
+  /** The name the certificate must carry, also sent as SNI. */
+  serverName: string;
+  /** Extra trusted CAs (PEM). */
+  caCerts: string[];
+  /** Whether to verify the certificate chain and host name. */
+  verify: boolean;
+  /** A client certificate for mutual TLS. */
+  clientCertificate?: { cert: string; key: string };
+}
+
+/** Where and how long to connect. */
+export interface DialTarget {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Names the connection in errors, such as "control connection". */
+  purpose: string;
+}
+
+/** A listening socket for one active-mode data connection. */
+export interface DataSocketListener {
+  /** The address to announce with EPRT or PORT. */
+  readonly address: { host: string; port: number };
+  /** Accepts the server's connection (only from `serverHost`), TLS-wrapped when `secure`. */
+  accept(serverHost: string, timeoutMs: number, secure: boolean): Promise<ByteStream>;
+  /** Stops listening. Idempotent. */
+  close(): void;
+}
+
+/** Makes the connections of one session. */
+export interface Transport {
+  /** `"native"` (Deno's TLS) or `"node"` (Node's TLS, resuming sessions). */
+  readonly kind: "native" | "node";
+  /** Opens the control connection: TCP, or TLS from the first byte when `implicitTls`. */
+  openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream>;
+  /** Upgrades the idle control connection after AUTH TLS's 234. */
+  secureControl(control: ByteStream): Promise<ByteStream>;
+  /** Opens a passive-mode data connection, TLS-wrapped when `secure`. */
+  openData(target: DialTarget, secure: boolean): Promise<ByteStream>;
+  /** Listens on `host` (the control connection's local address) for active mode. */
+  listenData(host: string): Promise<DataSocketListener>;
+}
+
+/**
+ * Turns a TLS failure from either engine into an {@linkcode FtpTlsError}
+ * that names the cause and what to do.
+ *
+ * @param error What the TLS library threw.
+ * @param config The settings in force.
+ * @param what Which connection, such as "control connection".
+ * @returns The typed error.
+ */
+export function tlsError(error: unknown, config: TlsConfig, what: string): FtpTlsError {
+  if (error instanceof FtpTlsError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code ?? "";
+  const text = `${code} ${message}`;
+  const name = config.serverName;
+  if (/NotValidForName|ALTNAME|hostname|Hostname\/IP/i.test(text)) {
+    return new FtpTlsError(
+      "hostname",
+      `The server's certificate on the ${what} is not valid for ${name}; connect by the name the certificate carries, or set tls.serverName`,
+      { cause: error },
+    );
+  }
+  if (/expired|CERT_HAS_EXPIRED/i.test(text)) {
+    return new FtpTlsError(
+      "expired",
+      `The server's certificate on the ${what} has expired; the server must renew it`,
+      { cause: error },
+    );
+  }
+  if (
+    /UnknownIssuer|self[ -]signed|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|certificate|BadSignature/i
+      .test(text)
+  ) {
+    return new FtpTlsError(
+      "certificate",
+      `The server's certificate on the ${what} is not trusted (${message}); pass its CA with tls.caCerts, or, only for testing, tls.verify: false`,
+      { cause: error },
+    );
+  }
+  return new FtpTlsError(
+    "handshake",
+    `The TLS handshake on the ${what} failed: ${message}`,
+    { cause: error },
+  );
+}
