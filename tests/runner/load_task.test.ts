@@ -1,0 +1,81 @@
+// Loading task files in code: TypeScript modules, .env beside the file,
+// credentials from a netrc file, and connection blocks mapped onto client
+// options (TLS included, for when FTPS lands).
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadTask, TaskFileError } from "../../mod.ts";
+import { tempDir } from "../_helpers.ts";
+
+const MOD = fileURLToPath(new URL("../../mod.ts", import.meta.url));
+
+Deno.test("a TypeScript task module with defineTask loads like YAML", async () => {
+  await using dir = await tempDir();
+  const file = join(dir.path, "task.ts");
+  await Deno.writeTextFile(
+    file,
+    `import { defineTask } from ${JSON.stringify(MOD)};
+export default defineTask({
+  version: 1,
+  connection: { url: "ftp://127.0.0.1:2121", password: "\${PW:-fallback}" },
+  steps: [{ put: { from: "dist", to: "www/" }, retries: 1 }],
+});
+`,
+  );
+  const task = await loadTask(file, { envFile: false });
+  assert.equal(task.connection.options.password, "fallback");
+  assert.deepEqual(task.secrets, ["fallback"]);
+  assert.equal(task.steps[0].kind, "put");
+  assert.equal(task.steps[0].retries, 1);
+
+  await Deno.writeTextFile(join(dir.path, "bad.ts"), "export default { version: 2 };\n");
+  const error = await loadTask(join(dir.path, "bad.ts")).catch((e) => e);
+  assert.ok(error instanceof TaskFileError);
+  assert.match(error.message, /bad\.ts: version: version must be 1/);
+});
+
+Deno.test("the .env beside the task, netrc credentials, and TLS options", async () => {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(join(dir.path, ".env"), "HOST_FROM_ENV=ftp.example.com\n");
+  await Deno.writeTextFile(
+    join(dir.path, "netrc"),
+    "machine ftp.example.com login carol password c4r0l\n",
+  );
+  await Deno.writeTextFile(join(dir.path, "ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+  const file = join(dir.path, "t.yaml");
+  await Deno.writeTextFile(
+    file,
+    `version: 1
+connection:
+  url: ftpes://\${HOST_FROM_ENV}/srv
+  netrc: ./netrc
+  tls: { caFile: ca.pem, verify: false }
+  mode: active
+  connectTimeout: 2.5s
+steps: [{ mkdir: x }]
+`,
+  );
+  const task = await loadTask(file);
+  const o = task.connection.options;
+  assert.equal(o.host, "ftp.example.com");
+  assert.equal(o.secure, "explicit");
+  assert.equal(o.port, 21);
+  assert.equal(o.user, "carol");
+  assert.equal(o.password, "c4r0l");
+  assert.equal(o.path, "srv");
+  assert.equal(o.transferMode, "active");
+  assert.equal(o.connectTimeout, 2500);
+  assert.deepEqual(o.tls, { verify: false, caCerts: ["-----BEGIN CERTIFICATE-----\n"] });
+  assert.equal(task.connection.display, "ftpes://carol@ftp.example.com:21/srv");
+  assert.ok(task.reads.files.some((f) => f.endsWith("/netrc")));
+
+  const implicit = join(dir.path, "i.yaml");
+  await Deno.writeTextFile(
+    implicit,
+    `version: 1\nconnection: { url: "ftps://h" }\nsteps: [{ mkdir: x }]\n`,
+  );
+  const t2 = await loadTask(implicit, { envFile: false });
+  assert.equal(t2.connection.options.secure, "implicit");
+  assert.equal(t2.connection.options.port, 990);
+});
