@@ -112,6 +112,7 @@ async function store(session: Session, argument: string, append: boolean): Promi
       if (offset > 0) await file.truncate(await file.seek(0, Deno.SeekMode.Current));
       return outcome;
     },
+    true,
   );
 }
 

@@ -12,11 +12,27 @@
  */
 
 import { closeQuietly, writeAll } from "../transport/_io.ts";
+import { RecordScanner } from "./_tls_records.ts";
 
 const RELAY_BUFFER_BYTES = 64 * 1024;
+/** More than a few session tickets: past this, held bytes are sent anyway. */
+const HOLD_LIMIT_BYTES = 64 * 1024;
 
-/** A connection whose write side can be shut down on its own. */
-export type HalfClosable = Deno.Conn & { closeWrite(): Promise<void> };
+/** Options of a {@linkcode Relay}. */
+export interface RelayOptions {
+  /** Bytes already read from `outer`, sent to `inner` first. */
+  first?: Uint8Array;
+  /**
+   * For uploads over TLS: once the client sends encrypted records (the
+   * handshake is over), hold what the server sends (TLS 1.3 session
+   * tickets) until {@linkcode Relay.releaseHeld}. A client that only writes
+   * never reads those tickets, and closing a socket with unread bytes makes
+   * the kernel send a reset that discards the client's unsent data: lftp
+   * loses the end of its upload that way. Held, the tickets reach it after
+   * the server has read everything, together with close_notify.
+   */
+  holdAfterHandshake?: boolean;
+}
 
 /**
  * Relays bytes between `outer` (the client's connection) and `inner` (the
@@ -30,24 +46,37 @@ export type HalfClosable = Deno.Conn & { closeWrite(): Promise<void> };
 export class Relay {
   /** Settles once both connections are closed and nothing of the relay runs. */
   readonly done: Promise<void>;
-  readonly #outer: HalfClosable;
-  readonly #inner: HalfClosable;
+  readonly #outer: Deno.Conn;
+  readonly #inner: Deno.Conn;
   #destroyed = false;
   #moved = false;
   #watchdog: ReturnType<typeof setInterval> | undefined;
+  /** Set while the client's records are being scanned for the end of the handshake. */
+  #scanner: RecordScanner | undefined;
+  #holding = false;
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  /** The write of released bytes to `outer`, which later writes wait for. */
+  #flushing: Promise<void> = Promise.resolve();
 
   /**
    * @param outer The client's connection.
    * @param inner The connection to the internal listener.
-   * @param first Bytes already read from `outer`, sent to `inner` first.
+   * @param options Bytes to send first, and whether to hold the server's bytes.
    */
-  constructor(outer: HalfClosable, inner: HalfClosable, first?: Uint8Array) {
+  constructor(outer: Deno.Conn, inner: Deno.Conn, options: RelayOptions = {}) {
     this.#outer = outer;
     this.#inner = inner;
+    if (options.holdAfterHandshake) this.#scanner = new RecordScanner();
     this.done = Promise.all([
-      this.#pipe(outer, inner, first),
+      this.#pipe(outer, inner, options.first),
       this.#pipe(inner, outer),
     ]).then(() => this.destroy());
+  }
+
+  /** How many of the server's bytes are held back (see {@linkcode RelayOptions}). */
+  get heldBytes(): number {
+    return this.#heldBytes;
   }
 
   /**
@@ -66,6 +95,19 @@ export class Relay {
     }, idleMs);
   }
 
+  /** Stops holding the server's bytes and sends those held, in order. */
+  releaseHeld(): void {
+    this.#scanner = undefined;
+    if (!this.#holding) return;
+    this.#holding = false;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#flushing = this.#flushing.then(async () => {
+      for (const chunk of held) await writeAll(this.#outer, chunk);
+    }).catch(() => this.destroy());
+  }
+
   /** Closes both connections at once; pending reads and writes end. Idempotent. */
   destroy(): void {
     if (this.#destroyed) return;
@@ -75,7 +117,8 @@ export class Relay {
     closeQuietly(this.#inner);
   }
 
-  async #pipe(from: HalfClosable, to: HalfClosable, first?: Uint8Array): Promise<void> {
+  async #pipe(from: Deno.Conn, to: Deno.Conn, first?: Uint8Array): Promise<void> {
+    const outbound = to === this.#outer;
     try {
       if (first !== undefined && first.length > 0) await writeAll(to, first);
     } catch {
@@ -91,17 +134,38 @@ export class Relay {
         n = null;
       }
       if (n === null) break;
+      const chunk = buffer.subarray(0, n);
+      this.#moved = true;
+      if (outbound && this.#holding) {
+        this.#hold(chunk);
+        continue;
+      }
+      if (!outbound && this.#scanner?.push(chunk)) {
+        this.#scanner = undefined;
+        this.#holding = true;
+      }
       try {
-        await writeAll(to, buffer.subarray(0, n));
+        if (outbound) await this.#flushing;
+        await writeAll(to, chunk);
       } catch {
         return this.destroy();
       }
-      this.#moved = true;
     }
     try {
+      if (outbound) {
+        this.releaseHeld();
+        await this.#flushing;
+      }
       if (!this.#destroyed) await to.closeWrite();
     } catch {
       // Already closed, or reset by the peer: nothing is left to carry.
     }
+  }
+
+  #hold(chunk: Uint8Array): void {
+    this.#held.push(chunk.slice());
+    this.#heldBytes += chunk.length;
+    // Not session tickets any more: send everything rather than grow.
+    if (this.#heldBytes > HOLD_LIMIT_BYTES) this.releaseHeld();
   }
 }

@@ -229,7 +229,7 @@ export class Session {
     this.#held = undefined;
     const secured = this.signal.aborted
       ? undefined
-      : await this.server.tls?.secure(this.#raw, first);
+      : await this.server.tls?.secure(this.#raw, { first });
     if (!secured) {
       this.close();
       throw new SessionEnded();
@@ -306,9 +306,13 @@ export class Session {
    * The frame of every transfer: 150, open the data connection, move the
    * bytes, close it, then 226, or 425 (no connection), 426 (broken or
    * aborted) or 451 (local error). The data-side faults are read here,
-   * once per transfer.
+   * once per transfer. `upload` marks STOR and APPE (see `_transfer_frame.ts`).
    */
-  async transfer(opening: string, move: (pipe: DataPipe) => Promise<PumpOutcome>): Promise<void> {
+  async transfer(
+    opening: string,
+    move: (pipe: DataPipe) => Promise<PumpOutcome>,
+    upload = false,
+  ): Promise<void> {
     const setup = this.#dataSetup;
     this.#dataSetup = undefined;
     if (!setup) return await this.reply(425, "Use PORT, PASV, EPRT or EPSV first");
@@ -324,6 +328,7 @@ export class Session {
       this.#buffer ??= new Uint8Array(TRANSFER_BUFFER_BYTES);
       await transferOver(this, setup, {
         opening,
+        upload,
         move,
         signal: controller.signal,
         buffer: this.#buffer,

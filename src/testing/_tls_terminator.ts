@@ -15,7 +15,7 @@
  */
 
 import { within } from "./_abortable.ts";
-import { Relay } from "./_relay.ts";
+import { Relay, type RelayOptions } from "./_relay.ts";
 import { closeQuietly } from "../transport/_io.ts";
 
 /** The certificate and key of a TLS server. */
@@ -85,6 +85,7 @@ export class SecureConn {
 
   async #close(graceful: boolean, idleMs: number): Promise<void> {
     this.#relay.release(idleMs);
+    this.#relay.releaseHeld();
     if (graceful) {
       // Bounded by the relay's idle watchdog, which closes the connections
       // under a close_notify that cannot be written.
@@ -131,10 +132,11 @@ export class TlsTerminator {
    * {@linkcode SecureConn.handshake}.
    *
    * @param raw A plain connection nobody else reads or writes any more.
-   * @param first Bytes already read from `raw` that belong to the TLS stream.
+   * @param options `first`: bytes already read from `raw` that belong to the
+   * TLS stream; `holdAfterHandshake`: for uploads (see {@linkcode RelayOptions}).
    * @returns The secured connection, or `undefined` if the server is closing.
    */
-  async secure(raw: Deno.Conn, first?: Uint8Array): Promise<SecureConn | undefined> {
+  async secure(raw: Deno.Conn, options: RelayOptions = {}): Promise<SecureConn | undefined> {
     if (this.#closed) return undefined;
     let back: Deno.TcpConn;
     try {
@@ -153,7 +155,7 @@ export class TlsTerminator {
       closeQuietly(back);
       return undefined;
     }
-    const secured = new SecureConn(tls, new Relay(raw, back, first));
+    const secured = new SecureConn(tls, new Relay(raw, back, options));
     this.#open.add(secured);
     secured.relayDone.then(() => this.#open.delete(secured));
     return secured;

@@ -20,6 +20,8 @@ import { fsFailure } from "./_virtual_fs.ts";
 export interface TransferPlan {
   /** The text of the 150 reply. */
   readonly opening: string;
+  /** The client sends (STOR, APPE), rather than receives. */
+  readonly upload?: boolean;
   /** Moves the bytes over the open data connection. */
   readonly move: (pipe: DataPipe) => Promise<PumpOutcome>;
   /** Aborts on ABOR, on a lost control connection and on server close. */
@@ -63,7 +65,7 @@ export async function transferOver(
     }
     if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
     if (session.protectData) {
-      secured = await secureData(session, conn, signal);
+      secured = await secureData(session, conn, signal, plan.upload === true);
       if (!secured) {
         if (signal.aborted) return await session.reply(426, "Transfer aborted");
         return await session.reply(425, "Cannot open data connection: TLS negotiation failed");
@@ -100,8 +102,9 @@ async function secureData(
   session: Session,
   raw: Deno.Conn,
   signal: AbortSignal,
+  upload: boolean,
 ): Promise<SecureConn | undefined> {
-  const secured = await session.server.tls?.secure(raw);
+  const secured = await session.server.tls?.secure(raw, { holdAfterHandshake: upload });
   if (!secured) {
     closeQuietly(raw);
     return undefined;
