@@ -121,11 +121,33 @@ export class NodeTlsStream implements ByteStream {
   #wake?: () => void;
   /** Maps TLS failures to ferry's errors. */
   readonly #mapError: (error: unknown) => Error;
+  /** Settles once the handshake is done and the peer accepted (or refused). */
+  readonly ready: Promise<void>;
 
-  constructor(socket: TLSSocket, duplex: PullDuplex, mapError: (error: unknown) => Error) {
+  /**
+   * @param check Judges the peer once the handshake is done: an error
+   * refuses it. Nothing is written before this passes.
+   */
+  constructor(
+    socket: TLSSocket,
+    duplex: PullDuplex,
+    mapError: (error: unknown) => Error,
+    check: (socket: TLSSocket) => Error | undefined,
+  ) {
     this.socket = socket;
     this.#duplex = duplex;
     this.#mapError = mapError;
+    this.ready = new Promise<void>((resolve, reject) => {
+      socket.once("secureConnect", () => {
+        const problem = check(socket);
+        if (!problem) return resolve();
+        reject(this.#mapError(problem));
+        this.#finish(problem);
+        socket.destroy();
+      });
+      socket.once("error", (error: Error) => reject(this.#mapError(error)));
+    });
+    this.ready.catch(() => {}); // Observed by write(), read() and the control's handshake.
     socket.on("data", (chunk: Uint8Array) => {
       this.#chunks.push(chunk);
       this.#buffered += chunk.length;
@@ -177,11 +199,13 @@ export class NodeTlsStream implements ByteStream {
     return n;
   }
 
-  write(bytes: Uint8Array): Promise<number> {
-    if (this.#error) return Promise.reject(this.#error);
+  async write(bytes: Uint8Array): Promise<number> {
+    if (this.#error) throw this.#error;
+    // Nothing goes out before the peer has been checked.
+    await this.ready;
     // The callback fires once Node no longer needs the buffer, so the caller
     // may reuse it as soon as this resolves.
-    return new Promise((resolve, reject) => {
+    return await new Promise((resolve, reject) => {
       this.socket.write(bytes, (error?: Error | null) => {
         if (error) reject(this.#mapError(error));
         else resolve(bytes.length);

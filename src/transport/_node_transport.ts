@@ -27,6 +27,18 @@ import {
 
 const trustedExtras = new Set<string>();
 
+/** Why an unauthorized certificate was refused, with expiry told apart. */
+function certificateProblem(socket: tls.TLSSocket): Error {
+  const code = String(socket.authorizationError ?? "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+  const certificate = socket.getPeerCertificate();
+  const now = Date.now();
+  const expired = certificate?.valid_to !== undefined &&
+    (Date.parse(certificate.valid_to) < now || Date.parse(certificate.valid_from) > now);
+  const error = new Error(expired ? `certificate has expired (${code})` : code);
+  (error as { code?: string }).code = expired ? "CERT_HAS_EXPIRED" : code;
+  return error;
+}
+
 /** Adds CAs to Node's default store once each, keeping the system's roots. */
 function trust(caCerts: string[]): void {
   const fresh = caCerts.filter((pem) => !trustedExtras.has(pem.trim()));
@@ -53,7 +65,7 @@ export class NodeTransport implements Transport {
   /** Options shared by every TLS connection of the session, so sessions resume. */
   #options(): tls.ConnectionOptions {
     const config = this.#tls;
-    const options: tls.ConnectionOptions = { rejectUnauthorized: config.verify };
+    const options: tls.ConnectionOptions = {};
     // An IP address is not a valid SNI name: then verify against the host.
     if (!net.isIP(config.serverName)) options.servername = config.serverName;
     else options.host = config.serverName;
@@ -76,28 +88,41 @@ export class NodeTransport implements Transport {
   async #secureControl(conn: Deno.TcpConn, what: string): Promise<ByteStream> {
     const stream = this.#wrap(conn, undefined, what);
     try {
-      await new Promise<void>((resolve, reject) => {
-        stream.socket.once("secureConnect", resolve);
-        stream.socket.once("error", reject);
-      });
+      await stream.ready;
     } catch (error) {
       stream.close();
-      throw tlsError(error, this.#tls, what);
+      throw error;
     }
     this.#controlTls = stream.socket;
     return stream;
   }
 
-  /** TLS over a Deno TCP connection, resuming `session` when given. */
+  /**
+   * TLS over a Deno TCP connection, resuming `session` when given.
+   *
+   * Certificates are checked by hand once the handshake is done, before a
+   * byte is sent (rejectUnauthorized stays off), for two reasons: Deno's
+   * node:tls reports an expired certificate only as "unable to verify",
+   * while the certificate's dates tell the truth; and a data connection
+   * resumes only when it is made with the same options as the control one.
+   * A resumed session was verified on the control connection.
+   */
   #wrap(conn: Deno.TcpConn, session: Buffer | undefined, what: string): NodeTlsStream {
     let stream: NodeTlsStream | undefined;
     const duplex = new PullDuplex(conn, () => stream?.hasRoom() ?? true);
     const socket = tls.connect({
       ...this.#options(),
+      rejectUnauthorized: false,
       socket: duplex as unknown as net.Socket,
       session,
     });
-    stream = new NodeTlsStream(socket, duplex, (error) => tlsError(error, this.#tls, what));
+    const verify = this.#tls.verify;
+    stream = new NodeTlsStream(
+      socket,
+      duplex,
+      (error) => tlsError(error, this.#tls, what),
+      (s) => !verify || s.authorized || s.isSessionReused() ? undefined : certificateProblem(s),
+    );
     return stream;
   }
 

@@ -51,9 +51,13 @@ export class DataConnection {
    */
   async read(buffer: Uint8Array): Promise<number | null> {
     if (this.#unread) return this.#takeUnread(buffer);
+    // The end, once met, stays the end, even after the connection is closed.
+    if (this.#eof) return null;
     this.#begin();
     try {
-      return await this.#conn.read(buffer);
+      const n = await this.#conn.read(buffer);
+      if (n === null) this.#eof = true;
+      return n;
     } catch (error) {
       throw this.#failure ?? this.close(connectionError(error, "data connection"));
     } finally {
@@ -73,15 +77,11 @@ export class DataConnection {
    * @returns The byte count, or `null` at the end of the stream.
    */
   async readMany(buffer: Uint8Array, atLeast = buffer.length / 2): Promise<number | null> {
-    if (this.#eof) return null;
     let filled = 0;
     // Bounded by the buffer's length: every pass adds at least one byte or ends.
     while (filled < atLeast && filled < buffer.length) {
       const n = await this.read(buffer.subarray(filled));
-      if (n === null) {
-        this.#eof = true;
-        break;
-      }
+      if (n === null) break;
       filled += n;
       if (n < TLS_RECORD_BYTES) break;
     }

@@ -71,7 +71,7 @@ export function tlsError(error: unknown, config: TlsConfig, what: string): FtpTl
   const code = (error as { code?: string }).code ?? "";
   const text = `${code} ${message}`;
   const name = config.serverName;
-  if (/NotValidForName|ALTNAME|hostname|Hostname\/IP/i.test(text)) {
+  if (/NotValidForName|not valid for name|ALTNAME|hostname|Hostname\/IP/i.test(text)) {
     return new FtpTlsError(
       "hostname",
       `The server's certificate on the ${what} is not valid for ${name}; connect by the name the certificate carries, or set tls.serverName`,

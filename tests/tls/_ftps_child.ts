@@ -1,0 +1,35 @@
+// One large FTPS transfer in its own process, against a server that
+// requires TLS session reuse, reporting the process's peak memory (VmHWM).
+//
+// Usage: deno run -A _ftps_child.ts URL CA_PATH (download|upload|slow) REMOTE LOCAL
+
+import { FtpClient } from "../../mod.ts";
+
+const [url, caPath, mode, remote, local] = Deno.args;
+const caCerts = [await Deno.readTextFile(caPath)];
+await using client = await FtpClient.connect(url, { tls: { caCerts } });
+let bytes = 0;
+if (mode === "download") {
+  bytes = (await client.downloadTo(remote, local)).bytes;
+} else if (mode === "upload") {
+  bytes = (await client.uploadFrom(local, remote)).bytes;
+} else {
+  // A deliberately slow reader: 256 KiB, then a pause, over and over.
+  const file = await Deno.open(local, { write: true, create: true, truncate: true });
+  const reader = (await client.download(remote)).getReader({ mode: "byob" });
+  let buffer = new Uint8Array(256 * 1024);
+  // Bounded by the download's end.
+  while (true) {
+    const { done, value } = await reader.read(buffer);
+    if (done) break;
+    let written = 0;
+    while (written < value.length) written += await file.write(value.subarray(written));
+    bytes += value.length;
+    buffer = new Uint8Array(value.buffer);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  file.close();
+}
+const status = await Deno.readTextFile("/proc/self/status");
+const peakKiB = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+console.log(JSON.stringify({ bytes, peakRssBytes: peakKiB * 1024 }));

@@ -1,0 +1,194 @@
+// FTPS against vsftpd, the server whose default (require_ssl_reuse=YES)
+// refuses every data connection that does not resume the control
+// connection's TLS session, which Deno's own TLS cannot do.
+
+import assert from "node:assert/strict";
+import { FtpClient, FtpTlsError, type TransferMode } from "../../mod.ts";
+import { makeTestPki } from "../_servers/certs.ts";
+import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
+import {
+  pseudoRandomBytes,
+  readAll,
+  sha256,
+  sha256File,
+  tempDir,
+  writeRandomFile,
+} from "../_helpers.ts";
+
+const pki = await makeTestPki();
+
+function startTlsVsftpd(requireReuse: boolean) {
+  return startVsftpd({
+    config: {
+      ssl_enable: "YES",
+      allow_anon_ssl: "YES",
+      force_anon_logins_ssl: "YES",
+      force_anon_data_ssl: "YES",
+      ssl_tlsv1: "YES",
+      ssl_sslv2: "NO",
+      ssl_sslv3: "NO",
+      // vsftpd 3.0.3's default cipher list is refused by OpenSSL 3.
+      ssl_ciphers: "HIGH",
+      rsa_cert_file: pki.server.certPath,
+      rsa_private_key_file: pki.server.keyPath,
+      require_ssl_reuse: requireReuse ? "YES" : "NO",
+    },
+  });
+}
+
+const urlOf = (port: number) => `ftpes://anonymous:ferry%40example.com@localhost:${port}/pub`;
+const ignore = vsftpd.ignore;
+
+for (const transferMode of ["passive", "active"] as TransferMode[]) {
+  Deno.test({
+    name:
+      `vsftpd requiring TLS session reuse, default options (${transferMode}): reconnects with resumption, bytes intact`,
+    ignore,
+    async fn() {
+      await using server = await startTlsVsftpd(true);
+      const client = new FtpClient({
+        ...parse(urlOf(server.port)),
+        tls: { caCerts: [pki.caPem] },
+        transferMode,
+      });
+      const warnings: string[] = [];
+      client.addEventListener("warning", (e) => warnings.push(e.message));
+      await client.connect();
+      await client.mkdir("a/b", { recursive: true });
+      await client.cd("a/b");
+      const data = pseudoRandomBytes(5 << 20, 8);
+      await client.upload("f.bin", data);
+      assert.equal(await client.pwd(), "/pub/a/b", "the reconnect returned to the directory");
+      assert.equal(sha256(await readAll(await client.download("f.bin"))), sha256(data));
+      assert.deepEqual((await client.list()).map((e) => e.name), ["f.bin"]);
+      await client.close();
+      assert.equal(sha256(await Deno.readFile(`${server.dir}/a/b/f.bin`)), sha256(data));
+      assert.equal(warnings.filter((w) => /requires TLS session reuse/.test(w)).length, 1);
+    },
+  });
+}
+
+Deno.test({
+  name: "vsftpd requiring reuse, sessionReuse 'always': no reconnect needed",
+  ignore,
+  async fn() {
+    await using server = await startTlsVsftpd(true);
+    const client = new FtpClient({
+      ...parse(urlOf(server.port)),
+      tls: { caCerts: [pki.caPem], sessionReuse: "always" },
+    });
+    const warnings: string[] = [];
+    client.addEventListener("warning", (e) => warnings.push(e.message));
+    await client.connect();
+    await client.upload("x.txt", "resumed");
+    assert.equal(await new Response(await client.download("x.txt")).text(), "resumed");
+    await client.close();
+    assert.deepEqual(warnings, []);
+  },
+});
+
+Deno.test({
+  name:
+    "vsftpd requiring reuse, sessionReuse 'never': an FtpTlsError that names the server setting",
+  ignore,
+  async fn() {
+    await using server = await startTlsVsftpd(true);
+    await using client = await FtpClient.connect(urlOf(server.port), {
+      tls: { caCerts: [pki.caPem], sessionReuse: "never" },
+    });
+    const error = await client.list().catch((e) => e);
+    assert.ok(error instanceof FtpTlsError, String(error));
+    assert.equal(error.kind, "session-reuse");
+    assert.match(error.message, /require_ssl_reuse=NO/);
+    assert.match(error.message, /sessionReuse/);
+  },
+});
+
+Deno.test({
+  name: "vsftpd not requiring reuse: Deno's own TLS is used, no reconnect",
+  ignore,
+  async fn() {
+    await using server = await startTlsVsftpd(false);
+    const client = new FtpClient({ ...parse(urlOf(server.port)), tls: { caCerts: [pki.caPem] } });
+    const warnings: string[] = [];
+    client.addEventListener("warning", (e) => warnings.push(e.message));
+    await client.connect();
+    const data = pseudoRandomBytes(2 << 20, 3);
+    await client.upload("n.bin", data);
+    assert.equal(sha256(await readAll(await client.download("n.bin"))), sha256(data));
+    await client.close();
+    assert.deepEqual(warnings, []);
+  },
+});
+
+const GiB = 1 << 30;
+const MiB = 1 << 20;
+
+async function child(args: string[]): Promise<{ bytes: number; peakRssBytes: number }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./_ftps_child.ts", import.meta.url).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+Deno.test({
+  name:
+    "1 GiB over FTPS with vsftpd requiring reuse: download, upload and a slow reader, hashes intact, memory bounded",
+  ignore,
+  async fn(t) {
+    await using server = await startTlsVsftpd(true);
+    await using local = await tempDir();
+    const source = `${local.path}/source.bin`;
+    const hash = await writeRandomFile(source, GiB, 11);
+    await Deno.copyFile(source, `${server.dir}/big.bin`);
+    await Deno.chmod(`${server.dir}/big.bin`, 0o644);
+    const url = urlOf(server.port);
+    const limit = 160 * MiB;
+    const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
+    await t.step("download", async () => {
+      const result = await child([
+        url,
+        pki.caPath,
+        "download",
+        "big.bin",
+        `${local.path}/down.bin`,
+      ]);
+      assert.equal(result.bytes, GiB);
+      assert.equal(await sha256File(`${local.path}/down.bin`), hash);
+      assert.ok(result.peakRssBytes < limit, `peak RSS ${mib(result.peakRssBytes)}`);
+      await Deno.remove(`${local.path}/down.bin`);
+    });
+    await t.step("upload", async () => {
+      const result = await child([url, pki.caPath, "upload", "up.bin", source]);
+      assert.equal(result.bytes, GiB);
+      assert.equal(await sha256File(`${server.dir}/up.bin`), hash);
+      assert.ok(result.peakRssBytes < limit, `peak RSS ${mib(result.peakRssBytes)}`);
+      await Deno.remove(`${server.dir}/up.bin`);
+    });
+    await t.step("a deliberately slow reader: no hang, bounded memory", async () => {
+      // 256 MiB is enough to outrun the 4 MiB buffer many times over.
+      await Deno.truncate(`${server.dir}/big.bin`, 256 * MiB);
+      const expected = await sha256File(`${server.dir}/big.bin`);
+      const result = await child([url, pki.caPath, "slow", "big.bin", `${local.path}/slow.bin`]);
+      assert.equal(result.bytes, 256 * MiB);
+      assert.equal(await sha256File(`${local.path}/slow.bin`), expected);
+      assert.ok(result.peakRssBytes < limit, `peak RSS ${mib(result.peakRssBytes)}`);
+    });
+  },
+});
+
+/** Client options from an ftpes:// URL, so that a FtpClient can be built before connecting. */
+function parse(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    path: u.pathname,
+    secure: "explicit" as const,
+  };
+}
