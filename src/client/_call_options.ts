@@ -39,6 +39,11 @@ export function checkTransferOptions(options: DownloadOptions & UploadOptions): 
   if (options.append && options.offset) {
     throw new FtpInputError("Use either append or offset, not both");
   }
+  if (options.resume && options.offset) {
+    throw new FtpInputError(
+      "Use either resume (continue the .ferry-part file) or offset, not both",
+    );
+  }
 }
 
 /** A listing byte limit, checked. */

@@ -133,6 +133,8 @@ export async function pumpToFile(
 export interface DownloadToOptions {
   type: TransferType;
   offset: number;
+  /** Continue (and on failure keep) the `.ferry-part` file of an earlier attempt. */
+  resume: boolean;
   signal: AbortSignal;
   /** Makes the progress hooks once the announced size is known. */
   hooks(announcedSize: number | undefined): TransferHooks;
@@ -149,13 +151,14 @@ export async function downloadInto(
   destination: string | URL | WritableStream<Uint8Array>,
   options: DownloadToOptions,
 ): Promise<TransferResult> {
-  const { type, offset, signal } = options;
+  const { type, signal } = options;
   if (destination instanceof WritableStream && destination.locked) {
     throw new TypeError("The destination stream is locked: release its writer before downloading");
   }
   const target = destination instanceof WritableStream
     ? undefined
-    : await openDownloadTarget(destination, offset);
+    : await openDownloadTarget(destination, options.offset, options.resume);
+  const offset = target?.offset ?? options.offset;
   let transfer: Transfer | undefined;
   try {
     transfer = await session.retr(path, { type, offset, signal });

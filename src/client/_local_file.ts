@@ -28,6 +28,8 @@ function toPath(destination: string | URL): string {
 export interface DownloadTarget {
   /** The file to write, positioned where the download starts. */
   file: Deno.FsFile;
+  /** The byte of the remote file the download starts at. */
+  offset: number;
   /** Makes the download final: renames it into place, or trims a resumed file. */
   commit(): Promise<void>;
   /** Gives up: removes the temporary file, or leaves a resumed file as it was. */
@@ -45,6 +47,7 @@ export interface DownloadTarget {
 export async function openDownloadTarget(
   destination: string | URL,
   offset: number,
+  resume = false,
 ): Promise<DownloadTarget> {
   const path = toPath(destination);
   const close = (file: Deno.FsFile) => {
@@ -59,6 +62,7 @@ export async function openDownloadTarget(
     await file.seek(offset, Deno.SeekMode.Start);
     return {
       file,
+      offset,
       async commit() {
         await file.truncate(await file.seek(0, Deno.SeekMode.Current));
         close(file);
@@ -67,16 +71,20 @@ export async function openDownloadTarget(
     };
   }
   const temporary = path + PARTIAL_SUFFIX;
-  const file = await Deno.open(temporary, { write: true, create: true, truncate: true });
+  // Resuming continues the temporary file an earlier attempt left behind.
+  const file = await Deno.open(temporary, { write: true, create: true, truncate: !resume });
+  const start = resume ? await file.seek(0, Deno.SeekMode.End) : 0;
   return {
     file,
+    offset: start,
     async commit() {
       close(file);
       await Deno.rename(temporary, path);
     },
     async discard() {
       close(file);
-      await Deno.remove(temporary).catch(() => {});
+      // Kept when resuming: the next attempt continues from it.
+      if (!resume) await Deno.remove(temporary).catch(() => {});
     },
   };
 }

@@ -4,7 +4,7 @@
 // pump, listings) ends through the methods here, so that a failure anywhere
 // after the 1xx reply is followed by ABOR and the replies it causes.
 
-import { FtpAbortError, FtpConnectionError, replyError } from "../errors.ts";
+import { FtpAbortError, FtpConnectionError, FtpError, replyError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
@@ -27,7 +27,8 @@ export class Transfer {
   readonly #command: string;
   readonly #pendingFinal?: Promise<FtpReply>;
   readonly #onAbort: () => void;
-  #ended = false;
+  /** How the transfer ends: completion or abort, whichever began first. */
+  #ending?: Promise<FtpReply | undefined>;
 
   /**
    * @param pendingFinal A read of the final reply already under way (active
@@ -53,29 +54,33 @@ export class Transfer {
     signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** Whether the transfer has been completed or aborted. */
+  /** Whether the transfer has been completed or aborted (or is being). */
   get ended(): boolean {
-    return this.#ended;
+    return this.#ending !== undefined;
   }
 
   #end(): void {
-    this.#ended = true;
     this.signal.removeEventListener("abort", this.#onAbort);
   }
 
   /**
    * Ends a transfer whose data went through: closes the data connection (the
    * end of file for an upload) and reads the final reply, which must be 2xx.
+   * Called again, or after the transfer ended otherwise, it waits for that
+   * end and reports the same outcome.
    */
   async complete(): Promise<FtpReply> {
-    // Completed already (a peek at the first bytes met the end): same reply.
-    if (this.finalReply) return this.finalReply;
-    this.#end();
-    await this.data.finish();
-    const reply = await this.#readFinal();
-    if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
-    this.finalReply = reply;
-    return reply;
+    this.#ending ??= (async () => {
+      this.#end();
+      await this.data.finish();
+      const reply = await this.#readFinal();
+      if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
+      this.finalReply = reply;
+      return reply;
+    })();
+    await this.#ending;
+    if (!this.finalReply) throw new FtpAbortError("The transfer was aborted before it completed");
+    return this.finalReply;
   }
 
   async #readFinal(): Promise<FtpReply> {
@@ -97,14 +102,20 @@ export class Transfer {
   /**
    * Stops the transfer with ABOR and drains the replies it causes, so the
    * next command reads its own reply. Returns the reply that ended the
-   * transfer command, if one came.
+   * transfer command, if one came. However many paths ask at once (the
+   * call's signal, a failed write, a reader's cancel), ABOR goes out once
+   * and all of them wait for the same drain; after a completion, there is
+   * nothing left to abort.
    */
-  async abort(): Promise<FtpReply | undefined> {
-    this.#end();
-    this.data.close();
-    const early = this.#pendingFinal && await this.#readFinal().catch(() => undefined);
-    const late = await this.#session.abor();
-    return early ?? late;
+  async abort(reason?: FtpError): Promise<FtpReply | undefined> {
+    this.#ending ??= (async () => {
+      this.#end();
+      this.data.close(reason);
+      const early = this.#pendingFinal && await this.#readFinal().catch(() => undefined);
+      const late = await this.#session.abor();
+      return early ?? late;
+    })();
+    return await this.#ending;
   }
 
   /**
@@ -112,18 +123,20 @@ export class Transfer {
    * returns the error the caller should see: the abort reason when the call
    * was aborted; the server's reply (426, 451, 552...) when the server
    * dropped the data connection, since it says why better than "connection
-   * reset" does; otherwise `error` itself.
+   * reset" does; otherwise `error` itself. It returns only once the control
+   * connection is in step again.
    */
   async failure(error: unknown): Promise<unknown> {
-    if (this.#ended) return error;
+    const alreadyEnding = this.#ending !== undefined;
     let reply: FtpReply | undefined;
     try {
-      reply = await this.abort();
+      reply = await this.abort(error instanceof FtpError ? error : undefined);
     } catch {
       // The control connection failed too; the data side's error is the news.
       return this.signal.aborted ? abortReason(this.signal) : error;
     }
     if (this.signal.aborted) return abortReason(this.signal);
+    if (alreadyEnding) return error;
     if (error instanceof FtpConnectionError && reply && reply.code >= 400) {
       return replyError(reply, redactCommand(this.#command), { cause: error });
     }
@@ -152,7 +165,7 @@ export class Transfer {
       }
       await this.complete();
     } finally {
-      if (!this.#ended) await this.abort().catch(() => {});
+      if (!this.ended) await this.abort().catch(() => {});
     }
   }
 }

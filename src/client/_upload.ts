@@ -133,6 +133,12 @@ export function uploadStream(
   const stream = new WritableStream<Uint8Array>({
     start(c) {
       controller = c;
+      // abort() waits for a write in flight before calling the sink's abort,
+      // and a write to a server that stopped reading may wait until the data
+      // timeout: the controller's signal fires at once, so stop there.
+      c.signal.addEventListener("abort", () => {
+        if (!ended) fail(new FtpAbortError("The upload was aborted by its writer")).catch(() => {});
+      }, { once: true });
     },
     async write(chunk) {
       if (!(chunk instanceof Uint8Array)) {

@@ -718,8 +718,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * Downloads a file into a local file or a writable stream. A local file is
    * written under a temporary name (`<name>.ferry-part`) and renamed into
    * place only when complete, so a failed download never leaves a truncated
-   * file at the final path. With `offset`, the local file is resumed in place
-   * from that byte instead.
+   * file at the final path. With `resume`, an interrupted attempt's
+   * temporary file is kept and the next attempt continues it (REST). With
+   * `offset`, the local file itself is resumed in place from that byte.
    *
    * @param path The remote file.
    * @param destination A local path (string or file URL) or a writable stream.
@@ -744,6 +745,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         downloadInto(this.#require(), path, destination, {
           type: transferType(options.type),
           offset: offsetOf(options.offset),
+          resume: options.resume === true,
           signal: ctx.signal,
           hooks: (size) => this.#hooks(ctx, size),
         }),

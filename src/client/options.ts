@@ -318,6 +318,15 @@ export interface DownloadOptions extends CallOptions {
    * @default {"binary"}
    */
   type?: TransferType;
+  /**
+   * `downloadTo` a local path: continue the `<name>.ferry-part` file an
+   * earlier, interrupted attempt left (REST from its size), and keep it if
+   * this attempt fails too, so that the next one continues again. Without
+   * it, a failed download removes its temporary file.
+   *
+   * @default {false}
+   */
+  resume?: boolean;
 }
 
 /**

@@ -239,3 +239,28 @@ Deno.test("host names go through hostLookup; every reply is an event", async () 
   assert.ok(codes.includes(230) && codes.includes(211) && codes.includes(200));
   assert.equal(codes.at(-1), 221);
 });
+
+Deno.test("aborting an upload stream whose write is stuck (server not reading): prompt, and later calls stay in step", async () => {
+  await using t = await setup({ faults: { dataStallAfterBytes: MiB } });
+  for (const how of ["signal", "writer", "client"] as const) {
+    const controller = new AbortController();
+    const writable = await t.client.upload(`stuck-${how}.bin`, { signal: controller.signal });
+    const writer = writable.getWriter();
+    const stuck = writer.write(pseudoRandomBytes(16 * MiB)).catch((e) => e);
+    // Bounded: the first megabyte moves before the server stops reading.
+    await new Promise<void>((resolve) => {
+      const check = () => (t.server.commands.includes(`STOR stuck-${how}.bin`)
+        ? resolve()
+        : setTimeout(check, 10));
+      check();
+    });
+    if (how === "signal") controller.abort();
+    else if (how === "writer") await writer.abort(new Error("changed my mind")).catch(() => {});
+    else t.client.abort();
+    assert.ok((await stuck) instanceof Error);
+    // Each of these reads its own reply: the ABOR's replies were all drained first.
+    assert.equal(await t.client.pwd(), "/");
+    await t.client.noop();
+    assert.equal((await t.client.send("SYST")).code, 215);
+  }
+});

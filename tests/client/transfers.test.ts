@@ -206,3 +206,26 @@ Deno.test("a missing file: 550 with the command, and the queue continues", async
   assert.equal(error.command, "RETR nope.bin");
   await t.client.noop();
 });
+
+Deno.test("downloadTo with resume keeps an interrupted attempt's .ferry-part and continues it", async () => {
+  await using t = await setup();
+  await using dir = await tempDir();
+  const data = pseudoRandomBytes(6 * MiB, 17);
+  await Deno.writeFile(`${t.server.root}/r.bin`, data);
+  const local = `${dir.path}/r.bin`;
+  t.server.faults.dataDropAfterBytes = 2 * MiB;
+  await assert.rejects(t.client.downloadTo("r.bin", local, { resume: true }));
+  const partial = (await Deno.stat(`${local}.ferry-part`)).size;
+  assert.ok(partial > 0 && partial <= 2 * MiB, `kept ${partial} bytes`);
+  await assert.rejects(Deno.stat(local), Deno.errors.NotFound, "nothing at the final path yet");
+  t.server.faults.dataDropAfterBytes = undefined;
+  const result = await t.client.downloadTo("r.bin", local, { resume: true });
+  assert.equal(result.bytes, data.length - partial, "only the rest moved");
+  assert.ok(t.server.commands.includes(`REST ${partial}`));
+  assert.equal(await sha256File(local), sha256(data));
+  await assert.rejects(Deno.stat(`${local}.ferry-part`), Deno.errors.NotFound);
+  await assert.rejects(
+    t.client.downloadTo("r.bin", local, { resume: true, offset: 5 }),
+    /either resume/,
+  );
+});
