@@ -1,5 +1,5 @@
 /**
- * ferry: an FTP client for Deno (FTPS is coming), with Web Streams transfers, a
+ * ferry: an FTP and FTPS client for Deno, with Web Streams transfers, a
  * QFtp-style command queue, and an embedded server for tests
  * (`@ferry/ftp/testing`).
  *
