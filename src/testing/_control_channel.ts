@@ -7,7 +7,7 @@
  */
 
 import { sleep } from "./_abortable.ts";
-import { writeAll } from "../transport/_io.ts";
+import { type PartialWriter, writeAll } from "../transport/_io.ts";
 import type { FtpFaults } from "./faults.ts";
 
 /** The longest command line accepted, in bytes, without its line end. */
@@ -152,7 +152,7 @@ const encoder = new TextEncoder();
  */
 export class ReplyWriter {
   #written = 0;
-  #conn: Deno.Conn;
+  #conn: PartialWriter;
   readonly #faults: () => FtpFaults;
   readonly #signal: AbortSignal;
   readonly #drop: () => void;
@@ -164,7 +164,7 @@ export class ReplyWriter {
    * @param drop Closes the session (for `controlDropAfterBytes`).
    */
   constructor(
-    conn: Deno.Conn,
+    conn: PartialWriter,
     faults: () => FtpFaults,
     signal: AbortSignal,
     drop: () => void,
@@ -176,7 +176,7 @@ export class ReplyWriter {
   }
 
   /** Sends the replies from now on over `conn` (the control connection after AUTH TLS). */
-  switchTo(conn: Deno.Conn): void {
+  switchTo(conn: PartialWriter): void {
     this.#conn = conn;
   }
 

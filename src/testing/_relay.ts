@@ -46,6 +46,8 @@ export interface RelayOptions {
 export class Relay {
   /** Settles once both connections are closed and nothing of the relay runs. */
   readonly done: Promise<void>;
+  /** Settles once the inner side's bytes have ended (its end of stream, or teardown). */
+  readonly innerEnded: Promise<void>;
   readonly #outer: Deno.Conn;
   readonly #inner: Deno.Conn;
   #destroyed = false;
@@ -68,10 +70,9 @@ export class Relay {
     this.#outer = outer;
     this.#inner = inner;
     if (options.holdAfterHandshake) this.#scanner = new RecordScanner();
-    this.done = Promise.all([
-      this.#pipe(outer, inner, options.first),
-      this.#pipe(inner, outer),
-    ]).then(() => this.destroy());
+    this.innerEnded = this.#pipe(inner, outer);
+    this.done = Promise.all([this.#pipe(outer, inner, options.first), this.innerEnded])
+      .then(() => this.destroy());
   }
 
   /** How many of the server's bytes are held back (see {@linkcode RelayOptions}). */

@@ -29,47 +29,12 @@ import { closeQuietly } from "../transport/_io.ts";
 import { MLST_FACTS } from "./_listing_format.ts";
 import type { DataPipe, PumpOutcome } from "./_transfer_pump.ts";
 import { transferOver } from "./_transfer_frame.ts";
-import { fsFailure, type VirtualFs } from "./_virtual_fs.ts";
-import type { FtpFaults } from "./faults.ts";
-import type { FtpTestUser, ListFormat } from "./options.ts";
+import { fsFailure } from "./_virtual_fs.ts";
 import { redactCommand } from "../protocol/command.ts";
-import type { SecureConn, TlsTerminator } from "./_tls_terminator.ts";
+import type { CommandSpec, ServerContext } from "./_server_context.ts";
+import type { SecureConn, TlsStream } from "./_tls_terminator.ts";
 
-/** What sessions share with their server. */
-export interface ServerContext {
-  readonly fs: VirtualFs;
-  readonly users: ReadonlyMap<string, FtpTestUser>;
-  readonly anonymous: boolean;
-  readonly greeting: string;
-  /** Upper-case verbs (and `UTF8`, `TVFS`) that are switched off. */
-  readonly disabled: ReadonlySet<string>;
-  readonly listFormat: ListFormat;
-  readonly idleTimeoutMs: number;
-  readonly dataTimeoutMs: number;
-  /** The faults in force right now. */
-  faults(): FtpFaults;
-  /** Adds a received (redacted) command line to the server's log. */
-  record(line: string): void;
-  /** Secures connections, when the server has a certificate. */
-  readonly tls: TlsTerminator | undefined;
-  /** TLS from the first byte on the control connection. */
-  readonly implicitTls: boolean;
-  /** Refuse login before TLS, and data transfers without PROT P. */
-  readonly requireTls: boolean;
-}
-
-/** How one command is run. */
-export interface CommandSpec {
-  /** Handles the command. File system errors it throws become 4xx/5xx replies. */
-  run(session: Session, argument: string): Promise<void>;
-  /** Allowed before login. */
-  beforeLogin?: boolean;
-  /** Uses the data connection: consumes the pending PASV/PORT and REST. */
-  transfer?: boolean;
-}
-
-/** Command handlers by upper-case verb. */
-export type CommandTable = Readonly<Record<string, CommandSpec>>;
+export type { CommandSpec, CommandTable, ServerContext } from "./_server_context.ts";
 
 const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(Object.entries({
   ...loginCommands,
@@ -150,8 +115,8 @@ export class Session {
   /** The accepted TCP connection. */
   readonly #raw: Deno.Conn;
   /** Where commands are read and replies written: `#raw`, or TLS over it. */
-  #control: Deno.Conn;
-  #secureControl: SecureConn | undefined;
+  #control: Pick<TlsStream, "read" | "write">;
+  #secureControl: SecureConn<TlsStream> | undefined;
   /** Bytes read after an AUTH line, held until AUTH is answered. */
   #held: Uint8Array | undefined;
   /** Resolved once the AUTH command the reader stopped at has been handled. */
@@ -229,7 +194,7 @@ export class Session {
     this.#held = undefined;
     const secured = this.signal.aborted
       ? undefined
-      : await this.server.tls?.secure(this.#raw, { first });
+      : await this.server.controlTls?.secure(this.#raw, { first });
     if (!secured) {
       this.close();
       throw new SessionEnded();

@@ -4,7 +4,7 @@
  * implicit FTPS.
  *
  * Deno can start TLS on an existing connection only as a client
- * (`Deno.startTls`). So each server keeps one internal TLS listener on
+ * (`Deno.startTls`). So each server keeps an internal TLS listener on
  * 127.0.0.1 and, to secure a connection, relays its bytes to a fresh TCP
  * connection to that listener: the connection the listener accepts is the
  * secured one, and the server reads and writes it like any other. All
@@ -26,20 +26,60 @@ export interface TlsIdentity {
   readonly key: string;
 }
 
+/** The parts of a server-side TLS connection the server uses. */
+export interface TlsStream {
+  /** Reads decrypted bytes; `null` at end of stream. */
+  read(buffer: Uint8Array): Promise<number | null>;
+  /** Writes some of `bytes`, resolving to how many. */
+  write(bytes: Uint8Array): Promise<number>;
+  /** Sends close_notify and ends the write side. */
+  closeWrite(): Promise<void>;
+  /** Closes at once. */
+  close(): void;
+  /** Completes the handshake (rejects if it fails). */
+  handshake(): Promise<unknown>;
+}
+
+/** Where a terminator's relays lead: an internal TLS listener on 127.0.0.1. */
+export interface InternalTlsListener<C extends TlsStream> {
+  /** Its port. */
+  readonly port: number;
+  /**
+   * The next connection and the client port it came from (a relay's local
+   * port). Rejects once the listener is closed.
+   */
+  accept(): Promise<{ conn: C; port: number }>;
+  /** Stops listening, and closes what it accepted and still holds. */
+  close(): void | Promise<void>;
+}
+
+/** What sessions need of a {@linkcode TlsTerminator}, whatever its connection type. */
+export interface TlsSecurer<C extends TlsStream> {
+  /** See {@linkcode TlsTerminator.secure}. */
+  secure(raw: Deno.Conn, options?: RelayOptions): Promise<SecureConn<C> | undefined>;
+  /** See {@linkcode TlsTerminator.close}. */
+  close(): Promise<void>;
+}
+
 /** Connections that arrived before anyone claimed them; more are closed. */
 const UNCLAIMED_LIMIT = 64;
 
 /** A connection secured by a {@linkcode TlsTerminator}. */
-export class SecureConn {
+export class SecureConn<C extends TlsStream = Deno.TlsConn> {
   /** The TLS connection to read and write. */
-  readonly conn: Deno.TlsConn;
+  readonly conn: C;
   readonly #relay: Relay;
   #closing: Promise<void> | undefined;
 
   /** @internal */
-  constructor(conn: Deno.TlsConn, relay: Relay) {
+  constructor(conn: C, relay: Relay) {
     this.conn = conn;
     this.#relay = relay;
+  }
+
+  /** Settles when the relay has closed both of its connections. */
+  get relayDone(): Promise<void> {
+    return this.#relay.done;
   }
 
   /**
@@ -72,11 +112,6 @@ export class SecureConn {
     return this.#closing;
   }
 
-  /** Settles when the relay has closed both of its connections. */
-  get relayDone(): Promise<void> {
-    return this.#relay.done;
-  }
-
   /** Tears everything down at once. */
   destroy(): void {
     closeQuietly(this.conn);
@@ -100,30 +135,40 @@ export class SecureConn {
  * Terminates TLS for one server: an internal TLS listener, and the relays
  * that join client connections to it.
  */
-export class TlsTerminator {
-  readonly #listener: Deno.TlsListener;
-  readonly #port: number;
-  readonly #unclaimed = new Map<number, Deno.TlsConn>();
-  readonly #waiting = new Map<number, (conn: Deno.TlsConn | undefined) => void>();
-  readonly #open = new Set<SecureConn>();
+export class TlsTerminator<C extends TlsStream = Deno.TlsConn> implements TlsSecurer<C> {
+  readonly #listener: InternalTlsListener<C>;
+  readonly #unclaimed = new Map<number, C>();
+  readonly #waiting = new Map<number, (conn: C | undefined) => void>();
+  readonly #open = new Set<SecureConn<C>>();
   readonly #accepting: Promise<void>;
   #closed = false;
 
-  private constructor(listener: Deno.TlsListener) {
+  /** @param listener The internal listener; the terminator owns and closes it. */
+  constructor(listener: InternalTlsListener<C>) {
     this.#listener = listener;
-    this.#port = (listener.addr as Deno.NetAddr).port;
     this.#accepting = this.#acceptLoop();
   }
 
   /**
-   * Starts the internal listener.
+   * A terminator on Deno's own TLS (`Deno.listenTls`, rustls).
    *
    * @throws If the certificate or key cannot be used.
    */
   static start(identity: TlsIdentity): TlsTerminator {
-    return new TlsTerminator(
-      Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert: identity.cert, key: identity.key }),
-    );
+    const listener = Deno.listenTls({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: identity.cert,
+      key: identity.key,
+    });
+    return new TlsTerminator({
+      port: listener.addr.port,
+      async accept() {
+        const conn = await listener.accept();
+        return { conn, port: conn.remoteAddr.port };
+      },
+      close: () => closeQuietly(listener),
+    });
   }
 
   /**
@@ -134,28 +179,37 @@ export class TlsTerminator {
    * @param raw A plain connection nobody else reads or writes any more.
    * @param options `first`: bytes already read from `raw` that belong to the
    * TLS stream; `holdAfterHandshake`: for uploads (see {@linkcode RelayOptions}).
-   * @returns The secured connection, or `undefined` if the server is closing.
+   * @returns The secured connection, or `undefined` if the server is closing
+   * or the internal listener never produced it (a handshake that failed
+   * before the connection was handed over).
    */
-  async secure(raw: Deno.Conn, options: RelayOptions = {}): Promise<SecureConn | undefined> {
+  async secure(raw: Deno.Conn, options: RelayOptions = {}): Promise<SecureConn<C> | undefined> {
     if (this.#closed) return undefined;
     let back: Deno.TcpConn;
     try {
-      back = await Deno.connect({ hostname: "127.0.0.1", port: this.#port });
+      back = await Deno.connect({ hostname: "127.0.0.1", port: this.#listener.port });
     } catch {
       return undefined;
     }
     back.setNoDelay(true);
     const port = back.localAddr.port;
-    const tls = this.#unclaimed.get(port) ?? await new Promise<Deno.TlsConn | undefined>(
-      (resolve) => this.#waiting.set(port, resolve),
-    );
+    const relay = new Relay(raw, back, options);
+    let conn = this.#unclaimed.get(port);
     this.#unclaimed.delete(port);
-    if (!tls || this.#closed) {
-      closeQuietly(tls);
-      closeQuietly(back);
+    if (conn === undefined) {
+      const claimed = new Promise<C | undefined>((resolve) => this.#waiting.set(port, resolve));
+      // A listener that hands connections over only after the handshake
+      // never hands over one whose handshake failed: it hangs up instead.
+      conn = await Promise.race([claimed, relay.innerEnded.then(() => undefined)]);
+      this.#waiting.delete(port);
+    }
+    if (conn === undefined || this.#closed) {
+      closeQuietly(conn);
+      relay.destroy();
+      await relay.done;
       return undefined;
     }
-    const secured = new SecureConn(tls, new Relay(raw, back, options));
+    const secured = new SecureConn(conn, relay);
     this.#open.add(secured);
     secured.relayDone.then(() => this.#open.delete(secured));
     return secured;
@@ -164,7 +218,7 @@ export class TlsTerminator {
   /** Closes the listener and every secured connection; resolves when all are gone. */
   async close(): Promise<void> {
     this.#closed = true;
-    closeQuietly(this.#listener);
+    await this.#listener.close();
     await this.#accepting;
     const closing = [...this.#open].map((secured) => {
       secured.destroy();
@@ -177,8 +231,7 @@ export class TlsTerminator {
     try {
       // Ends when close() closes the listener.
       for (;;) {
-        const conn = await this.#listener.accept();
-        const port = (conn.remoteAddr as Deno.NetAddr).port;
+        const { conn, port } = await this.#listener.accept();
         const waiter = this.#waiting.get(port);
         if (waiter) {
           this.#waiting.delete(port);

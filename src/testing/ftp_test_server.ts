@@ -9,10 +9,11 @@ import { hostForUrl } from "../protocol/_host.ts";
 import { closeQuietly } from "../transport/_io.ts";
 import { LIST_FORMATS } from "./_listing_format.ts";
 import { type ServerContext, Session } from "./_session.ts";
-import { TlsTerminator } from "./_tls_terminator.ts";
+import { listenWithClientAuth } from "./_client_auth_listener.ts";
+import { type TlsSecurer, type TlsStream, TlsTerminator } from "./_tls_terminator.ts";
 import { VirtualFs } from "./_virtual_fs.ts";
 import type { FtpFaults } from "./faults.ts";
-import type { FtpTestServerOptions, FtpTestUser } from "./options.ts";
+import type { FtpTestServerOptions, FtpTestTlsOptions, FtpTestUser } from "./options.ts";
 
 export type {
   FtpTestServerOptions,
@@ -20,6 +21,32 @@ export type {
   FtpTestUser,
   ListFormat,
 } from "./options.ts";
+
+/** What secures data and control connections (the same one without `clientCa`). */
+interface Terminators {
+  data: TlsTerminator;
+  control: TlsSecurer<TlsStream>;
+}
+
+async function startTerminators(
+  options: FtpTestTlsOptions,
+  handshakeTimeoutMs: number,
+): Promise<Terminators> {
+  const data = TlsTerminator.start(options);
+  if (options.clientCa === undefined) return { data, control: data };
+  try {
+    const listener = await listenWithClientAuth(options, options.clientCa, handshakeTimeoutMs);
+    return { data, control: new TlsTerminator(listener) };
+  } catch (error) {
+    await data.close();
+    throw error;
+  }
+}
+
+async function closeTerminators(terminators: Terminators | undefined): Promise<void> {
+  if (!terminators) return;
+  await Promise.all([terminators.data.close(), terminators.control.close()]);
+}
 
 /** The command log keeps at most this many of the latest lines. */
 const COMMAND_LOG_LIMIT = 100_000;
@@ -60,7 +87,7 @@ export class FtpTestServer implements AsyncDisposable {
   readonly secure: "none" | "explicit" | "implicit";
 
   readonly #listener: Deno.Listener;
-  readonly #tls: TlsTerminator | undefined;
+  readonly #tls: Terminators | undefined;
   readonly #context: ServerContext;
   readonly #ownsRoot: boolean;
   readonly #commands: string[] = [];
@@ -75,7 +102,7 @@ export class FtpTestServer implements AsyncDisposable {
     root: string,
     ownsRoot: boolean,
     options: FtpTestServerOptions,
-    tls: TlsTerminator | undefined,
+    tls: Terminators | undefined,
   ) {
     this.#listener = listener;
     this.#tls = tls;
@@ -99,7 +126,8 @@ export class FtpTestServer implements AsyncDisposable {
       listFormat: options.listFormat ?? "unix",
       idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
       dataTimeoutMs: options.dataTimeoutMs ?? 30_000,
-      tls,
+      tls: tls?.data,
+      controlTls: tls?.control,
       implicitTls: tls !== undefined && options.implicitTls === true,
       requireTls: tls !== undefined && options.requireTls === true,
       faults: () => this.faults,
@@ -139,22 +167,19 @@ export class FtpTestServer implements AsyncDisposable {
         throw new TypeError(`${needsTls} needs tls: { cert, key }`);
       }
     }
-    if (options.tls?.clientCa !== undefined) {
-      throw new TypeError("tls.clientCa (mutual TLS) is not supported yet");
-    }
     const ownsRoot = options.root === undefined;
     const root = options.root ?? await Deno.makeTempDir({ prefix: "ferry-ftp-test-" });
-    let tls: TlsTerminator | undefined;
+    let tls: Terminators | undefined;
     try {
       const fs = await VirtualFs.open(root);
-      tls = options.tls ? TlsTerminator.start(options.tls) : undefined;
+      if (options.tls) tls = await startTerminators(options.tls, options.dataTimeoutMs ?? 30_000);
       const listener = Deno.listen({
         hostname: options.hostname ?? "127.0.0.1",
         port: options.port ?? 0,
       });
       return new FtpTestServer(listener, fs, root, ownsRoot, options, tls);
     } catch (error) {
-      await tls?.close();
+      await closeTerminators(tls);
       if (ownsRoot) await Deno.remove(root, { recursive: true }).catch(() => {});
       throw error;
     }
@@ -252,7 +277,7 @@ export class FtpTestServer implements AsyncDisposable {
     await this.#accepting;
     for (const session of this.#sessions.keys()) session.close();
     // Closing TLS connections ends their relays at once: no lingering here.
-    await Promise.all([...this.#sessions.values(), this.#tls?.close()]);
+    await Promise.all([...this.#sessions.values(), closeTerminators(this.#tls)]);
     if (this.#ownsRoot) await Deno.remove(this.root, { recursive: true }).catch(() => {});
   }
 

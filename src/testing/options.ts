@@ -62,8 +62,12 @@ export interface FtpTestTlsOptions {
   key: string;
   /**
    * A PEM CA certificate. When set, clients must present a certificate
-   * signed by it on the control connection (mutual TLS), or the TLS
-   * handshake fails.
+   * signed by it (valid now, with the clientAuth usage) on the control
+   * connection, or its TLS handshake fails and the server hangs up: mutual
+   * TLS. Data connections do not ask for one. `Deno.listenTls` cannot ask
+   * for client certificates, so the control connection's TLS then runs on
+   * Deno's `node:tls` server instead (and does not resume sessions across
+   * to the data connections).
    *
    * @default {undefined (no client certificate is asked for)}
    */

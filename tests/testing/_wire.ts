@@ -70,6 +70,12 @@ export class Wire {
     return [wire, await wire.reply()];
   }
 
+  /** Takes over an open control connection (TLS made elsewhere) and reads the greeting. */
+  static async adopt(conn: Deno.Conn): Promise<[Wire, Reply]> {
+    const wire = new Wire(conn);
+    return [wire, await wire.reply()];
+  }
+
   /** Sends AUTH TLS, expects 234, and runs the TLS handshake as client. */
   async startTls(caPem: string, command = "AUTH TLS"): Promise<Reply> {
     const reply = await this.expect(command, 234);

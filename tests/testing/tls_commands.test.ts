@@ -183,14 +183,14 @@ Deno.test("requireTls: login and unprotected transfers are refused until TLS and
   assert.match((await wire.expect("STAT", 211)).lines.join("\n"), /Data connection: none/);
 });
 
-Deno.test("implicitTls and requireTls need tls; clientCa is refused clearly", async () => {
+Deno.test("implicitTls and requireTls need tls; an unusable certificate fails start()", async () => {
   await assert.rejects(FtpTestServer.start({ implicitTls: true }), TypeError);
   await assert.rejects(FtpTestServer.start({ requireTls: true }), /requireTls needs tls/);
-  const { caPem } = await pki();
+  const { server, caPem } = await pki();
   await assert.rejects(
-    startTlsServer({ tls: { cert: "", key: "", clientCa: caPem } }),
-    /clientCa/,
+    FtpTestServer.start({ tls: { cert: "not a certificate", key: server.keyPem } }),
   );
+  await assert.rejects(FtpTestServer.start({ tls: { cert: server.certPem, key: caPem } }));
 });
 
 Deno.test("implicit TLS: the 220 greeting arrives over Deno.connectTls; AUTH TLS is 503", async () => {
