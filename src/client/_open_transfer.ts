@@ -23,7 +23,10 @@ export async function openTransfer(
   const { settings } = session;
   const probing = settings.probeReuse && settings.dataProtected;
   // An upload cannot show a refusal before its data is gone: ask a listing first.
-  if (probing && !READS.test(line)) await probeWithListing(session, options.signal);
+  if (probing && !READS.test(line) && !settings.writeProbed) {
+    settings.writeProbed = true;
+    await probeWithListing(session, options.signal);
+  }
   await session.type(options.type);
   await session.clearStrayRest(options.offset);
   const transfer = settings.transferMode === "active"
@@ -143,7 +146,12 @@ async function probeWithListing(session: Session, signal?: AbortSignal): Promise
   }
 }
 
-/** Whether a reply refuses a data connection for not resuming the TLS session. */
+/**
+ * Whether a reply refuses a data connection for not resuming the TLS session.
+ *
+ * @param reply A reply (or reply error) to a transfer command.
+ * @returns `true` for vsftpd's, FileZilla's and ProFTPD's refusals.
+ */
 export function isReuseRefusal(reply: Pick<FtpReply, "code" | "text">): boolean {
   return [425, 426, 450, 451, 522, 534].includes(reply.code) && /reuse|resum/i.test(reply.text);
 }

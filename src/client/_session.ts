@@ -49,6 +49,11 @@ export interface SessionSettings {
   probeReuse: boolean;
   /** The `tls.sessionReuse` option, for error messages. */
   reuseMode: "auto" | "always" | "never";
+  /**
+   * Whether an upload already ran the listing probe (an inconclusive probe,
+   * such as a 450 to NLST, is not repeated before every upload).
+   */
+  writeProbed?: boolean;
 }
 
 /** Options for {@linkcode Session.openTransfer}. */

@@ -14,8 +14,10 @@ import {
   FtpConnectionError,
   FtpError,
   FtpInputError,
+  FtpReplyError,
   FtpTlsError,
 } from "../errors.ts";
+import { isReuseRefusal } from "./_open_transfer.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import type { FtpReply } from "../protocol/reply.ts";
@@ -1119,7 +1121,10 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     try {
       return await work();
     } catch (error) {
-      const refused = error instanceof FtpTlsError && error.kind === "session-reuse";
+      // A refusal met after an inconclusive probe arrives as the transfer's reply.
+      const refused = (error instanceof FtpTlsError && error.kind === "session-reuse") ||
+        (error instanceof FtpReplyError && isReuseRefusal(error) &&
+          !!this.#session?.settings.probeReuse);
       const old = this.#session;
       if (!refused || this.#plan.reuseMode !== "auto" || this.#engine !== "native" || !old) {
         throw error;
