@@ -109,8 +109,8 @@ export function downloadStream(
 }
 
 /**
- * Pumps a started binary transfer into an open file with one reused buffer:
- * no allocation per chunk, and 1 MiB file writes.
+ * Pumps a started binary transfer into an open file: two reused 1 MiB
+ * buffers, so the next read overlaps this write, and no allocation per chunk.
  *
  * @returns The byte count.
  */
@@ -120,8 +120,7 @@ export async function pumpToFile(
   hooks: TransferHooks,
 ): Promise<number> {
   let bytes = 0;
-  const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES);
-  for await (const chunk of transfer.receive(buffer)) {
+  for await (const chunk of transfer.receive(TRANSFER_CHUNK_BYTES)) {
     await writeAll(file, chunk);
     bytes += chunk.length;
     hooks.progress(bytes);

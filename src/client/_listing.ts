@@ -18,9 +18,8 @@ async function* transferLines(
   maxBytes: number,
 ): AsyncGenerator<string> {
   const splitter = new LineSplitter({ decoder: new TextDecoder(session.settings.encoding) });
-  const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES / 4);
   let bytes = 0;
-  for await (const chunk of transfer.receive(buffer)) {
+  for await (const chunk of transfer.receive(TRANSFER_CHUNK_BYTES / 4)) {
     bytes += chunk.length;
     if (bytes > maxBytes) {
       // Thrown inside the loop, so receive() aborts the transfer on its way out.

@@ -135,8 +135,7 @@ async function probeWithListing(session: Session, signal?: AbortSignal): Promise
   const line = formatCommand("NLST", ".ferry-tls-reuse-probe");
   try {
     const transfer = await openTransfer(session, line, { type: "binary", signal });
-    const buffer = new Uint8Array(4096);
-    for await (const _ of transfer.receive(buffer)) {
+    for await (const _ of transfer.receive(4096)) {
       // Drained: only whether the data connection was accepted matters.
     }
   } catch (error) {

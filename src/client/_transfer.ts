@@ -144,24 +144,37 @@ export class Transfer {
   }
 
   /**
-   * Reads the data connection into `buffer` until its end, yielding the
-   * filled part each time, then completes the transfer. The caller must be
-   * done with each view before asking for the next: the buffer is reused.
-   * A caller that stops early (break, or a throw such as a failed local
-   * write) gets the transfer aborted, so the session stays usable.
+   * Reads the data connection until its end, yielding the bytes as they
+   * come, then completes the transfer. Two buffers of `bufferBytes` take
+   * turns: while the caller handles one (writes it to a file, say), the
+   * next read fills the other. So the caller must be done with each view
+   * before asking for the next. A caller that stops early (break, or a
+   * throw such as a failed local write) gets the transfer aborted, so the
+   * session stays usable.
    */
-  async *receive(buffer: Uint8Array): AsyncGenerator<Uint8Array> {
+  async *receive(bufferBytes: number): AsyncGenerator<Uint8Array> {
+    const buffers = [new Uint8Array(bufferBytes), new Uint8Array(bufferBytes)];
+    let current = 0;
+    const readInto = (buffer: Uint8Array) => {
+      const reading = this.data.readMany(buffer);
+      reading.catch(() => {}); // Awaited below, or abandoned when the caller stops.
+      return reading;
+    };
+    let pending = readInto(buffers[current]);
     try {
       // Bounded by the data connection: it ends, fails, or stalls into a timeout.
       while (true) {
         let n: number | null;
         try {
-          n = await this.data.readMany(buffer);
+          n = await pending;
         } catch (error) {
           throw await this.failure(error);
         }
         if (n === null) break;
-        yield buffer.subarray(0, n);
+        const filled = buffers[current].subarray(0, n);
+        current ^= 1;
+        pending = readInto(buffers[current]);
+        yield filled;
       }
       await this.complete();
     } finally {

@@ -191,14 +191,26 @@ export async function pumpSource(
 
 async function pumpFile(source: LocalFile, offset: number, writer: TransferWriter): Promise<void> {
   using file = await openSource(source, offset);
-  const buffer = new Uint8Array(TRANSFER_CHUNK_BYTES);
-  // Bounded by the file's end.
-  while (true) {
-    const n = await file.read(buffer);
-    if (n === null) return;
-    // The writer sends large reads at once and copies small ones into its
-    // own buffer: either way this buffer is free again when write() returns.
-    await writer.write(buffer.subarray(0, n));
+  // Two buffers take turns, so that reading the next piece of the file
+  // overlaps sending this one.
+  const buffers = [new Uint8Array(TRANSFER_CHUNK_BYTES), new Uint8Array(TRANSFER_CHUNK_BYTES)];
+  let current = 0;
+  let pending = file.read(buffers[current]);
+  try {
+    // Bounded by the file's end.
+    while (true) {
+      const n = await pending;
+      if (n === null) return;
+      const piece = buffers[current].subarray(0, n);
+      current ^= 1;
+      pending = file.read(buffers[current]);
+      // The writer sends large pieces at once and copies small ones into its
+      // own buffer: either way this buffer is free again when write() returns.
+      await writer.write(piece);
+    }
+  } finally {
+    // A read may still be in flight when a write failed; let it settle before the file closes.
+    await pending.catch(() => {});
   }
 }
 
