@@ -43,6 +43,71 @@ export interface VsftpdOptions {
    * @default {50}
    */
   maxPerIp?: number;
+  /**
+   * TLS (FTPS). Plain FTP stays allowed (`force_*_ssl=NO`); put stricter
+   * lines in `config`, which wins.
+   *
+   * @default {undefined}
+   */
+  tls?: VsftpdTlsOptions;
+  /**
+   * A system user (who must exist, with an existing home directory and a
+   * shell listed in /etc/shells) allowed to log in with its password
+   * through PAM, landing in `localRoot`.
+   *
+   * @default {undefined (local logins off)}
+   */
+  localUser?: string;
+  /**
+   * Where `localUser` lands (`local_root`); another instance's `dir`, for
+   * example, so that two listeners serve the same files.
+   *
+   * @default {the served directory, `dir`}
+   */
+  localRoot?: string;
+}
+
+/** TLS settings of {@linkcode startVsftpd}. */
+export interface VsftpdTlsOptions {
+  /** The server certificate (PEM; a chain may follow it). */
+  certPath: string;
+  /** Its private key (PEM). */
+  keyPath: string;
+  /**
+   * `require_ssl_reuse`: refuse data connections that do not resume the
+   * control connection's TLS session (vsftpd's default).
+   *
+   * @default {true}
+   */
+  requireSslReuse?: boolean;
+  /**
+   * `implicit_ssl`: this listener speaks TLS from the first byte (implicit
+   * FTPS, `ftps://`) instead of waiting for AUTH TLS.
+   *
+   * @default {false}
+   */
+  implicit?: boolean;
+}
+
+/** The vsftpd.conf lines for {@linkcode VsftpdTlsOptions}. */
+function tlsConfig(tls: VsftpdTlsOptions): Record<string, string> {
+  return {
+    ssl_enable: "YES",
+    rsa_cert_file: tls.certPath,
+    rsa_private_key_file: tls.keyPath,
+    // vsftpd 3.0.3's default cipher list names nothing OpenSSL 3 still offers.
+    ssl_ciphers: "HIGH",
+    ssl_tlsv1: "YES",
+    ssl_sslv2: "NO",
+    ssl_sslv3: "NO",
+    require_ssl_reuse: tls.requireSslReuse === false ? "NO" : "YES",
+    allow_anon_ssl: "YES",
+    force_local_logins_ssl: "NO",
+    force_local_data_ssl: "NO",
+    force_anon_logins_ssl: "NO",
+    force_anon_data_ssl: "NO",
+    implicit_ssl: tls.implicit ? "YES" : "NO",
+  };
 }
 
 /** A running vsftpd. */
@@ -52,6 +117,8 @@ export interface Vsftpd extends AsyncDisposable {
   port: number;
   /** The served, writable directory (`/pub` on the server). */
   dir: string;
+  /** What vsftpd wrote to stderr so far (config errors). */
+  stderr(): string;
   /** Stops the server and removes its files. */
   close(): Promise<void>;
 }
@@ -74,12 +141,25 @@ function freePort(): number {
   return port;
 }
 
-async function waitForGreeting(port: number, child: Deno.ChildProcess): Promise<void> {
+/**
+ * Waits for the 220 greeting, or with implicit TLS (whose greeting comes
+ * only after a handshake) for the port to accept connections.
+ */
+async function waitForGreeting(
+  port: number,
+  child: Deno.ChildProcess,
+  implicitTls = false,
+  output: () => string = () => "",
+): Promise<void> {
   const deadline = Date.now() + 10_000;
   // Bounded by the deadline.
   while (Date.now() < deadline) {
     try {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      if (implicitTls) {
+        conn.close();
+        return;
+      }
       const buffer = new Uint8Array(256);
       const n = await conn.read(buffer);
       conn.close();
@@ -89,8 +169,12 @@ async function waitForGreeting(port: number, child: Deno.ChildProcess): Promise<
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  child.kill("SIGKILL");
-  throw new Error(`vsftpd did not greet on port ${port} within 10 s`);
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // It had exited (a config error, say): its output says why.
+  }
+  throw new Error(`vsftpd did not greet on port ${port} within 10 s\n${output()}`.trim());
 }
 
 /**
@@ -133,6 +217,16 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<Vsftpd> 
     secure_chroot_dir: "/var/run/vsftpd/empty",
     max_clients: "100",
     max_per_ip: String(options.maxPerIp ?? 50),
+    ...(options.tls ? tlsConfig(options.tls) : {}),
+    ...(options.localUser
+      ? {
+        local_enable: "YES",
+        local_root: options.localRoot ?? dir,
+        local_umask: "022",
+        pam_service_name: "vsftpd",
+        userlist_enable: "NO",
+      }
+      : {}),
     ...options.config,
   };
   await Deno.mkdir("/var/run/vsftpd/empty", { recursive: true }).catch(() => {});
@@ -145,9 +239,25 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<Vsftpd> 
     args: [configFile],
     stdin: "null",
     stdout: "null",
-    stderr: "null",
+    stderr: "piped",
   }).spawn();
-  await waitForGreeting(port, child);
+  // vsftpd reports config errors ("500 OOPS: ...") on stderr; keep the last 16 KiB.
+  let errors = "";
+  const drained = (async () => {
+    const decoder = new TextDecoder();
+    // Bounded by the process: the stream ends when it exits.
+    for await (const chunk of child.stderr) {
+      errors = (errors + decoder.decode(chunk, { stream: true })).slice(-16_384);
+    }
+  })().catch(() => {});
+  try {
+    await waitForGreeting(port, child, options.tls?.implicit ?? false, () => errors);
+  } catch (error) {
+    await child.status;
+    await drained;
+    await Deno.remove(base, { recursive: true }).catch(() => {});
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   const close = () =>
     closing ??= (async () => {
@@ -157,12 +267,14 @@ export async function startVsftpd(options: VsftpdOptions = {}): Promise<Vsftpd> 
         // Already gone.
       }
       await child.status;
+      await drained;
       await Deno.remove(base, { recursive: true }).catch(() => {});
     })();
   return {
     url: `ftp://127.0.0.1:${port}/pub`,
     port,
     dir,
+    stderr: () => errors,
     close,
     [Symbol.asyncDispose]: close,
   };
