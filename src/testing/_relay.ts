@@ -12,6 +12,7 @@
  */
 
 import { closeQuietly, writeAll } from "../transport/_io.ts";
+import { ResumptionProbe, type SessionReuse } from "./_tls_hello.ts";
 import { RecordScanner } from "./_tls_records.ts";
 
 const RELAY_BUFFER_BYTES = 64 * 1024;
@@ -32,6 +33,8 @@ export interface RelayOptions {
    * the server has read everything, together with close_notify.
    */
   holdAfterHandshake?: boolean;
+  /** Read the cleartext hellos to tell whether the handshake resumed a session. */
+  probeResumption?: boolean;
 }
 
 /**
@@ -48,6 +51,12 @@ export class Relay {
   readonly done: Promise<void>;
   /** Settles once the inner side's bytes have ended (its end of stream, or teardown). */
   readonly innerEnded: Promise<void>;
+  /**
+   * With `probeResumption`: how the TLS handshake dealt with earlier
+   * sessions, known once the ServerHello has passed (`undefined` if it
+   * could not be read, or without the option).
+   */
+  readonly sessionReuse: Promise<SessionReuse | undefined>;
   readonly #outer: Deno.Conn;
   readonly #inner: Deno.Conn;
   #destroyed = false;
@@ -60,6 +69,7 @@ export class Relay {
   #heldBytes = 0;
   /** The write of released bytes to `outer`, which later writes wait for. */
   #flushing: Promise<void> = Promise.resolve();
+  readonly #probe: ResumptionProbe | undefined;
 
   /**
    * @param outer The client's connection.
@@ -70,6 +80,9 @@ export class Relay {
     this.#outer = outer;
     this.#inner = inner;
     if (options.holdAfterHandshake) this.#scanner = new RecordScanner();
+    if (options.probeResumption) this.#probe = new ResumptionProbe();
+    this.sessionReuse = this.#probe?.reuse ?? Promise.resolve(undefined);
+    if (options.first) this.#probe?.pushClient(options.first);
     this.innerEnded = this.#pipe(inner, outer);
     this.done = Promise.all([this.#pipe(outer, inner, options.first), this.innerEnded])
       .then(() => this.destroy());
@@ -113,6 +126,7 @@ export class Relay {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#probe?.abandon();
     clearInterval(this.#watchdog);
     closeQuietly(this.#outer);
     closeQuietly(this.#inner);
@@ -137,6 +151,10 @@ export class Relay {
       if (n === null) break;
       const chunk = buffer.subarray(0, n);
       this.#moved = true;
+      if (this.#probe && !this.#probe.settled) {
+        if (outbound) this.#probe.pushServer(chunk);
+        else this.#probe.pushClient(chunk);
+      }
       if (outbound && this.#holding) {
         this.#hold(chunk);
         continue;

@@ -33,6 +33,8 @@ export interface ServerContext {
   readonly implicitTls: boolean;
   /** Refuse login before TLS, and data transfers without PROT P. */
   readonly requireTls: boolean;
+  /** Refuse TLS data connections that do not resume a TLS session of this server. */
+  readonly requireSessionReuse: boolean;
 }
 
 /** How one command is run. */

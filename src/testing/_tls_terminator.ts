@@ -16,6 +16,7 @@
 
 import { within } from "./_abortable.ts";
 import { Relay, type RelayOptions } from "./_relay.ts";
+import type { SessionReuse } from "./_tls_hello.ts";
 import { closeQuietly } from "../transport/_io.ts";
 
 /** The certificate and key of a TLS server. */
@@ -80,6 +81,11 @@ export class SecureConn<C extends TlsStream = Deno.TlsConn> {
   /** Settles when the relay has closed both of its connections. */
   get relayDone(): Promise<void> {
     return this.#relay.done;
+  }
+
+  /** How the handshake dealt with earlier sessions (with `probeResumption`). */
+  get sessionReuse(): Promise<SessionReuse | undefined> {
+    return this.#relay.sessionReuse;
   }
 
   /**

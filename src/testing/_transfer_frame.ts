@@ -70,6 +70,14 @@ export async function transferOver(
         if (signal.aborted) return await session.reply(426, "Transfer aborted");
         return await session.reply(425, "Cannot open data connection: TLS negotiation failed");
       }
+      const reuse = session.server.requireSessionReuse ? await secured.sessionReuse : "resumed";
+      // rustls takes a TLS 1.3 ticket once, while clients such as lftp offer
+      // the control connection's ticket for every transfer: offering counts.
+      if (reuse !== "resumed" && reuse !== "offered") {
+        // vsftpd's reply to the same refusal (require_ssl_reuse=YES).
+        secured.destroy();
+        return await session.reply(522, "SSL connection failed: session reuse required");
+      }
       conn = secured.conn;
     }
     const faults = session.server.faults();
@@ -104,7 +112,10 @@ async function secureData(
   signal: AbortSignal,
   upload: boolean,
 ): Promise<SecureConn | undefined> {
-  const secured = await session.server.tls?.secure(raw, { holdAfterHandshake: upload });
+  const secured = await session.server.tls?.secure(raw, {
+    holdAfterHandshake: upload,
+    probeResumption: session.server.requireSessionReuse,
+  });
   if (!secured) {
     closeQuietly(raw);
     return undefined;

@@ -130,6 +130,7 @@ export class FtpTestServer implements AsyncDisposable {
       controlTls: tls?.control,
       implicitTls: tls !== undefined && options.implicitTls === true,
       requireTls: tls !== undefined && options.requireTls === true,
+      requireSessionReuse: tls !== undefined && options.requireSessionReuse === true,
       faults: () => this.faults,
       record: (line) => {
         this.#commands.push(line);
@@ -144,8 +145,9 @@ export class FtpTestServer implements AsyncDisposable {
    *
    * @param options How to run it; everything has a default.
    * @returns The running server. Close it with `close()` or `await using`.
-   * @throws {TypeError} For an unknown `listFormat`, or `implicitTls` or
-   * `requireTls` without `tls`.
+   * @throws {TypeError} For an unknown `listFormat`; `implicitTls`,
+   * `requireTls` or `requireSessionReuse` without `tls`; or
+   * `requireSessionReuse` with `tls.clientCa`.
    * @throws If the root does not exist or the address cannot be listened on.
    *
    * @example
@@ -162,10 +164,16 @@ export class FtpTestServer implements AsyncDisposable {
     if (!Object.hasOwn(LIST_FORMATS, format)) {
       throw new TypeError(`Unknown listFormat ${JSON.stringify(format)}; use "unix"`);
     }
-    for (const needsTls of ["implicitTls", "requireTls"] as const) {
+    for (const needsTls of ["implicitTls", "requireTls", "requireSessionReuse"] as const) {
       if (options[needsTls] && !options.tls) {
         throw new TypeError(`${needsTls} needs tls: { cert, key }`);
       }
+    }
+    if (options.requireSessionReuse && options.tls?.clientCa !== undefined) {
+      throw new TypeError(
+        "requireSessionReuse cannot be met with tls.clientCa: the control connection's " +
+          "TLS (node:tls) and the data connections' (Deno) share no sessions",
+      );
     }
     const ownsRoot = options.root === undefined;
     const root = options.root ?? await Deno.makeTempDir({ prefix: "ferry-ftp-test-" });

@@ -190,4 +190,22 @@ export interface FtpTestServerOptions {
    * @default {false}
    */
   requireTls?: boolean;
+  /**
+   * Refuse a PROT P data connection whose TLS handshake does not resume a
+   * TLS session, the way vsftpd does by default (`require_ssl_reuse=YES`):
+   * after the 150, the data connection is closed and the reply is
+   * `522 SSL connection failed: session reuse required`. On TLS 1.3 a
+   * client offering a session ticket passes even when the server declines
+   * it, because Deno's TLS (rustls) takes each ticket only once while
+   * clients such as lftp offer the control connection's ticket for every
+   * transfer.
+   * curl, lftp and Deno's `node:tls` (given the control connection's
+   * `session`, on TLS 1.3) resume the control connection's session;
+   * `Deno.startTls` and Python's ftplib do not, and are refused, as vsftpd
+   * refuses them. Needs `tls`, and cannot be met together with
+   * `tls.clientCa`.
+   *
+   * @default {false}
+   */
+  requireSessionReuse?: boolean;
 }
