@@ -134,5 +134,5 @@ export function renderReport(
 
 /** GitHub's heading anchor for a title. */
 export function anchor(title: string): string {
-  return title.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, "").trim().replace(/\s/g, "-");
+  return title.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").trim().replace(/\s/g, "-");
 }

@@ -10,6 +10,7 @@
 import {
   ensureTestUser,
   installedVersion,
+  redactPassword,
   requireRoot,
   type ServerHandle,
   type ServerTlsFiles,
@@ -70,7 +71,7 @@ export async function startInteropVsftpd(options: InteropVsftpdOptions): Promise
       password: testPassword(),
       root: plain.dir,
       version: `vsftpd ${(await installedVersion("vsftpd")) ?? "(version unknown)"}`,
-      logs: () => servers.map((s) => s.stderr()).join("\n"),
+      logs: () => redactPassword(servers.map((s) => s.stderr()).join("\n")),
       close,
       [Symbol.asyncDispose]: close,
     };

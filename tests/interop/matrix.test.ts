@@ -153,8 +153,8 @@ function justify(reason: string): string | undefined {
     return "Temporary: the FTPS client (issue 3) has not landed in this build. These cells run " +
       "as soon as `ftpes://` and `secure` are honoured; nothing in the matrix changes for that.";
   }
-  if (reason === "not run: login failed") {
-    return "Follows from a failed login in the same column, which fails the run by itself.";
+  if (reason === "not run: login failed" || reason === "not run: two steps hung") {
+    return "Follows from a failed step in the same column, which fails the run by itself.";
   }
   return undefined;
 }

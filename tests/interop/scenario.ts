@@ -291,6 +291,7 @@ export async function runScenario(
   }
   let client: FtpClient | undefined;
   let notRun: string | undefined;
+  let hangs = 0;
   const connect = async () => {
     client = new FtpClient(clientOptions);
     try {
@@ -518,6 +519,8 @@ export async function runScenario(
       if (step === "login" && outcome.status === "fail") {
         notRun = "not run: login failed";
       }
+      // Bounds a cell whose every step hangs: after two hangs, stop trying.
+      if (error instanceof StepTimeout && ++hangs >= 2) notRun = "not run: two steps hung";
       const lost = client !== undefined && client.state !== "loggedIn";
       if (
         outcome.status === "fail" && client !== undefined && (lost || error instanceof StepTimeout)
