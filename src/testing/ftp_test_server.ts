@@ -65,6 +65,19 @@ const COMMAND_LOG_LIMIT = 100_000;
  * console.log(server.url); // "ftp://127.0.0.1:40123", say
  * // connect a client to server.url, anonymous login works
  * ```
+ *
+ * @example Explicit FTPS that refuses anything in plain text
+ * ```ts
+ * import { FtpTestServer } from "@ferry/ftp/testing";
+ *
+ * await using server = await FtpTestServer.start({
+ *   // A leaf certificate for localhost signed by a test CA, and its key.
+ *   tls: { cert: await Deno.readTextFile("server.pem"), key: await Deno.readTextFile("server.key") },
+ *   requireTls: true,
+ * });
+ * console.log(server.url); // "ftpes://127.0.0.1:40123", say
+ * // curl --ssl-reqd --cacert ca.pem ftp://localhost:40123/
+ * ```
  */
 export class FtpTestServer implements AsyncDisposable {
   /** The address the server listens on, such as `"127.0.0.1"` or `"::1"`. */

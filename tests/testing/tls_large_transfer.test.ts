@@ -57,6 +57,8 @@ Deno.test(`${SIZE_MIB} MiB down (with a stalled reader) and up over TLS keep the
   }).spawn();
   const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const stdin = child.stdin.getWriter();
+  // A hung server must fail the test, not hang it.
+  const killer = setTimeout(() => child.kill(), 120_000);
   try {
     {
       using file = await Deno.open(`${root}/big.bin`, { write: true, create: true });
@@ -122,6 +124,7 @@ Deno.test(`${SIZE_MIB} MiB down (with a stalled reader) and up over TLS keep the
     }
     assert.equal(stored.digest("hex"), expected);
   } finally {
+    clearTimeout(killer);
     await stdin.close().catch(() => {});
     await stdout.cancel().catch(() => {});
     const status = await child.status;
