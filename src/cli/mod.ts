@@ -22,6 +22,8 @@ import { dirname, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FtpError } from "../errors.ts";
 import { loadTask } from "../runner/load_task.ts";
+import { wholeNumberPattern } from "../runner/_number_pattern.ts";
+import { MAX_RETRIES } from "../runner/_schema.ts";
 import { permissionFlags, taskPermissions } from "../runner/permissions.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
 import type { OverwritePolicy } from "../runner/task_file.ts";
@@ -114,8 +116,8 @@ function oneShotStep(values: Record<string, unknown>) {
     throw new UsageError(`--overwrite must be one of ${POLICIES.join(", ")}`);
   }
   const retries = values.retries as string | undefined;
-  if (retries !== undefined && !/^\d+$/.test(retries)) {
-    throw new UsageError("--retries must be a whole number");
+  if (retries !== undefined && !new RegExp(wholeNumberPattern(0, MAX_RETRIES)).test(retries)) {
+    throw new UsageError(`--retries must be a whole number from 0 to ${MAX_RETRIES}`);
   }
   return { overwrite: overwrite as OverwritePolicy, retries };
 }

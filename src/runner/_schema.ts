@@ -4,6 +4,7 @@
 // normalisation happens afterwards, in _resolve.ts.
 
 import { z } from "zod";
+import { wholeNumberPattern } from "./_number_pattern.ts";
 import type { TaskFile } from "./task_file.ts";
 
 /** Makes an unknown key's error list the allowed ones and the likeliest. */
@@ -53,11 +54,15 @@ const duration = z.union([
   z.string().regex(durationPattern, { error: "expected a duration such as 500ms, 30s, 2m or 1h" }),
 ]).meta({ description: 'Milliseconds, or a string such as "500ms", "30s", "2m", "1h".' });
 
-const whole = (min: number, max: number) =>
-  z.union([
-    z.number().int().min(min).max(max),
-    z.string().regex(/^\d+$/, { error: "expected a whole number" }),
-  ]);
+// A string form (what `${VAR}` yields) is checked by a pattern of exactly
+// the allowed numbers, so that the JSON Schema says the range too.
+const whole = (min: number, max: number) => {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return z.union([
+    z.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
+    z.string({ error }).regex(new RegExp(wholeNumberPattern(min, max)), { error }),
+  ], { error });
+};
 
 const overwrite = z.enum(["always", "never", "newer", "different"]).meta({
   description: "When to replace an existing destination file (default: different: size or " +
@@ -107,10 +112,13 @@ export const connectionSchema = strict({
   netrc: z.union([z.boolean(), z.string().min(1)]).optional(),
 }, "connection");
 
+/** Most retries a step may ask for. */
+export const MAX_RETRIES = 100;
+
 const common = {
   name: z.string().min(1).optional(),
   continueOnError: z.boolean().optional(),
-  retries: whole(0, 100).optional(),
+  retries: whole(0, MAX_RETRIES).optional(),
 };
 
 const put = strict({

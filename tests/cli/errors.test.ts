@@ -123,6 +123,9 @@ Deno.test("bad arguments exit 2 with a pointer to --help; help texts have exampl
   assert.equal(r2.code, 2);
   const r3 = await ferry(["run", "x.yaml", "--parallel", "zero"]);
   assert.equal(r3.code, 2);
+  const r5 = await ferry(["get", "ftp://127.0.0.1:1/x", "--retries", "100000"]);
+  assert.equal(r5.code, 2);
+  assert.match(r5.stderr, /--retries must be a whole number from 0 to 100/);
   const r4 = await ferry(["run", "task.toml"]);
   assert.equal(r4.code, 2);
   assert.match(r4.stderr, /unknown task file type ".toml"/);

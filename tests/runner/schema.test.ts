@@ -2,8 +2,11 @@
 // every example task file loads.
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadTask, taskJsonSchema } from "../../mod.ts";
+import { loadTask, TaskFileError, taskJsonSchema } from "../../mod.ts";
+import { wholeNumberPattern } from "../../src/runner/_number_pattern.ts";
+import { tempDir } from "../_helpers.ts";
 
 Deno.test("schema/task.schema.json is up to date (run deno task schema)", async () => {
   const committed = JSON.parse(
@@ -31,4 +34,50 @@ Deno.test("every example task file validates", async () => {
     count++;
   }
   assert.ok(count >= 4);
+});
+
+Deno.test("whole numbers given as strings (from ${VAR}) are range-checked like numbers", async () => {
+  await using dir = await tempDir();
+  const load = async (connection: string, step = "{ mkdir: x }") => {
+    const file = join(dir.path, "t.yaml");
+    await Deno.writeTextFile(
+      file,
+      `version: 1\nconnection: { url: "ftp://127.0.0.1/", ${connection} }\nsteps: [${step}]\n`,
+    );
+    return await loadTask(file, { envFile: false }).catch((error) => error);
+  };
+  for (
+    const [connection, step, message] of [
+      [`parallel: "0"`, undefined, /connection\.parallel: expected a whole number from 1 to 64/],
+      [`parallel: "65"`, undefined, /from 1 to 64/],
+      [`port: "99999"`, undefined, /connection\.port: expected a whole number from 1 to 65535/],
+      [`port: "0"`, undefined, /from 1 to 65535/],
+      [`port: "021"`, undefined, /from 1 to 65535/],
+      [
+        `parallel: 2`,
+        `{ mkdir: x, retries: "100000" }`,
+        /retries: expected a whole number from 0 to 100/,
+      ],
+    ] as const
+  ) {
+    const error = await load(connection, step);
+    assert.ok(error instanceof TaskFileError, `${connection} ${step}: accepted`);
+    assert.match(error.message, message);
+  }
+  const ok = await load(`port: "65535", parallel: "64"`, `{ mkdir: x, retries: "0" }`);
+  assert.ok(!(ok instanceof Error), String(ok));
+  assert.equal(ok.connection.options.port, 65535);
+  assert.equal(ok.connection.parallel, 64);
+});
+
+Deno.test("the string pattern of a whole number matches exactly the numbers of its range", () => {
+  for (const [min, max] of [[0, 100], [1, 64], [1, 65535], [7, 7], [9, 10], [99, 1001]]) {
+    const pattern = new RegExp(wholeNumberPattern(min, max));
+    for (let n = 0; n <= 70_000; n++) {
+      assert.equal(pattern.test(String(n)), n >= min && n <= max, `${n} in ${min}..${max}`);
+    }
+    for (const bad of ["", "-1", "01", "1.0", " 1", "1e2", "٣"]) {
+      assert.equal(pattern.test(bad), false, `${JSON.stringify(bad)} in ${min}..${max}`);
+    }
+  }
 });
