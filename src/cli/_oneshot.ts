@@ -8,6 +8,7 @@ import type { Task } from "../runner/task.ts";
 import type { TaskConnection, TaskStep } from "../runner/task_file.ts";
 import { formatBytes } from "./_format.ts";
 import { type CliIo, UsageError } from "./_io.ts";
+import { printable } from "./_printable.ts";
 
 /** The connection block a URL stands for, and the path it names. */
 function fromUrl(url: string, passwordEnv: string | undefined) {
@@ -74,7 +75,10 @@ export async function listCommand(
     error: (_path, message) => new UsageError(message),
   });
   await using client = await FtpClient.connect(task.connection.options);
-  client.addEventListener("warning", (event) => io.stderr(`warning: ${event.message}\n`));
+  client.addEventListener(
+    "warning",
+    (event) => io.stderr(`warning: ${printable(event.message)}\n`),
+  );
   const entries = await client.list(path);
   if (flags.json) {
     const rows = entries.map((e) => ({
@@ -98,7 +102,7 @@ export async function listCommand(
     const size = e.type === "directory" ? "" : e.size === undefined ? "?" : formatBytes(e.size);
     const when = e.modified ? e.modified.toISOString().slice(0, 16).replace("T", " ") : "";
     const name = e.type === "symlink" && e.target ? `${e.name} -> ${e.target}` : e.name || e.raw;
-    io.stdout(`${kind} ${size.padStart(8)}  ${when.padEnd(16)}  ${name}\n`);
+    io.stdout(`${kind} ${size.padStart(8)}  ${when.padEnd(16)}  ${printable(name)}\n`);
   }
   return 0;
 }

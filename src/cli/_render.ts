@@ -7,6 +7,7 @@
 import type { ActionReport, PlannedAction, RunReport } from "../runner/report.ts";
 import type { RunEvent, StepRef } from "../runner/run_event.ts";
 import { fit, formatBytes, formatDuration, formatEta } from "./_format.ts";
+import { printable } from "./_printable.ts";
 
 /** Where and how to print. */
 export interface RenderOptions {
@@ -105,9 +106,10 @@ export class Renderer {
     return this.#o.color ? `\x1b[${code}m${text}\x1b[0m` : text;
   }
 
+  /** A path as shown: relative to the working directory, control characters escaped. */
   #show(path: string): string {
     const cwd = this.#o.cwd.endsWith("/") ? this.#o.cwd : `${this.#o.cwd}/`;
-    return path.startsWith(cwd) ? path.slice(cwd.length) : path;
+    return printable(path.startsWith(cwd) ? path.slice(cwd.length) : path);
   }
 
   #describe(action: PlannedAction): string {
@@ -129,7 +131,10 @@ export class Renderer {
       case "stepStart":
         if (!o.quiet) {
           this.line(
-            this.#paint("1", `step ${event.step.index + 1}/${o.steps}: ${event.step.name}`),
+            this.#paint(
+              "1",
+              `step ${event.step.index + 1}/${o.steps}: ${printable(event.step.name)}`,
+            ),
           );
         }
         break;
@@ -155,26 +160,26 @@ export class Renderer {
           const what = event.action ? `${this.#describe(event.action)}: ` : "planning: ";
           this.line(this.#paint(
             "33",
-            `  retry ${event.attempt} in ${
-              formatDuration(event.delayMs)
-            }: ${what}${event.error.message}`,
+            `  retry ${event.attempt} in ${formatDuration(event.delayMs)}: ${what}${
+              printable(event.error.message)
+            }`,
           ));
         }
         break;
       case "warning":
-        this.line(this.#paint("33", `  warning: ${event.message}`));
+        this.line(this.#paint("33", `  warning: ${printable(event.message)}`));
         break;
       case "debug":
-        if (o.verbose) this.line(`  [${event.connection}] ${event.line}`);
+        if (o.verbose) this.line(`  [${event.connection}] ${printable(event.line)}`);
         break;
       case "stepEnd":
         if (event.step.error) {
-          this.line(this.#paint("31", `  step failed: ${event.step.error.message}`));
+          this.line(this.#paint("31", `  step failed: ${printable(event.step.error.message)}`));
         } else if (event.step.result === "skipped" && !o.quiet) {
           this.line(
-            `step ${
-              event.step.index + 1
-            }/${o.steps}: ${event.step.name}: not run (an earlier step failed)`,
+            `step ${event.step.index + 1}/${o.steps}: ${
+              printable(event.step.name)
+            }: not run (an earlier step failed)`,
           );
         }
         break;
@@ -208,7 +213,7 @@ export class Renderer {
     for (const a of actions) {
       if (a.action === "skip" && !o.verbose) continue;
       const size = a.size !== undefined ? ` ${formatBytes(a.size)}` : "";
-      this.line(`  ${this.#describe(a)}${size} (${a.reason})`);
+      this.line(`  ${this.#describe(a)}${size} (${printable(a.reason)})`);
     }
     void step;
   }
@@ -222,13 +227,16 @@ export class Renderer {
     }
     if (a.result === "failed") {
       this.line(
-        this.#paint("31", `  ${this.#describe(a)}: FAILED: ${a.error?.message ?? "unknown error"}`),
+        this.#paint(
+          "31",
+          `  ${this.#describe(a)}: FAILED: ${printable(a.error?.message ?? "unknown error")}`,
+        ),
       );
       return;
     }
     if (o.quiet || a.result === "cancelled" || a.result === "planned") return;
     if (a.result === "skipped" && !o.verbose) return;
-    const details = [a.reason];
+    const details = [printable(a.reason)];
     if (a.action === "upload" || a.action === "download") {
       details.unshift(formatBytes(a.bytes));
       if (a.resumedFrom !== undefined) details.push(`resumed at ${formatBytes(a.resumedFrom)}`);

@@ -30,6 +30,7 @@ import type { OverwritePolicy } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
 import { parallelFlag, runJob } from "./_job.ts";
+import { printable, printableLines } from "./_printable.ts";
 import { listCommand, requirePath, urlTask } from "./_oneshot.ts";
 import { serveCommand } from "./_serve.ts";
 
@@ -281,19 +282,20 @@ export async function main(args: string[], options: CliOptions = {}): Promise<nu
     return await dispatch(args, options, io);
   } catch (error) {
     if (error instanceof TaskFileError) {
-      io.stderr(`${error.message}\n`);
+      io.stderr(`${printableLines(error.message)}\n`);
       return 2;
     }
     if (error instanceof UsageError) {
       const command = args[0] && args[0] in HELP ? args[0] : "";
       io.stderr(
-        `ferry: ${error.message}\nRun "ferry ${command ? `${command} ` : ""}--help" for usage.\n`,
+        `ferry: ${printable(error.message)}\n` +
+          `Run "ferry ${command ? `${command} ` : ""}--help" for usage.\n`,
       );
       return 2;
     }
     // Connection and server failures outside a task (ls): the message is
     // already redacted by the client.
-    io.stderr(`ferry: ${error instanceof FtpError ? error.message : String(error)}\n`);
+    io.stderr(`ferry: ${printable(error instanceof FtpError ? error.message : String(error))}\n`);
     return 1;
   }
 }
