@@ -1,9 +1,36 @@
 // The CLI's contact with the process: output sinks, the terminal, Ctrl-C.
+// Every byte the CLI prints or writes to a file goes through the one
+// redactor here, which learns the passwords as soon as they are known (from
+// the arguments, then from the task), so that no output path can forget it.
 
-/** Where the CLI writes. */
+import { makeRedactor } from "../runner/_redact.ts";
+
+/** Where the CLI writes: redacted, always. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Adds secrets to hide from now on. */
+  hide(secrets: readonly string[]): void;
+  /** The text as it may be shown (for files written). */
+  redact(text: string): string;
+}
+
+/** A redacting CliIo over two raw sinks. */
+export function redactingIo(sinks: {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}): CliIo {
+  const secrets: string[] = [];
+  let redact = makeRedactor(secrets);
+  return {
+    stdout: (text) => sinks.stdout(redact(text)),
+    stderr: (text) => sinks.stderr(redact(text)),
+    hide(more) {
+      secrets.push(...more);
+      redact = makeRedactor(secrets);
+    },
+    redact: (text) => redact(text),
+  };
 }
 
 const encoder = new TextEncoder();
@@ -17,8 +44,10 @@ function writer(stream: { writeSync(p: Uint8Array): number }): (text: string) =>
   };
 }
 
-/** The process's own stdout and stderr. */
-export const processIo: CliIo = { stdout: writer(Deno.stdout), stderr: writer(Deno.stderr) };
+/** The process's own stdout and stderr, redacted. */
+export function processIo(): CliIo {
+  return redactingIo({ stdout: writer(Deno.stdout), stderr: writer(Deno.stderr) });
+}
 
 /** The terminal's width, or 80 when there is none. */
 export function columns(): number {

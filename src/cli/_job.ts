@@ -39,6 +39,7 @@ async function writeWhole(path: string, text: string): Promise<void> {
 
 /** Runs a task and returns the exit code. */
 export async function runJob(task: Task, flags: JobFlags, io: CliIo): Promise<number> {
+  io.hide(task.secrets);
   const human = flags.json ? io.stderr : io.stdout;
   const terminal = !flags.json && Deno.stdout.isTerminal();
   const renderer = new Renderer({
@@ -71,7 +72,7 @@ export async function runJob(task: Task, flags: JobFlags, io: CliIo): Promise<nu
         parallel: flags.parallel,
       }));
     const json = JSON.stringify(report, null, 2) + "\n";
-    if (flags.report) await writeWhole(flags.report, json);
+    if (flags.report) await writeWhole(flags.report, io.redact(json));
     if (flags.json) io.stdout(json);
     return report.interrupted ? EXIT_INTERRUPTED : report.ok ? 0 : 1;
   } finally {

@@ -74,6 +74,7 @@ export async function listCommand(
     baseDir: Deno.cwd(),
     error: (_path, message) => new UsageError(message),
   });
+  io.hide(task.secrets);
   await using client = await FtpClient.connect(task.connection.options);
   client.addEventListener(
     "warning",

@@ -23,6 +23,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FtpError } from "../errors.ts";
 import { loadTask } from "../runner/load_task.ts";
 import { wholeNumberPattern } from "../runner/_number_pattern.ts";
+import { urlPasswords } from "../runner/_redact.ts";
 import { MAX_RETRIES } from "../runner/_schema.ts";
 import { permissionFlags, taskPermissions } from "../runner/permissions.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
@@ -150,6 +151,7 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
       if (p.help) return help();
       const envFile = p.values["no-env-file"] ? false : p.values["env-file"] as string | undefined;
       const task = await loadTask(p.positionals[0], { envFile, env: options.env });
+      io.hide(task.secrets);
       if (command === "check") {
         io.stdout(
           `${p.positionals[0]}: valid (${task.steps.length} steps, ${task.connection.display})\n`,
@@ -277,7 +279,9 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
  * ```
  */
 export async function main(args: string[], options: CliOptions = {}): Promise<number> {
-  const io = processIo;
+  const io = processIo();
+  // A URL argument's password is hidden before anything can echo it.
+  io.hide(args.flatMap(urlPasswords));
   try {
     return await dispatch(args, options, io);
   } catch (error) {
@@ -293,8 +297,7 @@ export async function main(args: string[], options: CliOptions = {}): Promise<nu
       );
       return 2;
     }
-    // Connection and server failures outside a task (ls): the message is
-    // already redacted by the client.
+    // Connection and server failures outside a task (ls).
     io.stderr(`ferry: ${printable(error instanceof FtpError ? error.message : String(error))}\n`);
     return 1;
   }

@@ -62,23 +62,6 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Replaces every secret (and its URL-encoded form) in a text by `***`. */
-export function makeRedactor(secrets: readonly string[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret === "") continue;
-    forms.add(secret);
-    forms.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a secret that contains another is hidden whole.
-  const sorted = [...forms].sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const form of sorted) out = out.split(form).join("***");
-    return out;
-  };
-}
-
 /** An error as the report shows it. */
 export function errorInfo(error: unknown, redact: (text: string) => string): ErrorInfo {
   if (!(error instanceof Error)) return { name: "Error", message: redact(String(error)) };

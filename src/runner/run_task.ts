@@ -12,14 +12,8 @@ import { planMkdir, planRename, planRm, planRmdir } from "./_plan_simple.ts";
 import { planPut, planSyncUp } from "./_plan_up.ts";
 import { planGet, planSyncDown } from "./_plan_down.ts";
 import type { PlanContext } from "./_plan_context.ts";
-import {
-  backoffMs,
-  breaksConnection,
-  errorInfo,
-  isTransient,
-  makeRedactor,
-  sleep,
-} from "./_retry.ts";
+import { backoffMs, breaksConnection, errorInfo, isTransient, sleep } from "./_retry.ts";
+import { makeRedactor } from "./_redact.ts";
 import { idSource, SEQUENTIAL_PHASES, type Work } from "./_work.ts";
 import type { ActionReport, PlannedAction, RunReport, StepReport } from "./report.ts";
 import type { RunEvent, StepRef } from "./run_event.ts";

@@ -6,7 +6,7 @@ import { decide } from "../../src/runner/_compare.ts";
 import { compileFilter, splitGlob } from "../../src/runner/_filter.ts";
 import { interpolate } from "../../src/runner/_interpolate.ts";
 import { findNetrcEntry } from "../../src/runner/_netrc.ts";
-import { makeRedactor } from "../../src/runner/_retry.ts";
+import { makeRedactor, urlPasswords } from "../../src/runner/_redact.ts";
 import { renderFrame } from "../../src/cli/_render.ts";
 import { defineTask, permissionFlags } from "../../mod.ts";
 
@@ -120,7 +120,13 @@ Deno.test("interpolation: defaults, empties, escapes and located problems", () =
 Deno.test("redaction hides the secret and its URL-encoded form", () => {
   const redact = makeRedactor(["p@ss word", ""]);
   assert.equal(redact("x p@ss word y p%40ss%20word z"), "x *** y *** z");
-  assert.equal(makeRedactor([])("unchanged"), "unchanged");
+  assert.equal(makeRedactor([])("unchanged ftp://h:21/ a@b"), "unchanged ftp://h:21/ a@b");
+  assert.equal(
+    makeRedactor([])("at ftp://bob:p@ss@host/x and ftpes://amy:y@h:2121/"),
+    "at ftp://bob:***@host/x and ftpes://amy:***@h:2121/",
+  );
+  assert.deepEqual(urlPasswords("ftp://bob:p%40ss@host/"), ["p%40ss", "p@ss"]);
+  assert.deepEqual(urlPasswords("ftp://bob@host/"), []);
 });
 
 Deno.test("permission flags and defineTask", () => {
