@@ -3,11 +3,12 @@
 // demand, in parallel (so N logins overlap), and a broken one is closed and
 // replaced on the next acquire. When the server refuses an extra connection
 // (many limit connections per address) while others work, the pool shrinks
-// to what the server allows instead of failing.
+// to what the server allows instead of failing. Every wait here ends: a
+// release, a failed open and close() each wake a waiter, and so does the
+// caller's signal.
 
 import { FtpClient } from "../client/ftp_client.ts";
 import type { FtpClientOptions } from "../client/options.ts";
-import { isTransient } from "./_retry.ts";
 
 /** A client on loan from the pool. */
 export interface Lease {
@@ -57,31 +58,45 @@ export class ConnectionPool {
   async acquire(signal: AbortSignal): Promise<Lease> {
     // Bounded: each pass either returns, opens, or waits for a release.
     for (;;) {
-      signal.throwIfAborted();
-      if (this.#closed) throw new Error("The connection pool is closed");
-      const idle = this.#idle.pop();
-      if (idle) return idle;
-      if (this.#all.size + this.#opening < this.#max) {
-        this.#opening++;
-        try {
-          const lease = await this.#open(signal);
-          this.#all.add(lease);
-          return lease;
-        } catch (error) {
-          if (this.#all.size > 0 && isTransient(error) && !signal.aborted) {
-            this.#max = Math.max(1, this.#all.size);
-            this.#hooks.warn(
-              `The server refused connection ${this.#all.size + 1}; going on with ${this.#max}`,
-            );
-            continue;
-          }
-          throw error;
-        } finally {
-          this.#opening--;
-        }
-      }
-      const lease = await this.#wait(signal);
+      const lease = await this.tryAcquire(signal);
       if (lease) return lease;
+      const released = await this.#wait(signal);
+      if (released) return released;
+    }
+  }
+
+  /**
+   * Lends an idle connection or opens a new one, but never waits: returns
+   * `undefined` when every connection the pool may open is in use (or the
+   * server just refused one more). For extra helpers of a caller that
+   * already holds a connection: waiting there could wait for itself.
+   */
+  async tryAcquire(signal: AbortSignal): Promise<Lease | undefined> {
+    signal.throwIfAborted();
+    if (this.#closed) throw new Error("The connection pool is closed");
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    if (this.#all.size + this.#opening >= this.#max) return undefined;
+    this.#opening++;
+    try {
+      const lease = await this.#open(signal);
+      this.#all.add(lease);
+      return lease;
+    } catch (error) {
+      // The same login works on the other connections: a refusal of one
+      // more is a limit (421, or 530 as ProFTPD words it), not a failure.
+      if (this.#all.size > 0 && !signal.aborted) {
+        this.#max = Math.max(1, this.#all.size);
+        this.#hooks.warn(
+          `The server refused connection ${this.#all.size + 1}; going on with ${this.#max}`,
+        );
+        return undefined;
+      }
+      // A caller waiting for this slot opens its own instead.
+      this.#waiters.shift()?.(undefined);
+      throw error;
+    } finally {
+      this.#opening--;
     }
   }
 
@@ -130,8 +145,11 @@ export class ConnectionPool {
   async #open(signal: AbortSignal): Promise<Lease> {
     const id = this.#nextId++;
     const debug = this.#hooks.debug;
+    // One failed command must not cancel the next: a commit that failed is
+    // followed by the checks that decide what to do about it.
     const client = new FtpClient({
       ...this.#options,
+      cancelPendingOnError: false,
       debug: debug &&
         ((m) => debug(id, `${m.direction === "send" ? ">" : "<"} ${m.line}`)),
     });

@@ -6,16 +6,17 @@
  * @module
  */
 
-import type { FtpClient } from "../client/ftp_client.ts";
-import { ConnectionPool, type Lease } from "./_pool.ts";
-import { planMkdir, planRename, planRm, planRmdir } from "./_plan_simple.ts";
-import { planPut, planSyncUp } from "./_plan_up.ts";
-import { planGet, planSyncDown } from "./_plan_down.ts";
+import { runConcurrent } from "./_concurrent.ts";
 import type { PlanContext } from "./_plan_context.ts";
-import { backoffMs, breaksConnection, errorInfo, isTransient, sleep } from "./_retry.ts";
+import { planStep } from "./_plan_step.ts";
+import { ConnectionPool, type Lease } from "./_pool.ts";
 import { makeRedactor } from "./_redact.ts";
+import { errorInfo } from "./_retry.ts";
+import { publicAction, runWork } from "./_run_work.ts";
+import type { StepEnv } from "./_step_env.ts";
+import { totalsOf } from "./_totals.ts";
 import { idSource, SEQUENTIAL_PHASES, type Work } from "./_work.ts";
-import type { ActionReport, PlannedAction, RunReport, StepReport } from "./report.ts";
+import type { ActionReport, RunReport, StepReport } from "./report.ts";
 import type { RunEvent, StepRef } from "./run_event.ts";
 import type { Step, Task } from "./task.ts";
 
@@ -65,34 +66,6 @@ export interface RunTaskOptions {
   parallel?: number;
 }
 
-/** Runs up to `limit` of the items at once, in order of start. */
-async function runConcurrent<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T, worker: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (n: number) => {
-    // Bounded by the item count.
-    while (next < items.length) await fn(items[next++], n);
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, n) => worker(n)),
-  );
-}
-
-function publicAction(work: PlannedAction): PlannedAction {
-  const action: PlannedAction = {
-    id: work.id,
-    action: work.action,
-    path: work.path,
-    reason: work.reason,
-  };
-  if (work.from !== undefined) action.from = work.from;
-  if (work.size !== undefined) action.size = work.size;
-  return action;
-}
-
 /**
  * Runs a task: each step is planned and then carried out, in order. A step
  * that fails stops the run unless it has `continueOnError`.
@@ -105,7 +78,7 @@ function publicAction(work: PlannedAction): PlannedAction {
  * ```ts
  * import { loadTask, runTask } from "@ferry/ftp";
  *
- * const report = await runTask(await loadTask("tasks/mirror-down.yaml"), { dryRun: true });
+ * const report = await runTask(await loadTask("tasks/mirror-down.jsonc"), { dryRun: true });
  * for (const step of report.steps) console.log(step.name, step.actions.length, "actions");
  * ```
  */
@@ -189,118 +162,16 @@ export async function runTask(task: Task, options: RunTaskOptions = {}): Promise
   }
   report.interrupted = signal.aborted;
   report.ok = !signal.aborted && report.steps.every((s) => s.result !== "failed");
-  for (const step of report.steps) {
-    for (const action of step.actions) {
-      report.totals.bytes += action.bytes;
-      if (action.result === "failed") report.totals.failed++;
-      else if (action.result === "skipped") report.totals.skipped++;
-      else if (action.result === "ok") {
-        if (action.action === "upload" || action.action === "download") report.totals.transferred++;
-        else report.totals.changed++;
-      }
-    }
-  }
+  report.totals = totalsOf(report.steps);
   report.durationMs = Math.round(performance.now() - started);
   emit({ type: "end", report });
   return report;
 }
 
-interface StepEnv {
-  pool: ConnectionPool;
-  signal: AbortSignal;
-  emit(event: RunEvent): void;
-  redact(text: string): string;
-  warn(message: string): void;
-  id(): number;
-  dryRun: boolean;
-  planned: PlanContext["planned"];
-}
-
-function plan(step: Step, ctx: PlanContext): Promise<Work[]> {
-  switch (step.kind) {
-    case "mkdir":
-      return planMkdir(step.paths, ctx);
-    case "rm":
-      return planRm(step.paths, ctx);
-    case "rmdir":
-      return planRmdir(step.paths, ctx);
-    case "rename":
-      return planRename(step.from, step.to, ctx);
-    case "put":
-      return planPut(step, ctx);
-    case "get":
-      return planGet(step, ctx);
-    case "sync":
-      return step.direction === "up" ? planSyncUp(step, ctx) : planSyncDown(step, ctx);
-  }
-}
-
-/** Plans with retries: a listing cut by a dropped connection is read again. */
-async function planWithRetries(step: Step, ref: StepRef, env: StepEnv): Promise<Work[]> {
-  // Bounded by step.retries.
-  for (let attempt = 1;; attempt++) {
-    let lease: Lease | undefined;
-    try {
-      lease = await env.pool.acquire(env.signal);
-      const planning = lease.client;
-      const work = await plan(step, {
-        client: planning,
-        signal: env.signal,
-        warn: env.warn,
-        id: env.id,
-        planned: env.planned,
-        pooled: (items, fn) => pooled(items, planning, env, fn),
-      });
-      env.pool.release(lease);
-      return work;
-    } catch (error) {
-      if (lease) env.pool.release(lease, breaksConnection(error));
-      if (env.signal.aborted || !isTransient(error) || attempt > step.retries) throw error;
-      const delayMs = backoffMs(attempt);
-      env.emit({
-        type: "retry",
-        step: ref,
-        attempt,
-        delayMs,
-        error: errorInfo(error, env.redact),
-      });
-      await sleep(delayMs, env.signal);
-    }
-  }
-}
-
-/** Runs `fn` over the planning client and as many pooled ones as the pool allows. */
-async function pooled<T>(
-  items: T[],
-  planning: FtpClient,
-  env: StepEnv,
-  fn: (client: FtpClient, item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const drain = async (client: FtpClient) => {
-    // Bounded by the item count.
-    while (next < items.length) await fn(client, items[next++]);
-  };
-  const extra = Math.min(env.pool.size - 1, Math.max(0, items.length - 1));
-  await Promise.all([
-    drain(planning),
-    ...Array.from({ length: extra }, async () => {
-      const lease = await env.pool.acquire(env.signal);
-      try {
-        await drain(lease.client);
-        env.pool.release(lease);
-      } catch (error) {
-        env.pool.release(lease, breaksConnection(error));
-        throw error;
-      }
-    }),
-  ]);
-}
-
 async function runStep(step: Step, ref: StepRef, report: StepReport, env: StepEnv): Promise<void> {
   let work: Work[];
   try {
-    work = await planWithRetries(step, ref, env);
+    work = await planStep(step, ref, env);
   } catch (error) {
     report.result = env.signal.aborted ? "cancelled" : "failed";
     report.error = errorInfo(error, env.redact);
@@ -336,81 +207,6 @@ async function runStep(step: Step, ref: StepRef, report: StepReport, env: StepEn
   }
   if (failed && !env.signal.aborted) await removeTemporaries(work, actions, env);
   report.result = env.signal.aborted ? "cancelled" : failed ? "failed" : "ok";
-}
-
-async function runWork(
-  w: Work,
-  entry: ActionReport,
-  step: Step,
-  ref: StepRef,
-  env: StepEnv,
-): Promise<void> {
-  const t0 = performance.now();
-  const action = publicAction(entry);
-  // Bounded by step.retries.
-  for (let attempt = 1;; attempt++) {
-    entry.attempts = attempt;
-    let lease: Lease | undefined;
-    let startOffset = 0;
-    let reached = 0;
-    try {
-      env.signal.throwIfAborted();
-      if (!w.local) lease = await env.pool.acquire(env.signal);
-      const outcome = await w.run!(lease?.client, {
-        signal: env.signal,
-        attempt,
-        started: (offset) => {
-          startOffset = reached = offset;
-          env.emit({ type: "actionStart", step: ref, action, offset });
-        },
-        progress: (bytes) => {
-          reached = bytes;
-          env.emit({ type: "progress", step: ref, action, bytes });
-        },
-        warn: env.warn,
-      });
-      if (lease) env.pool.release(lease);
-      entry.result = "ok";
-      entry.bytes += outcome.bytes;
-      if (outcome.resumedFrom !== undefined) entry.resumedFrom = outcome.resumedFrom;
-      break;
-    } catch (error) {
-      if (lease) env.pool.release(lease, breaksConnection(error));
-      entry.bytes += Math.max(0, reached - startOffset);
-      const tolerated = w.tolerate?.(error, attempt);
-      if (tolerated) {
-        entry.result = "skipped";
-        entry.reason = tolerated;
-        break;
-      }
-      if (env.signal.aborted) {
-        entry.result = "cancelled";
-        break;
-      }
-      if (!isTransient(error) || attempt > step.retries) {
-        entry.result = "failed";
-        entry.error = errorInfo(error, env.redact);
-        break;
-      }
-      const delayMs = backoffMs(attempt);
-      env.emit({
-        type: "retry",
-        step: ref,
-        action,
-        attempt,
-        delayMs,
-        error: errorInfo(error, env.redact),
-      });
-      try {
-        await sleep(delayMs, env.signal);
-      } catch {
-        entry.result = "cancelled";
-        break;
-      }
-    }
-  }
-  entry.durationMs = Math.round(performance.now() - t0);
-  env.emit({ type: "actionEnd", step: ref, action: entry });
 }
 
 /** After a failed atomic step: remove the uploaded temporaries (best effort). */

@@ -152,3 +152,39 @@ steps:
   assert.equal(output.code, 130);
   assert.equal(await Deno.readTextFile(join(server.root, "www/big.bin")), "old");
 });
+
+Deno.test("a server allowing one connection per address: the pool shrinks to it, planning too", async () => {
+  await using dir = await tempDir();
+  // LIST only, so that same-size files need MDTM, which planning spreads over the pool.
+  await using server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
+  const same: Record<string, string> = {};
+  for (let i = 0; i < 5; i++) same[`f${i}.txt`] = "same\n";
+  await writeTree(join(dir.path, "site"), { ...same, "new.txt": "new\n" });
+  await writeTree(join(server.root, "www"), same);
+  server.faults.onCommand = (c) =>
+    c.verb === "USER" && server.sessionCount > 1
+      ? { reply: "421 Too many connections from your address.\r\n" }
+      : undefined;
+  const task = await writeTask(
+    dir.path,
+    "task.yaml",
+    `version: 1
+connection: { url: "${server.url}", parallel: 4 }
+steps:
+  - sync: { direction: up, local: site, remote: www }
+`,
+  );
+  const result = await ferry(["run", task, "--json"], { cwd: dir.path, timeoutMs: 30_000 });
+  assert.equal(result.code, 0, result.stderr);
+  const step = reportOf(result).steps[0];
+  assert.ok(step.warnings.some((w) => /refused connection 2; going on with 1/.test(w)));
+  assert.deepEqual(step.actions.map((a) => a.action).sort(), [
+    "skip",
+    "skip",
+    "skip",
+    "skip",
+    "skip",
+    "upload",
+  ]);
+  assert.equal(await Deno.readTextFile(join(server.root, "www/new.txt")), "new\n");
+});

@@ -110,3 +110,32 @@ Deno.test("a one-shot get and put against vsftpd", { ignore: vsftpd.ignore }, as
   assert.equal(get.code, 0, get.stdout + get.stderr);
   assert.deepEqual(await Deno.readFile(join(dir.path, "down.bin")), bytes);
 });
+
+Deno.test(
+  "vsftpd with max_per_ip=1: the pool shrinks to one connection; a run and a re-run finish",
+  { ignore: vsftpd.ignore },
+  async () => {
+    await using dir = await tempDir();
+    await using server = await startVsftpd({ maxPerIp: 1 });
+    const site: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) site[`site/f${i}.txt`] = `file ${i}\n`;
+    await writeTree(dir.path, site);
+    const task = await writeTask(
+      dir.path,
+      "task.yaml",
+      `version: 1
+connection: { url: ${server.url}, parallel: 4 }
+steps:
+  - sync: { direction: up, local: site, remote: www }
+`,
+    );
+    const first = await ferry(["run", task, "--json"], { cwd: dir.path, timeoutMs: 30_000 });
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok(reportOf(first).steps[0].warnings.some((w) => /going on with 1/.test(w)));
+    assert.deepEqual(await treeOf(join(server.dir, "www")), await treeOf(join(dir.path, "site")));
+    // The re-run asks MDTM for each same-size file over the pool while planning.
+    const rerun = await ferry(["run", task, "--json"], { cwd: dir.path, timeoutMs: 30_000 });
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.equal(reportOf(rerun).totals.transferred, 0);
+  },
+);

@@ -1,0 +1,88 @@
+// Planning a step: the planner of its kind, on one pooled connection, with
+// the step's retries (a listing cut by a dropped connection is read again).
+// Planners may spread lookups over more connections (`pooled`); those are
+// borrowed only when free, never waited for, since the planning connection
+// is held meanwhile and the pool may have shrunk to it.
+
+import type { FtpClient } from "../client/ftp_client.ts";
+import { runConcurrent } from "./_concurrent.ts";
+import type { PlanContext } from "./_plan_context.ts";
+import { planMkdir, planRename, planRm, planRmdir } from "./_plan_simple.ts";
+import { planGet, planSyncDown } from "./_plan_down.ts";
+import { planPut, planSyncUp } from "./_plan_up.ts";
+import type { Lease } from "./_pool.ts";
+import { backoffMs, breaksConnection, errorInfo, isTransient, sleep } from "./_retry.ts";
+import type { StepEnv } from "./_step_env.ts";
+import type { Work } from "./_work.ts";
+import type { StepRef } from "./run_event.ts";
+import type { Step } from "./task.ts";
+
+function plan(step: Step, ctx: PlanContext): Promise<Work[]> {
+  switch (step.kind) {
+    case "mkdir":
+      return planMkdir(step.paths, ctx);
+    case "rm":
+      return planRm(step.paths, ctx);
+    case "rmdir":
+      return planRmdir(step.paths, ctx);
+    case "rename":
+      return planRename(step.from, step.to, ctx);
+    case "put":
+      return planPut(step, ctx);
+    case "get":
+      return planGet(step, ctx);
+    case "sync":
+      return step.direction === "up" ? planSyncUp(step, ctx) : planSyncDown(step, ctx);
+  }
+}
+
+/** Plans a step, retrying transient failures with back-off. */
+export async function planStep(step: Step, ref: StepRef, env: StepEnv): Promise<Work[]> {
+  // Bounded by step.retries.
+  for (let attempt = 1;; attempt++) {
+    let lease: Lease | undefined;
+    try {
+      lease = await env.pool.acquire(env.signal);
+      const planning = lease.client;
+      const work = await plan(step, {
+        client: planning,
+        signal: env.signal,
+        warn: env.warn,
+        id: env.id,
+        planned: env.planned,
+        pooled: (items, fn) => pooled(items, planning, env, fn),
+      });
+      env.pool.release(lease);
+      return work;
+    } catch (error) {
+      if (lease) env.pool.release(lease, breaksConnection(error));
+      if (env.signal.aborted || !isTransient(error) || attempt > step.retries) throw error;
+      const delayMs = backoffMs(attempt);
+      env.emit({ type: "retry", step: ref, attempt, delayMs, error: errorInfo(error, env.redact) });
+      await sleep(delayMs, env.signal);
+    }
+  }
+}
+
+/**
+ * Runs `fn` over the items on the planning connection and on as many
+ * free pooled ones as there are; an item that finds none free goes through
+ * the planning connection's queue.
+ */
+function pooled<T>(
+  items: T[],
+  planning: FtpClient,
+  env: StepEnv,
+  fn: (client: FtpClient, item: T) => Promise<void>,
+): Promise<void> {
+  return runConcurrent(items, env.pool.size, async (item, worker) => {
+    const lease = worker === 0 ? undefined : await env.pool.tryAcquire(env.signal);
+    try {
+      await fn(lease?.client ?? planning, item);
+    } catch (error) {
+      if (lease) env.pool.release(lease, breaksConnection(error));
+      throw error;
+    }
+    if (lease) env.pool.release(lease);
+  });
+}

@@ -1,0 +1,94 @@
+// Carrying out one planned action with the step's retries: a connection
+// from the pool per try (a broken one is replaced), exponential back-off
+// between tries, and the action's report entry kept up to date.
+
+import type { Lease } from "./_pool.ts";
+import { backoffMs, breaksConnection, errorInfo, isTransient, sleep } from "./_retry.ts";
+import type { StepEnv } from "./_step_env.ts";
+import type { Work } from "./_work.ts";
+import type { ActionReport, PlannedAction } from "./report.ts";
+import type { StepRef } from "./run_event.ts";
+import type { Step } from "./task.ts";
+
+/** The public part of an action (what events and reports show). */
+export function publicAction(work: PlannedAction): PlannedAction {
+  const action: PlannedAction = {
+    id: work.id,
+    action: work.action,
+    path: work.path,
+    reason: work.reason,
+  };
+  if (work.from !== undefined) action.from = work.from;
+  if (work.size !== undefined) action.size = work.size;
+  return action;
+}
+
+/** Runs one action to its end: ok, skipped (tolerated), failed or cancelled. */
+export async function runWork(
+  w: Work,
+  entry: ActionReport,
+  step: Step,
+  ref: StepRef,
+  env: StepEnv,
+): Promise<void> {
+  const t0 = performance.now();
+  const action = publicAction(entry);
+  // Bounded by step.retries.
+  for (let attempt = 1;; attempt++) {
+    entry.attempts = attempt;
+    let lease: Lease | undefined;
+    let startOffset = 0;
+    let reached = 0;
+    try {
+      env.signal.throwIfAborted();
+      if (!w.local) lease = await env.pool.acquire(env.signal);
+      const outcome = await w.run!(lease?.client, {
+        signal: env.signal,
+        attempt,
+        started: (offset) => {
+          startOffset = reached = offset;
+          env.emit({ type: "actionStart", step: ref, action, offset });
+        },
+        progress: (bytes) => {
+          reached = bytes;
+          env.emit({ type: "progress", step: ref, action, bytes });
+        },
+        warn: env.warn,
+      });
+      if (lease) env.pool.release(lease);
+      entry.result = "ok";
+      entry.bytes += outcome.bytes;
+      if (outcome.resumedFrom !== undefined) entry.resumedFrom = outcome.resumedFrom;
+      break;
+    } catch (error) {
+      if (lease) env.pool.release(lease, breaksConnection(error));
+      entry.bytes += Math.max(0, reached - startOffset);
+      const tolerated = w.tolerate?.(error, attempt);
+      if (tolerated) {
+        entry.result = "skipped";
+        entry.reason = tolerated;
+        break;
+      }
+      if (env.signal.aborted) {
+        entry.result = "cancelled";
+        break;
+      }
+      if (!isTransient(error) || attempt > step.retries) {
+        entry.result = "failed";
+        entry.error = errorInfo(error, env.redact);
+        break;
+      }
+      const delayMs = backoffMs(attempt);
+      const info = errorInfo(error, env.redact);
+      env.emit({ type: "retry", step: ref, action, attempt, delayMs, error: info });
+      try {
+        await sleep(delayMs, env.signal);
+      } catch {
+        entry.result = "cancelled";
+        break;
+      }
+    }
+  }
+  entry.durationMs = Math.round(performance.now() - t0);
+  env.emit({ type: "actionEnd", step: ref, action: entry });
+}
