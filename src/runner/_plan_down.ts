@@ -10,6 +10,7 @@ import { baseName } from "./_paths.ts";
 import { type PlanContext, PlanError } from "./_plan_context.ts";
 import { exactTimes } from "./_plan_up.ts";
 import { readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
+import { assertDistinctTargets, LOCAL_CASE_INSENSITIVE } from "./_targets.ts";
 import { downloadFile } from "./_transfers.ts";
 import { Phase, type Work } from "./_work.ts";
 import type { Step } from "./task.ts";
@@ -94,6 +95,11 @@ async function downloadWork(
   step: { overwrite: GetStep["overwrite"]; resume: boolean },
   ctx: PlanContext,
 ): Promise<Work[]> {
+  assertDistinctTargets(
+    files.map(({ entry, local }) => ({ source: entry.path, target: local })),
+    dirs,
+    LOCAL_CASE_INSENSITIVE,
+  );
   const work: Work[] = [];
   const existing = new Map<string, Deno.FileInfo | undefined>();
   for (const { local } of files) existing.set(local, await statLocal(local));

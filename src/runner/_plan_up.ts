@@ -12,6 +12,7 @@ import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
 import { joinRemote, remoteDirname } from "./_paths.ts";
 import { type PlanContext, PlanError } from "./_plan_context.ts";
 import { readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
+import { assertDistinctTargets } from "./_targets.ts";
 import { commitUpload, uploadFile } from "./_transfers.ts";
 import { Phase, type Work } from "./_work.ts";
 import type { Step } from "./task.ts";
@@ -100,6 +101,11 @@ async function uploadWork(
   atomic: boolean,
   ctx: PlanContext,
 ): Promise<Work[]> {
+  assertDistinctTargets(
+    plan.files.map((f) => ({ source: f.entry.path, target: f.remote })),
+    plan.dirs,
+    false,
+  );
   const work: Work[] = [];
   const settable = ctx.client.features.has("MFMT");
   const candidates = plan.files.map((f) => plan.existing.get(f.remote)).filter((
