@@ -9,6 +9,8 @@ import { FtpReplyError, FtpTlsError, FtpUnexpectedReplyError, replyError } from 
 import { formatCommand, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import { parseAnnouncedSize } from "../protocol/reply_text.ts";
+import { closeQuietly } from "../transport/_io.ts";
+import { type ByteStream, resumedSession } from "../transport/byte_stream.ts";
 import { DataConnection } from "../transport/data_connection.ts";
 import type { OpenTransferOptions, Session } from "./_session.ts";
 import { abortReason, Transfer } from "./_transfer.ts";
@@ -36,7 +38,12 @@ export async function openTransfer(
     await transfer.abort();
     throw abortReason(options.signal);
   }
-  if (probing && READS.test(line)) await confirmReuse(session, transfer);
+  if (resumedSession(transfer.data.stream) !== undefined) settings.lastData = transfer.data.stream;
+  // A protected read is peeked at before it is handed over: a refusal then
+  // fails this call (so FtpClient can reconnect or retry) rather than the
+  // stream the caller reads later.
+  const resuming = settings.transport.kind === "node" && settings.dataProtected;
+  if ((probing || resuming) && READS.test(line)) await peek(session, transfer, probing);
   return transfer;
 }
 
@@ -47,20 +54,20 @@ async function openPassive(
 ): Promise<Transfer> {
   const { settings } = session;
   const address = await session.passiveAddress();
-  const stream = await settings.transport.openData({
+  const tcp = await settings.transport.openData({
     host: address.host,
     port: address.port,
     timeoutMs: settings.connectTimeout,
     signal: options.signal,
     purpose: "data connection",
-  }, settings.dataProtected);
-  const data = new DataConnection(stream, settings.dataTimeout);
+  });
   try {
     if (options.offset) await session.rest(options.offset);
     const reply = await session.startTransfer(line);
+    const data = new DataConnection(secured(session, tcp), settings.dataTimeout);
     return new Transfer(session, data, line, parseAnnouncedSize(reply.text), options.signal);
   } catch (error) {
-    data.close();
+    closeQuietly(tcp);
     throw error;
   }
 }
@@ -75,11 +82,7 @@ async function openActive(
   try {
     await session.announce(listener.address);
     if (options.offset) await session.rest(options.offset);
-    const accepted = listener.accept(
-      control.remoteAddr.hostname,
-      settings.connectTimeout,
-      settings.dataProtected,
-    );
+    const accepted = listener.accept(control.remoteAddr.hostname, settings.connectTimeout);
     accepted.catch(() => {}); // Observed below, or abandoned when the command fails.
     const reply = await session.startTransfer(line);
     // Until the server connects, it may send a failure (425) instead: read
@@ -100,7 +103,7 @@ async function openActive(
       await session.abor().catch(() => {});
       throw first.error;
     }
-    const data = new DataConnection(first.stream, settings.dataTimeout);
+    const data = new DataConnection(secured(session, first.stream), settings.dataTimeout);
     const size = parseAnnouncedSize(reply.text);
     return new Transfer(session, data, line, size, options.signal, final);
   } finally {
@@ -108,15 +111,23 @@ async function openActive(
   }
 }
 
+/** Starts TLS on a data connection under PROT P, after the transfer command's 1xx. */
+function secured(session: Session, tcp: ByteStream): ByteStream {
+  const { settings } = session;
+  return settings.dataProtected ? settings.transport.secureData(tcp) : tcp;
+}
+
 /**
- * Reads the first bytes of the first protected data connection. A server
- * that requires session reuse closes a fresh session at once and says so on
- * the control connection (vsftpd: `522 SSL connection failed: session reuse
- * required`; FileZilla: `425 ... TLS session of data connection not
- * resumed`): that becomes an `FtpTlsError` of kind `session-reuse`. Any
- * bytes read are handed back to the transfer.
+ * Reads the first bytes of a protected download or listing, handing them
+ * back to the transfer. A server that requires session reuse closes a fresh
+ * session at once and says so on the control connection (vsftpd: `522 SSL
+ * connection failed: session reuse required`; FileZilla: `425 ... TLS
+ * session of data connection not resumed`). On the first protected data
+ * connection over Deno's TLS (`probing`), that becomes an `FtpTlsError` of
+ * kind `session-reuse`; on Node's TLS the reply error itself is thrown. Reading
+ * the refusal also lets TLS take in the tickets the refused handshake brought.
  */
-async function confirmReuse(session: Session, transfer: Transfer): Promise<void> {
+async function peek(session: Session, transfer: Transfer, probing: boolean): Promise<void> {
   const buffer = new Uint8Array(64 * 1024);
   let n: number | null;
   try {
@@ -124,9 +135,9 @@ async function confirmReuse(session: Session, transfer: Transfer): Promise<void>
     if (n === null) await transfer.complete();
   } catch (error) {
     const failure = transfer.ended ? error : await transfer.failure(error);
-    throw reuseRefusal(failure, session) ?? failure;
+    throw (probing && reuseRefusal(failure, session)) || failure;
   }
-  session.settings.probeReuse = false;
+  if (probing) session.settings.probeReuse = false;
   if (n !== null) transfer.data.unread(buffer.subarray(0, n));
 }
 
@@ -146,21 +157,32 @@ async function probeWithListing(session: Session, signal?: AbortSignal): Promise
 }
 
 /**
- * Whether a reply refuses a data connection for not resuming the TLS session.
+ * Whether a reply refuses a data connection for not resuming the TLS
+ * session: vsftpd and FileZilla say so (`522 ... session reuse required`,
+ * `425 ... TLS session of data connection not resumed`); ProFTPD only says
+ * `425 Unable to build data connection: Operation not permitted` and logs
+ * the reason. So on the first protected data connection of a session on
+ * Deno's TLS (which cannot resume), any 425 counts: at worst, one needless
+ * reconnect on the resuming path.
  *
  * @param reply A reply (or reply error) to a transfer command.
- * @returns `true` for vsftpd's, FileZilla's and ProFTPD's refusals.
+ * @returns Whether it is, or on a first data connection may be, a refusal.
  */
 export function isReuseRefusal(reply: Pick<FtpReply, "code" | "text">): boolean {
-  return [425, 426, 450, 451, 522, 534].includes(reply.code) && /reuse|resum/i.test(reply.text);
+  if (reply.code === 425) return true;
+  return [426, 450, 451, 522, 534].includes(reply.code) && /reuse|resum/i.test(reply.text);
 }
 
 /** The refusal as an `FtpTlsError` naming the server setting, or `undefined`. */
 function reuseRefusal(error: unknown, session: Session): FtpTlsError | undefined {
   if (!(error instanceof FtpReplyError) || !isReuseRefusal(error)) return undefined;
+  const said = /reuse|resum/i.test(error.text);
   return new FtpTlsError(
     "session-reuse",
-    `The server requires data connections to resume the control connection's TLS session ` +
+    (said
+      ? `The server requires data connections to resume the control connection's TLS session `
+      : `The server refused the first protected data connection, as servers such as ProFTPD do ` +
+        `when it does not resume the control connection's TLS session `) +
       `(${error.code} ${error.text}). ` +
       (session.settings.reuseMode === "never"
         ? `Set tls.sessionReuse to "auto" or "always", or turn off the server's requirement ` +

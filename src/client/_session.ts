@@ -24,6 +24,7 @@ import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts
 import { parsePathReply } from "../protocol/reply_text.ts";
 import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
 import type { ControlConnection } from "../transport/control_connection.ts";
+import type { ByteStream } from "../transport/byte_stream.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";
@@ -54,6 +55,11 @@ export interface SessionSettings {
    * such as a 450 to NLST, is not repeated before every upload).
    */
   writeProbed?: boolean;
+  /**
+   * The latest protected data connection on Node's TLS path, to ask after a
+   * failure whether it resumed the session (see FtpClient's #resuming).
+   */
+  lastData?: ByteStream;
 }
 
 /** Options for {@linkcode Session.openTransfer}. */

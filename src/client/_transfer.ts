@@ -15,6 +15,9 @@ export const TRANSFER_CHUNK_BYTES = 1024 * 1024;
 
 const NEVER = new AbortController().signal;
 
+/** Transfer commands whose data flows to the server. */
+const SENDS = /^(STOR|APPE|STOU)\b/i;
+
 export class Transfer {
   readonly data: DataConnection;
   /** The size the 150 reply announced, if any. */
@@ -72,8 +75,20 @@ export class Transfer {
   async complete(): Promise<FtpReply> {
     this.#ending ??= (async () => {
       this.#end();
-      await this.data.finish();
-      const reply = await this.#readFinal();
+      let reply: FtpReply;
+      if (SENDS.test(this.#command)) {
+        await this.data.endUpload();
+        // Until the server closes the data connection, or its final reply
+        // arrives, keep reading it (see DataConnection.drain).
+        const final = this.#readFinal();
+        final.catch(() => {});
+        await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
+        this.data.close();
+        reply = await final;
+      } else {
+        this.data.close();
+        reply = await this.#readFinal();
+      }
       if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
       this.finalReply = reply;
       return reply;

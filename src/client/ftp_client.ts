@@ -16,8 +16,10 @@ import {
   FtpInputError,
   FtpReplyError,
   FtpTlsError,
+  FtpTransientError,
 } from "../errors.ts";
 import { isReuseRefusal } from "./_open_transfer.ts";
+import { resumedSession } from "../transport/byte_stream.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import type { FtpReply } from "../protocol/reply.ts";
@@ -1117,31 +1119,49 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * same directory) and runs it once more. With `tls.sessionReuse: "never"`
    * the refusal is the error.
    */
-  async #resuming<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
+  async #resuming<T>(ctx: JobContext, work: () => Promise<T>, attempt = 0): Promise<T> {
     try {
       return await work();
     } catch (error) {
+      const old = this.#session;
+      const settings = old?.settings;
+      // Node's TLS path: Deno's node:tls keeps one session-ticket cache per
+      // server name and uses each TLS 1.3 ticket once; a server that issues
+      // new tickets only on connections where it sends data (ProFTPD) gets
+      // none back from uploads, so after a run of uploads a data connection
+      // may not resume and be refused (425, or a handshake broken off).
+      // Another attempt often draws a ticket that works: retry, twice at
+      // most. (README, "Known limits", says where this stops helping.)
+      const failedUnresumed = settings?.lastData !== undefined &&
+        resumedSession(settings.lastData) === false &&
+        (error instanceof FtpTransientError || error instanceof FtpTlsError ||
+          error instanceof FtpConnectionError);
+      if (this.#engine === "node" && failedUnresumed && attempt < 2) {
+        return await this.#resuming(ctx, work, attempt + 1);
+      }
       // A refusal met after an inconclusive probe arrives as the transfer's reply.
       const refused = (error instanceof FtpTlsError && error.kind === "session-reuse") ||
-        (error instanceof FtpReplyError && isReuseRefusal(error) &&
-          !!this.#session?.settings.probeReuse);
-      const old = this.#session;
+        (error instanceof FtpReplyError && isReuseRefusal(error) && !!settings?.probeReuse);
       if (!refused || this.#plan.reuseMode !== "auto" || this.#engine !== "native" || !old) {
         throw error;
       }
       this.#warn(
         "The server requires TLS session reuse: reconnecting with Node's TLS, which resumes sessions",
       );
-      const directory = old.knownDirectory;
-      old.control.close();
       this.#engine = "node";
-      this.#session = undefined;
-      await this.#open(ctx);
-      await loginSession(this.#session!, this.#plan, this.#credentials!);
-      this.#setState("loggedIn");
-      if (directory !== undefined) await this.#session!.cwd(directory);
+      await this.#reconnect(ctx, old.knownDirectory);
       return await work();
     }
+  }
+
+  /** Replaces the session with a new one: connect, log in, return to `directory`. */
+  async #reconnect(ctx: JobContext, directory: string | undefined): Promise<void> {
+    this.#session?.control.close();
+    this.#session = undefined;
+    await this.#open(ctx);
+    await loginSession(this.#session!, this.#plan, this.#credentials!);
+    this.#setState("loggedIn");
+    if (directory !== undefined) await this.#session!.cwd(directory);
   }
 
   #require(state: "connected" | "loggedIn" = "loggedIn"): Session {

@@ -66,15 +66,18 @@ const SCHEMES: Record<string, { secure: SecureMode; port: number }> = {
  * ```
  */
 export function redactUrl(url: string): string {
-  // The user info ends at the last "@": a password may itself hold "@" or
-  // "/", and an unparsable URL must not leak it either. When in doubt, this
-  // hides too much rather than too little.
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)([\s\S]*)@/i.exec(url);
-  if (!match) return url;
-  const userInfo = match[2];
-  const colon = userInfo.indexOf(":");
-  if (colon === -1) return url;
-  return `${match[1]}${userInfo.slice(0, colon)}:***@${url.slice(match[0].length)}`;
+  // The user info runs from the authority's start (after "://", or the
+  // very start when the scheme is missing or mangled) to the last "@": a
+  // password may itself hold "@" or "/", and text that is not a valid URL
+  // must not leak it either. When in doubt, this hides too much rather than
+  // too little.
+  const at = url.lastIndexOf("@");
+  if (at === -1) return url;
+  const slashes = url.indexOf("://");
+  const start = slashes !== -1 && slashes < at ? slashes + 3 : 0;
+  const colon = url.indexOf(":", start);
+  if (colon === -1 || colon > at) return url;
+  return `${url.slice(0, colon)}:***${url.slice(at)}`;
 }
 
 /**

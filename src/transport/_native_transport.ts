@@ -67,12 +67,14 @@ export class NativeTransport implements Transport {
     return await handshake(conn, tls, "control connection");
   }
 
-  async openData(target: DialTarget, secure: boolean): Promise<ByteStream> {
-    const conn = await dial(target);
-    if (!secure) return conn;
-    // No handshake here: servers begin TLS on a data connection only after
-    // the transfer command, which is sent once this returns.
-    return withTlsErrors(await startTls(conn, this.#config()), this.#config());
+  openData(target: DialTarget): Promise<ByteStream> {
+    return dial(target);
+  }
+
+  secureData(data: ByteStream): ByteStream {
+    const tls = this.#config();
+    // Deno.startTls resolves at once; the handshake runs on the first read or write.
+    return withTlsErrors(startTls(data as Deno.TcpConn, tls), tls);
   }
 
   listenData(host: string): Promise<DataSocketListener> {
@@ -81,7 +83,7 @@ export class NativeTransport implements Transport {
     const tls = this.#tls;
     return Promise.resolve({
       address,
-      async accept(serverHost, timeoutMs, secure) {
+      async accept(serverHost, timeoutMs) {
         const conn = await acceptFrom(
           {
             accept: () => listener.accept(),
@@ -94,8 +96,7 @@ export class NativeTransport implements Transport {
           timeoutMs,
         );
         conn.setNoDelay(true);
-        // RFC 4217: the client is the TLS client on every data connection.
-        return secure && tls ? withTlsErrors(await startTls(conn, tls), tls) : conn;
+        return conn;
       },
       close: () => closeQuietly(listener),
     });
@@ -112,22 +113,32 @@ async function handshake(conn: Deno.TlsConn, tls: TlsConfig, what: string): Prom
   }
 }
 
-/** Reports TLS failures met on the first read or write as `FtpTlsError`. */
-function withTlsErrors(conn: Deno.TlsConn, tls: TlsConfig): ByteStream {
+/**
+ * A data connection's TLS, begun at once but used only once the start
+ * resolves; TLS failures met on the first read or write become `FtpTlsError`.
+ */
+function withTlsErrors(starting: Promise<Deno.TlsConn>, tls: TlsConfig): ByteStream {
+  starting.catch(() => {}); // Observed by the first read, write or close.
   const map = (error: unknown): never => {
     if (error instanceof Deno.errors.InvalidData) throw tlsError(error, tls, "data connection");
     throw error;
   };
+  let local: Deno.Addr = { transport: "tcp", hostname: "", port: 0 };
+  let remote: Deno.Addr = local;
+  starting.then((conn) => {
+    local = conn.localAddr;
+    remote = conn.remoteAddr;
+  }, () => {});
   return {
-    read: (buffer) => conn.read(buffer).catch(map),
-    write: (bytes) => conn.write(bytes).catch(map),
-    closeWrite: () => conn.closeWrite(),
-    close: () => conn.close(),
+    read: (buffer) => starting.then((conn) => conn.read(buffer)).catch(map),
+    write: (bytes) => starting.then((conn) => conn.write(bytes)).catch(map),
+    closeWrite: () => starting.then((conn) => conn.closeWrite()),
+    close: () => void starting.then((conn) => conn.close(), () => {}),
     get localAddr() {
-      return conn.localAddr;
+      return local;
     },
     get remoteAddr() {
-      return conn.remoteAddr;
+      return remote;
     },
   };
 }

@@ -123,6 +123,8 @@ export class NodeTlsStream implements ByteStream {
   readonly #mapError: (error: unknown) => Error;
   /** Settles once the handshake is done and the peer accepted (or refused). */
   readonly ready: Promise<void>;
+  /** Whether the handshake resumed a session; `false` until it completes. */
+  resumed = false;
 
   /**
    * @param check Judges the peer once the handshake is done: an error
@@ -139,6 +141,7 @@ export class NodeTlsStream implements ByteStream {
     this.#mapError = mapError;
     this.ready = new Promise<void>((resolve, reject) => {
       socket.once("secureConnect", () => {
+        this.resumed = socket.isSessionReused();
         const problem = check(socket);
         if (!problem) return resolve();
         reject(this.#mapError(problem));

@@ -126,30 +126,16 @@ export class NodeTransport implements Transport {
     return stream;
   }
 
-  async openData(target: DialTarget, secure: boolean): Promise<ByteStream> {
-    const conn = await dial(target);
-    return secure ? this.#dataStream(conn) : conn;
+  openData(target: DialTarget): Promise<ByteStream> {
+    return dial(target);
   }
 
-  /**
-   * Wraps a data connection, resuming the control connection's session. The
-   * handshake is not awaited: servers start TLS on a data connection only
-   * after the transfer command.
-   */
-  #dataStream(conn: Deno.TcpConn): ByteStream {
-    return this.#wrap(conn, this.#controlTls?.getSession(), "data connection");
+  /** TLS on a data connection, resuming the control connection's session. */
+  secureData(data: ByteStream): ByteStream {
+    return this.#wrap(data as Deno.TcpConn, this.#controlTls?.getSession(), "data connection");
   }
 
-  async listenData(host: string): Promise<DataSocketListener> {
-    const listener = await this.#plain.listenData(host);
-    return {
-      address: listener.address,
-      accept: async (serverHost, timeoutMs, secure) => {
-        const conn = await listener.accept(serverHost, timeoutMs, false);
-        // RFC 4217: the client is the TLS client on every data connection.
-        return secure ? this.#dataStream(conn as Deno.TcpConn) : conn;
-      },
-      close: () => listener.close(),
-    };
+  listenData(host: string): Promise<DataSocketListener> {
+    return this.#plain.listenData(host);
   }
 }

@@ -126,6 +126,11 @@ export class DataConnection {
     }, Math.max(10, Math.min(1000, this.#stallTimeout / 4)));
   }
 
+  /** The stream underneath (to ask a TLS stream whether it resumed). */
+  get stream(): ByteStream {
+    return this.#conn;
+  }
+
   /**
    * Puts bytes back in front of the stream: the next reads return them
    * first. Used after peeking at the first bytes of a transfer.
@@ -145,23 +150,38 @@ export class DataConnection {
   }
 
   /**
-   * Ends a transfer's data connection normally. After an upload the sending
-   * side is shut down first (over TLS, with close_notify), so the server
-   * sees a clean end of file rather than a truncated TLS stream; the stall
-   * watchdog bounds that wait. Then the connection is closed.
+   * Ends the upload: shuts down the sending side (over TLS, with
+   * close_notify, even when nothing was sent: a bare close reads as a
+   * truncated, failed upload). The stall watchdog bounds the wait.
    */
-  async finish(): Promise<void> {
-    if (this.#wrote && !this.#failure) {
-      this.#begin();
-      try {
-        await this.#conn.closeWrite();
-      } catch {
-        // The server may have closed first; close() below settles it.
-      } finally {
-        this.#busySince = 0;
-      }
+  async endUpload(): Promise<void> {
+    if (this.#failure) return;
+    this.#begin();
+    try {
+      await this.#conn.closeWrite();
+    } catch {
+      // The server may have closed first; the final reply tells.
+    } finally {
+      this.#busySince = 0;
     }
-    this.close();
+  }
+
+  /**
+   * Reads and discards until the server closes its side. After an upload
+   * this lets TLS take in what the server sent meanwhile: TLS 1.3 session
+   * tickets, without which the next data connection cannot resume the
+   * session (ProFTPD then refuses it).
+   */
+  async drain(): Promise<void> {
+    const scratch = new Uint8Array(16 * 1024);
+    try {
+      // Bounded by the stall watchdog and by the server closing the connection.
+      while ((await this.read(scratch)) !== null) {
+        // Nothing is expected on an upload's data connection; discard it.
+      }
+    } catch {
+      // Closed under us (the final reply came first), or reset: either way done.
+    }
   }
 
   /**

@@ -36,8 +36,8 @@ export interface DialTarget {
 export interface DataSocketListener {
   /** The address to announce with EPRT or PORT. */
   readonly address: { host: string; port: number };
-  /** Accepts the server's connection (only from `serverHost`), TLS-wrapped when `secure`. */
-  accept(serverHost: string, timeoutMs: number, secure: boolean): Promise<ByteStream>;
+  /** Accepts the server's connection (only from `serverHost`), as plain TCP. */
+  accept(serverHost: string, timeoutMs: number): Promise<ByteStream>;
   /** Stops listening. Idempotent. */
   close(): void;
 }
@@ -50,8 +50,15 @@ export interface Transport {
   openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream>;
   /** Upgrades the idle control connection after AUTH TLS's 234. */
   secureControl(control: ByteStream): Promise<ByteStream>;
-  /** Opens a passive-mode data connection, TLS-wrapped when `secure`. */
-  openData(target: DialTarget, secure: boolean): Promise<ByteStream>;
+  /** Opens a passive-mode data connection, as plain TCP. */
+  openData(target: DialTarget): Promise<ByteStream>;
+  /**
+   * Starts TLS on a data connection, as the TLS client (RFC 4217), once the
+   * transfer command's 1xx has arrived: as ftplib does, and as servers such
+   * as pyftpdlib require (they reset a data connection whose handshake began
+   * before the command). The handshake completes on the first read or write.
+   */
+  secureData(data: ByteStream): ByteStream;
   /** Listens on `host` (the control connection's local address) for active mode. */
   listenData(host: string): Promise<DataSocketListener>;
 }
