@@ -33,13 +33,20 @@ export async function statLocal(path: string): Promise<Deno.FileInfo | undefined
 /**
  * Reads a directory tree, depth first. Directories a filter prunes are not
  * entered; files are all returned (the caller applies the filter, so that
- * excluded files stay protected from deletion).
+ * excluded files stay protected from deletion). `skipped`, when given,
+ * receives the relative paths passed over (links to directories, broken
+ * links, special files) with why: a sync must not take them for absent.
  */
 export async function readLocalTree(
   root: string,
   filter: PathFilter | undefined,
   warn: (message: string) => void,
+  skipped?: Map<string, string>,
 ): Promise<Map<string, LocalEntry>> {
+  const skip = (rel: string, message: string) => {
+    warn(message);
+    skipped?.set(rel, message);
+  };
   const entries = new Map<string, LocalEntry>();
   const stack = [""];
   // Bounded by the tree's size and MAX_LOCAL_ENTRIES.
@@ -53,12 +60,12 @@ export async function readLocalTree(
       try {
         info = item.isSymlink ? await Deno.stat(path) : await Deno.lstat(path);
       } catch {
-        warn(`Skipped ${path}: a broken symbolic link`);
+        skip(rel, `Skipped ${path}: a broken symbolic link`);
         continue;
       }
       if (info.isDirectory) {
         if (item.isSymlink) {
-          warn(`Skipped ${path}: a symbolic link to a directory (not followed)`);
+          skip(rel, `Skipped ${path}: a symbolic link to a directory (not followed)`);
           continue;
         }
         if (filter?.prunes(rel)) continue;
@@ -73,7 +80,7 @@ export async function readLocalTree(
           mtime: info.mtime ?? undefined,
         });
       } else {
-        warn(`Skipped ${path}: not a regular file`);
+        skip(rel, `Skipped ${path}: not a regular file`);
       }
       if (entries.size > MAX_LOCAL_ENTRIES) {
         throw new Error(`${root} holds more than ${MAX_LOCAL_ENTRIES} entries; narrow the step`);

@@ -8,8 +8,9 @@ import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filte
 import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
 import { baseName } from "./_paths.ts";
 import { type PlanContext, PlanError } from "./_plan_context.ts";
-import { exactTimes } from "./_plan_up.ts";
-import { readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
+import { exactTimes } from "./_exact_times.ts";
+import { planDeletions } from "./_plan_delete.ts";
+import { nothingHidden, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets, LOCAL_CASE_INSENSITIVE } from "./_targets.ts";
 import { downloadFile } from "./_transfers.ts";
 import { Phase, type Work } from "./_work.ts";
@@ -197,11 +198,13 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
     return [];
   }
   if (root?.type !== "directory") throw new PlanError(`${step.remote} is not a remote directory`);
+  const hidden = nothingHidden();
   const remote = await readRemoteTree(
     ctx.client,
     step.remote,
     (rel) => !filter.prunes(rel),
     ctx.signal,
+    hidden,
   );
   notFollowed(remote.values(), ctx);
   const localRoot = step.local.replace(/[/\\]$/, "");
@@ -217,48 +220,31 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
   if (!info) dirs.unshift(localRoot);
   const work = await downloadWork(files, dirs, step, ctx);
   if (!step.delete) return work;
-
-  const extraFiles = [...local.values()].filter((e) =>
-    e.type === "file" && !remote.has(e.rel) && filter.includes(e.rel)
-  );
-  const hasFiles = files.length > 0;
-  if (!hasFiles && extraFiles.length > 0) {
-    throw new PlanError(
-      `${step.remote} has no files to sync, so delete would remove all ${extraFiles.length} ` +
-        `files under ${localRoot}; refusing`,
-    );
-  }
-  for (const e of extraFiles) {
-    work.push({
-      id: ctx.id(),
+  return work.concat(planDeletions({
+    source: remote,
+    hidden,
+    destination: local,
+    filter,
+    from: step.remote,
+    to: localRoot,
+    removeFile: (e) => ({
       action: "delete-local",
       path: e.path,
-      reason: "extraneous",
-      phase: Phase.delete,
       local: true,
       run: async () => {
         await Deno.remove(e.path);
         return { bytes: 0 };
       },
-    });
-  }
-  const extraDirs = [...local.values()].filter((e) =>
-    e.type === "directory" && remote.get(e.rel)?.type !== "directory" && !filter.prunes(e.rel)
-  ).sort((a, b) => b.rel.split("/").length - a.rel.split("/").length);
-  for (const d of extraDirs) {
-    work.push({
-      id: ctx.id(),
+    }),
+    removeDir: (e) => ({
       action: "rmdir-local",
-      path: d.path,
-      reason: "extraneous",
-      phase: Phase.rmdir,
+      path: e.path,
       local: true,
       run: async () => {
-        await Deno.remove(d.path);
+        await Deno.remove(e.path);
         return { bytes: 0 };
       },
       tolerate: () => "kept: not empty (holds excluded files)",
-    });
-  }
-  return work;
+    }),
+  }, ctx));
 }

@@ -37,13 +37,11 @@ export async function planMkdir(paths: string[], ctx: PlanContext): Promise<Work
   return work;
 }
 
-function deleteWork(path: string, reason: string, ctx: PlanContext): Work {
+/** Deleting a remote file, without id, phase and reason. */
+export function removeRemoteFile(path: string): Pick<Work, "action" | "path" | "run" | "tolerate"> {
   return {
-    id: ctx.id(),
     action: "delete",
     path,
-    reason,
-    phase: Phase.transfer,
     run: async (client, run) => {
       await client!.remove(path, { signal: run.signal });
       return NOTHING;
@@ -54,6 +52,10 @@ function deleteWork(path: string, reason: string, ctx: PlanContext): Work {
         ? "already absent"
         : undefined,
   };
+}
+
+function deleteWork(path: string, reason: string, ctx: PlanContext): Work {
+  return { id: ctx.id(), reason, phase: Phase.transfer, ...removeRemoteFile(path) };
 }
 
 /** rm: files, or globs of files; absent files are skipped. */

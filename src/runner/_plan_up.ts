@@ -4,13 +4,15 @@
 // mkdir, upload, commit (atomic) and delete work.
 
 import { basename } from "node:path";
-import type { FtpClient } from "../client/ftp_client.ts";
 import { FtpPermanentError } from "../errors.ts";
 import { decide } from "./_compare.ts";
 import { compileFilter, globMatcher, PART_SUFFIX, type PathFilter, splitGlob } from "./_filter.ts";
 import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
 import { joinRemote, remoteDirname } from "./_paths.ts";
+import { exactTimes } from "./_exact_times.ts";
 import { type PlanContext, PlanError } from "./_plan_context.ts";
+import { planDeletions } from "./_plan_delete.ts";
+import { removeRemoteFile } from "./_plan_simple.ts";
 import { readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets } from "./_targets.ts";
 import { commitUpload, uploadFile } from "./_transfers.ts";
@@ -63,20 +65,6 @@ async function localSources(
     mtime: info.mtime ?? undefined,
   };
   return { files: [file], dirs: [], expanded: false };
-}
-
-/** Fills in exact times (MDTM) for remote files whose listing gave only an approximate one. */
-export async function exactTimes(entries: RemoteEntry[], ctx: PlanContext): Promise<void> {
-  const inexact = entries.filter((e) => !e.exact && e.type === "file");
-  await ctx.pooled(inexact, async (client: FtpClient, entry) => {
-    try {
-      entry.modified = await client.lastModified(entry.path, { signal: ctx.signal });
-      entry.exact = true;
-    } catch (error) {
-      if (!(error instanceof FtpPermanentError)) throw error;
-      entry.modified = undefined; // A LIST time's zone is unknown: compare sizes only.
-    }
-  });
 }
 
 /** Directories to create: the deepest missing ones (mkdir -p makes the rest). */
@@ -274,7 +262,8 @@ export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work
   const filter = compileFilter(step.filter);
   const info = await statLocal(step.local);
   if (!info?.isDirectory) throw new PlanError(`${step.local} is not a directory`);
-  const tree = await readLocalTree(step.local, filter, ctx.warn);
+  const skipped = new Map<string, string>();
+  const tree = await readLocalTree(step.local, filter, ctx.warn, skipped);
   const entries = [...tree.values()];
   const toDir = step.remote === "/" ? "/" : step.remote.replace(/\/+$/, "");
   const files = entries.filter((e) => e.type === "file" && filter.includes(e.rel))
@@ -295,63 +284,26 @@ export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work
     step.atomic,
     ctx,
   );
-  if (step.delete) work.push(...deleteExtras(remoteTree, tree, filter, step, ctx));
-  return work;
-}
-
-function deleteExtras(
-  remote: Map<string, RemoteEntry>,
-  local: Map<string, LocalEntry>,
-  filter: PathFilter,
-  step: SyncStep,
-  ctx: PlanContext,
-): Work[] {
-  const extraFiles = [...remote.values()].filter((e) =>
-    e.type !== "directory" && !local.has(e.rel) && filter.includes(e.rel)
-  );
-  const extraDirs = [...remote.values()].filter((e) =>
-    e.type === "directory" && local.get(e.rel)?.type !== "directory" && !filter.prunes(e.rel)
-  );
-  const hasFiles = [...local.values()].some((e) => e.type === "file" && filter.includes(e.rel));
-  if (!hasFiles && extraFiles.length > 0) {
-    throw new PlanError(
-      `${step.local} has no files to sync, so delete would remove all ${extraFiles.length} ` +
-        `files under ${step.remote}; refusing. Use an rmdir step if that is what you want`,
-    );
-  }
-  const work: Work[] = extraFiles.map((e) => ({
-    id: ctx.id(),
-    action: "delete",
-    path: e.path,
-    reason: "extraneous",
-    phase: Phase.delete,
-    run: async (client, run) => {
-      await client!.remove(e.path, { signal: run.signal });
-      return { bytes: 0 };
-    },
-    tolerate: (error, attempt) =>
-      attempt > 1 && error instanceof FtpPermanentError && error.code === 550
-        ? "already absent"
-        : undefined,
-  }));
-  // Deepest first, and never recursive: a directory that still holds
-  // excluded or unsafe entries stays, with a note.
-  for (const dir of extraDirs.sort((a, b) => b.rel.split("/").length - a.rel.split("/").length)) {
-    work.push({
-      id: ctx.id(),
+  if (!step.delete) return work;
+  return work.concat(planDeletions({
+    source: tree,
+    hidden: { paths: skipped, unreadable: new Map() },
+    destination: remoteTree,
+    filter,
+    from: step.local,
+    to: step.remote,
+    removeFile: (e) => removeRemoteFile(e.path),
+    removeDir: (e) => ({
       action: "rmdir",
-      path: dir.path,
-      reason: "extraneous",
-      phase: Phase.rmdir,
+      path: e.path,
       run: async (client, run) => {
-        await client!.rmdir(dir.path, { signal: run.signal });
+        await client!.rmdir(e.path, { signal: run.signal });
         return { bytes: 0 };
       },
       tolerate: (error) =>
         error instanceof FtpPermanentError
           ? "kept: not empty (holds excluded or unlisted entries)"
           : undefined,
-    });
-  }
-  return work;
+    }),
+  }, ctx));
 }

@@ -48,31 +48,93 @@ export async function statRemote(
   }
 }
 
+/** What a listing may be hiding (see readRemoteTree). */
+export interface Hidden {
+  /** Relative paths, each with its subtree, and why; `""` is the whole tree. */
+  paths: Map<string, string>;
+  /**
+   * By directory, the lines of its listing that could not be read. Any
+   * name such a line holds may be missing from the tree.
+   */
+  unreadable: Map<string, string[]>;
+}
+
+/** An empty {@linkcode Hidden}. */
+export function nothingHidden(): Hidden {
+  return { paths: new Map(), unreadable: new Map() };
+}
+
+/**
+ * Records what one of the walk's warnings says about the tree: a name it
+ * skipped, a line it could not read, a directory it did not enter. Any
+ * other "Skipped ..." wording hides the whole tree, so that a change of
+ * wording errs on the safe side.
+ */
+function noteWarning(message: string, root: string, hidden: Hidden): void {
+  const relative = (path: string) => path === root ? "" : remoteRelative(root, path);
+  const skipped = /^Skipped ("(?:[^"\\]|\\.)*") listed in ([\s\S]*): the entry ([\s\S]*)$/.exec(
+    message,
+  );
+  if (skipped) {
+    const dir = relative(skipped[2]);
+    const text = JSON.parse(skipped[1]) as string;
+    if (skipped[3] === "could not be parsed") {
+      hidden.unreadable.set(dir, [...hidden.unreadable.get(dir) ?? [], text]);
+    } else {
+      hidden.paths.set(
+        dir === "" ? text : `${dir}/${text}`,
+        `the listing skipped it (${skipped[3]})`,
+      );
+    }
+    return;
+  }
+  const notEntered = /^Not entering ([\s\S]*): deeper than \d+ levels$/.exec(message) ??
+    /^Not following ([\s\S]*?) -> [\s\S]*: it leads back into the walk$/.exec(message);
+  if (notEntered) hidden.paths.set(relative(notEntered[1]), message);
+  else if (/^(Skipped|Not entering|Not following) /.test(message)) hidden.paths.set("", message);
+}
+
 /**
  * Reads a remote tree with `walk()`. `descend` decides which directories
- * are entered (by relative path); the root is always listed.
+ * are entered (by relative path); the root is always listed. `hidden`, when
+ * given, receives what the listing may be hiding: names the walk skipped,
+ * lines it could not read, and links and entries of unknown type (not
+ * followed). A sync must not take those for absent.
  */
 export async function readRemoteTree(
   client: FtpClient,
   root: string,
   descend: (rel: string) => boolean,
   signal?: AbortSignal,
+  hidden?: Hidden,
 ): Promise<Map<string, RemoteEntry>> {
   const entries = new Map<string, RemoteEntry>();
-  const walk = client.walk(root, {
-    signal,
-    filter: (entry) => entry.type !== "directory" || descend(remoteRelative(root, entry.path)),
-  });
-  for await (const entry of walk) {
-    const rel = remoteRelative(root, entry.path);
-    entries.set(rel, {
-      rel,
-      path: entry.path,
-      type: entry.type,
-      size: entry.size,
-      modified: entry.modified,
-      exact: isExactTime(entry),
+  const onWarning = (event: { message: string }) => {
+    if (hidden) noteWarning(event.message, root, hidden);
+  };
+  client.addEventListener("warning", onWarning);
+  try {
+    const walk = client.walk(root, {
+      signal,
+      filter: (entry) => entry.type !== "directory" || descend(remoteRelative(root, entry.path)),
     });
+    for await (const entry of walk) {
+      const rel = remoteRelative(root, entry.path);
+      entries.set(rel, {
+        rel,
+        path: entry.path,
+        type: entry.type,
+        size: entry.size,
+        modified: entry.modified,
+        exact: isExactTime(entry),
+      });
+      if (entry.type === "symlink" || entry.type === "unknown") {
+        const what = entry.type === "symlink" ? "a link (not followed)" : "of unknown type";
+        hidden?.paths.set(rel, `${entry.path} is ${what}`);
+      }
+    }
+  } finally {
+    client.removeEventListener("warning", onWarning);
   }
   return entries;
 }
