@@ -7,7 +7,6 @@ import type { FtpReply } from "../protocol/reply.ts";
 import type { SecureMode } from "../protocol/url.ts";
 import { ControlConnection } from "../transport/control_connection.ts";
 import { NativeTransport } from "../transport/_native_transport.ts";
-import { NodeTransport } from "../transport/_node_transport.ts";
 import type { TlsConfig, Transport } from "../transport/transport.ts";
 import type { FtpClientOptions, FtpTlsOptions, TransferMode } from "./options.ts";
 import { Session } from "./_session.ts";
@@ -80,10 +79,15 @@ export function initialEngine(plan: ConnectPlan): TlsEngine {
   return "native";
 }
 
-function transportFor(plan: ConnectPlan, engine: TlsEngine): Transport {
-  return engine === "node" && plan.tls
-    ? new NodeTransport(plan.tls)
-    : new NativeTransport(plan.tls);
+/**
+ * Makes the session's transport. Node's TLS path is imported only when
+ * used: loading node:tls, node:net and node:stream costs about 40 ms of
+ * start-up, which plain FTP and Deno's TLS should not pay.
+ */
+async function transportFor(plan: ConnectPlan, engine: TlsEngine): Promise<Transport> {
+  if (engine !== "node" || !plan.tls) return new NativeTransport(plan.tls);
+  const { NodeTransport } = await import("../transport/_node_transport.ts");
+  return new NodeTransport(plan.tls);
 }
 
 /** Hooks the client passes in. */
@@ -100,7 +104,7 @@ export async function openSession(
   hooks: OpenHooks,
 ): Promise<Session> {
   const { options } = plan;
-  const transport = transportFor(plan, engine);
+  const transport = await transportFor(plan, engine);
   const control = await ControlConnection.open(transport, {
     host: plan.host,
     port: plan.port,

@@ -1,0 +1,506 @@
+/**
+ * `deno task bench:peers`: ferry against the FTP clients people pick instead
+ * (curl, lftp, Python's ftplib, basic-ftp on Node), in one run, on the same
+ * vsftpd on loopback with files on tmpfs. Every scenario runs each client as
+ * fresh processes (start-up and login included), takes the median of the
+ * runs, checks every transferred file's hash, and writes the table of
+ * medians and ratios to docs/performance.md.
+ *
+ * Needs root (vsftpd, apt) and takes about ten minutes on two cores. Not part
+ * of CI's test run. FERRY_BENCH_RUNS sets the runs per cell (default 5).
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { makeTestPki } from "../tests/_servers/certs.ts";
+import { startVsftpd } from "../tests/_servers/vsftpd.ts";
+import { type Measure, type Scenario, writeReport } from "./_peers_report.ts";
+
+/** FERRY_BENCH_QUICK=1: small sizes and one run, to check the script itself (no report). */
+const QUICK = Deno.env.get("FERRY_BENCH_QUICK") === "1";
+const RUNS = QUICK ? 1 : Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 5);
+const GiB = QUICK ? 32 << 20 : 1 << 30;
+const SMALL_FILES = QUICK ? 100 : 1000;
+const SMALL_BYTES = 4096;
+const LIST_ENTRIES = QUICK ? 2000 : 20_000;
+const repo = new URL("..", import.meta.url).pathname;
+const work = "/dev/shm/ferry-bench";
+const ferry = ["run", "-A", join(repo, "src/cli/mod.ts")];
+
+// ---- Setup -----------------------------------------------------------------
+
+async function run(cmd: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const output = await new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd: options.cwd,
+    env: options.env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(
+      `${cmd.join(" ")} failed: ${new TextDecoder().decode(output.stderr).slice(-2000)}`,
+    );
+  }
+  return new TextDecoder().decode(output.stdout);
+}
+
+async function have(binary: string): Promise<boolean> {
+  try {
+    await run(["sh", "-c", `command -v ${binary} || test -x /usr/sbin/${binary}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function install(): Promise<void> {
+  const missing = [];
+  for (const tool of ["curl", "lftp", "python3", "vsftpd", "openssl"]) {
+    if (!await have(tool)) missing.push(tool);
+  }
+  if (missing.length > 0) {
+    console.log(`installing ${missing.join(" ")} with apt`);
+    await run(["apt-get", "update", "-qq"]);
+    await run(["apt-get", "install", "-y", "-qq", ...missing], {
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+    });
+  }
+  const node = join(work, "node");
+  await Deno.mkdir(node, { recursive: true });
+  try {
+    await Deno.stat(join(node, "node_modules/basic-ftp"));
+  } catch {
+    console.log("installing basic-ftp from npm into a scratch folder");
+    await Deno.writeTextFile(join(node, "package.json"), '{"private":true}');
+    await run(["npm", "install", "--silent", "basic-ftp@5"], { cwd: node });
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path);
+  const buffer = new Uint8Array(1 << 20);
+  // Bounded by the file's end.
+  while (true) {
+    const n = await file.read(buffer);
+    if (n === null) break;
+    hash.update(buffer.subarray(0, n));
+  }
+  return hash.digest("hex");
+}
+
+async function makeFile(path: string, size: number, seed: number): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path, { write: true, create: true, truncate: true });
+  const block = new Uint8Array(1 << 20);
+  let x = seed;
+  for (let i = 0; i < block.length; i += 4) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    block[i] = x;
+    block[i + 1] = x >> 8;
+    block[i + 2] = x >> 16;
+    block[i + 3] = x >> 24;
+  }
+  for (let written = 0; written < size; written += block.length) {
+    block[0] = written / block.length;
+    const piece = block.subarray(0, Math.min(block.length, size - written));
+    await file.write(piece);
+    hash.update(piece);
+  }
+  return hash.digest("hex");
+}
+
+// ---- Timing ----------------------------------------------------------------
+
+/** Runs a command as a fresh process, returning wall seconds and peak RSS (KiB). */
+async function timed(
+  cmd: string[],
+  env?: Record<string, string>,
+): Promise<{ seconds: number; peakKiB: number }> {
+  const start = performance.now();
+  const output = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%M", ...cmd],
+    env,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - start) / 1000;
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  if (!output.success) throw new Error(`${cmd.join(" ")} failed: ${stderr.slice(-1500)}`);
+  return { seconds, peakKiB: Number(stderr.split("\n").at(-1)) };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Measures one client in one scenario: RUNS fresh processes, each checked. */
+async function measure(
+  client: string,
+  scenario: string,
+  prepare: () => Promise<void>,
+  command: string[],
+  check: () => Promise<void>,
+  env?: Record<string, string>,
+): Promise<Measure> {
+  const seconds: number[] = [];
+  let peakKiB = 0;
+  for (let i = 0; i < RUNS; i++) {
+    await prepare();
+    const result = await timed(command, env);
+    await check();
+    seconds.push(result.seconds);
+    peakKiB = Math.max(peakKiB, result.peakKiB);
+  }
+  const m = { client, scenario, seconds: median(seconds), all: seconds, peakKiB };
+  console.log(
+    `${scenario.padEnd(24)} ${client.padEnd(12)} ${m.seconds.toFixed(3)} s  peak ${
+      (peakKiB / 1024).toFixed(0)
+    } MiB`,
+  );
+  return m;
+}
+
+// ---- The run ---------------------------------------------------------------
+
+await install();
+await Deno.remove(work + "/root", { recursive: true }).catch(() => {});
+const root = join(work, "root");
+const pub = join(root, "pub");
+const out = join(work, "out");
+await Deno.mkdir(join(pub, "small"), { recursive: true });
+await Deno.mkdir(join(pub, "list"), { recursive: true });
+await Deno.mkdir(out, { recursive: true });
+await Deno.chmod(root, 0o755);
+await Deno.chmod(pub, 0o777);
+
+console.log("making files on tmpfs");
+const bigHash = await makeFile(join(pub, "big.bin"), GiB, 7);
+await Deno.copyFile(join(pub, "big.bin"), join(work, "upload.bin"));
+const smallHashes = new Map<string, string>();
+for (let i = 1; i <= SMALL_FILES; i++) {
+  const name = `f${String(i).padStart(4, "0")}.bin`;
+  smallHashes.set(name, await makeFile(join(pub, "small", name), SMALL_BYTES, i));
+}
+for (let i = 0; i < LIST_ENTRIES; i++) {
+  await Deno.writeFile(
+    join(pub, "list", `entry-${String(i).padStart(5, "0")}.txt`),
+    new Uint8Array(0),
+  );
+}
+
+const pki = await makeTestPki();
+const vsftpd = await startVsftpd({
+  maxPerIp: 64,
+  tls: { certPath: pki.server.certPath, keyPath: pki.server.keyPath, requireSslReuse: false },
+  config: { anon_root: root, pasv_min_port: "30000", pasv_max_port: "30999" },
+});
+const base = `ftp://127.0.0.1:${vsftpd.port}`;
+const host = "127.0.0.1";
+const port = String(vsftpd.port);
+console.log(`vsftpd on ${base}, serving ${root}`);
+
+const nodeDir = join(work, "node");
+const python = (script: string) => ["python3", "-c", script];
+const node = (script: string) => ["node", "-e", script];
+const basicFtp = `const ftp=require(${JSON.stringify(join(nodeDir, "node_modules/basic-ftp"))});`;
+const clean = (path: string) => () => Deno.remove(path, { recursive: true }).catch(() => {});
+const expectHash = (path: string, hash: string) => async () => {
+  const actual = await sha256File(path);
+  if (actual !== hash) throw new Error(`${path}: hash ${actual}, expected ${hash}`);
+};
+const expectSmall = (dir: string) => async () => {
+  for (const [name, hash] of smallHashes) await expectHash(join(dir, name), hash)();
+};
+
+const measures: Measure[] = [];
+const got = join(out, "big.bin");
+const putName = "put.bin";
+const putPath = join(pub, putName);
+const upload = join(work, "upload.bin");
+const caPath = pki.caPath;
+
+// get 1 GiB
+measures.push(
+  await measure("ferry", "get 1 GiB", clean(got), [
+    "deno",
+    ...ferry,
+    "get",
+    `${base}/pub/big.bin`,
+    got,
+    "-q",
+    "--overwrite",
+    "always",
+  ], expectHash(got, bigHash)),
+  await measure(
+    "curl",
+    "get 1 GiB",
+    clean(got),
+    ["curl", "-s", "-o", got, `${base}/pub/big.bin`],
+    expectHash(got, bigHash),
+  ),
+  await measure("lftp", "get 1 GiB", clean(got), [
+    "lftp",
+    "-e",
+    `set ftp:ssl-allow no; get pub/big.bin -o ${got}; bye`,
+    base,
+  ], expectHash(got, bigHash)),
+  await measure(
+    "ftplib",
+    "get 1 GiB",
+    clean(got),
+    python(
+      `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nwith open('${got}','wb') as o: f.retrbinary('RETR pub/big.bin',o.write)\nf.quit()`,
+    ),
+    expectHash(got, bigHash),
+  ),
+  await measure(
+    "basic-ftp",
+    "get 1 GiB",
+    clean(got),
+    node(
+      `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.downloadTo('${got}','pub/big.bin');c.close()})()`,
+    ),
+    expectHash(got, bigHash),
+  ),
+);
+
+// put 1 GiB
+measures.push(
+  await measure("ferry", "put 1 GiB", clean(putPath), [
+    "deno",
+    ...ferry,
+    "put",
+    upload,
+    `${base}/pub/${putName}`,
+    "-q",
+    "--overwrite",
+    "always",
+  ], expectHash(putPath, bigHash)),
+  await measure("curl", "put 1 GiB", clean(putPath), [
+    "curl",
+    "-s",
+    "-T",
+    upload,
+    `${base}/pub/${putName}`,
+  ], expectHash(putPath, bigHash)),
+  await measure("lftp", "put 1 GiB", clean(putPath), [
+    "lftp",
+    "-e",
+    `set ftp:ssl-allow no; put ${upload} -o pub/${putName}; bye`,
+    base,
+  ], expectHash(putPath, bigHash)),
+  await measure(
+    "ftplib",
+    "put 1 GiB",
+    clean(putPath),
+    python(
+      `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nwith open('${upload}','rb') as i: f.storbinary('STOR pub/${putName}',i)\nf.quit()`,
+    ),
+    expectHash(putPath, bigHash),
+  ),
+  await measure(
+    "basic-ftp",
+    "put 1 GiB",
+    clean(putPath),
+    node(
+      `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.uploadFrom('${upload}','pub/${putName}');c.close()})()`,
+    ),
+    expectHash(putPath, bigHash),
+  ),
+);
+
+// 1000 × 4 KiB get
+const smallOut = join(out, "small");
+const smallTask = join(work, "small.yaml");
+await Deno.writeTextFile(
+  smallTask,
+  `version: 1\nconnection:\n  url: ${base}/\n  parallel: 8\nsteps:\n  - get: { from: "pub/small/*.bin", to: ${smallOut}/, overwrite: always }\n`,
+);
+measures.push(
+  await measure("ferry", "1000 × 4 KiB get", clean(smallOut), [
+    "deno",
+    ...ferry,
+    "run",
+    smallTask,
+    "-q",
+  ], expectSmall(smallOut)),
+  await measure("curl", "1000 × 4 KiB get", clean(smallOut), [
+    "curl",
+    "-s",
+    "--create-dirs",
+    "-o",
+    `${smallOut}/f#1.bin`,
+    `${base}/pub/small/f[0001-${String(SMALL_FILES).padStart(4, "0")}].bin`,
+  ], expectSmall(smallOut)),
+  await measure("lftp", "1000 × 4 KiB get", clean(smallOut), [
+    "lftp",
+    "-e",
+    `set ftp:ssl-allow no; mirror --parallel=8 pub/small ${smallOut}; bye`,
+    base,
+  ], expectSmall(smallOut)),
+  await measure(
+    "ftplib",
+    "1000 × 4 KiB get",
+    async () => {
+      await clean(smallOut)();
+      await Deno.mkdir(smallOut, { recursive: true });
+    },
+    python(
+      `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nfor n in f.nlst('pub/small'):\n  name=n.split('/')[-1]\n  with open('${smallOut}/'+name,'wb') as o: f.retrbinary('RETR pub/small/'+name,o.write)\nf.quit()`,
+    ),
+    expectSmall(smallOut),
+  ),
+  await measure(
+    "basic-ftp",
+    "1000 × 4 KiB get",
+    clean(smallOut),
+    node(
+      `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.downloadToDir('${smallOut}','pub/small');c.close()})()`,
+    ),
+    expectSmall(smallOut),
+  ),
+);
+
+// one small file from a cold start
+const one = join(out, "one.bin");
+const oneHash = smallHashes.get("f0001.bin")!;
+measures.push(
+  await measure("ferry", "cold start, 1 small get", clean(one), [
+    "deno",
+    ...ferry,
+    "get",
+    `${base}/pub/small/f0001.bin`,
+    one,
+    "-q",
+    "--overwrite",
+    "always",
+  ], expectHash(one, oneHash)),
+  await measure("curl", "cold start, 1 small get", clean(one), [
+    "curl",
+    "-s",
+    "-o",
+    one,
+    `${base}/pub/small/f0001.bin`,
+  ], expectHash(one, oneHash)),
+  await measure("lftp", "cold start, 1 small get", clean(one), [
+    "lftp",
+    "-e",
+    `set ftp:ssl-allow no; get pub/small/f0001.bin -o ${one}; bye`,
+    base,
+  ], expectHash(one, oneHash)),
+);
+
+// LIST of 20,000 entries (ferry parses them into FileInfo; curl prints the raw listing)
+const noop = () => Promise.resolve();
+measures.push(
+  await measure(
+    "ferry",
+    "LIST 20,000 entries",
+    noop,
+    ["deno", ...ferry, "ls", `${base}/pub/list/`],
+    noop,
+  ),
+  await measure("curl", "LIST 20,000 entries", noop, [
+    "curl",
+    "-s",
+    "-o",
+    "/dev/null",
+    `${base}/pub/list/`,
+  ], noop),
+  await measure("lftp", "LIST 20,000 entries", noop, [
+    "lftp",
+    "-e",
+    "set ftp:ssl-allow no; cls -1 pub/list > /dev/null; bye",
+    base,
+  ], noop),
+  await measure(
+    "ftplib",
+    "LIST 20,000 entries",
+    noop,
+    python(
+      `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nlines=[]\nf.retrlines('LIST pub/list',lines.append)\nf.quit()`,
+    ),
+    noop,
+  ),
+  await measure(
+    "basic-ftp",
+    "LIST 20,000 entries",
+    noop,
+    node(
+      `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.list('pub/list');c.close()})()`,
+    ),
+    noop,
+  ),
+);
+
+// FTPS get 1 GiB (explicit TLS, vsftpd without session reuse, as the issue's baseline)
+const ftpsTask = join(work, "ftps.yaml");
+await Deno.writeTextFile(
+  ftpsTask,
+  `version: 1\nconnection:\n  url: ftpes://127.0.0.1:${port}/\n  tls: { caFile: ${caPath}, serverName: localhost }\nsteps:\n  - get: { from: pub/big.bin, to: ${got}, overwrite: always }\n`,
+);
+measures.push(
+  await measure(
+    "ferry",
+    "FTPS get 1 GiB",
+    clean(got),
+    ["deno", ...ferry, "run", ftpsTask, "-q"],
+    expectHash(got, bigHash),
+  ),
+  await measure("curl", "FTPS get 1 GiB", clean(got), [
+    "curl",
+    "-s",
+    "--ssl-reqd",
+    "--cacert",
+    caPath,
+    "-o",
+    got,
+    `ftp://localhost:${port}/pub/big.bin`,
+  ], expectHash(got, bigHash)),
+  await measure("lftp", "FTPS get 1 GiB", clean(got), [
+    "lftp",
+    "-e",
+    `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${caPath}; get pub/big.bin -o ${got}; bye`,
+    `ftp://localhost:${port}`,
+  ], expectHash(got, bigHash)),
+  await measure(
+    "ftplib",
+    "FTPS get 1 GiB",
+    clean(got),
+    python(
+      `import ftplib,ssl\nc=ssl.create_default_context(cafile='${caPath}')\nf=ftplib.FTP_TLS(context=c);f.connect('localhost',${port});f.login();f.prot_p()\nwith open('${got}','wb') as o: f.retrbinary('RETR pub/big.bin',o.write)\nf.quit()`,
+    ),
+    expectHash(got, bigHash),
+  ),
+  await measure(
+    "basic-ftp",
+    "FTPS get 1 GiB",
+    clean(got),
+    node(
+      `${basicFtp}const fs=require('fs');(async()=>{const c=new ftp.Client();await c.access({host:'localhost',port:${port},secure:true,secureOptions:{ca:fs.readFileSync('${caPath}')}});await c.downloadTo('${got}','pub/big.bin');c.close()})()`,
+    ),
+    expectHash(got, bigHash),
+  ),
+);
+
+await vsftpd.close();
+
+const scenarios: Scenario[] = [
+  { name: "get 1 GiB", unit: "MB/s", bytes: GiB },
+  { name: "put 1 GiB", unit: "MB/s", bytes: GiB },
+  { name: "1000 × 4 KiB get", unit: "files/s", count: SMALL_FILES },
+  { name: "cold start, 1 small get", unit: "s" },
+  { name: "LIST 20,000 entries", unit: "s" },
+  { name: "FTPS get 1 GiB", unit: "MB/s", bytes: GiB },
+];
+if (!QUICK) {
+  const report = await writeReport(join(repo, "docs/performance.md"), scenarios, measures, RUNS);
+  console.log(report);
+}
+await Deno.remove(work, { recursive: true }).catch(() => {});
