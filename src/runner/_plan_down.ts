@@ -2,10 +2,11 @@
 // The remote side is read with walk(), whose name checks keep a hostile
 // listing from steering a download (or a delete) outside the destination.
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { decide } from "./_compare.ts";
 import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filter.ts";
 import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
+import { LocalLinkError, refuseLinksBelow } from "./_no_links.ts";
 import { baseName } from "./_paths.ts";
 import { type PlanContext, PlanError } from "./_plan_context.ts";
 import { exactTimes } from "./_exact_times.ts";
@@ -89,10 +90,14 @@ async function remoteSources(
   return { files: [{ ...found, rel: baseName(from), path: from }], dirs: [], expanded: false };
 }
 
-/** Turns remote files and their local destinations into download work. */
+/**
+ * Turns remote files and their local destinations into download work.
+ * `root` is the local directory the step writes below (through no link).
+ */
 async function downloadWork(
   files: { entry: RemoteEntry; local: string }[],
   dirs: string[],
+  root: string,
   step: { overwrite: GetStep["overwrite"]; resume: boolean },
   ctx: PlanContext,
 ): Promise<Work[]> {
@@ -101,6 +106,11 @@ async function downloadWork(
     dirs,
     LOCAL_CASE_INSENSITIVE,
   );
+  for (const dir of new Set([...dirs, ...files.map((f) => dirname(f.local))])) {
+    await refuseLinksBelow(root, dir).catch((error) => {
+      throw error instanceof LocalLinkError ? new PlanError(error.message) : error;
+    });
+  }
   const work: Work[] = [];
   const existing = new Map<string, Deno.FileInfo | undefined>();
   for (const { local } of files) existing.set(local, await statLocal(local));
@@ -126,6 +136,7 @@ async function downloadWork(
       phase: Phase.mkdir,
       local: true,
       run: async () => {
+        await refuseLinksBelow(root, dir);
         await Deno.mkdir(dir, { recursive: true });
         return { bytes: 0 };
       },
@@ -153,7 +164,7 @@ async function downloadWork(
       continue;
     }
     ctx.planned.local.add(local);
-    const job = { remote: entry.path, local, size: entry.size, mtime, resume: step.resume };
+    const job = { remote: entry.path, local, root, size: entry.size, mtime, resume: step.resume };
     work.push({
       id: ctx.id(),
       action: "download",
@@ -179,14 +190,15 @@ export async function planGet(step: GetStep, ctx: PlanContext): Promise<Work[]> 
   const toIsDir = endsWithSlash || sources.length > 1 || sources.some((s) => s.expanded) ||
     toInfo?.isDirectory === true;
   if (!toIsDir) {
-    return await downloadWork([{ entry: sources[0].files[0], local: to }], [], step, ctx);
+    const file = { entry: sources[0].files[0], local: to };
+    return await downloadWork([file], [], dirname(to), step, ctx);
   }
   const files = sources.flatMap((s) =>
     s.files.map((entry) => ({ entry, local: join(to, entry.rel) }))
   );
   const dirs = sources.flatMap((s) => s.dirs.map((d) => join(to, d.rel)));
   if (!toInfo) dirs.unshift(to);
-  return await downloadWork(files, dirs, step, ctx);
+  return await downloadWork(files, dirs, to, step, ctx);
 }
 
 /** sync down: the remote directory onto the local one, optionally deleting extras. */
@@ -218,7 +230,7 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
     .map((entry) => ({ entry, local: join(localRoot, entry.rel) }));
   const dirs = entries.filter((e) => e.type === "directory").map((d) => join(localRoot, d.rel));
   if (!info) dirs.unshift(localRoot);
-  const work = await downloadWork(files, dirs, step, ctx);
+  const work = await downloadWork(files, dirs, localRoot, step, ctx);
   if (!step.delete) return work;
   return work.concat(planDeletions({
     source: remote,
@@ -232,6 +244,7 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
       path: e.path,
       local: true,
       run: async () => {
+        await refuseLinksBelow(localRoot, dirname(e.path));
         await Deno.remove(e.path);
         return { bytes: 0 };
       },
@@ -241,10 +254,12 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
       path: e.path,
       local: true,
       run: async () => {
+        await refuseLinksBelow(localRoot, e.path);
         await Deno.remove(e.path);
         return { bytes: 0 };
       },
-      tolerate: () => "kept: not empty (holds excluded files)",
+      tolerate: (error) =>
+        error instanceof LocalLinkError ? undefined : "kept: not empty (holds excluded files)",
     }),
   }, ctx));
 }

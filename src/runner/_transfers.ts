@@ -13,6 +13,7 @@ import type { FtpClient } from "../client/ftp_client.ts";
 import { FtpPermanentError } from "../errors.ts";
 import { PART_SUFFIX } from "./_filter.ts";
 import { statLocal } from "./_local_tree.ts";
+import { refuseLinksTo } from "./_no_links.ts";
 import { TransientRunError } from "./_retry.ts";
 
 /** What a running transfer can use. */
@@ -37,6 +38,8 @@ export interface TransferOutcome {
 export interface DownloadJob {
   remote: string;
   local: string;
+  /** The local directory the step writes below, through no link. */
+  root: string;
   /** The listed size, when known: the result must reach it. */
   size?: number;
   /** The exact remote time, when known (else MDTM is asked after the transfer). */
@@ -84,6 +87,7 @@ export async function downloadFile(
   ctx: TransferContext,
 ): Promise<TransferOutcome> {
   const part = job.local + PART_SUFFIX;
+  await refuseLinksTo(job.root, part);
   await Deno.mkdir(dirname(job.local), { recursive: true });
   const offset = await resumeOffset(client, job, part, ctx);
   ctx.started(offset);

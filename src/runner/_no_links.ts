@@ -1,0 +1,56 @@
+// Local writes never go through a symbolic link below the step's local
+// root. A sync down or a recursive get builds its paths from names the
+// server lists; a link to a directory among them (planted, or left by
+// someone else) would carry those writes, and deletes, anywhere. The root
+// itself is the user's choice and may be a link; everything below it must
+// be a real directory. Checked while planning and again right before each
+// write, since the tree may change in between.
+
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
+
+/** A local path that would have to be written through a symbolic link. */
+export class LocalLinkError extends Error {
+  /** Creates the error for the link at `path`. */
+  constructor(path: string) {
+    super(
+      `${path} is a symbolic link: ferry does not write through links below the local ` +
+        `directory (remove the link, or exclude it with a filter)`,
+    );
+    this.name = "LocalLinkError";
+  }
+}
+
+async function lstatLocal(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.lstat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Fails unless every existing directory from below `root` down to `dir`
+ * is a real directory (missing ones are fine: ferry makes them).
+ */
+export async function refuseLinksBelow(root: string, dir: string): Promise<void> {
+  const rel = relative(root, dir);
+  if (rel === "") return;
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new Error(`${dir} is not inside ${root}`);
+  }
+  let current = root;
+  for (const part of rel.split(sep)) {
+    current = join(current, part);
+    const info = await lstatLocal(current);
+    if (!info) return;
+    if (info.isSymlink) throw new LocalLinkError(current);
+    if (!info.isDirectory) throw new Error(`${current} exists and is not a directory`);
+  }
+}
+
+/** Fails unless `file`'s directories are real (see above) and `file` itself is not a link. */
+export async function refuseLinksTo(root: string, file: string): Promise<void> {
+  await refuseLinksBelow(root, dirname(file));
+  if ((await lstatLocal(file))?.isSymlink) throw new LocalLinkError(file);
+}
