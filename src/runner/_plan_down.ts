@@ -13,7 +13,7 @@ import { exactTimes } from "./_exact_times.ts";
 import { planDeletions } from "./_plan_delete.ts";
 import { nothingHidden, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets, LOCAL_CASE_INSENSITIVE } from "./_targets.ts";
-import { downloadFile } from "./_transfers.ts";
+import { downloadFile } from "./_download_file.ts";
 import { Phase, type Work } from "./_work.ts";
 import type { Step } from "./task.ts";
 

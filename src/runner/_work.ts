@@ -5,7 +5,7 @@
 
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { PlannedAction } from "./report.ts";
-import type { TransferContext, TransferOutcome } from "./_transfers.ts";
+import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
 
 /** Phases, in order. */
 export const Phase = {

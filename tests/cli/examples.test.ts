@@ -41,7 +41,7 @@ Deno.test("tasks/deploy-site.yaml publishes, deletes extras, keeps drafts and ma
   assert.equal(reportOf(rerun).totals.bytes, 0);
 });
 
-Deno.test("tasks/pull-logs.yaml resumes grown logs and skips unchanged rotations", async () => {
+Deno.test("tasks/pull-logs.yaml resumes grown logs, skips unchanged rotations, refetches a rotated log", async () => {
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
   await writeTree(server.root, {
@@ -69,9 +69,23 @@ Deno.test("tasks/pull-logs.yaml resumes grown logs and skips unchanged rotations
   const grown = actions.find((a) => a.path.endsWith("/app.log"))!;
   assert.equal(grown.action, "download");
   assert.equal(grown.resumedFrom, 7);
-  assert.equal(grown.bytes, 14);
+  assert.equal(grown.bytes, 7 + 14, "the local file's last bytes are read again, to compare");
   assert.equal(await Deno.readTextFile(join(dir.path, "logs/app.log")), "line 1\nline 2\nline 3\n");
   assert.ok(actions.filter((a) => a.action === "skip").length >= 2);
+
+  // A nightly rotation: app.log becomes app.log.1, and a fresh app.log is
+  // soon longer than the old one. It is fetched whole, not appended.
+  await Deno.rename(join(server.root, "logs/app.log"), join(server.root, "logs/app.log.1"));
+  await Deno.writeTextFile(
+    join(server.root, "logs/app.log"),
+    "tue 1\ntue 2\ntue 3\ntue 4\ntue 5\n",
+  );
+  const third = await ferry(["run", example("pull-logs.yaml"), "--json"], { env });
+  assert.equal(third.code, 0, third.stderr);
+  const local = await treeOf(join(dir.path, "logs"));
+  const remote = await treeOf(join(server.root, "logs"));
+  assert.equal(local["app.log"], remote["app.log"]);
+  assert.equal(local["app.log.1"], remote["app.log.1"]);
 });
 
 Deno.test("tasks/mirror-down.jsonc mirrors a tree and removes what the server dropped", async () => {

@@ -1,0 +1,226 @@
+// One file down. Bytes go to `<name>.ferry-part`, renamed into place only
+// when the size matches the listing, so the final path never holds a
+// partial file. A failed try keeps the partial file, and what it may be
+// continued with is decided here:
+//
+// - A retry continues what an earlier try of this run wrote.
+// - A partial file left by an earlier run is continued only if it was not
+//   last written before the server's file last changed (when the server
+//   tells the time: MLSD, MLST or MDTM) and its last bytes (up to 64 KiB) are the
+//   bytes the server holds at that place. They are read again as the first
+//   bytes of the resumed transfer, so the check costs no extra connection.
+// - With `resume: true`, a shorter local file (a log that grew) is
+//   continued on the same byte check; its time cannot tell growth from
+//   rotation, since the server's file is newer either way.
+//
+// Anything else starts over from byte 0.
+//
+// Downloads read the client's byte stream rather than calling downloadTo():
+// downloadTo renames its temporary file into place when the server reports
+// success, and a server can report success for a short file; here the size
+// is checked before the rename.
+
+import { dirname } from "node:path";
+import type { FtpClient } from "../client/ftp_client.ts";
+import { PART_SUFFIX } from "./_filter.ts";
+import { refuseLinksTo } from "./_no_links.ts";
+import { TransientRunError } from "./_retry.ts";
+import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
+
+/** Most bytes of a partial file compared with the server's before continuing it. */
+export const RESUME_CHECK_BYTES = 64 * 1024;
+
+/** A download to plan and run. */
+export interface DownloadJob {
+  remote: string;
+  local: string;
+  /** The local directory the step writes below, through no link. */
+  root: string;
+  /** The listed size, when known: the result must reach it. */
+  size?: number;
+  /** The exact remote time, when known (else MDTM is asked when it matters). */
+  mtime?: Date;
+  /** Continue a shorter existing local file (append-only files such as logs). */
+  resume: boolean;
+  /** Set once a try of this run has written the partial file: its bytes are the server's. */
+  wrote?: boolean;
+}
+
+/** Where a try starts: the offset, and how many bytes before it to compare first. */
+interface Start {
+  offset: number;
+  check: number;
+}
+
+async function regularFile(path: string): Promise<Deno.FileInfo | undefined> {
+  const info = await Deno.lstat(path).catch(() => undefined);
+  return info?.isFile ? info : undefined;
+}
+
+async function remoteTime(client: FtpClient, job: DownloadJob, signal: AbortSignal) {
+  if (job.mtime) return job.mtime;
+  if (!client.features.has("MDTM")) return undefined;
+  return await client.lastModified(job.remote, { signal }).catch(() => undefined);
+}
+
+async function startOf(
+  client: FtpClient,
+  job: DownloadJob,
+  part: string,
+  ctx: TransferContext,
+): Promise<Start> {
+  const size = job.size;
+  if (!client.features.has("REST") || size === undefined) return { offset: 0, check: 0 };
+  const shorter = (info: Deno.FileInfo | undefined) =>
+    info !== undefined && info.size > 0 && info.size < size;
+  const partial = await regularFile(part);
+  if (shorter(partial) && job.wrote) return { offset: partial!.size, check: 0 };
+  if (shorter(partial)) {
+    const changed = await remoteTime(client, job, ctx.signal);
+    // Server times are to the second: within that second, the bytes decide.
+    if (changed && partial!.mtime && partial!.mtime.getTime() < changed.getTime()) {
+      ctx.warn(
+        `${job.local}${PART_SUFFIX} is older than ${job.remote} on the server: starting over`,
+      );
+      return { offset: 0, check: 0 };
+    }
+    return { offset: partial!.size, check: Math.min(partial!.size, RESUME_CHECK_BYTES) };
+  }
+  if (job.resume) {
+    const existing = await regularFile(job.local);
+    if (shorter(existing)) {
+      // Copy first: the file at the final path stays whole until the new one is.
+      await Deno.copyFile(job.local, part);
+      return { offset: existing!.size, check: Math.min(existing!.size, RESUME_CHECK_BYTES) };
+    }
+  }
+  return { offset: 0, check: 0 };
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  // Bounded: every write moves at least one byte or throws.
+  while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
+}
+
+async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length);
+  await file.seek(offset, Deno.SeekMode.Start);
+  let done = 0;
+  // Bounded: each read moves at least one byte or ends.
+  while (done < length) {
+    const n = await file.read(bytes.subarray(done));
+    if (n === null) break;
+    done += n;
+  }
+  return bytes.subarray(0, done);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * One RETR into the partial file from `start`. Returns the bytes received,
+ * or `undefined` when the first `start.check` bytes differ from the
+ * partial file's (the transfer is then cancelled and nothing is written).
+ */
+async function receive(
+  client: FtpClient,
+  job: DownloadJob,
+  file: Deno.FsFile,
+  start: Start,
+  ctx: TransferContext,
+): Promise<number | undefined> {
+  const expected = start.check > 0
+    ? await readAt(file, start.offset - start.check, start.check)
+    : new Uint8Array(0);
+  const stream = await client.download(job.remote, {
+    offset: start.offset - expected.length,
+    signal: ctx.signal,
+  });
+  const reader = stream.getReader({ mode: "byob" });
+  const seen = new Uint8Array(expected.length);
+  let compared = 0;
+  let bytes = 0;
+  let buffer = new ArrayBuffer(1 << 20);
+  if (expected.length === 0) await file.seek(start.offset, Deno.SeekMode.Start);
+  try {
+    // Bounded by the file's length: each read returns bytes or ends.
+    for (;;) {
+      const { value, done } = await reader.read(new Uint8Array(buffer));
+      if (done || !value) break;
+      bytes += value.length;
+      buffer = value.buffer as ArrayBuffer;
+      let chunk = value;
+      if (compared < expected.length) {
+        const take = Math.min(expected.length - compared, chunk.length);
+        seen.set(chunk.subarray(0, take), compared);
+        compared += take;
+        chunk = chunk.subarray(take);
+        if (compared < expected.length) continue;
+        if (!equalBytes(seen, expected)) {
+          await reader.cancel().catch(() => {});
+          return undefined;
+        }
+        await file.seek(start.offset, Deno.SeekMode.Start);
+        job.wrote = true;
+      }
+      await writeAll(file, chunk);
+      ctx.progress(start.offset + bytes - expected.length);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  // A server file that ended inside the compared bytes is not this one either.
+  return compared < expected.length ? undefined : bytes;
+}
+
+/** Downloads one file (see the module comment). */
+export async function downloadFile(
+  client: FtpClient,
+  job: DownloadJob,
+  ctx: TransferContext,
+): Promise<TransferOutcome> {
+  const part = job.local + PART_SUFFIX;
+  await refuseLinksTo(job.root, part);
+  await Deno.mkdir(dirname(job.local), { recursive: true });
+  let start = await startOf(client, job, part, ctx);
+  ctx.started(start.offset);
+  let bytes: number;
+  {
+    using file = await Deno.open(part, {
+      read: true,
+      write: true,
+      create: true,
+      truncate: start.offset === 0,
+    });
+    if (start.offset === 0) job.wrote = true;
+    let received = await receive(client, job, file, start, ctx);
+    if (received === undefined) {
+      ctx.warn(
+        `${job.local}${PART_SUFFIX} does not end with the bytes ${job.remote} has there ` +
+          `(replaced, or rotated?): starting over`,
+      );
+      await file.truncate(0);
+      job.wrote = true;
+      start = { offset: 0, check: 0 };
+      ctx.started(0);
+      received = (await receive(client, job, file, start, ctx))!;
+    }
+    bytes = received;
+  }
+  const total = start.offset + bytes - start.check;
+  if (job.size !== undefined && total < job.size) {
+    throw new TransientRunError(
+      `${job.remote}: received ${total} of ${job.size} bytes; the partial file is kept to resume`,
+    );
+  }
+  const mtime = job.mtime ??
+    await client.lastModified(job.remote, { signal: ctx.signal }).catch(() => undefined);
+  if (mtime) await Deno.utime(part, new Date(), mtime);
+  await Deno.rename(part, job.local);
+  return start.offset > 0 ? { bytes, resumedFrom: start.offset } : { bytes };
+}
