@@ -12,6 +12,9 @@
  *   deno task soak --target embedded --clients 1,8   # some setups
  *   deno task soak --json                            # the results as JSON
  *
+ * Each setup runs in a child process of its own, so that its resident set
+ * and descriptors are its alone (--inline runs them in this process).
+ *
  * Faults. Against the embedded server, every 20th RETR or STOR is answered
  * in turn with a 451, a dropped control connection, a garbled reply, or a
  * 50 ms delay (which is no failure). Against both servers, every 40th
@@ -34,7 +37,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { FtpAbortError, FtpClient, FtpError, FtpPermanentError } from "../mod.ts";
+import { FtpClient } from "../src/client/ftp_client.ts";
+import { FtpAbortError, FtpError, FtpPermanentError } from "../src/errors.ts";
 import { FtpTestServer } from "../src/testing/mod.ts";
 
 const KiB = 1024;
@@ -85,6 +89,15 @@ export interface SoakResult {
    */
   fds?: { before: number; after: number; leaked: number; extra: string[] };
   rss: { firstQuarterPeakMiB: number; lastQuarterPeakMiB: number; peakMiB: number; flat: boolean };
+  /**
+   * The live heap (MiB) after a full collection, at the start and after each
+   * quarter of the work; empty without --v8-flags=--expose-gc.
+   */
+  heapMiB: number[];
+  /** The resident set (MiB) right after those collections. */
+  rssAfterGcMiB: number[];
+  /** The peak resident set (MiB) in each tenth of the run. */
+  rssDecilesMiB: number[];
   /** Whether all the work was done within the time limit. */
   complete: boolean;
   firstErrors: string[];
@@ -149,19 +162,25 @@ function openFds(): Map<string, string> | undefined {
   }
 }
 
-/** What a socket inode is in /proc/net/tcp*: local and remote address and state. */
+/** What a socket inode is, from /proc/net: protocol, addresses and state. */
 function describe(target: string): string {
   const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
   if (!inode) return target;
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    for (const line of Deno.readTextFileSync(file).split("\n")) {
+  for (const kind of ["tcp", "tcp6", "udp", "udp6", "raw", "raw6"]) {
+    let text = "";
+    try {
+      text = Deno.readTextFileSync(`/proc/net/${kind}`);
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n")) {
       const fields = line.trim().split(/\s+/);
       if (fields[9] === inode) {
-        return `${target} tcp ${fields[1]} -> ${fields[2]} state ${fields[3]}`;
+        return `${target} ${kind} ${fields[1]} -> ${fields[2]} state ${fields[3]}`;
       }
     }
   }
-  return target;
+  return `${target} (not TCP, UDP or raw: netlink or the like)`;
 }
 
 async function settledFds(
@@ -250,6 +269,28 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const deadline = started + options.timeLimitMs;
   const fdsBefore = openFds();
 
+  // The live heap after a full collection (with --expose-gc), at the start
+  // and after each quarter of the work.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const heap: number[] = [];
+  const rssAfterGc: number[] = [];
+  const measureHeap = () => {
+    if (!gc) return;
+    gc();
+    const usage = Deno.memoryUsage();
+    heap.push(usage.heapUsed / MiB);
+    rssAfterGc.push(usage.rss / MiB);
+  };
+  measureHeap();
+  const total = options.commands + options.transfers;
+  let nextQuarter = 1;
+  const checkpoint = () => {
+    if (stats.commands + stats.transfers >= (nextQuarter * total) / 4) {
+      nextQuarter++;
+      measureHeap();
+    }
+  };
+
   const worker = async (n: number) => {
     const random = prng(1000 + n);
     const dir = `w${n}`;
@@ -298,7 +339,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const roll = random();
       const names = [...uploaded.keys()];
       const some = names.length > 0 ? names[Math.floor(random() * names.length)] : undefined;
-      if (roll < 0.02) {
+      if (names.length > 40) {
+        // A steady state: the directory keeps about 40 files.
+        const oldest = names[0];
+        const ok = await attempt(async () => {
+          await client.remove(`${dir}/${oldest}`);
+          return true;
+        });
+        if (ok) uploaded.delete(oldest);
+      } else if (roll < 0.02) {
         // An expected refusal: the server must say 550 and the session go on.
         const error = await client.size(`${dir}/missing-${serial++}`).catch((e) => e);
         if (error instanceof FtpPermanentError) stats.expectedErrors++;
@@ -337,6 +386,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         });
       }
       stats.commands++;
+      checkpoint();
     };
 
     const transfer = async () => {
@@ -383,6 +433,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }
       }
       stats.transfers++;
+      checkpoint();
     };
 
     // Bounded by the quotas and the deadline.
@@ -456,6 +507,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       peakMiB: Math.round(Math.max(...samples.map((s) => s.rss)) / MiB),
       flat: last <= first * 1.1 + 16,
     },
+    heapMiB: heap.map((h) => Math.round(h * 10) / 10),
+    rssAfterGcMiB: rssAfterGc.map(Math.round),
+    rssDecilesMiB: Array.from({ length: 10 }, (_, i) => Math.round(quarter(i / 10, (i + 1) / 10))),
     complete: stats.commands >= options.commands && stats.transfers >= options.transfers,
     firstErrors,
   };
@@ -548,8 +602,17 @@ if (import.meta.main) {
       "time-limit": { type: "string", default: "300" },
       "no-faults": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      inline: { type: "boolean", default: false },
+      child: { type: "string" },
     },
   });
+  if (values.child) {
+    // One setup, asked for by the parent below: the result as JSON on stdout.
+    const options: SoakOptions = JSON.parse(values.child);
+    const result = await runSoak({ ...options, log: (line) => console.error(line) });
+    console.log(JSON.stringify(result));
+    Deno.exit(0);
+  }
   // Comma-separated lists, such as --clients 1,8.
   const targets = values.target ? values.target.split(",") : ["embedded", "vsftpd"];
   const pools = values.clients ? values.clients.split(",").map(Number) : [1, 8];
@@ -564,18 +627,35 @@ if (import.meta.main) {
       }
     }
     for (const clients of pools) {
+      const options: SoakOptions = {
+        target,
+        clients,
+        commands: Number(values.commands),
+        transfers: Number(values.transfers),
+        timeLimitMs: Number(values["time-limit"]) * 1000,
+        faults: !values["no-faults"],
+      };
+      if (values.inline) {
+        results.push(await runSoak({ ...options, log: (line) => console.error(line) }));
+        continue;
+      }
+      // Each setup in a process of its own: its memory and descriptors are its own.
       console.error(`soak: ${target}, ${clients} client(s)...`);
-      results.push(
-        await runSoak({
-          target,
-          clients,
-          commands: Number(values.commands),
-          transfers: Number(values.transfers),
-          timeLimitMs: Number(values["time-limit"]) * 1000,
-          faults: !values["no-faults"],
-          log: (line) => console.error(line),
-        }),
-      );
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--v8-flags=--expose-gc",
+          import.meta.filename!,
+          "--child",
+          JSON.stringify(options),
+        ],
+        env: { DENO_NO_UPDATE_CHECK: "1" },
+        stdout: "piped",
+        stderr: "inherit",
+      });
+      const output = await child.output();
+      results.push(JSON.parse(new TextDecoder().decode(output.stdout)));
     }
   }
   if (values.json) console.log(JSON.stringify(results, null, 2));
