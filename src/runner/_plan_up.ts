@@ -6,16 +6,18 @@
 import { basename } from "node:path";
 import { FtpPermanentError } from "../errors.ts";
 import { decide } from "./_compare.ts";
-import { compileFilter, globMatcher, PART_SUFFIX, type PathFilter, splitGlob } from "./_filter.ts";
+import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filter.ts";
 import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
-import { joinRemote, remoteDirname } from "./_paths.ts";
+import { joinRemote, remoteDirname, remoteRelative } from "./_paths.ts";
 import { exactTimes } from "./_exact_times.ts";
 import { type PlanContext, PlanError } from "./_plan_context.ts";
 import { planDeletions } from "./_plan_delete.ts";
 import { removeRemoteFile } from "./_plan_simple.ts";
 import { readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets } from "./_targets.ts";
-import { commitUpload, uploadFile } from "./_transfers.ts";
+import { commitUpload } from "./_commit_upload.ts";
+import { isFingerprinted, ownerOf, temporaryFor } from "./_temporaries.ts";
+import { leftPartial, uploadFile, type UploadJob } from "./_upload_file.ts";
 import { Phase, type Work } from "./_work.ts";
 import type { Step } from "./task.ts";
 
@@ -80,6 +82,11 @@ interface UploadPlan {
   dirs: string[];
   existing: Map<string, RemoteEntry>;
   rootExists: boolean;
+  /**
+   * Whether ferry's temporaries of this remote file are this step's to
+   * tidy (those of the files it uploads; in a sync, of any file it covers).
+   */
+  tidies(owner: string): boolean;
 }
 
 /** Turns a comparison into mkdir, upload and commit work. */
@@ -127,6 +134,7 @@ async function uploadWork(
       },
     });
   }
+  const targets = new Set<string>();
   for (const { entry, remote } of plan.files) {
     const there = plan.existing.get(remote);
     if (there?.type === "directory") {
@@ -150,8 +158,19 @@ async function uploadWork(
       continue;
     }
     ctx.planned.remote.set(remote, "file");
-    const target = atomic ? remote + PART_SUFFIX : remote;
-    const job = { local: entry.path, remote, target, size: entry.size, mtime: entry.mtime };
+    const target = atomic ? await temporaryFor(remote, entry) : remote;
+    targets.add(target);
+    const job: UploadJob = {
+      local: entry.path,
+      remote,
+      target,
+      size: entry.size,
+      mtime: entry.mtime,
+    };
+    if (isFingerprinted(target) && plan.existing.get(target)?.type === "file") {
+      // An earlier run's temporary of this very file: it may be continued.
+      job.written = { size: entry.size, mtime: entry.mtime?.getTime() };
+    }
     work.push({
       id: ctx.id(),
       action: "upload",
@@ -160,8 +179,8 @@ async function uploadWork(
       size: entry.size,
       reason: decision.reason,
       phase: Phase.transfer,
-      temporary: atomic ? target : undefined,
       run: (client, run) => uploadFile(client!, job, run),
+      leftover: () => leftPartial(job),
     });
     if (atomic) {
       work.push({
@@ -175,6 +194,18 @@ async function uploadWork(
           await commitUpload(client!, target, remote, entry.size, run);
           return { bytes: 0 };
         },
+      });
+    }
+  }
+  for (const entry of plan.existing.values()) {
+    const owner = ownerOf(entry.path);
+    if (entry.type !== "file" || owner === undefined || targets.has(entry.path)) continue;
+    if (plan.tidies(owner)) {
+      work.push({
+        id: ctx.id(),
+        reason: "stale temporary (another version, or a finished upload)",
+        phase: Phase.transfer,
+        ...removeRemoteFile(entry.path),
       });
     }
   }
@@ -221,6 +252,12 @@ export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> 
       }
       const existing = new Map<string, RemoteEntry>();
       if (there) existing.set(step.to, there);
+      if (step.atomic && parentInfo) {
+        // Not listed: only this file's own temporary is looked for.
+        const temporary = await temporaryFor(step.to, entry);
+        const found = await statRemote(ctx.client, temporary, ctx.signal);
+        if (found) existing.set(temporary, found);
+      }
       return await uploadWork(
         {
           toDir: parent,
@@ -228,6 +265,7 @@ export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> 
           dirs: [],
           existing,
           rootExists: parentInfo !== undefined,
+          tidies: () => false,
         },
         step.overwrite,
         step.atomic,
@@ -243,6 +281,7 @@ export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> 
   for (const f of files) parentsOf(f.rel, dirRels);
   for (const s of sources) for (const d of s.dirs) dirRels.add(d.rel);
   const state = await remoteState(toDir, (rel) => dirRels.has(rel), ctx);
+  const uploaded = new Set(files.map((f) => f.remote));
   return await uploadWork(
     {
       toDir,
@@ -250,6 +289,7 @@ export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> 
       dirs: [...dirRels].map((rel) => joinRemote(toDir, rel)),
       existing: state.existing,
       rootExists: state.rootExists,
+      tidies: (owner) => uploaded.has(owner),
     },
     step.overwrite,
     step.atomic,
@@ -279,6 +319,7 @@ export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work
       dirs: dirs.map((d) => joinRemote(toDir, d.rel)),
       existing: state.existing,
       rootExists: state.rootExists,
+      tidies: (owner) => filter.includes(remoteRelative(toDir, owner)),
     },
     step.overwrite,
     step.atomic,

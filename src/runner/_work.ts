@@ -36,8 +36,11 @@ export interface Work extends PlannedAction {
    * directory that is not empty because it holds protected files).
    */
   tolerate?(error: unknown, attempt: number): string | undefined;
-  /** A temporary remote file to remove if the step fails (atomic uploads). */
-  temporary?: string;
+  /**
+   * A remote file the action leaves behind when it fails or is cancelled,
+   * to be removed then: the partial file of a non-atomic upload.
+   */
+  leftover?(): string | undefined;
 }
 
 /** Creates work ids unique within a run. */

@@ -9,7 +9,8 @@
 import { runConcurrent } from "./_concurrent.ts";
 import type { PlanContext } from "./_plan_context.ts";
 import { planStep } from "./_plan_step.ts";
-import { ConnectionPool, type Lease } from "./_pool.ts";
+import { ConnectionPool } from "./_pool.ts";
+import { removeLeftovers } from "./_leftovers.ts";
 import { makeRedactor } from "./_redact.ts";
 import { errorInfo } from "./_retry.ts";
 import { publicAction, runWork } from "./_run_work.ts";
@@ -205,27 +206,6 @@ async function runStep(step: Step, ref: StepRef, report: StepReport, env: StepEn
       if (entry.result === "failed") failed = true;
     });
   }
-  if (failed && !env.signal.aborted) await removeTemporaries(work, actions, env);
+  await removeLeftovers(work, actions, env);
   report.result = env.signal.aborted ? "cancelled" : failed ? "failed" : "ok";
-}
-
-/** After a failed atomic step: remove the uploaded temporaries (best effort). */
-async function removeTemporaries(
-  work: Work[],
-  actions: Map<number, ActionReport>,
-  env: StepEnv,
-): Promise<void> {
-  const leftovers = work.filter((w) => w.temporary && actions.get(w.id)?.result !== "cancelled");
-  if (leftovers.length === 0) return;
-  let lease: Lease | undefined;
-  try {
-    lease = await env.pool.acquire(env.signal);
-    for (const w of leftovers) {
-      await lease.client.remove(w.temporary!, { signal: env.signal }).catch(() => {});
-    }
-    env.pool.release(lease);
-  } catch (error) {
-    if (lease) env.pool.release(lease, true);
-    env.warn(`Could not remove temporary uploads: ${(error as Error).message}`);
-  }
 }

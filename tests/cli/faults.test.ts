@@ -79,12 +79,15 @@ steps:
   assert.ok(uploads.some((a) => (a.resumedFrom ?? 0) > 0), "uploads resumed with REST+STOR");
 });
 
-/** Waits (bounded) until a file exists with some bytes in it. */
-async function waitForBytes(path: string, timeoutMs = 20_000): Promise<void> {
+/** Waits (bounded) until a file exists with some bytes in it; `path` may be a RegExp in a directory. */
+async function waitForBytes(path: string | [string, RegExp], timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const size = await Deno.stat(path).then((s) => s.size, () => 0);
-    if (size > 0) return;
+    const found = typeof path === "string" ? path : await Array.fromAsync(Deno.readDir(path[0]))
+      .then((entries) => entries.find((e) => path[1].test(e.name)))
+      .then((e) => e && join(path[0], e.name), () => undefined);
+    const size = found ? await Deno.stat(found).then((s) => s.size, () => 0) : 0;
+    if (size > 0) return found!;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${path} never received bytes`);
@@ -146,7 +149,7 @@ steps:
 `,
   );
   const child = spawnFerry(["run", task], { cwd: dir.path });
-  await waitForBytes(join(server.root, "www/big.bin.ferry-part"));
+  await waitForBytes([join(server.root, "www"), /^big\.bin\..*ferry-part$/]);
   child.kill("SIGINT");
   const output = await child.output();
   assert.equal(output.code, 130);

@@ -1,0 +1,49 @@
+// After a step's work: what actions that did not finish left at a final
+// path is removed, so a failed or interrupted run leaves no partial file
+// there. That is the partial file of a non-atomic upload (the old file is
+// gone since the server accepted the store, so removing it loses nothing).
+// It runs after Ctrl-C too, on its own short deadline: the run's signal is
+// aborted by then. Atomic uploads' temporaries stay, to be continued by the
+// next run (see _temporaries.ts).
+
+import { FtpPermanentError } from "../errors.ts";
+import type { Lease } from "./_pool.ts";
+import type { StepEnv } from "./_step_env.ts";
+import type { Work } from "./_work.ts";
+import type { ActionReport } from "./report.ts";
+
+/** How long removing leftovers may take, Ctrl-C or not. */
+const CLEANUP_MS = 5_000;
+
+/** Removes the remote leftovers of actions that failed or were cancelled (best effort). */
+export async function removeLeftovers(
+  work: readonly Work[],
+  actions: ReadonlyMap<number, ActionReport>,
+  env: StepEnv,
+): Promise<void> {
+  const leftovers = work.flatMap((w) => {
+    const result = actions.get(w.id)?.result;
+    const path = result === "failed" || result === "cancelled" ? w.leftover?.() : undefined;
+    return path === undefined ? [] : [path];
+  });
+  if (leftovers.length === 0) return;
+  const signal = AbortSignal.timeout(CLEANUP_MS);
+  let lease: Lease | undefined;
+  try {
+    lease = await env.pool.acquire(signal);
+    for (const path of leftovers) {
+      const error = await lease.client.remove(path, { signal }).then(() => undefined, (e) => e);
+      if (error === undefined) env.warn(`Removed the partial upload at ${path}`);
+      else if (error instanceof FtpPermanentError) {
+        env.warn(`Could not remove the partial upload at ${path}: ${error.message}`);
+      } else throw error;
+    }
+    env.pool.release(lease);
+  } catch (error) {
+    if (lease) env.pool.release(lease, true);
+    env.warn(
+      `Could not remove the partial upload(s) at ${leftovers.join(", ")}: ` +
+        (error as Error).message,
+    );
+  }
+}
