@@ -13,6 +13,7 @@
 import { PART_SUFFIX } from "./_filter.ts";
 
 const FINGERPRINTED = /\.[0-9a-f]{12}\.ferry-part$/;
+const BACKUP = `.ferry-old${PART_SUFFIX}`;
 
 /** The temporary an atomic upload of `local` to `remote` writes to. */
 export async function temporaryFor(
@@ -32,9 +33,17 @@ export function isFingerprinted(temporary: string): boolean {
   return FINGERPRINTED.test(temporary);
 }
 
-/** The remote file a temporary was to replace, or `undefined` if `path` is no temporary. */
+/** Where an atomic commit keeps the old file while it puts the new one in its place. */
+export function backupOf(remote: string): string {
+  return `${remote}${BACKUP}`;
+}
+
+/**
+ * The remote file a temporary was to replace, or `undefined` if `path` is
+ * no temporary (or a backup: that may be the only copy of an old file).
+ */
 export function ownerOf(path: string): string | undefined {
-  if (!path.endsWith(PART_SUFFIX)) return undefined;
+  if (!path.endsWith(PART_SUFFIX) || path.endsWith(BACKUP)) return undefined;
   const owner = path.replace(FINGERPRINTED, "").replace(/\.ferry-part$/, "");
   return owner === "" || owner.endsWith("/") ? undefined : owner;
 }
