@@ -84,7 +84,14 @@ async function run(dir: string, server: FtpTestServer, steps: string): Promise<R
     file,
     `version: 1\nconnection: { url: "${server.url}", parallel: 2 }\nsteps:\n${steps}`,
   );
-  return await runTask(await loadTask(file, { envFile: false }));
+  // Bounded: a runner that walked for ever would be stopped (and fail the test).
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30_000);
+  try {
+    return await runTask(await loadTask(file, { envFile: false }), { signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Each unsafe name (other than `.` and `..`, which parsers drop) was reported. */
@@ -194,11 +201,12 @@ Deno.test("a directory that contains itself for ever: the walk stops at its dept
   client.addEventListener("warning", (e) => warnings.push(e.message));
   let count = 0;
   let deepest = 0;
+  // Bounded here too, so that a walk without its cap fails instead of hanging.
   for await (const entry of client.walk("deep")) {
-    count++;
+    if (++count > 1000) break;
     deepest = Math.max(deepest, entry.depth);
   }
-  assert.ok(count <= 257, `${count} entries`);
+  assert.ok(count <= 257 && deepest <= 256, `${count} entries, ${deepest} levels`);
   assert.ok(warnings.some((w) => /deeper than 256 levels/.test(w)), warnings.join("\n"));
 
   // The runner plans the same walk: bounded, and everything under the target.
