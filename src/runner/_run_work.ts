@@ -23,6 +23,40 @@ export function publicAction(work: PlannedAction): PlannedAction {
   return action;
 }
 
+/**
+ * How long a running action may take to end once the run is stopped. A
+ * transfer stuck in a write the server no longer reads may not notice its
+ * signal until a timeout; after this, the runner stops waiting for it and
+ * closes its connection.
+ */
+const STOP_GRACE_MS = 1000;
+
+/** Settles like `work`, or rejects with the signal's reason `STOP_GRACE_MS` after it aborts. */
+function stoppable<T>(work: Promise<T>, signal: AbortSignal, onAbandon: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      timer = setTimeout(() => {
+        onAbandon();
+        reject(signal.reason);
+      }, STOP_GRACE_MS);
+    };
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    work.then((value) => {
+      done();
+      resolve(value);
+    }, (error) => {
+      done();
+      reject(error);
+    });
+  });
+}
+
 /** Runs one action to its end: ok, skipped (tolerated), failed or cancelled. */
 export async function runWork(
   w: Work,
@@ -37,12 +71,13 @@ export async function runWork(
   for (let attempt = 1;; attempt++) {
     entry.attempts = attempt;
     let lease: Lease | undefined;
+    let abandoned = false;
     let startOffset = 0;
     let reached = 0;
     try {
       env.signal.throwIfAborted();
       if (!w.local) lease = await env.pool.acquire(env.signal);
-      const outcome = await w.run!(lease?.client, {
+      const running = w.run!(lease?.client, {
         signal: env.signal,
         attempt,
         started: (offset) => {
@@ -55,13 +90,17 @@ export async function runWork(
         },
         warn: env.warn,
       });
+      const outcome = await stoppable(running, env.signal, () => {
+        abandoned = true;
+        running.catch(() => {});
+      });
       if (lease) env.pool.release(lease);
       entry.result = "ok";
       entry.bytes += outcome.bytes;
       if (outcome.resumedFrom !== undefined) entry.resumedFrom = outcome.resumedFrom;
       break;
     } catch (error) {
-      if (lease) env.pool.release(lease, breaksConnection(error));
+      if (lease) env.pool.release(lease, abandoned || breaksConnection(error));
       entry.bytes += Math.max(0, reached - startOffset);
       const tolerated = w.tolerate?.(error, attempt);
       if (tolerated) {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FtpTestServer } from "../../src/testing/mod.ts";
-import { pseudoRandomBytes, tempDir } from "../_helpers.ts";
+import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
 import { ferry, reportOf, spawnFerry, treeOf, writeTask, writeTree } from "./_ferry.ts";
 
 const FILE_BYTES = 250_000;
@@ -79,15 +79,19 @@ steps:
   assert.ok(uploads.some((a) => (a.resumedFrom ?? 0) > 0), "uploads resumed with REST+STOR");
 });
 
-/** Waits (bounded) until a file exists with some bytes in it; `path` may be a RegExp in a directory. */
-async function waitForBytes(path: string | [string, RegExp], timeoutMs = 20_000): Promise<string> {
+/** Waits (bounded) until a file holds `min` bytes; `path` may be a directory and a RegExp. */
+async function waitForBytes(
+  path: string | [string, RegExp],
+  timeoutMs = 20_000,
+  min = 1,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const found = typeof path === "string" ? path : await Array.fromAsync(Deno.readDir(path[0]))
       .then((entries) => entries.find((e) => path[1].test(e.name)))
       .then((e) => e && join(path[0], e.name), () => undefined);
     const size = found ? await Deno.stat(found).then((s) => s.size, () => 0) : 0;
-    if (size > 0) return found!;
+    if (size >= min) return found!;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${path} never received bytes`);
@@ -130,31 +134,55 @@ steps:
   assert.deepEqual(await treeOf(join(dir.path, "out")), await treeOf(join(server.root, "pub")));
 });
 
-// dataTimeout is short here because an upload blocked by a server that
-// stopped reading only notices the abort when the data timeout fires (a
-// client limitation, reported); ferry still exits 130 with nothing lost.
-Deno.test("Ctrl-C mid-upload with atomic: the remote final path is untouched", async () => {
-  await using dir = await tempDir();
-  await using server = await FtpTestServer.start();
-  await writeTree(dir.path, { "site/big.bin": pseudoRandomBytes(2_000_000, 5) });
-  await writeTree(server.root, { "www/big.bin": "old" });
-  server.faults.dataStallAfterBytes = 700_000;
-  const task = await writeTask(
-    dir.path,
-    "task.yaml",
-    `version: 1
-connection: { url: "${server.url}", dataTimeout: 3s }
+// The server stops reading mid-upload, so the client's write blocks: the
+// run must still stop, clean up and say so. The "interrupted" summary is
+// what tells a graceful stop from the process dying of the signal (which
+// exits 130 too).
+for (const atomic of [true, false]) {
+  Deno.test(`Ctrl-C mid-upload (atomic: ${atomic}): a summary, and no partial file at the final path`, async () => {
+    await using dir = await tempDir();
+    await using server = await FtpTestServer.start();
+    const bytes = pseudoRandomBytes(2_000_000, 5);
+    await writeTree(dir.path, { "site/big.bin": bytes });
+    await writeTree(server.root, { "www/big.bin": "old" });
+    server.faults.dataStallAfterBytes = 700_000;
+    const task = await writeTask(
+      dir.path,
+      "task.yaml",
+      `version: 1
+connection: { url: "${server.url}" }
 steps:
-  - put: { from: site/big.bin, to: www/big.bin, atomic: true }
+  - put: { from: site/big.bin, to: www/big.bin, atomic: ${atomic} }
 `,
-  );
-  const child = spawnFerry(["run", task], { cwd: dir.path });
-  await waitForBytes([join(server.root, "www"), /^big\.bin\..*ferry-part$/]);
-  child.kill("SIGINT");
-  const output = await child.output();
-  assert.equal(output.code, 130);
-  assert.equal(await Deno.readTextFile(join(server.root, "www/big.bin")), "old");
-});
+    );
+    const child = spawnFerry(["run", task], { cwd: dir.path });
+    const written = atomic
+      ? [join(server.root, "www"), /^big\.bin\..*ferry-part$/] as [string, RegExp]
+      : join(server.root, "www/big.bin");
+    // Non-atomic: the old 3 bytes are replaced by the upload's first ones.
+    await waitForBytes(written, 20_000, atomic ? 1 : 4);
+    child.kill("SIGINT");
+    const output = await child.output();
+    const stdout = new TextDecoder().decode(output.stdout);
+    assert.equal(output.code, 130, stdout);
+    assert.match(stdout, /^ferry: interrupted in .*: 0 transferred/m);
+    const names = Object.keys(await treeOf(join(server.root, "www")));
+    if (atomic) {
+      assert.equal(await Deno.readTextFile(join(server.root, "www/big.bin")), "old");
+      assert.ok(names.some((n) => /^big\.bin\.[0-9a-f]{12}\.ferry-part$/.test(n)), names.join());
+      // The next run continues the temporary it left.
+      server.faults = {};
+      const rerun = await ferry(["run", task, "--json"], { cwd: dir.path });
+      assert.equal(rerun.code, 0, rerun.stderr);
+      const upload = reportOf(rerun).steps[0].actions.find((a) => a.action === "upload")!;
+      assert.ok((upload.resumedFrom ?? 0) > 0, JSON.stringify(upload));
+      assert.equal(await sha256File(join(server.root, "www/big.bin")), sha256(bytes));
+    } else {
+      assert.deepEqual(names, [], "the partial upload was removed from the final path");
+      assert.match(stdout, /Removed the partial upload at www\/big\.bin/);
+    }
+  });
+}
 
 Deno.test("a server allowing one connection per address: the pool shrinks to it, planning too", async () => {
   await using dir = await tempDir();
