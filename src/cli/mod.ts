@@ -162,8 +162,9 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
         const report = p.values.report as string | undefined;
         // The report is written beside its name first, then renamed: its directory is needed.
         const write = report ? [dirname(resolve(report))] : [];
-        const flags = permissionFlags(taskPermissions(task, { write }));
-        io.stdout(flags.join(" ") + "\n");
+        const permissions = await taskPermissions(task, { write });
+        for (const note of permissions.notes) io.stderr(`ferry: note: ${printable(note)}\n`);
+        io.stdout(permissionFlags(permissions).join(" ") + "\n");
         return 0;
       }
       return await runJob(

@@ -22,11 +22,29 @@ export class TransientRunError extends Error {
 }
 
 /**
+ * Whether Deno refused the operation for want of a permission, anywhere in
+ * the error's causes: the client reports a data connection the sandbox
+ * denied as a failed connection, and trying again cannot help.
+ */
+export function isPermissionDenied(error: unknown): boolean {
+  // Bounded: a cause chain is short; the depth cap guards against a loop.
+  for (let e = error, depth = 0; e !== undefined && depth < 16; depth++) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      return true;
+    }
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return false;
+}
+
+/**
  * Whether another try may succeed: 4xx replies, lost or timed-out
  * connections, garbled replies (the connection is replaced), short files.
- * 5xx replies, bad input, missing features and local errors are final.
+ * 5xx replies, bad input, missing features, permissions Deno denied and
+ * local errors are final.
  */
 export function isTransient(error: unknown): boolean {
+  if (isPermissionDenied(error)) return false;
   if (error instanceof FtpTransientError) return true;
   if (error instanceof FtpPermanentError || error instanceof FtpUnexpectedReplyError) return false;
   if (error instanceof FtpConnectionError) return error.kind !== "host-not-found";

@@ -7,8 +7,13 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { dirname, extname, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { hostForUrl } from "../protocol/_host.ts";
 import { splitGlob } from "./_filter.ts";
+import { moduleFiles } from "./_module_files.ts";
 import type { Task } from "./task.ts";
 
 /**
@@ -17,11 +22,15 @@ import type { Task } from "./task.ts";
  * @example
  * ```ts
  * import type { TaskPermissions } from "@ferry/ftp";
- * const none: TaskPermissions = { net: [], read: [], write: [], env: [] };
+ * const none: TaskPermissions = { net: [], read: [], write: [], env: [], notes: [] };
  * ```
  */
 export interface TaskPermissions {
-  /** Hosts (all ports: data connections use ports the server picks). */
+  /**
+   * Hosts and their addresses (all ports: data connections use ports the
+   * server picks), and in active mode the local addresses ferry listens on
+   * (`127.0.0.1:0`).
+   */
   net: string[];
   /** Paths read (directories cover what is below them). */
   read: string[];
@@ -29,6 +38,8 @@ export interface TaskPermissions {
   write: string[];
   /** Environment variables read. */
   env: string[];
+  /** What could not be worked out, so that the flags may fall short. */
+  notes: string[];
 }
 
 function unique(values: string[]): string[] {
@@ -41,26 +52,99 @@ function localBase(path: string): string {
   return glob ? (base === "" ? "." : base) : path.replace(/[/\\]$/, "");
 }
 
+/** ferry's own source directory, when it runs from files: one entry instead of every module. */
+const OWN_SOURCES = import.meta.url.startsWith("file:")
+  ? fileURLToPath(new URL("../", import.meta.url)).replace(/[/\\]$/, "")
+  : undefined;
+
+const isLoopback = (address: string) => /^127\./.test(address) || address === "::1";
+
+/** The addresses a host name stands for (the host itself when it is one). */
+async function addressesOf(host: string, notes: string[]): Promise<string[]> {
+  if (isIP(host)) return [host];
+  try {
+    return (await lookup(host, { all: true })).map((a) => a.address);
+  } catch (error) {
+    notes.push(
+      `could not resolve ${host} (${(error as Error).message}): data connections go to its ` +
+        `addresses, which the flags then lack`,
+    );
+    return [];
+  }
+}
+
 /**
- * Works out the permissions a task needs.
+ * Where active mode listens: the control connection's local address, which
+ * is a loopback address for a loopback server and an interface's address
+ * (of the same family) otherwise.
+ */
+function listenAddresses(servers: string[], notes: string[]): string[] {
+  let interfaces: string[] | undefined;
+  try {
+    interfaces = Deno.networkInterfaces().map((i) => i.address);
+  } catch {
+    interfaces = undefined;
+  }
+  const out: string[] = [];
+  for (const server of servers) {
+    const family = isIP(server);
+    const loopback = isLoopback(server);
+    const local = interfaces?.filter((a) => isIP(a) === family && isLoopback(a) === loopback);
+    if (local && local.length > 0) out.push(...local);
+    else if (loopback) out.push(family === 6 ? "::1" : "127.0.0.1");
+    else {
+      notes.push(
+        "active mode listens on a local address that could not be listed " +
+          "(run `ferry permissions` with --allow-sys=networkInterfaces)",
+      );
+    }
+  }
+  return out.map((address) => `${hostForUrl(address)}:0`);
+}
+
+/** The local files a module task loads, ferry's own sources as one directory. */
+async function moduleReads(file: string): Promise<string[]> {
+  const files = await moduleFiles(file);
+  return files.map((path) =>
+    OWN_SOURCES !== undefined && path.startsWith(OWN_SOURCES + sep) ? OWN_SOURCES : path
+  );
+}
+
+/**
+ * Works out the permissions a task needs. It resolves the server's host
+ * name (data connections go to its addresses) and, for a TypeScript or
+ * JavaScript task, reads the module's local imports; it contacts no FTP
+ * server.
  *
  * @param task A loaded task.
  * @param extra Files written besides the task's own (a `--report` file).
- * @returns Hosts, paths and variables.
+ * @returns Hosts, paths and variables, and notes on what may be missing.
  *
  * @example
  * ```ts
  * import { loadTask, permissionFlags, taskPermissions } from "@ferry/ftp";
- * const flags = permissionFlags(taskPermissions(await loadTask("deploy.yaml")));
+ * const flags = permissionFlags(await taskPermissions(await loadTask("deploy.yaml")));
  * console.log(`deno run ${flags.join(" ")} jsr:@ferry/ftp/cli run deploy.yaml`);
  * ```
  */
-export function taskPermissions(task: Task, extra: { write?: string[] } = {}): TaskPermissions {
+export async function taskPermissions(
+  task: Task,
+  extra: { write?: string[] } = {},
+): Promise<TaskPermissions> {
+  const notes: string[] = [];
   const host = task.connection.options.host ?? "127.0.0.1";
+  const addresses = await addressesOf(host, notes);
+  const net = [host, ...addresses].map(hostForUrl);
+  if (task.connection.options.transferMode === "active") {
+    net.push(...listenAddresses(addresses, notes));
+  }
   const write = (extra.write ?? []).map((p) => resolve(p));
   // Files are written under a temporary name and renamed, and a rename
   // needs read access as well.
   const read = [...task.reads.files, ...write];
+  if (task.file && /^\.[mc]?[jt]s$/.test(extname(task.file))) {
+    read.push(...await moduleReads(task.file));
+  }
   for (const step of task.steps) {
     if (step.kind === "put") read.push(...step.from.map(localBase));
     if (step.kind === "get") {
@@ -78,10 +162,11 @@ export function taskPermissions(task: Task, extra: { write?: string[] } = {}): T
     }
   }
   return {
-    net: [host.includes(":") ? `[${host}]` : host],
+    net: unique(net),
     read: unique(read),
     write: unique(write),
     env: unique(task.reads.env),
+    notes,
   };
 }
 
@@ -94,7 +179,8 @@ export function taskPermissions(task: Task, extra: { write?: string[] } = {}): T
  * @example
  * ```ts
  * import { permissionFlags } from "@ferry/ftp";
- * console.log(permissionFlags({ net: ["127.0.0.1"], read: ["/srv/site"], write: [], env: [] }));
+ * const permissions = { net: ["127.0.0.1"], read: ["/srv/site"], write: [], env: [], notes: [] };
+ * console.log(permissionFlags(permissions));
  * // ["--allow-net=127.0.0.1", "--allow-read=/srv/site"]
  * ```
  */

@@ -130,7 +130,8 @@ Deno.test("redaction hides the secret and its URL-encoded form", () => {
 });
 
 Deno.test("permission flags and defineTask", () => {
-  assert.deepEqual(permissionFlags({ net: ["h"], read: ["/a", "/b"], write: [], env: ["X"] }), [
+  const permissions = { net: ["h"], read: ["/a", "/b"], write: [], env: ["X"], notes: [] };
+  assert.deepEqual(permissionFlags(permissions), [
     "--allow-net=h",
     "--allow-read=/a,/b",
     "--allow-env=X",
