@@ -169,7 +169,7 @@ export interface RunReport {
     transferred: number;
     /** Actions with nothing to do. */
     skipped: number;
-    /** Actions that failed. */
+    /** Actions that failed, and steps that failed before any action (planning). */
     failed: number;
     /** Other changes: directories made, files deleted or renamed. */
     changed: number;

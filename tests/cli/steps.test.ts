@@ -152,6 +152,10 @@ steps:
   assert.equal(result.code, 1, result.stderr);
   const report = reportOf(result);
   assert.deepEqual(report.steps.map((s) => s.result), ["failed", "ok", "failed", "skipped"]);
+  // Steps that failed while planning count as failures, though they had no action.
+  assert.equal(report.totals.failed, 2);
+  const human = await ferry(["run", task], { cwd: dir.path });
+  assert.match(human.stdout, /^ferry: failed in .*, 2 failed$/m);
   assert.match(report.steps[0].error!.message, /missing\.txt does not exist/);
   assert.ok((await Deno.stat(join(server.root, "made"))).isDirectory);
   await assert.rejects(Deno.stat(join(server.root, "never")));
