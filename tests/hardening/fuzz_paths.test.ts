@@ -11,7 +11,7 @@
 // listing.test.ts, tests/hardening/traversal.test.ts).
 
 import assert from "node:assert/strict";
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join, relative, win32 } from "node:path";
 import fc from "fast-check";
 import { type FileInfo, joinRemotePath, unsafeNameReason } from "../../mod.ts";
 import { type WalkSource, walkTree } from "../../src/client/_walk.ts";
@@ -32,9 +32,12 @@ Deno.test("unsafeNameReason: a name it lets through is one plain path segment", 
       assert.ok(name !== "." && name !== "..");
       assert.ok(!/[/\\\0\r\n]/.test(name), JSON.stringify(name));
       assert.ok(!/^[A-Za-z]:/.test(name), JSON.stringify(name));
-      // Joined under any directory, it stays exactly one level below it.
+      // Joined under any directory, it stays exactly one level below it, on
+      // POSIX and on Windows.
       const local = join("/target/dir", name);
       assert.equal(relative("/target/dir", local), name);
+      const winLocal = win32.join("C:\\target\\dir", name);
+      assert.equal(win32.relative("C:\\target\\dir", winLocal), name);
     }),
     fuzzParams(2),
   );
@@ -100,11 +103,19 @@ Deno.test("walkTree: only safe names, paths are parent + name, depths right, eac
           if (maxDepth !== undefined) assert.ok(entry.depth <= maxDepth);
           const rel = remoteRelative(root, entry.path);
           assert.equal(rel.split("/").filter(Boolean).length, entry.depth + 1, rel);
-          // What the runner does with it: a local path under the target.
+          // What the runner does with it: a local path under the target, on
+          // POSIX and on Windows (where "\\" separates and "C:" roots).
           const local = join("/local/target", rel);
           const back = relative("/local/target", local);
           assert.ok(back !== ".." && !back.startsWith("../") && !isAbsolute(back), local);
           assert.ok(back !== "" && back.split("/").length === entry.depth + 1, local);
+          const winLocal = win32.join("C:\\local\\target", rel);
+          const winBack = win32.relative("C:\\local\\target", winLocal);
+          assert.ok(
+            winBack !== ".." && !winBack.startsWith("..\\") && !win32.isAbsolute(winBack),
+            winLocal,
+          );
+          assert.equal(winBack.split("\\").length, entry.depth + 1, winLocal);
         }
         // Every unsafe name of every listing read was reported.
         for (const [path, entries] of listed) {

@@ -121,6 +121,34 @@ Deno.test("ReplyParser: any bytes give replies with codes 100-599, bounded lines
   );
 });
 
+Deno.test("ReplyParser: no reply is ever larger than maxReplyBytes, however long it runs", () => {
+  // ASCII only, so that a decoded line has exactly as many bytes as it came with.
+  const line = fc.string({
+    unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    maxLength: 60,
+  });
+  const multiLine = fc.tuple(
+    fc.integer({ min: 100, max: 599 }),
+    fc.array(line, { minLength: 5, maxLength: 80, size: "max" }),
+    fc.boolean(),
+  ).map(([code, lines, ends]) =>
+    encoder.encode(
+      [`${code}-start`, ...lines.map((l) => ` ${l}`), ...(ends ? [`${code} end`] : [])]
+        .map((l) => `${l}\r\n`).join(""),
+    )
+  );
+  fc.assert(
+    fc.property(fc.array(multiLine, { maxLength: 3 }).map(concat), cuts, (bytes, at) => {
+      const { replies } = runParser(split(bytes, at));
+      for (const reply of replies) {
+        const size = reply.lines.reduce((n, l) => n + l.length + 2, 0);
+        assert.ok(size <= 256, `a ${size}-byte reply got through the 256-byte limit`);
+      }
+    }),
+    fuzzParams(),
+  );
+});
+
 Deno.test("ReplyParser: how the bytes are split into reads changes nothing", () => {
   fc.assert(
     fc.property(anyBytes, cuts, (bytes, at) => {
