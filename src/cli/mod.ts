@@ -27,7 +27,7 @@ import { urlPasswords } from "../runner/_redact.ts";
 import { MAX_RETRIES } from "../runner/_schema.ts";
 import { permissionFlags, taskPermissions } from "../runner/permissions.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
-import type { OverwritePolicy } from "../runner/task_file.ts";
+import type { OverwritePolicy, TaskStep } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
 import { parallelFlag, runJob } from "./_job.ts";
@@ -124,6 +124,17 @@ function oneShotStep(values: Record<string, unknown>) {
   return { overwrite: overwrite as OverwritePolicy, retries };
 }
 
+/** A one-step task on a URL (get, put, mkdir, rm), run like `ferry run`. */
+async function oneShot(
+  url: string,
+  values: Record<string, unknown>,
+  io: CliIo,
+  step: (path: string | undefined) => TaskStep,
+): Promise<number> {
+  const task = await urlTask(url, values["password-env"] as string | undefined, step);
+  return await runJob(task, outputFlags(values), io);
+}
+
 async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise<number> {
   const [command = "", ...rest] = args;
   if (command === "" || command === "help" || command === "--help" || command === "-h") {
@@ -190,54 +201,44 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
       const p = parse(rest, { ...ONE_SHOT, resume: { type: "boolean" } }, [1, 2], command);
       if (p.help) return help();
       const { overwrite, retries } = oneShotStep(p.values);
-      const task = await urlTask(
-        p.positionals[0],
-        p.values["password-env"] as string | undefined,
-        (path) => ({
-          retries,
-          get: {
-            from: requirePath(path, "file"),
-            to: p.positionals[1] ?? "./",
-            overwrite,
-            resume: p.values.resume === true,
-          },
-        }),
-      );
-      return await runJob(task, outputFlags(p.values), io);
+      return await oneShot(p.positionals[0], p.values, io, (path) => ({
+        retries,
+        get: {
+          from: requirePath(path, "file"),
+          to: p.positionals[1] ?? "./",
+          overwrite,
+          resume: p.values.resume === true,
+        },
+      }));
     }
     case "put": {
       const p = parse(rest, { ...ONE_SHOT, atomic: { type: "boolean" } }, [2, 2], command);
       if (p.help) return help();
       const { overwrite, retries } = oneShotStep(p.values);
-      const task = await urlTask(
-        p.positionals[1],
-        p.values["password-env"] as string | undefined,
-        (path) => ({
-          retries,
-          put: {
-            from: p.positionals[0],
-            to: path ?? "./",
-            overwrite,
-            atomic: p.values.atomic === true,
-          },
-        }),
-      );
-      return await runJob(task, outputFlags(p.values), io);
+      return await oneShot(p.positionals[1], p.values, io, (path) => ({
+        retries,
+        put: {
+          from: p.positionals[0],
+          to: path ?? "./",
+          overwrite,
+          atomic: p.values.atomic === true,
+        },
+      }));
     }
     case "mkdir":
     case "rm": {
       const p = parse(rest, ONE_SHOT, [1, 1], command);
       if (p.help) return help();
       const { retries } = oneShotStep(p.values);
-      const task = await urlTask(
+      return await oneShot(
         p.positionals[0],
-        p.values["password-env"] as string | undefined,
+        p.values,
+        io,
         (path) =>
           command === "mkdir"
             ? { retries, mkdir: requirePath(path, "directory") }
             : { retries, rm: requirePath(path, "file") },
       );
-      return await runJob(task, outputFlags(p.values), io);
     }
     case "serve": {
       const p = parse(

@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256File } from "../_helpers.ts";
+import { run } from "../_servers/_common.ts";
 
 const CLI = fileURLToPath(new URL("../../src/cli/mod.ts", import.meta.url));
 
@@ -23,9 +24,13 @@ export interface FerryOptions {
   timeoutMs?: number;
 }
 
+function ferryArgs(args: string[], options: FerryOptions): string[] {
+  return ["run", "--quiet", ...(options.permissions ?? ["-A"]), CLI, ...args];
+}
+
 function command(args: string[], options: FerryOptions): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...(options.permissions ?? ["-A"]), CLI, ...args],
+    args: ferryArgs(args, options),
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",
@@ -35,20 +40,12 @@ function command(args: string[], options: FerryOptions): Deno.Command {
 }
 
 /** Runs `ferry ARGS` to completion (killed after the timeout). */
-export async function ferry(args: string[], options: FerryOptions = {}): Promise<FerryResult> {
-  const child = command(args, options).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-  try {
-    const output = await child.output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+export function ferry(args: string[], options: FerryOptions = {}): Promise<FerryResult> {
+  return run(Deno.execPath(), ferryArgs(args, options), {
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 /** Starts `ferry ARGS` and returns the running process (for Ctrl-C tests). */
@@ -96,6 +93,14 @@ export async function writeTask(dir: string, name: string, text: string): Promis
   const path = join(dir, name);
   await Deno.writeTextFile(path, text);
   return path;
+}
+
+/**
+ * Writes `task.yaml` in `dir`: `connection` is the inside of the connection
+ * block's flow map (`url: "ftp://...", parallel: 2`), `steps` its step lines.
+ */
+export function writeServerTask(dir: string, connection: string, steps: string): Promise<string> {
+  return writeTask(dir, "task.yaml", `version: 1\nconnection: { ${connection} }\nsteps:\n${steps}`);
 }
 
 /** Parses the JSON report a run printed with --json. */

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
-import { ferry, reportOf, spawnFerry, treeOf, writeTask, writeTree } from "./_ferry.ts";
+import { ferry, reportOf, spawnFerry, treeOf, writeServerTask, writeTree } from "./_ferry.ts";
 
 const FILE_BYTES = 250_000;
 
@@ -33,13 +33,10 @@ Deno.test("downloads survive dropped data and control connections, resuming", as
   await writeTree(server.root, files(8, "data"));
   server.faults.dataDropAfterBytes = 100_000;
   const retrs = dropSomeControlConnections(server, "RETR");
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "task.yaml",
-    `version: 1
-connection: { url: "${server.url}", parallel: 3 }
-steps:
-  - { sync: { direction: down, remote: data, local: out }, retries: 6 }
+    `url: "${server.url}", parallel: 3`,
+    `  - { sync: { direction: down, remote: data, local: out }, retries: 6 }
 `,
   );
   const result = await ferry(["run", task, "--json"], { cwd: dir.path });
@@ -63,13 +60,10 @@ Deno.test("atomic uploads survive dropped connections; nothing partial at a fina
   });
   server.faults.dataDropAfterBytes = 100_000;
   dropSomeControlConnections(server, "STOR");
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "task.yaml",
-    `version: 1
-connection: { url: "${server.url}", parallel: 3 }
-steps:
-  - { sync: { direction: up, local: site, remote: www, atomic: true }, retries: 6 }
+    `url: "${server.url}", parallel: 3`,
+    `  - { sync: { direction: up, local: site, remote: www, atomic: true }, retries: 6 }
 `,
   );
   const result = await ferry(["run", task, "--json"], { cwd: dir.path });
@@ -103,13 +97,10 @@ Deno.test("Ctrl-C mid-download: exit 130, no partial file at the final path, the
   const big = pseudoRandomBytes(2_000_000, 42);
   await writeTree(server.root, { "pub/big.bin": big, "pub/small.txt": "small\n" });
   server.faults.dataStallAfterBytes = 700_000;
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "task.yaml",
-    `version: 1
-connection: { url: "${server.url}", parallel: 1, dataTimeout: 60s }
-steps:
-  - get: { from: pub/big.bin, to: out/ }
+    `url: "${server.url}", parallel: 1, dataTimeout: 60s`,
+    `  - get: { from: pub/big.bin, to: out/ }
   - get: { from: pub/small.txt, to: out/ }
 `,
   );
@@ -146,13 +137,10 @@ for (const atomic of [true, false]) {
     await writeTree(dir.path, { "site/big.bin": bytes });
     await writeTree(server.root, { "www/big.bin": "old" });
     server.faults.dataStallAfterBytes = 700_000;
-    const task = await writeTask(
+    const task = await writeServerTask(
       dir.path,
-      "task.yaml",
-      `version: 1
-connection: { url: "${server.url}" }
-steps:
-  - put: { from: site/big.bin, to: www/big.bin, atomic: ${atomic} }
+      `url: "${server.url}"`,
+      `  - put: { from: site/big.bin, to: www/big.bin, atomic: ${atomic} }
 `,
     );
     const child = spawnFerry(["run", task], { cwd: dir.path });
@@ -196,13 +184,10 @@ Deno.test("a server allowing one connection per address: the pool shrinks to it,
     c.verb === "USER" && server.sessionCount > 1
       ? { reply: "421 Too many connections from your address.\r\n" }
       : undefined;
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "task.yaml",
-    `version: 1
-connection: { url: "${server.url}", parallel: 4 }
-steps:
-  - sync: { direction: up, local: site, remote: www }
+    `url: "${server.url}", parallel: 4`,
+    `  - sync: { direction: up, local: site, remote: www }
 `,
   );
   const result = await ferry(["run", task, "--json"], { cwd: dir.path, timeoutMs: 30_000 });

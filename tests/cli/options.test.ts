@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
-import { ferry, writeTask, writeTree } from "./_ferry.ts";
+import { ferry, writeServerTask, writeTree } from "./_ferry.ts";
 
 Deno.test("a task without a password logs in with the netrc's, which never shows", async () => {
   await using dir = await tempDir();
@@ -17,13 +17,10 @@ Deno.test("a task without a password logs in with the netrc's, which never shows
     netrc,
     `machine elsewhere.example login x password y\nmachine 127.0.0.1 login carol password ${password}\n`,
   );
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "t.yaml",
-    `version: 1
-connection: { url: "ftp://127.0.0.1:${server.port}/" }
-steps:
-  - get: { from: pub/a.txt, to: out/ }
+    `url: "ftp://127.0.0.1:${server.port}/"`,
+    `  - get: { from: pub/a.txt, to: out/ }
 `,
   );
   const run = await ferry(["run", task, "--verbose"], { cwd: dir.path, env: { NETRC: netrc } });
@@ -38,13 +35,10 @@ Deno.test("--quiet prints nothing on success, and only the failure and the verdi
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
   await writeTree(server.root, { "pub/a.txt": "a\n", "pub/b.txt": "b\n" });
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "t.yaml",
-    `version: 1
-connection: { url: "${server.url}" }
-steps:
-  - get: { from: "pub/*.txt", to: out/ }
+    `url: "${server.url}"`,
+    `  - get: { from: "pub/*.txt", to: out/ }
 `,
   );
   const quiet = await ferry(["run", task, "--quiet"], { cwd: dir.path });

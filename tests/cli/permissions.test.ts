@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
-import { ferry, reportOf, writeTask, writeTree } from "./_ferry.ts";
+import { ferry, reportOf, writeServerTask, writeTask, writeTree } from "./_ferry.ts";
 
 const MOD = fileURLToPath(new URL("../../mod.ts", import.meta.url));
 
@@ -19,18 +19,22 @@ async function flagsFor(task: string, cwd: string): Promise<string[]> {
   return perms.stdout.trim().split(" ");
 }
 
+/** Runs the task under exactly these flags; it must fetch pub/a.txt. */
+async function assertRunsWith(flags: string[], task: string, cwd: string): Promise<void> {
+  const run = await ferry(["run", task], { cwd, permissions: flags });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(await Deno.readTextFile(join(cwd, "out/a.txt")), "hello\n");
+}
+
 for (const mode of ["passive", "active"]) {
   Deno.test(`flags for a host name in ${mode} mode are enough`, async () => {
     await using dir = await tempDir();
     await using server = await FtpTestServer.start();
     await writeTree(server.root, { "pub/a.txt": "hello\n" });
-    const task = await writeTask(
+    const task = await writeServerTask(
       dir.path,
-      "t.yaml",
-      `version: 1
-connection: { url: "ftp://localhost:${server.port}", mode: ${mode}, netrc: false }
-steps:
-  - get: { from: pub/a.txt, to: out/ }
+      `url: "ftp://localhost:${server.port}", mode: ${mode}, netrc: false`,
+      `  - get: { from: pub/a.txt, to: out/ }
 `,
     );
     const flags = await flagsFor(task, dir.path);
@@ -38,9 +42,7 @@ steps:
     assert.match(net, /localhost/);
     assert.match(net, /127\.0\.0\.1/);
     if (mode === "active") assert.match(net, /127\.0\.0\.1:0/);
-    const run = await ferry(["run", task], { cwd: dir.path, permissions: flags });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.equal(await Deno.readTextFile(join(dir.path, "out/a.txt")), "hello\n");
+    await assertRunsWith(flags, task, dir.path);
   });
 }
 
@@ -63,23 +65,17 @@ export default defineTask({
 });
 `,
   );
-  const flags = await flagsFor(task, dir.path);
-  const run = await ferry(["run", task], { cwd: dir.path, permissions: flags });
-  assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.equal(await Deno.readTextFile(join(dir.path, "out/a.txt")), "hello\n");
+  await assertRunsWith(await flagsFor(task, dir.path), task, dir.path);
 });
 
 Deno.test("a permission denied is final: one try, not retried as a dropped connection", async () => {
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
   await writeTree(server.root, { "pub/a.txt": "hello\n" });
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "t.yaml",
-    `version: 1
-connection: { url: "ftp://localhost:${server.port}", netrc: false }
-steps:
-  - get: { from: pub/a.txt, to: out/ }
+    `url: "ftp://localhost:${server.port}", netrc: false`,
+    `  - get: { from: pub/a.txt, to: out/ }
 `,
   );
   // The host name alone: the control connection works, data connections to its address do not.

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Renderer } from "../../src/cli/_render.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
-import { ferry, writeTask, writeTree } from "./_ferry.ts";
+import { ferry, writeServerTask, writeTree } from "./_ferry.ts";
 import type { ActionReport, RunReport, StepReport } from "../../src/runner/report.ts";
 import type { RunEvent } from "../../src/runner/run_event.ts";
 
@@ -107,10 +107,10 @@ Deno.test("ferry plan, run and ls print a file named with escape sequences as te
   await using server = await FtpTestServer.start();
   const name = "a\x1b[31mRED\x1b]0;title\x07.txt";
   await writeTree(server.root, { [`pub/${name}`]: "x\n" });
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "t.yaml",
-    `version: 1\nconnection: { url: "${server.url}" }\nsteps:\n  - get: { from: pub, to: out/ }\n`,
+    `url: "${server.url}"`,
+    "  - get: { from: pub, to: out/ }\n",
   );
   for (const args of [["plan", task], ["run", task, "--verbose"], ["ls", `${server.url}/pub/`]]) {
     const result = await ferry(args, { cwd: dir.path });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
-import { ferry, writeTask, writeTree } from "./_ferry.ts";
+import { ferry, writeServerTask, writeTree } from "./_ferry.ts";
 
 const PASSWORD = "Zebra-42-s3cr3t/@:";
 
@@ -31,13 +31,10 @@ Deno.test("a server that echoes the password: hidden in run, plan, get, ls, --ve
     return undefined;
   };
   const url = `ftp://bob:${encodeURIComponent(PASSWORD)}@127.0.0.1:${server.port}`;
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "t.yaml",
-    `version: 1
-connection: { url: "ftp://bob@127.0.0.1:${server.port}/", password: "\${FTP_PASSWORD}" }
-steps:
-  - get: { from: pub/a.txt, to: out/ }
+    `url: "ftp://bob@127.0.0.1:${server.port}/", password: "\${FTP_PASSWORD}"`,
+    `  - get: { from: pub/a.txt, to: out/ }
 `,
   );
   const env = { FTP_PASSWORD: PASSWORD };

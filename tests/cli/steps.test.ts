@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, tempDir } from "../_helpers.ts";
-import { ferry, reportOf, treeOf, writeTask, writeTree } from "./_ferry.ts";
+import { ferry, reportOf, treeOf, writeServerTask, writeTask, writeTree } from "./_ferry.ts";
 
 const PASSWORD = "s3cr3t-Pässwörd@:/%";
 
@@ -136,13 +136,10 @@ Deno.test("every step kind: plan changes nothing, run does it all, a re-run tran
 Deno.test("a failing step stops the run unless continueOnError; exit code 1", async () => {
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
-  const task = await writeTask(
+  const task = await writeServerTask(
     dir.path,
-    "task.yaml",
-    `version: 1
-connection: { url: "${server.url}" }
-steps:
-  - { name: first, get: { from: missing.txt, to: out/ }, continueOnError: true }
+    `url: "${server.url}"`,
+    `  - { name: first, get: { from: missing.txt, to: out/ }, continueOnError: true }
   - { name: second, mkdir: made }
   - { name: third, rename: { from: nothing, to: else } }
   - { name: fourth, mkdir: never }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pseudoRandomBytes, tempDir } from "../_helpers.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
-import { ferry, reportOf, treeOf, writeTask, writeTree } from "./_ferry.ts";
+import { ferry, reportOf, treeOf, writeServerTask, writeTask, writeTree } from "./_ferry.ts";
 
 const PASSWORD = "vs-p4ss-Zq9";
 
@@ -120,13 +120,10 @@ Deno.test(
     const site: Record<string, string> = {};
     for (let i = 0; i < 6; i++) site[`site/f${i}.txt`] = `file ${i}\n`;
     await writeTree(dir.path, site);
-    const task = await writeTask(
+    const task = await writeServerTask(
       dir.path,
-      "task.yaml",
-      `version: 1
-connection: { url: ${server.url}, parallel: 4 }
-steps:
-  - sync: { direction: up, local: site, remote: www }
+      `url: ${server.url}, parallel: 4`,
+      `  - sync: { direction: up, local: site, remote: www }
 `,
     );
     const first = await ferry(["run", task, "--json"], { cwd: dir.path, timeoutMs: 30_000 });

@@ -1,9 +1,9 @@
 // Runs task steps in-process, the way `ferry run` would, for runner tests
 // that need the report and the events rather than a subprocess.
 
-import { join } from "node:path";
 import { loadTask, type RunEvent, type RunReport, runTask } from "../../mod.ts";
 import type { FtpTestServer } from "../../src/testing/mod.ts";
+import { writeServerTask } from "../cli/_ferry.ts";
 
 /** Options of {@linkcode runSteps}. */
 export interface RunStepsOptions {
@@ -20,11 +20,10 @@ export async function runSteps(
   steps: string,
   options: RunStepsOptions = {},
 ): Promise<RunReport> {
-  const file = join(dir, "task.yaml");
-  await Deno.writeTextFile(
-    file,
-    `version: 1\nconnection: { url: "${server.url}", parallel: 2${options.connection ?? ""} }\n` +
-      `steps:\n${steps}`,
+  const file = await writeServerTask(
+    dir,
+    `url: "${server.url}", parallel: 2${options.connection ?? ""}`,
+    steps,
   );
   return await runTask(await loadTask(file, { envFile: false }), {
     signal: options.signal,
