@@ -86,10 +86,14 @@ export class ConnectionPool {
       // The same login works on the other connections: a refusal of one
       // more is a limit (421, or 530 as ProFTPD words it), not a failure.
       if (this.#all.size > 0 && !signal.aborted) {
-        this.#max = Math.max(1, this.#all.size);
-        this.#hooks.warn(
-          `The server refused connection ${this.#all.size + 1}; going on with ${this.#max}`,
-        );
+        // Several opens may fail at once: say it once.
+        const allowed = Math.max(1, this.#all.size);
+        if (allowed < this.#max) {
+          this.#max = allowed;
+          this.#hooks.warn(
+            `The server refused connection ${allowed + 1}; going on with ${allowed}`,
+          );
+        }
         return undefined;
       }
       // A caller waiting for this slot opens its own instead.
