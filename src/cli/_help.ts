@@ -72,9 +72,11 @@ Examples:
 
   permissions: `Usage: ferry permissions FILE [--env-file FILE] [--report FILE]
 
-Prints the narrowest deno permissions the task needs: the server's host (all
-ports: FTP data connections use ports the server picks), the paths read and
-written, and the environment variables read.
+Prints the narrowest deno permissions the task needs: the server's host and its
+addresses (all ports: FTP data connections use ports the server picks), in
+active mode the local address ferry listens on, the paths read and written
+(for a TypeScript task, its module and local imports too), and the
+environment variables read.
 
 Examples:
   ferry permissions deploy.yaml
@@ -97,7 +99,8 @@ place when complete.
 
 Options:
       --overwrite WHEN  always, never, newer or different (default: different)
-      --resume          Continue shorter local files (logs that only grow)
+      --resume          Continue shorter local files that only grew (logs), once
+                        the server's bytes before that point match
       --retries N       Retries of transient failures (default 3)
       --password-env VAR  Read the password from an environment variable${COMMON}
 

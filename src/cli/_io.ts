@@ -72,9 +72,11 @@ export const EXIT_INTERRUPTED = 130;
 
 /**
  * Runs `job` with Ctrl-C wired to its signal: the first Ctrl-C stops the
- * job gracefully, a second one (or a job that takes over 10 s to stop)
- * exits at once. Partial downloads only ever exist under temporary names,
- * so even the hard exit leaves no partial file at a final path.
+ * job gracefully (the runner gives a stuck transfer a second, then closes
+ * its connection and removes a partial non-atomic upload), a second one (or
+ * a job that takes over 10 s to stop) exits at once. Partial downloads and
+ * atomic uploads only ever exist under temporary names, so only a
+ * non-atomic upload cut off by the hard exit can leave a partial file.
  */
 export async function withInterrupt<T>(
   io: CliIo,

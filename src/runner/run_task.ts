@@ -41,8 +41,10 @@ export interface RunTaskOptions {
    */
   dryRun?: boolean;
   /**
-   * Stops the run: no new work starts, running transfers are aborted,
-   * partial downloads stay under their temporary names.
+   * Stops the run: no new work starts, running transfers are aborted (one
+   * still running a second later is abandoned and its connection closed),
+   * a partial non-atomic upload is removed, and partial downloads and
+   * atomic uploads stay under their temporary names for the next run.
    *
    * @default {undefined}
    */
