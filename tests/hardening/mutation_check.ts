@@ -1,0 +1,242 @@
+// Breaks one guard at a time in a scratch copy of the repository (the
+// committed tree, `git archive HEAD`, in a temporary directory: never the
+// working tree), runs the hardening tests meant to catch it, and reports
+// whether they failed, as they must. See docs/reliability.md.
+//
+//   deno run -A tests/hardening/mutation_check.ts          # every mutation (a few minutes)
+//   deno run -A tests/hardening/mutation_check.ts M2 M7    # some
+
+import { join } from "node:path";
+
+interface Mutation {
+  id: string;
+  what: string;
+  file: string;
+  edits: [string, string][];
+  tests: { file: string; filter?: string }[];
+}
+
+const MUTATIONS: Mutation[] = [
+  {
+    id: "M1",
+    what: "unsafeNameReason lets every non-empty name through",
+    file: "src/protocol/remote_path.ts",
+    edits: [[
+      "export function unsafeNameReason(name: string): string | undefined {\n",
+      'export function unsafeNameReason(name: string): string | undefined {\n  if (name !== "") return undefined;\n',
+    ]],
+    tests: [{ file: "traversal.test.ts" }, { file: "fuzz_paths.test.ts" }],
+  },
+  {
+    id: "M2",
+    what: "the PASV host is used without trustPasvHost",
+    file: "src/client/_session.ts",
+    edits: [[
+      "return this.settings.trustPasvHost ? address : { host: peer, port: address.port };",
+      "return address;",
+    ]],
+    tests: [{ file: "data_address.test.ts" }],
+  },
+  {
+    id: "M3",
+    what: "the reply line check and its buffer cap removed (a line is buffered whole)",
+    file: "src/protocol/reply.ts",
+    edits: [
+      ["    if (needed > this.#maxLine + 1) {", "    if (false) {"],
+      [
+        "Math.min(Math.max(needed, this.#partial.length * 2), this.#maxLine + 1)",
+        "Math.max(needed, this.#partial.length * 2)",
+      ],
+    ],
+    tests: [{ file: "replies.test.ts", filter: "10 MB" }],
+  },
+  {
+    id: "M4",
+    what: "the reply size limit removed",
+    file: "src/protocol/reply.ts",
+    edits: [["if (this.#replyBytes > this.#maxReply) {", "if (false) {"]],
+    tests: [{ file: "replies.test.ts", filter: "never ends" }, { file: "fuzz_protocol.test.ts" }],
+  },
+  {
+    id: "M5",
+    what: "formatCommand accepts CR, LF and NUL",
+    file: "src/protocol/command.ts",
+    edits: [["  if (FORBIDDEN.test(value)) {", "  if (false) {"]],
+    tests: [{ file: "traversal.test.ts", filter: "CR" }],
+  },
+  {
+    id: "M6",
+    what: "a refused AUTH TLS is ignored",
+    file: "src/client/_session.ts",
+    edits: [["    if (reply.code !== 234) {", "    if (reply.code !== 234 && false) {"]],
+    tests: [{ file: "tls.test.ts", filter: "refused" }],
+  },
+  {
+    id: "M7",
+    what: "the runner's redactor hides nothing",
+    file: "src/runner/_redact.ts",
+    edits: [[
+      '    for (const form of sorted) out = out.split(form).join("***");\n    return out.replace(URL_PASSWORD, "$1:***@");',
+      "    return out;",
+    ]],
+    tests: [{ file: "secrets.test.ts", filter: "CLI" }],
+  },
+  {
+    id: "M8",
+    what: "the runner accepts a download shorter than the listed size",
+    file: "src/runner/_download_file.ts",
+    edits: [["  if (job.size !== undefined && total < job.size) {", "  if (false) {"]],
+    tests: [{ file: "transfers.test.ts", filter: "runner" }],
+  },
+  {
+    id: "M9",
+    what: "a data-side failure is reported as is, not as the server's reply",
+    file: "src/client/_transfer.ts",
+    edits: [[
+      "      return replyError(reply, redactCommand(this.#command), { cause: error });",
+      "      return error;",
+    ]],
+    tests: [{ file: "transfers.test.ts", filter: "425/426" }],
+  },
+  {
+    id: "M10",
+    what: "the data watchdog never fires",
+    file: "src/transport/data_connection.ts",
+    edits: [[
+      "performance.now() - this.#busySince > this.#stallTimeout",
+      "performance.now() - this.#busySince > Infinity",
+    ]],
+    tests: [{ file: "transfers.test.ts", filter: "stalls" }],
+  },
+  {
+    id: "M11",
+    what: "the walk's depth cap removed",
+    file: "src/client/_walk.ts",
+    edits: [["export const MAX_WALK_DEPTH = 256;", "export const MAX_WALK_DEPTH = Infinity;"]],
+    tests: [
+      { file: "fuzz_paths.test.ts", filter: "for ever" },
+      { file: "traversal.test.ts", filter: "contains itself" },
+    ],
+  },
+  {
+    id: "M12",
+    what: "any three characters pass as a reply code",
+    file: "src/protocol/reply.ts",
+    edits: [["const CODE_LINE = /^([1-5]\\d\\d)([ -])/;", "const CODE_LINE = /^(...)([ -])/;"]],
+    tests: [
+      { file: "replies.test.ts", filter: "malformed" },
+      { file: "fuzz_protocol.test.ts", filter: "ReplyParser" },
+    ],
+  },
+  {
+    id: "M13",
+    what: "the walk skips unsafe names silently",
+    file: "src/client/_walk.ts",
+    edits: [["        source.warn(\n", "        (() => {})(\n"]],
+    tests: [
+      { file: "traversal.test.ts", filter: "hostile MLSD" },
+      { file: "fuzz_paths.test.ts", filter: "walkTree" },
+    ],
+  },
+  {
+    id: "M14",
+    what: "PASS goes to the debug hook unredacted",
+    file: "src/transport/control_connection.ts",
+    edits: [[
+      'this.#debug?.({ direction: "send", line: redactCommand(line) });',
+      'this.#debug?.({ direction: "send", line });',
+    ]],
+    tests: [{ file: "secrets.test.ts", filter: "library: no error" }],
+  },
+  {
+    id: "M15",
+    what: "EPSV accepts port 0 and ports above 65535",
+    file: "src/protocol/data_address.ts",
+    edits: [[
+      'return assertPort(Number(fields[3]), "The EPSV reply");',
+      "return Number(fields[3]);",
+    ]],
+    tests: [
+      { file: "data_address.test.ts", filter: "impossible port" },
+      { file: "fuzz_protocol.test.ts", filter: "PASV and EPSV" },
+    ],
+  },
+];
+
+const repo = new URL("../../", import.meta.url).pathname;
+const only = Deno.args;
+
+async function run(cmd: string[], cwd: string, timeoutMs = 300_000) {
+  const child = new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd,
+    env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const output = await child.output().finally(() => clearTimeout(timer));
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  return { code: output.code, text };
+}
+
+const scratch = await Deno.makeTempDir({ prefix: "ferry-mutation-" });
+try {
+  // The committed tree, plus a copy of the npm packages installed here.
+  const archive = join(scratch, "head.tar");
+  const made = await run(["git", "archive", "-o", archive, "HEAD"], repo);
+  if (made.code !== 0) throw new Error(made.text);
+  await run(["tar", "-xf", archive, "-C", scratch], repo);
+  await Deno.remove(archive);
+  await run(["cp", "-r", join(repo, "node_modules"), join(scratch, "node_modules")], repo);
+
+  let broken = 0;
+  for (const mutation of MUTATIONS) {
+    if (only.length > 0 && !only.includes(mutation.id)) continue;
+    const path = join(scratch, mutation.file);
+    const original = await Deno.readTextFile(path);
+    let mutated = original;
+    for (const [from, to] of mutation.edits) {
+      if (!mutated.includes(from)) {
+        console.log(`${mutation.id} ${mutation.what}: NOT APPLIED (${mutation.file} changed)`);
+        mutated = "";
+        break;
+      }
+      mutated = mutated.replace(from, to);
+    }
+    if (mutated === "") continue;
+    await Deno.writeTextFile(path, mutated);
+    try {
+      console.log(`${mutation.id} ${mutation.what}`);
+      for (const test of mutation.tests) {
+        const started = Date.now();
+        const result = await run([
+          Deno.execPath(),
+          "test",
+          "-A",
+          "--no-check",
+          `tests/hardening/${test.file}`,
+          ...(test.filter ? ["--filter", test.filter] : []),
+        ], scratch);
+        const first = result.text.split("\n").find((l) => l.trim().startsWith("error:"));
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        const label = `${test.file}${test.filter ? ` (${test.filter})` : ""}`;
+        if (result.code === 0) {
+          broken++;
+          console.log(`    ${label}: PASSED - the test did not catch it (${seconds}s)`);
+        } else {
+          console.log(`    ${label}: failed, as it must (${seconds}s)`);
+          if (first) console.log(`      ${first.trim().slice(0, 200)}`);
+        }
+      }
+    } finally {
+      await Deno.writeTextFile(path, original);
+    }
+  }
+  if (broken > 0) {
+    console.log(`${broken} test run(s) passed with a broken guard`);
+    Deno.exitCode = 1;
+  }
+} finally {
+  await Deno.remove(scratch, { recursive: true });
+}
