@@ -32,6 +32,9 @@ export class Transfer {
   readonly #onAbort: () => void;
   /** How the transfer ends: completion or abort, whichever began first. */
   #ending?: Promise<FtpReply | undefined>;
+  #completing = false;
+  /** ABOR sent while a completion waited for its reply; awaited before it ends. */
+  #abortDrain?: Promise<FtpReply | undefined>;
 
   /**
    * @param pendingFinal A read of the final reply already under way (active
@@ -52,9 +55,21 @@ export class Transfer {
     this.signal = signal;
     this.#pendingFinal = pendingFinal;
     // Closing the socket interrupts a read or write in progress, whatever
-    // its size; the path that was using it then ends the transfer.
-    this.#onAbort = () => data.close(abortReason(signal));
+    // its size; the path that was using it then ends the transfer. During a
+    // completion the wait is for the final reply, which a server that
+    // stopped reading never sends: ABOR makes it answer.
+    this.#onAbort = () => this.interrupt(abortReason(signal));
     signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /**
+   * Stops the transfer where it stands, from outside the path running it:
+   * closes the data connection (a read or write in progress fails at once)
+   * and, if a completion is waiting for its final reply, sends ABOR.
+   */
+  interrupt(reason: FtpError): void {
+    this.data.close(reason);
+    if (this.#completing) this.#abortDrain ??= this.#session.abor().catch(() => undefined);
   }
 
   /** Whether the transfer has been completed or aborted (or is being). */
@@ -74,28 +89,41 @@ export class Transfer {
    */
   async complete(): Promise<FtpReply> {
     this.#ending ??= (async () => {
-      this.#end();
-      let reply: FtpReply;
-      if (SENDS.test(this.#command)) {
-        await this.data.endUpload();
-        // Until the server closes the data connection, or its final reply
-        // arrives, keep reading it (see DataConnection.drain).
-        const final = this.#readFinal();
-        final.catch(() => {});
-        await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
-        this.data.close();
-        reply = await final;
-      } else {
-        this.data.close();
-        reply = await this.#readFinal();
+      this.#completing = true;
+      try {
+        return await this.#completion();
+      } catch (error) {
+        // Interrupted on purpose: the server's 426 is the consequence, not the news.
+        throw this.signal.aborted ? abortReason(this.signal) : error;
+      } finally {
+        this.#end();
+        // The replies to an ABOR sent meanwhile must be read before the next command.
+        await this.#abortDrain;
       }
-      if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
-      this.finalReply = reply;
-      return reply;
     })();
     await this.#ending;
     if (!this.finalReply) throw new FtpAbortError("The transfer was aborted before it completed");
     return this.finalReply;
+  }
+
+  async #completion(): Promise<FtpReply> {
+    let reply: FtpReply;
+    if (SENDS.test(this.#command)) {
+      await this.data.endUpload();
+      // Until the server closes the data connection, or its final reply
+      // arrives, keep reading it (see DataConnection.drain).
+      const final = this.#readFinal();
+      final.catch(() => {});
+      await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
+      this.data.close();
+      reply = await final;
+    } else {
+      this.data.close();
+      reply = await this.#readFinal();
+    }
+    if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
+    this.finalReply = reply;
+    return reply;
   }
 
   async #readFinal(): Promise<FtpReply> {

@@ -137,7 +137,10 @@ export function uploadStream(
       // and a write to a server that stopped reading may wait until the data
       // timeout: the controller's signal fires at once, so stop there.
       c.signal.addEventListener("abort", () => {
-        if (!ended) fail(new FtpAbortError("The upload was aborted by its writer")).catch(() => {});
+        if (ended) return;
+        const reason = new FtpAbortError("The upload was aborted by its writer");
+        transfer.interrupt(reason);
+        fail(reason).catch(() => {});
       }, { once: true });
     },
     async write(chunk) {

@@ -264,3 +264,33 @@ Deno.test("aborting an upload stream whose write is stuck (server not reading): 
     assert.equal((await t.client.send("SYST")).code, 215);
   }
 });
+
+Deno.test("aborting while an upload waits for its final reply (all bytes in socket buffers, server not reading) is prompt", async () => {
+  await using t = await setup({ faults: { dataStallAfterBytes: 700_000 } });
+  await using dir = await tempDir();
+  await Deno.writeFile(`${dir.path}/small.bin`, new Uint8Array(2_000_000).fill(7));
+  for (const how of ["client", "signal", "writer"] as const) {
+    const controller = new AbortController();
+    let outcome: Promise<unknown>;
+    if (how === "writer") {
+      const writer = (await t.client.upload(`w-${how}.bin`)).getWriter();
+      outcome = (async () => {
+        for (let i = 0; i < 20; i++) await writer.write(new Uint8Array(100_000));
+        await writer.close();
+      })().catch((e) => e);
+      setTimeout(() => writer.abort(new Error("stop")).catch(() => {}), 300);
+    } else {
+      outcome = t.client.uploadFrom(`${dir.path}/small.bin`, `w-${how}.bin`, {
+        signal: controller.signal,
+      })
+        .catch((e) => e);
+      setTimeout(() => (how === "signal" ? controller.abort() : t.client.abort()), 300);
+    }
+    // The reply timeout is 30 s: settling at all within the test's time proves it did not wait.
+    const error = await outcome;
+    assert.ok(error instanceof Error, String(error));
+    if (how !== "writer") assert.ok(error instanceof FtpAbortError, String(error));
+    assert.equal(await t.client.pwd(), "/");
+    assert.equal((await t.client.send("SYST")).code, 215);
+  }
+});
