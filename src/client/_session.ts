@@ -92,6 +92,7 @@ export class Session {
 
   /** Sends a command and returns its first non-preliminary reply. */
   async sendCommand(line: string): Promise<FtpReply> {
+    this.control.assertInStep();
     await this.control.send(line);
     return await this.readFinal(line);
   }
@@ -183,6 +184,8 @@ export class Session {
 
   /** USER, then PASS and ACCT as the server asks (230/331/332). */
   async login(user: string, password: string, account?: string): Promise<FtpReply> {
+    this.control.hide(password);
+    if (account !== undefined) this.control.hide(account);
     let line = formatCommand("USER", user);
     let reply = await this.sendCommand(line);
     if (reply.code === 331) {

@@ -76,6 +76,8 @@ export class ControlConnection {
   #replyTimeout: number;
   #readChain: Promise<unknown> = Promise.resolve();
   #failure?: FtpError;
+  /** Texts (passwords) replaced by `***` wherever a reply quotes them. */
+  readonly #secrets = new Set<string>();
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
 
@@ -217,7 +219,8 @@ export class ControlConnection {
       } catch (error) {
         throw this.close(error as FtpError);
       }
-      for (const reply of replies) {
+      for (const raw of replies) {
+        const reply = this.#redact(raw);
         for (const line of reply.lines) this.#debug?.({ direction: "receive", line });
         this.onReply?.(reply);
         this.#queued.push(reply);
@@ -253,6 +256,45 @@ export class ControlConnection {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Registers a secret (a password) to hide wherever a reply quotes it: a
+   * server that echoes the command it refuses must not get it into errors,
+   * events or the debug trace.
+   *
+   * @param secret The text to hide; empty texts are ignored.
+   */
+  hide(secret: string): void {
+    if (secret.length > 0) this.#secrets.add(secret);
+  }
+
+  #redact(reply: FtpReply): FtpReply {
+    if (this.#secrets.size === 0) return reply;
+    const clean = (text: string) => {
+      for (const secret of this.#secrets) text = text.split(secret).join("***");
+      return text;
+    };
+    return { code: reply.code, text: clean(reply.text), lines: reply.lines.map(clean) };
+  }
+
+  /**
+   * Refuses to go on when replies are waiting that no command asked for:
+   * read as the next command's reply, they would put every later answer one
+   * step behind (a stale "213 5" taken for a file's size). A 421 among them
+   * is the server closing the connection.
+   */
+  assertInStep(): void {
+    const stray = this.#queued[0];
+    if (!stray) return;
+    const said = JSON.stringify(`${stray.code} ${stray.text}`.slice(0, 200));
+    throw this.close(
+      stray.code === 421
+        ? new FtpConnectionError("closed", `The server closed the session: ${said}`)
+        : new FtpProtocolError(
+          `The server sent a reply nobody asked for (${said}); closing the connection, whose replies can no longer be matched to commands`,
+        ),
+    );
   }
 
   /**
