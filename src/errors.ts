@@ -258,12 +258,14 @@ export type ConnectionFailure =
   | "refused"
   | "not-connected"
   | "closed"
-  | "reset";
+  | "reset"
+  | "denied";
 
 /**
  * A connection could not be made or was lost. `kind` says which:
  * the host name did not resolve, the server refused the connection, a
- * command was issued while not connected, or the server closed or reset it.
+ * command was issued while not connected, the server closed or reset it, or
+ * Deno's permissions denied it (`denied`: permanent, do not retry).
  *
  * @example Reconnecting after the server hung up
  * ```ts

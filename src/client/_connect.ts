@@ -53,6 +53,7 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
     caCerts: tlsOptions.caCerts ?? [],
     verify: tlsOptions.verify ?? true,
     clientCertificate: tlsOptions.clientCertificate,
+    handshakeTimeoutMs: options.connectTimeout ?? 15_000,
   };
   return {
     host,

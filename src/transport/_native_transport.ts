@@ -3,7 +3,8 @@
 // servers that require session reuse refuse (see _node_transport.ts).
 
 import type { ByteStream } from "./byte_stream.ts";
-import { acceptFrom, closeQuietly, dial, hostPort, withDeadline } from "./_socket.ts";
+import { FtpTimeoutError } from "../errors.ts";
+import { acceptFrom, closeQuietly, dial, hostPort, withDeadline, within } from "./_socket.ts";
 import {
   type DataSocketListener,
   type DialTarget,
@@ -80,7 +81,6 @@ export class NativeTransport implements Transport {
   listenData(host: string): Promise<DataSocketListener> {
     const listener = Deno.listen({ hostname: host, port: 0, transport: "tcp" });
     const address = { host: listener.addr.hostname, port: listener.addr.port };
-    const tls = this.#tls;
     return Promise.resolve({
       address,
       async accept(serverHost, timeoutMs) {
@@ -104,12 +104,19 @@ export class NativeTransport implements Transport {
 }
 
 async function handshake(conn: Deno.TlsConn, tls: TlsConfig, what: string): Promise<Deno.TlsConn> {
+  const done = conn.handshake();
+  done.catch(() => {}); // Observed below, or abandoned on timeout.
   try {
-    await conn.handshake();
+    await within(
+      done,
+      tls.handshakeTimeoutMs,
+      `for the TLS handshake on the ${what}`,
+      () => closeQuietly(conn),
+    );
     return conn;
   } catch (error) {
     closeQuietly(conn);
-    throw tlsError(error, tls, what);
+    throw error instanceof FtpTimeoutError ? error : tlsError(error, tls, what);
   }
 }
 

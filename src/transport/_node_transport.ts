@@ -16,7 +16,7 @@ import tls from "node:tls";
 import type { ByteStream } from "./byte_stream.ts";
 import { NativeTransport } from "./_native_transport.ts";
 import { NodeTlsStream, PullDuplex } from "./_node_stream.ts";
-import { dial } from "./_socket.ts";
+import { dial, within } from "./_socket.ts";
 import {
   type DataSocketListener,
   type DialTarget,
@@ -88,7 +88,8 @@ export class NodeTransport implements Transport {
   async #secureControl(conn: Deno.TcpConn, what: string): Promise<ByteStream> {
     const stream = this.#wrap(conn, undefined, what);
     try {
-      await stream.ready;
+      const waiting = `for the TLS handshake on the ${what}`;
+      await within(stream.ready, this.#tls.handshakeTimeoutMs, waiting, () => stream.close());
     } catch (error) {
       stream.close();
       throw error;
@@ -108,8 +109,8 @@ export class NodeTransport implements Transport {
    * A resumed session was verified on the control connection.
    */
   #wrap(conn: Deno.TcpConn, session: Buffer | undefined, what: string): NodeTlsStream {
-    let stream: NodeTlsStream | undefined;
-    const duplex = new PullDuplex(conn, () => stream?.hasRoom() ?? true);
+    const holder: { stream?: NodeTlsStream } = {};
+    const duplex = new PullDuplex(conn, () => holder.stream?.hasRoom() ?? true);
     const socket = tls.connect({
       ...this.#options(),
       rejectUnauthorized: false,
@@ -117,12 +118,13 @@ export class NodeTransport implements Transport {
       session,
     });
     const verify = this.#tls.verify;
-    stream = new NodeTlsStream(
+    const stream = new NodeTlsStream(
       socket,
       duplex,
       (error) => tlsError(error, this.#tls, what),
       (s) => !verify || s.authorized || s.isSessionReused() ? undefined : certificateProblem(s),
     );
+    holder.stream = stream;
     return stream;
   }
 

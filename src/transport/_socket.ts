@@ -64,10 +64,28 @@ export async function withDeadline<T>(
  * connection, and Nagle's delay costs tens of milliseconds per exchange.
  */
 export function dial(options: DialOptions): Promise<Deno.TcpConn> {
-  return withDeadline(options, async (signal) => {
-    const conn = await Deno.connect({ hostname: options.host, port: options.port, signal });
-    conn.setNoDelay(true);
-    return conn;
+  return withDeadline(options, (signal) => {
+    // The signal is not given to Deno.connect: in Deno 2.9 an abort that
+    // lands as the connection completes leaks the socket. Instead the
+    // attempt is abandoned, and a connection that arrives late is closed.
+    const connecting = Deno.connect({ hostname: options.host, port: options.port });
+    return new Promise<Deno.TcpConn>((resolve, reject) => {
+      const onAbort = () => {
+        reject(signal.reason);
+        connecting.then((late) => closeQuietly(late), () => {});
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      connecting.then((conn) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) return closeQuietly(conn);
+        conn.setNoDelay(true);
+        resolve(conn);
+      }, (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      });
+    });
   });
 }
 
@@ -114,6 +132,30 @@ export async function acceptFrom<T>(
   }
 }
 
+/**
+ * Waits for `work` at most `timeoutMs`; on timeout runs `giveUp` (which
+ * closes what `work` waits on) and fails with a connect-phase timeout.
+ */
+export async function within<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  what: string,
+  giveUp: () => void,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      giveUp();
+      reject(new FtpTimeoutError("connect", timeoutMs, what));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Formats host and port, bracketing IPv6 addresses. */
 export function hostPort(host: string, port: number): string {
   return `${hostForUrl(host)}:${port}`;
@@ -125,6 +167,13 @@ export function connectionError(error: unknown, what: string): FtpError {
   const message = error instanceof Error ? error.message : String(error);
   // Node's sockets (the resuming TLS path) report errno codes instead.
   const code = (error as { code?: string }).code ?? "";
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    return new FtpConnectionError(
+      "denied",
+      `Deno's permissions do not allow the ${what}; grant it with --allow-net (${message})`,
+      { cause: error },
+    );
+  }
   if (error instanceof Deno.errors.ConnectionRefused || code === "ECONNREFUSED") {
     return new FtpConnectionError(
       "refused",

@@ -20,6 +20,8 @@ export interface TlsConfig {
   verify: boolean;
   /** A client certificate for mutual TLS. */
   clientCertificate?: { cert: string; key: string };
+  /** Milliseconds a control connection's handshake may take (the connect timeout). */
+  handshakeTimeoutMs: number;
 }
 
 /** Where and how long to connect. */

@@ -14,8 +14,6 @@ import assert from "node:assert/strict";
 
 Deno.test({
   name: "downloads aborted at every moment leave no socket open",
-  // BUG: Deno 2.9's Deno.connect({ signal }) leaks the socket when the signal fires as the connect completes; dial() passes the signal, so an abort (or connect timeout) at that moment leaves a socket in CLOSE_WAIT.
-  ignore: true,
   fn: async () => {
     const output = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", new URL("./_leak_child.ts", import.meta.url).pathname, "1000"],

@@ -22,10 +22,6 @@ async function soak(args: string[]): Promise<SoakResult[]> {
       "--json",
       "--time-limit",
       "20",
-      // BUG (tests/hardening/leaks.test.ts): an abort that races the data
-      // connection's connect leaks a socket now and then; client-side aborts
-      // stay out of the short soak until that is fixed (the long one has them).
-      "--no-client-aborts",
       ...args,
     ],
     env: { DENO_NO_UPDATE_CHECK: "1" },
