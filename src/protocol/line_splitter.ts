@@ -65,7 +65,8 @@ export class LineSplitter {
     }
     if (start < chunk.length) {
       this.#carry = concat(this.#carry, chunk.subarray(start));
-      if (this.#carry.length > this.#maxLineBytes) {
+      // One byte of slack: a read may end between a line's CR and its LF.
+      if (this.#carry.length > this.#maxLineBytes + 1) {
         throw new FtpProtocolError(
           `The server sent a listing line longer than ${this.#maxLineBytes} bytes`,
         );

@@ -119,11 +119,13 @@ export function parseFtpUrl(text: string): FtpUrl {
   if (host === "") {
     throw new FtpInputError(`The URL ${JSON.stringify(redactUrl(text))} names no host`);
   }
-  const result: FtpUrl = {
-    secure: scheme.secure,
-    host,
-    port: url.port === "" ? scheme.port : Number(url.port),
-  };
+  const port = url.port === "" ? scheme.port : Number(url.port);
+  if (port === 0) {
+    throw new FtpInputError(
+      `The URL ${JSON.stringify(redactUrl(text))} names port 0; use a port from 1 to 65535`,
+    );
+  }
+  const result: FtpUrl = { secure: scheme.secure, host, port };
   if (url.username !== "") result.user = decode(url.username, "user name");
   if (url.password !== "") result.password = decode(url.password, "password");
   const path = urlPath(url.pathname);
