@@ -88,6 +88,17 @@ function withReadableEnv<T>(fn: () => T): T {
   }
 }
 
+/**
+ * yaml quotes the offending token in some messages ("Unexpected scalar token
+ * in YAML stream: \"...\""); that token can be a password on a mangled
+ * line, so quoted text is dropped and the line and column point at it.
+ */
+function withoutQuotedText(message: string): string {
+  return firstLine(message)
+    .replace(/"(?:[^"\\]|\\.)*"?/g, "")
+    .replace(/[\s:]+$/, "");
+}
+
 function parseYaml(text: string): ParsedSource | { errors: SyntaxProblem[] } {
   const lineCounter = new LineCounter();
   const doc = withReadableEnv(() =>
@@ -97,7 +108,7 @@ function parseYaml(text: string): ParsedSource | { errors: SyntaxProblem[] } {
     return {
       errors: doc.errors.map((error) => {
         const at = lineCounter.linePos(error.pos[0]);
-        return { line: at.line, column: at.col, message: firstLine(error.message) };
+        return { line: at.line, column: at.col, message: withoutQuotedText(error.message) };
       }),
     };
   }
