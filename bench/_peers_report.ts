@@ -29,7 +29,7 @@ function value(scenario: Scenario, measure: Measure): number {
 }
 
 /** ferry's advantage over `other`: above 1 means ferry is better. */
-function ratio(scenario: Scenario, ferry: Measure, other: Measure): number {
+function ratio(ferry: Measure, other: Measure): number {
   return other.seconds / ferry.seconds;
 }
 

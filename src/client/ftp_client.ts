@@ -36,7 +36,7 @@ import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue
 import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
 import { listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
-import { Session } from "./_session.ts";
+import type { Session } from "./_session.ts";
 import { isDirectory, statEntry } from "./_stat.ts";
 import { type WalkEntry, type WalkOptions, walkTree } from "./_walk.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";

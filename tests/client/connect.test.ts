@@ -3,7 +3,6 @@ import {
   FtpClient,
   FtpConnectionError,
   type FtpDebugMessage,
-  FtpInputError,
   FtpPermanentError,
   type FtpState,
 } from "../../mod.ts";
