@@ -4,7 +4,7 @@
 import { dirname } from "node:path";
 import { runTask } from "../runner/run_task.ts";
 import type { Task } from "../runner/task.ts";
-import { type CliIo, columns, EXIT_INTERRUPTED, UsageError, withInterrupt } from "./_io.ts";
+import { type CliIo, columns, EXIT_INTERRUPTED, withInterrupt } from "./_io.ts";
 import { Renderer } from "./_render.ts";
 
 /** Output flags common to every job. */
@@ -15,18 +15,6 @@ export interface JobFlags {
   json: boolean;
   report?: string;
   parallel?: number;
-}
-
-/** Parses `--parallel`. */
-export function parallelFlag(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new UsageError(
-      `--parallel must be a whole number from 1 to 64, got ${JSON.stringify(value)}`,
-    );
-  }
-  return n;
 }
 
 /** Writes a file whole or not at all: a temporary name, then a rename. */

@@ -53,16 +53,6 @@ export async function urlTask(
   return task;
 }
 
-/** The URL's path, which the command needs. */
-export function requirePath(path: string | undefined, what: string): string {
-  if (path === undefined || path === "") {
-    throw new UsageError(
-      `the URL names no ${what}: add it after the host, as in ftp://host/dir/file`,
-    );
-  }
-  return path;
-}
-
 /** `ferry ls URL`. */
 export async function listCommand(
   url: string,

@@ -21,19 +21,20 @@
 import { dirname, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FtpError } from "../errors.ts";
-import { loadTask } from "../runner/load_task.ts";
+import { MAX_RETRIES } from "../runner/_limits.ts";
 import { wholeNumberPattern } from "../runner/_number_pattern.ts";
 import { urlPasswords } from "../runner/_redact.ts";
-import { MAX_RETRIES } from "../runner/_schema.ts";
-import { permissionFlags, taskPermissions } from "../runner/permissions.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
 import type { OverwritePolicy, TaskStep } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
+import { parallelFlag, requirePath } from "./_flags.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
-import { parallelFlag, runJob } from "./_job.ts";
 import { printable, printableLines } from "./_printable.ts";
-import { listCommand, requirePath, urlTask } from "./_oneshot.ts";
-import { serveCommand } from "./_serve.ts";
+
+// What a command needs is loaded when it runs: a one-shot `get` should not
+// pay for the task-file parsers, the schema or the embedded server at start.
+const oneShotModule = () => import("./_oneshot.ts");
+const jobModule = () => import("./_job.ts");
 
 /**
  * Options of {@linkcode main}, for embedding the CLI.
@@ -131,6 +132,7 @@ async function oneShot(
   io: CliIo,
   step: (path: string | undefined) => TaskStep,
 ): Promise<number> {
+  const [{ urlTask }, { runJob }] = await Promise.all([oneShotModule(), jobModule()]);
   const task = await urlTask(url, values["password-env"] as string | undefined, step);
   return await runJob(task, outputFlags(values), io);
 }
@@ -161,6 +163,7 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
       const p = parse(rest, TASK, [1, 1], command);
       if (p.help) return help();
       const envFile = p.values["no-env-file"] ? false : p.values["env-file"] as string | undefined;
+      const { loadTask } = await import("../runner/load_task.ts");
       const task = await loadTask(p.positionals[0], { envFile, env: options.env });
       io.hide(task.secrets);
       if (command === "check") {
@@ -173,11 +176,13 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
         const report = p.values.report as string | undefined;
         // The report is written beside its name first, then renamed: its directory is needed.
         const write = report ? [dirname(resolve(report))] : [];
+        const { permissionFlags, taskPermissions } = await import("../runner/permissions.ts");
         const permissions = await taskPermissions(task, { write });
         for (const note of permissions.notes) io.stderr(`ferry: note: ${printable(note)}\n`);
         io.stdout(permissionFlags(permissions).join(" ") + "\n");
         return 0;
       }
+      const { runJob } = await jobModule();
       return await runJob(
         task,
         outputFlags(p.values, command === "plan" || p.values["dry-run"] === true),
@@ -192,6 +197,7 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
         command,
       );
       if (p.help) return help();
+      const { listCommand } = await oneShotModule();
       return await listCommand(p.positionals[0], {
         json: p.values.json === true,
         passwordEnv: p.values["password-env"] as string | undefined,
@@ -254,6 +260,7 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
         command,
       );
       if (p.help) return help();
+      const { serveCommand } = await import("./_serve.ts");
       return await serveCommand({
         root: p.values.root as string | undefined,
         port: p.values.port as string | undefined,

@@ -38,7 +38,7 @@ async function remoteSources(
   filter: PathFilter,
   ctx: PlanContext,
 ): Promise<RemoteSources> {
-  const { base, glob } = splitGlob(from);
+  const { base, glob } = await splitGlob(from);
   if (glob) {
     const root = base === ""
       ? { type: "directory" }
@@ -181,7 +181,7 @@ async function downloadWork(
 
 /** get: remote files, directories or globs to a local file or directory. */
 export async function planGet(step: GetStep, ctx: PlanContext): Promise<Work[]> {
-  const filter = compileFilter(step.filter);
+  const filter = await compileFilter(step.filter);
   const sources: RemoteSources[] = [];
   for (const from of step.from) sources.push(await remoteSources(from, filter, ctx));
   const endsWithSlash = /[/\\]$/.test(step.to);
@@ -203,7 +203,7 @@ export async function planGet(step: GetStep, ctx: PlanContext): Promise<Work[]> 
 
 /** sync down: the remote directory onto the local one, optionally deleting extras. */
 export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Work[]> {
-  const filter = compileFilter(step.filter);
+  const filter = await compileFilter(step.filter);
   const root = await statRemote(ctx.client, step.remote, ctx.signal);
   if (!root && ctx.planned.remote.get(step.remote) === "directory") {
     ctx.warn(`${step.remote} is made by an earlier step: a dry run cannot know its content`);

@@ -62,7 +62,7 @@ function deleteWork(path: string, reason: string, ctx: PlanContext): Work {
 export async function planRm(paths: string[], ctx: PlanContext): Promise<Work[]> {
   const work: Work[] = [];
   for (const path of paths) {
-    const { base, glob } = splitGlob(path);
+    const { base, glob } = await splitGlob(path);
     if (glob) {
       const match = globMatcher(glob);
       const root = await statRemote(ctx.client, base || ".", ctx.signal);

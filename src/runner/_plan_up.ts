@@ -35,7 +35,7 @@ async function localSources(
   filter: PathFilter,
   ctx: PlanContext,
 ): Promise<Sources & { expanded: boolean }> {
-  const { base, glob } = splitGlob(from.replaceAll("\\", "/"));
+  const { base, glob } = await splitGlob(from.replaceAll("\\", "/"));
   if (glob) {
     const info = await statLocal(base);
     if (!info?.isDirectory) throw new PlanError(`${from}: ${base} is not a directory`);
@@ -234,7 +234,7 @@ function parentsOf(rel: string, into: Set<string>): void {
 
 /** put: local files, directories or globs to a remote file or directory. */
 export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> {
-  const filter = compileFilter(step.filter);
+  const filter = await compileFilter(step.filter);
   const sources = await Promise.all(step.from.map((f) => localSources(f, filter, ctx)));
   let toIsDir = step.to.endsWith("/") || sources.length > 1 || sources.some((s) => s.expanded);
   if (!toIsDir) {
@@ -299,7 +299,7 @@ export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> 
 
 /** sync up: the local directory onto the remote one, optionally deleting extras. */
 export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work[]> {
-  const filter = compileFilter(step.filter);
+  const filter = await compileFilter(step.filter);
   const info = await statLocal(step.local);
   if (!info?.isDirectory) throw new PlanError(`${step.local} is not a directory`);
   const skipped = new Map<string, string>();

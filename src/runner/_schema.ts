@@ -4,6 +4,7 @@
 // normalisation happens afterwards, in _resolve.ts.
 
 import { z } from "zod";
+import { MAX_RETRIES } from "./_limits.ts";
 import { wholeNumberPattern } from "./_number_pattern.ts";
 import type { TaskFile } from "./task_file.ts";
 
@@ -111,9 +112,6 @@ export const connectionSchema = strict({
   encoding: z.string().min(1).optional(),
   netrc: z.union([z.boolean(), z.string().min(1)]).optional(),
 }, "connection");
-
-/** Most retries a step may ask for. */
-export const MAX_RETRIES = 100;
 
 const common = {
   name: z.string().min(1).optional(),

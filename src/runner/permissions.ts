@@ -47,8 +47,8 @@ function unique(values: string[]): string[] {
 }
 
 /** The directory a local path or glob lives in. */
-function localBase(path: string): string {
-  const { base, glob } = splitGlob(path.replaceAll("\\", "/"));
+async function localBase(path: string): Promise<string> {
+  const { base, glob } = await splitGlob(path.replaceAll("\\", "/"));
   return glob ? (base === "" ? "." : base) : path.replace(/[/\\]$/, "");
 }
 
@@ -146,7 +146,7 @@ export async function taskPermissions(
     read.push(...await moduleReads(task.file));
   }
   for (const step of task.steps) {
-    if (step.kind === "put") read.push(...step.from.map(localBase));
+    if (step.kind === "put") read.push(...await Promise.all(step.from.map(localBase)));
     if (step.kind === "get") {
       // Destinations are compared (read) and written as <name>.ferry-part
       // beside the final name, then renamed: the directory is needed.

@@ -52,19 +52,21 @@ Deno.test("overwrite policies", () => {
   );
 });
 
-Deno.test("filters: first match wins; include rules make the rest excluded", () => {
-  const f = compileFilter([{ exclude: "drafts" }, { exclude: "**/*.map" }, { include: "**" }]);
+Deno.test("filters: first match wins; include rules make the rest excluded", async () => {
+  const f = await compileFilter([{ exclude: "drafts" }, { exclude: "**/*.map" }, {
+    include: "**",
+  }]);
   assert.equal(f.includes("a/b.js"), true);
   assert.equal(f.includes("a/b.js.map"), false);
   assert.equal(f.prunes("drafts"), true);
   assert.equal(f.includes("x.ferry-part"), false);
-  const only = compileFilter([{ include: "**/*.html" }]);
+  const only = await compileFilter([{ include: "**/*.html" }]);
   assert.equal(only.includes("a/index.html"), true);
   assert.equal(only.includes("a/app.js"), false);
   assert.equal(only.prunes("a"), false, "directories are entered unless excluded");
-  assert.equal(compileFilter([]).includes(".hidden/file"), true);
-  assert.deepEqual(splitGlob("dist/**/*.css"), { base: "dist", glob: "**/*.css" });
-  assert.deepEqual(splitGlob("logs/app.log"), { base: "logs/app.log" });
+  assert.equal((await compileFilter([])).includes(".hidden/file"), true);
+  assert.deepEqual(await splitGlob("dist/**/*.css"), { base: "dist", glob: "**/*.css" });
+  assert.deepEqual(await splitGlob("logs/app.log"), { base: "logs/app.log" });
 });
 
 Deno.test("netrc: machine, default, quotes, macdef and login matching", () => {

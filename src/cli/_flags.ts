@@ -1,0 +1,26 @@
+// Flag and argument checks that need nothing but the text, so the CLI can
+// refuse bad input before it loads (or runs) anything else.
+
+import { UsageError } from "./_io.ts";
+
+/** Parses `--parallel`. */
+export function parallelFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UsageError(
+      `--parallel must be a whole number from 1 to 64, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/** The URL's path, which the command needs. */
+export function requirePath(path: string | undefined, what: string): string {
+  if (path === undefined || path === "") {
+    throw new UsageError(
+      `the URL names no ${what}: add it after the host, as in ftp://host/dir/file`,
+    );
+  }
+  return path;
+}
