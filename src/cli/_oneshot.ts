@@ -82,6 +82,9 @@ export async function listCommand(
     io.stdout(JSON.stringify(rows, null, 2) + "\n");
     return 0;
   }
+  // One write for the whole listing: a write (and a redaction pass) per
+  // line costs more than the listing itself on large directories.
+  const rows: string[] = [];
   for (const e of entries) {
     const kind = e.type === "directory"
       ? "d"
@@ -93,7 +96,8 @@ export async function listCommand(
     const size = e.type === "directory" ? "" : e.size === undefined ? "?" : formatBytes(e.size);
     const when = e.modified ? e.modified.toISOString().slice(0, 16).replace("T", " ") : "";
     const name = e.type === "symlink" && e.target ? `${e.name} -> ${e.target}` : e.name || e.raw;
-    io.stdout(`${kind} ${size.padStart(8)}  ${when.padEnd(16)}  ${printable(name)}\n`);
+    rows.push(`${kind} ${size.padStart(8)}  ${when.padEnd(16)}  ${printable(name)}\n`);
   }
+  io.stdout(rows.join(""));
   return 0;
 }

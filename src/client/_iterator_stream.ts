@@ -1,14 +1,15 @@
-// An async iterator served as a ReadableStream, for listStream().
+// An async iterator of batches served as a ReadableStream of their items,
+// for listStream().
 
 import { FtpAbortError } from "../errors.ts";
 
 /**
- * Serves an iterator as a stream, one entry per pull. The promise settles
+ * Serves an iterator of batches as a stream of items, one batch per pull. The promise settles
  * when the iterator is done, fails, or is cancelled (which returns it, so a
  * listing transfer is aborted) or its call is aborted.
  */
 export function iteratorStream<T>(
-  iterator: AsyncGenerator<T>,
+  iterator: AsyncGenerator<T[]>,
   signal: AbortSignal,
   onItem: (item: T) => void,
 ): { stream: ReadableStream<T>; finished: Promise<void> } {
@@ -37,15 +38,22 @@ export function iteratorStream<T>(
     },
     async pull(c) {
       try {
-        const next = await iterator.next();
-        if (signal.aborted) return;
+        // An empty batch enqueues nothing, and a pull that enqueues nothing
+        // may not be called again: read on until an item or the end.
+        let next: IteratorResult<T[]>;
+        do {
+          next = await iterator.next();
+          if (signal.aborted) return;
+        } while (!next.done && next.value.length === 0);
         if (next.done) {
           signal.removeEventListener("abort", onAbort);
           c.close();
           return settle();
         }
-        onItem(next.value);
-        c.enqueue(next.value);
+        for (const item of next.value) {
+          onItem(item);
+          c.enqueue(item);
+        }
       } catch (error) {
         if (signal.aborted) return;
         signal.removeEventListener("abort", onAbort);

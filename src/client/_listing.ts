@@ -11,12 +11,16 @@ import { LineSplitter } from "../protocol/line_splitter.ts";
 import type { Session } from "./_session.ts";
 import { type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
 
-/** Yields the lines of a started listing transfer, then completes it. */
+/**
+ * Yields the lines of a started listing transfer, a batch per read, then
+ * completes it. Batches, not lines: one async step per line would cost more
+ * than parsing it.
+ */
 async function* transferLines(
   session: Session,
   transfer: Transfer,
   maxBytes: number,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   const splitter = new LineSplitter({ decoder: new TextDecoder(session.settings.encoding) });
   let bytes = 0;
   for await (const chunk of transfer.receive(TRANSFER_CHUNK_BYTES / 4)) {
@@ -28,22 +32,23 @@ async function* transferLines(
         `The listing passed ${maxBytes} bytes and was stopped; raise maxListingBytes (or pass { maxBytes }) to read more`,
       );
     }
-    yield* splitter.push(chunk);
+    yield splitter.push(chunk);
   }
-  yield* splitter.end();
+  yield splitter.end();
 }
 
 /**
- * Starts listing a directory and returns its entries as they arrive. The
- * transfer is open when this resolves, so a 550 surfaces here; the entries
- * must then be read to the end (or the iterator returned, which aborts).
+ * Starts listing a directory and returns its entries as they arrive, in
+ * batches. The transfer is open when this resolves, so a 550 surfaces here;
+ * the entries must then be read to the end (or the iterator returned, which
+ * aborts).
  */
 export async function openListing(
   session: Session,
   path: string | undefined,
   signal: AbortSignal,
   maxBytes: number,
-): Promise<AsyncGenerator<FileInfo>> {
+): Promise<AsyncGenerator<FileInfo[]>> {
   if (session.hasMlst) {
     let transfer: Transfer | undefined;
     try {
@@ -65,13 +70,17 @@ export async function openListing(
 }
 
 async function* parsed(
-  lines: AsyncGenerator<string>,
+  batches: AsyncGenerator<string[]>,
   parse: (line: string) => FileInfo | undefined,
-): AsyncGenerator<FileInfo> {
-  for await (const line of lines) {
-    if (line.trim() === "") continue;
-    const entry = parse(line);
-    if (entry) yield entry;
+): AsyncGenerator<FileInfo[]> {
+  for await (const lines of batches) {
+    const entries: FileInfo[] = [];
+    for (const line of lines) {
+      if (line.trim() === "") continue;
+      const entry = parse(line);
+      if (entry) entries.push(entry);
+    }
+    if (entries.length > 0) yield entries;
   }
 }
 
@@ -84,9 +93,11 @@ export async function listAll(
   onEntry?: (entry: FileInfo) => void,
 ): Promise<FileInfo[]> {
   const entries: FileInfo[] = [];
-  for await (const entry of await openListing(session, path, signal, maxBytes)) {
-    entries.push(entry);
-    onEntry?.(entry);
+  for await (const batch of await openListing(session, path, signal, maxBytes)) {
+    for (const entry of batch) {
+      entries.push(entry);
+      onEntry?.(entry);
+    }
   }
   return entries;
 }
@@ -100,8 +111,8 @@ export async function nameList(
 ): Promise<string[]> {
   const names: string[] = [];
   const transfer = await session.nlst(path, signal);
-  for await (const line of transferLines(session, transfer, maxBytes)) {
-    if (line !== "") names.push(line);
+  for await (const lines of transferLines(session, transfer, maxBytes)) {
+    for (const line of lines) if (line !== "") names.push(line);
   }
   return names;
 }

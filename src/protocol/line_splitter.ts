@@ -9,6 +9,7 @@ import { FtpProtocolError } from "../errors.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
+const BOM = 0xfeff;
 
 /**
  * Incremental line splitter. Memory is bounded by `maxLineBytes` whatever
@@ -58,10 +59,31 @@ export class LineSplitter {
       start = lf + 1;
       lf = chunk.indexOf(LF, start);
     }
-    while (lf !== -1) {
-      lines.push(this.#decode(chunk.subarray(start, lf)));
-      start = lf + 1;
-      lf = chunk.indexOf(LF, start);
+    if (lf !== -1) {
+      // The complete lines are decoded in one call and then split: one
+      // decoder call per line costs more than the parsing (LF is never part
+      // of a multi-byte character in the encodings ferry reads).
+      let lineStart = start;
+      let last = lf;
+      while (lf !== -1) {
+        this.#checkLength(chunk, lineStart, lf);
+        last = lf;
+        lineStart = lf + 1;
+        lf = chunk.indexOf(LF, lineStart);
+      }
+      const text = this.#decoder.decode(chunk.subarray(start, last));
+      const first = lines.length;
+      for (const line of text.split("\n")) {
+        lines.push(line.endsWith("\r") ? line.slice(0, -1) : line);
+      }
+      // A decoder drops a byte order mark at the start of each call; do the
+      // same at the start of every line, as when each line is decoded alone.
+      if (!this.#decoder.ignoreBOM) {
+        for (let i = first + 1; i < lines.length; i++) {
+          if (lines[i].charCodeAt(0) === BOM) lines[i] = lines[i].slice(1);
+        }
+      }
+      start = last + 1;
     }
     if (start < chunk.length) {
       this.#carry = concat(this.#carry, chunk.subarray(start));
@@ -73,6 +95,15 @@ export class LineSplitter {
       }
     }
     return lines;
+  }
+
+  #checkLength(bytes: Uint8Array, start: number, lf: number): void {
+    const end = lf > start && bytes[lf - 1] === CR ? lf - 1 : lf;
+    if (end - start > this.#maxLineBytes) {
+      throw new FtpProtocolError(
+        `The server sent a listing line longer than ${this.#maxLineBytes} bytes`,
+      );
+    }
   }
 
   /**
