@@ -6,7 +6,7 @@ import { writeAll } from "../transport/_socket.ts";
 import type { TransferResult, TransferType } from "./options.ts";
 import { openDownloadTarget } from "./_local_file.ts";
 import type { Session } from "./_session.ts";
-import { abortReason, type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
+import { abortReason, type Transfer, transferBufferBytes } from "./_transfer.ts";
 
 /** How a running transfer reports back to the client. */
 export interface TransferHooks {
@@ -76,7 +76,7 @@ export function downloadStream(
       const request = c.byobRequest;
       const view = request?.view
         ? new Uint8Array(request.view.buffer, request.view.byteOffset, request.view.byteLength)
-        : (buffer ??= new Uint8Array(TRANSFER_CHUNK_BYTES));
+        : (buffer ??= new Uint8Array(transferBufferBytes(transfer.announcedSize)));
       let n: number | null;
       try {
         n = await transfer.data.readMany(view);
@@ -120,7 +120,7 @@ export async function pumpToFile(
   hooks: TransferHooks,
 ): Promise<number> {
   let bytes = 0;
-  for await (const chunk of transfer.receive(TRANSFER_CHUNK_BYTES)) {
+  for await (const chunk of transfer.receive(transferBufferBytes(transfer.announcedSize))) {
     await writeAll(file, chunk);
     bytes += chunk.length;
     hooks.progress(bytes);

@@ -13,6 +13,17 @@ import type { Session } from "./_session.ts";
 /** Size of the reused transfer buffer: large reads and writes are what make Deno fast. */
 export const TRANSFER_CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * The read buffer for a transfer of `size` bytes (when known): 1 MiB, or
+ * less for a small file. A 1 MiB buffer per small file costs more in
+ * allocation and garbage collection than the transfer itself.
+ */
+export function transferBufferBytes(size: number | undefined): number {
+  if (size === undefined || size >= TRANSFER_CHUNK_BYTES) return TRANSFER_CHUNK_BYTES;
+  // Room for one byte more than announced, so that the end shows in one read.
+  return Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(size + 1)));
+}
+
 const NEVER = new AbortController().signal;
 
 /** Transfer commands whose data flows to the server. */

@@ -145,7 +145,10 @@ async function receive(
   const seen = new Uint8Array(expected.length);
   let compared = 0;
   let bytes = 0;
-  let buffer = new ArrayBuffer(1 << 20);
+  // 1 MiB, or just over the listed size for a small file: a 1 MiB buffer
+  // per small file costs more (allocation, garbage collection) than its bytes.
+  const listed = job.size ?? Infinity;
+  let buffer = new ArrayBuffer(Math.min(1 << 20, Math.max(64 << 10, listed - start.offset + 1)));
   if (expected.length === 0) await file.seek(start.offset, Deno.SeekMode.Start);
   try {
     // Bounded by the file's length: each read returns bytes or ends.
