@@ -1,6 +1,9 @@
 // Turns the peer benchmark's measurements into docs/performance.md: one
 // table of medians per scenario, and ferry's ratio to the best peer.
 
+/** Where the hand-written part of docs/performance.md starts; kept across runs. */
+export const ANALYSIS_MARKER = "<!-- Analysis: written by hand, kept by bench/peers.ts. -->";
+
 /** One client's result in one scenario. */
 export interface Measure {
   client: string;
@@ -83,9 +86,7 @@ export async function writeReport(
       undefined,
     );
     const cells = clients.map((c) => format(scenario, find(c, scenario.name)));
-    const r = ferry && best
-      ? `${ratio(scenario, ferry, best).toFixed(2)} (vs ${best.client})`
-      : "—";
+    const r = ferry && best ? `${ratio(ferry, best).toFixed(2)} (vs ${best.client})` : "—";
     lines.push(`| ${scenario.name} | ${cells.join(" | ")} | ${r} |`);
   }
   lines.push("", "## Peak memory (resident set, highest of the runs)", "");
@@ -104,6 +105,10 @@ export async function writeReport(
   for (const m of measures) {
     lines.push(`- ${m.scenario}, ${m.client}: ${m.all.map((s) => s.toFixed(3)).join(", ")}`);
   }
+  // The hand-written analysis below the marker survives a new run.
+  const previous = await Deno.readTextFile(path).catch(() => "");
+  const kept = previous.indexOf(ANALYSIS_MARKER);
+  if (kept !== -1) lines.push("", previous.slice(kept).trimEnd());
   const text = lines.join("\n") + "\n";
   await Deno.writeTextFile(path, text);
   return text;

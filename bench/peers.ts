@@ -75,21 +75,14 @@ async function install(): Promise<void> {
   } catch {
     console.log("installing basic-ftp from npm into a scratch folder");
     await Deno.writeTextFile(join(node, "package.json"), '{"private":true}');
-    await run(["npm", "install", "--silent", "basic-ftp@5"], { cwd: node });
+    await run(["npm", "install", "--silent", "basic-ftp@6"], { cwd: node });
   }
 }
 
+/** coreutils' sha256sum: several times faster than hashing 1 GiB in the script. */
 async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  using file = await Deno.open(path);
-  const buffer = new Uint8Array(1 << 20);
-  // Bounded by the file's end.
-  while (true) {
-    const n = await file.read(buffer);
-    if (n === null) break;
-    hash.update(buffer.subarray(0, n));
-  }
-  return hash.digest("hex");
+  const output = await run(["sha256sum", "--", path]);
+  return output.split(" ")[0];
 }
 
 async function makeFile(path: string, size: number, seed: number): Promise<string> {
@@ -116,14 +109,10 @@ async function makeFile(path: string, size: number, seed: number): Promise<strin
 // ---- Timing ----------------------------------------------------------------
 
 /** Runs a command as a fresh process, returning wall seconds and peak RSS (KiB). */
-async function timed(
-  cmd: string[],
-  env?: Record<string, string>,
-): Promise<{ seconds: number; peakKiB: number }> {
+async function timed(cmd: string[]): Promise<{ seconds: number; peakKiB: number }> {
   const start = performance.now();
   const output = await new Deno.Command("/usr/bin/time", {
     args: ["-f", "%M", ...cmd],
-    env,
     stdout: "null",
     stderr: "piped",
   }).output();
@@ -139,31 +128,59 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Measures one client in one scenario: RUNS fresh processes, each checked. */
-async function measure(
+/** One client in one scenario: how to prepare, run and check a fresh process. */
+interface Cell {
+  client: string;
+  scenario: string;
+  prepare: () => Promise<void>;
+  command: string[];
+  check: () => Promise<void>;
+}
+
+function cell(
   client: string,
   scenario: string,
   prepare: () => Promise<void>,
   command: string[],
   check: () => Promise<void>,
-  env?: Record<string, string>,
-): Promise<Measure> {
-  const seconds: number[] = [];
-  let peakKiB = 0;
-  for (let i = 0; i < RUNS; i++) {
-    await prepare();
-    const result = await timed(command, env);
-    await check();
-    seconds.push(result.seconds);
-    peakKiB = Math.max(peakKiB, result.peakKiB);
+): Cell {
+  return { client, scenario, prepare, command, check };
+}
+
+/**
+ * Measures a scenario's cells round by round (each client once per round,
+ * so that a slow moment of a shared machine falls on every client alike),
+ * after one unmeasured warm-up round (caches, page cache, compiled code).
+ * Every measured run is checked.
+ */
+async function interleaved(cells: Cell[]): Promise<Measure[]> {
+  const seconds = cells.map(() => [] as number[]);
+  const peaks = cells.map(() => 0);
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [i, c] of cells.entries()) {
+      await c.prepare();
+      const result = await timed(c.command);
+      if (round === 0) continue;
+      await c.check();
+      seconds[i].push(result.seconds);
+      peaks[i] = Math.max(peaks[i], result.peakKiB);
+    }
   }
-  const m = { client, scenario, seconds: median(seconds), all: seconds, peakKiB };
-  console.log(
-    `${scenario.padEnd(24)} ${client.padEnd(12)} ${m.seconds.toFixed(3)} s  peak ${
-      (peakKiB / 1024).toFixed(0)
-    } MiB`,
-  );
-  return m;
+  return cells.map((c, i) => {
+    const m = {
+      client: c.client,
+      scenario: c.scenario,
+      seconds: median(seconds[i]),
+      all: seconds[i],
+      peakKiB: peaks[i],
+    };
+    console.log(
+      `${c.scenario.padEnd(24)} ${c.client.padEnd(12)} ${m.seconds.toFixed(3)} s  peak ${
+        (m.peakKiB / 1024).toFixed(0)
+      } MiB`,
+    );
+    return m;
+  });
 }
 
 // ---- The run ---------------------------------------------------------------
@@ -227,92 +244,96 @@ const caPath = pki.caPath;
 
 // get 1 GiB
 measures.push(
-  await measure("ferry", "get 1 GiB", clean(got), [
-    "deno",
-    ...ferry,
-    "get",
-    `${base}/pub/big.bin`,
-    got,
-    "-q",
-    "--overwrite",
-    "always",
-  ], expectHash(got, bigHash)),
-  await measure(
-    "curl",
-    "get 1 GiB",
-    clean(got),
-    ["curl", "-s", "-o", got, `${base}/pub/big.bin`],
-    expectHash(got, bigHash),
-  ),
-  await measure("lftp", "get 1 GiB", clean(got), [
-    "lftp",
-    "-e",
-    `set ftp:ssl-allow no; get pub/big.bin -o ${got}; bye`,
-    base,
-  ], expectHash(got, bigHash)),
-  await measure(
-    "ftplib",
-    "get 1 GiB",
-    clean(got),
-    python(
-      `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nwith open('${got}','wb') as o: f.retrbinary('RETR pub/big.bin',o.write)\nf.quit()`,
+  ...await interleaved([
+    cell("ferry", "get 1 GiB", clean(got), [
+      "deno",
+      ...ferry,
+      "get",
+      `${base}/pub/big.bin`,
+      got,
+      "-q",
+      "--overwrite",
+      "always",
+    ], expectHash(got, bigHash)),
+    cell(
+      "curl",
+      "get 1 GiB",
+      clean(got),
+      ["curl", "-s", "-o", got, `${base}/pub/big.bin`],
+      expectHash(got, bigHash),
     ),
-    expectHash(got, bigHash),
-  ),
-  await measure(
-    "basic-ftp",
-    "get 1 GiB",
-    clean(got),
-    node(
-      `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.downloadTo('${got}','pub/big.bin');c.close()})()`,
+    cell("lftp", "get 1 GiB", clean(got), [
+      "lftp",
+      "-e",
+      `set ftp:ssl-allow no; get pub/big.bin -o ${got}; bye`,
+      base,
+    ], expectHash(got, bigHash)),
+    cell(
+      "ftplib",
+      "get 1 GiB",
+      clean(got),
+      python(
+        `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nwith open('${got}','wb') as o: f.retrbinary('RETR pub/big.bin',o.write)\nf.quit()`,
+      ),
+      expectHash(got, bigHash),
     ),
-    expectHash(got, bigHash),
-  ),
+    cell(
+      "basic-ftp",
+      "get 1 GiB",
+      clean(got),
+      node(
+        `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.downloadTo('${got}','pub/big.bin');c.close()})()`,
+      ),
+      expectHash(got, bigHash),
+    ),
+  ]),
 );
 
 // put 1 GiB
 measures.push(
-  await measure("ferry", "put 1 GiB", clean(putPath), [
-    "deno",
-    ...ferry,
-    "put",
-    upload,
-    `${base}/pub/${putName}`,
-    "-q",
-    "--overwrite",
-    "always",
-  ], expectHash(putPath, bigHash)),
-  await measure("curl", "put 1 GiB", clean(putPath), [
-    "curl",
-    "-s",
-    "-T",
-    upload,
-    `${base}/pub/${putName}`,
-  ], expectHash(putPath, bigHash)),
-  await measure("lftp", "put 1 GiB", clean(putPath), [
-    "lftp",
-    "-e",
-    `set ftp:ssl-allow no; put ${upload} -o pub/${putName}; bye`,
-    base,
-  ], expectHash(putPath, bigHash)),
-  await measure(
-    "ftplib",
-    "put 1 GiB",
-    clean(putPath),
-    python(
-      `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nwith open('${upload}','rb') as i: f.storbinary('STOR pub/${putName}',i)\nf.quit()`,
+  ...await interleaved([
+    cell("ferry", "put 1 GiB", clean(putPath), [
+      "deno",
+      ...ferry,
+      "put",
+      upload,
+      `${base}/pub/${putName}`,
+      "-q",
+      "--overwrite",
+      "always",
+    ], expectHash(putPath, bigHash)),
+    cell("curl", "put 1 GiB", clean(putPath), [
+      "curl",
+      "-s",
+      "-T",
+      upload,
+      `${base}/pub/${putName}`,
+    ], expectHash(putPath, bigHash)),
+    cell("lftp", "put 1 GiB", clean(putPath), [
+      "lftp",
+      "-e",
+      `set ftp:ssl-allow no; put ${upload} -o pub/${putName}; bye`,
+      base,
+    ], expectHash(putPath, bigHash)),
+    cell(
+      "ftplib",
+      "put 1 GiB",
+      clean(putPath),
+      python(
+        `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nwith open('${upload}','rb') as i: f.storbinary('STOR pub/${putName}',i)\nf.quit()`,
+      ),
+      expectHash(putPath, bigHash),
     ),
-    expectHash(putPath, bigHash),
-  ),
-  await measure(
-    "basic-ftp",
-    "put 1 GiB",
-    clean(putPath),
-    node(
-      `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.uploadFrom('${upload}','pub/${putName}');c.close()})()`,
+    cell(
+      "basic-ftp",
+      "put 1 GiB",
+      clean(putPath),
+      node(
+        `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.uploadFrom('${upload}','pub/${putName}');c.close()})()`,
+      ),
+      expectHash(putPath, bigHash),
     ),
-    expectHash(putPath, bigHash),
-  ),
+  ]),
 );
 
 // 1000 × 4 KiB get
@@ -323,120 +344,135 @@ await Deno.writeTextFile(
   `version: 1\nconnection:\n  url: ${base}/\n  parallel: 8\nsteps:\n  - get: { from: "pub/small/*.bin", to: ${smallOut}/, overwrite: always }\n`,
 );
 measures.push(
-  await measure("ferry", "1000 × 4 KiB get", clean(smallOut), [
-    "deno",
-    ...ferry,
-    "run",
-    smallTask,
-    "-q",
-  ], expectSmall(smallOut)),
-  await measure("curl", "1000 × 4 KiB get", clean(smallOut), [
-    "curl",
-    "-s",
-    "--create-dirs",
-    "-o",
-    `${smallOut}/f#1.bin`,
-    `${base}/pub/small/f[0001-${String(SMALL_FILES).padStart(4, "0")}].bin`,
-  ], expectSmall(smallOut)),
-  await measure("lftp", "1000 × 4 KiB get", clean(smallOut), [
-    "lftp",
-    "-e",
-    `set ftp:ssl-allow no; mirror --parallel=8 pub/small ${smallOut}; bye`,
-    base,
-  ], expectSmall(smallOut)),
-  await measure(
-    "ftplib",
-    "1000 × 4 KiB get",
-    async () => {
-      await clean(smallOut)();
-      await Deno.mkdir(smallOut, { recursive: true });
-    },
-    python(
-      `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nfor n in f.nlst('pub/small'):\n  name=n.split('/')[-1]\n  with open('${smallOut}/'+name,'wb') as o: f.retrbinary('RETR pub/small/'+name,o.write)\nf.quit()`,
+  ...await interleaved([
+    cell("ferry", "1000 × 4 KiB get", clean(smallOut), [
+      "deno",
+      ...ferry,
+      "run",
+      smallTask,
+      "-q",
+    ], expectSmall(smallOut)),
+    cell("curl", "1000 × 4 KiB get", clean(smallOut), [
+      "curl",
+      "-s",
+      "--create-dirs",
+      "-o",
+      `${smallOut}/f#1.bin`,
+      `${base}/pub/small/f[0001-${String(SMALL_FILES).padStart(4, "0")}].bin`,
+    ], expectSmall(smallOut)),
+    cell("lftp", "1000 × 4 KiB get", clean(smallOut), [
+      "lftp",
+      "-e",
+      `set ftp:ssl-allow no; mirror --parallel=8 pub/small ${smallOut}; bye`,
+      base,
+    ], expectSmall(smallOut)),
+    cell(
+      "ftplib",
+      "1000 × 4 KiB get",
+      async () => {
+        await clean(smallOut)();
+        await Deno.mkdir(smallOut, { recursive: true });
+      },
+      python(
+        `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nfor n in f.nlst('pub/small'):\n  name=n.split('/')[-1]\n  with open('${smallOut}/'+name,'wb') as o: f.retrbinary('RETR pub/small/'+name,o.write)\nf.quit()`,
+      ),
+      expectSmall(smallOut),
     ),
-    expectSmall(smallOut),
-  ),
-  await measure(
-    "basic-ftp",
-    "1000 × 4 KiB get",
-    clean(smallOut),
-    node(
-      `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.downloadToDir('${smallOut}','pub/small');c.close()})()`,
+    cell(
+      "basic-ftp",
+      "1000 × 4 KiB get",
+      clean(smallOut),
+      node(
+        `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.downloadToDir('${smallOut}','pub/small');c.close()})()`,
+      ),
+      expectSmall(smallOut),
     ),
-    expectSmall(smallOut),
-  ),
+  ]),
 );
 
 // one small file from a cold start
 const one = join(out, "one.bin");
 const oneHash = smallHashes.get("f0001.bin")!;
 measures.push(
-  await measure("ferry", "cold start, 1 small get", clean(one), [
-    "deno",
-    ...ferry,
-    "get",
-    `${base}/pub/small/f0001.bin`,
-    one,
-    "-q",
-    "--overwrite",
-    "always",
-  ], expectHash(one, oneHash)),
-  await measure("curl", "cold start, 1 small get", clean(one), [
-    "curl",
-    "-s",
-    "-o",
-    one,
-    `${base}/pub/small/f0001.bin`,
-  ], expectHash(one, oneHash)),
-  await measure("lftp", "cold start, 1 small get", clean(one), [
-    "lftp",
-    "-e",
-    `set ftp:ssl-allow no; get pub/small/f0001.bin -o ${one}; bye`,
-    base,
-  ], expectHash(one, oneHash)),
+  ...await interleaved([
+    cell("ferry", "cold start, 1 small get", clean(one), [
+      "deno",
+      ...ferry,
+      "get",
+      `${base}/pub/small/f0001.bin`,
+      one,
+      "-q",
+      "--overwrite",
+      "always",
+    ], expectHash(one, oneHash)),
+    cell("curl", "cold start, 1 small get", clean(one), [
+      "curl",
+      "-s",
+      "-o",
+      one,
+      `${base}/pub/small/f0001.bin`,
+    ], expectHash(one, oneHash)),
+    cell("lftp", "cold start, 1 small get", clean(one), [
+      "lftp",
+      "-e",
+      `set ftp:ssl-allow no; get pub/small/f0001.bin -o ${one}; bye`,
+      base,
+    ], expectHash(one, oneHash)),
+  ]),
 );
 
 // LIST of 20,000 entries (ferry parses them into FileInfo; curl prints the raw listing)
 const noop = () => Promise.resolve();
+const listScript = join(work, "list.ts");
+await Deno.writeTextFile(
+  listScript,
+  `import { FtpClient } from ${JSON.stringify(join(repo, "mod.ts"))};\n` +
+    `await using client = await FtpClient.connect(${JSON.stringify(base + "/")});\n` +
+    `const entries = await client.list("pub/list");\n` +
+    `if (entries.length !== ${LIST_ENTRIES}) throw new Error(\`\${entries.length} entries\`);\n`,
+);
 measures.push(
-  await measure(
-    "ferry",
-    "LIST 20,000 entries",
-    noop,
-    ["deno", ...ferry, "ls", `${base}/pub/list/`],
-    noop,
-  ),
-  await measure("curl", "LIST 20,000 entries", noop, [
-    "curl",
-    "-s",
-    "-o",
-    "/dev/null",
-    `${base}/pub/list/`,
-  ], noop),
-  await measure("lftp", "LIST 20,000 entries", noop, [
-    "lftp",
-    "-e",
-    "set ftp:ssl-allow no; cls -1 pub/list > /dev/null; bye",
-    base,
-  ], noop),
-  await measure(
-    "ftplib",
-    "LIST 20,000 entries",
-    noop,
-    python(
-      `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nlines=[]\nf.retrlines('LIST pub/list',lines.append)\nf.quit()`,
+  ...await interleaved([
+    // The library, as the ftplib and basic-ftp cells: LIST parsed into FileInfo objects.
+    cell(
+      "ferry",
+      "LIST 20,000 entries",
+      noop,
+      ["deno", "run", "-A", `--config=${join(repo, "deno.json")}`, listScript],
+      noop,
     ),
-    noop,
-  ),
-  await measure(
-    "basic-ftp",
-    "LIST 20,000 entries",
-    noop,
-    node(
-      `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.list('pub/list');c.close()})()`,
+    cell("curl", "LIST 20,000 entries", noop, [
+      "curl",
+      "-s",
+      "-o",
+      "/dev/null",
+      `${base}/pub/list/`,
+    ], noop),
+    cell("lftp", "LIST 20,000 entries", noop, [
+      "lftp",
+      "-e",
+      "set ftp:ssl-allow no; cls -1 pub/list > /dev/null; bye",
+      base,
+    ], noop),
+    cell(
+      "ftplib",
+      "LIST 20,000 entries",
+      noop,
+      python(
+        `import ftplib\nf=ftplib.FTP();f.connect('${host}',${port});f.login()\nlines=[]\nf.retrlines('LIST pub/list',lines.append)\nf.quit()`,
+      ),
+      noop,
     ),
-    noop,
-  ),
+    cell(
+      "basic-ftp",
+      "LIST 20,000 entries",
+      noop,
+      node(
+        `${basicFtp}(async()=>{const c=new ftp.Client();await c.access({host:'${host}',port:${port}});await c.list('pub/list');c.close()})()`,
+      ),
+      noop,
+    ),
+  ]),
 );
 
 // FTPS get 1 GiB (explicit TLS, vsftpd without session reuse, as the issue's baseline)
@@ -446,47 +482,49 @@ await Deno.writeTextFile(
   `version: 1\nconnection:\n  url: ftpes://127.0.0.1:${port}/\n  tls: { caFile: ${caPath}, serverName: localhost }\nsteps:\n  - get: { from: pub/big.bin, to: ${got}, overwrite: always }\n`,
 );
 measures.push(
-  await measure(
-    "ferry",
-    "FTPS get 1 GiB",
-    clean(got),
-    ["deno", ...ferry, "run", ftpsTask, "-q"],
-    expectHash(got, bigHash),
-  ),
-  await measure("curl", "FTPS get 1 GiB", clean(got), [
-    "curl",
-    "-s",
-    "--ssl-reqd",
-    "--cacert",
-    caPath,
-    "-o",
-    got,
-    `ftp://localhost:${port}/pub/big.bin`,
-  ], expectHash(got, bigHash)),
-  await measure("lftp", "FTPS get 1 GiB", clean(got), [
-    "lftp",
-    "-e",
-    `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${caPath}; get pub/big.bin -o ${got}; bye`,
-    `ftp://localhost:${port}`,
-  ], expectHash(got, bigHash)),
-  await measure(
-    "ftplib",
-    "FTPS get 1 GiB",
-    clean(got),
-    python(
-      `import ftplib,ssl\nc=ssl.create_default_context(cafile='${caPath}')\nf=ftplib.FTP_TLS(context=c);f.connect('localhost',${port});f.login();f.prot_p()\nwith open('${got}','wb') as o: f.retrbinary('RETR pub/big.bin',o.write)\nf.quit()`,
+  ...await interleaved([
+    cell(
+      "ferry",
+      "FTPS get 1 GiB",
+      clean(got),
+      ["deno", ...ferry, "run", ftpsTask, "-q"],
+      expectHash(got, bigHash),
     ),
-    expectHash(got, bigHash),
-  ),
-  await measure(
-    "basic-ftp",
-    "FTPS get 1 GiB",
-    clean(got),
-    node(
-      `${basicFtp}const fs=require('fs');(async()=>{const c=new ftp.Client();await c.access({host:'localhost',port:${port},secure:true,secureOptions:{ca:fs.readFileSync('${caPath}')}});await c.downloadTo('${got}','pub/big.bin');c.close()})()`,
+    cell("curl", "FTPS get 1 GiB", clean(got), [
+      "curl",
+      "-s",
+      "--ssl-reqd",
+      "--cacert",
+      caPath,
+      "-o",
+      got,
+      `ftp://localhost:${port}/pub/big.bin`,
+    ], expectHash(got, bigHash)),
+    cell("lftp", "FTPS get 1 GiB", clean(got), [
+      "lftp",
+      "-e",
+      `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${caPath}; get pub/big.bin -o ${got}; bye`,
+      `ftp://localhost:${port}`,
+    ], expectHash(got, bigHash)),
+    cell(
+      "ftplib",
+      "FTPS get 1 GiB",
+      clean(got),
+      python(
+        `import ftplib,ssl\nc=ssl.create_default_context(cafile='${caPath}')\nf=ftplib.FTP_TLS(context=c);f.connect('localhost',${port});f.login();f.prot_p()\nwith open('${got}','wb') as o: f.retrbinary('RETR pub/big.bin',o.write)\nf.quit()`,
+      ),
+      expectHash(got, bigHash),
     ),
-    expectHash(got, bigHash),
-  ),
+    cell(
+      "basic-ftp",
+      "FTPS get 1 GiB",
+      clean(got),
+      node(
+        `${basicFtp}const fs=require('fs');(async()=>{const c=new ftp.Client();await c.access({host:'localhost',port:${port},secure:true,secureOptions:{ca:fs.readFileSync('${caPath}')}});await c.downloadTo('${got}','pub/big.bin');c.close()})()`,
+      ),
+      expectHash(got, bigHash),
+    ),
+  ]),
 );
 
 await vsftpd.close();
