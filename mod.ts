@@ -1,7 +1,8 @@
 /**
  * ferry: an FTP and FTPS client for Deno, with Web Streams transfers, a
  * QFtp-style command queue, and an embedded server for tests
- * (`@ferry/ftp/testing`).
+ * (`@ferry/ftp/testing`). The task runner is `@ferry/ftp/runner`, the
+ * command line `@ferry/ftp/cli`.
  *
  * @example Download a file
  * ```ts
@@ -37,12 +38,3 @@ export * from "./src/client/options.ts";
 export * from "./src/client/events.ts";
 export type { FtpRequest } from "./src/client/_command_queue.ts";
 export type { FtpDebugMessage } from "./src/transport/control_connection.ts";
-export * from "./src/runner/task_file.ts";
-export * from "./src/runner/task.ts";
-export * from "./src/runner/task_file_error.ts";
-export * from "./src/runner/load_task.ts";
-export * from "./src/runner/run_task.ts";
-export * from "./src/runner/run_event.ts";
-export * from "./src/runner/report.ts";
-export * from "./src/runner/permissions.ts";
-export * from "./src/runner/task_schema.ts";

@@ -20,7 +20,7 @@ import { TaskFileError, type TaskFileIssue } from "./task_file_error.ts";
  *
  * @example
  * ```ts
- * import { loadTask, type LoadTaskOptions } from "@ferry/ftp";
+ * import { loadTask, type LoadTaskOptions } from "@ferry/ftp/runner";
  * const options: LoadTaskOptions = { envFile: "./prod.env" };
  * const task = await loadTask("deploy.yaml", options);
  * ```
@@ -68,7 +68,7 @@ function fail(file: string, message: string, position?: Position, path = ""): ne
  *
  * @example
  * ```ts
- * import { loadTask } from "@ferry/ftp";
+ * import { loadTask } from "@ferry/ftp/runner";
  * const task = await loadTask("tasks/deploy-site.yaml", { env: { FTP_PASSWORD: "s3cret" } });
  * console.log(task.steps.map((s) => s.name));
  * ```

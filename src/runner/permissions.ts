@@ -21,7 +21,7 @@ import type { Task } from "./task.ts";
  *
  * @example
  * ```ts
- * import type { TaskPermissions } from "@ferry/ftp";
+ * import type { TaskPermissions } from "@ferry/ftp/runner";
  * const none: TaskPermissions = { net: [], read: [], write: [], env: [], notes: [] };
  * ```
  */
@@ -122,7 +122,7 @@ async function moduleReads(file: string): Promise<string[]> {
  *
  * @example
  * ```ts
- * import { loadTask, permissionFlags, taskPermissions } from "@ferry/ftp";
+ * import { loadTask, permissionFlags, taskPermissions } from "@ferry/ftp/runner";
  * const flags = permissionFlags(await taskPermissions(await loadTask("deploy.yaml")));
  * console.log(`deno run ${flags.join(" ")} jsr:@ferry/ftp/cli run deploy.yaml`);
  * ```
@@ -178,7 +178,7 @@ export async function taskPermissions(
  *
  * @example
  * ```ts
- * import { permissionFlags } from "@ferry/ftp";
+ * import { permissionFlags } from "@ferry/ftp/runner";
  * const permissions = { net: ["127.0.0.1"], read: ["/srv/site"], write: [], env: [], notes: [] };
  * console.log(permissionFlags(permissions));
  * // ["--allow-net=127.0.0.1", "--allow-read=/srv/site"]

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import type { ActionKind } from "@ferry/ftp";
+ * import type { ActionKind } from "@ferry/ftp/runner";
  * const changesRemote = (k: ActionKind) => !k.endsWith("-local") && k !== "download" && k !== "skip";
  * ```
  */
@@ -32,7 +32,7 @@ export type ActionKind =
  *
  * @example
  * ```ts
- * import type { PlannedAction } from "@ferry/ftp";
+ * import type { PlannedAction } from "@ferry/ftp/runner";
  * const show = (a: PlannedAction) => `${a.action} ${a.from ? `${a.from} → ` : ""}${a.path} (${a.reason})`;
  * ```
  */
@@ -57,7 +57,7 @@ export interface PlannedAction {
  *
  * @example
  * ```ts
- * import type { ErrorInfo } from "@ferry/ftp";
+ * import type { ErrorInfo } from "@ferry/ftp/runner";
  * const info: ErrorInfo = { name: "FtpPermanentError", code: 550, message: "550 No such file" };
  * ```
  */
@@ -76,7 +76,7 @@ export interface ErrorInfo {
  *
  * @example
  * ```ts
- * import type { ActionResult } from "@ferry/ftp";
+ * import type { ActionResult } from "@ferry/ftp/runner";
  * const done: ActionResult[] = ["ok", "skipped"];
  * ```
  */
@@ -87,7 +87,7 @@ export type ActionResult = "ok" | "failed" | "skipped" | "planned" | "cancelled"
  *
  * @example
  * ```ts
- * import type { ActionReport } from "@ferry/ftp";
+ * import type { ActionReport } from "@ferry/ftp/runner";
  * const slow = (a: ActionReport) => a.durationMs > 10_000;
  * ```
  */
@@ -111,7 +111,7 @@ export interface ActionReport extends PlannedAction {
  *
  * @example
  * ```ts
- * import type { StepReport } from "@ferry/ftp";
+ * import type { StepReport } from "@ferry/ftp/runner";
  * const failedFiles = (s: StepReport) => s.actions.filter((a) => a.result === "failed");
  * ```
  */
@@ -141,7 +141,7 @@ export interface StepReport {
  *
  * @example
  * ```ts
- * import { loadTask, runTask } from "@ferry/ftp";
+ * import { loadTask, runTask } from "@ferry/ftp/runner";
  * const report = await runTask(await loadTask("deploy.yaml"));
  * console.log(report.ok, report.totals.bytes);
  * ```

@@ -12,7 +12,7 @@ import type { ActionReport, ErrorInfo, PlannedAction, RunReport, StepReport } fr
  *
  * @example
  * ```ts
- * import type { StepRef } from "@ferry/ftp";
+ * import type { StepRef } from "@ferry/ftp/runner";
  * const label = (s: StepRef) => `[${s.index + 1}] ${s.name}`;
  * ```
  */
@@ -30,7 +30,7 @@ export interface StepRef {
  *
  * @example
  * ```ts
- * import { loadTask, runTask, type RunEvent } from "@ferry/ftp";
+ * import { loadTask, runTask, type RunEvent } from "@ferry/ftp/runner";
  * const onEvent = (e: RunEvent) => {
  *   if (e.type === "actionEnd") console.log(e.action.result, e.action.path);
  * };

@@ -26,7 +26,7 @@ import type { Step, Task } from "./task.ts";
  *
  * @example
  * ```ts
- * import { loadTask, runTask, type RunTaskOptions } from "@ferry/ftp";
+ * import { loadTask, runTask, type RunTaskOptions } from "@ferry/ftp/runner";
  * const controller = new AbortController();
  * Deno.addSignalListener("SIGINT", () => controller.abort());
  * const options: RunTaskOptions = { signal: controller.signal, onEvent: (e) => console.log(e.type) };
@@ -79,7 +79,7 @@ export interface RunTaskOptions {
  *
  * @example
  * ```ts
- * import { loadTask, runTask } from "@ferry/ftp";
+ * import { loadTask, runTask } from "@ferry/ftp/runner";
  *
  * const report = await runTask(await loadTask("tasks/mirror-down.jsonc"), { dryRun: true });
  * for (const step of report.steps) console.log(step.name, step.actions.length, "actions");

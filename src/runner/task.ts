@@ -14,7 +14,7 @@ import type { FilterRule, OverwritePolicy } from "./task_file.ts";
  *
  * @example
  * ```ts
- * import { loadTask } from "@ferry/ftp";
+ * import { loadTask } from "@ferry/ftp/runner";
  * const task = await loadTask("deploy.yaml");
  * console.log(task.connection.display, task.connection.parallel);
  * ```
@@ -33,7 +33,7 @@ export interface TaskConnectionSettings {
  *
  * @example
  * ```ts
- * import type { StepBase } from "@ferry/ftp";
+ * import type { StepBase } from "@ferry/ftp/runner";
  * const describe = (step: StepBase) => `${step.index + 1}. ${step.name}`;
  * ```
  */
@@ -54,7 +54,7 @@ export interface StepBase {
  *
  * @example
  * ```ts
- * import type { Step } from "@ferry/ftp";
+ * import type { Step } from "@ferry/ftp/runner";
  * const isTransfer = (step: Step) => step.kind === "put" || step.kind === "get" || step.kind === "sync";
  * ```
  */
@@ -96,7 +96,7 @@ export type Step =
  *
  * @example
  * ```ts
- * import type { StepKind } from "@ferry/ftp";
+ * import type { StepKind } from "@ferry/ftp/runner";
  * const kind: StepKind = "sync";
  * ```
  */
@@ -107,7 +107,7 @@ export type StepKind = Step["kind"];
  *
  * @example
  * ```ts
- * import { loadTask, runTask } from "@ferry/ftp";
+ * import { loadTask, runTask } from "@ferry/ftp/runner";
  * const task = await loadTask("deploy.yaml");
  * const report = await runTask(task, { dryRun: true });
  * ```

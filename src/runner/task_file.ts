@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import type { Duration } from "@ferry/ftp";
+ * import type { Duration } from "@ferry/ftp/runner";
  * const timeout: Duration = "30s";
  * ```
  */
@@ -24,7 +24,7 @@ export type Duration = number | string;
  *
  * @example
  * ```ts
- * import type { WholeNumber } from "@ferry/ftp";
+ * import type { WholeNumber } from "@ferry/ftp/runner";
  * const port: WholeNumber = "2121";
  * ```
  */
@@ -36,7 +36,7 @@ export type WholeNumber = number | string;
  *
  * @example
  * ```ts
- * import type { TaskTls } from "@ferry/ftp";
+ * import type { TaskTls } from "@ferry/ftp/runner";
  * const tls: TaskTls = { caFile: "./ca.pem", verify: true };
  * ```
  */
@@ -70,7 +70,7 @@ export interface TaskTls {
  *
  * @example
  * ```ts
- * import type { TaskConnection } from "@ferry/ftp";
+ * import type { TaskConnection } from "@ferry/ftp/runner";
  * const connection: TaskConnection = {
  *   url: "ftpes://deploy@ftp.example.com/www",
  *   password: "${FTP_PASSWORD}",
@@ -180,7 +180,7 @@ export interface TaskConnection {
  *
  * @example
  * ```ts
- * import type { OverwritePolicy } from "@ferry/ftp";
+ * import type { OverwritePolicy } from "@ferry/ftp/runner";
  * const policy: OverwritePolicy = "newer";
  * ```
  */
@@ -192,7 +192,7 @@ export type OverwritePolicy = "always" | "never" | "newer" | "different";
  *
  * @example
  * ```ts
- * import type { FilterRule } from "@ferry/ftp";
+ * import type { FilterRule } from "@ferry/ftp/runner";
  * const rules: FilterRule[] = [{ exclude: "**\/*.map" }, { include: "**" }];
  * ```
  */
@@ -203,7 +203,7 @@ export type FilterRule = { include: string } | { exclude: string };
  *
  * @example
  * ```ts
- * import type { StepCommon } from "@ferry/ftp";
+ * import type { StepCommon } from "@ferry/ftp/runner";
  * const common: StepCommon = { name: "upload", retries: 5, continueOnError: true };
  * ```
  */
@@ -234,7 +234,7 @@ export interface StepCommon {
  *
  * @example
  * ```ts
- * import type { PathList } from "@ferry/ftp";
+ * import type { PathList } from "@ferry/ftp/runner";
  * const dirs: PathList = ["site/css", "site/img"];
  * ```
  */
@@ -247,7 +247,7 @@ export type PathList = string | string[];
  *
  * @example
  * ```ts
- * import type { PutAction } from "@ferry/ftp";
+ * import type { PutAction } from "@ferry/ftp/runner";
  * const put: PutAction = { from: "dist/**\/*.css", to: "www/assets/", atomic: true };
  * ```
  */
@@ -288,7 +288,7 @@ export interface PutAction {
  *
  * @example
  * ```ts
- * import type { GetAction } from "@ferry/ftp";
+ * import type { GetAction } from "@ferry/ftp/runner";
  * const get: GetAction = { from: "logs/*.log*", to: "./logs/", resume: true };
  * ```
  */
@@ -324,7 +324,7 @@ export interface GetAction {
  *
  * @example
  * ```ts
- * import type { SyncAction } from "@ferry/ftp";
+ * import type { SyncAction } from "@ferry/ftp/runner";
  * const sync: SyncAction = { direction: "up", local: "dist", remote: "www", delete: true };
  * ```
  */
@@ -373,7 +373,7 @@ export interface SyncAction {
  *
  * @example
  * ```ts
- * import type { TaskStep } from "@ferry/ftp";
+ * import type { TaskStep } from "@ferry/ftp/runner";
  * const steps: TaskStep[] = [
  *   { mkdir: "www/assets" },
  *   { name: "upload", put: { from: "dist/*.html", to: "www/" }, retries: 5 },
@@ -395,7 +395,7 @@ export type TaskStep =
  *
  * @example
  * ```ts
- * import type { TaskFile } from "@ferry/ftp";
+ * import type { TaskFile } from "@ferry/ftp/runner";
  * const task: TaskFile = {
  *   version: 1,
  *   connection: { url: "ftp://127.0.0.1:2121" },
@@ -423,7 +423,7 @@ export interface TaskFile {
  *
  * @example
  * ```ts
- * import { defineTask } from "@ferry/ftp";
+ * import { defineTask } from "@ferry/ftp/runner";
  *
  * export default defineTask({
  *   version: 1,

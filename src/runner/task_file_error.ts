@@ -12,7 +12,7 @@ import { FtpInputError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import type { TaskFileIssue } from "@ferry/ftp";
+ * import type { TaskFileIssue } from "@ferry/ftp/runner";
  * const issue: TaskFileIssue = {
  *   file: "deploy.yaml", line: 7, column: 5, path: "steps[0].put.overwrite",
  *   message: 'Invalid option: expected one of "always"|"never"|"newer"|"different"',
@@ -39,7 +39,7 @@ export interface TaskFileIssue {
  *
  * @example
  * ```ts
- * import { loadTask, TaskFileError } from "@ferry/ftp";
+ * import { loadTask, TaskFileError } from "@ferry/ftp/runner";
  *
  * try {
  *   await loadTask("deploy.yaml");
@@ -72,7 +72,7 @@ export class TaskFileError extends FtpInputError {
  *
  * @example
  * ```ts
- * import { formatIssue } from "@ferry/ftp";
+ * import { formatIssue } from "@ferry/ftp/runner";
  * console.log(formatIssue({ file: "t.yaml", line: 3, column: 1, path: "version", message: "version must be 1" }));
  * // t.yaml:3:1: version: version must be 1
  * ```

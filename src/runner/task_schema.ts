@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import { taskJsonSchema } from "@ferry/ftp";
+ * import { taskJsonSchema } from "@ferry/ftp/runner";
  * const schema = await taskJsonSchema();
  * await Deno.writeTextFile("task.schema.json", JSON.stringify(schema, null, 2));
  * ```

@@ -11,7 +11,7 @@ import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
 import { ferry, reportOf, writeServerTask, writeTask, writeTree } from "./_ferry.ts";
 
-const MOD = fileURLToPath(new URL("../../mod.ts", import.meta.url));
+const MOD = fileURLToPath(new URL("../../src/runner/mod.ts", import.meta.url));
 
 async function flagsFor(task: string, cwd: string): Promise<string[]> {
   const perms = await ferry(["permissions", task], { cwd });

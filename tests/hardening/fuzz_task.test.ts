@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { loadTask, TaskFileError } from "../../mod.ts";
+import { loadTask, TaskFileError } from "../../src/runner/mod.ts";
 import { tempDir } from "../_helpers.ts";
 import { fuzzParams } from "./_fuzz.ts";
 

@@ -24,9 +24,8 @@ import {
   FtpReplyError,
   FtpTimeoutError,
   FtpTransientError,
-  loadTask,
-  runTask,
 } from "../../mod.ts";
+import { loadTask, runTask } from "../../src/runner/mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
 import { treeOf } from "../cli/_ferry.ts";

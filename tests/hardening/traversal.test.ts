@@ -16,7 +16,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FtpClient, FtpInputError, loadTask, type RunReport, runTask } from "../../mod.ts";
+import { FtpClient, FtpInputError } from "../../mod.ts";
+import { loadTask, type RunReport, runTask } from "../../src/runner/mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
 import { treeOf, writeTree } from "../cli/_ferry.ts";

@@ -1,7 +1,7 @@
 // Runs task steps in-process, the way `ferry run` would, for runner tests
 // that need the report and the events rather than a subprocess.
 
-import { loadTask, type RunEvent, type RunReport, runTask } from "../../mod.ts";
+import { loadTask, type RunEvent, type RunReport, runTask } from "../../src/runner/mod.ts";
 import type { FtpTestServer } from "../../src/testing/mod.ts";
 import { writeServerTask } from "../cli/_ferry.ts";
 

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadTask, TaskFileError } from "../../mod.ts";
+import { loadTask, TaskFileError } from "../../src/runner/mod.ts";
 import { tempDir } from "../_helpers.ts";
 
-const MOD = fileURLToPath(new URL("../../mod.ts", import.meta.url));
+const MOD = fileURLToPath(new URL("../../src/runner/mod.ts", import.meta.url));
 
 Deno.test("a TypeScript task module with defineTask loads like YAML", async () => {
   await using dir = await tempDir();

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { RunEvent } from "../../mod.ts";
+import type { RunEvent } from "../../src/runner/mod.ts";
 import { backoffMs } from "../../src/runner/_retry.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";

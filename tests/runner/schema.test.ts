@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadTask, TaskFileError, taskJsonSchema } from "../../mod.ts";
+import { loadTask, TaskFileError, taskJsonSchema } from "../../src/runner/mod.ts";
 import { wholeNumberPattern } from "../../src/runner/_number_pattern.ts";
 import { tempDir } from "../_helpers.ts";
 

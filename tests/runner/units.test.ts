@@ -8,7 +8,7 @@ import { interpolate } from "../../src/runner/_interpolate.ts";
 import { findNetrcEntry } from "../../src/runner/_netrc.ts";
 import { makeRedactor, urlPasswords } from "../../src/runner/_redact.ts";
 import { renderFrame } from "../../src/cli/_render.ts";
-import { defineTask, permissionFlags } from "../../mod.ts";
+import { defineTask, permissionFlags } from "../../src/runner/mod.ts";
 
 const at = (iso: string) => new Date(iso);
 
