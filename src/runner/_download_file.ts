@@ -67,13 +67,14 @@ async function startOf(
   client: FtpClient,
   job: DownloadJob,
   part: string,
+  partInfo: Deno.FileInfo | undefined,
   ctx: TransferContext,
 ): Promise<Start> {
   const size = job.size;
   if (!client.features.has("REST") || size === undefined) return { offset: 0, check: 0 };
   const shorter = (info: Deno.FileInfo | undefined) =>
     info !== undefined && info.size > 0 && info.size < size;
-  const partial = await regularFile(part);
+  const partial = partInfo?.isFile ? partInfo : undefined;
   if (shorter(partial) && job.wrote) return { offset: partial!.size, check: 0 };
   if (shorter(partial)) {
     const changed = await remoteTime(client, job, ctx.signal);
@@ -95,6 +96,22 @@ async function startOf(
     }
   }
   return { offset: 0, check: 0 };
+}
+
+/**
+ * Opens the partial file, making its directory only when it is missing:
+ * planning made the step's directories already, so this is rare, and a
+ * `mkdir` per file is an operation (a thread hand-off) per file.
+ */
+async function openPart(part: string, truncate: boolean): Promise<Deno.FsFile> {
+  const options = { read: true, write: true, create: true, truncate };
+  try {
+    return await Deno.open(part, options);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await Deno.mkdir(dirname(part), { recursive: true });
+    return await Deno.open(part, options);
+  }
 }
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
@@ -149,7 +166,8 @@ async function receive(
   // per small file costs more (allocation, garbage collection) than its bytes.
   const listed = job.size ?? Infinity;
   let buffer = new ArrayBuffer(Math.min(1 << 20, Math.max(64 << 10, listed - start.offset + 1)));
-  if (expected.length === 0) await file.seek(start.offset, Deno.SeekMode.Start);
+  // A file just opened is at offset 0 already: one operation less per small file.
+  if (expected.length === 0 && start.offset > 0) await file.seek(start.offset, Deno.SeekMode.Start);
   try {
     // Bounded by the file's length: each read returns bytes or ends.
     for (;;) {
@@ -188,18 +206,12 @@ export async function downloadFile(
   ctx: TransferContext,
 ): Promise<TransferOutcome> {
   const part = job.local + PART_SUFFIX;
-  await refuseLinksTo(job.root, part);
-  await Deno.mkdir(dirname(job.local), { recursive: true });
-  let start = await startOf(client, job, part, ctx);
+  const partInfo = await refuseLinksTo(job.root, part);
+  let start = await startOf(client, job, part, partInfo, ctx);
   ctx.started(start.offset);
   let bytes: number;
   {
-    using file = await Deno.open(part, {
-      read: true,
-      write: true,
-      create: true,
-      truncate: start.offset === 0,
-    });
+    using file = await openPart(part, start.offset === 0);
     if (start.offset === 0) job.wrote = true;
     let received = await receive(client, job, file, start, ctx);
     if (received === undefined) {
@@ -208,6 +220,7 @@ export async function downloadFile(
           `(replaced, or rotated?): starting over`,
       );
       await file.truncate(0);
+      await file.seek(0, Deno.SeekMode.Start);
       job.wrote = true;
       start = { offset: 0, check: 0 };
       ctx.started(0);

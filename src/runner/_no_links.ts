@@ -49,8 +49,18 @@ export async function refuseLinksBelow(root: string, dir: string): Promise<void>
   }
 }
 
-/** Fails unless `file`'s directories are real (see above) and `file` itself is not a link. */
-export async function refuseLinksTo(root: string, file: string): Promise<void> {
+/**
+ * Fails unless `file`'s directories are real (see above) and `file` itself
+ * is not a link.
+ *
+ * @returns What `file` is (its lstat), or `undefined` when it does not exist.
+ */
+export async function refuseLinksTo(
+  root: string,
+  file: string,
+): Promise<Deno.FileInfo | undefined> {
   await refuseLinksBelow(root, dirname(file));
-  if ((await lstatLocal(file))?.isSymlink) throw new LocalLinkError(file);
+  const info = await lstatLocal(file);
+  if (info?.isSymlink) throw new LocalLinkError(file);
+  return info;
 }

@@ -5,7 +5,7 @@
 import { dirname, join } from "node:path";
 import { decide } from "./_compare.ts";
 import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filter.ts";
-import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
+import { type LocalEntry, readLocalTree, statLocal, statLocalAll } from "./_local_tree.ts";
 import { LocalLinkError, refuseLinksBelow } from "./_no_links.ts";
 import { baseName } from "./_paths.ts";
 import { type PlanContext, PlanError } from "./_plan_context.ts";
@@ -112,8 +112,7 @@ async function downloadWork(
     });
   }
   const work: Work[] = [];
-  const existing = new Map<string, Deno.FileInfo | undefined>();
-  for (const { local } of files) existing.set(local, await statLocal(local));
+  const existing = await statLocalAll(files.map((f) => f.local));
   if (step.overwrite === "newer" || step.overwrite === "different") {
     await exactTimes(
       files.filter(({ entry, local }) => {
