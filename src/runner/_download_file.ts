@@ -165,16 +165,31 @@ async function receive(
   // 1 MiB, or just over the listed size for a small file: a 1 MiB buffer
   // per small file costs more (allocation, garbage collection) than its bytes.
   const listed = job.size ?? Infinity;
-  let buffer = new ArrayBuffer(Math.min(1 << 20, Math.max(64 << 10, listed - start.offset + 1)));
+  const length = Math.min(1 << 20, Math.max(64 << 10, listed - start.offset + 1));
+  // Two buffers take turns: the next read runs while this chunk is written.
+  const buffers = [new ArrayBuffer(length), new ArrayBuffer(length)];
+  let current = 0;
   // A file just opened is at offset 0 already: one operation less per small file.
   if (expected.length === 0 && start.offset > 0) await file.seek(start.offset, Deno.SeekMode.Start);
+  const readNext = () => {
+    const reading = reader.read(new Uint8Array(buffers[current]));
+    reading.catch(() => {}); // Awaited below; may fail while a write is under way.
+    return reading;
+  };
+  let pending = readNext();
+  let finished = false;
   try {
     // Bounded by the file's length: each read returns bytes or ends.
     for (;;) {
-      const { value, done } = await reader.read(new Uint8Array(buffer));
-      if (done || !value) break;
+      const { value, done } = await pending;
+      if (done || !value) {
+        finished = true;
+        break;
+      }
       bytes += value.length;
-      buffer = value.buffer as ArrayBuffer;
+      buffers[current] = value.buffer as ArrayBuffer;
+      current ^= 1;
+      pending = readNext();
       let chunk = value;
       if (compared < expected.length) {
         const take = Math.min(expected.length - compared, chunk.length);
@@ -182,10 +197,7 @@ async function receive(
         compared += take;
         chunk = chunk.subarray(take);
         if (compared < expected.length) continue;
-        if (!equalBytes(seen, expected)) {
-          await reader.cancel().catch(() => {});
-          return undefined;
-        }
+        if (!equalBytes(seen, expected)) return undefined;
         await file.seek(start.offset, Deno.SeekMode.Start);
         job.wrote = true;
       }
@@ -193,6 +205,9 @@ async function receive(
       ctx.progress(start.offset + bytes - expected.length);
     }
   } finally {
+    // Leaving early (a mismatch, a failed write): stop the transfer (ABOR),
+    // which also settles the read in flight.
+    if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
   // A server file that ended inside the compared bytes is not this one either.
