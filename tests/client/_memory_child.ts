@@ -2,16 +2,32 @@
 // peak resident memory (VmHWM), so the parent test can check that memory
 // stays flat however large the file is.
 //
-// Usage: deno run -A _memory_child.ts PORT (download|upload) (file|stream) REMOTE LOCAL
+// Usage: deno run -A _memory_child.ts PORT (download|upload) (file|stream|slow) REMOTE LOCAL
+// "slow" is a consumer (or producer) that pauses after every 256 KiB: the
+// server then waits on it, and nothing may pile up in between.
 
 import { FtpClient } from "../../mod.ts";
 
 const [port, direction, api, remote, local] = Deno.args;
+const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 await using client = await FtpClient.connect({ port: Number(port) });
 let bytes = 0;
 if (direction === "download") {
   if (api === "file") {
     bytes = (await client.downloadTo(remote, local)).bytes;
+  } else if (api === "slow") {
+    using file = await Deno.open(local, { write: true, create: true, truncate: true });
+    const reader = (await client.download(remote)).getReader({ mode: "byob" });
+    let buffer = new ArrayBuffer(256 * 1024);
+    // Bounded by the file's end.
+    while (true) {
+      const { value, done } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      for (let at = 0; at < value.length;) at += await file.write(value.subarray(at));
+      bytes += value.length;
+      buffer = value.buffer as ArrayBuffer;
+      await pause();
+    }
   } else {
     const file = await Deno.open(local, { write: true, create: true, truncate: true });
     const stream = await client.download(remote);
@@ -21,6 +37,22 @@ if (direction === "download") {
 } else {
   if (api === "file") {
     bytes = (await client.uploadFrom(local, remote)).bytes;
+  } else if (api === "slow") {
+    const file = await Deno.open(local, { read: true });
+    const source = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await pause();
+        const chunk = new Uint8Array(256 * 1024);
+        const n = await file.read(chunk);
+        if (n === null) {
+          file.close();
+          controller.close();
+        } else {
+          controller.enqueue(chunk.subarray(0, n));
+        }
+      },
+    }, { highWaterMark: 0 });
+    bytes = (await client.upload(remote, source)).bytes;
   } else {
     using file = await Deno.open(local, { read: true });
     bytes = (await client.upload(remote, file.readable)).bytes;
