@@ -15,6 +15,12 @@
 //
 // Anything else starts over from byte 0.
 //
+// The file-system steps around a transfer (open, utime, rename) and small
+// writes are synchronous calls: an asynchronous one is a hand-off to Deno's
+// thread pool and back, which for a file of a few KiB costs more than the
+// call itself (1000 files of 4 KiB over 8 connections: 0.82 s -> 0.67 s).
+// Large writes stay asynchronous, so that the next read overlaps them.
+//
 // Downloads read the client's byte stream rather than calling downloadTo():
 // downloadTo renames its temporary file into place when the server reports
 // success, and a server can report success for a short file; here the size
@@ -29,6 +35,9 @@ import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
 
 /** Most bytes of a partial file compared with the server's before continuing it. */
 export const RESUME_CHECK_BYTES = 64 * 1024;
+
+/** Chunks up to this size are written with a synchronous call (see the module comment). */
+const SYNC_WRITE_BYTES = 64 * 1024;
 
 /** A download to plan and run. */
 export interface DownloadJob {
@@ -103,21 +112,25 @@ async function startOf(
  * planning made the step's directories already, so this is rare, and a
  * `mkdir` per file is an operation (a thread hand-off) per file.
  */
-async function openPart(part: string, truncate: boolean): Promise<Deno.FsFile> {
+function openPart(part: string, truncate: boolean): Deno.FsFile {
   const options = { read: true, write: true, create: true, truncate };
   try {
-    return await Deno.open(part, options);
+    return Deno.openSync(part, options);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await Deno.mkdir(dirname(part), { recursive: true });
-    return await Deno.open(part, options);
+    Deno.mkdirSync(dirname(part), { recursive: true });
+    return Deno.openSync(part, options);
   }
 }
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   // Bounded: every write moves at least one byte or throws.
-  while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
+  if (bytes.length <= SYNC_WRITE_BYTES) {
+    while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
+  } else {
+    while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
+  }
 }
 
 async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
@@ -164,8 +177,9 @@ async function receive(
   let bytes = 0;
   // 1 MiB, or just over the listed size for a small file: a 1 MiB buffer
   // per small file costs more (allocation, garbage collection) than its bytes.
+  // The floor keeps reads sensible if the file has grown since it was listed.
   const listed = job.size ?? Infinity;
-  const length = Math.min(1 << 20, Math.max(64 << 10, listed - start.offset + 1));
+  const length = Math.min(1 << 20, Math.max(16 << 10, listed - start.offset + 1));
   // Two buffers take turns: the next read runs while this chunk is written.
   const buffers = [new ArrayBuffer(length), new ArrayBuffer(length)];
   let current = 0;
@@ -221,12 +235,12 @@ export async function downloadFile(
   ctx: TransferContext,
 ): Promise<TransferOutcome> {
   const part = job.local + PART_SUFFIX;
-  const partInfo = await refuseLinksTo(job.root, part);
+  const partInfo = refuseLinksTo(job.root, part);
   let start = await startOf(client, job, part, partInfo, ctx);
   ctx.started(start.offset);
   let bytes: number;
   {
-    using file = await openPart(part, start.offset === 0);
+    using file = openPart(part, start.offset === 0);
     if (start.offset === 0) job.wrote = true;
     let received = await receive(client, job, file, start, ctx);
     if (received === undefined) {
@@ -251,7 +265,7 @@ export async function downloadFile(
   }
   const mtime = job.mtime ??
     await client.lastModified(job.remote, { signal: ctx.signal }).catch(() => undefined);
-  if (mtime) await Deno.utime(part, new Date(), mtime);
-  await Deno.rename(part, job.local);
+  if (mtime) Deno.utimeSync(part, new Date(), mtime);
+  Deno.renameSync(part, job.local);
   return start.offset > 0 ? { bytes, resumedFrom: start.offset } : { bytes };
 }

@@ -107,9 +107,11 @@ async function downloadWork(
     LOCAL_CASE_INSENSITIVE,
   );
   for (const dir of new Set([...dirs, ...files.map((f) => dirname(f.local))])) {
-    await refuseLinksBelow(root, dir).catch((error) => {
+    try {
+      refuseLinksBelow(root, dir);
+    } catch (error) {
       throw error instanceof LocalLinkError ? new PlanError(error.message) : error;
-    });
+    }
   }
   const work: Work[] = [];
   const existing = await statLocalAll(files.map((f) => f.local));
@@ -135,7 +137,7 @@ async function downloadWork(
       phase: Phase.mkdir,
       local: true,
       run: async () => {
-        await refuseLinksBelow(root, dir);
+        refuseLinksBelow(root, dir);
         await Deno.mkdir(dir, { recursive: true });
         return { bytes: 0 };
       },
@@ -243,7 +245,7 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
       path: e.path,
       local: true,
       run: async () => {
-        await refuseLinksBelow(localRoot, dirname(e.path));
+        refuseLinksBelow(localRoot, dirname(e.path));
         await Deno.remove(e.path);
         return { bytes: 0 };
       },
@@ -253,7 +255,7 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
       path: e.path,
       local: true,
       run: async () => {
-        await refuseLinksBelow(localRoot, e.path);
+        refuseLinksBelow(localRoot, e.path);
         await Deno.remove(e.path);
         return { bytes: 0 };
       },
