@@ -2,7 +2,7 @@
 
 import { FtpAbortError } from "../errors.ts";
 import { CrlfToLfStream } from "../protocol/line_endings.ts";
-import { writeAll } from "../transport/_socket.ts";
+import { writeAllSync } from "../transport/_socket.ts";
 import type { TransferResult, TransferType } from "./options.ts";
 import { openDownloadTarget } from "./_local_file.ts";
 import type { Session } from "./_session.ts";
@@ -110,7 +110,8 @@ export function downloadStream(
 
 /**
  * Pumps a started binary transfer into an open file: two reused 1 MiB
- * buffers, so the next read overlaps this write, and no allocation per chunk.
+ * buffers, so the next read is under way during this write, and no
+ * allocation per chunk. Writes are synchronous (see `writeAllSync`).
  *
  * @returns The byte count.
  */
@@ -121,7 +122,7 @@ export async function pumpToFile(
 ): Promise<number> {
   let bytes = 0;
   for await (const chunk of transfer.receive(transferBufferBytes(transfer.announcedSize))) {
-    await writeAll(file, chunk);
+    writeAllSync(file, chunk);
     bytes += chunk.length;
     hooks.progress(bytes);
   }

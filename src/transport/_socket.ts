@@ -210,4 +210,4 @@ export function connectionError(error: unknown, what: string): FtpError {
   );
 }
 
-export { closeQuietly, writeAll } from "./_io.ts";
+export { closeQuietly, writeAll, writeAllSync } from "./_io.ts";
