@@ -34,6 +34,7 @@ export class PullDuplex extends Duplex {
   readonly #allowed: () => boolean;
   #wanted = false;
   #reading = false;
+  readonly #scratch = new Uint8Array(READ_BYTES);
 
   constructor(conn: Deno.TcpConn, allowed: () => boolean) {
     super();
@@ -51,12 +52,15 @@ export class PullDuplex extends Duplex {
     if (this.#reading || !this.#wanted || !this.#allowed()) return;
     this.#reading = true;
     this.#wanted = false;
-    const chunk = new Uint8Array(READ_BYTES);
-    this.conn.read(chunk).then(
+    // One reused read buffer, and a copy of exactly what arrived for TLS: a
+    // fresh 256 KiB buffer per read was mostly empty (reads bring what the
+    // network has, often 16-64 KiB) and all garbage.
+    const scratch = this.#scratch;
+    this.conn.read(scratch).then(
       (n) => {
         this.#reading = false;
         if (n === null) this.push(null);
-        else this.push(Buffer.from(chunk.buffer, 0, n));
+        else this.push(Buffer.from(scratch.slice(0, n).buffer));
         this.pump();
       },
       (error) => {
@@ -119,6 +123,8 @@ export class NodeTlsStream implements ByteStream {
   #ended = false;
   #error?: Error;
   #wake?: () => void;
+  /** Fails the writes still waiting for Node when the socket closes. */
+  readonly #pendingWrites = new Set<(error: Error) => void>();
   /** Maps TLS failures to ferry's errors. */
   readonly #mapError: (error: unknown) => Error;
   /** Settles once the handshake is done and the peer accepted (or refused). */
@@ -149,6 +155,13 @@ export class NodeTlsStream implements ByteStream {
         socket.destroy();
       });
       socket.once("error", (error: Error) => reject(this.#mapError(error)));
+      // A peer (or our own close()) can end the connection mid-handshake
+      // without an error event; a write waiting for the handshake must
+      // not wait forever. After secureConnect this does nothing.
+      socket.once("close", () =>
+        reject(this.#mapError(
+          new Deno.errors.ConnectionReset("The connection closed during the TLS handshake"),
+        )));
     });
     this.ready.catch(() => {}); // Observed by write(), read() and the control's handshake.
     socket.on("data", (chunk: Uint8Array) => {
@@ -157,8 +170,25 @@ export class NodeTlsStream implements ByteStream {
       this.#notify();
     });
     socket.on("end", () => this.#finish());
-    socket.on("close", () => this.#finish());
-    socket.on("error", (error: Error) => this.#finish(error));
+    socket.on("close", () => {
+      this.#finish();
+      this.#failWrites();
+    });
+    socket.on("error", (error: Error) => {
+      this.#finish(error);
+      this.#failWrites();
+    });
+  }
+
+  // A write still waiting for Node's callback when the socket closes fails
+  // here, so it cannot wait forever if the callback never comes. One interop
+  // run against ProFTPD (which drops data connections it will not resume)
+  // hung in an upload; the cause was not pinned down, and this and the
+  // handshake guard above close the two ways a write could wait forever.
+  #failWrites(): void {
+    const error = this.#error ??
+      new Deno.errors.ConnectionReset("The data connection closed during a write");
+    for (const fail of [...this.#pendingWrites]) fail(error);
   }
 
   /** Whether the reader has room for more plaintext (the Duplex asks). */
@@ -208,8 +238,15 @@ export class NodeTlsStream implements ByteStream {
     await this.ready;
     // The callback fires once Node no longer needs the buffer, so the caller
     // may reuse it as soon as this resolves.
-    return await new Promise((resolve, reject) => {
+    if (this.#error) throw this.#error;
+    return await new Promise<number>((resolve, reject) => {
+      const fail = (error: Error) => {
+        this.#pendingWrites.delete(fail);
+        reject(error);
+      };
+      this.#pendingWrites.add(fail);
       this.socket.write(bytes, (error?: Error | null) => {
+        this.#pendingWrites.delete(fail);
         if (error) reject(this.#mapError(error));
         else resolve(bytes.length);
       });
@@ -237,6 +274,7 @@ export class NodeTlsStream implements ByteStream {
     this.#finish(
       this.#ended ? undefined : new Deno.errors.Interrupted("The connection was closed"),
     );
+    this.#failWrites();
   }
 
   get localAddr(): Deno.Addr {
