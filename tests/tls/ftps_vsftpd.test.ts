@@ -146,7 +146,11 @@ Deno.test({
     await Deno.copyFile(source, `${server.dir}/big.bin`);
     await Deno.chmod(`${server.dir}/big.bin`, 0o644);
     const url = urlOf(server.port);
-    const limit = 160 * MiB;
+    // Far below the 1 GiB moved: a client that buffered the file would blow it.
+    // Measured 132-142 MiB, once 181 MiB: Deno's node:tls allocates a buffer
+    // per 16 KiB record and V8 frees them in batches, so the peak moves with
+    // GC timing (docs/performance.md). The bound leaves room for that.
+    const limit = 200 * MiB;
     const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
     await t.step("download", async () => {
       const result = await child([
