@@ -1,4 +1,4 @@
-// Moving an atomic upload's temporary file into place (RNFR/RNTO). Some
+// Moving an uploaded temporary file into place (RNFR/RNTO). Some
 // servers will not rename over an existing file. For them the old file is
 // moved aside first, the new one renamed into place, and only then the old
 // one removed; if the new one still cannot go into place, the old one is

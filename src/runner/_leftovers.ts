@@ -1,10 +1,10 @@
 // After a step's work: what actions that did not finish left at a final
 // path is removed, so a failed or interrupted run leaves no partial file
-// there. That is the partial file of a non-atomic upload (the old file is
-// gone since the server accepted the store, so removing it loses nothing).
+// there. That is the partial upload of a new file (nothing was there
+// before, so removing it loses nothing).
 // It runs after Ctrl-C too, on its own short deadline: the run's signal is
-// aborted by then. Atomic uploads' temporaries stay, to be continued by the
-// next run (see _temporaries.ts).
+// aborted by then. Temporaries (atomic uploads, and uploads that replace a
+// file) stay, to be continued by the next run (see _temporaries.ts).
 
 import { FtpPermanentError } from "../errors.ts";
 import type { Lease } from "./_pool.ts";

@@ -158,7 +158,11 @@ async function uploadWork(
       continue;
     }
     ctx.planned.remote.set(remote, "file");
-    const target = atomic ? await temporaryFor(remote, entry) : remote;
+    // A file that replaces one goes to a temporary first and is renamed over
+    // the old one once whole, so a failed upload never costs the old version.
+    // Atomic steps do that for all files at the end; others, file by file.
+    const replacing = there?.type === "file";
+    const target = atomic || replacing ? await temporaryFor(remote, entry) : remote;
     targets.add(target);
     const job: UploadJob = {
       local: entry.path,
@@ -179,7 +183,23 @@ async function uploadWork(
       size: entry.size,
       reason: decision.reason,
       phase: Phase.transfer,
-      run: (client, run) => uploadFile(client!, job, run),
+      run: atomic || !replacing ? (client, run) => uploadFile(client!, job, run) : async (
+        client,
+        run,
+      ) => {
+        const outcome = await uploadFile(client!, job, run);
+        await commitUpload(client!, target, remote, entry.size, run).catch((error) => {
+          if (error instanceof FtpPermanentError) {
+            run.warn(
+              `${remote} was not replaced: the server refused to rename ${target} over it. ` +
+                `ferry replaces a file through a temporary so that a failed upload never ` +
+                `costs the old one; allow renames (RNFR/RNTO) on the server, or remove ${remote} first`,
+            );
+          }
+          throw error;
+        });
+        return outcome;
+      },
       leftover: () => leftPartial(job),
     });
     if (atomic) {
@@ -252,7 +272,7 @@ export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> 
       }
       const existing = new Map<string, RemoteEntry>();
       if (there) existing.set(step.to, there);
-      if (step.atomic && parentInfo) {
+      if ((step.atomic || there?.type === "file") && parentInfo) {
         // Not listed: only this file's own temporary is looked for.
         const temporary = await temporaryFor(step.to, entry);
         const found = await statRemote(ctx.client, temporary, ctx.signal);

@@ -4,12 +4,11 @@
 // - a try of this run that the server accepted (its 1xx reply: the target
 //   was opened for writing, and truncated unless resumed) wrote a prefix of
 //   the local file, as long as the local file has not changed since;
-// - an atomic upload's temporary whose name carries the local file's
-//   digest (see _temporaries.ts) holds a prefix of that file, written by an
-//   earlier run.
+// - a temporary whose name carries the local file's digest (see
+//   _temporaries.ts; atomic uploads, and any upload that replaces a file)
+//   holds a prefix of that file, written by an earlier run.
 //
-// Anything else, such as the old version of the file at the final path, is
-// overwritten from byte 0. Continuing uses REST+STOR, or APPE where the
+// Anything else is written from byte 0. Continuing uses REST+STOR, or APPE where the
 // server has no REST. After a resumed upload, or into a temporary, the size
 // the server holds is checked before the upload counts as done.
 
@@ -115,9 +114,9 @@ export async function uploadFile(
 }
 
 /**
- * What a non-atomic upload that did not finish leaves at its final path:
- * the start of the new file, the old one being gone since the server
- * accepted the first store. Removing it is all that can be done.
+ * What an upload of a new file that did not finish leaves at its final
+ * path: the start of the file, to be removed. (An upload that replaces a
+ * file writes to a temporary, kept for the next run to continue.)
  */
 export function leftPartial(job: UploadJob): string | undefined {
   return job.target === job.remote && job.written ? job.target : undefined;

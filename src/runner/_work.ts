@@ -38,7 +38,7 @@ export interface Work extends PlannedAction {
   tolerate?(error: unknown, attempt: number): string | undefined;
   /**
    * A remote file the action leaves behind when it fails or is cancelled,
-   * to be removed then: the partial file of a non-atomic upload.
+   * to be removed then: the partial upload of a new file.
    */
   leftover?(): string | undefined;
 }

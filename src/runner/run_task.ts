@@ -43,8 +43,8 @@ export interface RunTaskOptions {
   /**
    * Stops the run: no new work starts, running transfers are aborted (one
    * still running a second later is abandoned and its connection closed),
-   * a partial non-atomic upload is removed, and partial downloads and
-   * atomic uploads stay under their temporary names for the next run.
+   * the partial upload of a new file is removed, and partial downloads and
+   * uploads into temporaries stay under their names for the next run.
    *
    * @default {undefined}
    */

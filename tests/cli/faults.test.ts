@@ -128,14 +128,21 @@ Deno.test("Ctrl-C mid-download: exit 130, no partial file at the final path, the
 // The server stops reading mid-upload, so the client's write blocks: the
 // run must still stop, clean up and say so. The "interrupted" summary is
 // what tells a graceful stop from the process dying of the signal (which
-// exits 130 too).
-for (const atomic of [true, false]) {
-  Deno.test(`Ctrl-C mid-upload (atomic: ${atomic}): a summary, and no partial file at the final path`, async () => {
+// exits 130 too). An upload that replaces a file goes to a temporary, atomic
+// or not, so the old file stays whole; a new file's partial upload is removed.
+for (
+  const { atomic, replacing } of [
+    { atomic: true, replacing: true },
+    { atomic: false, replacing: true },
+    { atomic: false, replacing: false },
+  ]
+) {
+  Deno.test(`Ctrl-C mid-upload (atomic: ${atomic}, replacing a file: ${replacing}): a summary, and no partial file at the final path`, async () => {
     await using dir = await tempDir();
     await using server = await FtpTestServer.start();
     const bytes = pseudoRandomBytes(2_000_000, 5);
     await writeTree(dir.path, { "site/big.bin": bytes });
-    await writeTree(server.root, { "www/big.bin": "old" });
+    await writeTree(server.root, replacing ? { "www/big.bin": "old" } : { "www/.keep": "" });
     server.faults.dataStallAfterBytes = 700_000;
     const task = await writeServerTask(
       dir.path,
@@ -144,18 +151,17 @@ for (const atomic of [true, false]) {
 `,
     );
     const child = spawnFerry(["run", task], { cwd: dir.path });
-    const written = atomic
+    const written = replacing
       ? [join(server.root, "www"), /^big\.bin\..*ferry-part$/] as [string, RegExp]
       : join(server.root, "www/big.bin");
-    // Non-atomic: the old 3 bytes are replaced by the upload's first ones.
-    await waitForBytes(written, 20_000, atomic ? 1 : 4);
+    await waitForBytes(written, 20_000, 1);
     child.kill("SIGINT");
     const output = await child.output();
     const stdout = new TextDecoder().decode(output.stdout);
     assert.equal(output.code, 130, stdout);
     assert.match(stdout, /^ferry: interrupted in .*: 0 transferred/m);
     const names = Object.keys(await treeOf(join(server.root, "www")));
-    if (atomic) {
+    if (replacing) {
       assert.equal(await Deno.readTextFile(join(server.root, "www/big.bin")), "old");
       assert.ok(names.some((n) => /^big\.bin\.[0-9a-f]{12}\.ferry-part$/.test(n)), names.join());
       // The next run continues the temporary it left.
@@ -165,8 +171,10 @@ for (const atomic of [true, false]) {
       const upload = reportOf(rerun).steps[0].actions.find((a) => a.action === "upload")!;
       assert.ok((upload.resumedFrom ?? 0) > 0, JSON.stringify(upload));
       assert.equal(await sha256File(join(server.root, "www/big.bin")), sha256(bytes));
+      const after = Object.keys(await treeOf(join(server.root, "www")));
+      assert.deepEqual(after, ["big.bin"], "no temporary left once the upload is in place");
     } else {
-      assert.deepEqual(names, [], "the partial upload was removed from the final path");
+      assert.deepEqual(names, [".keep"], "the partial upload was removed from the final path");
       assert.match(stdout, /Removed the partial upload at www\/big\.bin/);
     }
   });

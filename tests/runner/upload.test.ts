@@ -132,11 +132,11 @@ Deno.test("without REST, a retry continues with APPE what this run's try stored"
   assert.equal(await sha256File(join(server.root, "www/big.bin")), sha256(bytes));
 });
 
-Deno.test("a non-atomic upload that fails part-way leaves no partial file at its final path", async () => {
+Deno.test("a non-atomic upload of a new file that fails part-way leaves no partial file at its final path", async () => {
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
   await writeTree(dir.path, { "site/big.bin": pseudoRandomBytes(600_000, 8) });
-  await writeTree(server.root, { "www/big.bin": "the old version", "www/keep.txt": "k" });
+  await writeTree(server.root, { "www/keep.txt": "k" });
   server.faults.dataDropAfterBytes = 200_000;
   const report = await runSteps(
     dir.path,
@@ -146,4 +146,42 @@ Deno.test("a non-atomic upload that fails part-way leaves no partial file at its
   assert.equal(report.steps[0].result, "failed");
   assert.deepEqual(Object.keys(await treeOf(join(server.root, "www"))), ["keep.txt"]);
   assert.match(report.steps[0].warnings.join("\n"), /Removed the partial upload at www\/big\.bin/);
+});
+
+Deno.test("a non-atomic upload that replaces a file and fails part-way leaves the old file whole; the next run finishes it", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const bytes = pseudoRandomBytes(600_000, 8);
+  await writeTree(dir.path, { "site/big.bin": bytes });
+  await writeTree(server.root, { "www/big.bin": "the old version", "www/keep.txt": "k" });
+  server.faults.dataDropAfterBytes = 200_000;
+  const failed = await runSteps(
+    dir.path,
+    server,
+    "  - { put: { from: site/big.bin, to: www/ }, retries: 1 }\n",
+  );
+  assert.equal(failed.steps[0].result, "failed");
+  assert.equal(await Deno.readTextFile(join(server.root, "www/big.bin")), "the old version");
+  server.faults = {};
+  const report = await runSteps(dir.path, server, "  - put: { from: site/big.bin, to: www/ }\n");
+  assert.ok(report.ok, JSON.stringify(report.steps[0]));
+  assert.equal(await sha256File(join(server.root, "www/big.bin")), sha256(bytes));
+  assert.deepEqual(Object.keys(await treeOf(join(server.root, "www"))).sort(), [
+    "big.bin",
+    "keep.txt",
+  ]);
+});
+
+Deno.test("replacing a file on a server that refuses renames: the old file stays and the warning says what to do", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start({ disabledCommands: ["RNFR", "RNTO"] });
+  await writeTree(dir.path, { "site/page.html": "the new, longer version" });
+  await writeTree(server.root, { "www/page.html": "the old version" });
+  const report = await runSteps(dir.path, server, "  - put: { from: site/page.html, to: www/ }\n");
+  assert.equal(report.steps[0].result, "failed", JSON.stringify(report.steps[0]));
+  assert.equal(await Deno.readTextFile(join(server.root, "www/page.html")), "the old version");
+  assert.match(
+    report.steps[0].warnings.join("\n"),
+    /www\/page\.html was not replaced: the server refused to rename .* allow renames \(RNFR\/RNTO\)/,
+  );
 });
