@@ -4,6 +4,7 @@
 // mkdir, upload, commit (atomic) and delete work.
 
 import { basename } from "node:path";
+import type { FtpClient } from "../client/ftp_client.ts";
 import { FtpPermanentError } from "../errors.ts";
 import { decide } from "./_compare.ts";
 import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filter.ts";
@@ -18,6 +19,7 @@ import { assertDistinctTargets } from "./_targets.ts";
 import { commitUpload } from "./_commit_upload.ts";
 import { isFingerprinted, ownerOf, temporaryFor } from "./_temporaries.ts";
 import { leftPartial, uploadFile, type UploadJob } from "./_upload_file.ts";
+import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
 import { Phase, type Work } from "./_work.ts";
 import type { Step } from "./task.ts";
 
@@ -89,6 +91,35 @@ interface UploadPlan {
   tidies(owner: string): boolean;
 }
 
+/**
+ * Whether an upload goes to a temporary and is renamed into place: in an
+ * atomic step always, otherwise when it replaces a file, so that a failed
+ * upload never costs the old version.
+ */
+function writesToTemporary(atomic: boolean, there: RemoteEntry | undefined): boolean {
+  return atomic || there?.type === "file";
+}
+
+/** Uploads into the job's temporary, then renames it over the file it replaces. */
+async function uploadAndReplace(
+  client: FtpClient,
+  job: UploadJob,
+  run: TransferContext,
+): Promise<TransferOutcome> {
+  const outcome = await uploadFile(client, job, run);
+  await commitUpload(client, job.target, job.remote, job.size, run).catch((error) => {
+    if (error instanceof FtpPermanentError) {
+      run.warn(
+        `${job.remote} was not replaced: the server refused to rename ${job.target} over it. ` +
+          `ferry replaces a file through a temporary so that a failed upload never costs ` +
+          `the old one; allow renames (RNFR/RNTO) on the server, or remove ${job.remote} first`,
+      );
+    }
+    throw error;
+  });
+  return outcome;
+}
+
 /** Turns a comparison into mkdir, upload and commit work. */
 async function uploadWork(
   plan: UploadPlan,
@@ -158,11 +189,8 @@ async function uploadWork(
       continue;
     }
     ctx.planned.remote.set(remote, "file");
-    // A file that replaces one goes to a temporary first and is renamed over
-    // the old one once whole, so a failed upload never costs the old version.
-    // Atomic steps do that for all files at the end; others, file by file.
-    const replacing = there?.type === "file";
-    const target = atomic || replacing ? await temporaryFor(remote, entry) : remote;
+    const viaTemporary = writesToTemporary(atomic, there);
+    const target = viaTemporary ? await temporaryFor(remote, entry) : remote;
     targets.add(target);
     const job: UploadJob = {
       local: entry.path,
@@ -183,23 +211,11 @@ async function uploadWork(
       size: entry.size,
       reason: decision.reason,
       phase: Phase.transfer,
-      run: atomic || !replacing ? (client, run) => uploadFile(client!, job, run) : async (
-        client,
-        run,
-      ) => {
-        const outcome = await uploadFile(client!, job, run);
-        await commitUpload(client!, target, remote, entry.size, run).catch((error) => {
-          if (error instanceof FtpPermanentError) {
-            run.warn(
-              `${remote} was not replaced: the server refused to rename ${target} over it. ` +
-                `ferry replaces a file through a temporary so that a failed upload never ` +
-                `costs the old one; allow renames (RNFR/RNTO) on the server, or remove ${remote} first`,
-            );
-          }
-          throw error;
-        });
-        return outcome;
-      },
+      // Atomic steps commit every temporary at the end (below); a lone
+      // replacement is committed as soon as it is whole.
+      run: viaTemporary && !atomic
+        ? (client, run) => uploadAndReplace(client!, job, run)
+        : (client, run) => uploadFile(client!, job, run),
       leftover: () => leftPartial(job),
     });
     if (atomic) {
@@ -272,7 +288,7 @@ export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> 
       }
       const existing = new Map<string, RemoteEntry>();
       if (there) existing.set(step.to, there);
-      if ((step.atomic || there?.type === "file") && parentInfo) {
+      if (writesToTemporary(step.atomic, there) && parentInfo) {
         // Not listed: only this file's own temporary is looked for.
         const temporary = await temporaryFor(step.to, entry);
         const found = await statRemote(ctx.client, temporary, ctx.signal);

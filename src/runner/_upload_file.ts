@@ -8,9 +8,10 @@
 //   _temporaries.ts; atomic uploads, and any upload that replaces a file)
 //   holds a prefix of that file, written by an earlier run.
 //
-// Anything else is written from byte 0. Continuing uses REST+STOR, or APPE where the
-// server has no REST. After a resumed upload, or into a temporary, the size
-// the server holds is checked before the upload counts as done.
+// Anything else is written from byte 0. Continuing uses REST+STOR, or APPE
+// where the server has no REST. After a resumed upload, or into a
+// temporary, the size the server holds is checked before the upload counts
+// as done.
 
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { FtpReplyEvent } from "../client/events.ts";
@@ -29,7 +30,7 @@ export interface UploadJob {
   local: string;
   /** The final remote path. */
   remote: string;
-  /** Where the bytes go: the final path, or a temporary one (atomic). */
+  /** Where the bytes go: the final path, or a temporary (atomic, or replacing a file). */
   target: string;
   /** The local file as planned. */
   size: number;

@@ -109,6 +109,16 @@ Deno.test("a one-shot get and put against vsftpd", { ignore: vsftpd.ignore }, as
   const get = await ferry(["get", `${server.url}/incoming/up.bin`, "down.bin"], { cwd: dir.path });
   assert.equal(get.code, 0, get.stdout + get.stderr);
   assert.deepEqual(await Deno.readFile(join(dir.path, "down.bin")), bytes);
+  // A second version replaces the first through a temporary and a rename.
+  const v2 = pseudoRandomBytes(1_200_000, 12);
+  await Deno.writeFile(join(dir.path, "up.bin"), v2);
+  const replace = await ferry(["put", "up.bin", `${server.url}/incoming/`, "--verbose"], {
+    cwd: dir.path,
+  });
+  assert.equal(replace.code, 0, replace.stdout + replace.stderr);
+  assert.match(replace.stdout + replace.stderr, /RNTO \S*incoming\/up\.bin/);
+  assert.deepEqual(await Deno.readFile(join(server.dir, "incoming/up.bin")), v2);
+  assert.deepEqual(Object.keys(await treeOf(join(server.dir, "incoming"))), ["up.bin"]);
 });
 
 Deno.test(

@@ -11,6 +11,11 @@ import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
 import { treeOf, writeTree } from "../cli/_ferry.ts";
 import { runSteps } from "./_run.ts";
 
+/** The names in the server's `www`, sorted. */
+async function wwwNames(server: FtpTestServer): Promise<string[]> {
+  return Object.keys(await treeOf(join(server.root, "www"))).sort();
+}
+
 /** Fails the first STOR (or APPE) with a 425, before the server opens the file. */
 function refuseFirstStore(server: FtpTestServer): void {
   let stores = 0;
@@ -63,8 +68,7 @@ Deno.test("an atomic upload cut off in one run is continued by the next, if the 
   assert.equal(cut.steps[0].result, "failed");
   assert.equal(await Deno.readTextFile(join(server.root, "www/big.bin")), "the old version");
   // The temporaries are kept for the next run: the partial one and the whole one.
-  const temporaries = Object.keys(await treeOf(join(server.root, "www")))
-    .filter((p) => p.endsWith(".ferry-part")).sort();
+  const temporaries = (await wwwNames(server)).filter((p) => p.endsWith(".ferry-part"));
   assert.equal(temporaries.length, 2, temporaries.join());
   assert.match(temporaries[0], /^big\.bin\.[0-9a-f]{12}\.ferry-part$/);
   assert.match(temporaries[1], /^small\.txt\.[0-9a-f]{12}\.ferry-part$/);
@@ -81,7 +85,7 @@ Deno.test("an atomic upload cut off in one run is continued by the next, if the 
   )!;
   assert.equal(small.bytes, 0, "the whole temporary is committed as it is");
   assert.equal(await sha256File(join(server.root, "www/big.bin")), sha256(bytes));
-  assert.deepEqual(Object.keys(await treeOf(join(server.root, "www"))).sort(), [
+  assert.deepEqual(await wwwNames(server), [
     "big.bin",
     "small.txt",
   ]);
@@ -106,7 +110,7 @@ Deno.test("a temporary from a run of another version of the file is not continue
   const upload = report.steps[0].actions.find((a) => a.action === "upload")!;
   assert.equal(upload.resumedFrom, undefined);
   assert.equal(await sha256File(join(server.root, "www/big.bin")), sha256(v2));
-  assert.deepEqual(Object.keys(await treeOf(join(server.root, "www"))), ["big.bin"]);
+  assert.deepEqual(await wwwNames(server), ["big.bin"]);
 });
 
 Deno.test("without REST, a retry continues with APPE what this run's try stored", async () => {
@@ -144,7 +148,7 @@ Deno.test("a non-atomic upload of a new file that fails part-way leaves no parti
     "  - { put: { from: site/big.bin, to: www/ }, retries: 1 }\n",
   );
   assert.equal(report.steps[0].result, "failed");
-  assert.deepEqual(Object.keys(await treeOf(join(server.root, "www"))), ["keep.txt"]);
+  assert.deepEqual(await wwwNames(server), ["keep.txt"]);
   assert.match(report.steps[0].warnings.join("\n"), /Removed the partial upload at www\/big\.bin/);
 });
 
@@ -166,7 +170,7 @@ Deno.test("a non-atomic upload that replaces a file and fails part-way leaves th
   const report = await runSteps(dir.path, server, "  - put: { from: site/big.bin, to: www/ }\n");
   assert.ok(report.ok, JSON.stringify(report.steps[0]));
   assert.equal(await sha256File(join(server.root, "www/big.bin")), sha256(bytes));
-  assert.deepEqual(Object.keys(await treeOf(join(server.root, "www"))).sort(), [
+  assert.deepEqual(await wwwNames(server), [
     "big.bin",
     "keep.txt",
   ]);
