@@ -92,10 +92,11 @@ export interface SoakResult {
   fds?: { before: number; after: number; leaked: number; extra: string[] };
   rss: { firstQuarterPeakMiB: number; lastQuarterPeakMiB: number; peakMiB: number; flat: boolean };
   /**
-   * The live heap (MiB) after a full collection, at the start and after each
-   * quarter of the work; empty without --v8-flags=--expose-gc.
+   * Memory alive (MiB: V8 heap plus external buffers) after a full
+   * collection, at the start and after each quarter of the work; empty
+   * without --v8-flags=--expose-gc.
    */
-  heapMiB: number[];
+  liveMiB: number[];
   /** The resident set (MiB) right after those collections. */
   rssAfterGcMiB: number[];
   /** The peak resident set (MiB) in each tenth of the run. */
@@ -140,14 +141,14 @@ const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("he
  * lets more dead ArrayBuffers (transfer chunks) pile up between collections
  * once it has seen the workload, which lifts RSS once by 30-40 MiB at some
  * point of the run and then holds it; a leak shows as a climb in the live
- * heap after full collections, which heapFlat() bounds.
+ * memory after full collections, which liveFlat() bounds.
  */
 const RSS_STEP_MIB = 64;
 
-/** The live heap after the last quarter is at most 15% + 1 MiB above the first quarter's. */
-function heapFlat(heap: number[]): boolean {
-  if (heap.length < 3) return true; // not measured (no --expose-gc)
-  return heap.at(-1)! <= heap[1] * 1.15 + 1;
+/** Live memory after the last quarter is at most 15% + 1 MiB above the first quarter's. */
+function liveFlat(live: number[]): boolean {
+  if (live.length < 3) return true; // not measured (no --expose-gc)
+  return live.at(-1)! <= live[1] * 1.15 + 1;
 }
 
 /** Transfer sizes: mostly small, some large. */
@@ -314,16 +315,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const deadline = started + options.timeLimitMs;
   const fdsBefore = openFds();
 
-  // The live heap after a full collection (with --expose-gc), at the start
-  // and after each quarter of the work.
+  // Memory alive after a full collection (with --expose-gc), at the start
+  // and after each quarter of the work: heap and external buffers, swept at
+  // once (--no-concurrent-array-buffer-sweeping), so the collector's timing
+  // does not move the figure.
   const gc = (globalThis as { gc?: () => void }).gc;
-  const heap: number[] = [];
+  const live: number[] = [];
   const rssAfterGc: number[] = [];
   const measureHeap = () => {
     if (!gc) return;
     gc();
     const usage = Deno.memoryUsage();
-    heap.push(usage.heapUsed / MiB);
+    live.push((usage.heapUsed + usage.external) / MiB);
     rssAfterGc.push(usage.rss / MiB);
   };
   measureHeap();
@@ -553,9 +556,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       firstQuarterPeakMiB: Math.round(first),
       lastQuarterPeakMiB: Math.round(last),
       peakMiB: Math.round(Math.max(...samples.map((s) => s.rss)) / MiB),
-      flat: last <= first + RSS_STEP_MIB && heapFlat(heap),
+      flat: last <= first + RSS_STEP_MIB && liveFlat(live),
     },
-    heapMiB: heap.map((h) => Math.round(h * 10) / 10),
+    liveMiB: live.map((h) => Math.round(h * 10) / 10),
     rssAfterGcMiB: rssAfterGc.map(Math.round),
     rssDecilesMiB: tenths("rss"),
     heapTotalDecilesMiB: tenths("heapTotal"),
@@ -697,7 +700,7 @@ if (import.meta.main) {
         args: [
           "run",
           "-A",
-          "--v8-flags=--expose-gc",
+          "--v8-flags=--expose-gc,--no-concurrent-array-buffer-sweeping",
           import.meta.filename!,
           "--child",
           JSON.stringify(options),

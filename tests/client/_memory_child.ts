@@ -1,16 +1,19 @@
-// Runs one large transfer in its own process and reports that process's
-// peak resident memory (VmHWM), so the parent test can check that memory
-// stays flat however large the file is.
+// Runs one large transfer in its own process and reports the memory alive
+// after forced collections every 20 MiB moved, so the parent test can check
+// that memory stays flat however large the file is.
 //
-// Usage: deno run -A _memory_child.ts PORT (download|upload) (file|stream|slow) REMOTE LOCAL
+// Usage: deno run -A --v8-flags=--expose-gc _memory_child.ts PORT (download|upload) (file|stream|slow) REMOTE LOCAL
 // "slow" is a consumer (or producer) that pauses after every 256 KiB: the
 // server then waits on it, and nothing may pile up in between.
 
 import { FtpClient } from "../../mod.ts";
+import { LiveMemorySampler } from "../_live_memory.ts";
 
 const [port, direction, api, remote, local] = Deno.args;
 const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 await using client = await FtpClient.connect({ port: Number(port) });
+const sampler = new LiveMemorySampler(20 * 1024 * 1024);
+client.addEventListener("progress", (event) => sampler.at(event.bytes));
 let bytes = 0;
 if (direction === "download") {
   if (api === "file") {
@@ -58,6 +61,4 @@ if (direction === "download") {
     bytes = (await client.upload(remote, file.readable)).bytes;
   }
 }
-const status = await Deno.readTextFile("/proc/self/status");
-const peakKiB = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
-console.log(JSON.stringify({ bytes, peakRssBytes: peakKiB * 1024 }));
+console.log(JSON.stringify({ bytes, samples: sampler.samples }));

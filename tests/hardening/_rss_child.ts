@@ -1,21 +1,23 @@
 // Child process of replies.test.ts: connects to the port given, sends NOOP
 // (which the server answers with an endless, newline-free line), and prints
-// as JSON how the call ended and how far the resident set grew meanwhile,
-// sampled every few milliseconds. Run with --v8-flags=--expose-gc.
+// as JSON how the call ended and how far the memory alive after forced
+// collections grew meanwhile, sampled every few milliseconds. Run with
+// LIVE_MEMORY_FLAGS.
 
 import { FtpClient } from "../../mod.ts";
+import { liveBytes } from "../_live_memory.ts";
 
 const port = Number(Deno.args[0]);
-const gc = (globalThis as { gc?: () => void }).gc;
 const client = await FtpClient.connect({ port, replyTimeout: 20_000 });
-gc?.();
-const baseline = Deno.memoryUsage().rss;
+const baseline = liveBytes();
 let peak = baseline;
+let samples = 0;
 const sampler = setInterval(() => {
-  peak = Math.max(peak, Deno.memoryUsage().rss);
-}, 2);
+  peak = Math.max(peak, liveBytes());
+  samples++;
+}, 5);
 const error = await client.noop().then(() => undefined, (e: Error) => e);
-peak = Math.max(peak, Deno.memoryUsage().rss);
+peak = Math.max(peak, liveBytes());
 clearInterval(sampler);
 const state = client.state;
 await client.close();
@@ -25,4 +27,5 @@ console.log(JSON.stringify({
   state,
   baseline,
   peak,
+  samples,
 }));

@@ -3,7 +3,7 @@
 // injected faults, through one client and through eight, against the
 // embedded server (and vsftpd where installed). Nothing may be lost or
 // corrupted, every failure must be recovered, no descriptor may be left
-// open, and memory must not climb.
+// open, and the memory alive after full collections must not climb.
 //
 // The soak runs in a child process with -A: Deno 2 lets only a fully
 // permitted process read /proc/self/fd, where open descriptors are counted,
@@ -46,9 +46,11 @@ function assertHealthy(result: SoakResult): void {
   assert.equal(result.corrupt, 0, summary);
   assert.ok(result.fds, `descriptors were not counted:\n${summary}`);
   assert.equal(result.fds.leaked, 0, summary);
-  // Short runs include the JIT's warm-up; the long soak holds the strict bound.
-  assert.ok(result.rss.peakMiB < 512, summary);
-  assert.ok(result.rss.lastQuarterPeakMiB <= result.rss.firstQuarterPeakMiB + 64, summary);
+  // Memory alive after full collections, at each quarter of the work, must
+  // not climb (peak RSS is reported, not asserted: it follows the collector's
+  // timing). A short run's first quarter still includes the JIT's warm-up.
+  assert.ok(result.liveMiB.length === 5, `live memory was not measured:\n${summary}`);
+  assert.ok(result.liveMiB[4] <= result.liveMiB[1] + 8, summary);
 }
 
 Deno.test("soak (short): the embedded server with faults, one client then eight", async () => {

@@ -1,12 +1,13 @@
 // Runs an FtpTestServer in its own process so that a test can measure the
-// server's memory alone. Prints {"port": N} once listening; on a line on
-// stdin, prints {"peakRssBytes": N} (VmHWM on Linux, else the current RSS),
-// closes the server and exits.
+// server's memory alone. Prints {"port": N} once listening. Then reads lines
+// on stdin: "sample" records the memory alive after a forced collection;
+// "report" prints {"samples": [...]}, closes the server and exits.
 //
-// Usage: deno run -A _server_child.ts ROOT [CERT_FILE KEY_FILE]
+// Usage: deno run -A --v8-flags=--expose-gc _server_child.ts ROOT [CERT_FILE KEY_FILE]
 // With a certificate and key, the server offers explicit FTPS.
 
 import { FtpTestServer } from "../../src/testing/mod.ts";
+import { liveBytes } from "../_live_memory.ts";
 
 const [root, certFile, keyFile] = Deno.args;
 const tls = certFile && keyFile
@@ -14,15 +15,16 @@ const tls = certFile && keyFile
   : undefined;
 const server = await FtpTestServer.start({ root, tls });
 console.log(JSON.stringify({ port: server.port }));
-const reader = Deno.stdin.readable.getReader();
-await reader.read();
-reader.releaseLock();
-let peakRssBytes = Deno.memoryUsage().rss;
-try {
-  const status = await Deno.readTextFile("/proc/self/status");
-  peakRssBytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
-} catch {
-  // Not Linux: the current RSS is the best available figure.
+const samples = [liveBytes()];
+// Bounded by the parent, which sends a fixed number of lines and then closes stdin.
+for await (const line of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+  for (const command of line.split("\n")) {
+    if (command === "sample") samples.push(liveBytes());
+    if (command === "report") {
+      console.log(JSON.stringify({ samples }));
+      await server.close();
+      Deno.exit(0);
+    }
+  }
 }
-console.log(JSON.stringify({ peakRssBytes }));
 await server.close();

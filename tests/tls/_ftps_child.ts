@@ -1,13 +1,17 @@
 // One large FTPS transfer in its own process, against a server that
-// requires TLS session reuse, reporting the process's peak memory (VmHWM).
+// requires TLS session reuse, reporting the memory alive after forced
+// collections every 64 MiB moved.
 //
-// Usage: deno run -A _ftps_child.ts URL CA_PATH (download|upload|slow) REMOTE LOCAL
+// Usage: deno run -A --v8-flags=--expose-gc _ftps_child.ts URL CA_PATH (download|upload|slow) REMOTE LOCAL
 
 import { FtpClient } from "../../mod.ts";
+import { LiveMemorySampler } from "../_live_memory.ts";
 
 const [url, caPath, mode, remote, local] = Deno.args;
 const caCerts = [await Deno.readTextFile(caPath)];
 await using client = await FtpClient.connect(url, { tls: { caCerts } });
+const sampler = new LiveMemorySampler(64 * 1024 * 1024);
+client.addEventListener("progress", (event) => sampler.at(event.bytes));
 let bytes = 0;
 if (mode === "download") {
   bytes = (await client.downloadTo(remote, local)).bytes;
@@ -30,6 +34,4 @@ if (mode === "download") {
   }
   file.close();
 }
-const status = await Deno.readTextFile("/proc/self/status");
-const peakKiB = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
-console.log(JSON.stringify({ bytes, peakRssBytes: peakKiB * 1024 }));
+console.log(JSON.stringify({ bytes, samples: sampler.samples }));
