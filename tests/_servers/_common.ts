@@ -54,8 +54,12 @@ export class ServerUnavailableError extends Error {
   override name = "ServerUnavailableError";
 }
 
-/** The name of the test user every launcher logs in as. */
-export const TEST_USER = "ferryinterop";
+/**
+ * The name of the test user every launcher logs in as. `FERRY_TEST_USER`
+ * names another, so that test runs from two checkouts at once do not reset
+ * each other's password (vsftpd logs in system users through PAM).
+ */
+export const TEST_USER = Deno.env.get("FERRY_TEST_USER") || "ferryinterop";
 
 let passwordOfThisProcess: string | undefined;
 
@@ -233,7 +237,7 @@ export interface TestUser {
   home: string;
 }
 
-const TEST_HOME = "/var/lib/ferry-interop";
+const TEST_HOME = TEST_USER === "ferryinterop" ? "/var/lib/ferry-interop" : `/var/lib/${TEST_USER}`;
 let userReady: Promise<TestUser> | undefined;
 
 /**
