@@ -208,15 +208,15 @@ for (const mode of ["passive", "active"]) {
         "deploy.yaml",
         `version: 1
 connection:
-url: ftpes://anonymous@localhost:${server.port}/pub
-password: \${FTP_PASSWORD}
-tls: { caFile: ca.pem }
-mode: ${mode}
-parallel: 3
+  url: ftpes://anonymous@localhost:${server.port}/pub
+  password: \${FTP_PASSWORD}
+  tls: { caFile: ca.pem }
+  mode: ${mode}
+  parallel: 3
 steps:
-- put: { from: site/, to: www/ }
-- sync: { direction: up, local: site, remote: mirror, atomic: true }
-- get: { from: incoming/c.txt, to: inbox/ }
+  - put: { from: site/, to: www/ }
+  - sync: { direction: up, local: site, remote: mirror, atomic: true }
+  - get: { from: incoming/c.txt, to: inbox/ }
 `,
       );
       const env = { FTP_PASSWORD: "vs-ftps-pw-77" };
