@@ -2,7 +2,7 @@
  * Finding a secret (a password) in text, in every form it may be written in:
  * as is, or percent-encoded in any mixture (encodeURIComponent leaves
  * `!'()*` as they are, a stricter encoder does not; hex digits in either
- * case; a space as `%20` or `+`).
+ * case; a space as `%20` or `+`; encoded twice).
  *
  * A short secret is found only where it stands alone: text that merely
  * contains it (a password `x` in "exist") is not touched. The output
@@ -25,12 +25,15 @@ function hexDigit(digit: string): string {
   return /[a-f]/i.test(digit) ? `[${digit.toLowerCase()}${digit.toUpperCase()}]` : digit;
 }
 
-/** The percent-encoded form of a character's UTF-8 bytes, either hex case. */
+/**
+ * The percent-encoded form of a character's UTF-8 bytes, either hex case,
+ * also encoded twice (`%2521`, a URL encoded once more).
+ */
 function percentEncoded(char: string): string {
   return [...encoder.encode(char)]
     .map((byte) => {
       const hex = byte.toString(16).padStart(2, "0");
-      return `%${hexDigit(hex[0])}${hexDigit(hex[1])}`;
+      return `%(?:25)?${hexDigit(hex[0])}${hexDigit(hex[1])}`;
     })
     .join("");
 }

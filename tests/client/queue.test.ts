@@ -346,3 +346,28 @@ Deno.test("every event of a call fires before its promise settles, quit included
   ]);
   await client.close();
 });
+
+Deno.test("with cancelPendingOnError off, the catch sees the next call running and lastError reset, as QFtp", async () => {
+  await using server = await FtpTestServer.start();
+  await using client = await FtpClient.connect({ port: server.port, cancelPendingOnError: false });
+  let atFinish: Error | undefined;
+  const failing = client.cd("no-such-dir");
+  client.addEventListener("commandFinished", (e) => {
+    if (e.id === failing.id) atFinish = client.lastError;
+  });
+  const next = client.pwd();
+  let seen: ReturnType<typeof snapshot> | undefined;
+  const error = await failing.catch((e) => {
+    seen = snapshot(client);
+    return e;
+  });
+  assert.ok(error instanceof FtpPermanentError);
+  assert.equal(atFinish, error, "commandFinished sees the error in lastError");
+  // The next command started as the failed one finished (QFtp resets the error then).
+  assert.deepEqual(seen, {
+    lastError: undefined,
+    currentCommand: { id: next.id, command: "pwd" },
+    pending: 0,
+  });
+  assert.equal(await next, "/");
+});

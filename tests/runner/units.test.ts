@@ -208,6 +208,8 @@ Deno.test("redaction: a long password is hidden in every encoded form, mixed and
     encodeURIComponent(secret).replace(/%20/g, "+"),
     // Mixed: some characters encoded, others not.
     "S3cr3t%2FP4ss!%28x)'%2a%C3%A9%20~",
+    // Encoded twice.
+    encodeURIComponent(encodeURIComponent(secret)),
   ];
   for (const form of forms) {
     assert.equal(redact(`550 ${form}: no such file`), "550 ***: no such file", form);
