@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FtpAbortError, FtpClient, FtpPermanentError, FtpTransientError } from "../../mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { readAll, tempDir } from "../_helpers.ts";
+import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 
 /** Records the QFtp-visible events in the notation of the QFtp documentation. */
 function record(client: FtpClient): string[] {
@@ -370,4 +371,26 @@ Deno.test("with cancelPendingOnError off, the catch sees the next call running a
     pending: 0,
   });
   assert.equal(await next, "/");
+});
+
+Deno.test({
+  name: "vsftpd: after each failed cd, size, download and downloadTo, a call from the catch runs",
+  ignore: vsftpd.ignore,
+  async fn() {
+    await using server = await startVsftpd();
+    await using dir = await tempDir();
+    await using client = await FtpClient.connect(server.url);
+    for (const [name, fail] of Object.entries(FAILING_CALLS)) {
+      let fromCatch: string | undefined;
+      try {
+        await fail(client, dir.path);
+      } catch (error) {
+        assert.ok(error instanceof FtpPermanentError, `${name}: ${error}`);
+        assert.equal(client.lastError, error, name);
+        assert.equal(client.currentCommand, undefined, name);
+        fromCatch = await client.pwd();
+      }
+      assert.equal(fromCatch, "/pub", name);
+    }
+  },
 });
