@@ -20,7 +20,7 @@
 
 import { dirname, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { FtpError } from "../errors.ts";
+import { FtpError, FtpInputError } from "../errors.ts";
 import { MAX_RETRIES } from "../runner/_limits.ts";
 import { wholeNumberPattern } from "../runner/_number_pattern.ts";
 import { urlPasswords } from "../runner/_redact.ts";
@@ -304,6 +304,11 @@ export async function main(args: string[], options: CliOptions = {}): Promise<nu
         `ferry: ${printable(error.message)}\n` +
           `Run "ferry ${command ? `${command} ` : ""}--help" for usage.\n`,
       );
+      return 2;
+    }
+    // Bad input found before anything was sent (a missing local source).
+    if (error instanceof FtpInputError) {
+      io.stderr(`ferry: ${printableLines(error.message).replaceAll("\n", "\nferry: ")}\n`);
       return 2;
     }
     // Connection and server failures outside a task (ls).

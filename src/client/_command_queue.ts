@@ -53,14 +53,25 @@ interface Job {
   settled?: Promise<void>;
 }
 
-/** Runs commands one at a time, in the order they were queued. */
+/**
+ * Runs commands one at a time, in the order they were queued.
+ *
+ * A command's end is booked synchronously, in the reaction to its work (and
+ * to its holds) settling: the queue is updated, calls that were queued
+ * behind a failure are cancelled, `finished` (then `done` when the queue ran
+ * dry) fires, and only then does the call's promise settle. So whatever runs
+ * on a rejection (a `catch`, a `.then`, the next line after `await`) sees the
+ * final state, and a call it makes is new: it was not pending when the
+ * error happened and is not cancelled by it (QFtp's rule covers only what
+ * was pending).
+ */
 export class CommandQueue {
   readonly #listener: QueueListener;
   readonly #cancelPendingOnError: boolean;
   readonly #waiting: Job[] = [];
   #current?: Job;
   #nextId = 1;
-  #pumping = false;
+  #startScheduled = false;
   #batchFailed = false;
 
   constructor(listener: QueueListener, cancelPendingOnError: boolean) {
@@ -124,9 +135,14 @@ export class CommandQueue {
       job.detach = () => signal.removeEventListener("abort", onAbort);
     }
     this.#waiting.push(job);
-    if (!this.#pumping) {
-      this.#pumping = true;
-      queueMicrotask(() => this.#pump());
+    // Calls made in one go form one batch: the first starts once the caller
+    // yields, so `pending` counts them all until then.
+    if (!this.#current && !this.#startScheduled) {
+      this.#startScheduled = true;
+      queueMicrotask(() => {
+        this.#startScheduled = false;
+        this.#startNext();
+      });
     }
     return request;
   }
@@ -138,10 +154,7 @@ export class CommandQueue {
    * @param reason The rejection.
    */
   clearPending(reason: Error): void {
-    for (const job of this.#waiting.splice(0)) {
-      job.detach?.();
-      job.reject(reason);
-    }
+    for (const job of this.#takePending()) job.reject(reason);
   }
 
   /**
@@ -159,6 +172,12 @@ export class CommandQueue {
     return this.#current?.settled ?? Promise.resolve();
   }
 
+  #takePending(): Job[] {
+    const jobs = this.#waiting.splice(0);
+    for (const job of jobs) job.detach?.();
+    return jobs;
+  }
+
   #abortJob(job: Job, reason: Error): void {
     const index = this.#waiting.indexOf(job);
     const queued = index !== -1;
@@ -168,59 +187,118 @@ export class CommandQueue {
     job.controller.abort(reason);
   }
 
-  async #pump(): Promise<void> {
-    // Bounded by the queue: every pass removes one job.
-    while (this.#waiting.length > 0) {
-      const job = this.#waiting.shift()!;
-      this.#current = job;
-      this.#listener.started(job.id, job.kind);
-      const running = this.#run(job);
-      job.settled = running.then(() => {});
-      const error = await running;
-      job.detach?.();
-      this.#current = undefined;
-      if (error) {
-        this.#batchFailed = true;
-        if (this.#cancelPendingOnError && !(error instanceof FtpAbortError)) {
-          this.clearPending(
-            new FtpAbortError(
-              `Cancelled because command #${job.id} (${job.kind}) failed before it: ${error.message}`,
-              { cause: error },
-            ),
-          );
-        }
-      }
-      this.#listener.finished(job.id, job.kind, error);
-    }
-    this.#pumping = false;
-    const failed = this.#batchFailed;
-    this.#batchFailed = false;
-    this.#listener.done(failed);
-  }
-
-  async #run(job: Job): Promise<Error | undefined> {
-    const holds: Promise<unknown>[] = [];
-    try {
-      const value = await job.run({
-        id: job.id,
-        signal: job.controller.signal,
-        hold: (work) => {
-          // Awaited below, maybe after it settles: mark it handled now.
-          work.catch(() => {});
-          holds.push(work);
-        },
-      });
-      job.resolve(value);
-      // A hold may be added while another is awaited; index, do not iterate a copy.
-      for (let i = 0; i < holds.length; i++) await holds[i];
+  /** Starts the next queued command, unless one is running or none waits. */
+  #startNext(): void {
+    if (this.#current) return;
+    const job = this.#waiting.shift();
+    if (!job) return;
+    this.#current = job;
+    let markSettled!: () => void;
+    job.settled = new Promise((resolve) => markSettled = resolve);
+    this.#listener.started(job.id, job.kind);
+    // Holds the call's promise until the command is over, or until the work
+    // resolved while a hold keeps the command running (a stream being read).
+    let resolvedEarly = false;
+    let holds = 0;
+    let workDone = false;
+    let over = false;
+    let value: unknown;
+    let failure: Error | undefined;
+    const settleIfOver = () => {
+      if (over || !workDone || holds > 0) return;
+      over = true;
       // Cancelled while it ran, and its caller was told so: say so in events too.
       const signal = job.controller.signal;
-      return signal.aborted && !job.ownsAbort ? signal.reason : undefined;
+      if (!failure && signal.aborted && !job.ownsAbort) failure = signal.reason;
+      this.#finish(job, failure, resolvedEarly ? undefined : () => job.resolve(value));
+      markSettled();
+    };
+    const context: JobContext = {
+      id: job.id,
+      signal: job.controller.signal,
+      hold: (work) => {
+        holds++;
+        // Reacts directly to the hold, before a stream's reader learns how
+        // it ended (the streams settle their hold first), so the command is
+        // booked as over by the time the reader sees the end.
+        work.then(
+          () => {
+            holds--;
+            settleIfOver();
+          },
+          (error) => {
+            holds--;
+            failure ??= asError(error);
+            settleIfOver();
+          },
+        );
+      },
+    };
+    let running: Promise<unknown>;
+    try {
+      running = job.run(context);
     } catch (error) {
-      job.reject(error);
-      return error instanceof Error ? error : new Error(String(error));
+      running = Promise.reject(error);
     }
+    running.then(
+      (result) => {
+        value = result;
+        workDone = true;
+        // The caller needs what the work returned (a stream) to end the
+        // hold: hand it over now.
+        if (holds > 0) {
+          resolvedEarly = true;
+          job.resolve(result);
+        }
+        settleIfOver();
+      },
+      (error) => {
+        // The work failed: the command is over, whatever it still holds.
+        failure = asError(error);
+        workDone = true;
+        holds = 0;
+        settleIfOver();
+      },
+    );
   }
+
+  /**
+   * Books a command's end: cancels what was queued behind a failure, sends
+   * `finished` (and `done` when nothing waits), settles the call, then starts
+   * the next command. All synchronous, so the call's handlers see it done.
+   */
+  #finish(job: Job, error: Error | undefined, resolve?: () => void): void {
+    job.detach?.();
+    this.#current = undefined;
+    let cancelled: Job[] = [];
+    if (error) {
+      this.#batchFailed = true;
+      if (this.#cancelPendingOnError && !(error instanceof FtpAbortError)) {
+        cancelled = this.#takePending();
+      }
+    }
+    this.#listener.finished(job.id, job.kind, error);
+    // A listener may have queued a call (and may have started it).
+    if (!this.#current && this.#waiting.length === 0) {
+      const failed = this.#batchFailed;
+      this.#batchFailed = false;
+      this.#listener.done(failed);
+    }
+    if (error) job.reject(error);
+    else resolve?.();
+    if (cancelled.length > 0) {
+      const reason = new FtpAbortError(
+        `Cancelled because command #${job.id} (${job.kind}) failed before it: ${error!.message}`,
+        { cause: error },
+      );
+      for (const other of cancelled) other.reject(reason);
+    }
+    this.#startNext();
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function abortError(signal: AbortSignal): FtpAbortError {

@@ -85,14 +85,16 @@ export function downloadStream(
         if (ended) return;
         ended = true;
         const reason = await transfer.failure(error);
-        c.error(reason);
-        return end(reason);
+        // The call's end first, then the reader's: a reader who reacts to
+        // the end finds the command over (see CommandQueue).
+        end(reason);
+        return c.error(reason);
       }
       if (ended) return;
       if (n === null) {
+        end();
         c.close();
-        request?.respond(0);
-        return end();
+        return request?.respond(0);
       }
       bytes += n;
       if (request) request.respond(n);

@@ -45,10 +45,12 @@ export function iteratorStream<T>(
           next = await iterator.next();
           if (signal.aborted) return;
         } while (!next.done && next.value.length === 0);
+        // The call's end first, then the reader's: a reader who reacts to
+        // the end finds the command over (see CommandQueue).
         if (next.done) {
           signal.removeEventListener("abort", onAbort);
-          c.close();
-          return settle();
+          settle();
+          return c.close();
         }
         for (const item of next.value) {
           onItem(item);
@@ -57,8 +59,8 @@ export function iteratorStream<T>(
       } catch (error) {
         if (signal.aborted) return;
         signal.removeEventListener("abort", onAbort);
-        c.error(error);
         settle(error);
+        c.error(error);
       }
     },
     cancel: () => stop(new FtpAbortError("The listing was cancelled by its reader")),

@@ -220,6 +220,8 @@ export interface FtpClientOptions {
    * When a queued command fails, cancel the commands queued after it, as QFtp
    * does: a failed `cd` must not let the `upload` queued behind it write into
    * the wrong directory. The cancelled calls reject with `FtpAbortError`.
+   * Only what was queued when the error happened is cancelled: a call made
+   * in the failed call's `catch` (or later) runs.
    *
    * @default {true}
    */

@@ -86,7 +86,9 @@ export function redactUrl(url: string): string {
  * @param text The URL, such as `ftp://user:pa%40ss@host:2121/dir`.
  * @returns Its parts, percent-decoded.
  * @throws {FtpInputError} For another scheme, a missing host, an invalid
- * port or percent-encoding, or a decoded part holding CR, LF or NUL.
+ * port or percent-encoding, a decoded part holding CR, LF or NUL, or user
+ * info holding an unencoded `@`, `/`, `?`, `#` or `\` (which would put part
+ * of the password in the host, port or path).
  *
  * @example
  * ```ts
@@ -96,6 +98,7 @@ export function redactUrl(url: string): string {
  * ```
  */
 export function parseFtpUrl(text: string): FtpUrl {
+  assertUserInfoEncoded(text);
   let url: URL;
   try {
     url = new URL(text);
@@ -131,6 +134,51 @@ export function parseFtpUrl(text: string): FtpUrl {
   const path = urlPath(url.pathname);
   if (path !== undefined) result.path = path;
   return result;
+}
+
+const ENCODE_HINT = 'percent-encode "@" as %40, "/" as %2F, "?" as %3F, "#" as %23 and "\\" ' +
+  "as %5C in the user name and password (encodeURIComponent does)";
+
+/**
+ * Refuses user info that the URL parser would split in the wrong place. The
+ * authority ends at the first "/", "?" or "#" (or a backslash in `ftp:`), and the
+ * user info at its last "@". So a password holding an unencoded "@" leaves
+ * two "@" in the authority, and one holding "/", "?", "#" or a backslash ends the
+ * authority early: the host (or the port) is then a piece of the password,
+ * or the user name, and the rest of the password lands in the path, where
+ * errors would quote it.
+ *
+ * The second shape is told by an "@" after the authority while the
+ * authority holds a ":" before its "@" (a password, or a port). That is also
+ * how `ftp://host:2121/a@b` looks, which is the same text as user "host"
+ * with password "2121/a" unencoded; since the two cannot be told apart, the
+ * "@" must then be written %40. An "@" in the path of a URL with no password
+ * and no port (`ftp://host/a@b`, `ftp://bob@host/a@b`) is unambiguous.
+ */
+function assertUserInfoEncoded(text: string): void {
+  const start = text.indexOf("://");
+  if (start === -1) return;
+  const special = text.slice(0, start).toLowerCase() === "ftp";
+  const rest = text.slice(start + 3);
+  const end = rest.search(special ? /[/?#\\]/ : /[/?#]/);
+  const authority = end === -1 ? rest : rest.slice(0, end);
+  const after = end === -1 ? "" : rest.slice(end);
+  const ats = authority.split("@").length - 1;
+  if (ats > 1) {
+    throw new FtpInputError(
+      `The URL ${JSON.stringify(redactUrl(text))} has more than one "@" before its host: ` +
+        ENCODE_HINT,
+    );
+  }
+  const beforeHost = ats === 1 ? authority.slice(0, authority.indexOf("@")) : authority;
+  // An IPv6 address is the one place a host holds ":".
+  if (after.includes("@") && beforeHost.replace(/\[[^\]]*\]/g, "").includes(":")) {
+    throw new FtpInputError(
+      `The URL ${JSON.stringify(redactUrl(text))} is ambiguous: an "@" follows its host part, ` +
+        `as when a password holds an unencoded "/", "?", "#" or "\\": ${ENCODE_HINT}; ` +
+        `if the "@" belongs to the path, write it as %40`,
+    );
+  }
 }
 
 function urlPath(pathname: string): string | undefined {

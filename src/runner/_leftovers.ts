@@ -6,6 +6,7 @@
 // aborted by then. Temporaries (atomic uploads, and uploads that replace a
 // file) stay, to be continued by the next run (see _temporaries.ts).
 
+import type { FtpClient } from "../client/ftp_client.ts";
 import { FtpPermanentError } from "../errors.ts";
 import type { Lease } from "./_pool.ts";
 import type { StepEnv } from "./_step_env.ts";
@@ -32,6 +33,9 @@ export async function removeLeftovers(
   try {
     lease = await env.pool.acquire(signal);
     for (const path of leftovers) {
+      // A store the server accepted (1xx) may still have created nothing
+      // (it failed before opening the file): nothing to remove, nothing to say.
+      if (await storedNothing(lease.client, path, signal)) continue;
       const error = await lease.client.remove(path, { signal }).then(() => undefined, (e) => e);
       if (error === undefined) env.warn(`Removed the partial upload at ${path}`);
       else if (error instanceof FtpPermanentError) {
@@ -46,4 +50,21 @@ export async function removeLeftovers(
         (error as Error).message,
     );
   }
+}
+
+/**
+ * Whether the server holds no file at `path`: SIZE answers 550. A server
+ * without SIZE (502), or any other answer, counts as "maybe": then DELE is
+ * tried and its failure reported.
+ */
+async function storedNothing(
+  client: FtpClient,
+  path: string,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const error = await client.size(path, { signal }).then(() => undefined, (e) => e);
+  if (error === undefined) return false;
+  if (error instanceof FtpPermanentError && error.code === 550) return true;
+  if (error instanceof FtpPermanentError) return false;
+  throw error;
 }

@@ -1,27 +1,57 @@
 // The one redactor every output passes through: the runner's events and
-// report, and everything the CLI prints or writes. It hides the secrets it
-// is given (passwords, in the forms they travel in) and, whatever it was
-// given, the password part of any URL in the text.
+// report, and everything the CLI prints or writes. It hides passwords by
+// where they stand, whatever it was given: the password part of any URL,
+// the argument of PASS and ACCT in a protocol line, the value of a password
+// field. And it hides the passwords it is given wherever their text appears,
+// as is or percent-encoded in any form, when they are long enough
+// (MIN_SECRET_LENGTH) not to turn up by chance in unrelated text: with a
+// password "x", "should-not-exist" must stay as it is.
 
-/** `scheme://user:` followed by a password up to the `@` before the host. */
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s/]*@/gi;
+import { secretMatcher } from "../protocol/secret_text.ts";
+import { redactUrl } from "../protocol/url.ts";
 
-/** The forms a secret may be written in: as is, and URL-encoded. */
-function formsOf(secret: string): string[] {
-  return secret === "" ? [] : [secret, encodeURIComponent(secret)];
-}
+/** A URL-like token: a scheme, "://", and what follows up to a space or quote. */
+const URL_TOKEN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]*/gi;
 
 /**
- * A function replacing every secret (as is or URL-encoded) and every
- * password in a URL by `***`.
+ * PASS or ACCT as a command: at a line's start, after a trace's direction
+ * mark (`> PASS x`) or a quote (`reply to "PASS x"`). Its argument runs to
+ * the line's end or the closing quote. "USER and PASS first", in prose, is
+ * not a command.
+ */
+const SECRET_COMMAND = /(^\s*|[>\]]\s*|")(PASS|ACCT)( +)(?!\*\*\*)[^\r\n"]*/gim;
+
+/** A quoted password field (`"password": "x"`, `password = 'x'`). */
+const QUOTED_FIELD =
+  /((?:^|[\s{,(])["']?[a-z_]*pass(?:word|wd)?["']?\s*[:=]\s*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*')/gim;
+
+/**
+ * A password field at a line's start, as in YAML (`  password: x`), unless
+ * it names a variable (`password: ${FTP_PASSWORD}`, no secret there).
+ */
+const LINE_FIELD =
+  /^(\s*(?:- )?(?:password|passwd|pass):[ \t]+)(?!\$\{[A-Za-z_]\w*\}\s*$)(?=\S)[^\r\n]*/gim;
+
+/** A variable assignment (`FTP_PASSWORD=x`), as in a .env file or a shell. */
+const VARIABLE = /\b([A-Z][A-Z0-9_]*PASS(?:WORD|WD)?[A-Z0-9_]*=)[^\s"']+/g;
+
+/**
+ * A function replacing by `***` every password in a URL, PASS/ACCT argument
+ * and password field, and every secret of `MIN_SECRET_LENGTH` characters or
+ * more (as is or percent-encoded in any form) wherever it appears.
  */
 export function makeRedactor(secrets: readonly string[]): (text: string) => string {
-  // Longest first, so a secret that contains another is hidden whole.
-  const sorted = [...new Set(secrets.flatMap(formsOf))].sort((a, b) => b.length - a.length);
+  const matcher = secretMatcher(secrets, "skip");
   return (text) => {
-    let out = text;
-    for (const form of sorted) out = out.split(form).join("***");
-    return out.replace(URL_PASSWORD, "$1:***@");
+    let out = matcher ? text.replace(matcher, "***") : text;
+    out = out.replace(URL_TOKEN, redactUrl);
+    out = out.replace(SECRET_COMMAND, "$1$2$3***");
+    out = out.replace(
+      QUOTED_FIELD,
+      (_, key: string, value: string) => `${key}${value[0]}***${value[0]}`,
+    );
+    out = out.replace(LINE_FIELD, "$1***");
+    return out.replace(VARIABLE, "$1***");
   };
 }
 

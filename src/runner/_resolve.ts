@@ -11,12 +11,15 @@ import { hostForUrl } from "../protocol/_host.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
 import type { Step, Task } from "./task.ts";
+import type { TaskFileLocation } from "./task_file_error.ts";
 import type { Duration, TaskConnection, TaskFile, TaskStep, WholeNumber } from "./task_file.ts";
 
 /** How resolution reports a problem at a key path. */
 export interface Located {
   baseDir: string;
   error(path: KeyPath, message: string): Error;
+  /** Where a key is in the task file, when the task came from one. */
+  locate?(path: KeyPath): TaskFileLocation;
 }
 
 /** Default number of pooled connections. */
@@ -198,8 +201,12 @@ function resolveStep(step: TaskStep, index: number, at: Located): Step {
   }
   if ("put" in step) {
     const p = step.put;
+    const fromKey = ["steps", index, "put", "from"];
+    const sourcesAt = at.locate &&
+      list(p.from).map((_, i) => at.locate!(Array.isArray(p.from) ? [...fromKey, i] : fromKey));
     return {
       ...named(`put ${list(p.from).join(" ")} → ${p.to}`),
+      ...(sourcesAt ? { sourcesAt } : {}),
       kind: "put",
       from: list(p.from).map((f) => local(at.baseDir, f)),
       to: p.to,
@@ -222,8 +229,10 @@ function resolveStep(step: TaskStep, index: number, at: Located): Step {
   }
   const s = step.sync;
   const arrow = s.direction === "up" ? `${s.local} → ${s.remote}` : `${s.remote} → ${s.local}`;
+  const localAt = s.direction === "up" ? at.locate?.(["steps", index, "sync", "local"]) : undefined;
   return {
     ...named(`sync ${arrow}`),
+    ...(localAt ? { sourcesAt: [localAt] } : {}),
     kind: "sync",
     direction: s.direction,
     local: local(at.baseDir, s.local),

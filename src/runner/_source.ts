@@ -6,7 +6,7 @@
 // the source line, and that line may hold a password.
 
 import process from "node:process";
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { CST, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, parseDocument } from "yaml";
 import {
   type Node as JsonNode,
   type ParseError,
@@ -104,12 +104,27 @@ function parseYaml(text: string): ParsedSource | { errors: SyntaxProblem[] } {
   const doc = withReadableEnv(() =>
     parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   );
-  if (doc.errors.length > 0) {
+  // Such a reference may even parse (as a "$" and a map), into nonsense.
+  const references = unquotedFlowReferences(text);
+  if (doc.errors.length > 0 || references.length > 0) {
+    const position = (offset: number) => {
+      const at = lineCounter.linePos(offset);
+      return { line: at.line, column: at.col };
+    };
+    // What the parser says after the first such reference is its fallout.
+    const first = references[0]?.offset ?? Infinity;
     return {
-      errors: doc.errors.map((error) => {
-        const at = lineCounter.linePos(error.pos[0]);
-        return { line: at.line, column: at.col, message: withoutQuotedText(error.message) };
-      }),
+      errors: [
+        ...doc.errors.filter((error) => error.pos[0] < first).map((error) => ({
+          ...position(error.pos[0]),
+          message: withoutQuotedText(error.message),
+        })),
+        ...references.map(({ offset, shown }) => ({
+          ...position(offset),
+          message: `${shown} inside an inline list or map must be quoted, or YAML reads its ` +
+            `"{" as the start of a map: write "${shown}" (in double quotes), or use the block form`,
+        })),
+      ],
     };
   }
   // Aliases are expanded with yaml's default cap, so an alias bomb fails
@@ -148,6 +163,46 @@ function parseYaml(text: string): ParsedSource | { errors: SyntaxProblem[] } {
       return found;
     },
   };
+}
+
+/**
+ * The `${VAR}` references written without quotes inside a flow collection
+ * (`[${DIR}, b]`, `{ password: ${PW} }`), where "{" and "}" are syntax. The
+ * lexer shows each as a plain scalar ending in "$" followed by a flow map's
+ * "{". A reference is shown by its variable's name only: a default after
+ * ":-" may be a secret.
+ */
+function unquotedFlowReferences(text: string): { offset: number; shown: string }[] {
+  const found: { offset: number; shown: string }[] = [];
+  let offset = 0;
+  let depth = 0;
+  let previous: { type: string | null; source: string; end: number } | undefined;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    // Marker tokens (document, scalar and flow-end markers) are not in the text.
+    const inText = token !== CST.DOCUMENT && token !== CST.FLOW_END && token !== CST.SCALAR;
+    if (type === "flow-map-start" || type === "flow-seq-start") {
+      if (
+        type === "flow-map-start" && depth > 0 && previous?.type === null &&
+        previous.source.endsWith("$") && previous.end === offset
+      ) {
+        const inner = /^\{([^}\s,]*)\}?/.exec(text.slice(offset))?.[1] ?? "";
+        const name = inner.split(":-")[0];
+        const shown = /^[A-Za-z_]\w*$/.test(name)
+          ? (inner.includes(":-") ? `\${${name}:-...}` : `\${${name}}`)
+          : "$" + "{...}";
+        found.push({ offset: offset - 1, shown });
+      }
+      depth++;
+    } else if ((type === "flow-map-end" || type === "flow-seq-end") && depth > 0) depth--;
+    if (inText) {
+      if (type !== "space" && type !== "newline") {
+        previous = { type, source: token, end: offset + token.length };
+      }
+      offset += token.length;
+    }
+  }
+  return found;
 }
 
 function rangeStart(node: unknown): number | undefined {

@@ -154,6 +154,10 @@ async function buildTask(
   const located: Located = {
     baseDir,
     error: (path, message) => new TaskFileError([issueAt(path, message)]),
+    locate: (path) => {
+      const { message: _, ...location } = issueAt(path, "");
+      return location;
+    },
   };
   const task = await resolveTask(data as never, located);
   task.file = absolute;

@@ -11,6 +11,7 @@ import type { PlanContext } from "./_plan_context.ts";
 import { planStep } from "./_plan_step.ts";
 import { ConnectionPool } from "./_pool.ts";
 import { removeLeftovers } from "./_leftovers.ts";
+import { assertSourcesExist, sourceError, sourceProblems } from "./_local_sources.ts";
 import { makeRedactor } from "./_redact.ts";
 import { errorInfo } from "./_retry.ts";
 import { publicAction, runWork } from "./_run_work.ts";
@@ -76,6 +77,11 @@ export interface RunTaskOptions {
  * @param task A task from {@linkcode loadTask}.
  * @param options Dry run, a signal to stop, an event callback.
  * @returns The report (also passed to the `end` event).
+ * @throws {TaskFileError} Before connecting, when a step's local source
+ * (`put`'s `from`, `sync` up's `local`) is missing and no earlier step could
+ * create it, located in the task file. (A source that an earlier step might
+ * create is checked when its step starts, and fails that step.)
+ * @throws {FtpInputError} The same, for a task built in code.
  *
  * @example
  * ```ts
@@ -86,6 +92,7 @@ export interface RunTaskOptions {
  * ```
  */
 export async function runTask(task: Task, options: RunTaskOptions = {}): Promise<RunReport> {
+  await assertSourcesExist(task);
   const redact = makeRedactor(task.secrets);
   const signal = options.signal ?? new AbortController().signal;
   const emit = (event: RunEvent) => options.onEvent?.(event);
@@ -174,6 +181,9 @@ export async function runTask(task: Task, options: RunTaskOptions = {}): Promise
 async function runStep(step: Step, ref: StepRef, report: StepReport, env: StepEnv): Promise<void> {
   let work: Work[];
   try {
+    // An earlier step may have made (or, in a dry run, would make) the sources.
+    const problems = await sourceProblems(step, (path) => env.planned.local.has(path));
+    if (problems.length > 0) throw sourceError(problems);
     work = await planStep(step, ref, env);
   } catch (error) {
     report.result = env.signal.aborted ? "cancelled" : "failed";

@@ -8,6 +8,7 @@
 
 import type { FtpClientOptions } from "../client/options.ts";
 import type { FilterRule, OverwritePolicy } from "./task_file.ts";
+import type { TaskFileLocation } from "./task_file_error.ts";
 
 /**
  * The connection of a loaded task.
@@ -46,6 +47,12 @@ export interface StepBase {
   continueOnError: boolean;
   /** Retries of a transient failure, per file. */
   retries: number;
+  /**
+   * Where the step's local sources are written in its task file, one per
+   * source (`put`'s `from` paths; `sync` up's `local`), so that a missing
+   * one is reported at its place. Absent for tasks built in code.
+   */
+  sourcesAt?: TaskFileLocation[];
 }
 
 /**

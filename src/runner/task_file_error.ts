@@ -33,6 +33,18 @@ export interface TaskFileIssue {
 }
 
 /**
+ * Where a key is in a task file: a {@linkcode TaskFileIssue} without its
+ * message.
+ *
+ * @example
+ * ```ts
+ * import type { TaskFileLocation } from "@ferry/ftp/runner";
+ * const at: TaskFileLocation = { file: "deploy.yaml", line: 9, column: 14, path: "steps[1].sync.local" };
+ * ```
+ */
+export type TaskFileLocation = Omit<TaskFileIssue, "message">;
+
+/**
  * A task file that cannot be used: unreadable, malformed, or not valid
  * against the schema. Nothing was contacted. Its message lists every issue
  * as `file:line:column: key: problem`, one per line.

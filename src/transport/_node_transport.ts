@@ -39,14 +39,40 @@ function certificateProblem(socket: tls.TLSSocket): Error {
   return error;
 }
 
-/** Adds CAs to Node's default store once each, keeping the system's roots. */
+/**
+ * Adds CAs to Node's default store once each, keeping the roots it holds
+ * when they may be read. Deno 2.9.6 reads them (`tls.getCACertificates`)
+ * only with sys access to "ca" and env access to NODE_USE_SYSTEM_CA, and
+ * its CLI refuses `--allow-sys=ca` by name: asking would need a bare
+ * `--allow-sys` (or prompt). Without those, the store is set to the CAs
+ * ferry was given, which is what a task with a CA file needs: Node's TLS
+ * then trusts those CAs (and no public root) in this process.
+ */
 function trust(caCerts: string[]): void {
-  const fresh = caCerts.filter((pem) => !trustedExtras.has(pem.trim()));
+  const fresh = [...new Set(caCerts.map((pem) => pem.trim()))].filter(
+    (pem) => !trustedExtras.has(pem),
+  );
   if (fresh.length === 0) return;
-  for (const pem of fresh) trustedExtras.add(pem.trim());
+  const roots = mayReadDefaultStore() ? tls.getCACertificates("default") : [...trustedExtras];
   // Present in Deno's node:tls (as in Node 22+), missing from its type definitions.
   const store = tls as unknown as { setDefaultCACertificates(certs: string[]): void };
-  store.setDefaultCACertificates([...tls.getCACertificates("default"), ...fresh]);
+  store.setDefaultCACertificates([...roots, ...fresh]);
+  // Only once they are in the store: a failure here must not mark them trusted.
+  for (const pem of fresh) trustedExtras.add(pem);
+}
+
+/** Whether reading Node's default CA store needs no permission that was not granted. */
+function mayReadDefaultStore(): boolean {
+  const granted = (descriptor: Deno.PermissionDescriptor) => {
+    try {
+      return Deno.permissions.querySync(descriptor).state === "granted";
+    } catch {
+      // A Deno that does not know the descriptor does not ask for it either.
+      return true;
+    }
+  };
+  return granted({ name: "sys", kind: "ca" } as unknown as Deno.PermissionDescriptor) &&
+    granted({ name: "env", variable: "NODE_USE_SYSTEM_CA" });
 }
 
 export class NodeTransport implements Transport {

@@ -11,6 +11,7 @@
 
 import { FtpConnectionError, type FtpError, FtpProtocolError, FtpTimeoutError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
+import { secretMatcher } from "../protocol/secret_text.ts";
 import { type FtpReply, ReplyParser } from "../protocol/reply.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
@@ -58,6 +59,9 @@ export interface ControlConnectionOptions {
   signal?: AbortSignal;
 }
 
+/** The commands whose replies may echo a credential. */
+const LOGIN_COMMAND = /^(USER|PASS|ACCT)\b/i;
+
 /** Replies the server may send ahead of what was asked before it is a flood. */
 const MAX_QUEUED_REPLIES = 64;
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -76,8 +80,12 @@ export class ControlConnection {
   #replyTimeout: number;
   #readChain: Promise<unknown> = Promise.resolve();
   #failure?: FtpError;
-  /** Texts (passwords) replaced by `***` wherever a reply quotes them. */
+  /** Texts (passwords) replaced by `***` where a reply quotes them. */
   readonly #secrets = new Set<string>();
+  /** Whether the command awaiting its reply is USER, PASS or ACCT. */
+  #loggingIn = false;
+  /** The secrets' matchers (during login, after it), made once per change. */
+  #matchers?: { login?: RegExp; other?: RegExp };
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
 
@@ -169,6 +177,7 @@ export class ControlConnection {
   async send(line: string): Promise<void> {
     this.#throwIfClosed();
     const bytes = this.#codec.encode(line + "\r\n");
+    this.#loggingIn = LOGIN_COMMAND.test(line);
     this.#debug?.({ direction: "send", line: redactCommand(line) });
     try {
       await writeAll(this.#conn, bytes);
@@ -259,22 +268,28 @@ export class ControlConnection {
   }
 
   /**
-   * Registers a secret (a password) to hide wherever a reply quotes it: a
-   * server that echoes the command it refuses must not get it into errors,
-   * events or the debug trace.
+   * Registers a secret (a password) to hide where a reply quotes it, as is
+   * or percent-encoded: a server that echoes the command it refuses must not
+   * get it into errors, events or the debug trace. A short secret (see
+   * `MIN_SECRET_LENGTH`) is hidden only in replies to USER, PASS and ACCT,
+   * where a server echoes it, and only where it stands alone, so that other
+   * replies are not mangled ("should-not-e***ist" for a password "x").
    *
    * @param secret The text to hide; empty texts are ignored.
    */
   hide(secret: string): void {
     if (secret.length > 0) this.#secrets.add(secret);
+    this.#matchers = undefined;
   }
 
   #redact(reply: FtpReply): FtpReply {
-    if (this.#secrets.size === 0) return reply;
-    const clean = (text: string) => {
-      for (const secret of this.#secrets) text = text.split(secret).join("***");
-      return text;
+    this.#matchers ??= {
+      login: secretMatcher(this.#secrets, "alone"),
+      other: secretMatcher(this.#secrets, "skip"),
     };
+    const matcher = this.#loggingIn ? this.#matchers.login : this.#matchers.other;
+    if (!matcher) return reply;
+    const clean = (text: string) => text.replace(matcher, "***");
     return { code: reply.code, text: clean(reply.text), lines: reply.lines.map(clean) };
   }
 

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
+import { makeTestPki } from "../_servers/certs.ts";
+import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import { ferry, reportOf, writeServerTask, writeTask, writeTree } from "./_ferry.ts";
 
 const MOD = fileURLToPath(new URL("../../src/runner/mod.ts", import.meta.url));
@@ -88,3 +90,150 @@ Deno.test("a permission denied is final: one try, not retried as a dropped conne
   assert.equal(download.attempts, 1);
   assert.doesNotMatch(run.stderr, /retry/);
 });
+
+// ---- Every task in tasks/, and FTPS on a server that requires session reuse,
+// run under exactly the printed flags (issue 11, point 5) -------------------
+
+let pkiRemovedAtUnload = false;
+
+/** The test PKI, made once for this file and removed when the file's tests end. */
+async function testPki() {
+  const pki = await makeTestPki();
+  if (pkiRemovedAtUnload) return pki;
+  pkiRemovedAtUnload = true;
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(pki.dir, { recursive: true });
+    } catch {
+      // Removed already.
+    }
+  }, { once: true });
+  return pki;
+}
+
+const example = (name: string) => fileURLToPath(new URL(`../../tasks/${name}`, import.meta.url));
+
+/**
+ * `ferry permissions` then `ferry run` under exactly the printed flags, with
+ * the same environment and working directory; the run must succeed.
+ */
+async function runUnderPrintedFlags(
+  task: string,
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ flags: string[]; stdout: string; stderr: string }> {
+  const perms = await ferry(["permissions", task], options);
+  assert.equal(perms.code, 0, perms.stderr);
+  assert.doesNotMatch(perms.stderr, /note:/, "no permission should be left unknown");
+  const flags = perms.stdout.trim().split(" ");
+  assert.ok(!flags.some((f) => /^(-A|--allow-all|--allow-(net|read|write|env|run|ffi)$)/.test(f)));
+  const run = await ferry(["run", task], { ...options, permissions: flags });
+  assert.equal(run.code, 0, `flags: ${flags.join(" ")}\n${run.stdout}${run.stderr}`);
+  return { flags, stdout: run.stdout, stderr: run.stderr };
+}
+
+Deno.test("tasks/deploy-site.yaml runs under exactly its printed flags", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start({ users: { deploy: "pw-deploy-1" } });
+  await writeTree(dir.path, { "dist/index.html": "<h1>v2</h1>\n", "dist/js/app.js": "x()\n" });
+  const env = {
+    FTP_URL: `ftp://deploy@127.0.0.1:${server.port}/`,
+    FTP_PASSWORD: "pw-deploy-1",
+    SITE_DIR: join(dir.path, "dist"),
+  };
+  await runUnderPrintedFlags(example("deploy-site.yaml"), { cwd: dir.path, env });
+  assert.equal(await Deno.readTextFile(join(server.root, "www/js/app.js")), "x()\n");
+});
+
+Deno.test("tasks/pull-logs.yaml runs under exactly its printed flags", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(server.root, { "logs/app.log": "line 1\n", "logs/app.log.12.gz": "old" });
+  const env = { FTP_URL: server.url + "/", LOG_DIR: join(dir.path, "logs") };
+  await runUnderPrintedFlags(example("pull-logs.yaml"), { cwd: dir.path, env });
+  assert.equal(await Deno.readTextFile(join(dir.path, "logs/app.log")), "line 1\n");
+  await assert.rejects(Deno.stat(join(server.root, "logs/app.log.12.gz")), Deno.errors.NotFound);
+});
+
+Deno.test("tasks/mirror-down.jsonc runs under exactly its printed flags", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(server.root, { "pub/readme.txt": "read me\n", "pub/sub/b.bin": "b" });
+  const env = { FTP_URL: server.url + "/", MIRROR_DIR: join(dir.path, "mirror") };
+  await runUnderPrintedFlags(example("mirror-down.jsonc"), { cwd: dir.path, env });
+  assert.equal(await Deno.readTextFile(join(dir.path, "mirror/sub/b.bin")), "b");
+});
+
+Deno.test("tasks/demo.yaml runs under exactly its printed flags", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start({ users: { demo: "demo-pw-123" } });
+  await writeTree(dir.path, {
+    "site/index.html": "<h1>hi</h1>\n",
+    "site/css/style.css": "p{}\n",
+    "site/img/logo.svg": "<svg/>\n",
+  });
+  const env = { DEMO_URL: server.url, DEMO_PASSWORD: "demo-pw-123", DEMO_DIR: dir.path };
+  await runUnderPrintedFlags(example("demo.yaml"), { cwd: dir.path, env });
+  assert.equal(await Deno.readTextFile(join(dir.path, "backup/css/style.css")), "p{}\n");
+  assert.equal(await Deno.readTextFile(join(server.root, "www/home.html")), "<h1>hi</h1>\n");
+});
+
+Deno.test("every task file in tasks/ has a test above that runs it under its printed flags", async () => {
+  const tested = ["demo.yaml", "deploy-site.yaml", "mirror-down.jsonc", "pull-logs.yaml"];
+  const taskFiles: string[] = [];
+  for await (const entry of Deno.readDir(example(""))) {
+    if (/\.(ya?ml|jsonc?)$/.test(entry.name)) taskFiles.push(entry.name);
+  }
+  assert.deepEqual(taskFiles.sort(), tested);
+});
+
+for (const mode of ["passive", "active"]) {
+  Deno.test({
+    name:
+      `FTPS to vsftpd requiring TLS session reuse (Node's TLS, ${mode}) runs under exactly its printed flags`,
+    ignore: vsftpd.ignore,
+    async fn() {
+      await using dir = await tempDir();
+      const pki = await testPki();
+      // The CA is given as the task says, a file beside the task.
+      await Deno.copyFile(pki.caPath, join(dir.path, "ca.pem"));
+      await using server = await startVsftpd({
+        tls: { certPath: pki.server.certPath, keyPath: pki.server.keyPath },
+        config: { force_anon_logins_ssl: "YES", force_anon_data_ssl: "YES" },
+      });
+      await writeTree(dir.path, { "site/a.txt": "alpha\n", "site/sub/b.bin": "beta" });
+      await writeTree(server.dir, { "incoming/c.txt": "gamma\n" });
+      await new Deno.Command("chmod", { args: ["-R", "a+rwX", server.dir] }).output();
+      const task = await writeTask(
+        dir.path,
+        "deploy.yaml",
+        `version: 1
+connection:
+  url: ftpes://anonymous@localhost:${server.port}/pub
+  password: \${FTP_PASSWORD}
+  tls: { caFile: ca.pem }
+  mode: ${mode}
+  parallel: 3
+steps:
+  - put: { from: site/, to: www/ }
+  - sync: { direction: up, local: site, remote: mirror, atomic: true }
+  - get: { from: incoming/c.txt, to: inbox/ }
+`,
+      );
+      const env = { FTP_PASSWORD: "vs-ftps-pw-77" };
+      const { flags, stdout, stderr } = await runUnderPrintedFlags(task, { cwd: dir.path, env });
+      // Nothing beyond the host, the paths and the variable: no sys, no other variable.
+      assert.deepEqual(flags.map((f) => f.replace(/=.*/, "")), [
+        "--allow-net",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+      ]);
+      assert.ok(flags.includes("--allow-env=FTP_PASSWORD"), flags.join(" "));
+      // Deno's TLS was refused and Node's resuming TLS took over.
+      assert.match(stdout + stderr, /requires TLS session reuse/);
+      assert.equal(await Deno.readTextFile(join(server.dir, "www/sub/b.bin")), "beta");
+      assert.equal(await Deno.readTextFile(join(server.dir, "mirror/a.txt")), "alpha\n");
+      assert.equal(await Deno.readTextFile(join(dir.path, "inbox/c.txt")), "gamma\n");
+    },
+  });
+}

@@ -165,3 +165,59 @@ Deno.test("after login: FEAT once, OPTS UTF8 ON and OPTS MLST when the server le
   assert.match(opts[1] ?? "", /^OPTS MLST type;size;modify;/);
   assert.equal(server.received.filter((l) => l === "FEAT").length, 1);
 });
+
+// ---- Replies keep passwords out without mangling other text (issue 11, 6) --
+
+Deno.test("a short password is hidden where the server echoes a login, and nowhere else", async () => {
+  await using server = await FtpTestServer.start({ users: { bob: "x" }, anonymous: false });
+  let echo = true;
+  server.faults.onCommand = (c) =>
+    c.verb === "PASS" && echo
+      ? { reply: `530 Login incorrect for bob/${c.argument}\r\n` }
+      : undefined;
+  const refused = await FtpClient.connect({ port: server.port, user: "bob", password: "x" })
+    .catch((e) => e);
+  assert.ok(refused instanceof FtpPermanentError, String(refused));
+  assert.match(refused.message, /530 Login incorrect for bob\/\*\*\*/);
+
+  echo = false;
+  const lines: string[] = [];
+  await using client = await FtpClient.connect({
+    port: server.port,
+    user: "bob",
+    password: "x",
+    debug: (m) => lines.push(m.line),
+  });
+  // The replies quote these names (257 "/exist-x"): they must come back whole.
+  await client.mkdir("exist-x");
+  await client.cd("exist-x");
+  assert.equal(await client.pwd(), "/exist-x");
+  server.faults.onCommand = (c) =>
+    c.verb === "RETR" ? { reply: `550 ${c.argument}: no such file\r\n` } : undefined;
+  const error = await client.download("x/should-not-exist").catch((e) => e);
+  assert.ok(error instanceof FtpPermanentError, String(error));
+  assert.match(error.message, /^550 x\/should-not-exist: no such file/);
+  assert.ok(!error.message.includes("***"), error.message);
+  assert.ok(lines.some((l) => l.startsWith('257 "/exist-x"')), lines.join("\n"));
+  assert.ok(!lines.some((l) => l.includes("***") && !l.startsWith("PASS")), lines.join("\n"));
+});
+
+Deno.test("a long password echoed in a reply is hidden in every percent-encoded form", async () => {
+  const password = "S3cr3t-P4ss!(x)";
+  await using server = await FtpTestServer.start({ users: { bob: password } });
+  const strict = encodeURIComponent(password).replace(
+    /[!'()*]/g,
+    (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
+  const lowerHex = strict.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
+  const forms = [password, encodeURIComponent(password), strict, lowerHex];
+  let form = 0;
+  server.faults.onCommand = (c) =>
+    c.verb === "SIZE" ? { reply: `550 ${forms[form]} is not a file\r\n` } : undefined;
+  await using client = await FtpClient.connect({ port: server.port, user: "bob", password });
+  for (form = 0; form < forms.length; form++) {
+    const error = await client.size("f").catch((e) => e);
+    assert.ok(error instanceof FtpPermanentError, String(error));
+    assert.match(error.message, /^550 \*\*\* is not a file/, forms[form]);
+  }
+});

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { FtpAbortError, FtpClient, FtpPermanentError } from "../../mod.ts";
+import { FtpAbortError, FtpClient, FtpPermanentError, FtpTransientError } from "../../mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
-import { readAll } from "../_helpers.ts";
+import { readAll, tempDir } from "../_helpers.ts";
+import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 
 /** Records the QFtp-visible events in the notation of the QFtp documentation. */
 function record(client: FtpClient): string[] {
@@ -165,4 +166,231 @@ Deno.test("close() with a transfer in progress rejects what is queued and drops 
   assert.ok((await queued) instanceof FtpAbortError);
   await assert.rejects(readAll(stream));
   assert.equal(client.state, "unconnected");
+});
+
+// ---- A call made after a caught failure runs (issue 11, point 3) ----------
+//
+// QFtp's rule cancels what was queued when a command failed, nothing more:
+// the caller who handled the error may go on with the same client. These run
+// with the default options (cancelPendingOnError on).
+
+type FailingCall = (client: FtpClient, dir: string) => Promise<unknown>;
+
+const FAILING_CALLS: Record<string, FailingCall> = {
+  cd: (client) => client.cd("no-such-dir"),
+  size: (client) => client.size("no-such-file"),
+  download: (client) => client.download("no-such-file"),
+  downloadTo: (client, dir) => client.downloadTo("no-such-file", `${dir}/out.bin`),
+};
+
+/** What the caller can see about the client at one moment. */
+function snapshot(client: FtpClient) {
+  return {
+    lastError: client.lastError,
+    currentCommand: client.currentCommand,
+    pending: client.pending,
+  };
+}
+
+for (const [name, fail] of Object.entries(FAILING_CALLS)) {
+  Deno.test(`after a failed ${name}: a call from its catch, its .then and the next line runs`, async () => {
+    await using server = await FtpTestServer.start();
+    await using dir = await tempDir();
+    await using client = await FtpClient.connect({ port: server.port });
+
+    // 1. From the catch block, with the state checked there.
+    let seen: ReturnType<typeof snapshot> | undefined;
+    let caught: unknown;
+    let fromCatch: string | undefined;
+    try {
+      await fail(client, dir.path);
+    } catch (error) {
+      caught = error;
+      seen = snapshot(client);
+      fromCatch = await client.pwd();
+    }
+    assert.ok(caught instanceof FtpPermanentError, String(caught));
+    assert.equal(fromCatch, "/");
+    assert.equal(seen?.lastError, caught, "lastError is the failure inside the catch");
+    assert.equal(seen?.currentCommand, undefined, "the failed call is no longer current");
+    assert.equal(seen?.pending, 0);
+
+    // 2. From a .then on the rejection.
+    const fromThen = await fail(client, dir.path).then(() => "resolved?", () => client.pwd());
+    assert.equal(fromThen, "/");
+
+    // 3. The next line after an await that swallowed the error.
+    await fail(client, dir.path).catch(() => {});
+    assert.equal(await client.pwd(), "/");
+    await client.mkdir("made");
+    assert.ok((await Deno.stat(`${server.root}/made`)).isDirectory);
+    assert.equal(client.lastError, undefined);
+    await assert.rejects(Deno.stat(`${dir.path}/out.bin`), Deno.errors.NotFound);
+  });
+}
+
+Deno.test("a failure still cancels the calls that were queued when it happened", async () => {
+  await using server = await FtpTestServer.start();
+  await using client = await FtpClient.connect({ port: server.port });
+  const failing = client.cd("no-such-dir");
+  const queued = [client.mkdir("never"), client.pwd()].map((call) => call.catch((e) => e));
+  await failing.catch(() => client.mkdir("after"));
+  for (const call of queued) {
+    const error = await call;
+    assert.ok(error instanceof FtpAbortError, String(error));
+    assert.match(error.message, new RegExp(`command #${failing.id} \\(cd\\) failed`));
+  }
+  assert.ok((await Deno.stat(`${server.root}/after`)).isDirectory);
+  await assert.rejects(Deno.stat(`${server.root}/never`), Deno.errors.NotFound);
+  assert.ok(!server.commands.includes("MKD never"));
+});
+
+Deno.test("a download stream that fails mid-transfer: a call from the reader's catch runs", async () => {
+  await using server = await FtpTestServer.start();
+  await using client = await FtpClient.connect({ port: server.port });
+  await Deno.writeFile(`${server.root}/d.bin`, new Uint8Array(4 << 20));
+  server.faults.dataDropAfterBytes = 1 << 20;
+  const downloading = client.download("d.bin");
+  // Queued behind the stream, so pending when it fails: cancelled.
+  const queued = client.pwd().catch((e) => e);
+  const reader = (await downloading).getReader();
+  let seen: ReturnType<typeof snapshot> | undefined;
+  let fromCatch: string | undefined;
+  try {
+    // Bounded: the server cuts the transfer after 1 MiB.
+    while (!(await reader.read()).done);
+    assert.fail("the stream should fail");
+  } catch (error) {
+    assert.ok(error instanceof FtpTransientError, String(error));
+    seen = snapshot(client);
+    fromCatch = await client.pwd();
+  }
+  assert.equal(fromCatch, "/");
+  assert.ok(seen?.lastError instanceof FtpTransientError);
+  assert.equal(seen?.currentCommand, undefined);
+  assert.equal(seen?.pending, 0);
+  assert.ok((await queued) instanceof FtpAbortError);
+});
+
+Deno.test("a listing stream that fails: a call from the reader's catch runs", async () => {
+  await using server = await FtpTestServer.start();
+  await using client = await FtpClient.connect({ port: server.port });
+  await Deno.mkdir(`${server.root}/d`);
+  // A long listing, cut by the server after 64 KiB: the listing ends with 426.
+  server.faults.listing = () =>
+    Array.from({ length: 20_000 }, (_, i) => `-rw-r--r-- 1 u g 1 Jan 01 2024 file-${i}`);
+  server.faults.dataDropAfterBytes = 64 << 10;
+  const stream = await client.listStream("d");
+  let fromCatch: string | undefined;
+  let caught: unknown;
+  try {
+    for await (const _ of stream);
+  } catch (error) {
+    caught = error;
+    assert.equal(client.lastError, error);
+    assert.equal(client.currentCommand, undefined);
+    fromCatch = await client.pwd();
+  }
+  assert.ok(caught instanceof Error, "the listing should fail");
+  assert.equal(fromCatch, "/");
+});
+
+Deno.test("an upload stream whose server refuses the data: a call from the writer's catch runs", async () => {
+  await using server = await FtpTestServer.start();
+  await using client = await FtpClient.connect({ port: server.port });
+  server.faults.dataDropAfterBytes = 1 << 20;
+  const writer = (await client.upload("u.bin")).getWriter();
+  let fromCatch: string | undefined;
+  let caught: unknown;
+  try {
+    // Bounded: the server cuts the transfer after 1 MiB.
+    for (let i = 0; i < 64; i++) await writer.write(new Uint8Array(1 << 20));
+    await writer.close();
+  } catch (error) {
+    caught = error;
+    assert.equal(client.lastError, error);
+    assert.equal(client.currentCommand, undefined);
+    fromCatch = await client.pwd();
+  }
+  assert.ok(caught instanceof Error, "the upload should fail");
+  assert.equal(fromCatch, "/");
+});
+
+Deno.test("every event of a call fires before its promise settles, quit included", async () => {
+  await using server = await FtpTestServer.start();
+  await Deno.writeTextFile(`${server.root}/f.txt`, "hello");
+  const client = new FtpClient({ port: server.port });
+  const log = record(client);
+  const atSettle = (request: Promise<unknown>) => request.then(() => [...log], () => [...log]);
+  const connected = await atSettle(client.connect());
+  assert.deepEqual(connected.slice(-2), ["finished(2, false)", "done(false)"]);
+  const pwd = client.pwd();
+  assert.deepEqual((await atSettle(pwd)).slice(-2), [`finished(${pwd.id}, false)`, "done(false)"]);
+  const cd = client.cd("no-such-dir");
+  assert.deepEqual((await atSettle(cd)).slice(-2), [`finished(${cd.id}, true)`, "done(true)"]);
+  const size = client.size("f.txt");
+  const noop = client.noop();
+  assert.deepEqual((await atSettle(size)).slice(-2), [
+    `finished(${size.id}, false)`,
+    `start(${noop.id})`,
+  ]);
+  assert.deepEqual((await atSettle(noop)).slice(-2), [
+    `finished(${noop.id}, false)`,
+    "done(false)",
+  ]);
+  const quit = client.quit();
+  assert.deepEqual((await atSettle(quit)).slice(-4), [
+    "stateChanged(closing)",
+    "stateChanged(unconnected)",
+    `finished(${quit.id}, false)`,
+    "done(false)",
+  ]);
+  await client.close();
+});
+
+Deno.test("with cancelPendingOnError off, the catch sees the next call running and lastError reset, as QFtp", async () => {
+  await using server = await FtpTestServer.start();
+  await using client = await FtpClient.connect({ port: server.port, cancelPendingOnError: false });
+  let atFinish: Error | undefined;
+  const failing = client.cd("no-such-dir");
+  client.addEventListener("commandFinished", (e) => {
+    if (e.id === failing.id) atFinish = client.lastError;
+  });
+  const next = client.pwd();
+  let seen: ReturnType<typeof snapshot> | undefined;
+  const error = await failing.catch((e) => {
+    seen = snapshot(client);
+    return e;
+  });
+  assert.ok(error instanceof FtpPermanentError);
+  assert.equal(atFinish, error, "commandFinished sees the error in lastError");
+  // The next command started as the failed one finished (QFtp resets the error then).
+  assert.deepEqual(seen, {
+    lastError: undefined,
+    currentCommand: { id: next.id, command: "pwd" },
+    pending: 0,
+  });
+  assert.equal(await next, "/");
+});
+
+Deno.test({
+  name: "vsftpd: after each failed cd, size, download and downloadTo, a call from the catch runs",
+  ignore: vsftpd.ignore,
+  async fn() {
+    await using server = await startVsftpd();
+    await using dir = await tempDir();
+    await using client = await FtpClient.connect(server.url);
+    for (const [name, fail] of Object.entries(FAILING_CALLS)) {
+      let fromCatch: string | undefined;
+      try {
+        await fail(client, dir.path);
+      } catch (error) {
+        assert.ok(error instanceof FtpPermanentError, `${name}: ${error}`);
+        assert.equal(client.lastError, error, name);
+        assert.equal(client.currentCommand, undefined, name);
+        fromCatch = await client.pwd();
+      }
+      assert.equal(fromCatch, "/pub", name);
+    }
+  },
 });

@@ -122,3 +122,80 @@ Deno.test("property: time values round-trip to the second, and any text parses o
     assert.equal(parseTimeVal(bad), undefined, bad);
   }
 });
+
+// A password (or user name) holding an unencoded "@", "/", "?", "#" or "\"
+// splits the URL in the wrong place: a fragment of the password becomes the
+// host or the port, the rest the path. Such URLs are refused before anything
+// is looked up or sent, and the error names no part of the password.
+const FRAGMENTS = ["Qz7", "Vw9", "Kp3", "Jx5"];
+
+Deno.test("URLs whose user info holds an unencoded @ / ? # or \\ are refused, naming no part of the password", () => {
+  const broken = [
+    "ftp://bob:Qz7@Vw9@host/",
+    "ftp://bob:Qz7@Vw9@host:2121/pub",
+    "ftp://bob:Qz7/Vw9@host/",
+    "ftp://bob:Qz7#Vw9@host/",
+    "ftp://bob:Qz7?Vw9@host/",
+    "ftp://bob:Qz7\\Vw9@host/",
+    "ftp://bob:2121/Vw9@host/", // parses as host "bob", port 2121
+    "ftp://bob:/Vw9@host/", // parses as host "bob", default port
+    "ftp://bob:1#Vw9@host",
+    "ftp://bob:Qz7@127.0.0.2/Vw9@host/", // parses as host 127.0.0.2
+    "ftp://bob:Qz7@Vw9/Kp3#Jx5@host:990/",
+    "ftps://bob:Qz7@Vw9/Kp3@host/",
+    "ftpes://bob:Qz7@Vw9@host/",
+    "ftpes://bob:Qz7/Vw9@host/x",
+    "ftp://:Qz7/Vw9@host/",
+    "ftp://bob:Qz7@[::1]/Vw9@host/",
+    "FTP://bob:Qz7@Vw9@host/",
+  ];
+  for (const url of broken) {
+    assert.throws(() => parseFtpUrl(url), (error: Error) => {
+      assert.ok(error instanceof FtpInputError, `${url}: ${error}`);
+      assert.match(error.message, /percent-encode/, url);
+      for (const fragment of FRAGMENTS) {
+        assert.ok(!error.message.includes(fragment), `${url}: ${error.message}`);
+      }
+      return true;
+    }, url);
+  }
+});
+
+Deno.test("URLs: an @ in the path, and encoded special characters in the user info, still work", () => {
+  assert.equal(
+    parseFtpUrl("ftp://host/pub/user@example.com/file").path,
+    "pub/user@example.com/file",
+  );
+  assert.deepEqual(parseFtpUrl("ftp://bob@host/~bob@site/"), {
+    secure: "none",
+    host: "host",
+    port: 21,
+    user: "bob",
+    path: "~bob@site/",
+  });
+  assert.equal(parseFtpUrl("ftp://bob@host:2121/a@b").path, "a@b");
+  assert.deepEqual(parseFtpUrl("ftp://bob:Qz7%40Vw9%2FKp3%23Jx5%3F%5C@host:2121/a%40b"), {
+    secure: "none",
+    host: "host",
+    port: 2121,
+    user: "bob",
+    password: "Qz7@Vw9/Kp3#Jx5?\\",
+    path: "a@b",
+  });
+  assert.equal(parseFtpUrl("ftpes://bob:p%2fss@[::1]:21/x").password, "p/ss");
+  assert.equal(parseFtpUrl("ftp://us%40er@host/").user, "us@er");
+  assert.equal(parseFtpUrl("ftp://bob:S3cr3t-P4ss!'()*@host/").password, "S3cr3t-P4ss!'()*");
+  assert.equal(parseFtpUrl("ftp://h:21/").port, 21);
+});
+
+Deno.test("URLs: an unencoded @ after a port or a password is ambiguous, so refused with the fix", () => {
+  // "ftp://host:2121/a@b" is also what "ftp://host:2121/a@b" with the password
+  // "2121/a" would look like unencoded: the error says how to write either.
+  for (const url of ["ftp://host:2121/a@b", "ftp://bob:pw@host/a@b"]) {
+    assert.throws(() => parseFtpUrl(url), (error: Error) => {
+      assert.ok(error instanceof FtpInputError);
+      assert.match(error.message, /%40/);
+      return true;
+    });
+  }
+});

@@ -79,3 +79,30 @@ steps: [{ mkdir: x }]
   assert.equal(t2.connection.options.secure, "implicit");
   assert.equal(t2.connection.options.port, 990);
 });
+
+Deno.test("an unquoted ${VAR} in an inline list or map: one located issue saying to quote it", async () => {
+  await using dir = await tempDir();
+  const file = join(dir.path, "task.yaml");
+  await Deno.writeTextFile(
+    file,
+    `version: 1
+connection: { url: "ftp://127.0.0.1:2121" }
+steps:
+  - mkdir: [a, \${DIR}]
+  - mkdir: "\${DIR}/b"
+  - rm: [x, "\${DIR}"]
+`,
+  );
+  const error = await loadTask(file, { envFile: false, env: { DIR: "d" } }).catch((e) => e);
+  assert.ok(error instanceof TaskFileError, String(error));
+  assert.deepEqual(error.issues.map((i) => [i.line, i.column]), [[4, 16]]);
+  assert.match(error.issues[0].message, /^\$\{DIR\} inside an inline list or map must be quoted/);
+  // Quoted, it loads.
+  await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace("${DIR}]", '"${DIR}"]'));
+  const task = await loadTask(file, { envFile: false, env: { DIR: "d" } });
+  assert.deepEqual(task.steps.map((s) => s.kind === "mkdir" && s.paths), [
+    ["a", "d"],
+    ["d/b"],
+    false,
+  ]);
+});

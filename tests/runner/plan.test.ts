@@ -2,9 +2,11 @@
 // plan, and why, before anything is changed.
 
 import assert from "node:assert/strict";
+import { FtpInputError } from "../../mod.ts";
+import { loadTask, runTask, TaskFileError } from "../../src/runner/mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
-import { treeOf, writeTree } from "../cli/_ferry.ts";
+import { treeOf, writeServerTask, writeTree } from "../cli/_ferry.ts";
 import { runSteps } from "./_run.ts";
 
 Deno.test("two sources that would land on one destination file: the step fails before any transfer", async () => {
@@ -33,4 +35,31 @@ Deno.test("two sources that would land on one destination file: the step fails b
   assert.deepEqual(get.actions, []);
   assert.ok(!server.commands.some((c) => /^(RETR|STOR|MKD)/.test(c)), server.commands.join());
   assert.deepEqual(Object.keys(await treeOf(dir.path)).filter((p) => p.startsWith("out")), []);
+});
+
+Deno.test("runTask: a missing local source throws a located TaskFileError before connecting", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const file = await writeServerTask(
+    dir.path,
+    `url: "${server.url}"`,
+    `  - mkdir: www
+  - sync: { direction: up, local: absent, remote: www }
+`,
+  );
+  const task = await loadTask(file, { envFile: false });
+  const error = await runTask(task).catch((e) => e);
+  assert.ok(error instanceof TaskFileError, String(error));
+  assert.deepEqual(
+    error.issues.map((i) => [i.line, i.column, i.path]),
+    [[5, 35, "steps[1].sync.local"]],
+  );
+  assert.match(error.issues[0].message, /the local folder \S*absent does not exist \(step 2,/);
+  assert.equal(server.sessionCount, 0);
+  // Built in code, the same check names the step without a place in a file.
+  const { file: _, ...inCode } = task;
+  inCode.steps = inCode.steps.map(({ sourcesAt: _, ...step }) => step);
+  const plain = await runTask(inCode).catch((e) => e);
+  assert.ok(plain instanceof FtpInputError && !(plain instanceof TaskFileError), String(plain));
+  assert.match(plain.message, /^the local folder \S*absent does not exist \(step 2,/);
 });

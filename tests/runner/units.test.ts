@@ -167,3 +167,70 @@ Deno.test("progress frame: bars when wide, none when narrow, never wider than th
   for (const line of narrow) assert.ok(line.length <= 39, line);
   for (const line of wide) assert.ok(line.length <= 99, line);
 });
+
+Deno.test("redaction: a short password is hidden where it stands, not in unrelated text", () => {
+  const redact = makeRedactor(["x"]);
+  for (
+    const text of [
+      "mkdir x/should-not-exist",
+      "550 /tmp/ferry-x/should-not-exist: No such file",
+      "Please log in with USER and PASS first",
+      "connection.password: Invalid input: expected string",
+      "run deno with --allow-env=FTP_PASSWORD",
+    ]
+  ) {
+    assert.equal(redact(text), text);
+  }
+  assert.equal(redact("at ftp://bob:x@host/x"), "at ftp://bob:***@host/x");
+  assert.equal(redact("  [1] > PASS x"), "  [1] > PASS ***");
+  assert.equal(redact('server reply to "PASS x"): retry'), 'server reply to "PASS ***"): retry');
+  assert.equal(redact("ACCT x"), "ACCT ***");
+  assert.equal(redact('{"user":"bob","password":"x"}'), '{"user":"bob","password":"***"}');
+  assert.equal(redact("connection:\n  password: x\n"), "connection:\n  password: ***\n");
+  assert.equal(redact("  password: ${FTP_PASSWORD}"), "  password: ${FTP_PASSWORD}");
+  assert.equal(
+    redact("unexpected argument FTP_PASSWORD=x"),
+    "unexpected argument FTP_PASSWORD=***",
+  );
+});
+
+Deno.test("redaction: a long password is hidden in every encoded form, mixed and in either hex case", () => {
+  const secret = "S3cr3t/P4ss!(x)'*é ~";
+  const redact = makeRedactor([secret]);
+  const strict = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16));
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    encodeURI(secret),
+    strict(secret),
+    strict(secret).toLowerCase().replace(/s3cr3t/, "S3cr3t").replace(/p4ss/, "P4ss"),
+    encodeURIComponent(secret).replace(/%20/g, "+"),
+    // Mixed: some characters encoded, others not.
+    "S3cr3t%2FP4ss!%28x)'%2a%C3%A9%20~",
+    // Encoded twice.
+    encodeURIComponent(encodeURIComponent(secret)),
+  ];
+  for (const form of forms) {
+    assert.equal(redact(`550 ${form}: no such file`), "550 ***: no such file", form);
+  }
+  assert.equal(makeRedactor(["S3cr3t-P4ss!"])("550 S3cr3t-P4ss%21."), "550 ***.");
+  assert.equal(makeRedactor(["hunter2"])("echo hunter2hunter2"), "echo ******");
+});
+
+Deno.test("redaction: URLs whose password holds @ / # show no piece of it", () => {
+  const redact = makeRedactor([]);
+  for (
+    const url of [
+      "ftp://bob:Qz7@Vw9@host/",
+      "ftp://bob:Qz7/Vw9@host/",
+      "ftp://bob:Qz7#Vw9@host/x",
+      "ftp://bob:Qz7@127.0.0.2/Vw9@host/",
+      "ftpes://bob:2121/Vw9@host:990/",
+    ]
+  ) {
+    const out = redact(`ferry: cannot use "${url}" (see --help)`);
+    assert.ok(!/Qz7|Vw9/.test(out), out);
+    assert.match(out, /ftpe?s?:\/\/bob:\*\*\*@host/);
+  }
+});

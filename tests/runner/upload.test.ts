@@ -189,3 +189,21 @@ Deno.test("replacing a file on a server that refuses renames: the old file stays
     /www\/page\.html was not replaced: the server refused to rename .* allow renames \(RNFR\/RNTO\)/,
   );
 });
+
+Deno.test("an upload the server accepted but stored nothing of: no leftover to remove, no warning", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await Deno.writeTextFile(join(dir.path, "a.txt"), "alpha\n");
+  server.faults.onCommand = (c) =>
+    c.verb === "STOR" ? { reply: "150 Ok to send data.\r\n451 Local error.\r\n" } : undefined;
+  const report = await runSteps(
+    dir.path,
+    server,
+    `  - put: { from: a.txt, to: www/ }
+    retries: 0
+`,
+  );
+  assert.equal(report.steps[0].result, "failed");
+  assert.deepEqual(report.steps[0].warnings, []);
+  assert.ok(!server.commands.includes("DELE www/a.txt"), "nothing to delete");
+});
