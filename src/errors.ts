@@ -55,7 +55,8 @@ const HINTS: Record<number, string> = {
   532: "the server wants an account for storing files; pass `account` when logging in",
   550: "check that the path exists and that you may access it",
   552: "the server's storage quota is exceeded",
-  553: "the server refused the file name",
+  553:
+    "the server refused to store the file under that name: check that you may write there and that the name is allowed",
 };
 
 /**
@@ -257,6 +258,7 @@ export type ConnectionFailure =
   | "host-not-found"
   | "refused"
   | "not-connected"
+  | "not-logged-in"
   | "closed"
   | "reset"
   | "denied";
@@ -264,8 +266,10 @@ export type ConnectionFailure =
 /**
  * A connection could not be made or was lost. `kind` says which:
  * the host name did not resolve, the server refused the connection, a
- * command was issued while not connected, the server closed or reset it, or
- * Deno's permissions denied it (`denied`: permanent, do not retry).
+ * command was issued while not connected (`not-connected`) or before a
+ * successful login (`not-logged-in`: the login failed, or `login: false`
+ * was given and `login()` not called yet), the server closed or reset it,
+ * or Deno's permissions denied it (`denied`: permanent, do not retry).
  *
  * @example Reconnecting after the server hung up
  * ```ts

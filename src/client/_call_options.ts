@@ -36,6 +36,10 @@ export function offsetOf(offset: number | undefined): number {
 export function checkTransferOptions(options: DownloadOptions & UploadOptions): void {
   transferType(options.type);
   offsetOf(options.offset);
+  const size = options.size;
+  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
+    throw new FtpInputError(`size must be a whole number of bytes >= 0, got ${size}`);
+  }
   if (options.append && options.offset) {
     throw new FtpInputError("Use either append or offset, not both");
   }

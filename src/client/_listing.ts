@@ -112,7 +112,13 @@ export async function nameList(
   const names: string[] = [];
   const transfer = await session.nlst(path, signal);
   for await (const lines of transferLines(session, transfer, maxBytes)) {
-    for (const line of lines) if (line !== "") names.push(line);
+    // "." and ".." are left out, as list() leaves them out (Pure-FTPd sends them).
+    for (const line of lines) if (line !== "" && !isDotEntry(line)) names.push(line);
   }
   return names;
+}
+
+/** `.` or `..`, also as the last segment of a path NLST echoes back (`dir/.`). */
+function isDotEntry(name: string): boolean {
+  return /(^|\/)\.\.?$/.test(name);
 }

@@ -65,7 +65,8 @@ async function openPassive(
     if (options.offset) await session.rest(options.offset);
     const reply = await session.startTransfer(line);
     const data = new DataConnection(secured(session, tcp), settings.dataTimeout);
-    return new Transfer(session, data, line, parseAnnouncedSize(reply.text), options.signal);
+    const size = parseAnnouncedSize(reply.text);
+    return new Transfer(session, data, line, size, options.signal, undefined, reply);
   } catch (error) {
     closeQuietly(tcp);
     throw error;
@@ -105,7 +106,7 @@ async function openActive(
     }
     const data = new DataConnection(secured(session, first.stream), settings.dataTimeout);
     const size = parseAnnouncedSize(reply.text);
-    return new Transfer(session, data, line, size, options.signal, final);
+    return new Transfer(session, data, line, size, options.signal, final, reply);
   } finally {
     listener.close();
   }

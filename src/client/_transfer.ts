@@ -33,6 +33,8 @@ export class Transfer {
   readonly data: DataConnection;
   /** The size the 150 reply announced, if any. */
   readonly announcedSize: number | undefined;
+  /** The preliminary (1xx) reply that started the transfer, when kept. */
+  readonly opening: FtpReply | undefined;
   /** The call's signal: aborting it closes the data connection at once. */
   readonly signal: AbortSignal;
   /** The 2xx reply that completed the transfer. */
@@ -50,6 +52,7 @@ export class Transfer {
   /**
    * @param pendingFinal A read of the final reply already under way (active
    * mode starts it while waiting for the server to connect).
+   * @param opening The 1xx reply that started the transfer.
    */
   constructor(
     session: Session,
@@ -58,6 +61,7 @@ export class Transfer {
     announcedSize: number | undefined,
     signal: AbortSignal = NEVER,
     pendingFinal?: Promise<FtpReply>,
+    opening?: FtpReply,
   ) {
     this.#session = session;
     this.data = data;
@@ -65,6 +69,7 @@ export class Transfer {
     this.announcedSize = announcedSize;
     this.signal = signal;
     this.#pendingFinal = pendingFinal;
+    this.opening = opening;
     // Closing the socket interrupts a read or write in progress, whatever
     // its size; the path that was using it then ends the transfer. During a
     // completion the wait is for the final reply, which a server that

@@ -12,17 +12,17 @@
 import {
   FtpAbortError,
   FtpConnectionError,
-  FtpError,
   FtpInputError,
   FtpReplyError,
   FtpTlsError,
   FtpTransientError,
+  replyError,
 } from "../errors.ts";
 import { isReuseRefusal } from "./_open_transfer.ts";
 import { resumedSession } from "../transport/byte_stream.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
-import type { FtpReply } from "../protocol/reply.ts";
+import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import {
   type ConnectPlan,
   connectPlan,
@@ -75,6 +75,7 @@ import {
   urlOptions,
 } from "./_call_options.ts";
 import { iteratorStream } from "./_iterator_stream.ts";
+import { assertRawCommand, isUploadVerb } from "./_raw_commands.ts";
 
 export type { UploadSource, WalkEntry, WalkOptions };
 
@@ -106,6 +107,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   readonly #plan: ConnectPlan;
   #engine: TlsEngine;
   #credentials?: Credentials;
+  /** The options' path, still to change into after a `login()` (with `login: false`). */
+  #pathAfterLogin?: string;
 
   /**
    * Creates a client without connecting; call `connect()` (or use the static
@@ -218,10 +221,23 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 
   /**
    * Queues connect and login (and a change of directory when the options name
-   * a path), as QFtp's `connectToHost` + `login`.
+   * a path), as QFtp's `connectToHost` + `login`. With the `login: false`
+   * option it only connects (greeting, and AUTH TLS for explicit FTPS):
+   * call `login()` next.
    *
    * @param options A signal to cancel.
-   * @returns Resolves when logged in; its id is the connect command's.
+   * @returns Resolves when logged in (or connected, with `login: false`);
+   * its id is the connect command's.
+   * @example Connect now, log in later (QFtp's connectToHost, then login)
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   *
+   * const client = new FtpClient({ host: "127.0.0.1", port: 2121, login: false });
+   * await client.connect();
+   * console.log(client.state, client.welcome); // "connected", the greeting
+   * await client.login("alice", "s3cret");
+   * await client.close();
+   * ```
    */
   connect(options: CallOptions = {}): FtpRequest<void> {
     // A close() still winding down finishes before the new connection opens.
@@ -231,11 +247,15 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       await closing;
       await this.#open(ctx);
     }, options.signal);
+    const path = this.#options.path;
+    if (this.#options.login === false) {
+      this.#pathAfterLogin = path;
+      return opened;
+    }
     const steps: Promise<unknown>[] = [
       opened,
       this.login(undefined, undefined, undefined, options),
     ];
-    const path = this.#options.path;
     if (path !== undefined) steps.push(this.cd(path, options));
     return Object.assign(Promise.all(steps).then(() => {}), { id: opened.id });
   }
@@ -243,12 +263,22 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   /**
    * Logs in: USER, then PASS and ACCT as the server asks. Defaults come from
    * the options (anonymous when none). Then reads FEAT and turns on UTF-8.
+   * `connect()` calls it unless the `login: false` option is given; after
+   * such a connect, this login also changes into the options' `path`. A
+   * refused login leaves the client connected: call `login()` again.
    *
    * @param user User name.
    * @param password Password (never logged).
    * @param account Account, sent if the server asks (332).
    * @param options A signal to cancel.
    * @returns Resolves when logged in.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   *
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121", { login: false });
+   * await client.login("alice", Deno.env.get("FTP_PASSWORD"));
+   * ```
    */
   login(
     user?: string,
@@ -278,9 +308,18 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           password: secret,
           account: acct,
         };
-        await loginSession(session, this.#plan, credentials);
+        try {
+          await loginSession(session, this.#plan, credentials);
+        } catch (error) {
+          throw user === undefined && this.#options.user === undefined
+            ? anonymousRefusal(error)
+            : error;
+        }
         this.#credentials = credentials;
         this.#setState("loggedIn");
+        const path = this.#pathAfterLogin;
+        this.#pathAfterLogin = undefined;
+        if (path !== undefined) await session.cwd(path);
       },
       options,
       checkSecrets,
@@ -670,11 +709,172 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * ```
    */
   send(command: string, options: CallOptions = {}): FtpRequest<FtpReply> {
-    return this.#call("send", [command], async () => {
-      const session = this.#require("connected");
-      session.forgetState(command);
-      return await session.sendCommand(command);
-    }, options);
+    return this.#raw(command, options, (reply) => reply);
+  }
+
+  /**
+   * Sends any command and returns its reply, throwing on a 4xx or 5xx
+   * (ftplib's `sendcmd`): `FtpTransientError` or `FtpPermanentError` with
+   * the code, so ported `except error_perm` code keeps working. Commands
+   * that need a data connection are refused; use `downloadCommand()` or
+   * `uploadCommand()`.
+   *
+   * @param command The command line, such as `"SITE CHMOD 600 key"`.
+   * @param options A signal to cancel.
+   * @returns The reply (1xx, 2xx or 3xx).
+   * @throws {FtpTransientError} On a 4xx reply.
+   * @throws {FtpPermanentError} On a 5xx reply.
+   * @example
+   * ```ts
+   * import { FtpClient, FtpPermanentError } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * try {
+   *   await client.command("SITE CHMOD 600 key");
+   * } catch (error) {
+   *   if (error instanceof FtpPermanentError) console.log(error.code, error.text);
+   * }
+   * ```
+   */
+  command(command: string, options: CallOptions = {}): FtpRequest<FtpReply> {
+    return this.#raw(command, options, (reply) => {
+      if (reply.code >= 400) throw replyError(reply, redactCommand(command));
+      return reply;
+    });
+  }
+
+  /**
+   * Sends any command that must succeed with a 2xx reply (ftplib's
+   * `voidcmd`): a 4xx or 5xx throws as in `command()`, and a 1xx or 3xx
+   * (such as RNFR's 350) throws `FtpUnexpectedReplyError`.
+   *
+   * @param command The command line, such as `"NOOP"`.
+   * @param options A signal to cancel.
+   * @returns The 2xx reply.
+   * @throws {FtpReplyError} On any reply that is not 2xx.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * await client.voidCommand("MODE S");
+   * ```
+   */
+  voidCommand(command: string, options: CallOptions = {}): FtpRequest<FtpReply> {
+    return this.#raw(command, options, (reply) => {
+      if (!isCompletion(reply)) throw replyError(reply, redactCommand(command));
+      return reply;
+    });
+  }
+
+  #raw(
+    command: string,
+    options: CallOptions,
+    judge: (reply: FtpReply) => FtpReply,
+  ): FtpRequest<FtpReply> {
+    return this.#call(
+      "send",
+      [command],
+      async () => {
+        const session = this.#require("connected");
+        session.forgetState(command);
+        return judge(await session.sendCommand(command));
+      },
+      options,
+      () => assertRawCommand(command),
+    );
+  }
+
+  /**
+   * Runs any command that answers on a data connection towards the client
+   * (ftplib's `transfercmd`/`ntransfercmd` for reads): `LIST -la`, `MLSD`,
+   * a `SITE` command some servers answer that way, or `RETR` with your own
+   * `offset`. The data connection is opened as for `download()` (passive or
+   * active, TLS, timeouts), and the command's 1xx reply and the size it
+   * announced come back with the stream. Reading the stream to its end
+   * completes the command (226); cancelling it sends ABOR. Until then, later
+   * calls wait in the queue.
+   *
+   * @param command The command line.
+   * @param options `offset` (REST before the command), `type`, and a signal.
+   * @returns The stream, the size the server announced (or `undefined`) and
+   * its 1xx reply.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const { stream } = await client.downloadCommand("LIST -la");
+   * console.log(await new Response(stream).text());
+   * ```
+   */
+  downloadCommand(
+    command: string,
+    options: DownloadOptions = {},
+  ): FtpRequest<CommandDownload> {
+    return this.#call(
+      "download",
+      [command],
+      async (ctx) => {
+        const type = transferType(options.type);
+        const transfer = await this.#require().openTransfer(command, {
+          type,
+          offset: offsetOf(options.offset),
+          signal: ctx.signal,
+        });
+        const size = transfer.announcedSize;
+        const { stream, finished } = downloadStream(
+          transfer,
+          type,
+          this.#hooks(ctx, size ?? options.size),
+        );
+        ctx.hold(finished);
+        return { stream, size, reply: transfer.opening! };
+      },
+      options,
+      () => checkDataCommand(command, "download", options),
+      undefined,
+      true,
+    );
+  }
+
+  /**
+   * Runs any command that takes data from the client on a data connection
+   * (ftplib's `transfercmd` for writes): `STOU` (the server picks the name,
+   * which its 1xx reply gives), `APPE`, `STOR` with your own `offset`. The
+   * data connection is opened as for `upload()`. Closing the returned stream
+   * completes the command and resolves once the server confirmed; aborting
+   * it sends ABOR.
+   *
+   * @param command The command line.
+   * @param options `offset` (REST before the command), `type`, and a signal.
+   * @returns The writable stream and the command's 1xx reply.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const { stream, reply } = await client.uploadCommand("STOU");
+   * console.log(reply.text); // such as "FILE: ftp0001"
+   * await new Blob(["unique\n"]).stream().pipeTo(stream);
+   * ```
+   */
+  uploadCommand(command: string, options: UploadOptions = {}): FtpRequest<CommandUpload> {
+    return this.#call(
+      "upload",
+      [command],
+      async (ctx) => {
+        const type = transferType(options.type);
+        const transfer = await this.#require().openTransfer(command, {
+          type,
+          offset: offsetOf(options.offset),
+          signal: ctx.signal,
+        });
+        const { stream, finished } = uploadStream(transfer, type, this.#hooks(ctx));
+        ctx.hold(finished);
+        return { stream, reply: transfer.opening! };
+      },
+      options,
+      () => checkDataCommand(command, "upload", options),
+      undefined,
+      true,
+    );
   }
 
   /**
@@ -708,7 +908,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         const { stream, finished } = downloadStream(
           transfer,
           type,
-          this.#hooks(ctx, transfer.announcedSize),
+          this.#hooks(ctx, transfer.announcedSize ?? options.size),
         );
         ctx.hold(finished);
         return stream;
@@ -751,7 +951,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           offset: offsetOf(options.offset),
           resume: options.resume === true,
           signal: ctx.signal,
-          hooks: (size) => this.#hooks(ctx, size),
+          hooks: (size) => this.#hooks(ctx, size ?? options.size),
         }),
       options,
       () => checkTransferOptions(options),
@@ -1068,11 +1268,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     options: CallOptions,
     check?: () => void,
     ownsAbort = OWNS_ABORT.has(kind),
+    argsAreCommands = kind === "send",
   ): FtpRequest<T> {
     try {
       for (const arg of args) {
         // A raw command may be "PASS ...": quote it only redacted.
-        if (kind === "send") assertSafeArgument(arg, "command", redactCommand(arg));
+        if (argsAreCommands) assertSafeArgument(arg, "command", redactCommand(arg));
         else assertSafeArgument(arg, "path");
         this.#codec.encode(arg);
       }
@@ -1170,7 +1371,10 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       throw new FtpConnectionError("not-connected", "Not connected: call connect() first");
     }
     if (state === "loggedIn" && this.#state !== "loggedIn") {
-      throw new FtpError("Not logged in: call login() first");
+      throw new FtpConnectionError(
+        "not-logged-in",
+        "Not logged in: the login failed or has not happened yet; call login() first",
+      );
     }
     return session;
   }
@@ -1220,6 +1424,81 @@ const OWNS_ABORT = new Set<FtpCommandKind>(["download", "upload", "list", "nlst"
 const DATA_COMMANDS = new Set<FtpCommandKind>(["download", "upload", "list", "nlst", "rmdir"]);
 
 const DEFAULT_MAX_LISTING_BYTES = 256 * 1024 * 1024;
+
+/**
+ * What `downloadCommand()` returns.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type CommandDownload } from "@ferry/ftp";
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * const result: CommandDownload = await client.downloadCommand("NLST");
+ * console.log(result.reply.code, result.size, await new Response(result.stream).text());
+ * ```
+ */
+export interface CommandDownload {
+  /** The bytes the server sends; read to the end to complete the command. */
+  stream: ReadableStream<Uint8Array>;
+  /** The size the server announced in its 1xx reply, if it did. */
+  size: number | undefined;
+  /** The 1xx reply that started the transfer. */
+  reply: FtpReply;
+}
+
+/**
+ * What `uploadCommand()` returns.
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, type CommandUpload } from "@ferry/ftp";
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * const result: CommandUpload = await client.uploadCommand("APPE log.txt");
+ * await new Blob(["one more line\n"]).stream().pipeTo(result.stream);
+ * ```
+ */
+export interface CommandUpload {
+  /** Where to write the bytes; close it to complete the command. */
+  stream: WritableStream<Uint8Array>;
+  /** The 1xx reply that started the transfer (STOU's names the file). */
+  reply: FtpReply;
+}
+
+/** Refuses a data command sent the wrong way, or one that changes session state. */
+function checkDataCommand(
+  command: string,
+  direction: "download" | "upload",
+  options: DownloadOptions & UploadOptions,
+): void {
+  checkTransferOptions(options);
+  if (options.append) {
+    throw new FtpInputError("append is for upload(); with uploadCommand, send APPE yourself");
+  }
+  if (isUploadVerb(command) !== (direction === "upload")) {
+    throw new FtpInputError(
+      direction === "upload"
+        ? `"${redactCommand(command)}" sends data to the client: use downloadCommand()`
+        : `"${redactCommand(command)}" sends data to the server: use uploadCommand()`,
+    );
+  }
+  try {
+    assertRawCommand(command);
+  } catch (error) {
+    // The data commands themselves are what these calls are for.
+    if (!/needs a data connection/.test((error as Error).message)) throw error;
+  }
+}
+
+/**
+ * A login refused while logging in anonymously by default: say so, since
+ * the error names PASS though the caller gave no password.
+ */
+function anonymousRefusal(error: unknown): unknown {
+  if (error instanceof FtpReplyError) {
+    error.message += ". This was an anonymous login, because no user was given: pass user " +
+      "and password, or connect with { login: false } and call login() yourself";
+  }
+  return error;
+}
 
 /** How long close() lets an aborted call wind down before dropping the connection. */
 const CLOSE_GRACE_MS = 2000;

@@ -164,6 +164,15 @@ export interface FtpClientOptions {
    */
   path?: string;
   /**
+   * Whether `connect()` also logs in. `false` stops after the greeting (and
+   * AUTH TLS), as QFtp's `connectToHost()` and ftplib's `FTP(host)` do, so
+   * that you call `login(user, password)` yourself; `path` then applies
+   * after that login.
+   *
+   * @default {true}
+   */
+  login?: boolean;
+  /**
    * Data connection mode.
    *
    * @default {"passive"}
@@ -320,6 +329,15 @@ export interface DownloadOptions extends CallOptions {
    * @default {"binary"}
    */
   type?: TransferType;
+  /**
+   * The file's size, when you know it (from a listing or `stat()`): progress
+   * events report it as their `total` when the server's 150 reply announces
+   * none (Pure-FTPd, pyftpdlib). ferry does not spend a SIZE round trip to
+   * find it out.
+   *
+   * @default {undefined}
+   */
+  size?: number;
   /**
    * `downloadTo` a local path: continue the `<name>.ferry-part` file an
    * earlier, interrupted attempt left (REST from its size), and keep it if

@@ -1,5 +1,5 @@
 /**
- * File transfers: RETR, STOR and APPE, honouring REST (RFC 3659 section 5)
+ * File transfers: RETR, STOR, APPE and STOU, honouring REST (RFC 3659 section 5)
  * and TYPE: in TYPE A the server sends LF as CRLF and stores CRLF as LF;
  * in TYPE I bytes pass as they are.
  *
@@ -73,23 +73,63 @@ async function retrieve(session: Session, argument: string): Promise<void> {
   await file.seek(offset, Deno.SeekMode.Start);
   const ascii = session.type === "A";
   const bytes = ascii ? await asciiWireSize(real, offset) : info.size - offset;
+  const size = session.server.faults().hideSizes ? "" : ` (${bytes} bytes)`;
   await session.transfer(
-    `Opening ${modeName(session)} mode data connection for ${argument} (${bytes} bytes)`,
+    `Opening ${modeName(session)} mode data connection for ${argument}${size}`,
     (pipe) => sendChunks(pipe, fileChunks(file, pipe.buffer, ascii)),
   );
 }
 
-async function store(session: Session, argument: string, append: boolean): Promise<void> {
-  if (argument === "") return await session.reply(501, "A file name is needed");
+/**
+ * STOU: a name no file has yet in the current directory, made from the
+ * argument (or `stou`) and a counter, and created at once so that two
+ * sessions never pick the same one.
+ */
+async function uniqueFile(
+  session: Session,
+  argument: string,
+): Promise<{ name: string; file: Deno.FsFile } | undefined> {
   const fs = session.server.fs;
-  const real = await fs.writable(fs.resolve(session.cwd, argument));
-  const offset = append ? 0 : session.restOffset;
-  using file = await Deno.open(real, {
-    write: true,
-    create: true,
-    append,
-    truncate: !append && offset === 0,
-  });
+  const base = argument || "stou";
+  // Bounded: a thousand names, then the server gives up (RFC 959: 553).
+  for (let i = 0; i < 1000; i++) {
+    const name = i === 0 && argument ? argument : `${base}.${i}`;
+    const real = await fs.writable(fs.resolve(session.cwd, name));
+    try {
+      return { name, file: await Deno.open(real, { write: true, createNew: true }) };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+  return undefined;
+}
+
+async function store(
+  session: Session,
+  argument: string,
+  mode: "replace" | "append" | "unique",
+): Promise<void> {
+  if (argument === "" && mode !== "unique") {
+    return await session.reply(501, "A file name is needed");
+  }
+  const fs = session.server.fs;
+  const append = mode === "append";
+  const offset = mode === "replace" ? session.restOffset : 0;
+  let opened: Deno.FsFile;
+  if (mode === "unique") {
+    const unique = await uniqueFile(session, argument);
+    if (!unique) return await session.reply(553, "No unique file name could be made");
+    opened = unique.file;
+    argument = unique.name;
+  } else {
+    opened = await Deno.open(await fs.writable(fs.resolve(session.cwd, argument)), {
+      write: true,
+      create: true,
+      append,
+      truncate: !append && offset === 0,
+    });
+  }
+  using file = opened;
   const info = await file.stat();
   if (!info.isFile) return await session.reply(550, `${argument}: not a regular file`);
   if (offset > info.size) {
@@ -98,7 +138,10 @@ async function store(session: Session, argument: string, append: boolean): Promi
   await file.seek(offset, Deno.SeekMode.Start);
   const ascii = session.type === "A";
   await session.transfer(
-    `Opening ${modeName(session)} mode data connection for ${argument}`,
+    // RFC 1123 4.1.2.9: STOU's preliminary reply names the file.
+    mode === "unique"
+      ? `FILE: ${argument}`
+      : `Opening ${modeName(session)} mode data connection for ${argument}`,
     async (pipe) => {
       let heldCr = false;
       const outcome = await receiveChunks(pipe, async (chunk) => {
@@ -116,7 +159,7 @@ async function store(session: Session, argument: string, append: boolean): Promi
   );
 }
 
-/** RETR, STOR, APPE. */
+/** RETR, STOR, APPE, STOU. */
 export const transferCommands: CommandTable = {
   RETR: {
     transfer: true,
@@ -124,10 +167,14 @@ export const transferCommands: CommandTable = {
   },
   STOR: {
     transfer: true,
-    run: (session, argument) => store(session, argument, false),
+    run: (session, argument) => store(session, argument, "replace"),
   },
   APPE: {
     transfer: true,
-    run: (session, argument) => store(session, argument, true),
+    run: (session, argument) => store(session, argument, "append"),
+  },
+  STOU: {
+    transfer: true,
+    run: (session, argument) => store(session, argument, "unique"),
   },
 };

@@ -141,6 +141,13 @@ export interface FtpFaults {
     request: ListingRequest,
   ) => Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> | undefined;
   /**
+   * Leave the size out of the 150 reply to RETR, as Pure-FTPd and pyftpdlib
+   * do, so that the client cannot learn it there.
+   *
+   * @default {false}
+   */
+  hideSizes?: boolean;
+  /**
    * Milliseconds to wait before every reply, the greeting included.
    *
    * @default {undefined}

@@ -21,7 +21,15 @@
  * @module
  */
 
-import { FtpClient, type FtpClientOptions, FtpError, FtpInputError } from "../../mod.ts";
+import {
+  FtpClient,
+  type FtpClientOptions,
+  FtpConnectionError,
+  FtpError,
+  FtpInputError,
+  FtpPermanentError,
+  FtpReplyError,
+} from "../../mod.ts";
 import type { FtpDebugMessage } from "../../mod.ts";
 import { sha256File, writeRandomFile } from "../_helpers.ts";
 import { makeTempDir } from "../_servers/_common.ts";
@@ -60,6 +68,9 @@ export const STEPS = [
   ["remove", "remove"],
   ["passive", "passive mode: upload, list, download"],
   ["active", "active mode: upload, list, download"],
+  ["loginLater", "connect with login: false, then login() (QFtp, ftplib order)"],
+  ["rawCommands", 'command()/voidCommand() throw on 4xx/5xx; send("LIST") refused'],
+  ["dataCommands", 'downloadCommand("LIST dir"), uploadCommand("STOU")'],
   ["rmdir", "rmdir recursive"],
   ["quit", "quit"],
 ] as const;
@@ -465,6 +476,57 @@ export async function runScenario(
     },
     passive: (c) => roundTrip(c, "passive"),
     active: (c) => roundTrip(c, "active"),
+    loginLater: async () => {
+      // A second session, as ported QFtp/ftplib code opens it: connect, then log in.
+      await using later = await FtpClient.connect({ ...clientOptions, login: false });
+      equal(later.state, "connected", "state before login()");
+      const early = await later.pwd().catch((e) => e);
+      check(
+        early instanceof FtpConnectionError && early.kind === "not-logged-in",
+        `pwd() before login(): ${describeError(early)}`,
+      );
+      await later.login(target.user, target.password);
+      equal(later.state, "loggedIn", "state after login()");
+      check((await later.list(cell)).some((e) => e.name === "deep"), "listing after login()");
+    },
+    rawCommands: async (c) => {
+      const home = await c.pwd();
+      check((await c.command("SYST")).code === 215, "SYST through command()");
+      equal((await c.voidCommand("NOOP")).code, 200, "NOOP through voidCommand()");
+      const refused = await c.command(`CWD ${cell}/no-such-directory`).catch((e) => e);
+      check(
+        refused instanceof FtpPermanentError && refused.code === 550,
+        `command() of a CWD into nothing: ${describeError(refused)}`,
+      );
+      const list = await c.send("LIST").catch((e) => e);
+      check(list instanceof FtpInputError, `send("LIST"): ${describeError(list)}`);
+      equal(await c.pwd(), home, "the session is in step");
+    },
+    dataCommands: async (c) => {
+      // A command line of the caller's own (pyftpdlib takes `-la dir` for a path name).
+      const listing = await c.downloadCommand(`LIST ${cell}`);
+      equal(Math.floor(listing.reply.code / 100), 1, "the reply that started the listing");
+      const text = await new Response(listing.stream).text();
+      check(/deep/.test(text), `LIST ${cell} shows ${JSON.stringify(text.slice(0, 300))}`);
+      const home = await c.pwd();
+      await c.cd(cell);
+      try {
+        const before = new Set((await c.list()).map((e) => e.name));
+        const unique = await c.uploadCommand("STOU").catch((e) => e);
+        if (unique instanceof FtpReplyError && [500, 502, 504].includes(unique.code)) {
+          throw new Skip(`the server does not offer STOU (${unique.code})`);
+        }
+        if (unique instanceof Error) throw unique;
+        await new Blob(["made by STOU\n"]).stream().pipeTo(unique.stream);
+        const made = (await c.list()).filter((e) => e.type === "file" && !before.has(e.name));
+        equal(made.length, 1, `files STOU made (${made.map((e) => e.name).join(", ")})`);
+        const content = await new Response(await c.download(made[0].name)).text();
+        equal(content, "made by STOU\n", "content of the STOU file");
+        await c.remove(made[0].name);
+      } finally {
+        await c.cd(home);
+      }
+    },
     rmdir: async (c) => {
       await c.rmdir(cell, { recursive: true });
       const names = (await c.list()).map((e) => e.name);

@@ -1,0 +1,57 @@
+// Which raw commands `send()`, `command()` and `voidCommand()` refuse, and
+// what to call instead. A command that needs a data connection would leave
+// the server waiting for one (pyftpdlib then times out and drops the
+// session); one that changes TLS or login state would leave the client's
+// idea of the session wrong. Both are refused before anything is sent.
+
+import { FtpInputError } from "../errors.ts";
+
+/** Verb to the call that does its job properly. */
+const INSTEAD: Record<string, string> = {
+  LIST: 'list(), listStream() or downloadCommand("LIST ...")',
+  NLST: 'nlst() or downloadCommand("NLST ...")',
+  MLSD: 'list() or downloadCommand("MLSD ...")',
+  RETR: 'download(), downloadTo() or downloadCommand("RETR ...")',
+  STOR: 'upload(), uploadFrom() or uploadCommand("STOR ...")',
+  STOU: 'uploadCommand("STOU")',
+  APPE: 'upload(path, source, { append: true }) or uploadCommand("APPE ...")',
+  AUTH: "the secure option (ftpes:// or ftps://) when connecting",
+  PBSZ: "the secure option: ferry sends PBSZ 0 after login",
+  PROT: "the tls.dataProtection option",
+  CCC: "a plain connection (ferry cannot turn a TLS connection back into plain text)",
+  REIN: "close() and connect() again",
+  QUIT: "quit() or close()",
+  ABOR: "abort(), or the call's signal",
+};
+
+/**
+ * Refuses a raw command line that needs a data connection or changes the
+ * session's TLS or login state, naming the call to use.
+ *
+ * @param line The raw command line.
+ * @throws {FtpInputError} When the verb is one of those.
+ */
+export function assertRawCommand(line: string): void {
+  const verb = /^\s*([A-Za-z]+)/.exec(line)?.[1]?.toUpperCase() ?? "";
+  const instead = INSTEAD[verb];
+  if (instead !== undefined) {
+    throw new FtpInputError(
+      `${verb} cannot be sent as a raw command: it ${
+        DATA_VERBS.has(verb) ? "needs a data connection" : "changes the session's state"
+      }; use ${instead}`,
+    );
+  }
+}
+
+const DATA_VERBS = new Set(["LIST", "NLST", "MLSD", "RETR", "STOR", "STOU", "APPE"]);
+
+/** Whether a data command sends data to the server (otherwise it receives). */
+export function isUploadVerb(line: string): boolean {
+  return /^\s*(STOR|STOU|APPE)\b/i.test(line);
+}
+
+/** Whether a line starts with a verb that opens a data connection. */
+export function isDataVerb(line: string): boolean {
+  const verb = /^\s*([A-Za-z]+)/.exec(line)?.[1]?.toUpperCase() ?? "";
+  return DATA_VERBS.has(verb);
+}
