@@ -44,9 +44,17 @@ export interface LabSpec {
   readonly name: string;
   /** Whether its tests are ignored on this machine (not root, program missing). */
   readonly ignore: boolean;
-  /** Starts it; `embedded` options apply to the embedded server only. */
-  start(embedded?: FtpTestServerOptions): Promise<LabServer>;
+  /**
+   * Starts it; `embedded` options apply to the embedded server only.
+   * `slow` limits vsftpd and Pure-FTPd to 256 KiB/s per transfer, so that a
+   * test can stop a run mid-transfer (the embedded server has fault hooks
+   * for that).
+   */
+  start(embedded?: FtpTestServerOptions, options?: { slow?: boolean }): Promise<LabServer>;
 }
+
+/** The transfer rate of a `slow` lab server. */
+export const SLOW_BYTES_PER_SECOND = 256 * 1024;
 
 async function chmodAll(dir: string): Promise<void> {
   await new Deno.Command("chmod", { args: ["-R", "a+rwX", dir] }).output();
@@ -101,8 +109,10 @@ export const LAB: readonly LabSpec[] = [
   {
     name: "vsftpd",
     ignore: vsftpd.ignore || !isRoot(),
-    async start() {
-      const server = await startVsftpd();
+    async start(_embedded, options = {}) {
+      const server = await startVsftpd(
+        options.slow ? { config: { anon_max_rate: String(SLOW_BYTES_PER_SECOND) } } : {},
+      );
       // Anonymous: vsftpd takes any password, and the tests still check it never shows.
       const password = "lab-vsftpd-Pa55";
       const url = server.url.replace("ftp://", "ftp://anonymous@");
@@ -122,7 +132,11 @@ export const LAB: readonly LabSpec[] = [
   {
     name: "pure-ftpd",
     ignore: !isRoot(),
-    start: async () => fromHandle("pure-ftpd", await startPureFtpd()),
+    start: async (_embedded, options = {}) =>
+      fromHandle(
+        "pure-ftpd",
+        await startPureFtpd(options.slow ? { bandwidthKiBps: SLOW_BYTES_PER_SECOND / 1024 } : {}),
+      ),
   },
   {
     name: "proftpd",

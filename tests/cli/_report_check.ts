@@ -6,7 +6,9 @@
 
 import assert from "node:assert/strict";
 import { isAbsolute, normalize, relative } from "node:path";
-import { treeOf } from "./_ferry.ts";
+import type { RunReport } from "../../src/runner/report.ts";
+import { ferry, type FerryResult, reportOf, treeOf } from "./_ferry.ts";
+import type { LabServer } from "./_lab.ts";
 
 /** Both sides of a run at one moment: relative path -> SHA-256, `dir/` -> "dir". */
 export interface Snapshot {
@@ -54,6 +56,12 @@ function key(path: string, base?: string): string {
   return normalize(rel).replace(/\/+$/, "");
 }
 
+/** Whether `path` is one of ferry's temporaries for `target`. */
+function isTemporaryOf(path: string, target: string): boolean {
+  return path.startsWith(target) &&
+    /^(\.[0-9a-f]{12})?\.ferry-part$/.test(path.slice(target.length));
+}
+
 function under(tree: Record<string, string>, dir: string): string[] {
   return Object.keys(tree).filter((k) => k === `${dir}/` || k.startsWith(`${dir}/`));
 }
@@ -90,7 +98,24 @@ export function assertReportMatches(
   const commits = new Map<string, Action>();
   for (const a of actions) if (a.action === "rename") commits.set(remote(a.path), a);
 
-  for (const a of actions) {
+  // Several steps may touch one path: a later done action decides what it
+  // holds, and another done action explains a change a failed one did not
+  // make. An atomic commit belongs to its upload.
+  const touches = (a: Action, side: "remote" | "local", k: string) => {
+    if (a.result !== "ok" || a.action === "skip") return false;
+    const onRemote = ["upload", "delete", "rmdir", "rename", "mkdir"].includes(a.action);
+    if (onRemote !== (side === "remote")) return false;
+    if (a.action === "rename" && TEMPORARY.test(a.from!)) return false;
+    const mine = (p: string) => side === "remote" ? remote(p) : local(p);
+    const paths = [mine(a.path), ...(a.action === "rename" ? [mine(a.from!)] : [])];
+    return paths.some((p) => p === k || k.startsWith(`${p}/`) || p.startsWith(`${k}/`));
+  };
+  const changedLater = (i: number, side: "remote" | "local", k: string) =>
+    actions.some((a, j) => j > i && touches(a, side, k));
+  const changedElsewhere = (i: number, side: "remote" | "local", k: string) =>
+    actions.some((a, j) => j !== i && touches(a, side, k));
+
+  for (const [i, a] of actions.entries()) {
     const what = where(`${a.action} ${a.from ? `${a.from} → ` : ""}${a.path} (${a.result})`);
     if (a.result === "ok" && (a.action === "upload" || a.action === "download")) {
       // One try, not resumed: the bytes moved are the file's.
@@ -108,9 +133,16 @@ export function assertReportMatches(
           // Committed by a rename (atomic) or in place: the final path holds the source's
           // bytes. A commit that did not happen leaves them in the temporary.
           const holder = commit && commit.result !== "ok" ? remote(commit.from!) : target;
-          assert.equal(after.remote[holder], source, `${what}: ${holder} on the server`);
+          if (!changedLater(i, "remote", holder)) {
+            assert.equal(after.remote[holder], source, `${what}: ${holder} on the server`);
+          }
           explainedRemote.add(target);
-        } else if (!commit || commit.result !== "ok") {
+          // Its temporary (an upload that replaces a file goes through one,
+          // maybe continued from an earlier run) is made and renamed away.
+          for (const k of Object.keys(before.remote)) {
+            if (isTemporaryOf(k, target)) explainedRemote.add(k);
+          }
+        } else if ((!commit || commit.result !== "ok") && !changedElsewhere(i, "remote", target)) {
           assert.equal(after.remote[target], before.remote[target], `${what}: changed anyway`);
         }
         break;
@@ -119,36 +151,44 @@ export function assertReportMatches(
         const target = local(a.path);
         if (a.result === "ok") {
           const source = after.remote[remote(a.from!)];
-          assert.ok(source !== undefined, `${what}: the remote source is gone`);
-          assert.equal(after.local[target], source, `${what}: ${target} on the local disk`);
+          if (!changedLater(i, "remote", remote(a.from!)) && !changedLater(i, "local", target)) {
+            assert.ok(source !== undefined, `${what}: the remote source is gone`);
+            assert.equal(after.local[target], source, `${what}: ${target} on the local disk`);
+          }
           // Written as its partial file, renamed into place.
           explainedLocal.add(target).add(`${target}.ferry-part`);
-        } else {
+        } else if (!changedElsewhere(i, "local", target)) {
           assert.equal(after.local[target], before.local[target], `${what}: changed anyway`);
         }
         break;
       }
       case "delete":
       case "delete-local": {
-        const [tree, b, k, explained] = a.action === "delete"
+        const side = a.action === "delete" ? "remote" : "local";
+        const [tree, b, k, explained] = side === "remote"
           ? [after.remote, before.remote, remote(a.path), explainedRemote]
           : [after.local, before.local, local(a.path), explainedLocal];
         if (a.result === "ok") {
-          assert.ok(b[k] !== undefined, `${what}: was not there before`);
-          assert.equal(tree[k], undefined, `${what}: still there`);
+          if (!changedElsewhere(i, side, k)) {
+            assert.ok(b[k] !== undefined, `${what}: was not there before`);
+            assert.equal(tree[k], undefined, `${what}: still there`);
+          }
           explained.add(k);
-        } else {
+        } else if (!changedElsewhere(i, side, k)) {
           assert.equal(tree[k], b[k], `${what}: changed anyway`);
         }
         break;
       }
       case "mkdir":
       case "mkdir-local": {
-        const [tree, k, explained] = a.action === "mkdir"
+        const side = a.action === "mkdir" ? "remote" : "local";
+        const [tree, k, explained] = side === "remote"
           ? [after.remote, remote(a.path), explainedRemote]
           : [after.local, local(a.path), explainedLocal];
         if (a.result === "ok") {
-          assert.equal(tree[`${k}/`], "dir", `${what}: no such directory`);
+          if (!changedLater(i, side, k)) {
+            assert.equal(tree[`${k}/`], "dir", `${what}: no such directory`);
+          }
           explained.add(`${k}/`);
           for (const parent of ancestors(k)) explained.add(parent);
         }
@@ -156,13 +196,16 @@ export function assertReportMatches(
       }
       case "rmdir":
       case "rmdir-local": {
-        const [tree, b, k, explained] = a.action === "rmdir"
+        const side = a.action === "rmdir" ? "remote" : "local";
+        const [tree, b, k, explained] = side === "remote"
           ? [after.remote, before.remote, remote(a.path), explainedRemote]
           : [after.local, before.local, local(a.path), explainedLocal];
         if (a.result === "ok") {
-          assert.deepEqual(under(tree, k), [], `${what}: still there`);
+          if (!changedLater(i, side, k)) {
+            assert.deepEqual(under(tree, k), [], `${what}: still there`);
+          }
           for (const gone of under(b, k)) explained.add(gone);
-        } else {
+        } else if (!changedElsewhere(i, side, k)) {
           assert.deepEqual(
             under(tree, k).map((p) => [p, tree[p]]),
             under(b, k).map((p) => [p, b[p]]),
@@ -184,12 +227,17 @@ export function assertReportMatches(
             explainedRemote.add(p);
           }
         } else if (a.result === "ok") {
-          assert.equal(after.remote[from], undefined, `${what}: ${from} still there`);
-          assert.ok(after.remote[to] !== undefined, `${what}: ${to} is missing`);
-          // A temporary's bytes were checked with its upload; another file keeps its bytes.
-          if (!TEMPORARY.test(from)) assert.equal(after.remote[to], before.remote[from], what);
+          if (!changedLater(i, "remote", from) && !changedLater(i, "remote", to)) {
+            assert.equal(after.remote[from], undefined, `${what}: ${from} still there`);
+            assert.ok(after.remote[to] !== undefined, `${what}: ${to} is missing`);
+            // A temporary's bytes were checked with its upload; another file keeps its bytes.
+            if (!TEMPORARY.test(from)) assert.equal(after.remote[to], before.remote[from], what);
+          }
           explainedRemote.add(from).add(to);
-        } else if (!TEMPORARY.test(from)) {
+        } else if (
+          !TEMPORARY.test(from) && !changedElsewhere(i, "remote", from) &&
+          !changedElsewhere(i, "remote", to)
+        ) {
           assert.equal(after.remote[to], before.remote[to], `${what}: changed anyway`);
           assert.equal(after.remote[from], before.remote[from], `${what}: changed anyway`);
         }
@@ -250,4 +298,24 @@ export function assertReportMatches(
     );
   }
   assert.equal(report.ok, report.steps.every((s) => s.result === "ok"), where("ok"));
+}
+
+/**
+ * Runs `ferry ARGS --json` in `cwd` against a lab server and checks its
+ * report against both disks (a task's remote paths start in the URL's
+ * directory, a one-shot command's in the login's), and that the password
+ * never shows.
+ */
+export async function checkedFerry(
+  server: LabServer,
+  cwd: string,
+  args: string[],
+): Promise<{ result: FerryResult; report: RunReport }> {
+  const sides = { remoteDir: args[0] === "run" ? server.dir : server.root, localDir: cwd };
+  const before = await snapshot(sides);
+  const result = await ferry([...args, "--json"], { cwd, env: server.env });
+  const report = reportOf(result);
+  assertReportMatches(report, before, await snapshot(sides), sides, server.name);
+  assert.ok(!(result.stdout + result.stderr).includes(server.password), "the password showed");
+  return { result, report };
 }

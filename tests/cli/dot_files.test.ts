@@ -8,18 +8,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tempDir } from "../_helpers.ts";
-import { ferry, reportOf, treeOf, writeServerTask, writeTree } from "./_ferry.ts";
-import { LAB, type LabServer } from "./_lab.ts";
-import { assertReportMatches, snapshot } from "./_report_check.ts";
-
-async function checkedRun(server: LabServer, cwd: string, args: string[]) {
-  const sides = { remoteDir: args[0] === "run" ? server.dir : server.root, localDir: cwd };
-  const before = await snapshot(sides);
-  const result = await ferry([...args, "--json"], { cwd, env: server.env });
-  const report = reportOf(result);
-  assertReportMatches(report, before, await snapshot(sides), sides, server.name);
-  return { result, report };
-}
+import { ferry, treeOf, writeServerTask, writeTree } from "./_ferry.ts";
+import { LAB } from "./_lab.ts";
+import { checkedFerry } from "./_report_check.ts";
 
 for (const spec of LAB) {
   Deno.test(
@@ -63,7 +54,7 @@ for (const spec of LAB) {
   - sync: { direction: down, remote: backup-src, local: backup, delete: true }
 `,
       );
-      const run = await checkedRun(server, dir.path, ["run", task]);
+      const run = await checkedFerry(server, dir.path, ["run", task]);
       assert.equal(run.result.code, 0, run.result.stdout + run.result.stderr);
       for (const step of run.report.steps) assert.deepEqual(step.warnings, [], step.name);
       const source = await treeOf(join(server.dir, "backup-src"));
@@ -78,7 +69,7 @@ for (const spec of LAB) {
         );
       }
 
-      const again = await checkedRun(server, dir.path, ["run", task]);
+      const again = await checkedFerry(server, dir.path, ["run", task]);
       assert.equal(again.result.code, 0, again.result.stderr);
       assert.deepEqual(
         { transferred: again.report.totals.transferred, changed: again.report.totals.changed },
@@ -114,7 +105,7 @@ Deno.test("a server that hides dot-files and cannot be asked: one warning, local
   - sync: { direction: up, local: site, remote: www }
 `,
   );
-  const run = await checkedRun(server, dir.path, ["run", task]);
+  const run = await checkedFerry(server, dir.path, ["run", task]);
   assert.equal(run.result.code, 0, run.result.stdout + run.result.stderr);
   const warnings = run.report.steps.flatMap((s) => s.warnings);
   assert.equal(warnings.filter((w) => w.includes('"LIST -a"')).length, 1, warnings.join("\n"));

@@ -8,22 +8,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tempDir } from "../_helpers.ts";
 import { ferry, reportOf, treeOf, writeServerTask, writeTree } from "./_ferry.ts";
-import { LAB, type LabServer } from "./_lab.ts";
-import { assertReportMatches, snapshot } from "./_report_check.ts";
+import { LAB } from "./_lab.ts";
+import { checkedFerry } from "./_report_check.ts";
 
 const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-/** Runs ferry in `cwd`, checks its --json report against both disks, returns it. */
-async function checkedRun(server: LabServer, cwd: string, args: string[]) {
-  // A task's remote paths start in the URL's directory, a one-shot command's at the login's.
-  const sides = { remoteDir: args[0] === "run" ? server.dir : server.root, localDir: cwd };
-  const before = await snapshot(sides);
-  const result = await ferry([...args, "--json"], { cwd, env: server.env });
-  const report = reportOf(result);
-  assertReportMatches(report, before, await snapshot(sides), sides, server.name);
-  assert.ok(!(result.stdout + result.stderr).includes(server.password));
-  return { result, report };
-}
 
 for (const spec of LAB) {
   Deno.test(
@@ -55,7 +43,7 @@ for (const spec of LAB) {
       await server.settle();
 
       // The issue's command: every file arrives, the empty one included.
-      const put = await checkedRun(server, dir.path, [
+      const put = await checkedFerry(server, dir.path, [
         "put",
         "s/",
         `${server.url}/x/`,
@@ -80,7 +68,7 @@ for (const spec of LAB) {
   - sync: { direction: down, remote: mirror-src, local: mirror, delete: true }
 `,
       );
-      const run = await checkedRun(server, dir.path, ["run", task]);
+      const run = await checkedFerry(server, dir.path, ["run", task]);
       assert.equal(run.result.code, 0, run.result.stdout + run.result.stderr);
       const site = await treeOf(join(dir.path, "site"));
       assert.deepEqual(await treeOf(join(server.dir, "www")), site);
@@ -101,7 +89,7 @@ for (const spec of LAB) {
           "FTP_PASSWORD",
         ]]
       ) {
-        const again = await checkedRun(server, dir.path, args);
+        const again = await checkedFerry(server, dir.path, args);
         assert.equal(again.result.code, 0, again.result.stderr);
         assert.deepEqual(
           { transferred: again.report.totals.transferred, changed: again.report.totals.changed },
@@ -113,7 +101,7 @@ for (const spec of LAB) {
       // A one-shot get of an empty file, over a partial file an earlier try left.
       await Deno.mkdir(join(dir.path, "got"));
       await Deno.writeFile(join(dir.path, "got/empty.log.ferry-part"), new Uint8Array());
-      const get = await checkedRun(server, dir.path, [
+      const get = await checkedFerry(server, dir.path, [
         "get",
         `${server.url}/incoming/empty.log`,
         "got/",
@@ -159,10 +147,10 @@ for (const spec of LAB) {
       }
       await server.settle();
 
-      const run = await checkedRun(server, dir.path, ["run", task]);
+      const run = await checkedFerry(server, dir.path, ["run", task]);
       assert.equal(run.result.code, 0, run.result.stdout + run.result.stderr);
       assert.deepEqual(await treeOf(join(server.dir, "www")), await treeOf(join(dir.path, "site")));
-      const rerun = await checkedRun(server, dir.path, ["run", task]);
+      const rerun = await checkedFerry(server, dir.path, ["run", task]);
       assert.equal(rerun.report.totals.transferred, 0, rerun.result.stdout);
     },
   );
