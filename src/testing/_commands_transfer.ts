@@ -97,11 +97,15 @@ async function store(session: Session, argument: string, append: boolean): Promi
   }
   await file.seek(offset, Deno.SeekMode.Start);
   const ascii = session.type === "A";
+  // The uploadKeepBytes fault: bytes past it are read and dropped.
+  let room = session.server.faults().uploadKeepBytes ?? Infinity;
   await session.transfer(
     `Opening ${modeName(session)} mode data connection for ${argument}`,
     async (pipe) => {
       let heldCr = false;
-      const outcome = await receiveChunks(pipe, async (chunk) => {
+      const outcome = await receiveChunks(pipe, async (received) => {
+        const chunk = received.subarray(0, Math.min(received.length, room));
+        room -= chunk.length;
         if (!ascii) return await writeAll(file, chunk);
         const converted = crlfToLf(chunk, heldCr);
         heldCr = converted.heldCr;
