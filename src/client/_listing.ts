@@ -2,8 +2,20 @@
 // arrive: MLSD when the server offers it, LIST with format detection
 // otherwise, NLST for bare names. Memory is bounded by the longest line,
 // not by the listing: callers that keep every entry choose to.
+//
+// Dot-files: MLSD lists them, but vsftpd, ProFTPD and Pure-FTPd leave them
+// out of a plain LIST unless asked with `LIST -a`, which other servers
+// take for a file name (pyftpdlib answers 550; another could list a file
+// called "-a dir"). So the first LIST of a session asks with `-a` and
+// believes the answer only when it is unmistakably the directory's
+// listing with dot-files in: it holds the entry `.` (the directory
+// itself, which no file can be called), or it is the plain listing plus
+// names that start with a dot. Anything else is answered from the plain
+// listing. Until the server has shown it takes `-a`, or shows dot-files
+// anyway, or has refused `-a` (then one warning: its listings may miss
+// them), the next listing asks again, at most MAX_DOT_FILE_PROBES times.
 
-import { FtpLimitError, FtpPermanentError } from "../errors.ts";
+import { FtpLimitError, FtpPermanentError, FtpReplyError } from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { ListParser } from "../listing/parse_list.ts";
 import { parseMlsdLine } from "../listing/parse_mlsd.ts";
@@ -48,6 +60,7 @@ export async function openListing(
   path: string | undefined,
   signal: AbortSignal,
   maxBytes: number,
+  dotFiles: DotFileOptions,
 ): Promise<AsyncGenerator<FileInfo[]>> {
   if (session.hasMlst) {
     let transfer: Transfer | undefined;
@@ -61,12 +74,114 @@ export async function openListing(
       return parsed(transferLines(session, transfer, maxBytes), parseMlsdLine);
     }
   }
-  const transfer = await session.list(path, signal);
+  session.listedWithList = true;
+  if (dotFiles.ask && session.dotFiles === undefined) {
+    const entries = await probeDotFiles(session, path, signal, maxBytes, dotFiles.warn);
+    return (async function* () {
+      if (entries.length > 0) yield entries;
+    })();
+  }
+  const all = dotFiles.ask && session.dotFiles === "ask";
+  const transfer = await session.list(path, signal, all);
   const parser = new ListParser();
   return parsed(
     transferLines(session, transfer, maxBytes),
     (line) => parser.parseLine(line),
   );
+}
+
+/**
+ * How listings ask for dot-files: `ask` is the `listHidden` option; `warn`
+ * reports a server that cannot be asked.
+ */
+export interface DotFileOptions {
+  ask: boolean;
+  warn(message: string): void;
+}
+
+/** Inconclusive `LIST -a` probes before a session settles on plain LIST. */
+export const MAX_DOT_FILE_PROBES = 3;
+
+/** An `ls -l` or DOS line of the entry `.`: the listed directory itself. */
+const SELF_LINE = /^(?:d\S*\s.*|.*<DIR>)\s\.$/i;
+
+/** A whole LIST (with `-a` or not) and whether it held the entry `.`. */
+async function readList(
+  session: Session,
+  path: string | undefined,
+  signal: AbortSignal,
+  maxBytes: number,
+  all: boolean,
+): Promise<{ entries: FileInfo[]; self: boolean }> {
+  const transfer = await session.list(path, signal, all);
+  const parser = new ListParser();
+  const entries: FileInfo[] = [];
+  let self = false;
+  for await (const lines of transferLines(session, transfer, maxBytes)) {
+    for (const line of lines) {
+      if (line.trim() === "") continue;
+      const entry = parser.parseLine(line);
+      if (entry) entries.push(entry);
+      else if (SELF_LINE.test(line.trimEnd())) self = true;
+    }
+  }
+  return { entries, self };
+}
+
+/** Lists with `LIST -a` and plain LIST, and decides which to believe (see the module comment). */
+async function probeDotFiles(
+  session: Session,
+  path: string | undefined,
+  signal: AbortSignal,
+  maxBytes: number,
+  warn: (message: string) => void,
+): Promise<FileInfo[]> {
+  let asked: { entries: FileInfo[]; self: boolean } | undefined;
+  let refusal: FtpReplyError | undefined;
+  try {
+    asked = await readList(session, path, signal, maxBytes, true);
+  } catch (error) {
+    // A reply refusing `-a` (or what it took for a path): plain LIST may
+    // still work. Anything else (a broken connection, a limit) is the answer.
+    if (!(error instanceof FtpReplyError)) throw error;
+    refusal = error;
+  }
+  if (asked?.self) {
+    session.dotFiles = "ask";
+    return asked.entries;
+  }
+  // If this fails too, the path was the problem: nothing is learnt.
+  const plain = (await readList(session, path, signal, maxBytes, false)).entries;
+  const plainNames = new Set(plain.map((e) => e.name));
+  const showsDotFiles = plain.some((e) => e.name.startsWith("."));
+  if (asked) {
+    const extra = asked.entries.filter((e) => !plainNames.has(e.name));
+    const superset = asked.entries.length - extra.length === plainNames.size;
+    if (superset && extra.length > 0 && extra.every((e) => e.name.startsWith("."))) {
+      session.dotFiles = "ask";
+      return asked.entries;
+    }
+    if (superset && extra.length === 0) {
+      // The same listing: `-a` ignored, or no dot-file here to tell.
+      if (showsDotFiles) session.dotFiles = "shown";
+      else if (++session.dotFileProbes >= MAX_DOT_FILE_PROBES) session.dotFiles = "unasked";
+      return plain;
+    }
+    // Another listing: `-a` read as (part of) a path.
+  } else if (!(refusal instanceof FtpPermanentError)) {
+    return plain; // A passing trouble: ask again next time.
+  }
+  session.dotFiles = showsDotFiles ? "shown" : "unasked";
+  if (!showsDotFiles) {
+    warn(
+      `The server does not take "LIST -a" ${
+        refusal ? `(${refusal.code} ${refusal.text})` : "(it listed something else)"
+      } and offers no MLSD, so its listings leave out names that start with a dot ` +
+        `(.htaccess) if it hides them. Name such files one by one; listHidden: false ` +
+        `stops ferry asking`,
+    );
+  }
+  return plain;
 }
 
 async function* parsed(
@@ -90,10 +205,11 @@ export async function listAll(
   path: string | undefined,
   signal: AbortSignal,
   maxBytes: number,
+  dotFiles: DotFileOptions,
   onEntry?: (entry: FileInfo) => void,
 ): Promise<FileInfo[]> {
   const entries: FileInfo[] = [];
-  for await (const batch of await openListing(session, path, signal, maxBytes)) {
+  for await (const batch of await openListing(session, path, signal, maxBytes, dotFiles)) {
     for (const entry of batch) {
       entries.push(entry);
       onEntry?.(entry);

@@ -1,7 +1,7 @@
 // Recursive directory work: mkdir -p and rm -r, built from single commands.
 
 import { FtpPermanentError } from "../errors.ts";
-import { listAll } from "./_listing.ts";
+import { type DotFileOptions, listAll } from "./_listing.ts";
 import type { Session } from "./_session.ts";
 import { walkTree } from "./_walk.ts";
 
@@ -38,13 +38,13 @@ export async function removeTree(
   path: string,
   signal: AbortSignal,
   maxListingBytes: number,
-  warn: (message: string) => void,
+  dotFiles: DotFileOptions,
 ): Promise<void> {
   const directories = [path];
   const source = {
-    list: (dir: string) => listAll(session, dir, signal, maxListingBytes),
+    list: (dir: string) => listAll(session, dir, signal, maxListingBytes, dotFiles),
     isDirectory: () => Promise.resolve(false),
-    warn,
+    warn: dotFiles.warn,
   };
   for await (const entry of walkTree(path, source, { signal })) {
     if (entry.type === "directory") directories.push(entry.path);

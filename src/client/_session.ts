@@ -82,6 +82,16 @@ export class Session {
   #restSentRaw = false;
   /** The directory last confirmed by PWD, for reconnecting (see FtpClient). */
   knownDirectory?: string;
+  /**
+   * How LIST gets dot-files here, once known (see `_listing.ts`): `"ask"`
+   * with `LIST -a`; `"shown"` by a plain LIST; `"unasked"` a plain LIST
+   * that may leave them out (the server refused `-a`, or never told).
+   */
+  dotFiles?: "ask" | "shown" | "unasked";
+  /** `LIST -a` probes that could not tell so far. */
+  dotFileProbes = 0;
+  /** Whether a listing of this session used LIST (no MLSD). */
+  listedWithList = false;
 
   constructor(control: ControlConnection, settings: SessionSettings) {
     this.control = control;
@@ -458,8 +468,17 @@ export class Session {
     return this.openTransfer(formatCommand("MLSD", path || undefined), { type: "binary", signal });
   }
 
-  list(path: string | undefined, signal?: AbortSignal): Promise<Transfer> {
-    return this.openTransfer(formatCommand("LIST", path || undefined), { type: "binary", signal });
+  /**
+   * LIST; with `all`, `LIST -a` (dot-files too, where the server hides
+   * them). A path always follows `-a` (`.` for the current directory: some
+   * servers list a file called "-a" for a bare `LIST -a`), and a relative
+   * path that starts with `-` is sent as `./-x`, so that no server reads a
+   * name as options or options as a name.
+   */
+  list(path: string | undefined, signal?: AbortSignal, all = false): Promise<Transfer> {
+    const target = path?.startsWith("-") ? `./${path}` : path || undefined;
+    const argument = all ? `-a ${target ?? "."}` : target;
+    return this.openTransfer(formatCommand("LIST", argument), { type: "binary", signal });
   }
 
   nlst(path: string | undefined, signal?: AbortSignal): Promise<Transfer> {

@@ -34,7 +34,7 @@ import {
 } from "./_connect.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
-import { listAll, nameList, openListing } from "./_listing.ts";
+import { type DotFileOptions, listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
 import type { Session } from "./_session.ts";
 import { isDirectory, statEntry } from "./_stat.ts";
@@ -184,6 +184,21 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   /** The features from FEAT, read once after login: name to parameters. */
   get features(): ReadonlyMap<string, string> {
     return this.#session?.features ?? new Map();
+  }
+
+  /**
+   * Whether listings of this connection may have left out names that start
+   * with a dot (`.htaccess`): it listed with LIST (no MLSD), and either the
+   * `listHidden` option is off or the server has shown neither that it
+   * takes `LIST -a` nor dot-files in a plain listing (a server that refused
+   * `-a` was reported with a `warning`). A sync must not take such names
+   * for absent.
+   */
+  get listingsMayMissDotFiles(): boolean {
+    const session = this.#session;
+    if (!session?.listedWithList) return false;
+    if (!(this.#options.listHidden ?? true)) return true;
+    return session.dotFiles !== "ask" && session.dotFiles !== "shown";
   }
 
   /**
@@ -421,7 +436,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [path],
       async (ctx) => {
         const session = this.#require();
-        await removeTree(session, path, ctx.signal, this.#maxListingBytes, (m) => this.#warn(m));
+        await removeTree(session, path, ctx.signal, this.#maxListingBytes, this.#dotFiles);
       },
       options,
       undefined,
@@ -539,7 +554,14 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       (ctx) => {
         const onEntry = (entry: FileInfo) =>
           this.dispatchEvent(new FtpListInfoEvent(ctx.id, entry));
-        return listAll(this.#require(), path, ctx.signal, this.#maxBytes(options), onEntry);
+        return listAll(
+          this.#require(),
+          path,
+          ctx.signal,
+          this.#maxBytes(options),
+          this.#dotFiles,
+          onEntry,
+        );
       },
       options,
       () => checkMaxBytes(options),
@@ -573,6 +595,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           path,
           ctx.signal,
           this.#maxBytes(options),
+          this.#dotFiles,
         );
         const onEntry = (entry: FileInfo) =>
           this.dispatchEvent(new FtpListInfoEvent(ctx.id, entry));
@@ -1398,6 +1421,11 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 
   #maxBytes(options: ListOptions): number {
     return options.maxBytes ?? this.#maxListingBytes;
+  }
+
+  /** How listings ask for dot-files (the `listHidden` option), and where a refusal is told. */
+  get #dotFiles(): DotFileOptions {
+    return { ask: this.#options.listHidden ?? true, warn: (message) => this.#warn(message) };
   }
 
   #warn(message: string): void {

@@ -254,6 +254,17 @@ export interface FtpClientOptions {
    */
   maxListingBytes?: number;
   /**
+   * List names that start with a dot (`.htaccess`) too. MLSD lists them;
+   * servers that hide them from a plain LIST (vsftpd, ProFTPD, Pure-FTPd)
+   * are asked with `LIST -a`. Whether a server takes `-a` is found out on
+   * the session's first LIST, safely: a server that would read `-a` as a
+   * file name is not misread, and one that cannot be asked gets one
+   * `warning`. `false` sends plain LIST, as the server shows it.
+   *
+   * @default {true}
+   */
+  listHidden?: boolean;
+  /**
    * An FTP proxy (QFtp's `setProxy`): ferry connects to the proxy and logs in
    * as `user@host:port` of the real server.
    *

@@ -94,6 +94,11 @@ function hiddenRoot(
 ): { root: string; reason: string } | undefined {
   const below = (dir: string) => dir === "" || rel === dir || rel.startsWith(`${dir}/`);
   for (const [root, reason] of hidden.paths) if (below(root)) return { root, reason };
+  if (hidden.dotFiles !== undefined) {
+    const segments = rel.split("/");
+    const dot = segments.findIndex((segment) => segment.startsWith("."));
+    if (dot !== -1) return { root: segments.slice(0, dot + 1).join("/"), reason: hidden.dotFiles };
+  }
   for (const [dir, lines] of hidden.unreadable) {
     if (dir === rel || !below(dir)) continue;
     // The child of `dir` on the way to `rel`: an unreadable line may be it

@@ -14,7 +14,7 @@ import { exactTimes } from "./_exact_times.ts";
 import { type PlanContext, PlanError } from "./_plan_context.ts";
 import { planDeletions } from "./_plan_delete.ts";
 import { removeRemoteFile } from "./_plan_simple.ts";
-import { readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
+import { hasDotSegment, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets } from "./_targets.ts";
 import { commitUpload } from "./_commit_upload.ts";
 import { isFingerprinted, ownerOf, temporaryFor } from "./_temporaries.ts";
@@ -89,15 +89,23 @@ interface UploadPlan {
    * tidy (those of the files it uploads; in a sync, of any file it covers).
    */
   tidies(owner: string): boolean;
+  /** Whether the listing of `toDir` may have left out dot-files. */
+  listingMayMissDotFiles?: boolean;
 }
 
 /**
  * Whether an upload goes to a temporary and is renamed into place: in an
  * atomic step always, otherwise when it replaces a file, so that a failed
- * upload never costs the old version.
+ * upload never costs the old version. `unlisted` says the file may exist
+ * though the listing did not show it (a dot-file on a server that hides
+ * them): it is treated as there.
  */
-function writesToTemporary(atomic: boolean, there: RemoteEntry | undefined): boolean {
-  return atomic || there?.type === "file";
+function writesToTemporary(
+  atomic: boolean,
+  there: RemoteEntry | undefined,
+  unlisted = false,
+): boolean {
+  return atomic || there?.type === "file" || (there === undefined && unlisted);
 }
 
 /** Uploads into the job's temporary, then renames it over the file it replaces. */
@@ -166,7 +174,7 @@ async function uploadWork(
     });
   }
   const targets = new Set<string>();
-  for (const { entry, remote } of plan.files) {
+  for (const { entry, remote, rel } of plan.files) {
     const there = plan.existing.get(remote);
     if (there?.type === "directory") {
       throw new PlanError(`${remote} is a directory; ${entry.path} is a file`);
@@ -189,7 +197,8 @@ async function uploadWork(
       continue;
     }
     ctx.planned.remote.set(remote, "file");
-    const viaTemporary = writesToTemporary(atomic, there);
+    const unlisted = plan.listingMayMissDotFiles === true && hasDotSegment(rel);
+    const viaTemporary = writesToTemporary(atomic, there, unlisted);
     const target = viaTemporary ? await temporaryFor(remote, entry) : remote;
     targets.add(target);
     const job: UploadJob = {
@@ -260,7 +269,12 @@ async function remoteState(toDir: string, descend: (rel: string) => boolean, ctx
   const tree = await readRemoteTree(ctx.client, toDir, descend, ctx.signal);
   const existing = new Map<string, RemoteEntry>();
   for (const entry of tree.values()) existing.set(entry.path, entry);
-  return { rootExists: true, existing, tree };
+  return {
+    rootExists: true,
+    existing,
+    tree,
+    listingMayMissDotFiles: ctx.client.listingsMayMissDotFiles,
+  };
 }
 
 function parentsOf(rel: string, into: Set<string>): void {
@@ -326,6 +340,7 @@ export async function planPut(step: PutStep, ctx: PlanContext): Promise<Work[]> 
       existing: state.existing,
       rootExists: state.rootExists,
       tidies: (owner) => uploaded.has(owner),
+      listingMayMissDotFiles: state.listingMayMissDotFiles,
     },
     step.overwrite,
     step.atomic,
@@ -356,6 +371,7 @@ export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work
       existing: state.existing,
       rootExists: state.rootExists,
       tidies: (owner) => filter.includes(remoteRelative(toDir, owner)),
+      listingMayMissDotFiles: state.listingMayMissDotFiles,
     },
     step.overwrite,
     step.atomic,

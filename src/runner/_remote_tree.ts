@@ -57,6 +57,16 @@ export interface Hidden {
    * name such a line holds may be missing from the tree.
    */
   unreadable: Map<string, string[]>;
+  /**
+   * Set (to why) when the listing may have left out every name that
+   * starts with a dot: such a path is kept, with everything below it.
+   */
+  dotFiles?: string;
+}
+
+/** Whether a relative path has a segment that starts with a dot. */
+export function hasDotSegment(rel: string): boolean {
+  return rel.split("/").some((segment) => segment.startsWith("."));
 }
 
 /** An empty {@linkcode Hidden}. */
@@ -135,6 +145,9 @@ export async function readRemoteTree(
     }
   } finally {
     client.removeEventListener("warning", onWarning);
+  }
+  if (hidden && client.listingsMayMissDotFiles) {
+    hidden.dotFiles = "the server's listings may leave out names that start with a dot";
   }
   return entries;
 }

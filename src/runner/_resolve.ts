@@ -108,6 +108,7 @@ async function resolveConnection(
   if (block.replyTimeout !== undefined) options.replyTimeout = durationMs(block.replyTimeout);
   if (block.dataTimeout !== undefined) options.dataTimeout = durationMs(block.dataTimeout);
   if (block.encoding !== undefined) options.encoding = block.encoding;
+  if (block.listHidden !== undefined) options.listHidden = block.listHidden;
   if (block.tls) {
     const tls: NonNullable<FtpClientOptions["tls"]> = {};
     if (block.tls.verify !== undefined) tls.verify = block.tls.verify;

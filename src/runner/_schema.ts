@@ -110,6 +110,10 @@ export const connectionSchema = strict({
     description: "Connections carrying a step's transfers (default 4).",
   }),
   encoding: z.string().min(1).optional(),
+  listHidden: z.boolean().optional().meta({
+    description: "List names that start with a dot, asking with LIST -a where needed " +
+      "(default true).",
+  }),
   netrc: z.union([z.boolean(), z.string().min(1)]).optional(),
 }, "connection");
 

@@ -76,8 +76,10 @@ export async function uploadFile(
   client.addEventListener("reply", onReply);
   let bytes = 0;
   try {
-    if (offset === now.size) {
+    if (offset > 0 && offset === now.size) {
       // A whole file is there already (a try whose end was not confirmed).
+      // Only a file with bytes: an empty one is always stored, since "0 of
+      // 0 bytes there" is just as true of a file that was never created.
     } else if (offset > 0 && !client.features.has("REST")) {
       using file = await Deno.open(job.local, { read: true });
       await file.seek(offset, Deno.SeekMode.Start);

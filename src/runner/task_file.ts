@@ -165,6 +165,15 @@ export interface TaskConnection {
    */
   encoding?: string;
   /**
+   * List names that start with a dot (`.htaccess`) too, asking servers that
+   * hide them from a plain LIST with `LIST -a` (the client's `listHidden`).
+   * With `false`, a sync down with `delete` may remove local dot-files the
+   * server does not list.
+   *
+   * @default {true}
+   */
+  listHidden?: boolean;
+  /**
    * Where to look up a missing user or password: `true` for `~/.netrc`
    * (or `$NETRC`), a path, or `false` not to look.
    *

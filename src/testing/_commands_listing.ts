@@ -12,15 +12,43 @@ import { sendChunks } from "./_transfer_pump.ts";
 
 const LS_OPTION = /^-[A-Za-z0-9]+(?: +|$)/;
 
-/** LIST and NLST accept `ls` options such as `-la` and ignore them. */
-function withoutOptions(argument: string): string {
+/**
+ * The path of a LIST, NLST or STAT argument, and whether its `ls` options
+ * (such as `-la`) ask for every name (`a`). A server set not to read
+ * options takes it all as the path.
+ */
+function lsArgument(argument: string, readOptions = true): { path: string; all: boolean } {
+  if (!readOptions) return { path: argument, all: false };
   let rest = argument;
+  let all = false;
   // Each match removes at least two characters, so this ends.
   for (;;) {
     const match = LS_OPTION.exec(rest);
-    if (!match) return rest;
+    if (!match) return { path: rest, all };
+    all ||= match[0].includes("a");
     rest = rest.slice(match[0].length);
   }
+}
+
+/**
+ * What LIST and NLST show of a directory: with `hideDotFiles`, dot-files
+ * only when asked for with `-a`, and then `.` and `..` too (as vsftpd does).
+ */
+async function shownEntries(
+  session: Session,
+  argument: string,
+): Promise<{ path: string; isDirectory: boolean; entries: ListedEntry[] }> {
+  const { path, all } = lsArgument(argument, session.server.listOptions);
+  const { virtual, real, isDirectory, entries } = await entriesOf(session, path);
+  if (!session.server.hideDotFiles || !isDirectory) return { path, isDirectory, entries };
+  if (!all) return { path, isDirectory, entries: entries.filter((e) => !e.name.startsWith(".")) };
+  const fs = session.server.fs;
+  const parent = await fs.existing(fs.resolve(virtual, ".."));
+  return {
+    path,
+    isDirectory,
+    entries: [await fs.describe(real, "."), await fs.describe(parent, ".."), ...entries],
+  };
 }
 
 /** What a path argument lists: a directory's entries, or the entry itself. */
@@ -102,7 +130,7 @@ async function sendListing(session: Session, lines: readonly string[]): Promise<
 
 /** STAT with a path: its listing as a 213 reply over the control connection. */
 export async function statPath(session: Session, argument: string): Promise<void> {
-  const { virtual, entries } = await entriesOf(session, withoutOptions(argument));
+  const { virtual, entries } = await entriesOf(session, lsArgument(argument).path);
   await session.reply(213, [
     `Status of ${virtual}:`,
     ...listLines(session, entries),
@@ -115,17 +143,18 @@ export const listingCommands: CommandTable = {
   LIST: {
     transfer: true,
     async run(session, argument) {
-      if (await sendFaultListing(session, "LIST", withoutOptions(argument))) return;
-      const { entries } = await entriesOf(session, withoutOptions(argument));
+      const path = lsArgument(argument, session.server.listOptions).path;
+      if (await sendFaultListing(session, "LIST", path)) return;
+      const { entries } = await shownEntries(session, argument);
       await sendListing(session, listLines(session, entries));
     },
   },
   NLST: {
     transfer: true,
     async run(session, argument) {
-      const path = withoutOptions(argument);
+      const path = lsArgument(argument, session.server.listOptions).path;
       if (await sendFaultListing(session, "NLST", path)) return;
-      const { isDirectory, entries } = await entriesOf(session, path);
+      const { isDirectory, entries } = await shownEntries(session, argument);
       // Like `ls`: a directory's names, or a file's path as given.
       await sendListing(session, isDirectory ? entries.map((e) => e.name) : [path]);
     },

@@ -137,6 +137,8 @@ async function store(
   }
   await file.seek(offset, Deno.SeekMode.Start);
   const ascii = session.type === "A";
+  // The uploadKeepBytes fault: bytes past it are read and dropped.
+  let room = session.server.faults().uploadKeepBytes ?? Infinity;
   await session.transfer(
     // RFC 1123 4.1.2.9: STOU's preliminary reply names the file.
     mode === "unique"
@@ -144,7 +146,9 @@ async function store(
       : `Opening ${modeName(session)} mode data connection for ${argument}`,
     async (pipe) => {
       let heldCr = false;
-      const outcome = await receiveChunks(pipe, async (chunk) => {
+      const outcome = await receiveChunks(pipe, async (received) => {
+        const chunk = received.subarray(0, Math.min(received.length, room));
+        room -= chunk.length;
         if (!ascii) return await writeAll(file, chunk);
         const converted = crlfToLf(chunk, heldCr);
         heldCr = converted.heldCr;

@@ -19,6 +19,10 @@ export interface ServerContext {
   /** Upper-case verbs (and `UTF8`, `TVFS`) that are switched off. */
   readonly disabled: ReadonlySet<string>;
   readonly listFormat: ListFormat;
+  /** LIST and NLST leave dot-files out unless given `-a`. */
+  readonly hideDotFiles: boolean;
+  /** LIST and NLST read `ls` options before the path. */
+  readonly listOptions: boolean;
   readonly idleTimeoutMs: number;
   readonly dataTimeoutMs: number;
   /** The faults in force right now. */

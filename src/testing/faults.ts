@@ -121,6 +121,14 @@ export interface FtpFaults {
    */
   dataStallAfterBytes?: number;
   /**
+   * Keep only this many bytes of each upload (STOR, APPE) and still answer
+   * `226`: the rest is read and thrown away, as by a server that loses the
+   * end of a file without saying so (a full disk, a quota, a bug).
+   *
+   * @default {undefined}
+   */
+  uploadKeepBytes?: number;
+  /**
    * An IPv4 address announced in the 227 reply to PASV instead of the real
    * one. The server still listens on its real address.
    *

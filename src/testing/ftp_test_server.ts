@@ -137,6 +137,8 @@ export class FtpTestServer implements AsyncDisposable {
       greeting: options.greeting ?? "ferry test server ready",
       disabled: new Set((options.disabledCommands ?? []).map((c) => c.toUpperCase())),
       listFormat: options.listFormat ?? "unix",
+      hideDotFiles: options.hideDotFiles ?? false,
+      listOptions: options.listOptions ?? true,
       idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
       dataTimeoutMs: options.dataTimeoutMs ?? 30_000,
       tls: tls?.data,

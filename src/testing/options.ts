@@ -144,6 +144,24 @@ export interface FtpTestServerOptions {
    */
   listFormat?: ListFormat;
   /**
+   * Leave names that start with a dot out of LIST and NLST unless the
+   * command asks for them with an `ls` option holding `a` (`LIST -a dir`,
+   * which then also lists `.` and `..`), as vsftpd and ProFTPD do. MLSD,
+   * MLST and STAT are not affected.
+   *
+   * @default {false}
+   */
+  hideDotFiles?: boolean;
+  /**
+   * Whether LIST and NLST read `ls` options (`-a`, `-la`) before the path.
+   * `false` takes the whole argument as the path, as pyftpdlib does with
+   * `LIST -a dir`: it answers 550, or lists a file named `-a dir` if there
+   * is one.
+   *
+   * @default {true}
+   */
+  listOptions?: boolean;
+  /**
    * The faults in force from the start (copied into
    * {@linkcode FtpTestServer.faults}).
    *

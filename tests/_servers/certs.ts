@@ -3,7 +3,8 @@
  * certificate for `localhost`/`127.0.0.1`/`::1`, and the bad certificates the
  * FTPS tests need (expired, wrong host name, self-signed) plus a client
  * certificate for mutual TLS. Keys are EC P-256, so the whole set takes a few
- * tens of milliseconds. Made once per process, in a temporary directory.
+ * tens of milliseconds. Made once per process, in a temporary directory
+ * (`ferry-pki-*`) that is removed when the process ends.
  *
  * Why a CA and a leaf rather than one self-signed certificate: rustls (Deno's
  * TLS) refuses a CA certificate presented as a server certificate.
@@ -195,8 +196,27 @@ async function readCertificate(dir: string, name: string): Promise<TestCertifica
   };
 }
 
+/** Makes the PKI in a temporary directory, removed when the process ends (or at once on failure). */
 async function generate(): Promise<TestPki> {
   const dir = await Deno.makeTempDir({ prefix: "ferry-pki-" });
+  const remove = () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch {
+      // Gone already.
+    }
+  };
+  globalThis.addEventListener("unload", remove, { once: true });
+  try {
+    return await generateIn(dir);
+  } catch (error) {
+    globalThis.removeEventListener("unload", remove);
+    remove();
+    throw error;
+  }
+}
+
+async function generateIn(dir: string): Promise<TestPki> {
   await Deno.writeTextFile(`${dir}/ca.cnf`, CA_CONFIG);
   await Deno.writeTextFile(`${dir}/index.txt`, "");
   await Deno.writeTextFile(`${dir}/serial`, "1000\n");

@@ -41,6 +41,8 @@ import {
 export interface PureFtpdStartOptions {
   /** Certificate files: turns AUTH TLS on (`-Y 1`: TLS offered, plain text still allowed). */
   tls?: ServerTlsFiles;
+  /** Most KiB/s per transfer, up and down (`--userbandwidth`), to make transfers last. */
+  bandwidthKiBps?: number;
 }
 
 /** The packages fetched (pure-ftpd only needs libraries Debian always has). */
@@ -95,6 +97,10 @@ export async function startPureFtpd(options: PureFtpdStartOptions = {}): Promise
     ];
     if (options.tls) {
       args.push("--tls", "1", "--certfile", options.tls.combinedPath);
+    }
+    if (options.bandwidthKiBps !== undefined) {
+      const rate = String(options.bandwidthKiBps);
+      args.push("--userbandwidth", `${rate}:${rate}`);
     }
     const daemon = spawnDaemon(`${pkg}/usr/sbin/pure-ftpd`, args, { env });
     daemons.push(daemon);

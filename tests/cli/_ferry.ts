@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256File } from "../_helpers.ts";
 import { run } from "../_servers/_common.ts";
+import type { RunReport } from "../../src/runner/report.ts";
 
 const CLI = fileURLToPath(new URL("../../src/cli/mod.ts", import.meta.url));
 
@@ -104,26 +105,7 @@ export function writeServerTask(dir: string, connection: string, steps: string):
 }
 
 /** Parses the JSON report a run printed with --json. */
-export function reportOf(result: FerryResult): {
-  ok: boolean;
-  interrupted: boolean;
-  totals: { transferred: number; skipped: number; failed: number; changed: number; bytes: number };
-  steps: {
-    name: string;
-    result: string;
-    warnings: string[];
-    error?: { message: string };
-    actions: {
-      action: string;
-      path: string;
-      result: string;
-      bytes: number;
-      attempts: number;
-      resumedFrom?: number;
-      reason: string;
-    }[];
-  }[];
-} {
+export function reportOf(result: FerryResult): RunReport {
   try {
     return JSON.parse(result.stdout);
   } catch {

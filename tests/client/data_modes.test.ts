@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FtpClient, type TransferMode } from "../../mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
+import { Decoy } from "../_decoy.ts";
 
 const cases: { mode: TransferMode; disabled: string[]; expect: string }[] = [
   { mode: "passive", disabled: [], expect: "EPSV" },
@@ -27,13 +28,17 @@ for (const { mode, disabled, expect } of cases) {
 }
 
 Deno.test("a PASV reply naming another host is ignored: data goes to the control peer", async () => {
+  await using decoy = new Decoy();
   await using server = await FtpTestServer.start({
     disabledCommands: ["EPSV"],
-    faults: { pasvAddress: "10.0.0.1" },
+    faults: { pasvAddress: Decoy.HOST },
+    // A client that went to the decoy fails in seconds: nobody comes to the server's port.
+    dataTimeoutMs: 3_000,
   });
-  await using client = await FtpClient.connect({ port: server.port });
+  await using client = await FtpClient.connect({ port: server.port, debug: decoy.debug });
   await client.upload("p.txt", "safe");
   assert.equal(await new Response(await client.download("p.txt")).text(), "safe");
+  assert.deepEqual(decoy.connections, []);
 });
 
 Deno.test("trustPasvHost uses the PASV host as told", async () => {

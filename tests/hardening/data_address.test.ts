@@ -1,14 +1,14 @@
 // PASV and EPSV replies that try to send the data connection elsewhere: a
-// 227 naming another host (127.0.0.2, 10.0.0.1, 0.0.0.0, ...) or an
-// impossible port, and EPSV bodies that are malformed or name a host.
-// Without trustPasvHost the client connects only to the control
-// connection's peer (or refuses the reply); with it, it goes where it was
-// told.
+// 227 naming another host (127.0.0.2, 127.1.2.3, ...) or an impossible
+// port, and EPSV bodies that are malformed or name a host. Without
+// trustPasvHost the client connects only to the control connection's peer
+// (or refuses the reply); with it, it goes where it was told.
 //
-// The tests that could reach another host run with net permission for
-// 127.0.0.1 only: a client that tried to connect anywhere else fails with
-// NotCapable instead of sending a packet, so the suite stays on loopback
-// even when the guard is broken.
+// No test names an address outside loopback. The tests that could reach
+// another host run with net permission for 127.0.0.1 and the decoy's
+// 127.0.0.2 only: the decoy (tests/_decoy.ts) listens at every port a 227
+// announces for it and records connections, and a client that tried any
+// other address fails with NotCapable instead of sending a packet.
 //
 // Covered elsewhere: the codecs' units (tests/protocol/data_address.test.ts)
 // and trustPasvHost with 127.0.0.3 (tests/client/regressions.test.ts).
@@ -16,22 +16,28 @@
 import assert from "node:assert/strict";
 import { FtpClient, FtpConnectionError, FtpProtocolError } from "../../mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
+import { Decoy } from "../_decoy.ts";
 
 const LOOPBACK_ONLY: Deno.PermissionOptionsObject = {
-  net: ["127.0.0.1"],
+  net: ["127.0.0.1", Decoy.HOST],
   read: true,
   write: true,
   env: true,
 };
-const ELSEWHERE = ["127.0.0.2", "10.0.0.1", "0.0.0.0", "192.168.1.1", "255.255.255.255"];
+const ELSEWHERE = [Decoy.HOST, "127.1.2.3", "127.255.255.254"];
 
 Deno.test({
   name: "a 227 naming another host: the client connects to the control peer instead",
   permissions: LOOPBACK_ONLY,
   fn: async () => {
-    await using server = await FtpTestServer.start({ disabledCommands: ["EPSV"] });
+    // A client that went to the decoy fails in seconds: nobody comes to the server's port.
+    await using server = await FtpTestServer.start({
+      disabledCommands: ["EPSV"],
+      dataTimeoutMs: 3_000,
+    });
     await Deno.writeTextFile(`${server.root}/f.txt`, "from the real server");
-    await using client = await FtpClient.connect({ port: server.port });
+    await using decoy = new Decoy();
+    await using client = await FtpClient.connect({ port: server.port, debug: decoy.debug });
     for (const host of ELSEWHERE) {
       server.faults.pasvAddress = host;
       assert.equal(
@@ -43,6 +49,7 @@ Deno.test({
       assert.equal(await Deno.readTextFile(`${server.root}/up.txt`), host);
       assert.deepEqual((await client.list()).map((e) => e.name).sort(), ["f.txt", "up.txt"]);
     }
+    assert.deepEqual(decoy.connections, []);
   },
 });
 
@@ -58,7 +65,7 @@ Deno.test({
       trustPasvHost: true,
       connectTimeout: 2_000,
     });
-    for (const host of ["127.0.0.2", "10.0.0.1"]) {
+    for (const host of ["127.0.0.3", "127.1.2.3"]) {
       server.faults.pasvAddress = host;
       const error = await client.download("f.txt").catch((e) => e);
       // NotCapable proves the client tried the announced host, and only that.
@@ -91,7 +98,7 @@ const BAD_EPSV = [
   "229 Entering Extended Passive Mode (|||+21|)",
   "229 Entering Extended Passive Mode (|||0x50|)",
   "229 Entering Extended Passive Mode (|||12 34|)",
-  "229 Entering Extended Passive Mode (|1|10.0.0.1|2121|)",
+  "229 Entering Extended Passive Mode (|1|127.0.0.2|2121|)",
   "229 Entering Extended Passive Mode (|2|::1|2121|)",
   "229 Entering Extended Passive Mode (||||)",
   "229 Entering Extended Passive Mode (|||2121)",
@@ -136,12 +143,17 @@ Deno.test({
   name: "EPSV refused: the PASV fallback still ignores the announced host",
   permissions: LOOPBACK_ONLY,
   fn: async () => {
-    await using server = await FtpTestServer.start({ faults: { pasvAddress: "10.0.0.1" } });
+    await using server = await FtpTestServer.start({
+      faults: { pasvAddress: Decoy.HOST },
+      dataTimeoutMs: 3_000,
+    });
     await Deno.writeTextFile(`${server.root}/f.txt`, "fallback");
     server.faults.onCommand = (c) =>
       c.verb === "EPSV" ? { reply: "500 EPSV not understood\r\n" } : undefined;
-    await using client = await FtpClient.connect({ port: server.port });
+    await using decoy = new Decoy();
+    await using client = await FtpClient.connect({ port: server.port, debug: decoy.debug });
     assert.equal(await new Response(await client.download("f.txt")).text(), "fallback");
     assert.ok(server.commands.includes("PASV"));
+    assert.deepEqual(decoy.connections, []);
   },
 });

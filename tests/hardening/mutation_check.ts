@@ -1,7 +1,8 @@
 // Breaks one guard at a time in a scratch copy of the repository (the
 // committed tree, `git archive HEAD`, in a temporary directory: never the
-// working tree), runs the hardening tests meant to catch it, and reports
-// whether they failed, as they must. See docs/reliability.md.
+// working tree), runs the tests meant to catch it (in tests/hardening/, or
+// a path relative to it), and reports whether they failed, as they must.
+// See docs/reliability.md.
 //
 //   deno run -A tests/hardening/mutation_check.ts          # every mutation (a few minutes)
 //   deno run -A tests/hardening/mutation_check.ts M2 M7    # some
@@ -160,6 +161,48 @@ const MUTATIONS: Mutation[] = [
       { file: "data_address.test.ts", filter: "impossible port" },
       { file: "fuzz_protocol.test.ts", filter: "PASV and EPSV" },
     ],
+  },
+  {
+    id: "M16",
+    what: "downloadTo without resume writes straight to the final path",
+    file: "src/client/_local_file.ts",
+    edits: [["  const temporary = path + PARTIAL_SUFFIX;", "  const temporary = path;"]],
+    tests: [{ file: "guarantees.test.ts", filter: "downloadTo without resume" }],
+  },
+  {
+    id: "M17",
+    what: "no size check after an upload into a temporary",
+    file: "src/runner/_upload_file.ts",
+    edits: [["    if (stored !== now.size) {", "    if (false) {"]],
+    tests: [{ file: "guarantees.test.ts", filter: "stores fewer bytes" }],
+  },
+  {
+    id: "M18",
+    what: "a step's later phases (commit, delete) run after a failed transfer",
+    file: "src/runner/run_task.ts",
+    edits: [["    if (failed || env.signal.aborted) break;", "    if (env.signal.aborted) break;"]],
+    tests: [{ file: "guarantees.test.ts", filter: "deletes nothing after a failed" }],
+  },
+  {
+    id: "M19",
+    what: "a temporary is continued although the local file changed during the run",
+    file: "src/runner/_upload_file.ts",
+    edits: [["  if (sameIdentity(job.written, now)) {", "  if (job.written !== undefined) {"]],
+    tests: [{ file: "guarantees.test.ts", filter: "local file changed" }],
+  },
+  {
+    id: "M20",
+    what: "an empty file counts as already uploaded (0 of 0 bytes there)",
+    file: "src/runner/_upload_file.ts",
+    edits: [["    if (offset > 0 && offset === now.size) {", "    if (offset === now.size) {"]],
+    tests: [{ file: "../runner/upload.test.ts", filter: "0-byte" }],
+  },
+  {
+    id: "M21",
+    what: "any listing answered to LIST -a is believed (a file called '-a d' read as d)",
+    file: "src/client/_listing.ts",
+    edits: [["  if (asked?.self) {", "  if (asked) {"]],
+    tests: [{ file: "../client/dot_files.test.ts", filter: "not misread" }],
   },
 ];
 

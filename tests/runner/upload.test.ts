@@ -207,3 +207,25 @@ Deno.test("an upload the server accepted but stored nothing of: no leftover to r
   assert.deepEqual(report.steps[0].warnings, []);
   assert.ok(!server.commands.includes("DELE www/a.txt"), "nothing to delete");
 });
+
+for (const atomic of [false, true]) {
+  Deno.test(`0-byte files are stored, new or replacing a file, after a refused store too (atomic: ${atomic})`, async () => {
+    await using dir = await tempDir();
+    await using server = await FtpTestServer.start();
+    await writeTree(dir.path, { "site/new.txt": "", "site/replaced.txt": "", "site/sub/x": "" });
+    await writeTree(server.root, { "www/replaced.txt": "an old version with bytes\n" });
+    refuseFirstStore(server);
+    const step =
+      `  - sync: { direction: up, local: site, remote: www, delete: true, atomic: ${atomic} }\n`;
+    const report = await runSteps(dir.path, server, step);
+    assert.ok(report.ok, JSON.stringify(report.steps[0]));
+    assert.deepEqual(await treeOf(join(server.root, "www")), await treeOf(join(dir.path, "site")));
+    const stores = server.commands.filter((c) => c.startsWith("STOR "));
+    // Three files, and one store refused before it began.
+    assert.equal(stores.length, 4, stores.join("\n"));
+    assert.equal(report.totals.transferred, 3);
+    server.faults = {};
+    const rerun = await runSteps(dir.path, server, step);
+    assert.equal(rerun.totals.transferred, 0, JSON.stringify(rerun.steps[0].actions));
+  });
+}

@@ -161,12 +161,12 @@ Deno.test("dataStallAfterBytes on STOR: the server stops reading until ABOR", as
 
 Deno.test("pasvAddress is announced in 227 while the server listens on its real address", async () => {
   await using server = await serverWithBlob();
-  server.faults.pasvAddress = "10.99.0.1";
+  server.faults.pasvAddress = "127.99.0.1";
   using wire = await Wire.login(server);
   await wire.expect("TYPE I", 200);
   const reply = await wire.expect("PASV", 227);
   const numbers = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(reply.lines[0])!.slice(1);
-  assert.deepEqual(numbers.slice(0, 4), ["10", "99", "0", "1"]);
+  assert.deepEqual(numbers.slice(0, 4), ["127", "99", "0", "1"]);
   const port = Number(numbers[4]) * 256 + Number(numbers[5]);
   const data = await Deno.connect({ hostname: "127.0.0.1", port });
   await wire.expect("RETR blob.bin", 150);

@@ -182,3 +182,33 @@ Deno.test("STAT with a path is a 213 multi-line listing on the control connectio
   assert.match(one.lines[1], / notes\.txt$/);
   await wire.expect("STAT nowhere", 550);
 });
+
+Deno.test("hideDotFiles: LIST and NLST leave dot-files out unless given -a (with . and ..), as vsftpd; MLSD lists them", async () => {
+  await using server = await FtpTestServer.start({ hideDotFiles: true });
+  await Deno.mkdir(`${server.root}/d`);
+  await Deno.writeTextFile(`${server.root}/d/.hidden`, "h");
+  await Deno.writeTextFile(`${server.root}/d/plain`, "p");
+  using wire = await Wire.login(server);
+  const names = (lines: string[]) => lines.map((l) => l.split(" ").at(-1)).sort();
+  assert.deepEqual(names(await list(wire, "LIST d")), ["plain"]);
+  assert.deepEqual(names(await list(wire, "LIST -a d")), [".", "..", ".hidden", "plain"]);
+  assert.deepEqual(names(await list(wire, "LIST -la d")), [".", "..", ".hidden", "plain"]);
+  assert.deepEqual(await list(wire, "NLST d"), ["plain"]);
+  assert.deepEqual((await list(wire, "NLST -a d")).sort(), [".", "..", ".hidden", "plain"]);
+  assert.deepEqual(names(await list(wire, "MLSD d")), [".", "..", ".hidden", "plain"]);
+  // A file is listed whatever its name.
+  assert.deepEqual(names(await list(wire, "LIST d/.hidden")), [".hidden"]);
+});
+
+Deno.test("listOptions: false takes the whole LIST argument as the path, as pyftpdlib does", async () => {
+  await using server = await FtpTestServer.start({ listOptions: false });
+  await Deno.mkdir(`${server.root}/d`);
+  await Deno.writeTextFile(`${server.root}/d/x`, "x");
+  await Deno.writeTextFile(`${server.root}/-a`, "a file called -a");
+  using wire = await Wire.login(server);
+  const names = (lines: string[]) => lines.map((l) => l.split(" ").at(-1)).sort();
+  await wire.passive();
+  await wire.expect("LIST -a d", 550);
+  assert.deepEqual(names(await list(wire, "LIST -a")), ["-a"]);
+  assert.deepEqual(names(await list(wire, "LIST d")), ["x"]);
+});

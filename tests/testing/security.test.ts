@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { PassiveSetup } from "../../src/testing/_data_channel.ts";
 import { readAll, text, utf8, Wire, writeAndClose } from "./_wire.ts";
+import { Decoy } from "../_decoy.ts";
 
 const POSIX = Deno.build.os !== "windows";
 
@@ -132,10 +133,21 @@ Deno.test("the root itself cannot be removed or renamed; NUL in a path is refuse
 
 Deno.test("PORT/EPRT to a third-party address or privileged port is refused (bounce protection)", async () => {
   await using box = await sandbox();
+  // The third party is a decoy on 127.0.0.2: a server that let the bounce
+  // through would connect there, and the decoy records it.
+  await using decoy = new Decoy();
+  const port = decoy.listen();
   using wire = await Wire.login(box.server);
-  assert.equal(await codeOf(wire, "PORT 10,0,0,1,19,136"), 500);
-  assert.equal(await codeOf(wire, "PORT 127,0,0,2,19,136"), 500);
-  assert.equal(await codeOf(wire, "EPRT |1|192.168.1.1|5000|"), 500);
+  for (
+    const command of [
+      `PORT 127,0,0,2,${port >> 8},${port & 255}`,
+      `EPRT |1|127.0.0.2|${port}|`,
+      `EPRT |1|127.0.0.002|${port}|`,
+    ]
+  ) {
+    assert.equal(await codeOf(wire, command), 500, command);
+    assert.equal(await codeOf(wire, "RETR public.txt"), 425, `a transfer after ${command}`);
+  }
   assert.equal(await codeOf(wire, "EPRT |2|::1|5000|"), 522);
   assert.equal(await codeOf(wire, "EPRT |3|x|5000|"), 522);
   assert.equal(await codeOf(wire, "PORT 127,0,0,1,0,25"), 504);
@@ -148,6 +160,7 @@ Deno.test("PORT/EPRT to a third-party address or privileged port is refused (bou
   // Nothing was set up by the refused commands.
   await wire.expect("ABOR", 225);
   assert.equal(await codeOf(wire, "RETR public.txt"), 425);
+  assert.deepEqual(decoy.connections, []);
 });
 
 Deno.test("a passive listener accepts only the control connection's peer", async () => {
