@@ -34,6 +34,7 @@ import {
 } from "./_connect.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
+import { graceMs } from "./_grace.ts";
 import { listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
 import type { Session } from "./_session.ts";
@@ -941,7 +942,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     }
     this.#setState("closing");
     try {
-      await session.quit();
+      // Leaving does not depend on the goodbye: wait for it only briefly.
+      await session.quit(graceMs(session.control.replyTimeout));
     } catch {
       // Leaving anyway: a server that fumbles QUIT changes nothing here.
     } finally {
