@@ -23,6 +23,8 @@ export interface Located {
 export const DEFAULT_PARALLEL = 4;
 /** Default retries of a transient failure. */
 export const DEFAULT_RETRIES = 3;
+/** Default retries of a timeout (within the retries). */
+export const DEFAULT_TIMEOUT_RETRIES = 1;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -173,6 +175,9 @@ function resolveStep(step: TaskStep, index: number, at: Located): Step {
     index,
     continueOnError: step.continueOnError ?? false,
     retries: step.retries === undefined ? DEFAULT_RETRIES : whole(step.retries),
+    timeoutRetries: step.timeoutRetries === undefined
+      ? DEFAULT_TIMEOUT_RETRIES
+      : whole(step.timeoutRetries),
   };
   const named = (fallback: string) => ({ ...base, name: step.name ?? fallback });
   if ("mkdir" in step) {

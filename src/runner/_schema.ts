@@ -117,6 +117,10 @@ const common = {
   name: z.string().min(1).optional(),
   continueOnError: z.boolean().optional(),
   retries: whole(0, MAX_RETRIES).optional(),
+  timeoutRetries: whole(0, MAX_RETRIES).optional().meta({
+    description: "Retries of a timeout (default 1): a server that stops answering costs " +
+      "about (timeoutRetries + 1) x the timeout.",
+  }),
 };
 
 const put = strict({

@@ -46,6 +46,8 @@ export interface StepBase {
   continueOnError: boolean;
   /** Retries of a transient failure, per file. */
   retries: number;
+  /** Retries of a timeout, per file; as many plus one in a row stop the step. */
+  timeoutRetries: number;
 }
 
 /**
