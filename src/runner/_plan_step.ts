@@ -12,7 +12,7 @@ import { planMkdir, planRename, planRm, planRmdir } from "./_plan_simple.ts";
 import { planGet, planSyncDown } from "./_plan_down.ts";
 import { planPut, planSyncUp } from "./_plan_up.ts";
 import type { Lease } from "./_pool.ts";
-import { backoffMs, breaksConnection, errorInfo, isTransient, sleep } from "./_retry.ts";
+import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
 import type { StepRef } from "./run_event.ts";
@@ -64,7 +64,7 @@ export async function planStep(step: Step, ref: StepRef, env: StepEnv): Promise<
       if (env.signal.aborted || !isTransient(error) || attempt > step.retries || !again) {
         throw error;
       }
-      const delayMs = backoffMs(attempt);
+      const delayMs = retryDelayMs(error, attempt);
       env.emit({ type: "retry", step: ref, attempt, delayMs, error: errorInfo(error, env.redact) });
       await sleep(delayMs, env.signal);
     }

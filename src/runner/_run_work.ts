@@ -5,7 +5,7 @@
 
 import { FtpTimeoutError } from "../errors.ts";
 import type { Lease } from "./_pool.ts";
-import { backoffMs, breaksConnection, errorInfo, isTransient, sleep } from "./_retry.ts";
+import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
 import type { ActionReport, PlannedAction } from "./report.ts";
@@ -141,7 +141,7 @@ export async function runWork(
         break;
       }
       previous = error;
-      const delayMs = backoffMs(attempt);
+      const delayMs = retryDelayMs(error, attempt);
       const info = errorInfo(error, env.redact);
       env.emit({ type: "retry", step: ref, action, attempt, delayMs, error: info });
       try {

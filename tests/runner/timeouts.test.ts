@@ -58,6 +58,8 @@ Deno.test("silent greeting: the step fails within 2.5 x T + 1 s, one retry, a gr
   assert.equal(step.error?.code, "greeting");
   assert.match(step.error!.message, /greeting \(220\).*`connectTimeout`/);
   assert.equal(retries(run), 1, "a timeout is retried once, not three times");
+  const retry = run.events.find((e) => e.type === "retry");
+  assert.equal(retry?.type === "retry" && retry.delayMs, 0, "no back-off after a whole timeout");
 });
 
 Deno.test("silent EPSV while planning a directory download: one retry, a reply timeout naming EPSV", async () => {
