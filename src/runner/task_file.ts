@@ -135,13 +135,16 @@ export interface TaskConnection {
    */
   mode?: "passive" | "active";
   /**
-   * Time allowed to open a connection.
+   * Time allowed to open a connection: for the control connection, the TCP
+   * connection, the TLS handshake of implicit TLS and the server's greeting
+   * together; for a data connection, connecting (or, in active mode, the
+   * server connecting).
    *
    * @default {"15s"}
    */
   connectTimeout?: Duration;
   /**
-   * Time allowed for each reply.
+   * Time allowed for each reply (1xx chatter included).
    *
    * @default {"30s"}
    */
