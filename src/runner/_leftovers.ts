@@ -27,6 +27,14 @@ export async function removeLeftovers(
     return path === undefined ? [] : [path];
   });
   if (leftovers.length === 0) return;
+  if (env.silence.gaveUp) {
+    // Another connection would wait for the server the step gave up on.
+    env.warn(
+      `The server stopped answering, so the partial upload(s) at ${leftovers.join(", ")} ` +
+        `could not be removed; remove them once it answers again`,
+    );
+    return;
+  }
   const signal = AbortSignal.timeout(CLEANUP_MS);
   let lease: Lease | undefined;
   try {

@@ -156,6 +156,34 @@ Deno.test("a server that stops answering mid-step: the step stops waiting after 
   );
 });
 
+Deno.test("a server that dies during the upload of a new file: the step gives up without another connection to clean up, and says what is left", async () => {
+  await using local = await tempDir();
+  await Deno.writeFile(join(local.path, "new.bin"), pseudoRandomBytes(32 * 1024 * KiB, 8));
+  let dead = false;
+  await using server = hostileServer({
+    script: async (line, session) => {
+      if (line.startsWith("STOR")) {
+        dead = true;
+        await session.write("150 Send it\r\n");
+        await session.data(); // never read
+      }
+      if (!dead) return false;
+      session.mute(); // this connection and every later one
+      return true;
+    },
+  });
+  const from = JSON.stringify(join(local.path, "new.bin"));
+  const run = await runAgainst(server.port, `  - { put: { from: ${from}, to: up/ } }\n`);
+  assertBounded(run);
+  const step = run.report.steps[0];
+  assert.equal(step.result, "failed");
+  assert.ok(
+    step.warnings.some((w) => /stopped answering.*partial upload.*up\/new\.bin/.test(w)),
+    JSON.stringify(step.warnings),
+  );
+  assert.equal(server.sessions, 2, "no connection was opened to clean up");
+});
+
 Deno.test("timeoutRetries asks for more: 3 stalls then a working transfer succeed with 3; the default gives up after 2 attempts", async () => {
   const content = pseudoRandomBytes(64 * KiB, 3);
   await using local = await tempDir();
