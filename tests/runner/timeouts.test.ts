@@ -156,33 +156,44 @@ Deno.test("a server that stops answering mid-step: the step stops waiting after 
   );
 });
 
-Deno.test("a server that dies during the upload of a new file: the step gives up without another connection to clean up, and says what is left", async () => {
-  await using local = await tempDir();
-  await Deno.writeFile(join(local.path, "new.bin"), pseudoRandomBytes(32 * 1024 * KiB, 8));
-  let dead = false;
-  await using server = hostileServer({
-    script: async (line, session) => {
-      if (line.startsWith("STOR")) {
-        dead = true;
-        await session.write("150 Send it\r\n");
-        await session.data(); // never read
-      }
-      if (!dead) return false;
-      session.mute(); // this connection and every later one
-      return true;
-    },
+for (const alive of [true, false]) {
+  Deno.test(`a server that stalls the upload of a new file and ${alive ? "still takes new connections" : "then dies"}: the partial upload is removed if it can be, within a second`, async () => {
+    await using local = await tempDir();
+    await Deno.writeFile(join(local.path, "new.bin"), pseudoRandomBytes(32 * 1024 * KiB, 8));
+    let dead = false;
+    await using server = hostileServer({
+      script: async (line, session) => {
+        if (line.startsWith("STOR")) {
+          if (!alive) dead = true;
+          await session.write("150 Send it\r\n");
+          const data = await session.data(); // read a little, then never again
+          await data.read(new Uint8Array(64 * KiB)).catch(() => null);
+          server.files.set("/up/new.bin", new Uint8Array(64 * KiB)); // a partial file
+          session.mute();
+          return true;
+        }
+        if (!dead) return false;
+        session.mute(); // every later connection too
+        return true;
+      },
+    });
+    const from = JSON.stringify(join(local.path, "new.bin"));
+    const run = await runAgainst(server.port, `  - { put: { from: ${from}, to: up/ } }\n`);
+    // Two tries of T + grace, and at most a second to clean up.
+    assertBounded(run, BOUND_MS + 1000);
+    const step = run.report.steps[0];
+    assert.equal(step.result, "failed");
+    if (alive) {
+      assert.ok(!server.files.has("/up/new.bin"), "the partial upload was removed");
+      assert.ok(step.warnings.some((w) => /Removed the partial upload at up\/new\.bin/.test(w)));
+    } else {
+      assert.ok(
+        step.warnings.some((w) => /Could not remove the partial upload.*up\/new\.bin/.test(w)),
+        JSON.stringify(step.warnings),
+      );
+    }
   });
-  const from = JSON.stringify(join(local.path, "new.bin"));
-  const run = await runAgainst(server.port, `  - { put: { from: ${from}, to: up/ } }\n`);
-  assertBounded(run);
-  const step = run.report.steps[0];
-  assert.equal(step.result, "failed");
-  assert.ok(
-    step.warnings.some((w) => /stopped answering.*partial upload.*up\/new\.bin/.test(w)),
-    JSON.stringify(step.warnings),
-  );
-  assert.equal(server.sessions, 2, "no connection was opened to clean up");
-});
+}
 
 Deno.test("timeoutRetries asks for more: 3 stalls then a working transfer succeed with 3; the default gives up after 2 attempts", async () => {
   const content = pseudoRandomBytes(64 * KiB, 3);
