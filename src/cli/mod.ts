@@ -127,17 +127,9 @@ function oneShotStep(values: Record<string, unknown>) {
     }
     return value;
   };
-  return {
-    overwrite: overwrite as OverwritePolicy,
-    // Only the keys given: a one-shot step is a task step, with its defaults.
-    ...definedOnly({ retries: count("retries"), timeoutRetries: count("timeout-retries") }),
-  };
-}
-
-function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<
-    T
-  >;
+  // The keys every step has; unset ones take the step defaults.
+  const common = { retries: count("retries"), timeoutRetries: count("timeout-retries") };
+  return { overwrite: overwrite as OverwritePolicy, common };
 }
 
 /** A one-step task on a URL (get, put, mkdir, rm), run like `ferry run`. */
@@ -231,9 +223,9 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "get": {
       const p = parse(rest, { ...ONE_SHOT, resume: { type: "boolean" } }, [1, 2], command);
       if (p.help) return help();
-      const { overwrite, ...retries } = oneShotStep(p.values);
+      const { overwrite, common } = oneShotStep(p.values);
       return await oneShot(p.positionals[0], p.values, io, (path) => ({
-        ...retries,
+        ...common,
         get: {
           from: requirePath(path, "file"),
           to: p.positionals[1] ?? "./",
@@ -245,9 +237,9 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "put": {
       const p = parse(rest, { ...ONE_SHOT, atomic: { type: "boolean" } }, [2, 2], command);
       if (p.help) return help();
-      const { overwrite, ...retries } = oneShotStep(p.values);
+      const { overwrite, common } = oneShotStep(p.values);
       return await oneShot(p.positionals[1], p.values, io, (path) => ({
-        ...retries,
+        ...common,
         put: {
           from: p.positionals[0],
           to: path ?? "./",
@@ -260,15 +252,15 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "rm": {
       const p = parse(rest, ONE_SHOT, [1, 1], command);
       if (p.help) return help();
-      const { overwrite: _, ...retries } = oneShotStep(p.values);
+      const { common } = oneShotStep(p.values);
       return await oneShot(
         p.positionals[0],
         p.values,
         io,
         (path) =>
           command === "mkdir"
-            ? { ...retries, mkdir: requirePath(path, "directory") }
-            : { ...retries, rm: requirePath(path, "file") },
+            ? { ...common, mkdir: requirePath(path, "directory") }
+            : { ...common, rm: requirePath(path, "file") },
       );
     }
     case "serve": {

@@ -4,7 +4,7 @@
 // for this long is taken as gone and the connection is closed.
 
 /** The longest grace, in milliseconds. */
-export const GRACE_MS = 1000;
+const GRACE_MS = 1000;
 
 /** The shortest grace, unless the reply timeout itself is shorter. */
 const MIN_GRACE_MS = 250;
