@@ -301,7 +301,19 @@ export class FtpConnectionError extends FtpError {
 }
 
 /**
- * Which wait ran out.
+ * Which wait ran out:
+ *
+ * - `connect`: opening the control connection (TCP, and the TLS handshake:
+ *   implicit TLS, or after AUTH TLS);
+ * - `greeting`: the server's greeting (220) after the connection opened;
+ * - `reply`: the reply to a command (the message names the command);
+ * - `data-connection`: opening a data connection (passive: connecting to the
+ *   port EPSV/PASV named; active: waiting for the server to connect);
+ * - `data`: a data transfer that stalled (no byte moved).
+ *
+ * Before `greeting` and `data-connection` existed, a greeting that never
+ * came was a `reply` timeout and a data connection that could not be opened
+ * a `connect` one.
  *
  * @example
  * ```ts
@@ -310,11 +322,22 @@ export class FtpConnectionError extends FtpError {
  * const phaseOf = (e: unknown): TimeoutPhase | undefined => e instanceof FtpTimeoutError ? e.phase : undefined;
  * ```
  */
-export type TimeoutPhase = "connect" | "reply" | "data";
+export type TimeoutPhase = "connect" | "greeting" | "reply" | "data-connection" | "data";
+
+/** The option that sets each phase's limit, named in the message. */
+const TIMEOUT_OPTION: Record<TimeoutPhase, string> = {
+  connect: "connectTimeout",
+  greeting: "connectTimeout",
+  reply: "replyTimeout",
+  "data-connection": "connectTimeout",
+  data: "dataTimeout",
+};
 
 /**
- * A wait ran out: connecting, waiting for a reply, or a data connection that
- * stalled. The connection concerned is closed.
+ * A wait ran out: connecting, the greeting, a reply, opening a data
+ * connection, or a data transfer that stalled (`phase` says which, the
+ * message names what was awaited and the option that sets the limit). The
+ * connection concerned is closed.
  *
  * @example
  * ```ts
@@ -334,12 +357,13 @@ export class FtpTimeoutError extends FtpError {
    *
    * @param phase Which wait ran out.
    * @param timeoutMs The limit in milliseconds.
-   * @param detail What was being waited for.
+   * @param detail What was being waited for, such as `waiting for the reply to "PWD"`.
+   * @param option The option that set the limit; by default the phase's own.
    */
-  constructor(phase: TimeoutPhase, timeoutMs: number, detail: string) {
+  constructor(phase: TimeoutPhase, timeoutMs: number, detail: string, option?: string) {
     super(
-      `Timed out after ${timeoutMs} ms ${detail}; raise the ${phase} timeout ` +
-        `(option \`${phase}Timeout\`) if the server is just slow`,
+      `Timed out after ${timeoutMs} ms ${detail}; raise \`${option ?? TIMEOUT_OPTION[phase]}\` ` +
+        `if the server is just slow`,
     );
     this.name = "FtpTimeoutError";
     this.phase = phase;

@@ -1,6 +1,7 @@
 // Flag and argument checks that need nothing but the text, so the CLI can
 // refuse bad input before it loads (or runs) anything else.
 
+import { DURATION_PATTERN, durationMs } from "../runner/_duration.ts";
 import { UsageError } from "./_io.ts";
 
 /** Parses `--parallel`. */
@@ -23,4 +24,22 @@ export function requirePath(path: string | undefined, what: string): string {
     );
   }
   return path;
+}
+
+/**
+ * Parses `--timeout`: a duration with its unit (`500ms`, `5s`, `2m`), the
+ * limit for connecting (greeting included), each reply, and a stalled data
+ * connection alike.
+ */
+export function timeoutFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = DURATION_PATTERN.test(value) ? durationMs(value) : 0;
+  if (ms < 1) {
+    throw new UsageError(
+      `--timeout must be a duration with its unit, such as 500ms, 10s or 2m, got ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return ms;
 }

@@ -82,9 +82,11 @@ Examples:
   ferry permissions deploy.yaml
   deno run $(ferry permissions deploy.yaml) jsr:@ferry/ftp/cli run deploy.yaml`,
 
-  ls: `Usage: ferry ls URL [--json] [--password-env VAR]
+  ls: `Usage: ferry ls URL [--json] [--password-env VAR] [--timeout T]
 
 Lists a remote directory: type, size, modification time (UTC) and name.
+--timeout sets how long the server may stay silent (500ms, 10s, 2m; default 15s
+to connect, 30s for each reply and a stalled listing).
 
 Examples:
   ferry ls ftp://ftp.example.com/pub/
@@ -102,6 +104,10 @@ Options:
       --resume          Continue shorter local files that only grew (logs), once
                         the server's bytes before that point match
       --retries N       Retries of transient failures (default 3)
+      --timeout-retries N  Retries of a timeout (default 1, within --retries)
+      --timeout T       How long the server may stay silent: connecting (greeting
+                        included), each reply, a stalled transfer (500ms, 10s, 2m;
+                        default 15s to connect, 30s for the rest)
       --password-env VAR  Read the password from an environment variable${COMMON}
 
 Examples:
@@ -118,20 +124,24 @@ Options:
       --atomic          Upload to temporary names, rename into place at the end
       --overwrite WHEN  always, never, newer or different (default: different)
       --retries N       Retries of transient failures (default 3)
+      --timeout-retries N  Retries of a timeout (default 1, within --retries)
+      --timeout T       How long the server may stay silent: connecting (greeting
+                        included), each reply, a stalled transfer (500ms, 10s, 2m;
+                        default 15s to connect, 30s for the rest)
       --password-env VAR  Read the password from an environment variable${COMMON}
 
 Examples:
   ferry put ./report.pdf ftp://alice@host/reports/
   ferry put 'dist/**' ftp://host/www/ --atomic --password-env FTP_PASSWORD`,
 
-  mkdir: `Usage: ferry mkdir URL [--password-env VAR]
+  mkdir: `Usage: ferry mkdir URL [--password-env VAR] [--timeout T]
 
 Creates a remote directory and any missing parents.
 
 Examples:
   ferry mkdir ftp://alice@host/www/assets/img`,
 
-  rm: `Usage: ferry rm URL [--password-env VAR]
+  rm: `Usage: ferry rm URL [--password-env VAR] [--timeout T]
 
 Deletes remote files; the URL's path may be a glob. A file that is already
 absent is not an error.

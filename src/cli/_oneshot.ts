@@ -10,8 +10,16 @@ import { formatBytes } from "./_format.ts";
 import { type CliIo, UsageError } from "./_io.ts";
 import { printable } from "./_printable.ts";
 
+/** What a one-shot command adds to its URL. */
+export interface UrlOptions {
+  /** `--password-env`: the variable holding the password. */
+  passwordEnv?: string;
+  /** `--timeout`: the connect, reply and data timeouts, in milliseconds. */
+  timeoutMs?: number;
+}
+
 /** The connection block a URL stands for, and the path it names. */
-function fromUrl(url: string, passwordEnv: string | undefined) {
+function fromUrl(url: string, { passwordEnv, timeoutMs }: UrlOptions) {
   let parsed;
   try {
     parsed = parseFtpUrl(url);
@@ -25,6 +33,9 @@ function fromUrl(url: string, passwordEnv: string | undefined) {
   };
   if (parsed.user !== undefined) connection.user = parsed.user;
   if (parsed.password !== undefined) connection.password = parsed.password;
+  if (timeoutMs !== undefined) {
+    connection.connectTimeout = connection.replyTimeout = connection.dataTimeout = timeoutMs;
+  }
   if (passwordEnv !== undefined) {
     const state = Deno.permissions.querySync({ name: "env", variable: passwordEnv }).state;
     const value = state === "granted" ? Deno.env.get(passwordEnv) : undefined;
@@ -41,10 +52,11 @@ function fromUrl(url: string, passwordEnv: string | undefined) {
 /** A one-step task on a URL; `step` receives the URL's path. */
 export async function urlTask(
   url: string,
-  passwordEnv: string | undefined,
+  options: UrlOptions,
   step: (path: string | undefined) => TaskStep,
 ): Promise<Task> {
-  const { connection, path } = fromUrl(url, passwordEnv);
+  const { passwordEnv } = options;
+  const { connection, path } = fromUrl(url, options);
   const task = await resolveTask({ version: 1, connection, steps: [step(path)] }, {
     baseDir: Deno.cwd(),
     error: (_path, message) => new UsageError(message),
@@ -56,10 +68,10 @@ export async function urlTask(
 /** `ferry ls URL`. */
 export async function listCommand(
   url: string,
-  flags: { json: boolean; passwordEnv?: string },
+  flags: UrlOptions & { json: boolean },
   io: CliIo,
 ): Promise<number> {
-  const { connection, path } = fromUrl(url, flags.passwordEnv);
+  const { connection, path } = fromUrl(url, flags);
   const task = await resolveTask({ version: 1, connection, steps: [{ mkdir: "." }] }, {
     baseDir: Deno.cwd(),
     error: (_path, message) => new UsageError(message),

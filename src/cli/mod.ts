@@ -27,7 +27,7 @@ import { urlPasswords } from "../runner/_redact.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
 import type { OverwritePolicy, TaskStep } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
-import { parallelFlag, requirePath } from "./_flags.ts";
+import { parallelFlag, requirePath, timeoutFlag } from "./_flags.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
 import { printable, printableLines } from "./_printable.ts";
 
@@ -76,6 +76,8 @@ const ONE_SHOT = {
   ...OUTPUT,
   overwrite: { type: "string" },
   retries: { type: "string" },
+  "timeout-retries": { type: "string" },
+  timeout: { type: "string" },
   "password-env": { type: "string" },
 } as const;
 
@@ -118,11 +120,16 @@ function oneShotStep(values: Record<string, unknown>) {
   if (!POLICIES.includes(overwrite)) {
     throw new UsageError(`--overwrite must be one of ${POLICIES.join(", ")}`);
   }
-  const retries = values.retries as string | undefined;
-  if (retries !== undefined && !new RegExp(wholeNumberPattern(0, MAX_RETRIES)).test(retries)) {
-    throw new UsageError(`--retries must be a whole number from 0 to ${MAX_RETRIES}`);
-  }
-  return { overwrite: overwrite as OverwritePolicy, retries };
+  const count = (flag: "retries" | "timeout-retries") => {
+    const value = values[flag] as string | undefined;
+    if (value !== undefined && !new RegExp(wholeNumberPattern(0, MAX_RETRIES)).test(value)) {
+      throw new UsageError(`--${flag} must be a whole number from 0 to ${MAX_RETRIES}`);
+    }
+    return value;
+  };
+  // The keys every step has; unset ones take the step defaults.
+  const common = { retries: count("retries"), timeoutRetries: count("timeout-retries") };
+  return { overwrite: overwrite as OverwritePolicy, common };
 }
 
 /** A one-step task on a URL (get, put, mkdir, rm), run like `ferry run`. */
@@ -133,7 +140,10 @@ async function oneShot(
   step: (path: string | undefined) => TaskStep,
 ): Promise<number> {
   const [{ urlTask }, { runJob }] = await Promise.all([oneShotModule(), jobModule()]);
-  const task = await urlTask(url, values["password-env"] as string | undefined, step);
+  const task = await urlTask(url, {
+    passwordEnv: values["password-env"] as string | undefined,
+    timeoutMs: timeoutFlag(values.timeout as string | undefined),
+  }, step);
   return await runJob(task, outputFlags(values), io);
 }
 
@@ -192,23 +202,30 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "ls": {
       const p = parse(
         rest,
-        { json: OUTPUT.json, help: OUTPUT.help, "password-env": ONE_SHOT["password-env"] },
+        {
+          json: OUTPUT.json,
+          help: OUTPUT.help,
+          "password-env": ONE_SHOT["password-env"],
+          timeout: ONE_SHOT.timeout,
+        },
         [1, 1],
         command,
       );
       if (p.help) return help();
+      const timeoutMs = timeoutFlag(p.values.timeout as string | undefined);
       const { listCommand } = await oneShotModule();
       return await listCommand(p.positionals[0], {
         json: p.values.json === true,
         passwordEnv: p.values["password-env"] as string | undefined,
+        timeoutMs,
       }, io);
     }
     case "get": {
       const p = parse(rest, { ...ONE_SHOT, resume: { type: "boolean" } }, [1, 2], command);
       if (p.help) return help();
-      const { overwrite, retries } = oneShotStep(p.values);
+      const { overwrite, common } = oneShotStep(p.values);
       return await oneShot(p.positionals[0], p.values, io, (path) => ({
-        retries,
+        ...common,
         get: {
           from: requirePath(path, "file"),
           to: p.positionals[1] ?? "./",
@@ -220,9 +237,9 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "put": {
       const p = parse(rest, { ...ONE_SHOT, atomic: { type: "boolean" } }, [2, 2], command);
       if (p.help) return help();
-      const { overwrite, retries } = oneShotStep(p.values);
+      const { overwrite, common } = oneShotStep(p.values);
       return await oneShot(p.positionals[1], p.values, io, (path) => ({
-        retries,
+        ...common,
         put: {
           from: p.positionals[0],
           to: path ?? "./",
@@ -235,15 +252,15 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "rm": {
       const p = parse(rest, ONE_SHOT, [1, 1], command);
       if (p.help) return help();
-      const { retries } = oneShotStep(p.values);
+      const { common } = oneShotStep(p.values);
       return await oneShot(
         p.positionals[0],
         p.values,
         io,
         (path) =>
           command === "mkdir"
-            ? { retries, mkdir: requirePath(path, "directory") }
-            : { retries, rm: requirePath(path, "file") },
+            ? { ...common, mkdir: requirePath(path, "directory") }
+            : { ...common, rm: requirePath(path, "file") },
       );
     }
     case "serve": {

@@ -2,11 +2,12 @@
 // through Deno's TLS or Node's resuming TLS), the greeting, AUTH TLS, and
 // the login sequence with FEAT, UTF-8, MLST facts and PBSZ/PROT.
 
-import { FtpInputError } from "../errors.ts";
+import { FtpInputError, FtpTimeoutError } from "../errors.ts";
 import type { FtpReply } from "../protocol/reply.ts";
 import type { SecureMode } from "../protocol/url.ts";
 import { ControlConnection } from "../transport/control_connection.ts";
 import { NativeTransport } from "../transport/_native_transport.ts";
+import { hostPort } from "../transport/_socket.ts";
 import type { TlsConfig, Transport } from "../transport/transport.ts";
 import type { FtpClientOptions, FtpTlsOptions, TransferMode } from "./options.ts";
 import { Session } from "./_session.ts";
@@ -106,11 +107,17 @@ export async function openSession(
 ): Promise<Session> {
   const { options } = plan;
   const transport = await transportFor(plan, engine);
+  const connectTimeout = options.connectTimeout ?? 15_000;
+  const replyTimeout = options.replyTimeout ?? 30_000;
+  // The connect timeout covers the TCP connection, the TLS handshake of
+  // implicit TLS, and the greeting; the reply timeout, a reply, also bounds
+  // the greeting on its own.
+  const started = performance.now();
   const control = await ControlConnection.open(transport, {
     host: plan.host,
     port: plan.port,
-    connectTimeout: options.connectTimeout ?? 15_000,
-    replyTimeout: options.replyTimeout ?? 30_000,
+    connectTimeout,
+    replyTimeout,
     maxReplyLineBytes: options.maxReplyLineBytes,
     maxReplyBytes: options.maxReplyBytes,
     debug: options.debug,
@@ -121,7 +128,7 @@ export async function openSession(
   const session = new Session(control, {
     transferMode: hooks.transferMode,
     trustPasvHost: options.trustPasvHost ?? false,
-    connectTimeout: options.connectTimeout ?? 15_000,
+    connectTimeout,
     dataTimeout: options.dataTimeout ?? 30_000,
     encoding: plan.encoding,
     transport,
@@ -130,13 +137,39 @@ export async function openSession(
     reuseMode: plan.reuseMode,
   });
   try {
-    await session.readGreeting();
+    await session.readGreeting(...greetingDeadline(plan, started, connectTimeout, replyTimeout));
     if (plan.secure === "explicit") await session.authTls();
   } catch (error) {
     control.close();
     throw error;
   }
   return session;
+}
+
+/**
+ * When the greeting must have come (the connect timeout from `started`, or
+ * the reply timeout from now, whichever is sooner) and the error if not.
+ */
+function greetingDeadline(
+  plan: ConnectPlan,
+  started: number,
+  connectTimeout: number,
+  replyTimeout: number,
+): [number, () => FtpTimeoutError] {
+  const byConnect = started + connectTimeout;
+  const byReply = performance.now() + replyTimeout;
+  const [deadline, limit, option] = byConnect <= byReply
+    ? [byConnect, connectTimeout, "connectTimeout"]
+    : [byReply, replyTimeout, "replyTimeout"];
+  const where = hostPort(plan.host, plan.port);
+  const timeout = () =>
+    new FtpTimeoutError(
+      "greeting",
+      limit,
+      `waiting for the server's greeting (220) on ${where}`,
+      option,
+    );
+  return [deadline, timeout];
 }
 
 /** Credentials for USER/PASS/ACCT. */

@@ -13,7 +13,7 @@ import { closeQuietly } from "../transport/_io.ts";
 import { type ByteStream, resumedSession } from "../transport/byte_stream.ts";
 import { DataConnection } from "../transport/data_connection.ts";
 import type { OpenTransferOptions, Session } from "./_session.ts";
-import { abortReason, Transfer } from "./_transfer.ts";
+import { abortCommand, abortGrace, abortReason, Transfer } from "./_transfer.ts";
 
 const READS = /^(RETR|LIST|NLST|MLSD)\b/i;
 
@@ -60,11 +60,12 @@ async function openPassive(
     timeoutMs: settings.connectTimeout,
     signal: options.signal,
     purpose: "data connection",
+    phase: "data-connection",
   });
   try {
     if (options.offset) await session.rest(options.offset);
     const reply = await session.startTransfer(line);
-    const data = new DataConnection(secured(session, tcp), settings.dataTimeout);
+    const data = dataConnection(session, tcp, line);
     const size = parseAnnouncedSize(reply.text);
     return new Transfer(session, data, line, size, options.signal, undefined, reply);
   } catch (error) {
@@ -100,11 +101,12 @@ async function openActive(
         : replyError(first.reply, redactCommand(line));
     }
     if ("error" in first) {
-      // The server never connected: stop the command, drain its replies.
-      await session.abor().catch(() => {});
+      // The server never connected: stop the command, drain its replies
+      // (briefly, after a timeout: the server may be gone).
+      await abortCommand(session, abortGrace(session, first.error), final).catch(() => {});
       throw first.error;
     }
-    const data = new DataConnection(secured(session, first.stream), settings.dataTimeout);
+    const data = dataConnection(session, first.stream, line);
     const size = parseAnnouncedSize(reply.text);
     return new Transfer(session, data, line, size, options.signal, final, reply);
   } finally {
@@ -112,10 +114,14 @@ async function openActive(
   }
 }
 
-/** Starts TLS on a data connection under PROT P, after the transfer command's 1xx. */
-function secured(session: Session, tcp: ByteStream): ByteStream {
+/**
+ * The transfer's data connection, with TLS started under PROT P (after the
+ * transfer command's 1xx) and the stall watchdog set to the data timeout.
+ */
+function dataConnection(session: Session, tcp: ByteStream, line: string): DataConnection {
   const { settings } = session;
-  return settings.dataProtected ? settings.transport.secureData(tcp) : tcp;
+  const stream = settings.dataProtected ? settings.transport.secureData(tcp) : tcp;
+  return new DataConnection(stream, settings.dataTimeout, redactCommand(line));
 }
 
 /**

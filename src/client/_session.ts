@@ -4,7 +4,9 @@
 // transfercmd). FtpClient queues calls and runs them against this.
 
 import {
+  type FtpError,
   FtpProtocolError,
+  FtpTimeoutError,
   FtpTlsError,
   FtpUnexpectedReplyError,
   FtpUnsupportedError,
@@ -111,11 +113,15 @@ export class Session {
    * Reads replies until one is not 1xx (some servers send 1xx chatter). One
    * reply timeout covers them all, so endless chatter still times out.
    */
-  async readFinal(line?: string, deadline = this.control.deadline()): Promise<FtpReply> {
+  async readFinal(
+    line?: string,
+    deadline = this.control.deadline(),
+    timeout?: () => FtpError,
+  ): Promise<FtpReply> {
     const waitingFor = line === undefined ? "a reply" : `the reply to "${redactCommand(line)}"`;
     // Bounded by the deadline.
     while (true) {
-      const reply = await this.control.read(waitingFor, deadline);
+      const reply = await this.control.read(waitingFor, deadline, timeout);
       if (!isPreliminary(reply)) return reply;
     }
   }
@@ -184,9 +190,13 @@ export class Session {
 
   // ---- One method per command ---------------------------------------------
 
-  async readGreeting(): Promise<FtpReply> {
+  /**
+   * Reads the greeting by `deadline` (120 "ready in nnn minutes" chatter
+   * included); `timeout` makes the error when it passes.
+   */
+  async readGreeting(deadline: number, timeout: () => FtpError): Promise<FtpReply> {
     // 120 means "ready in nnn minutes": wait on for the 220.
-    const reply = await this.readFinal();
+    const reply = await this.readFinal(undefined, deadline, timeout);
     if (reply.code !== 220) throw replyError(reply);
     this.greeting = reply;
     return reply;
@@ -368,8 +378,19 @@ export class Session {
     return await this.voidCommand(formatCommand("MLST", path));
   }
 
-  async quit(): Promise<FtpReply> {
-    return await this.voidCommand("QUIT");
+  /**
+   * QUIT. With `waitMs`, the goodbye is awaited only that long: leaving
+   * does not depend on it (see FtpClient.close).
+   */
+  async quit(waitMs?: number): Promise<FtpReply> {
+    if (waitMs === undefined) return await this.voidCommand("QUIT");
+    this.control.assertInStep();
+    await this.control.send("QUIT");
+    const said = "the reply to QUIT";
+    const timeout = () =>
+      new FtpTimeoutError("reply", waitMs, `waiting for ${said} (ferry leaves anyway)`);
+    const reply = await this.readFinal("QUIT", performance.now() + waitMs, timeout);
+    return this.#check("QUIT", reply, isCompletion);
   }
 
   async rest(offset: number): Promise<void> {
@@ -380,15 +401,26 @@ export class Session {
    * ABOR, then PWD as a marker: every reply up to PWD's 257 belongs to the
    * abort, however many the server sends (426 then 226, or just 225).
    * Returns the first final reply, which ended the transfer command.
+   *
+   * The replies are awaited for the reply timeout, or, with `graceMs` (after
+   * a timeout, when the server may well be gone), only that long: a server
+   * that does not answer by then is taken as gone and the connection closed.
    */
-  async abor(): Promise<FtpReply | undefined> {
+  async abor(graceMs?: number): Promise<FtpReply | undefined> {
     await this.control.send("ABOR");
     await this.control.send("PWD");
     let transferReply: FtpReply | undefined;
-    const deadline = this.control.deadline();
+    const waitingFor = "the replies to ABOR";
+    const deadline = graceMs === undefined ? this.control.deadline() : performance.now() + graceMs;
+    const timeout = graceMs === undefined ? undefined : () =>
+      new FtpTimeoutError(
+        "reply",
+        graceMs,
+        `waiting for ${waitingFor} after a timeout (the abort grace); closing the connection`,
+      );
     // Bounded by the deadline, which covers the whole exchange.
     while (true) {
-      const reply = await this.control.read("the replies to ABOR", deadline);
+      const reply = await this.control.read(waitingFor, deadline, timeout);
       if (reply.code === 257) return transferReply;
       if (!isPreliminary(reply)) transferReply ??= reply;
     }

@@ -4,10 +4,17 @@
 // pump, listings) ends through the methods here, so that a failure anywhere
 // after the 1xx reply is followed by ABOR and the replies it causes.
 
-import { FtpAbortError, FtpConnectionError, FtpError, replyError } from "../errors.ts";
+import {
+  FtpAbortError,
+  FtpConnectionError,
+  FtpError,
+  FtpTimeoutError,
+  replyError,
+} from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
+import { graceMs } from "./_grace.ts";
 import type { Session } from "./_session.ts";
 
 /** Size of the reused transfer buffer: large reads and writes are what make Deno fast. */
@@ -25,6 +32,16 @@ export function transferBufferBytes(size: number | undefined): number {
 }
 
 const NEVER = new AbortController().signal;
+
+/**
+ * How long ABOR waits for the server's replies after `error`: after a
+ * timeout the server may be gone, so only the grace (see `_grace.ts`);
+ * after anything else, the reply timeout (`undefined`).
+ */
+export function abortGrace(session: Session, error: unknown): number | undefined {
+  if (!(error instanceof FtpTimeoutError)) return undefined;
+  return graceMs(session.control.replyTimeout);
+}
 
 /** Transfer commands whose data flows to the server. */
 const SENDS = /^(STOR|APPE|STOU)\b/i;
@@ -170,9 +187,11 @@ export class Transfer {
     this.#ending ??= (async () => {
       this.#end();
       this.data.close(reason);
-      const early = this.#pendingFinal && await this.#readFinal().catch(() => undefined);
-      const late = await this.#session.abor();
-      return early ?? late;
+      return await abortCommand(
+        this.#session,
+        abortGrace(this.#session, reason),
+        this.#pendingFinal,
+      );
     })();
     return await this.#ending;
   }
@@ -239,6 +258,44 @@ export class Transfer {
     } finally {
       if (!this.ended) await this.abort().catch(() => {});
     }
+  }
+}
+
+/**
+ * Sends ABOR and drains the replies (see `Session.abor`), waiting `grace`
+ * milliseconds for them, or the reply timeout. In active mode a read of the
+ * final reply may already be queued (`pendingFinal`, without a deadline),
+ * ahead of ABOR's replies: one limit then bounds both, and once it passes
+ * the connection is closed. ABOR goes out first either way: a server that
+ * stalled sends no final reply until it is told to stop.
+ *
+ * @returns The reply that ended the transfer command, if one came.
+ */
+export async function abortCommand(
+  session: Session,
+  grace: number | undefined,
+  pendingFinal?: Promise<FtpReply>,
+): Promise<FtpReply | undefined> {
+  if (!pendingFinal) return await session.abor(grace);
+  const control = session.control;
+  const limit = grace ?? control.replyTimeout;
+  const timer = setTimeout(() => {
+    control.close(
+      new FtpTimeoutError(
+        "reply",
+        limit,
+        "waiting for the replies to ABOR; closing the connection",
+      ),
+    );
+  }, limit);
+  try {
+    const aborting = session.abor(grace);
+    aborting.catch(() => {}); // Awaited below, after the reply queued ahead of it.
+    const early = await pendingFinal.catch(() => undefined);
+    const late = await aborting;
+    return early ?? late;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -34,6 +34,7 @@ import {
 } from "./_connect.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
+import { graceMs } from "./_grace.ts";
 import { type DotFileOptions, listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
 import type { Session } from "./_session.ts";
@@ -1126,10 +1127,11 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   }
 
   /**
-   * Closes now. Queued calls reject with `FtpAbortError`. When idle, sends
-   * QUIT and waits (up to the reply timeout) for the goodbye; when a call is
-   * running, it is aborted and the connection is dropped. Idempotent, and
-   * what `await using` calls.
+   * Closes now. Queued calls reject with `FtpAbortError`. A running call is
+   * aborted and given a short grace (a tenth of the reply timeout, between
+   * 250 ms and 1 s) to wind down, else the connection is dropped. Then
+   * QUIT, whose goodbye is awaited for the same grace at most: leaving does
+   * not depend on it. Idempotent, and what `await using` calls.
    *
    * @returns Resolves when closed.
    * @example
@@ -1149,11 +1151,11 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     const reason = new FtpAbortError("The client was closed");
     this.#queue.clearPending(reason);
     this.#queue.abortCurrent(reason);
-    // An aborted transfer sends ABOR and drains its replies; give it a
-    // moment so that QUIT can follow on a connection in step.
+    // An aborted transfer sends ABOR and drains its replies; give it the
+    // grace (1 s at most) so that QUIT can follow on a connection in step.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS);
+      timer = setTimeout(() => resolve(false), graceMs(this.#options.replyTimeout ?? 30_000));
     });
     const settled = await Promise.race([this.#queue.currentSettled().then(() => true), grace]);
     clearTimeout(timer);
@@ -1164,7 +1166,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     }
     this.#setState("closing");
     try {
-      await session.quit();
+      // Leaving does not depend on the goodbye: wait for it only briefly.
+      await session.quit(graceMs(session.control.replyTimeout));
     } catch {
       // Leaving anyway: a server that fumbles QUIT changes nothing here.
     } finally {
@@ -1527,6 +1530,3 @@ function anonymousRefusal(error: unknown): unknown {
   }
   return error;
 }
-
-/** How long close() lets an aborted call wind down before dropping the connection. */
-const CLOSE_GRACE_MS = 2000;

@@ -187,14 +187,23 @@ export interface FtpClientOptions {
    */
   trustPasvHost?: boolean;
   /**
-   * Milliseconds allowed to open a connection (control or data, including
-   * waiting for the server in active mode).
+   * Milliseconds allowed to open a connection. For the control connection
+   * this covers, together and counted from the start, the TCP connection,
+   * the TLS handshake of implicit TLS and the server's greeting (a host that
+   * accepts the connection but never greets fails after this long, with
+   * `FtpTimeoutError` phase `greeting`). It also bounds the TLS handshake
+   * after AUTH TLS, and opening each data connection (phase
+   * `data-connection`; in active mode, waiting for the server to connect).
    *
    * @default {15000}
    */
   connectTimeout?: number;
   /**
-   * Milliseconds allowed for each reply on the control connection.
+   * Milliseconds allowed for each reply on the control connection, from when
+   * it is awaited to its last line (1xx chatter and slowly trickling bytes
+   * included). The greeting is bounded by this too when it ends sooner than
+   * `connectTimeout`. After a transfer timed out, ABOR's replies get only a
+   * tenth of it (between 250 ms and 1 s) before the connection is closed.
    *
    * @default {30000}
    */

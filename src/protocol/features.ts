@@ -9,7 +9,9 @@ import type { FtpReply } from "./reply.ts";
 /**
  * Reads a FEAT reply into a map from upper-case feature name to its
  * parameters (`""` when it has none), such as `MLST` to
- * `type*;size*;modify*;`.
+ * `type*;size*;modify*;`. Feature lines are read liberally: the RFC 2389
+ * form (` MLST type*;`) and the RFC 959 multi-line form that repeats the
+ * code on every line (`211-MLST type*;`, `211- REST STREAM`) both count.
  *
  * @param reply The 211 reply to FEAT.
  * @returns The features offered.
@@ -29,13 +31,15 @@ import type { FtpReply } from "./reply.ts";
 export function parseFeatures(reply: FtpReply): Map<string, string> {
   const features = new Map<string, string>();
   if (reply.code !== 211) return features;
-  // RFC 2389 puts each feature on its own line starting with a space.
+  // RFC 2389 puts each feature on a line of its own starting with a space;
+  // some servers write the RFC 959 multi-line form instead, repeating the
+  // code on every line ("211-MLST type*;", "211- REST STREAM"). Both count.
+  const prefix = `${reply.code}-`;
   for (const line of reply.lines.slice(1, -1)) {
-    const text = line.trim();
+    const text = (line.startsWith(prefix) ? line.slice(prefix.length) : line).trim();
     if (text === "") continue;
-    const space = text.indexOf(" ");
-    const name = (space === -1 ? text : text.slice(0, space)).toUpperCase();
-    features.set(name, space === -1 ? "" : text.slice(space + 1).trim());
+    const [name] = text.split(/\s/, 1);
+    features.set(name.toUpperCase(), text.slice(name.length).trim());
   }
   return features;
 }

@@ -15,6 +15,8 @@ import type { ActionReport } from "./report.ts";
 
 /** How long removing leftovers may take, Ctrl-C or not. */
 const CLEANUP_MS = 5_000;
+/** The same, once the step gave up on a server that stopped answering. */
+const CLEANUP_AFTER_SILENCE_MS = 1_000;
 
 /** Removes the remote leftovers of actions that failed or were cancelled (best effort). */
 export async function removeLeftovers(
@@ -28,7 +30,10 @@ export async function removeLeftovers(
     return path === undefined ? [] : [path];
   });
   if (leftovers.length === 0) return;
-  const signal = AbortSignal.timeout(CLEANUP_MS);
+  // After the step gave up on a silent server, one short try: a server
+  // that still takes new connections lets the partial file go; a dead one
+  // costs a second, not another timeout.
+  const signal = AbortSignal.timeout(env.silence.gaveUp ? CLEANUP_AFTER_SILENCE_MS : CLEANUP_MS);
   let lease: Lease | undefined;
   try {
     lease = await env.pool.acquire(signal);

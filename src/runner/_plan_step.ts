@@ -5,13 +5,14 @@
 // is held meanwhile and the pool may have shrunk to it.
 
 import type { FtpClient } from "../client/ftp_client.ts";
+import { FtpTimeoutError } from "../errors.ts";
 import { runConcurrent } from "./_concurrent.ts";
 import type { PlanContext } from "./_plan_context.ts";
 import { planMkdir, planRename, planRm, planRmdir } from "./_plan_simple.ts";
 import { planGet, planSyncDown } from "./_plan_down.ts";
 import { planPut, planSyncUp } from "./_plan_up.ts";
 import type { Lease } from "./_pool.ts";
-import { backoffMs, breaksConnection, errorInfo, isTransient, sleep } from "./_retry.ts";
+import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
 import type { StepRef } from "./run_event.ts";
@@ -38,6 +39,7 @@ function plan(step: Step, ctx: PlanContext): Promise<Work[]> {
 
 /** Plans a step, retrying transient failures with back-off. */
 export async function planStep(step: Step, ref: StepRef, env: StepEnv): Promise<Work[]> {
+  let timeouts = 0;
   // Bounded by step.retries.
   for (let attempt = 1;; attempt++) {
     let lease: Lease | undefined;
@@ -52,12 +54,17 @@ export async function planStep(step: Step, ref: StepRef, env: StepEnv): Promise<
         planned: env.planned,
         pooled: (items, fn) => pooled(items, planning, env, fn),
       });
+      if (planning.state === "loggedIn") env.silence.answered();
       env.pool.release(lease);
       return work;
     } catch (error) {
       if (lease) env.pool.release(lease, breaksConnection(error));
-      if (env.signal.aborted || !isTransient(error) || attempt > step.retries) throw error;
-      const delayMs = backoffMs(attempt);
+      if (error instanceof FtpTimeoutError) timeouts++;
+      const again = env.silence.mayRetry(error, timeouts);
+      if (env.signal.aborted || !isTransient(error) || attempt > step.retries || !again) {
+        throw error;
+      }
+      const delayMs = retryDelayMs(error, attempt);
       env.emit({ type: "retry", step: ref, attempt, delayMs, error: errorInfo(error, env.redact) });
       await sleep(delayMs, env.signal);
     }

@@ -161,7 +161,9 @@ export class ConnectionPool {
     try {
       await client.connect({ signal });
     } catch (error) {
-      await client.close().catch(() => {});
+      // Closing may wait a moment for a command still running on a silent
+      // server; the caller need not (close() waits for it at the end).
+      this.#closing.push(client.close().catch(() => {}));
       throw error;
     }
     return { client, id };

@@ -8,11 +8,12 @@ import type { FtpInputError } from "../errors.ts";
 import type { FtpClientOptions } from "../client/options.ts";
 import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";
 import { hostForUrl } from "../protocol/_host.ts";
+import { durationMs } from "./_duration.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
 import type { Step, Task } from "./task.ts";
 import type { TaskFileLocation } from "./task_file_error.ts";
-import type { Duration, TaskConnection, TaskFile, TaskStep, WholeNumber } from "./task_file.ts";
+import type { TaskConnection, TaskFile, TaskStep, WholeNumber } from "./task_file.ts";
 
 /** How resolution reports a problem at a key path. */
 export interface Located {
@@ -26,15 +27,8 @@ export interface Located {
 export const DEFAULT_PARALLEL = 4;
 /** Default retries of a transient failure. */
 export const DEFAULT_RETRIES = 3;
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Milliseconds of a duration (already validated). */
-export function durationMs(value: Duration): number {
-  if (typeof value === "number") return value;
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value)!;
-  return Math.round(Number(match[1]) * UNITS[match[2]]);
-}
+/** Default retries of a timeout (within the retries). */
+export const DEFAULT_TIMEOUT_RETRIES = 1;
 
 function whole(value: WholeNumber): number {
   return typeof value === "number" ? value : Number(value);
@@ -177,6 +171,9 @@ function resolveStep(step: TaskStep, index: number, at: Located): Step {
     index,
     continueOnError: step.continueOnError ?? false,
     retries: step.retries === undefined ? DEFAULT_RETRIES : whole(step.retries),
+    timeoutRetries: step.timeoutRetries === undefined
+      ? DEFAULT_TIMEOUT_RETRIES
+      : whole(step.timeoutRetries),
   };
   const named = (fallback: string) => ({ ...base, name: step.name ?? fallback });
   if ("mkdir" in step) {

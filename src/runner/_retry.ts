@@ -64,6 +64,15 @@ export function backoffMs(attempt: number): number {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
+/**
+ * The wait before retry `attempt` after `error`: the back-off, except after
+ * a timeout, which already kept the server waiting a whole timeout; a
+ * server that stopped answering then costs about 2 x the timeout, not more.
+ */
+export function retryDelayMs(error: unknown, attempt: number): number {
+  return error instanceof FtpTimeoutError ? 0 : backoffMs(attempt);
+}
+
 /** Waits, or rejects as soon as the signal aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

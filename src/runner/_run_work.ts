@@ -1,9 +1,11 @@
 // Carrying out one planned action with the step's retries: a connection
 // from the pool per try (a broken one is replaced), exponential back-off
-// between tries, and the action's report entry kept up to date.
+// between tries, timeouts retried only as the step's Silence allows, and
+// the action's report entry kept up to date.
 
+import { FtpTimeoutError } from "../errors.ts";
 import type { Lease } from "./_pool.ts";
-import { backoffMs, breaksConnection, errorInfo, isTransient, sleep } from "./_retry.ts";
+import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
 import type { ActionReport, PlannedAction } from "./report.ts";
@@ -67,8 +69,16 @@ export async function runWork(
 ): Promise<void> {
   const t0 = performance.now();
   const action = publicAction(entry);
+  let timeouts = 0;
+  let previous: unknown;
   // Bounded by step.retries.
   for (let attempt = 1;; attempt++) {
+    // A step that gave up on a silent server starts no retry: the last failure stands.
+    if (previous !== undefined && env.silence.gaveUp) {
+      entry.result = "failed";
+      entry.error = errorInfo(previous, env.redact);
+      break;
+    }
     entry.attempts = attempt;
     let lease: Lease | undefined;
     let abandoned = false;
@@ -76,7 +86,8 @@ export async function runWork(
     let reached = 0;
     try {
       env.signal.throwIfAborted();
-      if (!w.local) lease = await env.pool.acquire(env.signal);
+      const waiting = AbortSignal.any([env.signal, env.silence.signal]);
+      if (!w.local) lease = await env.pool.acquire(waiting);
       const running = w.run!(lease?.client, {
         signal: env.signal,
         attempt,
@@ -94,6 +105,9 @@ export async function runWork(
         abandoned = true;
         running.catch(() => {});
       });
+      // Evidence that the server answers, unless a timeout the action shrugged
+      // off (a best-effort MDTM) closed the connection meanwhile.
+      if (lease?.client.state === "loggedIn") env.silence.answered();
       if (lease) env.pool.release(lease);
       entry.result = "ok";
       entry.bytes += outcome.bytes;
@@ -102,6 +116,13 @@ export async function runWork(
     } catch (error) {
       if (lease) env.pool.release(lease, abandoned || breaksConnection(error));
       entry.bytes += Math.max(0, reached - startOffset);
+      if (!env.signal.aborted && env.silence.cutShort(error)) {
+        // The step gave up on the server while this waited for a connection.
+        entry.attempts = attempt - 1;
+        entry.result = previous === undefined ? "cancelled" : "failed";
+        if (previous !== undefined) entry.error = errorInfo(previous, env.redact);
+        break;
+      }
       const tolerated = w.tolerate?.(error, attempt);
       if (tolerated) {
         entry.result = "skipped";
@@ -112,12 +133,15 @@ export async function runWork(
         entry.result = "cancelled";
         break;
       }
-      if (!isTransient(error) || attempt > step.retries) {
+      if (error instanceof FtpTimeoutError) timeouts++;
+      const again = env.silence.mayRetry(error, timeouts);
+      if (!isTransient(error) || attempt > step.retries || !again) {
         entry.result = "failed";
         entry.error = errorInfo(error, env.redact);
         break;
       }
-      const delayMs = backoffMs(attempt);
+      previous = error;
+      const delayMs = retryDelayMs(error, attempt);
       const info = errorInfo(error, env.redact);
       env.emit({ type: "retry", step: ref, action, attempt, delayMs, error: info });
       try {

@@ -4,6 +4,7 @@
 // normalisation happens afterwards, in _resolve.ts.
 
 import { z } from "zod";
+import { DURATION_PATTERN } from "./_duration.ts";
 import { MAX_RETRIES } from "./_limits.ts";
 import { wholeNumberPattern } from "./_number_pattern.ts";
 import type { TaskFile } from "./task_file.ts";
@@ -49,10 +50,9 @@ function distance(a: string, b: string): number {
   return previous[b.length];
 }
 
-const durationPattern = /^\d+(\.\d+)?\s*(ms|s|m|h)$/;
 const duration = z.union([
   z.number().nonnegative(),
-  z.string().regex(durationPattern, { error: "expected a duration such as 500ms, 30s, 2m or 1h" }),
+  z.string().regex(DURATION_PATTERN, { error: "expected a duration such as 500ms, 30s, 2m or 1h" }),
 ]).meta({ description: 'Milliseconds, or a string such as "500ms", "30s", "2m", "1h".' });
 
 // A string form (what `${VAR}` yields) is checked by a pattern of exactly
@@ -121,6 +121,10 @@ const common = {
   name: z.string().min(1).optional(),
   continueOnError: z.boolean().optional(),
   retries: whole(0, MAX_RETRIES).optional(),
+  timeoutRetries: whole(0, MAX_RETRIES).optional().meta({
+    description: "Retries of a timeout (default 1): a server that stops answering costs " +
+      "about (timeoutRetries + 1) x the timeout.",
+  }),
 };
 
 const put = strict({

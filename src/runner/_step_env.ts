@@ -4,6 +4,7 @@
 import type { ConnectionPool } from "./_pool.ts";
 import type { PlanContext } from "./_plan_context.ts";
 import type { RunEvent } from "./run_event.ts";
+import type { Silence } from "./_silence.ts";
 
 /** A step's view of its run. */
 export interface StepEnv {
@@ -16,4 +17,6 @@ export interface StepEnv {
   id(): number;
   dryRun: boolean;
   planned: PlanContext["planned"];
+  /** Timeouts in a row: when the step gives up on a server that stopped answering. */
+  silence: Silence;
 }

@@ -12,6 +12,7 @@ import { planStep } from "./_plan_step.ts";
 import { ConnectionPool } from "./_pool.ts";
 import { removeLeftovers } from "./_leftovers.ts";
 import { assertSourcesExist, sourceError, sourceProblems } from "./_local_sources.ts";
+import { Silence } from "./_silence.ts";
 import { makeRedactor } from "./_redact.ts";
 import { errorInfo } from "./_retry.ts";
 import { publicAction, runWork } from "./_run_work.ts";
@@ -160,6 +161,7 @@ export async function runTask(task: Task, options: RunTaskOptions = {}): Promise
         id,
         dryRun,
         planned: dryRun ? planned : { remote: new Map(), local: new Set() },
+        silence: new Silence(step.timeoutRetries),
       });
       stepReport.durationMs = Math.round(performance.now() - t0);
       stepReport.bytes = stepReport.actions.reduce((sum, a) => sum + a.bytes, 0);
@@ -212,7 +214,7 @@ async function runStep(step: Step, ref: StepRef, report: StepReport, env: StepEn
     const items = work.filter((w) => w.phase === phase && w.run);
     const limit = SEQUENTIAL_PHASES.has(phase) ? 1 : env.pool.size;
     await runConcurrent(items, limit, async (w) => {
-      if (env.signal.aborted) return;
+      if (env.signal.aborted || env.silence.gaveUp) return;
       const entry = actions.get(w.id)!;
       await runWork(w, entry, step, ref, env);
       if (entry.result === "failed") failed = true;
@@ -220,4 +222,13 @@ async function runStep(step: Step, ref: StepRef, report: StepReport, env: StepEn
   }
   await removeLeftovers(work, actions, env);
   report.result = env.signal.aborted ? "cancelled" : failed ? "failed" : "ok";
+  const silent = env.silence.gaveUp;
+  if (silent && !env.signal.aborted) {
+    const skipped = report.actions.filter((a) => a.result === "cancelled").length;
+    env.warn(
+      `The server stopped answering (${env.silence.inRow} timeouts in a row, the last: ` +
+        `${silent.message}); ${skipped} action(s) not attempted. If the server is just slow, ` +
+        `raise the timeout; to wait through more timeouts, raise the step's timeoutRetries`,
+    );
+  }
 }

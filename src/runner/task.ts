@@ -53,6 +53,8 @@ export interface StepBase {
    * one is reported at its place. Absent for tasks built in code.
    */
   sourcesAt?: TaskFileLocation[];
+  /** Retries of a timeout, per file; as many plus one in a row stop the step. */
+  timeoutRetries: number;
 }
 
 /**

@@ -135,13 +135,16 @@ export interface TaskConnection {
    */
   mode?: "passive" | "active";
   /**
-   * Time allowed to open a connection.
+   * Time allowed to open a connection: for the control connection, the TCP
+   * connection, the TLS handshake of implicit TLS and the server's greeting
+   * together; for a data connection, connecting (or, in active mode, the
+   * server connecting).
    *
    * @default {"15s"}
    */
   connectTimeout?: Duration;
   /**
-   * Time allowed for each reply.
+   * Time allowed for each reply (1xx chatter included).
    *
    * @default {"30s"}
    */
@@ -213,7 +216,7 @@ export type FilterRule = { include: string } | { exclude: string };
  * @example
  * ```ts
  * import type { StepCommon } from "@ferry/ftp/runner";
- * const common: StepCommon = { name: "upload", retries: 5, continueOnError: true };
+ * const common: StepCommon = { name: "upload", retries: 5, timeoutRetries: 2, continueOnError: true };
  * ```
  */
 export interface StepCommon {
@@ -230,12 +233,22 @@ export interface StepCommon {
    */
   continueOnError?: boolean;
   /**
-   * How often a transient failure (4xx, lost connection, timeout) is retried,
-   * with exponential back-off and a fresh connection.
+   * How often a transient failure (4xx, lost connection, short transfer,
+   * timeout) is retried, with exponential back-off and a fresh connection.
    *
    * @default {3}
    */
   retries?: WholeNumber;
+  /**
+   * How often a timeout is retried (within `retries`): a server that stops
+   * answering costs about `timeoutRetries + 1` times the timeout in force.
+   * When that many timeouts plus one come in a row in the step, with nothing
+   * succeeding between them, the step stops waiting: the files it has not
+   * started are not attempted.
+   *
+   * @default {1}
+   */
+  timeoutRetries?: WholeNumber;
 }
 
 /**

@@ -38,6 +38,8 @@ export class NativeTransport implements Transport {
   async openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream> {
     if (!implicitTls) return await dial(target);
     const tls = this.#config();
+    // One connect timeout covers the TCP connection and the handshake.
+    const deadline = performance.now() + target.timeoutMs;
     const client = tls.clientCertificate;
     // connectTls verifies against the host it connects to and is the only
     // Deno API that sends a client certificate; startTls can verify another
@@ -54,7 +56,8 @@ export class NativeTransport implements Transport {
       }
       return await startTls(await dial(target), tls);
     });
-    return await handshake(conn, tls, target.purpose);
+    const left = deadline - performance.now();
+    return await handshake(conn, tls, target.purpose, left, target.timeoutMs);
   }
 
   async secureControl(control: ByteStream): Promise<ByteStream> {
@@ -103,15 +106,26 @@ export class NativeTransport implements Transport {
   }
 }
 
-async function handshake(conn: Deno.TlsConn, tls: TlsConfig, what: string): Promise<Deno.TlsConn> {
+/**
+ * Completes a handshake within `timeoutMs` (what is left of `limitMs`, the
+ * connect timeout, which the error reports).
+ */
+async function handshake(
+  conn: Deno.TlsConn,
+  tls: TlsConfig,
+  what: string,
+  timeoutMs = tls.handshakeTimeoutMs,
+  limitMs = timeoutMs,
+): Promise<Deno.TlsConn> {
   const done = conn.handshake();
   done.catch(() => {}); // Observed below, or abandoned on timeout.
   try {
     await within(
       done,
-      tls.handshakeTimeoutMs,
-      `for the TLS handshake on the ${what}`,
+      timeoutMs,
+      `waiting for the TLS handshake on the ${what}`,
       () => closeQuietly(conn),
+      limitMs,
     );
     return conn;
   } catch (error) {

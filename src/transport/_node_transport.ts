@@ -103,19 +103,28 @@ export class NodeTransport implements Transport {
   }
 
   async openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream> {
+    // One connect timeout covers the TCP connection and the handshake.
+    const deadline = performance.now() + target.timeoutMs;
     const conn = await dial(target);
-    return implicitTls ? await this.#secureControl(conn, target.purpose) : conn;
+    if (!implicitTls) return conn;
+    const left = deadline - performance.now();
+    return await this.#secureControl(conn, target.purpose, left, target.timeoutMs);
   }
 
   secureControl(control: ByteStream): Promise<ByteStream> {
     return this.#secureControl(control as Deno.TcpConn, "control connection");
   }
 
-  async #secureControl(conn: Deno.TcpConn, what: string): Promise<ByteStream> {
+  async #secureControl(
+    conn: Deno.TcpConn,
+    what: string,
+    timeoutMs = this.#tls.handshakeTimeoutMs,
+    limitMs = timeoutMs,
+  ): Promise<ByteStream> {
     const stream = this.#wrap(conn, undefined, what);
     try {
-      const waiting = `for the TLS handshake on the ${what}`;
-      await within(stream.ready, this.#tls.handshakeTimeoutMs, waiting, () => stream.close());
+      const waiting = `waiting for the TLS handshake on the ${what}`;
+      await within(stream.ready, timeoutMs, waiting, () => stream.close(), limitMs);
     } catch (error) {
       stream.close();
       throw error;

@@ -7,6 +7,7 @@ import {
   FtpError,
   FtpProtocolError,
   FtpTimeoutError,
+  type TimeoutPhase,
 } from "../errors.ts";
 import { hostForUrl, sameHost } from "../protocol/_host.ts";
 import { closeQuietly } from "./_io.ts";
@@ -19,6 +20,8 @@ export interface DialOptions {
   signal?: AbortSignal;
   /** Names the connection in errors, such as "control connection". */
   purpose: string;
+  /** The phase a timeout reports: `connect` (the default) or `data-connection`. */
+  phase?: TimeoutPhase;
 }
 
 /**
@@ -29,7 +32,7 @@ export async function withDeadline<T>(
   options: DialOptions,
   connect: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const { host, port, timeoutMs, signal, purpose } = options;
+  const { host, port, timeoutMs, signal, purpose, phase = "connect" } = options;
   signal?.throwIfAborted();
   const controller = new AbortController();
   let timedOut = false;
@@ -44,7 +47,7 @@ export async function withDeadline<T>(
   } catch (error) {
     if (timedOut) {
       throw new FtpTimeoutError(
-        "connect",
+        phase,
         timeoutMs,
         `opening the ${purpose} to ${hostPort(host, port)}`,
       );
@@ -120,7 +123,7 @@ export async function acceptFrom<T>(
   } catch (error) {
     if (timedOut) {
       throw new FtpTimeoutError(
-        "connect",
+        "data-connection",
         timeoutMs,
         `waiting for the server to open the active-mode data connection to ${listener.describe} (try passive mode if a firewall or NAT is in the way)`,
       );
@@ -134,20 +137,22 @@ export async function acceptFrom<T>(
 
 /**
  * Waits for `work` at most `timeoutMs`; on timeout runs `giveUp` (which
- * closes what `work` waits on) and fails with a connect-phase timeout.
+ * closes what `work` waits on) and fails with a connect-phase timeout that
+ * reports `limitMs` (the whole limit, when `timeoutMs` is what is left of it).
  */
 export async function within<T>(
   work: Promise<T>,
   timeoutMs: number,
   what: string,
   giveUp: () => void,
+  limitMs = timeoutMs,
 ): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       giveUp();
-      reject(new FtpTimeoutError("connect", timeoutMs, what));
-    }, timeoutMs);
+      reject(new FtpTimeoutError("connect", limitMs, what));
+    }, Math.max(0, timeoutMs));
   });
   try {
     return await Promise.race([work, expired]);

@@ -195,10 +195,17 @@ export class ControlConnection {
    *
    * @param waitingFor Names the awaited reply in a timeout error.
    * @param deadline When to give up; `Infinity` waits for ever.
+   * @param timeout Makes the error for a deadline that passes, when the
+   * reply timeout is not what set it (the greeting, an abort's grace).
    * @returns The next reply, preliminary (1xx) ones included.
    */
-  read(waitingFor = "a reply", deadline?: number): Promise<FtpReply> {
-    const next = this.#readChain.then(() => this.#readOne(waitingFor, deadline ?? this.deadline()));
+  read(
+    waitingFor = "a reply",
+    deadline?: number,
+    timeout: () => FtpError = () => this.timeoutError(waitingFor),
+  ): Promise<FtpReply> {
+    const until = deadline ?? this.deadline();
+    const next = this.#readChain.then(() => this.#readOne(waitingFor, until, timeout));
     this.#readChain = next.catch(() => {});
     return next;
   }
@@ -208,10 +215,14 @@ export class ControlConnection {
     return performance.now() + this.#replyTimeout;
   }
 
-  async #readOne(waitingFor: string, deadline: number): Promise<FtpReply> {
+  async #readOne(
+    waitingFor: string,
+    deadline: number,
+    timeout: () => FtpError,
+  ): Promise<FtpReply> {
     while (this.#queued.length === 0) {
       this.#throwIfClosed();
-      const n = await this.#readBytes(waitingFor, deadline);
+      const n = await this.#readBytes(deadline, timeout);
       if (n === null) {
         throw this.close(
           new FtpConnectionError(
@@ -245,7 +256,7 @@ export class ControlConnection {
     return this.#queued.shift()!;
   }
 
-  async #readBytes(waitingFor: string, deadline: number): Promise<number | null> {
+  async #readBytes(deadline: number, timeoutError: () => FtpError): Promise<number | null> {
     if (deadline === Infinity) {
       try {
         return await this.#conn.read(this.#buffer);
@@ -255,7 +266,7 @@ export class ControlConnection {
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      const expire = () => reject(this.close(this.timeoutError(waitingFor)));
+      const expire = () => reject(this.close(timeoutError()));
       timer = setTimeout(expire, Math.max(0, deadline - performance.now()));
     });
     try {

@@ -20,6 +20,7 @@ const TLS_RECORD_BYTES = 16 * 1024;
 export class DataConnection {
   readonly #conn: ByteStream;
   readonly #stallTimeout: number;
+  readonly #purpose: string;
   #failure?: FtpError;
   #busySince = 0;
   #wrote = false;
@@ -32,10 +33,12 @@ export class DataConnection {
    *
    * @param conn The stream.
    * @param stallTimeout Milliseconds a pending read or write may wait.
+   * @param command The transfer command, redacted, named in a timeout.
    */
-  constructor(conn: ByteStream, stallTimeout: number) {
+  constructor(conn: ByteStream, stallTimeout: number, command?: string) {
     this.#conn = conn;
     this.#stallTimeout = stallTimeout;
+    this.#purpose = command === undefined ? "" : ` of "${command}"`;
   }
 
   /** Whether the connection was closed. */
@@ -119,7 +122,7 @@ export class DataConnection {
           new FtpTimeoutError(
             "data",
             this.#stallTimeout,
-            "waiting for the data connection to move a byte",
+            `waiting for the data connection${this.#purpose} to move a byte`,
           ),
         );
       }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { FtpTlsError } from "../errors.ts";
+import { FtpTlsError, type TimeoutPhase } from "../errors.ts";
 import type { ByteStream } from "./byte_stream.ts";
 
 /** TLS settings resolved from the client's options. */
@@ -32,6 +32,8 @@ export interface DialTarget {
   signal?: AbortSignal;
   /** Names the connection in errors, such as "control connection". */
   purpose: string;
+  /** The phase a timeout reports: `connect` (the default) or `data-connection`. */
+  phase?: TimeoutPhase;
 }
 
 /** A listening socket for one active-mode data connection. */

@@ -23,10 +23,12 @@ Deno.test("a server that stalls on a reply gives a reply timeout, not a hang", a
   await assert.rejects(client.pwd(), FtpConnectionError);
 });
 
-Deno.test("a server that never greets gives a reply timeout", async () => {
+Deno.test("a server that never greets gives a greeting timeout, here set by the shorter reply timeout", async () => {
   await using server = await FtpTestServer.start({ faults: { replyDelayMs: 5000 } });
   const error = await FtpClient.connect({ port: server.port, replyTimeout: 200 }).catch((e) => e);
   assert.ok(error instanceof FtpTimeoutError, String(error));
+  assert.equal(error.phase, "greeting");
+  assert.match(error.message, /after 200 ms .*greeting.*`replyTimeout`/);
 });
 
 Deno.test("a data connection that stalls after some bytes gives a data timeout; the client recovers", async () => {

@@ -76,7 +76,10 @@ const MUTATIONS: Mutation[] = [
     id: "M7",
     what: "the runner's redactor hides nothing",
     file: "src/runner/_redact.ts",
-    edits: [["  return (text) => {\n", "  return (text) => {\n    if (text !== undefined) return text;\n"]],
+    edits: [[
+      "  return (text) => {\n",
+      "  return (text) => {\n    if (text !== undefined) return text;\n",
+    ]],
     tests: [{ file: "../cli/secrets.test.ts" }],
   },
   {
@@ -200,6 +203,43 @@ const MUTATIONS: Mutation[] = [
     file: "src/client/_listing.ts",
     edits: [["  if (asked?.self) {", "  if (asked) {"]],
     tests: [{ file: "../client/dot_files.test.ts", filter: "not misread" }],
+  },
+  {
+    id: "M22",
+    what: "the greeting is not part of connecting (only the reply timeout bounds it)",
+    file: "src/client/_connect.ts",
+    edits: [["const byConnect = started + connectTimeout;", "const byConnect = Infinity;"]],
+    tests: [{ file: "waits_control.test.ts", filter: "greeting" }],
+  },
+  {
+    id: "M23",
+    what: "after a timeout, ABOR waits the whole reply timeout (no grace)",
+    file: "src/client/_transfer.ts",
+    edits: [["return graceMs(session.control.replyTimeout);", "return undefined;"]],
+    tests: [{ file: "waits_transfer.test.ts", filter: "stalls after the 150" }],
+  },
+  {
+    id: "M24",
+    what: "the runner retries timeouts like any transient failure and never stops a step's waiting",
+    file: "src/runner/_silence.ts",
+    edits: [
+      ["if (this.#inRow > this.#allowed) this.#stop.abort(error);", ""],
+      ["return !this.#stop.signal.aborted && timeouts <= this.#allowed;", "return true;"],
+    ],
+    tests: [{ file: "../runner/timeouts.test.ts" }, {
+      file: "../cli/waits.test.ts",
+      filter: "ferry run",
+    }],
+  },
+  {
+    id: "M25",
+    what: "FEAT lines that repeat the code are read as features named 211-...",
+    file: "src/protocol/features.ts",
+    edits: [[
+      "const text = (line.startsWith(prefix) ? line.slice(prefix.length) : line).trim();",
+      "const text = line.trim();",
+    ]],
+    tests: [{ file: "../protocol/features.test.ts" }, { file: "../client/features.test.ts" }],
   },
 ];
 
