@@ -78,7 +78,7 @@ const stallCases: WaitCase[] = [
     ["RETR", download, /data connection of "RETR f\.txt" to move a byte.*`dataTimeout`/, 0],
     ["RETR", download, /data connection of "RETR f\.txt"/, 64 * 1024],
     ["STOR", upload, /data connection of "STOR up\.bin" to move a byte/, 0],
-    ["LIST", list, /data connection of "LIST d"/, 0],
+    ["LIST", list, /data connection of "LIST (-a )?d"/, 0],
   ] as const).flatMap(([verb, call, message, bytes]): WaitCase[] => [
     {
       name: `${verb} stalls after 150${bytes ? ` and ${bytes} bytes` : ""}, ABOR answered: ` +
