@@ -15,6 +15,7 @@ Connection options:
                           included), each reply, a stalled transfer (500ms, 10s, 2m;
                           default 15s to connect, 30s for the rest)
       --active            Active mode: the server connects back (EPRT/PORT)
+      --no-hidden         Do not ask for dot-files (LIST -a) on servers that hide them
       --ca-file FILE      PEM file of extra certificate authorities to trust (FTPS)
       --insecure          Do not verify the server's certificate (FTPS; for tests only:
                           anyone on the way can then read and change the session)`;

@@ -25,6 +25,8 @@ export interface UrlOptions {
   caFile?: string;
   /** `--insecure`: no certificate verification (FTPS). */
   insecure?: boolean;
+  /** `--no-hidden` makes this `false`: do not ask for dot-files with `LIST -a`. */
+  listHidden?: boolean;
 }
 
 /** The connection block a URL stands for, and the path it names. */
@@ -57,6 +59,7 @@ function fromUrl(url: string, options: UrlOptions) {
     connection.password = value;
   }
   if (options.active) connection.mode = "active";
+  if (options.listHidden === false) connection.listHidden = false;
   if (options.caFile !== undefined || options.insecure) {
     if (parsed.secure === "none") {
       throw new UsageError(

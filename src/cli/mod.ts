@@ -81,6 +81,7 @@ const CONNECTION = {
   active: { type: "boolean" },
   "ca-file": { type: "string" },
   insecure: { type: "boolean" },
+  "no-hidden": { type: "boolean" },
 } as const;
 
 const ONE_SHOT = {
@@ -150,6 +151,7 @@ function connectionFlags(values: Record<string, unknown>, io: CliIo): UrlOptions
     active: values.active === true,
     caFile: values["ca-file"] as string | undefined,
     insecure: values.insecure === true,
+    listHidden: values["no-hidden"] === true ? false : undefined,
   };
   if (flags.insecure) {
     io.stderr(

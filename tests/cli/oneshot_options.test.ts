@@ -193,6 +193,23 @@ Deno.test("FTPS one-shots: --ca-file trusts a private CA; without it the certifi
   assert.match(plain.stderr, /for FTPS/);
 });
 
+Deno.test("dot-files are listed by default, also where plain LIST hides them; --no-hidden stops asking", async () => {
+  await using server = await FtpTestServer.start({
+    hideDotFiles: true,
+    disabledCommands: ["MLSD", "MLST"],
+  });
+  await writeTree(server.root, { "site/.htaccess": "deny\n", "site/index.html": "hi\n" });
+  const url = `ftp://127.0.0.1:${server.port}/site/`;
+  const shown = await ferry(["ls", url]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /\.htaccess/);
+  const hidden = await ferry(["ls", url, "--no-hidden"]);
+  assert.equal(hidden.code, 0, hidden.stderr);
+  assert.doesNotMatch(hidden.stdout, /\.htaccess/);
+  assert.match(hidden.stdout, /index\.html/);
+  assert.ok(!server.commands.slice(-3).some((c) => c.startsWith("LIST -a")));
+});
+
 Deno.test("ferry --version and -V print the version from deno.json", async () => {
   const { version } = JSON.parse(
     await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
