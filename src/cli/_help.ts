@@ -8,6 +8,22 @@ Output options:
       --report FILE    Write the JSON report to FILE
       --parallel N     Connections for transfers (overrides the task file)`;
 
+const CONNECTION = `
+Connection options:
+      --password-env VAR  Read the password from an environment variable
+      --timeout T         How long the server may stay silent: connecting (greeting
+                          included), each reply, a stalled transfer (500ms, 10s, 2m;
+                          default 15s to connect, 30s for the rest)
+      --active            Active mode: the server connects back (EPRT/PORT)
+      --no-hidden         Do not ask for dot-files (LIST -a) on servers that hide them
+      --ca-file FILE      PEM file of extra certificate authorities to trust (FTPS)
+      --insecure          Do not verify the server's certificate (FTPS; for tests only:
+                          anyone on the way can then read and change the session)`;
+
+const RETRIES = `
+      --retries N       Retries of transient failures (default 3)
+      --timeout-retries N  Retries of a timeout (default 1, within --retries)`;
+
 /** Help for each command; `""` is the overview. */
 export const HELP: Record<string, string> = {
   "": `ferry: FTP jobs from task files, and one-shot FTP commands
@@ -28,7 +44,8 @@ One-shot commands:
   rm URL             Delete remote files (globs allowed)
   serve              Run ferry's embedded FTP server, for trying things locally
 
-Run "ferry <command> --help" for a command's options and examples.
+Run "ferry <command> --help" for a command's options and examples;
+"ferry --version" (-V) prints the version.
 Exit codes: 0 success, 1 a step failed, 2 invalid task file or arguments, 130 interrupted (Ctrl-C).`,
 
   run: `Usage: ferry run FILE [options]
@@ -82,69 +99,70 @@ Examples:
   ferry permissions deploy.yaml
   deno run $(ferry permissions deploy.yaml) jsr:@ferry/ftp/cli run deploy.yaml`,
 
-  ls: `Usage: ferry ls URL [--json] [--password-env VAR] [--timeout T]
+  ls: `Usage: ferry ls URL [--json] [connection options]
 
 Lists a remote directory: type, size, modification time (UTC) and name.
---timeout sets how long the server may stay silent (500ms, 10s, 2m; default 15s
-to connect, 30s for each reply and a stalled listing).
+--json prints one JSON array of {name, type, size, modified, target}.
+${CONNECTION}
 
 Examples:
   ferry ls ftp://ftp.example.com/pub/
   ferry ls ftp://alice@127.0.0.1:2121/ --password-env FTP_PASSWORD
-  ferry ls ftp://127.0.0.1:2121/ --json`,
+  ferry ls ftpes://127.0.0.1:2121/ --ca-file ca.pem --json | jq -r '.[].name'`,
 
   get: `Usage: ferry get URL [LOCAL] [options]
 
 Downloads a file, a directory (URL ending in /) or a glob into LOCAL (default:
 the current directory). Files land under a temporary name and are renamed into
-place when complete.
+place when complete. LOCAL "-" writes one file to standard output instead (a
+pipe is not retried).
 
 Options:
       --overwrite WHEN  always, never, newer or different (default: different)
       --resume          Continue shorter local files that only grew (logs), once
-                        the server's bytes before that point match
-      --retries N       Retries of transient failures (default 3)
-      --timeout-retries N  Retries of a timeout (default 1, within --retries)
-      --timeout T       How long the server may stay silent: connecting (greeting
-                        included), each reply, a stalled transfer (500ms, 10s, 2m;
-                        default 15s to connect, 30s for the rest)
-      --password-env VAR  Read the password from an environment variable${COMMON}
+                        the server's bytes before that point match${RETRIES}
+${CONNECTION}
+${COMMON}
 
 Examples:
   ferry get ftp://ftp.example.com/pub/readme.txt
   ferry get 'ftp://127.0.0.1:2121/logs/*.log' ./logs/ --resume
-  ferry get ftp://alice@host/site/ ./backup/ --password-env FTP_PASSWORD`,
+  ferry get ftp://alice@host/site/ ./backup/ --password-env FTP_PASSWORD
+  ferry get ftp://host/backup.tar - | tar x`,
 
   put: `Usage: ferry put LOCAL URL [options]
 
 Uploads a file, a directory (its content) or a glob to URL (a directory when it
-ends in /).
+ends in /). LOCAL "-" uploads standard input to the file URL names: it goes to a
+temporary name first and is renamed over the old file only once whole (a pipe
+is not retried).
 
 Options:
       --atomic          Upload to temporary names, rename into place at the end
-      --overwrite WHEN  always, never, newer or different (default: different)
-      --retries N       Retries of transient failures (default 3)
-      --timeout-retries N  Retries of a timeout (default 1, within --retries)
-      --timeout T       How long the server may stay silent: connecting (greeting
-                        included), each reply, a stalled transfer (500ms, 10s, 2m;
-                        default 15s to connect, 30s for the rest)
-      --password-env VAR  Read the password from an environment variable${COMMON}
+      --overwrite WHEN  always, never, newer or different (default: different)${RETRIES}
+${CONNECTION}
+${COMMON}
 
 Examples:
   ferry put ./report.pdf ftp://alice@host/reports/
-  ferry put 'dist/**' ftp://host/www/ --atomic --password-env FTP_PASSWORD`,
+  ferry put 'dist/**' ftp://host/www/ --atomic --password-env FTP_PASSWORD
+  tar c dir | ferry put - ftp://alice@host/backup.tar --password-env FTP_PASSWORD`,
 
-  mkdir: `Usage: ferry mkdir URL [--password-env VAR] [--timeout T]
+  mkdir: `Usage: ferry mkdir URL [options]
 
 Creates a remote directory and any missing parents.
+${RETRIES}
+${CONNECTION}
 
 Examples:
   ferry mkdir ftp://alice@host/www/assets/img`,
 
-  rm: `Usage: ferry rm URL [--password-env VAR] [--timeout T]
+  rm: `Usage: ferry rm URL [options]
 
 Deletes remote files; the URL's path may be a glob. A file that is already
 absent is not an error.
+${RETRIES}
+${CONNECTION}
 
 Examples:
   ferry rm ftp://alice@host/www/old.html

@@ -10,16 +10,28 @@ import { formatBytes } from "./_format.ts";
 import { type CliIo, UsageError } from "./_io.ts";
 import { printable } from "./_printable.ts";
 
-/** What a one-shot command adds to its URL. */
+/**
+ * What a one-shot command adds to its URL: the fields of a task file's
+ * connection block that people reach for.
+ */
 export interface UrlOptions {
   /** `--password-env`: the variable holding the password. */
   passwordEnv?: string;
   /** `--timeout`: the connect, reply and data timeouts, in milliseconds. */
   timeoutMs?: number;
+  /** `--active`: the server connects back (EPRT/PORT). */
+  active?: boolean;
+  /** `--ca-file`: PEM file of extra certificate authorities (FTPS). */
+  caFile?: string;
+  /** `--insecure`: no certificate verification (FTPS). */
+  insecure?: boolean;
+  /** `--no-hidden` makes this `false`: do not ask for dot-files with `LIST -a`. */
+  listHidden?: boolean;
 }
 
 /** The connection block a URL stands for, and the path it names. */
-function fromUrl(url: string, { passwordEnv, timeoutMs }: UrlOptions) {
+function fromUrl(url: string, options: UrlOptions) {
+  const { passwordEnv, timeoutMs } = options;
   let parsed;
   try {
     parsed = parseFtpUrl(url);
@@ -46,7 +58,35 @@ function fromUrl(url: string, { passwordEnv, timeoutMs }: UrlOptions) {
     }
     connection.password = value;
   }
+  if (options.active) connection.mode = "active";
+  if (options.listHidden === false) connection.listHidden = false;
+  if (options.caFile !== undefined || options.insecure) {
+    if (parsed.secure === "none") {
+      throw new UsageError(
+        "--ca-file and --insecure are for FTPS: use an ftpes:// (explicit TLS) or ftps:// " +
+          "(implicit TLS) URL",
+      );
+    }
+    connection.tls = {};
+    if (options.caFile !== undefined) connection.tls.caFile = options.caFile;
+    if (options.insecure) connection.tls.verify = false;
+  }
   return { connection, path: parsed.path };
+}
+
+/** A one-step task for the URL and options, resolved as `ferry run` would resolve it. */
+async function resolveUrl(
+  url: string,
+  options: UrlOptions,
+  step: (path: string | undefined) => TaskStep,
+): Promise<{ task: Task; path: string | undefined }> {
+  const { connection, path } = fromUrl(url, options);
+  const task = await resolveTask({ version: 1, connection, steps: [step(path)] }, {
+    baseDir: Deno.cwd(),
+    error: (_path, message) => new UsageError(message),
+  });
+  if (options.passwordEnv !== undefined) task.reads.env.push(options.passwordEnv);
+  return { task, path };
 }
 
 /** A one-step task on a URL; `step` receives the URL's path. */
@@ -55,14 +95,17 @@ export async function urlTask(
   options: UrlOptions,
   step: (path: string | undefined) => TaskStep,
 ): Promise<Task> {
-  const { passwordEnv } = options;
-  const { connection, path } = fromUrl(url, options);
-  const task = await resolveTask({ version: 1, connection, steps: [step(path)] }, {
-    baseDir: Deno.cwd(),
-    error: (_path, message) => new UsageError(message),
-  });
-  if (passwordEnv !== undefined) task.reads.env.push(passwordEnv);
-  return task;
+  return (await resolveUrl(url, options, step)).task;
+}
+
+/** The client options for a URL and options, and the path the URL names (ls and pipes). */
+export async function urlConnection(
+  url: string,
+  options: UrlOptions,
+): Promise<{ task: Task; path: string | undefined }> {
+  // Resolved through a task so that netrc, the CA file and the checks are
+  // those of `ferry run`; the step is never run.
+  return await resolveUrl(url, options, () => ({ mkdir: "." }));
 }
 
 /** `ferry ls URL`. */
@@ -71,11 +114,7 @@ export async function listCommand(
   flags: UrlOptions & { json: boolean },
   io: CliIo,
 ): Promise<number> {
-  const { connection, path } = fromUrl(url, flags);
-  const task = await resolveTask({ version: 1, connection, steps: [{ mkdir: "." }] }, {
-    baseDir: Deno.cwd(),
-    error: (_path, message) => new UsageError(message),
-  });
+  const { task, path } = await urlConnection(url, flags);
   io.hide(task.secrets);
   await using client = await FtpClient.connect(task.connection.options);
   client.addEventListener(

@@ -19,6 +19,7 @@
  */
 
 import { dirname, resolve } from "node:path";
+import denoJson from "../../deno.json" with { type: "json" };
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FtpError, FtpInputError } from "../errors.ts";
 import { MAX_RETRIES } from "../runner/_limits.ts";
@@ -29,6 +30,7 @@ import type { OverwritePolicy, TaskStep } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
 import { parallelFlag, requirePath, timeoutFlag } from "./_flags.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
+import type { UrlOptions } from "./_oneshot.ts";
 import { printable, printableLines } from "./_printable.ts";
 
 // What a command needs is loaded when it runs: a one-shot `get` should not
@@ -72,13 +74,22 @@ const TASK = {
   "no-env-file": { type: "boolean" },
 } as const;
 
+/** How a one-shot command connects: the connection block's fields people reach for. */
+const CONNECTION = {
+  "password-env": { type: "string" },
+  timeout: { type: "string" },
+  active: { type: "boolean" },
+  "ca-file": { type: "string" },
+  insecure: { type: "boolean" },
+  "no-hidden": { type: "boolean" },
+} as const;
+
 const ONE_SHOT = {
   ...OUTPUT,
+  ...CONNECTION,
   overwrite: { type: "string" },
   retries: { type: "string" },
   "timeout-retries": { type: "string" },
-  timeout: { type: "string" },
-  "password-env": { type: "string" },
 } as const;
 
 const POLICIES = ["always", "never", "newer", "different"];
@@ -132,6 +143,25 @@ function oneShotStep(values: Record<string, unknown>) {
   return { overwrite: overwrite as OverwritePolicy, common };
 }
 
+/** The connection flags of a one-shot command, warning loudly about --insecure. */
+function connectionFlags(values: Record<string, unknown>, io: CliIo): UrlOptions {
+  const flags = {
+    passwordEnv: values["password-env"] as string | undefined,
+    timeoutMs: timeoutFlag(values.timeout as string | undefined),
+    active: values.active === true,
+    caFile: values["ca-file"] as string | undefined,
+    insecure: values.insecure === true,
+    listHidden: values["no-hidden"] === true ? false : undefined,
+  };
+  if (flags.insecure) {
+    io.stderr(
+      "ferry: WARNING: --insecure: the server's certificate is not checked, so anyone on the " +
+        "way can read and change this session, password included; use --ca-file instead\n",
+    );
+  }
+  return flags;
+}
+
 /** A one-step task on a URL (get, put, mkdir, rm), run like `ferry run`. */
 async function oneShot(
   url: string,
@@ -140,11 +170,39 @@ async function oneShot(
   step: (path: string | undefined) => TaskStep,
 ): Promise<number> {
   const [{ urlTask }, { runJob }] = await Promise.all([oneShotModule(), jobModule()]);
-  const task = await urlTask(url, {
-    passwordEnv: values["password-env"] as string | undefined,
-    timeoutMs: timeoutFlag(values.timeout as string | undefined),
-  }, step);
+  const task = await urlTask(url, connectionFlags(values, io), step);
   return await runJob(task, outputFlags(values), io);
+}
+
+/** Options that mean nothing for a pipe (one file, no task, no retries). */
+const NOT_FOR_PIPES = [
+  "json",
+  "report",
+  "parallel",
+  "overwrite",
+  "retries",
+  "timeout-retries",
+  "atomic",
+  "resume",
+];
+
+/** `ferry get URL -` and `ferry put - URL`. */
+async function pipe(
+  direction: "get" | "put",
+  url: string,
+  values: Record<string, unknown>,
+  io: CliIo,
+): Promise<number> {
+  const refused = NOT_FOR_PIPES.filter((name) => values[name] !== undefined);
+  if (refused.length > 0) {
+    throw new UsageError(
+      `--${refused[0]} does not apply to "-": a pipe moves one file once (standard input ` +
+        `cannot be read again, nor standard output taken back)`,
+    );
+  }
+  const { pipeGet, pipePut } = await import("./_pipe.ts");
+  const flags = { ...connectionFlags(values, io), quiet: values.quiet === true };
+  return direction === "get" ? await pipeGet(url, flags, io) : await pipePut(url, flags, io);
 }
 
 async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise<number> {
@@ -154,8 +212,8 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     io.stdout((HELP[topic] ?? HELP[""]) + "\n");
     return 0;
   }
-  if (command === "--version") {
-    io.stdout("ferry 0.1.0\n");
+  if (command === "--version" || command === "-V") {
+    io.stdout(`ferry ${denoJson.version}\n`);
     return 0;
   }
   if (!(command in HELP)) {
@@ -202,27 +260,19 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "ls": {
       const p = parse(
         rest,
-        {
-          json: OUTPUT.json,
-          help: OUTPUT.help,
-          "password-env": ONE_SHOT["password-env"],
-          timeout: ONE_SHOT.timeout,
-        },
+        { json: OUTPUT.json, help: OUTPUT.help, ...CONNECTION },
         [1, 1],
         command,
       );
       if (p.help) return help();
-      const timeoutMs = timeoutFlag(p.values.timeout as string | undefined);
+      const flags = connectionFlags(p.values, io);
       const { listCommand } = await oneShotModule();
-      return await listCommand(p.positionals[0], {
-        json: p.values.json === true,
-        passwordEnv: p.values["password-env"] as string | undefined,
-        timeoutMs,
-      }, io);
+      return await listCommand(p.positionals[0], { json: p.values.json === true, ...flags }, io);
     }
     case "get": {
       const p = parse(rest, { ...ONE_SHOT, resume: { type: "boolean" } }, [1, 2], command);
       if (p.help) return help();
+      if (p.positionals[1] === "-") return await pipe("get", p.positionals[0], p.values, io);
       const { overwrite, common } = oneShotStep(p.values);
       return await oneShot(p.positionals[0], p.values, io, (path) => ({
         ...common,
@@ -237,6 +287,7 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "put": {
       const p = parse(rest, { ...ONE_SHOT, atomic: { type: "boolean" } }, [2, 2], command);
       if (p.help) return help();
+      if (p.positionals[0] === "-") return await pipe("put", p.positionals[1], p.values, io);
       const { overwrite, common } = oneShotStep(p.values);
       return await oneShot(p.positionals[1], p.values, io, (path) => ({
         ...common,

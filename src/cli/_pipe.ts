@@ -1,0 +1,125 @@
+// `ferry get URL -` and `ferry put - URL`: one file between the server and
+// standard output or input, as Web Streams end to end (no temporary file,
+// memory bounded by the streams' buffers). The bytes are the file's and pass
+// through untouched; only messages go through the redactor.
+//
+// Pipes are not retried: standard input cannot be read a second time, and
+// bytes already written to standard output cannot be taken back.
+
+import { FtpClient } from "../client/ftp_client.ts";
+import { FtpInputError } from "../errors.ts";
+import { urlConnection, type UrlOptions } from "./_oneshot.ts";
+import { type CliIo, EXIT_INTERRUPTED, UsageError, withInterrupt } from "./_io.ts";
+import { printable } from "./_printable.ts";
+
+/** The file a pipe URL names; a directory or a glob cannot be piped. */
+function filePath(path: string | undefined): string {
+  if (path === undefined || path === "" || path.endsWith("/")) {
+    throw new UsageError("with -, the URL must name one file, as in ftp://host/dir/file.tar");
+  }
+  if (/[*?[\]{}]/.test(path)) {
+    throw new UsageError("with -, the URL must name one file: globs cannot be piped");
+  }
+  return path;
+}
+
+/** Connects for a pipe, printing the client's warnings (such as --insecure's). */
+async function connect(
+  url: string,
+  flags: UrlOptions,
+  io: CliIo,
+): Promise<{ client: FtpClient; path: string }> {
+  const { task, path } = await urlConnection(url, flags);
+  io.hide(task.secrets);
+  const file = filePath(path);
+  const client = new FtpClient(task.connection.options);
+  client.addEventListener("warning", (e) => io.stderr(`ferry: warning: ${printable(e.message)}\n`));
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return { client, path: file };
+}
+
+/**
+ * `ferry get URL -`: the file to `output` (standard output). A failure after
+ * bytes went out exits 1 with the message on standard error; what was
+ * written stays written, as with curl.
+ */
+export async function pipeGet(
+  url: string,
+  flags: UrlOptions,
+  io: CliIo,
+  output: WritableStream<Uint8Array> = Deno.stdout.writable,
+): Promise<number> {
+  const { client, path } = await connect(url, flags, io);
+  await using _ = client;
+  return await withInterrupt(io, async (signal) => {
+    try {
+      const stream = await client.download(path, { signal });
+      await stream.pipeTo(output, { preventClose: true, signal });
+      return 0;
+    } catch (error) {
+      if (signal.aborted) return EXIT_INTERRUPTED;
+      throw error;
+    }
+  });
+}
+
+/**
+ * `ferry put - URL`: `input` (standard input) to the file URL names. The
+ * bytes go to a temporary name beside it, whose size is checked against
+ * what was sent (where the server answers SIZE), and which is then renamed
+ * over the old file: a cut pipe or a short upload never replaces it. A
+ * failed upload's temporary is removed; a refused rename leaves the whole
+ * new file at its temporary name, and the error says where.
+ */
+export async function pipePut(
+  url: string,
+  flags: UrlOptions & { quiet?: boolean },
+  io: CliIo,
+  input: ReadableStream<Uint8Array> = Deno.stdin.readable,
+): Promise<number> {
+  const { client, path } = await connect(url, flags, io);
+  await using _ = client;
+  const temporary = pipeTemporary(path);
+  return await withInterrupt(io, async (signal) => {
+    let sent: number;
+    try {
+      sent = (await client.upload(temporary, input, { signal })).bytes;
+      const held = await client.size(temporary, { signal }).catch(() => undefined);
+      if (held !== undefined && held !== sent) {
+        throw new FtpInputError(
+          `The server kept ${held} of the ${sent} bytes sent (in ${temporary}); ` +
+            `${path} was left as it was`,
+        );
+      }
+    } catch (error) {
+      if (client.state === "loggedIn") await client.remove(temporary).catch(() => {});
+      if (signal.aborted) return EXIT_INTERRUPTED;
+      throw error;
+    }
+    try {
+      await client.rename(temporary, path, { signal });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `The upload is whole at ${temporary}, but renaming it to ${path} failed ` +
+          `(${reason}); ${path} was left as it was`,
+      );
+    }
+    if (!flags.quiet) io.stderr(`↑ upload - → ${printable(path)} (${sent} B)\n`);
+    return 0;
+  });
+}
+
+/** A temporary name beside `path`, unique to this run. */
+function pipeTemporary(path: string): string {
+  const slash = path.lastIndexOf("/");
+  const dir = path.slice(0, slash + 1);
+  const name = path.slice(slash + 1);
+  const tag = crypto.getRandomValues(new Uint32Array(1))[0].toString(16).padStart(8, "0");
+  return `${dir}${name}.${tag}.ferry-part`;
+}

@@ -1,0 +1,222 @@
+// One-shot commands without a task file: pipes (`get URL -`, `put - URL`),
+// the connection options people reach for (timeout, active mode, a CA file,
+// --insecure), and --version.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FtpTestServer } from "../../src/testing/mod.ts";
+import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
+import { startTlsServer } from "../testing/_tls.ts";
+import { makeTestPki } from "../_servers/certs.ts";
+import { ferry, treeOf, writeTree } from "./_ferry.ts";
+
+const CLI = fileURLToPath(new URL("../../src/cli/mod.ts", import.meta.url));
+
+/** Runs ferry with bytes on stdin, returning stdout as bytes. */
+async function ferryBytes(
+  args: string[],
+  input?: Uint8Array,
+): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "-A", CLI, ...args],
+    env: { NO_COLOR: "1" },
+    stdin: input ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  try {
+    if (input) {
+      // ferry may stop reading early (a refused option, a failed upload): a broken pipe then.
+      const writer = child.stdin.getWriter();
+      await writer.write(input).catch(() => {});
+      await writer.close().catch(() => {});
+    }
+    const output = await child.output();
+    return {
+      code: output.code,
+      stdout: output.stdout,
+      stderr: new TextDecoder().decode(output.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const partFiles = async (root: string) =>
+  Object.keys(await treeOf(root)).filter((name) => name.includes(".ferry-part"));
+
+Deno.test("ferry get URL - writes the file's bytes to stdout, untouched", async () => {
+  await using server = await FtpTestServer.start();
+  const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 17, 5);
+  await writeTree(server.root, { "pub/blob.bin": bytes });
+  const url = `ftp://127.0.0.1:${server.port}/pub/blob.bin`;
+  const result = await ferryBytes(["get", url, "-"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.length, bytes.length);
+  assert.equal(sha256(result.stdout), sha256(bytes));
+
+  const missing = await ferryBytes(["get", `ftp://127.0.0.1:${server.port}/pub/none.bin`, "-"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /550/);
+  assert.equal(missing.stdout.length, 0);
+  for (const bad of ["pub/", "pub/*.bin"]) {
+    const refused = await ferryBytes(["get", `ftp://127.0.0.1:${server.port}/${bad}`, "-"]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /must name one file/);
+  }
+});
+
+Deno.test("ferry put - URL uploads stdin through a temporary, renamed over the old file once whole", async () => {
+  await using server = await FtpTestServer.start();
+  await writeTree(server.root, { "backup.bin": "old version\n" });
+  const bytes = pseudoRandomBytes(2 * 1024 * 1024 + 3, 9);
+  const url = `ftp://127.0.0.1:${server.port}/backup.bin`;
+  const result = await ferryBytes(["put", "-", url], bytes);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(await sha256File(join(server.root, "backup.bin")), sha256(bytes));
+  assert.deepEqual(await partFiles(server.root), []);
+  assert.ok(server.commands.some((c) => /^RNTO backup\.bin$/.test(c)), "renamed into place");
+
+  // A cut upload leaves the old file whole and no temporary behind.
+  server.faults.dataDropAfterBytes = 1024 * 1024;
+  const cut = await ferryBytes(["put", "-", url], pseudoRandomBytes(3 * 1024 * 1024, 2));
+  server.faults.dataDropAfterBytes = undefined;
+  assert.equal(cut.code, 1, cut.stderr);
+  assert.equal(await sha256File(join(server.root, "backup.bin")), sha256(bytes));
+  assert.deepEqual(await partFiles(server.root), []);
+
+  const empty = await ferryBytes(
+    ["put", "-", `ftp://127.0.0.1:${server.port}/empty.txt`],
+    new Uint8Array(),
+  );
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.equal((await Deno.stat(join(server.root, "empty.txt"))).size, 0);
+  const refused = await ferryBytes(["put", "-", url, "--retries", "2"], bytes);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--retries does not apply to "-"/);
+});
+
+Deno.test("tar c dir | ferry put - URL, then ferry get URL - | tar x: the tree comes back whole", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(join(dir.path, "src"), {
+    "a.txt": "alpha\n",
+    "deep/b.bin": pseudoRandomBytes(500_000, 3),
+    ".hidden": "dot\n",
+  });
+  const url = `ftp://127.0.0.1:${server.port}/backup.tar`;
+  const ferryCommand = `"${Deno.execPath()}" run --quiet -A "${CLI}"`;
+  const sh = async (script: string) => {
+    const output = await new Deno.Command("sh", {
+      args: ["-c", script],
+      cwd: dir.path,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  };
+  await sh(`tar c -C src . | ${ferryCommand} put - '${url}'`);
+  await Deno.mkdir(join(dir.path, "back"));
+  await sh(`${ferryCommand} get '${url}' - | tar x -C back`);
+  assert.deepEqual(await treeOf(join(dir.path, "back")), await treeOf(join(dir.path, "src")));
+});
+
+Deno.test("--timeout bounds a one-shot command against a silent server, naming the wait", async () => {
+  await using server = await FtpTestServer.start();
+  server.faults.onCommand = (
+    c,
+  ) => (c.verb === "MLSD" || c.verb === "LIST" ? { stall: true } : undefined);
+  const started = performance.now();
+  const result = await ferry(["ls", `ftp://127.0.0.1:${server.port}/`, "--timeout", "1s"]);
+  const seconds = (performance.now() - started) / 1000;
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stderr, /Timed out after 1000 ms/);
+  // A hang guard, not a timing: the default reply timeout alone is 30 s.
+  assert.ok(seconds < 20, `took ${seconds.toFixed(1)} s`);
+  for (const bad of ["soon", "0s", "-1s", "10"]) {
+    const refused = await ferry(["ls", `ftp://127.0.0.1:${server.port}/`, `--timeout=${bad}`]);
+    assert.equal(refused.code, 2, bad);
+    assert.match(refused.stderr, /--timeout must be a duration with its unit/);
+  }
+});
+
+Deno.test("--active makes the server connect back (EPRT), for get, put and ls", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(server.root, { "f.txt": "active\n" });
+  const url = `ftp://127.0.0.1:${server.port}`;
+  for (
+    const args of [
+      ["ls", `${url}/`, "--active"],
+      ["get", `${url}/f.txt`, join(dir.path, "f.txt"), "--active"],
+      ["put", join(dir.path, "f.txt"), `${url}/g.txt`, "--active"],
+    ]
+  ) {
+    const before = server.commands.length;
+    const result = await ferry(args);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const sent = server.commands.slice(before);
+    assert.ok(sent.some((c) => c.startsWith("EPRT")), `${args[0]}: ${sent.join(", ")}`);
+    assert.ok(!sent.some((c) => c.startsWith("EPSV") || c.startsWith("PASV")));
+  }
+  assert.equal(await Deno.readTextFile(join(server.root, "g.txt")), "active\n");
+});
+
+Deno.test("FTPS one-shots: --ca-file trusts a private CA; without it the certificate is refused; --insecure warns loudly", async () => {
+  await using dir = await tempDir();
+  await using server = await startTlsServer();
+  await writeTree(server.root, { "s.txt": "secret stuff\n" });
+  const pki = await makeTestPki();
+  const url = `ftpes://localhost:${server.port}/s.txt`;
+  const untrusted = await ferry(["get", url, join(dir.path, "a.txt")]);
+  assert.equal(untrusted.code, 1);
+  assert.match(untrusted.stdout + untrusted.stderr, /certificate/i);
+
+  const trusted = await ferry(["get", url, join(dir.path, "b.txt"), "--ca-file", pki.caPath]);
+  assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+  assert.equal(await Deno.readTextFile(join(dir.path, "b.txt")), "secret stuff\n");
+  assert.doesNotMatch(trusted.stderr, /WARNING/);
+
+  const insecure = await ferry(["get", url, join(dir.path, "c.txt"), "--insecure"]);
+  assert.equal(insecure.code, 0, insecure.stdout + insecure.stderr);
+  assert.match(insecure.stderr, /WARNING: --insecure: the server's certificate is not checked/);
+  assert.equal(await Deno.readTextFile(join(dir.path, "c.txt")), "secret stuff\n");
+
+  const listed = await ferry(["ls", `ftpes://localhost:${server.port}/`, "--ca-file", pki.caPath]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /s\.txt/);
+  const plain = await ferry(["ls", `ftp://127.0.0.1:${server.port}/`, "--ca-file", pki.caPath]);
+  assert.equal(plain.code, 2);
+  assert.match(plain.stderr, /for FTPS/);
+});
+
+Deno.test("dot-files are listed by default, also where plain LIST hides them; --no-hidden stops asking", async () => {
+  await using server = await FtpTestServer.start({
+    hideDotFiles: true,
+    disabledCommands: ["MLSD", "MLST"],
+  });
+  await writeTree(server.root, { "site/.htaccess": "deny\n", "site/index.html": "hi\n" });
+  const url = `ftp://127.0.0.1:${server.port}/site/`;
+  const shown = await ferry(["ls", url]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /\.htaccess/);
+  const hidden = await ferry(["ls", url, "--no-hidden"]);
+  assert.equal(hidden.code, 0, hidden.stderr);
+  assert.doesNotMatch(hidden.stdout, /\.htaccess/);
+  assert.match(hidden.stdout, /index\.html/);
+  assert.ok(!server.commands.slice(-3).some((c) => c.startsWith("LIST -a")));
+});
+
+Deno.test("ferry --version and -V print the version from deno.json", async () => {
+  const { version } = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  );
+  for (const flag of ["--version", "-V"]) {
+    const result = await ferry([flag]);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `ferry ${version}\n`);
+  }
+});
