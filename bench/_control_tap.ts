@@ -107,8 +107,9 @@ export class ControlTap {
   }
 
   /**
-   * Server → client bytes (or a close) have reached the client, on the control
-   * connection or a data connection: its next bytes start a new flight.
+   * Server → client bytes (or a close) are being written to the client, on
+   * the control connection or a data connection: what it sends from now on
+   * starts a new flight.
    */
   deliveredToClient(): void {
     this.#serverSpoke = true;

@@ -212,7 +212,7 @@ export class DelayProxy implements AsyncDisposable {
       }, {
         onRead: (chunk) => tap.fromServer(chunk),
         onEnd: () => tap.serverEnded(),
-        onDelivered: () => tap.deliveredToClient(),
+        onDeliver: () => tap.deliveredToClient(),
       });
       this.#track(forwarding.finally(() => unused.forEach(closeQuietly)));
     }
@@ -244,7 +244,7 @@ export class DelayProxy implements AsyncDisposable {
             tap.dataFromClient();
             return undefined;
           },
-        }, { onDelivered: () => tap.deliveredToClient() });
+        }, { onDeliver: () => tap.deliveredToClient() });
       } finally {
         this.#dataListeners.delete(listener);
         closeQuietly(listener);

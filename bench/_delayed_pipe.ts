@@ -26,8 +26,13 @@ export interface PipeHooks {
   onRead?: (chunk: Uint8Array) => Uint8Array;
   /** The sender closed its side: bytes still held by `onRead` to flush. */
   onEnd?: () => Uint8Array | undefined;
-  /** A chunk (0 bytes: the end of the stream) has been written to `to`. */
-  onDelivered?: (bytes: number) => void;
+  /**
+   * A chunk (0 bytes: the end of the stream) is being handed to `to`: from
+   * now on the receiver may have it. Called before the write, not after:
+   * the receiver's answer can reach the proxy before the write's completion
+   * does, and must count as an answer.
+   */
+  onDeliver?: (bytes: number) => void;
 }
 
 interface Queued {
@@ -160,17 +165,17 @@ export class DelayedPipe {
       if (this.#stopped) return;
       if (next.chunk === undefined) {
         this.#queue.shift();
+        this.#hooks.onDeliver?.(0);
         await to.closeWrite();
-        this.#hooks.onDelivered?.(0);
         return;
       }
+      this.#hooks.onDeliver?.(next.chunk.length);
       for (let offset = 0; offset < next.chunk.length;) {
         offset += await to.write(next.chunk.subarray(offset));
       }
       this.#queue.shift();
       this.#queuedBytes -= next.chunk.length;
       this.#wakeReader?.();
-      this.#hooks.onDelivered?.(next.chunk.length);
     }
   }
 }
