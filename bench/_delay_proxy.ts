@@ -18,8 +18,9 @@
  * trip; the proxy connects to the server as soon as the client connects);
  * nothing is lost or reordered; the window (`windowBytes`, bytes read but not
  * yet passed on) is fixed, so throughput per connection is at most
- * `windowBytes / delay`. TLS control connections pass through unread (no
- * rewriting, so their data connections would bypass the proxy).
+ * `windowBytes / delay`. TLS control connections pass through, but the
+ * proxy cannot read them: their passive replies are not rewritten (the data
+ * connections would bypass it) and their counts mean nothing.
  *
  * Counting: per FTP session (a control connection and the data connections
  * its passive replies announced), the client's flights (what it sends after

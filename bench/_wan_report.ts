@@ -120,7 +120,7 @@ export function renderWanSection(run: WanRun): string {
       "each flight waited for at least one round trip; login and QUIT are included, and so is " +
       "the client's close of a download's data connection, which vsftpd waits for before its " +
       "226. Divided by the files of the job; the median run's count, in brackets the flights " +
-      "in all and the command lines sent. Time is about flights x RTT / connections, plus " +
+      "in all and the command lines sent. Time is about flights × RTT / connections, plus " +
       "start-up.",
     "",
     `| job | ${tools.join(" | ")} |`,
