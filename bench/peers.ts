@@ -431,6 +431,7 @@ measures.push(
 );
 
 await vsftpd.close();
+await Deno.remove(pki.dir, { recursive: true }).catch(() => {});
 
 const scenarios: Scenario[] = [
   { name: "get 1 GiB", unit: "MB/s", bytes: GiB },
