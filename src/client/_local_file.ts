@@ -1,6 +1,8 @@
 // Local files as transfer ends: downloads land under a temporary name and
 // are renamed into place only when whole; uploads read from a path.
 
+import { fileURLToPath } from "node:url";
+
 /** A local file given as an upload source. */
 export interface LocalFile {
   localPath: string | URL;
@@ -19,9 +21,7 @@ function toPath(destination: string | URL): string {
   if (destination.protocol !== "file:") {
     throw new TypeError(`Only file: URLs name local files, got ${destination.protocol}`);
   }
-  const path = decodeURIComponent(destination.pathname);
-  // file:///C:/x has the pathname /C:/x on Windows.
-  return Deno.build.os === "windows" ? path.replace(/^\/([A-Za-z]:)/, "$1") : path;
+  return fileURLToPath(destination);
 }
 
 /** A local file being downloaded into. */
