@@ -6,7 +6,8 @@
 // hiding (a listing entry ferry could not read or would not trust, a link
 // it did not follow) is kept, with everything below it, and said so.
 
-import { type PlanContext, PlanError } from "./_plan_context.ts";
+import type { PlanContext } from "./_plan_context.ts";
+import { PlanError } from "./errors.ts";
 import type { PathFilter } from "./_filter.ts";
 import type { Hidden } from "./_remote_tree.ts";
 import { Phase, type Work } from "./_work.ts";

@@ -4,7 +4,8 @@
 
 import { FtpPermanentError } from "../errors.ts";
 import { globMatcher, splitGlob } from "./_filter.ts";
-import { type PlanContext, PlanError } from "./_plan_context.ts";
+import type { PlanContext } from "./_plan_context.ts";
+import { PlanError } from "./errors.ts";
 import { readRemoteTree, statRemote } from "./_remote_tree.ts";
 import { Phase, type Work } from "./_work.ts";
 

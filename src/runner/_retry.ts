@@ -10,16 +10,8 @@ import {
   FtpTransientError,
   FtpUnexpectedReplyError,
 } from "../errors.ts";
+import { TransientRunError } from "./errors.ts";
 import type { ErrorInfo } from "./report.ts";
-
-/** A failure the runner itself detects (a short file) that a retry may cure. */
-export class TransientRunError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "TransientRunError";
-  }
-}
 
 /**
  * Whether Deno refused the operation for want of a permission, anywhere in
