@@ -26,3 +26,4 @@ export * from "./report.ts";
 export * from "./permissions.ts";
 export * from "./task_schema.ts";
 export * from "./errors.ts";
+export * from "./steps/mod.ts";

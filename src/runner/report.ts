@@ -6,8 +6,11 @@
  * @module
  */
 
+import type { StepKindActions, StepKinds } from "./steps/mod.ts";
+
 /**
- * What an action does. `*-local` actions change the local side.
+ * What an action does. `*-local` actions change the local side. Step
+ * kinds may add their own (see {@linkcode StepKinds}).
  *
  * @example
  * ```ts
@@ -25,7 +28,8 @@ export type ActionKind =
   | "mkdir-local"
   | "delete-local"
   | "rmdir-local"
-  | "skip";
+  | "skip"
+  | { [K in keyof StepKinds]: StepKindActions<K> }[keyof StepKinds];
 
 /**
  * One planned action.
@@ -120,7 +124,7 @@ export interface StepReport {
   index: number;
   /** The step's name. */
   name: string;
-  /** mkdir, rm, rmdir, rename, put, get or sync. */
+  /** The step's kind: `mkdir`, `put`, `sync`, ... (a key of {@linkcode StepKinds}). */
   kind: string;
   /** `ok`, `failed`, `planned` (dry run), or `cancelled`/`skipped` (not run). */
   result: "ok" | "failed" | "planned" | "cancelled" | "skipped";
