@@ -8,6 +8,7 @@
  */
 
 import type { PathList } from "../task_file.ts";
+import type { ChmodAction, ChmodFields } from "./chmod.ts";
 import type { GetAction, GetFields } from "./get.ts";
 import type { MkdirFields } from "./mkdir.ts";
 import type { PutAction, PutFields } from "./put.ts";
@@ -16,6 +17,7 @@ import type { RmFields } from "./rm.ts";
 import type { RmdirFields } from "./rmdir.ts";
 import type { SyncAction, SyncFields } from "./sync.ts";
 
+export type { ChmodAction, ChmodFields } from "./chmod.ts";
 export type { GetAction, GetFields } from "./get.ts";
 export type { MkdirFields } from "./mkdir.ts";
 export type { PutAction, PutFields } from "./put.ts";
@@ -53,6 +55,8 @@ export interface StepKinds {
   get: { action: GetAction; fields: GetFields };
   /** A tree made to match another. */
   sync: { action: SyncAction; fields: SyncFields };
+  /** Permissions set on remote paths (SITE CHMOD). */
+  chmod: { action: ChmodAction; fields: ChmodFields; actions: "chmod" };
 }
 
 /**

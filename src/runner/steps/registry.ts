@@ -7,6 +7,7 @@
 
 import type { StepKind } from "../task.ts";
 import type { ActionStyle, Same, StepKindDef } from "./_kind.ts";
+import { chmod } from "./chmod.ts";
 import { get } from "./get.ts";
 import { mkdir } from "./mkdir.ts";
 import { put } from "./put.ts";
@@ -17,7 +18,7 @@ import { sync } from "./sync.ts";
 
 export type { ActionStyle, LocalAccess, LocalSource, StepKindDef } from "./_kind.ts";
 
-const KINDS = [mkdir, rm, rmdir, rename, put, get, sync] as const;
+const KINDS = [mkdir, rm, rmdir, rename, put, get, sync, chmod] as const;
 
 // The kinds listed here and the types in mod.ts must name the same kinds.
 const _sameKinds: Same<(typeof KINDS)[number]["kind"], StepKind> = true;
