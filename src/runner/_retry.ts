@@ -3,6 +3,7 @@
 
 import {
   FtpConnectionError,
+  FtpError,
   FtpPermanentError,
   FtpProtocolError,
   FtpReplyError,
@@ -90,5 +91,9 @@ export function errorInfo(error: unknown, redact: (text: string) => string): Err
   else if (error instanceof FtpTimeoutError) info.code = error.phase;
   else if (error instanceof Deno.errors.NotFound) info.code = "ENOENT";
   else if (error instanceof Deno.errors.PermissionDenied) info.code = "EACCES";
+  else if (error instanceof FtpError && typeof (error as { code?: unknown }).code === "string") {
+    // An error of ferry's own that names its kind (a verify step's difference).
+    info.code = (error as unknown as { code: string }).code;
+  }
   return info;
 }

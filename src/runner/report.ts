@@ -68,7 +68,10 @@ export interface PlannedAction {
 export interface ErrorInfo {
   /** The error class, such as `FtpPermanentError`. */
   name: string;
-  /** A reply code (550), a connection failure kind (`closed`), a timeout phase (`data`). */
+  /**
+   * A reply code (550), a connection failure kind (`closed`), a timeout
+   * phase (`data`), or the kind of a verify step's difference (`size`).
+   */
   code?: number | string;
   /** What went wrong, passwords redacted. */
   message: string;

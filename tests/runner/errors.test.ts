@@ -10,6 +10,7 @@ import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
 import { writeTree } from "../cli/_ferry.ts";
 import { runSteps } from "./_run.ts";
+import { errorInfo } from "../../src/runner/_retry.ts";
 
 Deno.test("the runner's errors are exported FtpError subclasses with the names reports show", () => {
   const errors = [
@@ -52,4 +53,14 @@ Deno.test("a report names each runner error by its exported class", async () => 
   const upload = report.steps[2].actions.find((a) => a.action === "upload");
   assert.equal(upload?.error?.name, TransientRunError.name, JSON.stringify(report.steps[2]));
   assert.match(upload!.error!.message, /holds 100 of 5000 bytes/);
+});
+
+Deno.test("a report shows the string code an FtpError of ferry's own carries", () => {
+  class DifferenceError extends FtpError {
+    readonly code = "size";
+  }
+  const info = errorInfo(new DifferenceError("size differs"), (text) => text);
+  assert.deepEqual(info, { name: "FtpError", code: "size", message: "size differs" });
+  const plain = Object.assign(new Error("not ferry's"), { code: "EPIPE" });
+  assert.equal(errorInfo(plain, (text) => text).code, undefined);
 });
