@@ -16,6 +16,7 @@ import type { RenameAction, RenameFields } from "./rename.ts";
 import type { RmFields } from "./rm.ts";
 import type { RmdirFields } from "./rmdir.ts";
 import type { SyncAction, SyncFields } from "./sync.ts";
+import type { VerifyAction, VerifyFields } from "./verify.ts";
 
 export type { ChmodAction, ChmodFields } from "./chmod.ts";
 export type { GetAction, GetFields } from "./get.ts";
@@ -25,6 +26,8 @@ export type { RenameAction, RenameFields } from "./rename.ts";
 export type { RmFields } from "./rm.ts";
 export type { RmdirFields } from "./rmdir.ts";
 export type { SyncAction, SyncFields } from "./sync.ts";
+export type { VerifyAction, VerifyBy, VerifyDifference, VerifyFields } from "./verify.ts";
+export { VerifyError } from "./verify.ts";
 
 /**
  * Each step kind: `action`, what its key holds in a task file; `fields`,
@@ -57,6 +60,8 @@ export interface StepKinds {
   sync: { action: SyncAction; fields: SyncFields };
   /** Permissions set on remote paths (SITE CHMOD). */
   chmod: { action: ChmodAction; fields: ChmodFields; actions: "chmod" };
+  /** Local and remote files compared; nothing changed. */
+  verify: { action: VerifyAction; fields: VerifyFields; actions: "verify" };
 }
 
 /**

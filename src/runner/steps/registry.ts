@@ -15,10 +15,11 @@ import { rename } from "./rename.ts";
 import { rm } from "./rm.ts";
 import { rmdir } from "./rmdir.ts";
 import { sync } from "./sync.ts";
+import { verify } from "./verify.ts";
 
 export type { ActionStyle, LocalAccess, LocalSource, StepKindDef } from "./_kind.ts";
 
-const KINDS = [mkdir, rm, rmdir, rename, put, get, sync, chmod] as const;
+const KINDS = [mkdir, rm, rmdir, rename, put, get, sync, chmod, verify] as const;
 
 // The kinds listed here and the types in mod.ts must name the same kinds.
 const _sameKinds: Same<(typeof KINDS)[number]["kind"], StepKind> = true;
