@@ -15,6 +15,7 @@ import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import { pseudoRandomBytes, tempDir, writeRandomFile } from "../_helpers.ts";
 import { flatness, LIVE_MEMORY_FLAGS } from "../_live_memory.ts";
 import { ferry, reportOf, treeOf, writeServerTask, writeTree } from "./_ferry.ts";
+import { lab } from "./_lab.ts";
 
 /** Commands that change something on a server. */
 const CHANGES = /^(STOR|STOU|APPE|DELE|RMD|XRMD|MKD|XMKD|RNFR|RNTO|MFMT|SITE)/i;
@@ -521,3 +522,45 @@ Deno.test(
     );
   },
 );
+
+for (const spec of lab("pure-ftpd", "proftpd", "pyftpdlib")) {
+  Deno.test(
+    `${spec.name}: after a sync up, verify passes by size+time and by download; a change on its disk is found`,
+    { ignore: spec.ignore },
+    async () => {
+      await using dir = await tempDir();
+      await using server = await spec.start();
+      await server.settle();
+      await writeTree(dir.path, {
+        "dist/index.html": "<h1>home</h1>\n",
+        "dist/a b/c.bin": pseudoRandomBytes(300_000, 12),
+      });
+      const task = await writeServerTask(
+        dir.path,
+        server.connection,
+        `  - sync: { direction: up, local: dist, remote: www }
+  - verify: { local: dist, remote: www }
+  - verify: { local: dist, remote: www, by: download }
+`,
+      );
+      const first = await ferry(["run", task, "--json"], { cwd: dir.path, env: server.env });
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      assert.deepEqual(reportOf(first).steps.slice(1).map((s) => s.actions.length), [2, 2]);
+      const path = join(server.dir, "www/a b/c.bin");
+      const bytes = await Deno.readFile(path);
+      bytes[299_999] ^= 1;
+      const { mtime } = await Deno.stat(path);
+      await Deno.writeFile(path, bytes);
+      await touch(path, mtime!);
+      const again = await ferry(["run", task, "--json"], { cwd: dir.path, env: server.env });
+      assert.equal(again.code, 1, again.stdout + again.stderr);
+      const [sync, quick, full] = reportOf(again).steps;
+      assert.equal(sync.result, "ok");
+      assert.equal(quick.result, "ok", "the same size and time: size+time cannot tell");
+      assert.deepEqual(
+        full.actions.map((a) => [a.path, a.result, a.error?.code]),
+        [["www/a b/c.bin", "failed", "content"], ["www/index.html", "ok", undefined]],
+      );
+    },
+  );
+}
