@@ -2,8 +2,8 @@
 // them. Everything else loops over this list: the schema (../_schema.ts),
 // resolution (../_resolve.ts), planning (../_plan_step.ts), local sources
 // (../_local_sources.ts), `ferry permissions`, the totals and the CLI's
-// output. A new kind is a module beside this file, a line here and a line
-// in mod.ts (its types).
+// output. A new kind is a module beside this file, its lines here and in
+// mod.ts (its types), and `deno task schema`: see docs/architecture.md.
 
 import type { StepKind } from "../task.ts";
 import type { ActionStyle, Same, StepKindDef } from "./_kind.ts";
