@@ -7,9 +7,8 @@
 import { z } from "zod";
 import { MAX_RETRIES } from "./_limits.ts";
 import { schemaParts } from "./_schema_parts.ts";
-import { STEP_KINDS } from "./steps/registry.ts";
+import { type Same, STEP_KINDS } from "./steps/registry.ts";
 import type { TaskFile } from "./task_file.ts";
-import type { Same } from "./steps/_kind.ts";
 
 const { strict, duration, whole } = schemaParts;
 
