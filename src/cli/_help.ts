@@ -81,7 +81,8 @@ Examples:
   check: `Usage: ferry check FILE [--env-file FILE]
 
 Validates a task file: syntax, schema, \${VAR} references, the CA file. Contacts
-nobody. Problems are printed as file:line:column: key: what is wrong.
+nobody. Problems are printed as file:line:column: key: what is wrong; a valid
+file gets one line per step, with its kind.
 
 Examples:
   ferry check tasks/deploy-site.yaml

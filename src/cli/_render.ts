@@ -1,11 +1,13 @@
 // What `ferry run` prints. Plain lines always (one per change, failure,
-// retry and warning, a plan summary per step, a closing summary); on a
+// retry and warning, a plan summary per step, a closing summary), each
+// action with the symbol its step kind gives it (runner/steps); on a
 // terminal, a live block under them with a bar per running transfer and a
 // total with throughput and ETA, redrawn ten times a second. NO_COLOR turns
 // colour off; a narrow terminal drops the bars.
 
 import type { ActionReport, PlannedAction, RunReport } from "../runner/report.ts";
 import type { RunEvent, StepRef } from "../runner/run_event.ts";
+import { actionStyle } from "../runner/steps/registry.ts";
 import { fit, formatBytes, formatDuration, formatEta } from "./_format.ts";
 import { printable } from "./_printable.ts";
 
@@ -33,18 +35,8 @@ interface Active {
   bytes: number;
 }
 
-const SYMBOL: Record<string, string> = {
-  upload: "↑",
-  download: "↓",
-  mkdir: "+",
-  "mkdir-local": "+",
-  delete: "-",
-  "delete-local": "-",
-  rmdir: "-",
-  "rmdir-local": "-",
-  rename: "~",
-  skip: "=",
-};
+/** Whether an action moves a file (a live bar, bytes in the totals). */
+const isTransfer = (action: PlannedAction) => actionStyle(action.action).counts === "transferred";
 
 /** One live frame: a line per running transfer, then the total. Pure, for tests. */
 export function renderFrame(
@@ -114,7 +106,9 @@ export class Renderer {
 
   #describe(action: PlannedAction): string {
     const from = action.from === undefined ? "" : `${this.#show(action.from)} → `;
-    return `${SYMBOL[action.action] ?? "?"} ${action.action} ${from}${this.#show(action.path)}`;
+    return `${actionStyle(action.action).symbol} ${action.action} ${from}${
+      this.#show(action.path)
+    }`;
   }
 
   /** Prints a permanent line above the live block. */
@@ -142,7 +136,7 @@ export class Renderer {
         this.#plan(event.step, event.actions);
         break;
       case "actionStart":
-        if (event.action.action === "upload" || event.action.action === "download") {
+        if (isTransfer(event.action)) {
           this.#active.set(event.action.id, { action: event.action, bytes: event.offset });
           this.#startLive();
         }
@@ -197,7 +191,7 @@ export class Renderer {
       c.n++;
       c.bytes += a.size ?? 0;
       counts.set(a.action, c);
-      if (a.action === "upload" || a.action === "download") {
+      if (isTransfer(a)) {
         this.#total.filesPlanned++;
         this.#total.bytesPlanned += a.size ?? 0;
       }
@@ -221,7 +215,7 @@ export class Renderer {
   #actionEnd(a: ActionReport): void {
     const o = this.#o;
     if (this.#active.delete(a.id) && this.#active.size === 0) this.#stopLive();
-    if (a.action === "upload" || a.action === "download") {
+    if (isTransfer(a)) {
       if (a.result === "ok") this.#total.files++;
       this.#doneBytes += a.bytes;
     }
@@ -235,9 +229,11 @@ export class Renderer {
       return;
     }
     if (o.quiet || a.result === "cancelled" || a.result === "planned") return;
-    if (a.result === "skipped" && !o.verbose) return;
+    // Skips, and checks that found nothing to change, are listed with --verbose.
+    const unchanged = a.result === "skipped" || actionStyle(a.action).counts === "unchanged";
+    if (unchanged && !o.verbose) return;
     const details = [printable(a.reason)];
-    if (a.action === "upload" || a.action === "download") {
+    if (isTransfer(a)) {
       details.unshift(formatBytes(a.bytes));
       if (a.resumedFrom !== undefined) details.push(`resumed at ${formatBytes(a.resumedFrom)}`);
       if (a.attempts > 1) details.push(`${a.attempts} attempts`);
@@ -286,7 +282,7 @@ export class Renderer {
   #draw(): void {
     if (this.#timer === undefined || this.#o.quiet) return;
     const active = [...this.#active.values()].map((a) => ({
-      label: `${SYMBOL[a.action.action]} ${this.#show(a.action.from ?? a.action.path)}`,
+      label: `${actionStyle(a.action.action).symbol} ${this.#show(a.action.from ?? a.action.path)}`,
       bytes: a.bytes,
       size: a.action.size,
     }));

@@ -238,6 +238,11 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
         io.stdout(
           `${p.positionals[0]}: valid (${task.steps.length} steps, ${task.connection.display})\n`,
         );
+        // Each step by name, and by kind where the name does not say it.
+        for (const step of task.steps) {
+          const kind = step.name.startsWith(`${step.kind} `) ? "" : ` (${step.kind})`;
+          io.stdout(`  step ${step.index + 1}: ${printable(step.name)}${kind}\n`);
+        }
         return 0;
       }
       if (command === "permissions") {

@@ -31,7 +31,7 @@ import type { FtpClient } from "../client/ftp_client.ts";
 import { PART_SUFFIX } from "./_filter.ts";
 import { writeAllSync } from "../transport/_io.ts";
 import { refuseLinksTo } from "./_no_links.ts";
-import { TransientRunError } from "./_retry.ts";
+import { TransientRunError } from "./errors.ts";
 import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
 
 /** Most bytes of a partial file compared with the server's before continuing it. */

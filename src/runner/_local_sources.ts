@@ -1,11 +1,12 @@
-// A put or sync up whose local source is missing can do nothing. That is
-// found before the run connects, for the steps that no earlier step could
-// have prepared, and again when each step starts; it is reported where the
-// path is written in the task file (file:line:column, as every task-file
+// A step whose local source is missing (a put's, a sync up's: each kind
+// names its own, see steps/<kind>.ts) can do nothing. That is found before
+// the run connects, for the steps that no earlier step could have
+// prepared, and again when each step starts; it is reported where the path
+// is written in the task file (file:line:column, as every task-file
 // error), naming the step.
 
 import { FtpInputError } from "../errors.ts";
-import { splitGlob } from "./_filter.ts";
+import { type LocalSource, stepKind } from "./steps/registry.ts";
 import type { Step, Task } from "./task.ts";
 import { TaskFileError, type TaskFileLocation } from "./task_file_error.ts";
 
@@ -28,14 +29,8 @@ async function kindOf(path: string): Promise<"file" | "folder" | undefined> {
 }
 
 /** The paths a step reads from: each with whether it must be a folder. */
-async function sourcesOf(step: Step): Promise<{ path: string; folder: boolean }[]> {
-  if (step.kind === "sync" && step.direction === "up") return [{ path: step.local, folder: true }];
-  if (step.kind !== "put") return [];
-  return await Promise.all(step.from.map(async (from) => {
-    const { base, glob } = await splitGlob(from.replaceAll("\\", "/"));
-    if (glob) return { path: base === "" ? "." : base, folder: true };
-    return { path: from, folder: /[/\\]$/.test(from) };
-  }));
+async function sourcesOf(step: Step): Promise<LocalSource[]> {
+  return await stepKind(step.kind).sources?.(step) ?? [];
 }
 
 /**
@@ -89,7 +84,7 @@ export function sourceError(problems: SourceProblem[]): FtpInputError {
 export async function assertSourcesExist(task: Task): Promise<void> {
   const problems: SourceProblem[] = [];
   for (const step of task.steps) {
-    if (step.kind === "get" || (step.kind === "sync" && step.direction === "down")) break;
+    if (stepKind(step.kind).writesLocal?.(step)) break;
     if (!step.continueOnError) problems.push(...await sourceProblems(step));
   }
   if (problems.length > 0) throw sourceError(problems);

@@ -7,18 +7,7 @@
 // write, since the tree may change in between.
 
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
-
-/** A local path that would have to be written through a symbolic link. */
-export class LocalLinkError extends Error {
-  /** Creates the error for the link at `path`. */
-  constructor(path: string) {
-    super(
-      `${path} is a symbolic link: ferry does not write through links below the local ` +
-        `directory (remove the link, or exclude it with a filter)`,
-    );
-    this.name = "LocalLinkError";
-  }
-}
+import { LocalLinkError } from "./errors.ts";
 
 // Synchronous: an lstat is quicker than the hand-off to Deno's thread pool
 // that its asynchronous form costs, and it runs once or more per file.

@@ -1,15 +1,6 @@
-// What planning a step can use, and the error it fails with.
+// What planning a step can use (it fails with a PlanError, from errors.ts).
 
 import type { FtpClient } from "../client/ftp_client.ts";
-
-/** A step that cannot be planned: a missing source, a file where a directory must be. */
-export class PlanError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "PlanError";
-  }
-}
 
 /** What a planner gets. */
 export interface PlanContext {

@@ -1,15 +1,35 @@
-// sync's `delete`, in both directions: what the destination holds that the
-// source does not. Three guards: excluded paths are never deleted (nor are
-// directories the filter prunes entered); a source with no files at all
-// refuses the whole deletion (an empty or unmounted source is far likelier
-// than a wish to wipe the destination); and a path the source side may be
-// hiding (a listing entry ferry could not read or would not trust, a link
-// it did not follow) is kept, with everything below it, and said so.
+// Deleting a remote file (rm, put, sync), and sync's `delete`, in both
+// directions: what the destination holds that the source does not. Three
+// guards: excluded paths are never deleted (nor are directories the filter
+// prunes entered); a source with no files at all refuses the whole deletion
+// (an empty or unmounted source is far likelier than a wish to wipe the
+// destination); and a path the source side may be hiding (a listing entry
+// ferry could not read or would not trust, a link it did not follow) is
+// kept, with everything below it, and said so.
 
-import { type PlanContext, PlanError } from "./_plan_context.ts";
+import { FtpPermanentError } from "../errors.ts";
+import type { PlanContext } from "./_plan_context.ts";
+import { PlanError } from "./errors.ts";
 import type { PathFilter } from "./_filter.ts";
 import type { Hidden } from "./_remote_tree.ts";
 import { Phase, type Work } from "./_work.ts";
+
+/** Deleting a remote file (for rm, put's stale temporaries and sync), without id, phase and reason. */
+export function removeRemoteFile(path: string): Pick<Work, "action" | "path" | "run" | "tolerate"> {
+  return {
+    action: "delete",
+    path,
+    run: async (client, run) => {
+      await client!.remove(path, { signal: run.signal });
+      return { bytes: 0 };
+    },
+    // A retry that finds the file gone: the lost reply was a success.
+    tolerate: (error, attempt) =>
+      attempt > 1 && error instanceof FtpPermanentError && error.code === 550
+        ? "already absent"
+        : undefined,
+  };
+}
 
 /** An entry of the destination tree. */
 export interface TreeEntry {

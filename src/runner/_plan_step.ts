@@ -1,4 +1,4 @@
-// Planning a step: the planner of its kind, on one pooled connection, with
+// Planning a step: its kind's planner (steps/<kind>.ts), on one pooled connection, with
 // the step's retries (a listing cut by a dropped connection is read again).
 // Planners may spread lookups over more connections (`pooled`); those are
 // borrowed only when free, never waited for, since the planning connection
@@ -8,33 +8,16 @@ import type { FtpClient } from "../client/ftp_client.ts";
 import { FtpTimeoutError } from "../errors.ts";
 import { runConcurrent } from "./_concurrent.ts";
 import type { PlanContext } from "./_plan_context.ts";
-import { planMkdir, planRename, planRm, planRmdir } from "./_plan_simple.ts";
-import { planGet, planSyncDown } from "./_plan_down.ts";
-import { planPut, planSyncUp } from "./_plan_up.ts";
 import type { Lease } from "./_pool.ts";
 import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
+import { stepKind } from "./steps/registry.ts";
 import type { StepRef } from "./run_event.ts";
 import type { Step } from "./task.ts";
 
 function plan(step: Step, ctx: PlanContext): Promise<Work[]> {
-  switch (step.kind) {
-    case "mkdir":
-      return planMkdir(step.paths, ctx);
-    case "rm":
-      return planRm(step.paths, ctx);
-    case "rmdir":
-      return planRmdir(step.paths, ctx);
-    case "rename":
-      return planRename(step.from, step.to, ctx);
-    case "put":
-      return planPut(step, ctx);
-    case "get":
-      return planGet(step, ctx);
-    case "sync":
-      return step.direction === "up" ? planSyncUp(step, ctx) : planSyncDown(step, ctx);
-  }
+  return stepKind(step.kind).plan(step, ctx);
 }
 
 /** Plans a step, retrying transient failures with back-off. */

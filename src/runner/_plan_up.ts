@@ -11,9 +11,9 @@ import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filte
 import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
 import { joinRemote, remoteDirname, remoteRelative } from "./_paths.ts";
 import { exactTimes } from "./_exact_times.ts";
-import { type PlanContext, PlanError } from "./_plan_context.ts";
-import { planDeletions } from "./_plan_delete.ts";
-import { removeRemoteFile } from "./_plan_simple.ts";
+import type { PlanContext } from "./_plan_context.ts";
+import { PlanError } from "./errors.ts";
+import { planDeletions, removeRemoteFile } from "./_plan_delete.ts";
 import { hasDotSegment, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets } from "./_targets.ts";
 import { commitUpload } from "./_commit_upload.ts";

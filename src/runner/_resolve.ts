@@ -1,7 +1,8 @@
 // Turns validated task data into a Task: the connection block becomes
 // FtpClientOptions (secure mode from the scheme or `secure`, CA file read,
-// credentials from the URL, the block or ~/.netrc), local paths become
-// absolute, and every step gets its defaults and a name.
+// credentials from the URL, the block or ~/.netrc), and every step gets the
+// common defaults, then its kind's resolution (steps/<kind>.ts): local
+// paths made absolute, its own defaults and a name.
 
 import { resolve } from "node:path";
 import type { FtpInputError } from "../errors.ts";
@@ -11,6 +12,7 @@ import { hostForUrl } from "../protocol/_host.ts";
 import { durationMs } from "./_duration.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
+import { stepKindOf } from "./steps/registry.ts";
 import type { Step, Task } from "./task.ts";
 import type { TaskFileLocation } from "./task_file_error.ts";
 import type { TaskConnection, TaskFile, TaskStep, WholeNumber } from "./task_file.ts";
@@ -156,89 +158,23 @@ async function readNetrc(file: string, host: string, user: string | undefined) {
   }
 }
 
-function list(value: string | string[]): string[] {
-  return typeof value === "string" ? [value] : value;
-}
-
-/** A local path made absolute; a trailing slash (meaning "a directory") is kept. */
-function local(baseDir: string, path: string): string {
-  const absolute = resolve(baseDir, path);
-  return /[/\\]$/.test(path) && !absolute.endsWith("/") ? `${absolute}/` : absolute;
-}
-
 function resolveStep(step: TaskStep, index: number, at: Located): Step {
-  const base = {
+  const kind = stepKindOf(step);
+  const action = (step as unknown as Record<string, unknown>)[kind.kind];
+  const resolved = kind.resolve(action, {
+    baseDir: at.baseDir,
+    locate: at.locate && ((path) => at.locate!(["steps", index, kind.kind, ...path])),
+  });
+  return {
     index,
     continueOnError: step.continueOnError ?? false,
     retries: step.retries === undefined ? DEFAULT_RETRIES : whole(step.retries),
     timeoutRetries: step.timeoutRetries === undefined
       ? DEFAULT_TIMEOUT_RETRIES
       : whole(step.timeoutRetries),
-  };
-  const named = (fallback: string) => ({ ...base, name: step.name ?? fallback });
-  if ("mkdir" in step) {
-    return {
-      ...named(`mkdir ${list(step.mkdir).join(" ")}`),
-      kind: "mkdir",
-      paths: list(step.mkdir),
-    };
-  }
-  if ("rm" in step) {
-    return { ...named(`rm ${list(step.rm).join(" ")}`), kind: "rm", paths: list(step.rm) };
-  }
-  if ("rmdir" in step) {
-    return {
-      ...named(`rmdir ${list(step.rmdir).join(" ")}`),
-      kind: "rmdir",
-      paths: list(step.rmdir),
-    };
-  }
-  if ("rename" in step) {
-    const { from, to } = step.rename;
-    return { ...named(`rename ${from} → ${to}`), kind: "rename", from, to };
-  }
-  if ("put" in step) {
-    const p = step.put;
-    const fromKey = ["steps", index, "put", "from"];
-    const sourcesAt = at.locate &&
-      list(p.from).map((_, i) => at.locate!(Array.isArray(p.from) ? [...fromKey, i] : fromKey));
-    return {
-      ...named(`put ${list(p.from).join(" ")} → ${p.to}`),
-      ...(sourcesAt ? { sourcesAt } : {}),
-      kind: "put",
-      from: list(p.from).map((f) => local(at.baseDir, f)),
-      to: p.to,
-      overwrite: p.overwrite ?? "different",
-      atomic: p.atomic ?? false,
-      filter: p.filter ?? [],
-    };
-  }
-  if ("get" in step) {
-    const g = step.get;
-    return {
-      ...named(`get ${list(g.from).join(" ")} → ${g.to}`),
-      kind: "get",
-      from: list(g.from),
-      to: local(at.baseDir, g.to),
-      overwrite: g.overwrite ?? "different",
-      resume: g.resume ?? false,
-      filter: g.filter ?? [],
-    };
-  }
-  const s = step.sync;
-  const arrow = s.direction === "up" ? `${s.local} → ${s.remote}` : `${s.remote} → ${s.local}`;
-  const localAt = s.direction === "up" ? at.locate?.(["steps", index, "sync", "local"]) : undefined;
-  return {
-    ...named(`sync ${arrow}`),
-    ...(localAt ? { sourcesAt: [localAt] } : {}),
-    kind: "sync",
-    direction: s.direction,
-    local: local(at.baseDir, s.local),
-    remote: s.remote,
-    delete: s.delete ?? false,
-    overwrite: s.overwrite ?? "different",
-    atomic: s.atomic ?? false,
-    resume: s.resume ?? false,
-    filter: s.filter ?? [],
-  };
+    name: step.name ?? resolved.name,
+    ...(resolved.sourcesAt ? { sourcesAt: resolved.sourcesAt } : {}),
+    kind: kind.kind,
+    ...resolved.fields as object,
+  } as Step;
 }

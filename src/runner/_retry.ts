@@ -3,6 +3,7 @@
 
 import {
   FtpConnectionError,
+  FtpError,
   FtpPermanentError,
   FtpProtocolError,
   FtpReplyError,
@@ -10,16 +11,8 @@ import {
   FtpTransientError,
   FtpUnexpectedReplyError,
 } from "../errors.ts";
+import { TransientRunError } from "./errors.ts";
 import type { ErrorInfo } from "./report.ts";
-
-/** A failure the runner itself detects (a short file) that a retry may cure. */
-export class TransientRunError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "TransientRunError";
-  }
-}
 
 /**
  * Whether Deno refused the operation for want of a permission, anywhere in
@@ -98,5 +91,9 @@ export function errorInfo(error: unknown, redact: (text: string) => string): Err
   else if (error instanceof FtpTimeoutError) info.code = error.phase;
   else if (error instanceof Deno.errors.NotFound) info.code = "ENOENT";
   else if (error instanceof Deno.errors.PermissionDenied) info.code = "EACCES";
+  else if (error instanceof FtpError && typeof (error as { code?: unknown }).code === "string") {
+    // An error of ferry's own that names its kind (a verify step's difference).
+    info.code = (error as unknown as { code: string }).code;
+  }
   return info;
 }

@@ -4,7 +4,7 @@
 // usually ignore case (macOS, Windows), names that differ only in case
 // count as the same.
 
-import { PlanError } from "./_plan_context.ts";
+import { PlanError } from "./errors.ts";
 
 /** Whether local names are compared without case here. */
 export const LOCAL_CASE_INSENSITIVE = Deno.build.os === "darwin" ||

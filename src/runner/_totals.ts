@@ -1,6 +1,7 @@
 // The run's totals, counted from its steps' actions.
 
 import type { RunReport, StepReport } from "./report.ts";
+import { actionStyle } from "./steps/registry.ts";
 
 /**
  * Counts transfers, other changes, skips, failures and bytes over all
@@ -18,7 +19,9 @@ export function totalsOf(steps: readonly StepReport[]): RunReport["totals"] {
       if (action.result === "failed") totals.failed++;
       else if (action.result === "skipped") totals.skipped++;
       else if (action.result === "ok") {
-        if (action.action === "upload" || action.action === "download") totals.transferred++;
+        const counts = actionStyle(action.action).counts;
+        if (counts === "transferred") totals.transferred++;
+        else if (counts === "unchanged") totals.skipped++;
         else totals.changed++;
       }
     }

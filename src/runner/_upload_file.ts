@@ -16,7 +16,7 @@
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { FtpReplyEvent } from "../client/events.ts";
 import { FtpPermanentError } from "../errors.ts";
-import { TransientRunError } from "./_retry.ts";
+import { TransientRunError } from "./errors.ts";
 import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
 
 /** A local file's size and time, as of one moment. */

@@ -1,10 +1,10 @@
 // Validation against the zod schema, with zod's issues turned into messages
-// that name the key and what is allowed. Steps are a union of seven shapes;
+// that name the key and what is allowed. Steps are a union of shapes, one per kind;
 // a union failure is re-checked against the one shape the step's action key
 // picks, so the message is about that shape rather than "Invalid input".
 
 import type { z } from "zod";
-import { STEP_KINDS, stepSchemas, taskSchema } from "./_schema.ts";
+import { STEP_KIND_NAMES, stepSchemas, taskSchema } from "./_schema.ts";
 import type { KeyPath } from "./_source.ts";
 
 /** A validation problem at a key path. */
@@ -52,11 +52,11 @@ function explain(issue: z.core.$ZodIssue, prefix: KeyPath, root: unknown): Valid
 }
 
 function explainStep(path: KeyPath, step: unknown, root: unknown): ValidationIssue[] {
-  const kinds = STEP_KINDS.join(", ");
+  const kinds = STEP_KIND_NAMES.join(", ");
   if (step === null || typeof step !== "object" || Array.isArray(step)) {
     return [{ path, message: `a step must be a mapping with one of: ${kinds}`, at: "value" }];
   }
-  const present = STEP_KINDS.filter((kind) => kind in step);
+  const present = STEP_KIND_NAMES.filter((kind) => kind in step);
   if (present.length === 0) {
     return [{
       path,

@@ -25,3 +25,5 @@ export * from "./run_event.ts";
 export * from "./report.ts";
 export * from "./permissions.ts";
 export * from "./task_schema.ts";
+export * from "./errors.ts";
+export * from "./steps/mod.ts";

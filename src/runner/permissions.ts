@@ -9,11 +9,11 @@
 
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { dirname, extname, resolve, sep } from "node:path";
+import { extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostForUrl } from "../protocol/_host.ts";
-import { splitGlob } from "./_filter.ts";
 import { moduleFiles } from "./_module_files.ts";
+import { stepKind } from "./steps/registry.ts";
 import type { Task } from "./task.ts";
 
 /**
@@ -44,12 +44,6 @@ export interface TaskPermissions {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)].sort();
-}
-
-/** The directory a local path or glob lives in. */
-async function localBase(path: string): Promise<string> {
-  const { base, glob } = await splitGlob(path.replaceAll("\\", "/"));
-  return glob ? (base === "" ? "." : base) : path.replace(/[/\\]$/, "");
 }
 
 /** ferry's own source directory, when it runs from files: one entry instead of every module. */
@@ -146,20 +140,9 @@ export async function taskPermissions(
     read.push(...await moduleReads(task.file));
   }
   for (const step of task.steps) {
-    if (step.kind === "put") read.push(...await Promise.all(step.from.map(localBase)));
-    if (step.kind === "get") {
-      // Destinations are compared (read) and written as <name>.ferry-part
-      // beside the final name, then renamed: the directory is needed.
-      const to = step.to.replace(/[/\\]$/, "");
-      const target = /[/\\]$/.test(step.to) || step.from.length > 1 ? to : dirname(to);
-      read.push(target);
-      write.push(target);
-    }
-    if (step.kind === "sync") {
-      const local = step.local.replace(/[/\\]$/, "");
-      read.push(local);
-      if (step.direction === "down") write.push(local);
-    }
+    const access = await stepKind(step.kind).permissions?.(step);
+    read.push(...access?.read ?? []);
+    write.push(...access?.write ?? []);
   }
   return {
     net: unique(net),

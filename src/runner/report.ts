@@ -6,8 +6,11 @@
  * @module
  */
 
+import type { StepKindActions, StepKinds } from "./steps/mod.ts";
+
 /**
- * What an action does. `*-local` actions change the local side.
+ * What an action does. `*-local` actions change the local side. Step
+ * kinds may add their own (see {@linkcode StepKinds}).
  *
  * @example
  * ```ts
@@ -25,7 +28,8 @@ export type ActionKind =
   | "mkdir-local"
   | "delete-local"
   | "rmdir-local"
-  | "skip";
+  | "skip"
+  | { [K in keyof StepKinds]: StepKindActions<K> }[keyof StepKinds];
 
 /**
  * One planned action.
@@ -64,7 +68,10 @@ export interface PlannedAction {
 export interface ErrorInfo {
   /** The error class, such as `FtpPermanentError`. */
   name: string;
-  /** A reply code (550), a connection failure kind (`closed`), a timeout phase (`data`). */
+  /**
+   * A reply code (550), a connection failure kind (`closed`), a timeout
+   * phase (`data`), or the kind of a verify step's difference (`size`).
+   */
   code?: number | string;
   /** What went wrong, passwords redacted. */
   message: string;
@@ -120,7 +127,7 @@ export interface StepReport {
   index: number;
   /** The step's name. */
   name: string;
-  /** mkdir, rm, rmdir, rename, put, get or sync. */
+  /** The step's kind: `mkdir`, `put`, `sync`, ... (a key of {@linkcode StepKinds}). */
   kind: string;
   /** `ok`, `failed`, `planned` (dry run), or `cancelled`/`skipped` (not run). */
   result: "ok" | "failed" | "planned" | "cancelled" | "skipped";

@@ -21,7 +21,7 @@ export interface StepRef {
   index: number;
   /** The step's name. */
   name: string;
-  /** mkdir, rm, rmdir, rename, put, get or sync. */
+  /** The step's kind: `mkdir`, `put`, `sync`, ... */
   kind: string;
 }
 

@@ -7,7 +7,7 @@
  */
 
 import type { FtpClientOptions } from "../client/options.ts";
-import type { FilterRule, OverwritePolicy } from "./task_file.ts";
+import type { StepKinds } from "./steps/mod.ts";
 import type { TaskFileLocation } from "./task_file_error.ts";
 
 /**
@@ -58,8 +58,10 @@ export interface StepBase {
 }
 
 /**
- * A loaded step. Local paths are absolute; remote paths are as written
- * (relative ones are relative to the login directory or the URL's path).
+ * A loaded step: {@linkcode StepBase}, its `kind`, and the kind's own
+ * fields (see {@linkcode StepKinds}). Local paths are absolute; remote
+ * paths are as written (relative ones are relative to the login directory
+ * or the URL's path).
  *
  * @example
  * ```ts
@@ -67,38 +69,9 @@ export interface StepBase {
  * const isTransfer = (step: Step) => step.kind === "put" || step.kind === "get" || step.kind === "sync";
  * ```
  */
-export type Step =
-  | StepBase & { kind: "mkdir"; paths: string[] }
-  | StepBase & { kind: "rm"; paths: string[] }
-  | StepBase & { kind: "rmdir"; paths: string[] }
-  | StepBase & { kind: "rename"; from: string; to: string }
-  | StepBase & {
-    kind: "put";
-    from: string[];
-    to: string;
-    overwrite: OverwritePolicy;
-    atomic: boolean;
-    filter: FilterRule[];
-  }
-  | StepBase & {
-    kind: "get";
-    from: string[];
-    to: string;
-    overwrite: OverwritePolicy;
-    resume: boolean;
-    filter: FilterRule[];
-  }
-  | StepBase & {
-    kind: "sync";
-    direction: "up" | "down";
-    local: string;
-    remote: string;
-    delete: boolean;
-    overwrite: OverwritePolicy;
-    atomic: boolean;
-    resume: boolean;
-    filter: FilterRule[];
-  };
+export type Step = {
+  [K in keyof StepKinds]: StepBase & { kind: K } & StepKinds[K]["fields"];
+}[keyof StepKinds];
 
 /**
  * The kinds of step.

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { StepKinds } from "./steps/mod.ts";
+
 /**
  * A duration: milliseconds as a number, or a string such as `"500ms"`,
  * `"30s"`, `"2m"` or `"1h"`.
@@ -263,135 +265,8 @@ export interface StepCommon {
 export type PathList = string | string[];
 
 /**
- * Uploads local files: `from` names files, directories (their content) or
- * globs (`*`, `**`), relative to the task file; `to` is the remote
- * destination.
- *
- * @example
- * ```ts
- * import type { PutAction } from "@ferry/ftp/runner";
- * const put: PutAction = { from: "dist/**\/*.css", to: "www/assets/", atomic: true };
- * ```
- */
-export interface PutAction {
-  /** Local files, directories or globs. */
-  from: PathList;
-  /**
-   * The remote destination: a directory when it ends in `/`, when `from` is
-   * a directory, a glob or a list, or when it is an existing directory;
-   * otherwise the file name.
-   */
-  to: string;
-  /**
-   * When to replace an existing remote file.
-   *
-   * @default {"different"}
-   */
-  overwrite?: OverwritePolicy;
-  /**
-   * Upload each file to `<name>.ferry-part` and rename all into place only
-   * after every upload of the step succeeded.
-   *
-   * @default {false}
-   */
-  atomic?: boolean;
-  /**
-   * Which files to take, by their path relative to the directory or glob base.
-   *
-   * @default {[]}
-   */
-  filter?: FilterRule[];
-}
-
-/**
- * Downloads remote files: `from` names remote files, directories (their
- * content) or globs; `to` is the local destination, relative to the task
- * file.
- *
- * @example
- * ```ts
- * import type { GetAction } from "@ferry/ftp/runner";
- * const get: GetAction = { from: "logs/*.log*", to: "./logs/", resume: true };
- * ```
- */
-export interface GetAction {
-  /** Remote files, directories or globs. */
-  from: PathList;
-  /** The local destination (directory rules as for `put`). */
-  to: string;
-  /**
-   * When to replace an existing local file.
-   *
-   * @default {"different"}
-   */
-  overwrite?: OverwritePolicy;
-  /**
-   * Continue a local file that is shorter than the remote one from its
-   * size (REST), for files that only grow, such as logs. Interrupted
-   * downloads (`.ferry-part` files) are always resumed.
-   *
-   * @default {false}
-   */
-  resume?: boolean;
-  /**
-   * Which files to take, by their path relative to the directory or glob base.
-   *
-   * @default {[]}
-   */
-  filter?: FilterRule[];
-}
-
-/**
- * Makes one directory tree match another, in one direction.
- *
- * @example
- * ```ts
- * import type { SyncAction } from "@ferry/ftp/runner";
- * const sync: SyncAction = { direction: "up", local: "dist", remote: "www", delete: true };
- * ```
- */
-export interface SyncAction {
-  /** `up` copies local to remote; `down` remote to local. */
-  direction: "up" | "down";
-  /** The local directory, relative to the task file. */
-  local: string;
-  /** The remote directory. */
-  remote: string;
-  /**
-   * Delete destination files and directories that the source lacks
-   * (files a filter excludes are kept). Refused when the source is empty.
-   *
-   * @default {false}
-   */
-  delete?: boolean;
-  /**
-   * When to replace an existing destination file.
-   *
-   * @default {"different"}
-   */
-  overwrite?: OverwritePolicy;
-  /**
-   * Upward: upload to temporary names and rename into place at the end.
-   *
-   * @default {false}
-   */
-  atomic?: boolean;
-  /**
-   * Downward: continue shorter local files from their size.
-   *
-   * @default {false}
-   */
-  resume?: boolean;
-  /**
-   * Which paths to consider, relative to the synced directories.
-   *
-   * @default {[]}
-   */
-  filter?: FilterRule[];
-}
-
-/**
- * One step of a task file: common fields plus exactly one action.
+ * One step of a task file: common fields plus exactly one action, under
+ * its kind's key (see {@linkcode StepKinds} for each kind's action).
  *
  * @example
  * ```ts
@@ -403,14 +278,9 @@ export interface SyncAction {
  * ];
  * ```
  */
-export type TaskStep =
-  | (StepCommon & { mkdir: PathList })
-  | (StepCommon & { rm: PathList })
-  | (StepCommon & { rmdir: PathList })
-  | (StepCommon & { rename: { from: string; to: string } })
-  | (StepCommon & { put: PutAction })
-  | (StepCommon & { get: GetAction })
-  | (StepCommon & { sync: SyncAction });
+export type TaskStep = {
+  [K in keyof StepKinds]: StepCommon & { [P in K]: StepKinds[P]["action"] };
+}[keyof StepKinds];
 
 /**
  * A task file: `version: 1`, a connection and steps run in order.

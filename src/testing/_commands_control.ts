@@ -6,6 +6,7 @@
  */
 
 import { hostForUrl } from "../protocol/_host.ts";
+import { hashFeatures, optsHash } from "./_commands_hash.ts";
 import { statPath } from "./_commands_listing.ts";
 import { MLST_FACTS, mlstFeature } from "./_listing_format.ts";
 import type { CommandTable, Session } from "./_session.ts";
@@ -23,6 +24,7 @@ function features(session: Session): string[] {
     ["SIZE", ["SIZE"]],
     ["TVFS", ["TVFS"]],
     ["UTF8", ["UTF8", "OPTS"]],
+    ...hashFeatures(session),
   ];
   if (session.server.tls !== undefined) {
     // RFC 4217 section 6: the FEAT lines of an FTPS server.
@@ -74,6 +76,7 @@ export const controlCommands: CommandTable = {
       const option = (space === -1 ? text : text.slice(0, space)).toUpperCase();
       const value = space === -1 ? "" : text.slice(space + 1).trim();
       if (option === "MLST") return await setMlstFacts(session, value);
+      if (option === "HASH") return await optsHash(session, value);
       if (option !== "UTF8") return await session.reply(501, `Unknown option ${option}`);
       if (session.server.disabled.has("UTF8")) {
         return await session.reply(502, "UTF8 is not implemented on this server");

@@ -12,6 +12,7 @@ import { loginCommands } from "./_commands_login.ts";
 import { controlCommands } from "./_commands_control.ts";
 import { dataCommands } from "./_commands_data.ts";
 import { fileCommands } from "./_commands_files.ts";
+import { hashCommands } from "./_commands_hash.ts";
 import { listingCommands } from "./_commands_listing.ts";
 import { transferCommands } from "./_commands_transfer.ts";
 import { securityCommands } from "./_commands_security.ts";
@@ -41,6 +42,7 @@ const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(Object.entries({
   ...controlCommands,
   ...dataCommands,
   ...fileCommands,
+  ...hashCommands,
   ...listingCommands,
   ...transferCommands,
   ...securityCommands,

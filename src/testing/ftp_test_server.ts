@@ -7,6 +7,7 @@
 
 import { hostForUrl } from "../protocol/_host.ts";
 import { closeQuietly } from "../transport/_io.ts";
+import { HASH_VERBS } from "./_commands_hash.ts";
 import { LIST_FORMATS } from "./_listing_format.ts";
 import { type ServerContext, Session } from "./_session.ts";
 import { listenWithClientAuth } from "./_client_auth_listener.ts";
@@ -135,7 +136,12 @@ export class FtpTestServer implements AsyncDisposable {
       users,
       anonymous: options.anonymous ?? true,
       greeting: options.greeting ?? "ferry test server ready",
-      disabled: new Set((options.disabledCommands ?? []).map((c) => c.toUpperCase())),
+      // Checksum commands are offered only when asked for, so that the
+      // server's FEAT stays what tests of other features expect.
+      disabled: new Set(
+        [...options.disabledCommands ?? [], ...options.hashCommands ? [] : HASH_VERBS]
+          .map((c) => c.toUpperCase()),
+      ),
       listFormat: options.listFormat ?? "unix",
       hideDotFiles: options.hideDotFiles ?? false,
       listOptions: options.listOptions ?? true,

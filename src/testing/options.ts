@@ -138,6 +138,16 @@ export interface FtpTestServerOptions {
    */
   disabledCommands?: string[];
   /**
+   * Offer checksums computed on the server: HASH (draft-bryan-ftpext-hash,
+   * with OPTS HASH choosing SHA-256, SHA-512, SHA-1, MD5 or CRC32) and
+   * XSHA256, XSHA512, XSHA1, XMD5 and XCRC, as ProFTPD's mod_digest does,
+   * each listed in FEAT. `disabledCommands` can take single ones away.
+   * Off, they answer `502` like disabled commands.
+   *
+   * @default {false}
+   */
+  hashCommands?: boolean;
+  /**
    * The form of LIST (and STAT path) lines.
    *
    * @default {"unix"}

@@ -57,6 +57,13 @@ export interface ProftpdStartOptions {
   noSessionReuseRequired?: boolean;
   /** `TLSProtocol`. @default {"TLSv1.2 TLSv1.3"} */
   tlsProtocols?: string;
+  /**
+   * Load `mod_digest` (shipped in proftpd-core, not loaded by default): the
+   * HASH command (draft-bryan-ftpext-hash) and XCRC, XMD5, XSHA1, XSHA256,
+   * XSHA512, which answer with a file's checksum computed on the server.
+   * @default {false}
+   */
+  digest?: boolean;
 }
 
 /** The packages fetched: the server, its TLS module, and libraries proftpd-core links. */
@@ -142,6 +149,9 @@ export async function startProftpd(options: ProftpdStartOptions = {}): Promise<S
       "<IfModule !mod_tls.c>",
       "  LoadModule mod_tls.c",
       "</IfModule>",
+      ...(options.digest
+        ? ["<IfModule !mod_digest.c>", "  LoadModule mod_digest.c", "</IfModule>"]
+        : []),
       "<Global>",
       "  AuthOrder mod_auth_file.c",
       `  AuthUserFile ${base}/passwd`,

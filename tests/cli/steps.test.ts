@@ -157,3 +157,25 @@ Deno.test("a failing step stops the run unless continueOnError; exit code 1", as
   assert.ok((await Deno.stat(join(server.root, "made"))).isDirectory);
   await assert.rejects(Deno.stat(join(server.root, "never")));
 });
+
+Deno.test("ferry check lists every step with its kind, and contacts no server", async () => {
+  await using dir = await tempDir();
+  // Port 1 on loopback: nothing listens, and check must not try.
+  const task = await writeServerTask(
+    dir.path,
+    `url: "ftp://127.0.0.1:1/"`,
+    `  - mkdir: [www/assets, archive]
+  - { name: upload styles, put: { from: "site/*.css", to: www/ } }
+  - sync: { direction: down, remote: www, local: mirror }
+`,
+  );
+  const result = await ferry(["check", task], { cwd: dir.path });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(
+    result.stdout,
+    `${task}: valid (3 steps, ftp://127.0.0.1:1/)\n` +
+      "  step 1: mkdir www/assets archive\n" +
+      "  step 2: upload styles (put)\n" +
+      "  step 3: sync www → mirror\n",
+  );
+});
