@@ -55,7 +55,7 @@ export async function planStep(step: Step, ref: StepRef, env: StepEnv): Promise<
       env.pool.release(lease);
       return work;
     } catch (error) {
-      if (lease) env.pool.release(lease, breaksConnection(error));
+      if (lease) env.pool.release(lease, breaksConnection(error, attempt));
       if (env.signal.aborted || !isTransient(error) || attempt > step.retries) throw error;
       const delayMs = backoffMs(attempt);
       env.emit({ type: "retry", step: ref, attempt, delayMs, error: errorInfo(error, env.redact) });

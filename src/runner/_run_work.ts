@@ -100,7 +100,7 @@ export async function runWork(
       if (outcome.resumedFrom !== undefined) entry.resumedFrom = outcome.resumedFrom;
       break;
     } catch (error) {
-      if (lease) env.pool.release(lease, abandoned || breaksConnection(error));
+      if (lease) env.pool.release(lease, abandoned || breaksConnection(error, attempt));
       entry.bytes += Math.max(0, reached - startOffset);
       const tolerated = w.tolerate?.(error, attempt);
       if (tolerated) {
