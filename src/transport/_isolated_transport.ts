@@ -244,9 +244,8 @@ class IsolatedStream implements SecuredStream {
   #unacknowledged = 0;
   #acknowledged?: () => void;
   #firstWrite = true;
-  /** Rejects when close() is called: nothing waits on the worker after that. */
-  readonly #whenClosed: Promise<never>;
-  #rejectClosed!: (error: Error) => void;
+  /** Fails the requests still waiting when close() is called: nothing waits on the worker after that. */
+  readonly #waiting = new Set<(error: Error) => void>();
   sessionResumed: boolean | undefined;
 
   constructor(
@@ -258,8 +257,6 @@ class IsolatedStream implements SecuredStream {
     this.#transport = transport;
     this.#bulk = bulk;
     this.#plain = plain;
-    this.#whenClosed = new Promise<never>((_, reject) => (this.#rejectClosed = reject));
-    this.#whenClosed.catch(() => {});
     this.#opening = Promise.resolve(wire);
     this.#opening.then((w) => {
       this.#wire = w;
@@ -278,15 +275,30 @@ class IsolatedStream implements SecuredStream {
     return new Deno.errors.Interrupted("The connection was closed");
   }
 
-  /** A request for this stream, given up (Interrupted) as soon as the stream is closed. */
+  /**
+   * A request for this stream, given up (Interrupted) as soon as the stream
+   * is closed. (Not a race against one promise that settles at close: every
+   * race would leave a reaction on it, holding its result, until then.)
+   */
   #call(request: Request, transfer: ArrayBuffer[] = []): Promise<WireResult> {
-    return Promise.race([this.#transport.call(request, transfer, this), this.#whenClosed]);
+    if (this.#closed) return Promise.reject(this.#interrupted());
+    return new Promise<WireResult>((resolve, reject) => {
+      const giveUp = (error: Error) => {
+        this.#waiting.delete(giveUp);
+        reject(error);
+      };
+      this.#waiting.add(giveUp);
+      this.#transport.call(request, transfer, this).then((result) => {
+        this.#waiting.delete(giveUp);
+        resolve(result);
+      }, giveUp);
+    });
   }
 
   async read(buffer: Uint8Array): Promise<number | null> {
     if (this.#leftover) return this.#takeLeftover(buffer);
     if (this.#closed) throw this.#interrupted();
-    const { id } = await Promise.race([this.#opening, this.#whenClosed]);
+    const { id } = await this.#opening;
     const result = await this.#call({ op: "read", id, size: buffer.length });
     if (result.end) return null;
     const bytes = new Uint8Array(result.bytes!, 0, result.n!);
@@ -368,7 +380,7 @@ class IsolatedStream implements SecuredStream {
     if (this.#closed) return;
     this.#closed = true;
     this.#leftover = undefined;
-    this.#rejectClosed(this.#interrupted());
+    for (const giveUp of [...this.#waiting]) giveUp(this.#interrupted());
     this.#acknowledge(0);
     if (this.#wire) this.#transport.closed(this.#wire.id);
     // A TLS stream still being made is closed once the worker names it.

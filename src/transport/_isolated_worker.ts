@@ -34,6 +34,7 @@ class Served {
   readonly #readAhead: boolean;
   #next?: Promise<WireResult>;
   #ended = false;
+  #scratch = new Uint8Array(0);
   #writing: Promise<unknown> = Promise.resolve();
 
   constructor(stream: ByteStream, readAhead: boolean) {
@@ -60,16 +61,15 @@ class Served {
   }
 
   async #readOnce(size: number): Promise<WireResult> {
-    const buffer = new Uint8Array(size);
-    const n = await this.stream.read(buffer);
+    if (this.#scratch.length < size) this.#scratch = new Uint8Array(size);
+    const n = await this.stream.read(this.#scratch.subarray(0, size));
     if (n === null) {
       this.#ended = true;
       return { end: true };
     }
-    // A short read keeps only its bytes: a full buffer per 16 KiB record
-    // would hold megabytes for kilobytes.
-    const bytes = n > size / 2 ? buffer.buffer : buffer.slice(0, n).buffer;
-    return { n, bytes };
+    // Read into one reused buffer, sent as a copy of exactly what came: a
+    // fresh buffer per read, sized for the largest read, was mostly garbage.
+    return { n, bytes: this.#scratch.slice(0, n).buffer };
   }
 
   /** Writes in the order asked, each once the one before it is through. */
