@@ -76,7 +76,8 @@ const section = [
   "mix as above. Live memory is what stays alive after forced collections (this isolate plus " +
   "every TLS worker), sampled 40 times during the run; the bound is " +
   `${BOUNDS.level / MiB} MiB and at most ${BOUNDS.growth / MiB} MiB of growth. Peak RSS is the ` +
-  "process's high-water mark, recorded for reference.",
+  "process's high-water mark at the end of the row's run (the rows share one process), recorded " +
+  "for reference.",
   "",
   "| server | clients × operations | uploads / downloads / listings | moved | failures | live memory | peak RSS | time |",
   "| --- | --- | --- | --- | --- | --- | --- | --- |",
