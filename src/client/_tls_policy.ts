@@ -25,9 +25,16 @@
 // FtpClient owns one policy; its sessions reach it (read-only) through
 // their settings, for openTransfer's hooks.
 
-import { FtpReplyError, FtpTlsError } from "../errors.ts";
+import { FtpTlsError } from "../errors.ts";
 import type { SecuredStream, TlsConfig } from "../transport/transport.ts";
 import type { ConnectPlan } from "./_connect.ts";
+import {
+  clientCertificateRefusal,
+  handshakeFailure,
+  isNamed,
+  isTlsRefusal,
+  reuseRefusal,
+} from "./_tls_refusals.ts";
 
 /** Which TLS engine a session uses. */
 export type TlsEngine = "native" | "node";
@@ -46,35 +53,6 @@ interface ServerRecord {
 
 /** Per server (secure mode, host, port): one decision for every connection of the process. */
 const servers = new Map<string, ServerRecord>();
-
-/** Errors this policy made (they are not named again). */
-const named = new WeakSet<object>();
-
-/** Transfer commands whose data connection a refusal may concern. */
-const TRANSFER_COMMANDS = /^(RETR|STOR|APPE|STOU|LIST|NLST|MLSD)\b/i;
-/** Reply texts that speak of the data connection's TLS session. */
-const TLS_WORDS = /reuse|resum|TLS|SSL/i;
-
-/** Server settings that lift the requirement, named in messages. */
-const SERVER_SETTINGS =
-  'vsftpd: require_ssl_reuse=NO; FileZilla Server: "Require TLS session resumption"; ' +
-  "ProFTPD: TLSOptions NoSessionReuseRequired";
-
-/**
- * Whether a reply refuses a data connection for a reason of its TLS:
- * vsftpd and FileZilla say so (`522 ... session reuse required`,
- * `425 ... TLS session of data connection not resumed`); ProFTPD only says
- * `425 Unable to build data connection: Operation not permitted` and logs
- * the reason. So after a protected data connection was opened for the
- * command, any 425 or 522 counts, and other 4xx codes when they name TLS.
- *
- * @param reply A reply (or reply error) to a transfer command.
- * @returns Whether it may be a refusal of the data connection's TLS.
- */
-export function isTlsRefusal(reply: { code: number; text: string }): boolean {
-  if (reply.code === 425 || reply.code === 522) return true;
-  return [426, 450, 451, 534].includes(reply.code) && TLS_WORDS.test(reply.text);
-}
 
 /** The data-channel TLS policy of one client. */
 export class DataTlsPolicy {
@@ -265,7 +243,7 @@ export class DataTlsPolicy {
     this.#stream = undefined;
     const record = this.#record;
     if (record.reuse === "required" && this.#plan.tls?.clientCertificate) {
-      throw this.#clientCertificateError();
+      throw clientCertificateRefusal();
     }
     if (this.#engine === "node" || this.#verified || this.#finding) return;
     // Bounded: each wait ends when the other connection's transfer does.
@@ -276,7 +254,7 @@ export class DataTlsPolicy {
       this.#verified = true;
       return;
     }
-    if (record.reuse === "required") throw this.#refusal(undefined);
+    if (record.reuse === "required") throw reuseRefusal(undefined, this.#plan.reuseMode);
     this.#claim();
     if (!isRead && !this.#listingProbed) {
       this.#listingProbed = true;
@@ -314,103 +292,29 @@ export class DataTlsPolicy {
    * @returns The error to throw.
    */
   classify(error: unknown): unknown {
-    if (named.has(error as object)) return error;
+    if (isNamed(error)) return error;
     const stream = this.#stream;
-    if (!stream || !this.#plan.tls) return error;
-    if (!this.#isTlsRefusal(error)) {
+    const tls = this.#plan.tls;
+    if (!stream || !tls) return error;
+    if (!isTlsRefusal(error)) {
       // Anything else ends this client's finding out without an answer.
       if (this.#finding && !this.#verified) this.#release();
       return error;
     }
     if (this.#engine === "native") {
       // A refusal while Deno's TLS was still on trial is the server's answer.
-      if (this.#verified) return this.#handshake(error, stream);
+      if (this.#verified) return handshakeFailure(error, stream);
       this.#record.reuse = "required";
       this.#release();
-      return this.#refusal(error);
+      if (tls.clientCertificate) return clientCertificateRefusal(error);
+      return reuseRefusal(error, this.#plan.reuseMode);
     }
-    if (stream.sessionResumed !== true && this.#plan.tls.clientCertificate) {
+    if (stream.sessionResumed !== true && tls.clientCertificate) {
       this.#record.reuse = "required";
-      return this.#clientCertificateError(error);
+      return clientCertificateRefusal(error);
     }
-    return this.#handshake(error, stream);
+    return handshakeFailure(error, stream);
   }
-
-  #isTlsRefusal(error: unknown): boolean {
-    if (error instanceof FtpTlsError) return error.connection === "data";
-    if (error instanceof FtpReplyError) {
-      return TRANSFER_COMMANDS.test(error.command ?? "") && isTlsRefusal(error);
-    }
-    return false;
-  }
-
-  /** Deno's TLS was refused: the server requires reuse. */
-  #refusal(error: unknown): FtpTlsError {
-    const reply = error instanceof FtpReplyError ? ` (${error.code} ${error.text})` : "";
-    const what = error instanceof FtpReplyError && /reuse|resum/i.test(error.text)
-      ? "The server requires data connections to resume the control connection's TLS session"
-      : "The server refused a protected data connection that did not resume the control " +
-        "connection's TLS session, as servers that require TLS session reuse do";
-    if (this.#plan.tls?.clientCertificate) return this.#clientCertificateError(error);
-    const next = this.#plan.reuseMode === "never"
-      ? `Set tls.sessionReuse to "auto" or "always", or turn off the server's requirement ` +
-        `(${SERVER_SETTINGS})`
-      : "ferry reconnects with Node's TLS, which resumes sessions, and retries";
-    return mark(
-      new FtpTlsError("session-reuse", `${what}${reply}. ${next}`, {
-        cause: error,
-        connection: "data",
-      }),
-    );
-  }
-
-  /** The requirement cannot be met by Deno with a client certificate. */
-  #clientCertificateError(cause?: unknown): FtpTlsError {
-    return mark(
-      new FtpTlsError(
-        "session-reuse",
-        "The server requires data connections to resume the control connection's TLS session, " +
-          "and Deno 2.9 cannot resume a TLS session on a connection that presents a client " +
-          "certificate (node:tls gives each such connection a certificate resolver of its own, " +
-          "and rustls resumes only sessions made with the same one). Connect without " +
-          `tls.clientCertificate, or let the server accept fresh sessions (${SERVER_SETTINGS})`,
-        { cause, connection: "data" },
-      ),
-    );
-  }
-
-  /** A data connection's TLS failed or was refused on a session that can resume. */
-  #handshake(error: unknown, stream: SecuredStream): FtpTlsError {
-    const resumed = stream.sessionResumed;
-    const what = error instanceof FtpReplyError
-      ? `The server refused the data connection (${error.code} ${error.text}) after its TLS handshake`
-      : `The TLS handshake on the data connection failed (${detail(error)})`;
-    const state = resumed === true
-      ? "it resumed a TLS session"
-      : resumed === false
-      ? "it did not resume the control connection's TLS session"
-      : "it did not complete";
-    return mark(
-      new FtpTlsError(
-        "handshake",
-        `${what}; ${state}. Servers that require TLS session reuse refuse data connections that ` +
-          "do not resume the control connection's session; a new data connection, or a new login " +
-          "(a new session), usually succeeds",
-        { cause: error, connection: "data" },
-      ),
-    );
-  }
-}
-
-function mark(error: FtpTlsError): FtpTlsError {
-  named.add(error);
-  return error;
-}
-
-/** What a TLS error says, without the prefix that names the connection. */
-function detail(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^The TLS handshake on the data connection failed: /, "");
 }
 
 /** Waits for `promise` at most `timeoutMs`; rejects when `signal` aborts. */

@@ -73,7 +73,8 @@ export type { UploadSource, WalkEntry, WalkOptions };
  * An FTP client. Every method returns a promise carrying the id of its
  * queued command; calls made while another runs wait their turn in FIFO
  * order. Events (`commandStarted`, `commandFinished`, `stateChanged`,
- * `progress`, `reply`, `listInfo`, `done`, `warning`) report what happens.
+ * `progress`, `reply`, `listInfo`, `done`, `warning`, `info`) report what
+ * happens.
  *
  * @example Connect, upload, list, download
  * ```ts
