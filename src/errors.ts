@@ -483,34 +483,61 @@ export type TlsFailure =
   | "session-reuse";
 
 /**
+ * Which connection a TLS failure concerns: the control connection or a data
+ * connection.
+ *
+ * @example
+ * ```ts
+ * import { FtpTlsError, type TlsConnection } from "@ferry/ftp";
+ *
+ * const where = (e: unknown): TlsConnection | undefined => e instanceof FtpTlsError ? e.connection : undefined;
+ * ```
+ */
+export type TlsConnection = "control" | "data";
+
+/**
  * FTPS failed: the server's certificate is not trusted (`certificate`), is
- * for another host (`hostname`) or has expired (`expired`); the handshake
- * broke off (`handshake`); the server refused AUTH TLS (`auth-refused`:
- * ferry never continues in plain text); or the server requires data
- * connections to resume the control connection's TLS session while that
- * was turned off (`session-reuse`). The message says what to do.
+ * for another host (`hostname`) or has expired (`expired`); a handshake
+ * broke off, or the server refused a data connection after its handshake
+ * (`handshake`: on a data connection, a new data connection or a new login
+ * may succeed); the server refused AUTH TLS (`auth-refused`: ferry never
+ * continues in plain text); or the server requires data connections to
+ * resume the control connection's TLS session and this client cannot
+ * (`session-reuse`: `tls.sessionReuse: "never"`, or a client certificate,
+ * with which Deno cannot resume sessions). `connection` says which
+ * connection failed. The message says what to do.
  *
  * @example
  * ```ts
  * import { FtpTlsError } from "@ferry/ftp";
  *
  * const untrusted = (e: unknown) => e instanceof FtpTlsError && e.kind === "certificate";
+ * const dataHandshake = (e: unknown) =>
+ *   e instanceof FtpTlsError && e.kind === "handshake" && e.connection === "data";
  * ```
  */
 export class FtpTlsError extends FtpError {
   /** What went wrong. */
   readonly kind: TlsFailure;
+  /** Which connection failed, when known. */
+  readonly connection?: TlsConnection;
 
   /**
    * Creates the error.
    *
    * @param kind What went wrong.
    * @param message What happened and what to do.
-   * @param options Standard error options, such as `cause`.
+   * @param options Standard error options, such as `cause`, and which
+   * `connection` failed.
    */
-  constructor(kind: TlsFailure, message: string, options?: ErrorOptions) {
+  constructor(
+    kind: TlsFailure,
+    message: string,
+    options?: ErrorOptions & { connection?: TlsConnection },
+  ) {
     super(message, options);
     this.name = "FtpTlsError";
     this.kind = kind;
+    if (options?.connection) this.connection = options.connection;
   }
 }

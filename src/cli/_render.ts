@@ -163,6 +163,9 @@ export class Renderer {
       case "warning":
         this.line(this.#paint("33", `  warning: ${printable(event.message)}`));
         break;
+      case "info":
+        if (!o.quiet) this.line(`  ${printable(event.message)}`);
+        break;
       case "debug":
         if (o.verbose) this.line(`  [${event.connection}] ${printable(event.line)}`);
         break;

@@ -11,9 +11,7 @@ import { hostPort } from "../transport/_socket.ts";
 import type { TlsConfig, Transport } from "../transport/transport.ts";
 import type { FtpClientOptions, FtpTlsOptions, TransferMode } from "./options.ts";
 import { Session } from "./_session.ts";
-
-/** Which TLS engine a session uses. */
-export type TlsEngine = "native" | "node";
+import type { DataTlsPolicy } from "./_tls_policy.ts";
 
 /** Everything needed to open sessions, resolved once from the options. */
 export interface ConnectPlan {
@@ -69,27 +67,18 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
 }
 
 /**
- * The TLS engine to start with: Deno's own, unless only Node's can do what
- * the options ask (resume sessions from the start, skip verification, or
- * present a client certificate after AUTH TLS).
+ * Makes a session's transport. Node's TLS path is imported only when used:
+ * loading node:tls, node:net, node:stream and the worker costs start-up
+ * time that plain FTP and Deno's TLS should not pay.
  */
-export function initialEngine(plan: ConnectPlan): TlsEngine {
-  const tls = plan.tls;
-  if (!tls) return "native";
-  if (plan.reuseMode === "always" || !tls.verify) return "node";
-  if (tls.clientCertificate && plan.secure === "explicit") return "node";
-  return "native";
-}
-
-/**
- * Makes the session's transport. Node's TLS path is imported only when
- * used: loading node:tls, node:net and node:stream costs about 40 ms of
- * start-up, which plain FTP and Deno's TLS should not pay.
- */
-async function transportFor(plan: ConnectPlan, engine: TlsEngine): Promise<Transport> {
-  if (engine !== "node" || !plan.tls) return new NativeTransport(plan.tls);
-  const { NodeTransport } = await import("../transport/_node_transport.ts");
-  return new NodeTransport(plan.tls);
+async function transportFor(
+  plan: ConnectPlan,
+  policy: DataTlsPolicy | undefined,
+): Promise<Transport> {
+  const tls = policy?.tls ?? plan.tls;
+  if (policy?.engine !== "node" || !tls) return new NativeTransport(tls);
+  const { IsolatedTlsTransport } = await import("../transport/_isolated_transport.ts");
+  return new IsolatedTlsTransport(tls);
 }
 
 /** Hooks the client passes in. */
@@ -102,11 +91,11 @@ export interface OpenHooks {
 /** Connects, reads the greeting, and secures the control connection (AUTH TLS). */
 export async function openSession(
   plan: ConnectPlan,
-  engine: TlsEngine,
+  policy: DataTlsPolicy | undefined,
   hooks: OpenHooks,
 ): Promise<Session> {
   const { options } = plan;
-  const transport = await transportFor(plan, engine);
+  const transport = await transportFor(plan, policy);
   const connectTimeout = options.connectTimeout ?? 15_000;
   const replyTimeout = options.replyTimeout ?? 30_000;
   // The connect timeout covers the TCP connection, the TLS handshake of
@@ -126,16 +115,14 @@ export async function openSession(
   }, plan.secure === "implicit");
   control.onReply = hooks.onReply;
   const session = new Session(control, {
-    transferMode: hooks.transferMode,
     trustPasvHost: options.trustPasvHost ?? false,
     connectTimeout,
     dataTimeout: options.dataTimeout ?? 30_000,
     encoding: plan.encoding,
     transport,
-    dataProtected: false,
-    probeReuse: plan.tls !== undefined && engine === "native",
-    reuseMode: plan.reuseMode,
-  });
+    dataTls: policy,
+  }, hooks.transferMode);
+  policy?.startSession();
   try {
     await session.readGreeting(...greetingDeadline(plan, started, connectTimeout, replyTimeout));
     if (plan.secure === "explicit") await session.authTls();
@@ -198,7 +185,7 @@ export async function loginSession(
   }
   // Should the session have to be replaced (a server that requires TLS
   // session reuse), the new one returns to this directory.
-  if (session.settings.probeReuse && session.settings.dataProtected) {
+  if (session.settings.dataTls?.mayReconnect && session.dataProtected) {
     session.knownDirectory = await session.pwd();
   }
 }

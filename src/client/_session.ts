@@ -26,42 +26,24 @@ import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts
 import { parsePathReply } from "../protocol/reply_text.ts";
 import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
 import type { ControlConnection } from "../transport/control_connection.ts";
-import type { ByteStream } from "../transport/byte_stream.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";
 import { openTransfer } from "./_open_transfer.ts";
+import type { DataTlsPolicy } from "./_tls_policy.ts";
 import type { Transfer } from "./_transfer.ts";
 
-/** Settings a session needs from the client's options. */
+/** What a session needs from the client's options; fixed for its life. */
 export interface SessionSettings {
-  transferMode: TransferMode;
-  trustPasvHost: boolean;
-  connectTimeout: number;
-  dataTimeout: number;
+  readonly trustPasvHost: boolean;
+  readonly connectTimeout: number;
+  readonly dataTimeout: number;
   /** Canonical encoding name for names on the wire. */
-  encoding: string;
+  readonly encoding: string;
   /** Makes the connections: Deno's TLS, or Node's (which resumes sessions). */
-  transport: Transport;
-  /** Whether data connections use TLS (PROT P). */
-  dataProtected: boolean;
-  /**
-   * Whether to check, on the first data connection, that the server does not
-   * require TLS session reuse (Deno's TLS cannot resume sessions).
-   */
-  probeReuse: boolean;
-  /** The `tls.sessionReuse` option, for error messages. */
-  reuseMode: "auto" | "always" | "never";
-  /**
-   * Whether an upload already ran the listing probe (an inconclusive probe,
-   * such as a 450 to NLST, is not repeated before every upload).
-   */
-  writeProbed?: boolean;
-  /**
-   * The latest protected data connection on Node's TLS path, to ask after a
-   * failure whether it resumed the session (see FtpClient's #resuming).
-   */
-  lastData?: ByteStream;
+  readonly transport: Transport;
+  /** The client's data-channel TLS policy, with TLS (FtpClient owns it). */
+  readonly dataTls?: DataTlsPolicy;
 }
 
 /** Options for {@linkcode Session.openTransfer}. */
@@ -76,12 +58,15 @@ const TYPE_CODE: Record<TransferType, string> = { binary: "I", ascii: "A" };
 export class Session {
   readonly control: ControlConnection;
   readonly settings: SessionSettings;
+  /** Passive or active data connections; the client may change it between calls. */
+  transferMode: TransferMode;
   greeting?: FtpReply;
   features: ReadonlyMap<string, string> = new Map();
   #type?: TransferType;
   #epsvRefused = false;
   #eprtRefused = false;
   #restSentRaw = false;
+  #dataProtected = false;
   /** The directory last confirmed by PWD, for reconnecting (see FtpClient). */
   knownDirectory?: string;
   /**
@@ -95,9 +80,15 @@ export class Session {
   /** Whether a listing of this session used LIST (no MLSD). */
   listedWithList = false;
 
-  constructor(control: ControlConnection, settings: SessionSettings) {
+  constructor(control: ControlConnection, settings: SessionSettings, transferMode: TransferMode) {
     this.control = control;
     this.settings = settings;
+    this.transferMode = transferMode;
+  }
+
+  /** Whether data connections use TLS (PROT P was accepted). */
+  get dataProtected(): boolean {
+    return this.#dataProtected;
   }
 
   // ---- Low level --------------------------------------------------------
@@ -306,7 +297,7 @@ export class Session {
 
   /** While a reconnect may still be needed (see knownDirectory), keep the directory known. */
   async #trackDirectory(): Promise<void> {
-    if (this.knownDirectory !== undefined && this.settings.probeReuse) {
+    if (this.knownDirectory !== undefined && this.settings.dataTls?.mayReconnect) {
       this.knownDirectory = await this.pwd();
     }
   }
@@ -479,7 +470,7 @@ export class Session {
   /** PROT P (private) or PROT C (clear) for the data connections. */
   async prot(level: "P" | "C"): Promise<void> {
     await this.voidCommand(formatCommand("PROT", level));
-    this.settings.dataProtected = level === "P";
+    this.#dataProtected = level === "P";
   }
 
   retr(path: string, options: OpenTransferOptions): Promise<Transfer> {

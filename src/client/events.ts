@@ -2,7 +2,7 @@
  * The events an {@linkcode FtpClient} dispatches, after QFtp's signals:
  * `commandStarted`, `commandFinished`, `stateChanged`, `progress`
  * (dataTransferProgress), `reply` (rawCommandReply, for every reply),
- * `listInfo`, `done`, and `warning`.
+ * `listInfo`, `done`, `warning`, and `info` (news that needs no action).
  *
  * @module
  */
@@ -319,6 +319,34 @@ export class FtpWarningEvent extends Event {
 }
 
 /**
+ * `info`: news about how the client works with the server that needs no
+ * action, such as the change to Node's TLS for a server that requires TLS
+ * session reuse (said once per server and process).
+ *
+ * @example
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * const client = new FtpClient({ port: 2121 });
+ * client.addEventListener("info", (e) => console.log(e.message));
+ * ```
+ */
+export class FtpInfoEvent extends Event {
+  /** What the client does, and why. */
+  readonly message: string;
+
+  /**
+   * Creates the event.
+   *
+   * @param message What the client does, and why.
+   */
+  constructor(message: string) {
+    super("info");
+    this.message = message;
+  }
+}
+
+/**
  * Maps event names to event classes, for typed `addEventListener`.
  *
  * @example
@@ -345,4 +373,6 @@ export interface FtpClientEventMap {
   done: FtpDoneEvent;
   /** Something was skipped. */
   warning: FtpWarningEvent;
+  /** News that needs no action. */
+  info: FtpInfoEvent;
 }

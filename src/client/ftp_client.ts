@@ -14,12 +14,8 @@ import {
   FtpConnectionError,
   FtpInputError,
   FtpReplyError,
-  FtpTlsError,
-  FtpTransientError,
   replyError,
 } from "../errors.ts";
-import { isReuseRefusal } from "./_open_transfer.ts";
-import { resumedSession } from "../transport/byte_stream.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
@@ -27,11 +23,11 @@ import {
   type ConnectPlan,
   connectPlan,
   type Credentials,
-  initialEngine,
   loginSession,
   openSession,
-  type TlsEngine,
 } from "./_connect.ts";
+import { DataTlsPolicy } from "./_tls_policy.ts";
+import { probeDataTls } from "./_open_transfer.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
 import { graceMs } from "./_grace.ts";
@@ -48,6 +44,7 @@ import {
   type FtpCommandKind,
   FtpCommandStartedEvent,
   FtpDoneEvent,
+  FtpInfoEvent,
   FtpListInfoEvent,
   FtpProgressEvent,
   FtpReplyEvent,
@@ -84,7 +81,8 @@ export type { UploadSource, WalkEntry, WalkOptions };
  * An FTP client. Every method returns a promise carrying the id of its
  * queued command; calls made while another runs wait their turn in FIFO
  * order. Events (`commandStarted`, `commandFinished`, `stateChanged`,
- * `progress`, `reply`, `listInfo`, `done`, `warning`) report what happens.
+ * `progress`, `reply`, `listInfo`, `done`, `warning`, `info`) report what
+ * happens.
  *
  * @example Connect, upload, list, download
  * ```ts
@@ -106,7 +104,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   #lastError?: Error;
   readonly #codec: TextCodec;
   readonly #plan: ConnectPlan;
-  #engine: TlsEngine;
+  /** Which TLS engine the sessions use, and what is known of the server (FTPS only). */
+  readonly #policy?: DataTlsPolicy;
   #credentials?: Credentials;
   /** The options' path, still to change into after a `login()` (with `login: false`). */
   #pathAfterLogin?: string;
@@ -123,7 +122,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.#codec = textCodec(options.encoding);
     checkMaxBytes({ maxBytes: options.maxListingBytes });
     this.#plan = connectPlan(this.#options, this.#codec.encoding);
-    this.#engine = initialEngine(this.#plan);
+    if (this.#plan.tls) {
+      this.#policy = new DataTlsPolicy(
+        this.#plan,
+        (message) => this.dispatchEvent(new FtpInfoEvent(message)),
+      );
+    }
     this.#transferMode = options.transferMode ?? "passive";
     this.#queue = new CommandQueue({
       started: (id, kind) => {
@@ -232,7 +236,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       throw new FtpInputError(`transferMode must be "passive" or "active", got ${mode}`);
     }
     this.#transferMode = mode;
-    if (this.#session) this.#session.settings.transferMode = mode;
+    if (this.#session) this.#session.transferMode = mode;
   }
 
   /**
@@ -313,7 +317,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "login",
       [name],
-      async () => {
+      async (ctx) => {
         const session = this.#require("connected");
         const proxy = this.#options.proxy;
         const host = this.#options.host ?? "127.0.0.1";
@@ -327,15 +331,18 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         try {
           await loginSession(session, this.#plan, credentials);
         } catch (error) {
+          this.#policy?.failed();
           throw user === undefined && this.#options.user === undefined
             ? anonymousRefusal(error)
             : error;
         }
         this.#credentials = credentials;
         this.#setState("loggedIn");
+        await this.#settleDataTls(ctx, session);
+        // A settled TLS decision may have replaced the session: ask for it anew.
         const path = this.#pathAfterLogin;
         this.#pathAfterLogin = undefined;
-        if (path !== undefined) await session.cwd(path);
+        if (path !== undefined) await this.#require().cwd(path);
       },
       options,
       checkSecrets,
@@ -1307,10 +1314,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     } catch (error) {
       return Object.assign(Promise.reject(error), { id: 0 });
     }
-    // Commands with data connections may meet a server that requires TLS
-    // session reuse on the first one: #resuming reconnects and retries.
-    const work = DATA_COMMANDS.has(kind)
-      ? (ctx: JobContext) => this.#resuming(ctx, () => run(ctx))
+    // Commands with data connections go through the data-channel TLS policy.
+    const work = DATA_COMMANDS.has(kind) && this.#policy
+      ? (ctx: JobContext) => this.#dataCommand(ctx, () => run(ctx))
       : run;
     return this.#queue.enqueue(kind, work, options.signal, ownsAbort);
   }
@@ -1326,14 +1332,24 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         "TLS certificate verification is off (tls.verify: false): any certificate is accepted",
       );
     }
+    const hooks = {
+      transferMode: this.#transferMode,
+      signal: ctx.signal,
+      onReply: (reply: FtpReply) =>
+        this.dispatchEvent(new FtpReplyEvent(reply, this.#queue.current?.id ?? 0)),
+    };
     try {
-      this.#session = await openSession(this.#plan, this.#engine, {
-        transferMode: this.#transferMode,
-        signal: ctx.signal,
-        onReply: (reply) =>
-          this.dispatchEvent(new FtpReplyEvent(reply, this.#queue.current?.id ?? 0)),
-      });
+      // Another connection of the process may be finding out which TLS engine the server needs.
+      await this.#policy?.beforeConnect(this.#options.connectTimeout ?? 15_000, ctx.signal);
+      try {
+        this.#session = await openSession(this.#plan, this.#policy, hooks);
+      } catch (error) {
+        // A server that refuses the TLS 1.2 Node's TLS offers gets 1.3 (once).
+        if (!this.#policy?.retryConnect(error)) throw error;
+        this.#session = await openSession(this.#plan, this.#policy, hooks);
+      }
     } catch (error) {
+      this.#policy?.failed();
       this.#setState("unconnected");
       throw error;
     }
@@ -1341,44 +1357,49 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   }
 
   /**
-   * Runs a transfer's work; if a server that requires TLS session reuse
-   * refused it on Deno's TLS, reconnects on Node's resuming TLS (same user,
-   * same directory) and runs it once more. With `tls.sessionReuse: "never"`
-   * the refusal is the error.
+   * After a login on Deno's TLS, when nobody in the process knows yet
+   * whether the server requires TLS session reuse: a listing finds out, and
+   * if it does, the client logs in again on Node's TLS. So connect() ends
+   * on the TLS engine that works, and its first transfer is not refused.
    */
-  async #resuming<T>(ctx: JobContext, work: () => Promise<T>, attempt = 0): Promise<T> {
+  async #settleDataTls(ctx: JobContext, session: Session): Promise<void> {
+    const policy = this.#policy;
+    if (!policy) return;
+    await policy.afterLogin(session.dataProtected, () => probeDataTls(session, ctx.signal));
+    if (policy.switchNeeded) await this.#useResumingEngine(ctx);
+  }
+
+  /**
+   * Runs a command that opens data connections under the data-channel TLS
+   * policy. When the server turns out to require TLS session reuse (or is
+   * known to), and Deno's TLS is in use, the client moves to Node's TLS
+   * first: reconnects (same user, same directory) and runs the work, once.
+   * Refusals of a data connection's TLS reach the caller named as such.
+   */
+  async #dataCommand<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
+    const policy = this.#policy!;
+    // Known from another connection of the process: no refused transfer needed here.
+    if (policy.switchNeeded && this.#session) await this.#useResumingEngine(ctx);
+    policy.startCommand();
     try {
-      return await work();
+      const result = await work();
+      policy.succeeded();
+      return result;
     } catch (error) {
-      const old = this.#session;
-      const settings = old?.settings;
-      // Node's TLS path: Deno's node:tls keeps one session-ticket cache per
-      // server name and uses each TLS 1.3 ticket once; a server that issues
-      // new tickets only on connections where it sends data (ProFTPD) gets
-      // none back from uploads, so after a run of uploads a data connection
-      // may not resume and be refused (425, or a handshake broken off).
-      // Another attempt often draws a ticket that works: retry, twice at
-      // most. (README, "Known limits", says where this stops helping.)
-      const failedUnresumed = settings?.lastData !== undefined &&
-        resumedSession(settings.lastData) === false &&
-        (error instanceof FtpTransientError || error instanceof FtpTlsError ||
-          error instanceof FtpConnectionError);
-      if (this.#engine === "node" && failedUnresumed && attempt < 2) {
-        return await this.#resuming(ctx, work, attempt + 1);
-      }
-      // A refusal met after an inconclusive probe arrives as the transfer's reply.
-      const refused = (error instanceof FtpTlsError && error.kind === "session-reuse") ||
-        (error instanceof FtpReplyError && isReuseRefusal(error) && !!settings?.probeReuse);
-      if (!refused || this.#plan.reuseMode !== "auto" || this.#engine !== "native" || !old) {
-        throw error;
-      }
-      this.#warn(
-        "The server requires TLS session reuse: reconnecting with Node's TLS, which resumes sessions",
-      );
-      this.#engine = "node";
-      await this.#reconnect(ctx, old.knownDirectory);
-      return await work();
+      const failure = policy.classify(error);
+      if (!policy.switchNeeded || !this.#session) throw failure;
+      await this.#useResumingEngine(ctx);
+      policy.startCommand();
+      const result = await work();
+      policy.succeeded();
+      return result;
     }
+  }
+
+  async #useResumingEngine(ctx: JobContext): Promise<void> {
+    const directory = this.#session?.knownDirectory;
+    this.#policy!.useResumingEngine();
+    await this.#reconnect(ctx, directory);
   }
 
   /** Replaces the session with a new one: connect, log in, return to `directory`. */

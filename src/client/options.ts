@@ -70,6 +70,11 @@ export interface FtpTlsOptions {
   serverName?: string;
   /**
    * A client certificate and key (PEM), for servers that require mutual TLS.
+   * Presented through Node's TLS (Deno's `startTls` cannot send one). Deno
+   * 2.9 cannot resume a TLS session on a connection that presents one, so a
+   * server that also requires TLS session reuse refuses the data
+   * connections: ferry then fails with an `FtpTlsError` (`session-reuse`)
+   * that says so.
    *
    * @default {undefined}
    */
@@ -77,9 +82,12 @@ export interface FtpTlsOptions {
   /**
    * Whether data connections resume the control connection's TLS session,
    * which servers such as vsftpd (`require_ssl_reuse=YES`, its default),
-   * FileZilla Server and ProFTPD require. `"auto"` uses Deno's native TLS and
-   * switches to the resuming path when the server refuses a data connection
-   * for want of reuse; `"always"` resumes from the start; `"never"` does not.
+   * FileZilla Server and ProFTPD require. `"auto"` uses Deno's native TLS
+   * unless the server turns out to require reuse: the first connection of
+   * the process to a server finds out at login, and it and every later
+   * connection to that server then use Node's TLS, which resumes sessions
+   * (in a worker per control connection); `"always"` resumes from the
+   * start; `"never"` does not, and a refusal is an `FtpTlsError`.
    *
    * @default {"auto"}
    */

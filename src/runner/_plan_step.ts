@@ -41,7 +41,7 @@ export async function planStep(step: Step, ref: StepRef, env: StepEnv): Promise<
       env.pool.release(lease);
       return work;
     } catch (error) {
-      if (lease) env.pool.release(lease, breaksConnection(error));
+      if (lease) env.pool.release(lease, breaksConnection(error, attempt));
       if (error instanceof FtpTimeoutError) timeouts++;
       const again = env.silence.mayRetry(error, timeouts);
       if (env.signal.aborted || !isTransient(error) || attempt > step.retries || !again) {

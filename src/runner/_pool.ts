@@ -20,6 +20,8 @@ export interface Lease {
 /** How the pool reports. */
 export interface PoolHooks {
   warn(message: string): void;
+  /** News that needs no action, such as a server that needs Node's TLS. */
+  info?(message: string): void;
   /** Protocol trace lines (PASS already redacted by the client). */
   debug?(connection: number, line: string): void;
 }
@@ -158,6 +160,7 @@ export class ConnectionPool {
         ((m) => debug(id, `${m.direction === "send" ? ">" : "<"} ${m.line}`)),
     });
     client.addEventListener("warning", (event) => this.#hooks.warn(event.message));
+    client.addEventListener("info", (event) => this.#hooks.info?.(event.message));
     try {
       await client.connect({ signal });
     } catch (error) {

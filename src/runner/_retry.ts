@@ -8,6 +8,7 @@ import {
   FtpProtocolError,
   FtpReplyError,
   FtpTimeoutError,
+  FtpTlsError,
   FtpTransientError,
   FtpUnexpectedReplyError,
 } from "../errors.ts";
@@ -38,6 +39,7 @@ export function isPermissionDenied(error: unknown): boolean {
  */
 export function isTransient(error: unknown): boolean {
   if (isPermissionDenied(error)) return false;
+  if (isDataTlsFailure(error)) return true;
   if (error instanceof FtpTransientError) return true;
   if (error instanceof FtpPermanentError || error instanceof FtpUnexpectedReplyError) return false;
   if (error instanceof FtpConnectionError) return error.kind !== "host-not-found";
@@ -45,10 +47,26 @@ export function isTransient(error: unknown): boolean {
     error instanceof TransientRunError;
 }
 
-/** Whether the connection that saw this error should be replaced. */
-export function breaksConnection(error: unknown): boolean {
+/**
+ * Whether the connection that saw this error should be replaced. `attempt`
+ * is the try that failed: a data connection's TLS failure is tried once
+ * more on a new data connection, then on a new login.
+ */
+export function breaksConnection(error: unknown, attempt = 1): boolean {
+  if (isDataTlsFailure(error)) return attempt > 1;
   return error instanceof FtpConnectionError || error instanceof FtpTimeoutError ||
     error instanceof FtpProtocolError;
+}
+
+/**
+ * A data connection's TLS handshake failed, or the server refused the data
+ * connection after it (FtpTlsError `handshake` on a data connection):
+ * transient, since a new data connection, or a new login (a new TLS
+ * session), may succeed. Other TLS errors (certificates, a server that
+ * requires session reuse where ferry cannot give it) are final.
+ */
+export function isDataTlsFailure(error: unknown): boolean {
+  return error instanceof FtpTlsError && error.connection === "data" && error.kind === "handshake";
 }
 
 /** Back-off before retry `attempt` (1, 2, ...): 250 ms doubling, at most 10 s, with jitter. */

@@ -114,7 +114,7 @@ export async function runWork(
       if (outcome.resumedFrom !== undefined) entry.resumedFrom = outcome.resumedFrom;
       break;
     } catch (error) {
-      if (lease) env.pool.release(lease, abandoned || breaksConnection(error));
+      if (lease) env.pool.release(lease, abandoned || breaksConnection(error, attempt));
       entry.bytes += Math.max(0, reached - startOffset);
       if (!env.signal.aborted && env.silence.cutShort(error)) {
         // The step gave up on the server while this waited for a connection.

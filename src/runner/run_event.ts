@@ -52,6 +52,8 @@ export type RunEvent =
     error: ErrorInfo;
   }
   | { type: "warning"; step?: StepRef; message: string }
+  /** News that needs no action (once per run), such as a server that needs Node's TLS. */
+  | { type: "info"; step?: StepRef; message: string }
   | { type: "debug"; connection: number; line: string }
   | { type: "stepEnd"; step: StepReport }
   | { type: "end"; report: RunReport };

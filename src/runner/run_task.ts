@@ -105,11 +105,20 @@ export async function runTask(task: Task, options: RunTaskOptions = {}): Promise
     current?.report.warnings.push(text);
     emit({ type: "warning", step: current?.ref, message: text });
   };
+  // News from the connections (a server that needs Node's TLS), once per run.
+  const said = new Set<string>();
+  const info = (message: string) => {
+    const text = redact(message);
+    if (said.has(text)) return;
+    said.add(text);
+    emit({ type: "info", step: current?.ref, message: text });
+  };
   const pool = new ConnectionPool(
     task.connection.options,
     options.parallel ?? task.connection.parallel,
     {
       warn,
+      info,
       debug: options.trace
         ? (connection, line) => emit({ type: "debug", connection, line: redact(line) })
         : undefined,

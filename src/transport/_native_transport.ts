@@ -8,6 +8,7 @@ import { acceptFrom, closeQuietly, dial, hostPort, withDeadline, within } from "
 import {
   type DataSocketListener,
   type DialTarget,
+  type SecuredStream,
   type TlsConfig,
   tlsError,
   type Transport,
@@ -75,7 +76,7 @@ export class NativeTransport implements Transport {
     return dial(target);
   }
 
-  secureData(data: ByteStream): ByteStream {
+  secureData(data: ByteStream): SecuredStream {
     const tls = this.#config();
     // Deno.startTls resolves at once; the handshake runs on the first read or write.
     return withTlsErrors(startTls(data as Deno.TcpConn, tls), tls);
@@ -138,7 +139,7 @@ async function handshake(
  * A data connection's TLS, begun at once but used only once the start
  * resolves; TLS failures met on the first read or write become `FtpTlsError`.
  */
-function withTlsErrors(starting: Promise<Deno.TlsConn>, tls: TlsConfig): ByteStream {
+function withTlsErrors(starting: Promise<Deno.TlsConn>, tls: TlsConfig): SecuredStream {
   starting.catch(() => {}); // Observed by the first read, write or close.
   const map = (error: unknown): never => {
     if (error instanceof Deno.errors.InvalidData) throw tlsError(error, tls, "data connection");
@@ -151,6 +152,8 @@ function withTlsErrors(starting: Promise<Deno.TlsConn>, tls: TlsConfig): ByteStr
     remote = conn.remoteAddr;
   }, () => {});
   return {
+    // Deno's TLS keeps no session cache: a data connection never resumes.
+    sessionResumed: false,
     read: (buffer) => starting.then((conn) => conn.read(buffer)).catch(map),
     write: (bytes) => starting.then((conn) => conn.write(bytes)).catch(map),
     closeWrite: () => starting.then((conn) => conn.closeWrite()),

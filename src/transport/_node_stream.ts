@@ -18,7 +18,7 @@
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import type { ByteStream } from "./byte_stream.ts";
+import type { SecuredStream } from "./transport.ts";
 
 /** Plaintext bytes held for the reader before the TCP connection is left unread. */
 const HIGH_WATER = 4 * 1024 * 1024;
@@ -114,7 +114,7 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
 }
 
 /** A Node TLS socket over a {@linkcode PullDuplex}, as a ByteStream. */
-export class NodeTlsStream implements ByteStream {
+export class NodeTlsStream implements SecuredStream {
   readonly socket: TLSSocket;
   readonly #duplex: PullDuplex;
   readonly #chunks: Uint8Array[] = [];
@@ -129,8 +129,8 @@ export class NodeTlsStream implements ByteStream {
   readonly #mapError: (error: unknown) => Error;
   /** Settles once the handshake is done and the peer accepted (or refused). */
   readonly ready: Promise<void>;
-  /** Whether the handshake resumed a session; `false` until it completes. */
-  resumed = false;
+  /** Whether the handshake resumed a session; `undefined` until it completes. */
+  sessionResumed: boolean | undefined;
 
   /**
    * @param check Judges the peer once the handshake is done: an error
@@ -147,7 +147,7 @@ export class NodeTlsStream implements ByteStream {
     this.#mapError = mapError;
     this.ready = new Promise<void>((resolve, reject) => {
       socket.once("secureConnect", () => {
-        this.resumed = socket.isSessionReused();
+        this.sessionResumed = socket.isSessionReused();
         const problem = check(socket);
         if (!problem) return resolve();
         reject(this.#mapError(problem));
@@ -261,9 +261,20 @@ export class NodeTlsStream implements ByteStream {
   closeWrite(): Promise<void> {
     const duplex = this.#duplex;
     const flushed = new Promise<void>((resolve) => {
-      if (duplex.writableFinished) return resolve();
+      if (duplex.writableFinished || this.#ended) return resolve();
       duplex.once("finish", () => resolve());
       duplex.once("close", () => resolve());
+      // A peer that closed first (ProFTPD refusing a data connection that did
+      // not resume the session, right after the handshake) can leave the
+      // Duplex neither finished nor closed: the end of the TLS socket, or
+      // close(), settles the wait instead of leaving it forever.
+      const settle = () => {
+        this.#pendingWrites.delete(settle);
+        resolve();
+      };
+      this.#pendingWrites.add(settle);
+      this.socket.once("end", settle);
+      this.socket.once("close", settle);
     });
     this.socket.end();
     return flushed;

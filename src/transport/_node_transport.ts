@@ -5,10 +5,26 @@
 // deadlines) is Deno's, as on the native path; see _node_stream.ts for how
 // reading stays bounded and ends reliably.
 //
-// Resumption holds only when both connections are made the same way: the
-// same servername and no per-connection CA or secure context. So extra CAs
-// go into Node's process-wide default store (tls.setDefaultCACertificates),
-// added to what is there, never replacing it.
+// How Deno 2.9.6 resumes (ext/node/ops/tls_wrap.rs, rustls underneath):
+// - `tls.connect({ session })` does not choose a session. The buffer that
+//   `getSession()` returns is a placeholder naming host:port; passing it
+//   back only switches resumption on for the new connection.
+// - The session offered is taken from one client session cache per isolate,
+//   keyed by the SNI name; every connection made to an IP address (no SNI)
+//   shares one key. TLS 1.3 tickets there are single-use (the newest is
+//   taken, up to 8 kept per key); a TLS 1.2 session stays and serves again.
+// - A session resumes only on a connection built with the same certificate
+//   verifier and client-certificate resolver: the default ones are shared,
+//   but a client certificate gets a resolver of its own per connection, so
+//   a connection that presents one never resumes.
+// So one isolate can hold the sessions of only one control connection per
+// server: this transport runs inside a worker of its own for each control
+// connection (_isolated_transport.ts), where the cache holds nothing else.
+//
+// Resumption also needs both connections made the same way: the same
+// servername and no per-connection CA or secure context. So extra CAs go
+// into the (worker's) default store (tls.setDefaultCACertificates), added
+// to what is there, never replacing it.
 
 import type { Buffer } from "node:buffer";
 import net from "node:net";
@@ -20,6 +36,7 @@ import { dial, within } from "./_socket.ts";
 import {
   type DataSocketListener,
   type DialTarget,
+  type SecuredStream,
   type TlsConfig,
   tlsError,
   type Transport,
@@ -99,6 +116,7 @@ export class NodeTransport implements Transport {
       options.cert = config.clientCertificate.cert;
       options.key = config.clientCertificate.key;
     }
+    if (config.maxVersion) options.maxVersion = config.maxVersion;
     return options;
   }
 
@@ -167,8 +185,12 @@ export class NodeTransport implements Transport {
     return dial(target);
   }
 
-  /** TLS on a data connection, resuming the control connection's session. */
-  secureData(data: ByteStream): ByteStream {
+  /**
+   * TLS on a data connection, resuming the control connection's session:
+   * the placeholder `getSession()` returns switches resumption on, and the
+   * worker's cache holds only this control connection's sessions.
+   */
+  secureData(data: ByteStream): SecuredStream {
     return this.#wrap(data as Deno.TcpConn, this.#controlTls?.getSession(), "data connection");
   }
 

@@ -20,12 +20,3 @@ export interface ByteStream {
   /** The peer's address. */
   readonly remoteAddr: Deno.Addr;
 }
-
-/**
- * For a TLS stream that can resume sessions (Node's TLS path): whether its
- * handshake resumed one (`false` while it has not completed, or when it
- * failed). `undefined` for other streams.
- */
-export function resumedSession(stream: ByteStream): boolean | undefined {
-  return (stream as { resumed?: boolean }).resumed;
-}

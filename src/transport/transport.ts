@@ -1,8 +1,9 @@
 /**
  * How connections are made: plain TCP, and TLS through either Deno's own TLS
  * (fast, but every connection starts a fresh TLS session) or Node's TLS as
- * Deno implements it (it can resume the control connection's session on
- * data connections, which vsftpd, FileZilla Server and ProFTPD require).
+ * Deno implements it, in a worker of its own per control connection (it can
+ * resume the control connection's session on data connections, which
+ * vsftpd, FileZilla Server and ProFTPD require; see _isolated_transport.ts).
  *
  * @module
  */
@@ -22,6 +23,24 @@ export interface TlsConfig {
   clientCertificate?: { cert: string; key: string };
   /** Milliseconds a control connection's handshake may take (the connect timeout). */
   handshakeTimeoutMs: number;
+  /**
+   * The newest TLS version Node's TLS path offers. `"TLSv1.2"` keeps the
+   * control connection's session reusable by every data connection (see
+   * the data-channel TLS policy); Deno's own TLS ignores it.
+   */
+  maxVersion?: "TLSv1.2" | "TLSv1.3";
+}
+
+/**
+ * A data connection's TLS stream, which can tell whether its handshake
+ * resumed the control connection's session.
+ */
+export interface SecuredStream extends ByteStream {
+  /**
+   * `true` or `false` once the handshake is done; `undefined` before (or
+   * if it failed). Deno's own TLS never resumes: always `false`.
+   */
+  readonly sessionResumed: boolean | undefined;
 }
 
 /** Where and how long to connect. */
@@ -48,7 +67,7 @@ export interface DataSocketListener {
 
 /** Makes the connections of one session. */
 export interface Transport {
-  /** `"native"` (Deno's TLS) or `"node"` (Node's TLS, resuming sessions). */
+  /** `"native"` (Deno's TLS) or `"node"` (Node's TLS, resuming sessions, in a worker). */
   readonly kind: "native" | "node";
   /** Opens the control connection: TCP, or TLS from the first byte when `implicitTls`. */
   openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream>;
@@ -62,7 +81,7 @@ export interface Transport {
    * as pyftpdlib require (they reset a data connection whose handshake began
    * before the command). The handshake completes on the first read or write.
    */
-  secureData(data: ByteStream): ByteStream;
+  secureData(data: ByteStream): SecuredStream;
   /** Listens on `host` (the control connection's local address) for active mode. */
   listenData(host: string): Promise<DataSocketListener>;
 }
@@ -82,18 +101,19 @@ export function tlsError(error: unknown, config: TlsConfig, what: string): FtpTl
   const code = (error as { code?: string }).code ?? "";
   const text = `${code} ${message}`;
   const name = config.serverName;
+  const connection = /data/.test(what) ? "data" : "control";
   if (/NotValidForName|not valid for name|ALTNAME|hostname|Hostname\/IP/i.test(text)) {
     return new FtpTlsError(
       "hostname",
       `The server's certificate on the ${what} is not valid for ${name}; connect by the name the certificate carries, or set tls.serverName`,
-      { cause: error },
+      { cause: error, connection },
     );
   }
   if (/expired|CERT_HAS_EXPIRED/i.test(text)) {
     return new FtpTlsError(
       "expired",
       `The server's certificate on the ${what} has expired; the server must renew it`,
-      { cause: error },
+      { cause: error, connection },
     );
   }
   if (
@@ -103,12 +123,12 @@ export function tlsError(error: unknown, config: TlsConfig, what: string): FtpTl
     return new FtpTlsError(
       "certificate",
       `The server's certificate on the ${what} is not trusted (${message}); pass its CA with tls.caCerts, or, only for testing, tls.verify: false`,
-      { cause: error },
+      { cause: error, connection },
     );
   }
   return new FtpTlsError(
     "handshake",
     `The TLS handshake on the ${what} failed: ${message}`,
-    { cause: error },
+    { cause: error, connection },
   );
 }

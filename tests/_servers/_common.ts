@@ -191,7 +191,8 @@ export function freePort(): number {
 export function freePortRange(count = 20): { min: number; max: number } {
   // Bounded: 50 random blocks at most.
   for (let attempt = 0; attempt < 50; attempt++) {
-    const min = 20_000 + Math.floor(Math.random() * 600) * 20;
+    const blocks = Math.floor((32_768 - 20_000 - count) / 20);
+    const min = 20_000 + Math.floor(Math.random() * blocks) * 20;
     const listeners: Deno.Listener[] = [];
     try {
       for (let port = min; port < min + count; port++) {

@@ -64,6 +64,19 @@ export interface ProftpdStartOptions {
    * @default {false}
    */
   digest?: boolean;
+  /**
+   * How many passive ports to offer. Several clients at once moving
+   * hundreds of files need more than the default: each closed data
+   * connection holds its port for a while (TIME_WAIT).
+   * @default {20}
+   */
+  passivePorts?: number;
+  /**
+   * `TLSVerifyClient on`: ask for a client certificate signed by this CA
+   * (PEM file) and refuse a login without one.
+   * @default {undefined (no client certificate asked)}
+   */
+  clientCaPath?: string;
 }
 
 /** The packages fetched: the server, its TLS module, and libraries proftpd-core links. */
@@ -93,7 +106,9 @@ function tlsDirectives(
     `  TLSProtocol ${options.tlsProtocols ?? "TLSv1.2 TLSv1.3"}`,
     `  TLS${keyType}CertificateFile ${tls.certPath}`,
     `  TLS${keyType}CertificateKeyFile ${tls.keyPath}`,
-    "  TLSVerifyClient off",
+    ...(options.clientCaPath
+      ? ["  TLSVerifyClient on", `  TLSCACertificateFile ${options.clientCaPath}`]
+      : ["  TLSVerifyClient off"]),
     "  TLSRequired off",
     "  TLSRenegotiate none",
     ...(tlsOptions.length > 0 ? [`  TLSOptions ${tlsOptions.join(" ")}`] : []),
@@ -127,7 +142,7 @@ export async function startProftpd(options: ProftpdStartOptions = {}): Promise<S
     const nogroup = (await run("getent", ["group", "nogroup"])).code === 0;
     const port = freePort();
     const implicitPort = options.tls && options.implicit ? freePort() : undefined;
-    const pasv = freePortRange();
+    const pasv = freePortRange(options.passivePorts);
     const lines = [
       "ServerType standalone",
       "DefaultServer on",

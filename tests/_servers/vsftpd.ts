@@ -87,6 +87,13 @@ export interface VsftpdTlsOptions {
    * @default {false}
    */
   implicit?: boolean;
+  /**
+   * `require_cert` and `validate_cert`: a client must present a
+   * certificate signed by this CA (PEM file) to connect.
+   *
+   * @default {undefined (no client certificate asked)}
+   */
+  clientCaPath?: string;
 }
 
 /** The vsftpd.conf lines for {@linkcode VsftpdTlsOptions}. */
@@ -107,6 +114,9 @@ function tlsConfig(tls: VsftpdTlsOptions): Record<string, string> {
     force_anon_logins_ssl: "NO",
     force_anon_data_ssl: "NO",
     implicit_ssl: tls.implicit ? "YES" : "NO",
+    ...(tls.clientCaPath
+      ? { require_cert: "YES", validate_cert: "YES", ca_certs_file: tls.clientCaPath }
+      : {}),
   };
 }
 

@@ -20,6 +20,27 @@ export interface ServerReport {
   setup: string[];
   /** The outcome of each step in each mode. */
   cells: Record<Mode, Record<StepId, Outcome>>;
+  /** Several explicit-FTPS clients at once, where run. */
+  concurrency?: { clients: number; operations: number; failures: string[] };
+}
+
+/** Marks the part of docs/interop.md that `deno task interop:load` writes and the matrix keeps. */
+export const LONG_RUN_START = "<!-- interop:load begin (written by deno task interop:load) -->";
+/** Ends that part. */
+export const LONG_RUN_END = "<!-- interop:load end -->";
+
+/** The long run's part of an existing report, markers included, or a placeholder. */
+export function preservedSection(previous: string): string {
+  const start = previous.indexOf(LONG_RUN_START);
+  const end = previous.indexOf(LONG_RUN_END);
+  if (start !== -1 && end > start) return previous.slice(start, end + LONG_RUN_END.length);
+  return [
+    LONG_RUN_START,
+    "",
+    "Not run yet: `deno task interop:load` writes this part.",
+    "",
+    LONG_RUN_END,
+  ].join("\n");
 }
 
 /** A skip reason and why it is acceptable. */
@@ -74,6 +95,7 @@ export function renderReport(
   servers: ServerReport[],
   environment: string[],
   justifications: Justification[],
+  longRun: string = preservedSection(""),
 ): string {
   const out: string[] = [];
   out.push(
@@ -125,6 +147,31 @@ export function renderReport(
     }
     out.push("");
   }
+  out.push(
+    "## Several connections at once",
+    "",
+    "Servers that require data connections to resume the control connection's TLS session get",
+    "several explicit-FTPS clients at once in one process (`tests/interop/_load.ts`), after the",
+    "columns above: each client uploads (0 B to 3 MiB, with runs of uploads back to back),",
+    "downloads and lists in a directory of its own, checks every byte (sha256) and listing, and the",
+    "server's disk is compared with the uploads at the end. The run also fails if a client draws",
+    "a refused data connection or logs in more than once: the server's need for reuse is known",
+    "from the columns above, so every client starts on the TLS engine that works.",
+    "",
+    "| server | clients at once | operations each | result |",
+    "| --- | --- | --- | --- |",
+  );
+  for (const server of servers) {
+    const load = server.concurrency;
+    if (!load) continue;
+    const result = load.failures.length === 0
+      ? "pass: 0 failures"
+      : `**FAIL**: ${load.failures.length} failures, first: ${
+        escapeMessage(normalizeMessage(load.failures[0]))
+      }`;
+    out.push(`| ${server.title} | ${load.clients} | ${load.operations} | ${result} |`);
+  }
+  out.push("", longRun, "");
   out.push("## Skips and why they are justified", "");
   out.push("| skip reason | why it is acceptable |", "| --- | --- |");
   for (const j of justifications) out.push(`| ${escapeMessage(j.reason)} | ${escapeCell(j.why)} |`);

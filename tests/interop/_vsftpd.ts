@@ -27,6 +27,8 @@ export interface InteropVsftpdOptions {
   requireSslReuse?: boolean;
   /** Also start the implicit-TLS listener. @default {false} */
   implicit?: boolean;
+  /** Require a client certificate signed by this CA (PEM file). @default {undefined} */
+  clientCaPath?: string;
 }
 
 /** Starts vsftpd (as root: PAM login of the test user, who vsftpd then becomes). */
@@ -50,6 +52,7 @@ export async function startInteropVsftpd(options: InteropVsftpdOptions): Promise
       certPath: options.tls.certPath,
       keyPath: options.tls.keyPath,
       requireSslReuse: options.requireSslReuse ?? true,
+      clientCaPath: options.clientCaPath,
     };
     const plain = await startVsftpd({ ...common, tls });
     servers.push(plain);

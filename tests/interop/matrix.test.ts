@@ -1,9 +1,11 @@
 // The interop matrix: real FTP servers (vsftpd with and without
 // require_ssl_reuse, Pure-FTPd, ProFTPD, pyftpdlib) started on 127.0.0.1,
 // the scenario run against each in plain FTP, explicit FTPS and implicit
-// FTPS, and the result written to docs/interop.md. Fails on any failed cell,
-// on a password showing up in anything recorded, and (with
-// FERRY_REQUIRE_PEERS=1, as in CI) on a server that cannot be started.
+// FTPS, then, for the servers that require TLS session reuse, four FTPS
+// clients at once (tests/interop/_load.ts), and the result written to
+// docs/interop.md. Fails on any failed cell or operation, on a password
+// showing up in anything recorded, and (with FERRY_REQUIRE_PEERS=1, as in
+// CI) on a server that cannot be started.
 
 import assert from "node:assert/strict";
 import { dirname, resolve } from "node:path";
@@ -21,9 +23,11 @@ import { makeTestPki } from "../_servers/certs.ts";
 import {
   type Justification,
   normalizeMessage,
+  preservedSection,
   renderReport,
   type ServerReport,
 } from "./_report.ts";
+import { runLoad } from "./_load.ts";
 import { startInteropVsftpd } from "./_vsftpd.ts";
 import {
   ftpsUnsupportedReason,
@@ -54,9 +58,12 @@ interface ServerSpec {
   start(tls: ServerTlsFiles): Promise<ServerHandle>;
   /** Why implicit FTPS is not run, when the server does not offer it. */
   noImplicit?: string;
-  /** A documented limitation of ferry on Deno with this server, for FTPS cells. */
-  ftpsLimitation?: { reason: string; matches(message: string): boolean };
+  /** Also run several explicit-FTPS clients at once (servers that require TLS session reuse). */
+  concurrency?: boolean;
 }
+
+/** The load each concurrency run puts on a server. */
+const LOAD = { clients: 4, operations: 100, seed: 1 };
 
 const VSFTPD_SETUP = [
   "Installed with apt (`vsftpd`); started as root through the shared launcher " +
@@ -81,6 +88,7 @@ const SERVERS: ServerSpec[] = [
       "reuse required`.",
     ],
     start: (tls) => startInteropVsftpd({ tls, implicit: true, requireSslReuse: true }),
+    concurrency: true,
   },
   {
     id: "vsftpd-noreuse",
@@ -116,21 +124,12 @@ const SERVERS: ServerSpec[] = [
       "`NoSessionReuseRequired`), a `<VirtualHost>` on a second port with " +
       "`TLSOptions UseImplicitSSL` for implicit FTPS.",
       "An `AuthUserFile` user (SHA-512 crypt) whose home is a tmpfs directory, `DefaultRoot ~`, " +
-      "`AllowStoreRestart on`, passive ports in a block of 20.",
+      "`AllowStoreRestart on`, passive ports in a block of 200 (four clients at once leave many " +
+      "in TIME_WAIT).",
     ],
-    start: (tls) => startProftpd({ tls, implicit: true }),
-    ftpsLimitation: {
-      reason: "known limitation (README, Known limits): ProFTPD accepts only session tickets " +
-        "issued by its own per-session process and issues new ones only on data connections " +
-        "where it sends data, while Deno 2.9's node:tls keeps one ticket cache per server name " +
-        "and uses each ticket once; after consecutive uploads, or with other sessions to the " +
-        "same server, a data connection may not resume and ProFTPD refuses it (425). Works with " +
-        "`TLSOptions NoSessionReuseRequired` (next row)",
-      matches: (message) =>
-        /425 Unable to build data connection|TLS handshake on the data connection failed/.test(
-          message,
-        ),
-    },
+    // Four clients at once hold many data connections in TIME_WAIT: more passive ports.
+    start: (tls) => startProftpd({ tls, implicit: true, passivePorts: 200 }),
+    concurrency: true,
   },
   {
     id: "proftpd-noreuse",
@@ -171,17 +170,6 @@ function justify(reason: string): string | undefined {
   }
   if (reason === "pyftpdlib has no implicit TLS") {
     return "pyftpdlib's `TLS_FTPHandler` implements AUTH TLS (RFC 4217) only.";
-  }
-  if (reason.startsWith("known limitation (README, Known limits): ProFTPD accepts only")) {
-    return "Measured with ProFTPD's TLS log (`client did not reuse TLS session`) and a trace of " +
-      "each data connection: a resumed upload connection reads only the server's handshake " +
-      "(no new ticket), downloads and listings bring one, and tickets from another session " +
-      "are refused. Deno 2.9 gives no per-connection control of TLS sessions (its node:tls " +
-      "ignores `session` in favour of a shared per-server-name cache), so ferry cannot pick the " +
-      "right ticket; it retries a refused connection, which recovers single sessions that mix " +
-      "reads and writes (20/20 upload+list rounds) but not every run of uploads. The same server " +
-      "with `NoSessionReuseRequired` passes everything (next row), and vsftpd, which requires " +
-      "reuse by default, passes everything.";
   }
   if (reason === "not run: login failed" || reason === "not run: two steps hung") {
     return "Follows from a failed step in the same column, which fails the run by itself.";
@@ -327,10 +315,7 @@ Deno.test({
               },
               files,
               `ferry-interop-${mode}`,
-              {
-                skipAll,
-                knownLimitation: mode === "plain" ? undefined : spec.ftpsLimitation,
-              },
+              { skipAll },
             );
             console.log(
               `${spec.title} / ${mode}: ${
@@ -367,12 +352,38 @@ Deno.test({
               }
             }
           }
+          let concurrency: ServerReport["concurrency"];
+          if (spec.concurrency && ftpsReason === undefined) {
+            // The explicit column above already met this server in this process: every
+            // client starts on the TLS engine that works (no refused data connection,
+            // one login each).
+            const load = await runLoad({ ...server, caCertPem: pki.caPem }, LOAD);
+            console.log(
+              `${spec.title} / ${LOAD.clients} clients at once: ${load.operations} operations, ` +
+                `${load.failures.length} failed, in ${(load.durationMs / 1000).toFixed(1)} s`,
+            );
+            const problems = [...load.failures];
+            if (load.refusals !== 0) problems.push(`${load.refusals} refused data connections`);
+            if (load.logins !== LOAD.clients) problems.push(`${load.logins} logins`);
+            concurrency = {
+              clients: LOAD.clients,
+              operations: LOAD.operations,
+              failures: problems.map((p) => p.split(password).join("***")),
+            };
+            recorded.push(...load.failures);
+            if (problems.length > 0) {
+              failures.push(
+                `${LOAD.clients} clients at once:\n${problems.slice(0, 20).join("\n")}`,
+              );
+            }
+          }
           reports.push({
             id: spec.id,
             title: spec.title,
             version: server.version,
             setup: spec.setup,
             cells,
+            concurrency,
           });
           if (failures.length > 0) {
             const logs = server.logs().split("\n").slice(-60).join("\n");
@@ -415,7 +426,10 @@ Deno.test({
     // machine where some server cannot start, such as a run without root) leaves it alone.
     const complete = !only && reports.every((r) => r.version !== "not started");
     if (complete) {
-      await writeReport(renderReport(reports, await environment(files), justifications));
+      const previous = await Deno.readTextFile(REPORT_PATH).catch(() => "");
+      await writeReport(
+        renderReport(reports, await environment(files), justifications, preservedSection(previous)),
+      );
     } else {
       console.warn(`${REPORT_PATH} left unchanged: this run did not cover every server`);
     }

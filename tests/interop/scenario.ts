@@ -266,7 +266,6 @@ export async function runScenario(
      * A documented limitation: a failed step whose message it matches is
      * recorded as a skip with its reason (a passing step stays a pass).
      */
-    knownLimitation?: { reason: string; matches(message: string): boolean };
   } = {},
 ): Promise<ScenarioRun> {
   const results: StepResult[] = [];
@@ -583,10 +582,6 @@ export async function runScenario(
       outcome = error instanceof Skip
         ? { status: "skip", reason: error.message }
         : { status: "fail", message: describeError(error) };
-      const known = options.knownLimitation;
-      if (outcome.status === "fail" && known?.matches(outcome.message)) {
-        outcome = { status: "skip", reason: known.reason };
-      }
       if (step === "login" && outcome.status === "fail") {
         notRun = "not run: login failed";
       }

@@ -1,0 +1,160 @@
+// The messages between the isolated TLS transport (_isolated_transport.ts)
+// and its worker (_isolated_worker.ts), and how errors cross between them:
+// structured cloning keeps only plain data, so each error travels as its
+// class name and fields and is rebuilt as the same class on the other side
+// (callers test `instanceof FtpTlsError`, `Deno.errors.NotCapable`...).
+
+import {
+  type ConnectionFailure,
+  FtpAbortError,
+  FtpConnectionError,
+  FtpError,
+  FtpProtocolError,
+  FtpTimeoutError,
+  FtpTlsError,
+  type TimeoutPhase,
+  type TlsFailure,
+} from "../errors.ts";
+import type { TlsConfig } from "./transport.ts";
+
+/** Where and how long to connect, without the signal (which cannot cross). */
+export interface WireTarget {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  purpose: string;
+}
+
+/** What the transport asks its worker. Each request carries a number the reply repeats. */
+export type WorkerRequest =
+  | { req: number; op: "init"; tls: TlsConfig }
+  | { req: number; op: "openControl"; target: WireTarget; implicitTls: boolean }
+  | { req: number; op: "secureControl"; id: number }
+  | { req: number; op: "openData"; target: WireTarget }
+  | { req: number; op: "secureData"; id: number }
+  | { req: number; op: "listen"; host: string }
+  | { req: number; op: "accept"; listener: number; serverHost: string; timeoutMs: number }
+  | { req: number; op: "read"; id: number; size: number }
+  | { req: number; op: "write"; id: number; bytes: ArrayBuffer }
+  | { req: number; op: "closeWrite"; id: number }
+  | { req: number; op: "liveBytes" };
+
+/** Requests that get no reply. */
+export type WorkerNotice =
+  | { op: "abort"; target: number }
+  | { op: "close"; id: number }
+  | { op: "closeListener"; listener: number };
+
+/** A stream the worker opened, as the transport sees it. */
+export interface WireStream {
+  id: number;
+  local: Deno.NetAddr;
+  remote: Deno.NetAddr;
+}
+
+/** The worker's answer to one request. */
+export type WorkerReply =
+  | ({ req: number; ok: true } & WireResult)
+  | { req: number; ok: false; error: WireError; resumed?: boolean };
+
+/** What a successful request returns (fields by operation). */
+export interface WireResult {
+  stream?: WireStream;
+  listener?: { id: number; address: { host: string; port: number } };
+  /** Bytes read (`read`), or accepted (`write`). */
+  n?: number;
+  /** The bytes read; absent at the end of the stream. */
+  bytes?: ArrayBuffer;
+  /** The stream ended (`read`). */
+  end?: boolean;
+  /** Whether the stream's TLS handshake resumed a session, once known. */
+  resumed?: boolean;
+  /** Bytes alive in the worker after a forced collection (`liveBytes`). */
+  live?: number;
+}
+
+/** An error as plain data. */
+export interface WireError {
+  /** The class: an ferry error's name, a `Deno.errors` name, or "Error". */
+  type: string;
+  message: string;
+  kind?: string;
+  /** Which connection a TLS error concerns. */
+  connection?: "control" | "data";
+  phase?: string;
+  timeoutMs?: number;
+  /** Node's error code (`ECONNRESET`...), which the error mapping reads. */
+  code?: string;
+  cause?: WireError;
+}
+
+const DENO_ERRORS = new Set(Object.keys(Deno.errors));
+/** Causes are kept a few levels deep: enough for every test ferry makes of them. */
+const MAX_CAUSES = 4;
+
+/** Turns an error into plain data that keeps its class and fields. */
+export function encodeError(error: unknown, depth = 0): WireError {
+  if (!(error instanceof Error)) return { type: "Error", message: String(error) };
+  const wire: WireError = { type: "Error", message: error.message };
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") wire.code = code;
+  if (error instanceof FtpConnectionError) Object.assign(wire, { kind: error.kind });
+  else if (error instanceof FtpTlsError) {
+    Object.assign(wire, { kind: error.kind, connection: error.connection });
+  } else if (error instanceof FtpTimeoutError) {
+    Object.assign(wire, { phase: error.phase, timeoutMs: error.timeoutMs });
+  }
+  if (error instanceof FtpError) wire.type = error.constructor.name;
+  else if (DENO_ERRORS.has(error.name) && error instanceof errorClass(error.name)) {
+    wire.type = `Deno.${error.name}`;
+  }
+  if (error.cause !== undefined && depth < MAX_CAUSES) {
+    wire.cause = encodeError(error.cause, depth + 1);
+  }
+  return wire;
+}
+
+/** Rebuilds an error from {@linkcode encodeError}'s data, as the same class. */
+export function decodeError(wire: WireError): Error {
+  const options = wire.cause ? { cause: decodeError(wire.cause) } : undefined;
+  let error: Error;
+  switch (wire.type) {
+    case "FtpConnectionError":
+      error = new FtpConnectionError(wire.kind as ConnectionFailure, wire.message, options);
+      break;
+    case "FtpTlsError":
+      error = new FtpTlsError(wire.kind as TlsFailure, wire.message, {
+        ...options,
+        connection: wire.connection,
+      });
+      break;
+    case "FtpTimeoutError":
+      error = new FtpTimeoutError(wire.phase as TimeoutPhase, wire.timeoutMs ?? 0, "");
+      error.message = wire.message;
+      break;
+    case "FtpAbortError":
+      error = new FtpAbortError(wire.message, options);
+      break;
+    case "FtpProtocolError":
+      error = new FtpProtocolError(wire.message, options);
+      break;
+    case "FtpError":
+      error = new FtpError(wire.message, options);
+      break;
+    default: {
+      if (wire.type.startsWith("Ftp")) {
+        error = new FtpError(wire.message, options);
+        break;
+      }
+      const name = wire.type.startsWith("Deno.") ? wire.type.slice(5) : undefined;
+      const ErrorClass = name && DENO_ERRORS.has(name) ? errorClass(name) : Error;
+      error = new ErrorClass(wire.message, options);
+    }
+  }
+  if (wire.code !== undefined) (error as { code?: string }).code = wire.code;
+  return error;
+}
+
+function errorClass(name: string): ErrorConstructor {
+  return (Deno.errors as unknown as Record<string, ErrorConstructor>)[name];
+}

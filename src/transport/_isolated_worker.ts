@@ -1,0 +1,228 @@
+// The worker behind _isolated_transport.ts: one per control connection on
+// Node's TLS path. It makes that control connection and its data
+// connections with the NodeTransport and serves their reads and writes to
+// the client's thread. Being alone in its isolate, the control connection's
+// TLS sessions are the only ones in node:tls's session cache here, so every
+// data connection resumes its own control connection's session (see
+// _node_transport.ts for why one isolate cannot hold two).
+
+import { parentPort } from "node:worker_threads";
+import type { ByteStream } from "./byte_stream.ts";
+import { NodeTransport } from "./_node_transport.ts";
+import { closeQuietly, writeAll } from "./_io.ts";
+import type { DataSocketListener, SecuredStream } from "./transport.ts";
+import {
+  encodeError,
+  type WireResult,
+  type WireStream,
+  type WorkerNotice,
+  type WorkerReply,
+  type WorkerRequest,
+} from "./_isolated_wire.ts";
+
+/** The largest read served at once. */
+const MAX_READ = 1024 * 1024;
+
+/**
+ * One stream served to the client. A data connection's TLS stream reads
+ * one chunk ahead, so that the next read finds its bytes waiting instead
+ * of paying a round trip between threads; other streams (the control
+ * connection, which is upgraded to TLS in place) read only when asked.
+ */
+class Served {
+  readonly stream: ByteStream;
+  readonly #readAhead: boolean;
+  #next?: Promise<WireResult>;
+  #ended = false;
+  #scratch = new Uint8Array(0);
+  #writing: Promise<unknown> = Promise.resolve();
+
+  constructor(stream: ByteStream, readAhead: boolean) {
+    this.stream = stream;
+    this.#readAhead = readAhead;
+  }
+
+  get resumed(): boolean | undefined {
+    return (this.stream as Partial<SecuredStream>).sessionResumed;
+  }
+
+  read(size: number): Promise<WireResult> {
+    const bytes = Math.max(1, Math.min(size, MAX_READ));
+    if (!this.#readAhead) return this.#readOnce(bytes);
+    const current = this.#next ?? this.#readOnce(bytes);
+    this.#next = undefined;
+    current.then((result) => {
+      if (!result.end && !this.#ended) {
+        this.#next = this.#readOnce(bytes);
+        this.#next.catch(() => {}); // Reported by the read that takes it.
+      }
+    }, () => {});
+    return current;
+  }
+
+  async #readOnce(size: number): Promise<WireResult> {
+    if (this.#scratch.length < size) this.#scratch = new Uint8Array(size);
+    const n = await this.stream.read(this.#scratch.subarray(0, size));
+    if (n === null) {
+      this.#ended = true;
+      return { end: true };
+    }
+    // Read into one reused buffer, sent as a copy of exactly what came: a
+    // fresh buffer per read, sized for the largest read, was mostly garbage.
+    return { n, bytes: this.#scratch.slice(0, n).buffer };
+  }
+
+  /** Writes in the order asked, each once the one before it is through. */
+  write(bytes: Uint8Array): Promise<WireResult> {
+    const done = this.#writing.then(() => writeAll(this.stream, bytes));
+    this.#writing = done.catch(() => {});
+    return done.then(() => ({ n: bytes.length }));
+  }
+
+  closeWrite(): Promise<WireResult> {
+    const done = this.#writing.then(() => this.stream.closeWrite());
+    this.#writing = done.catch(() => {});
+    return done.then(() => ({}));
+  }
+
+  close(): void {
+    this.#ended = true;
+    closeQuietly(this.stream);
+  }
+}
+
+let transport: NodeTransport | undefined;
+let nextId = 1;
+const streams = new Map<number, Served>();
+const listeners = new Map<number, DataSocketListener>();
+const dials = new Map<number, AbortController>();
+
+function describe(id: number, stream: ByteStream): WireStream {
+  return {
+    id,
+    local: stream.localAddr as Deno.NetAddr,
+    remote: stream.remoteAddr as Deno.NetAddr,
+  };
+}
+
+function serve(stream: ByteStream, readAhead: boolean, id = nextId++): WireStream {
+  streams.set(id, new Served(stream, readAhead));
+  return describe(id, stream);
+}
+
+function served(id: number): Served {
+  const found = streams.get(id);
+  if (!found) throw new Deno.errors.BadResource("The connection is closed");
+  return found;
+}
+
+function ready(): NodeTransport {
+  if (!transport) throw new Error("The TLS worker was not initialised");
+  return transport;
+}
+
+async function dial<T>(req: number, connect: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  dials.set(req, controller);
+  try {
+    return await connect(controller.signal);
+  } finally {
+    dials.delete(req);
+  }
+}
+
+async function run(message: WorkerRequest): Promise<WireResult> {
+  switch (message.op) {
+    case "init":
+      transport = new NodeTransport(message.tls);
+      return {};
+    case "openControl": {
+      const { target, implicitTls } = message;
+      const stream = await dial(
+        message.req,
+        (signal) => ready().openControl({ ...target, signal }, implicitTls),
+      );
+      return { stream: serve(stream, false) };
+    }
+    case "secureControl": {
+      const secured = await ready().secureControl(served(message.id).stream);
+      // The same id: the control connection is now its TLS stream.
+      return { stream: serve(secured, false, message.id) };
+    }
+    case "openData": {
+      const { target } = message;
+      const stream = await dial(message.req, (signal) => ready().openData({ ...target, signal }));
+      return { stream: serve(stream, false) };
+    }
+    case "secureData": {
+      const plain = served(message.id);
+      streams.delete(message.id);
+      return { stream: serve(ready().secureData(plain.stream), true) };
+    }
+    case "listen": {
+      const listener = await ready().listenData(message.host);
+      const id = nextId++;
+      listeners.set(id, listener);
+      return { listener: { id, address: listener.address } };
+    }
+    case "accept": {
+      const listener = listeners.get(message.listener);
+      if (!listener) throw new Deno.errors.BadResource("The listener is closed");
+      listeners.delete(message.listener);
+      return { stream: serve(await listener.accept(message.serverHost, message.timeoutMs), false) };
+    }
+    case "read":
+      return await served(message.id).read(message.size);
+    case "write":
+      return await served(message.id).write(new Uint8Array(message.bytes));
+    case "closeWrite":
+      return await served(message.id).closeWrite();
+    case "liveBytes": {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const usage = Deno.memoryUsage();
+      return { live: usage.heapUsed + usage.external };
+    }
+  }
+}
+
+function notice(message: WorkerNotice): void {
+  switch (message.op) {
+    case "abort":
+      dials.get(message.target)?.abort();
+      break;
+    case "close":
+      streams.get(message.id)?.close();
+      streams.delete(message.id);
+      break;
+    case "closeListener":
+      listeners.get(message.listener)?.close();
+      listeners.delete(message.listener);
+      break;
+  }
+}
+
+function reply(message: WorkerReply): void {
+  const transfer = message.ok && message.bytes ? [message.bytes] : [];
+  parentPort!.postMessage(message, transfer);
+}
+
+parentPort!.on("message", (message: WorkerRequest | WorkerNotice) => {
+  if (!("req" in message)) return notice(message);
+  const id = "id" in message ? message.id : undefined;
+  run(message).then(
+    (result) => {
+      const resumed = id === undefined ? undefined : streams.get(id)?.resumed;
+      reply({
+        req: message.req,
+        ok: true,
+        ...result,
+        ...(resumed === undefined ? {} : { resumed }),
+      });
+    },
+    (error) => {
+      const resumed = id === undefined ? undefined : streams.get(id)?.resumed;
+      reply({ req: message.req, ok: false, error: encodeError(error), resumed });
+    },
+  );
+});

@@ -1,0 +1,103 @@
+// The data-channel TLS policy against the embedded server: whether a
+// server requires data connections to resume the control connection's TLS
+// session is found out once per server and process, at the first login,
+// and every later connection (another FtpClient, or several at once)
+// starts on the TLS engine that works: no refused data connection and no
+// second login each. The news is an `info` event, once, not a warning.
+
+import assert from "node:assert/strict";
+import { FtpClient } from "../../mod.ts";
+import type { FtpTestServer } from "../../src/testing/mod.ts";
+import { pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
+import { pki, startTlsServer } from "../testing/_tls.ts";
+
+/** A client with counters of what crossed its control connection. */
+async function counted(server: FtpTestServer) {
+  const { caPem } = await pki();
+  const seen = {
+    logins: 0,
+    refusals: 0,
+    listings: 0,
+    infos: [] as string[],
+    warnings: [] as string[],
+  };
+  const client = new FtpClient({
+    host: "127.0.0.1",
+    port: server.port,
+    user: "bob",
+    password: "pw",
+    secure: "explicit",
+    tls: { caCerts: [caPem], serverName: "localhost" },
+    debug: ({ direction, line }) => {
+      if (direction === "send" && /^USER /.test(line)) seen.logins++;
+      if (direction === "send" && /^LIST\b/.test(line)) seen.listings++;
+      if (direction === "receive" && /^(425|522) /.test(line)) seen.refusals++;
+    },
+  });
+  client.addEventListener("info", (e) => seen.infos.push(e.message));
+  client.addEventListener("warning", (e) => seen.warnings.push(e.message));
+  return { client, seen };
+}
+
+async function roundTrip(client: FtpClient, name: string): Promise<void> {
+  const data = pseudoRandomBytes(300_000, name.length);
+  await client.upload(name, data);
+  assert.equal(sha256(await readAll(await client.download(name))), sha256(data));
+}
+
+Deno.test("a server that requires TLS session reuse: found out at the first login; a second client starts on Node's TLS", async () => {
+  await using server = await startTlsServer({ requireSessionReuse: true, users: { bob: "pw" } });
+  const first = await counted(server);
+  await first.client.connect();
+  // The login's listing was refused (522), and the client logged in again, on Node's TLS.
+  assert.equal(first.seen.refusals, 1);
+  assert.equal(first.seen.logins, 2);
+  await roundTrip(first.client, "a.bin");
+  assert.equal(first.seen.refusals, 1, "no transfer was refused");
+  assert.equal(first.seen.infos.length, 1);
+  assert.match(first.seen.infos[0], /requires data connections to resume .* Node's TLS/);
+  assert.deepEqual(first.seen.warnings, []);
+
+  const second = await counted(server);
+  await second.client.connect();
+  await roundTrip(second.client, "b.bin");
+  assert.deepEqual(
+    { logins: second.seen.logins, refusals: second.seen.refusals, infos: second.seen.infos },
+    { logins: 1, refusals: 0, infos: [] },
+  );
+  await first.client.close();
+  await second.client.close();
+});
+
+Deno.test("four clients connecting at once to a server that requires reuse: one refusal, one extra login in all", async () => {
+  await using server = await startTlsServer({ requireSessionReuse: true, users: { bob: "pw" } });
+  const clients = await Promise.all([0, 1, 2, 3].map(() => counted(server)));
+  await Promise.all(clients.map(({ client }) => client.connect()));
+  await Promise.all(clients.map(({ client }, i) => roundTrip(client, `c${i}.bin`)));
+  const sum = (pick: (s: (typeof clients)[0]["seen"]) => number) =>
+    clients.reduce((total, { seen }) => total + pick(seen), 0);
+  // The others waited for the first one's answer instead of each finding out.
+  assert.equal(sum((s) => s.refusals), 1);
+  assert.equal(sum((s) => s.logins), 5);
+  assert.equal(sum((s) => s.infos.length), 1);
+  await Promise.all(clients.map(({ client }) => client.close()));
+});
+
+Deno.test("a server that accepts fresh TLS sessions: found out once, later connections stay on Deno's TLS without asking", async () => {
+  await using server = await startTlsServer({ users: { bob: "pw" } });
+  const first = await counted(server);
+  await first.client.connect();
+  assert.deepEqual({ logins: first.seen.logins, listings: first.seen.listings }, {
+    logins: 1,
+    listings: 1,
+  });
+  const second = await counted(server);
+  await second.client.connect();
+  await roundTrip(second.client, "n.bin");
+  assert.deepEqual(
+    { logins: second.seen.logins, listings: second.seen.listings, infos: second.seen.infos },
+    { logins: 1, listings: 0, infos: [] },
+  );
+  await first.client.close();
+  await second.client.close();
+});
