@@ -12,6 +12,7 @@ import { isIP } from "node:net";
 import { extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostForUrl } from "../protocol/_host.ts";
+import { TLS_WORKER_MODULE } from "../transport/transport.ts";
 import { moduleFiles } from "./_module_files.ts";
 import { stepKind } from "./steps/registry.ts";
 import type { Task } from "./task.ts";
@@ -138,6 +139,12 @@ export async function taskPermissions(
   const read = [...task.reads.files, ...write];
   if (task.file && /^\.[mc]?[jt]s$/.test(extname(task.file))) {
     read.push(...await moduleReads(task.file));
+  }
+  // FTPS may need Node's TLS, which runs in a worker; starting it from local
+  // files reads its module and the modules it imports (ferry's own sources).
+  const secure = (task.connection.options.secure ?? "none") !== "none";
+  if (secure && TLS_WORKER_MODULE.protocol === "file:" && OWN_SOURCES !== undefined) {
+    read.push(OWN_SOURCES);
   }
   for (const step of task.steps) {
     const access = await stepKind(step.kind).permissions?.(step);

@@ -19,12 +19,13 @@
 import { Worker } from "node:worker_threads";
 import { FtpConnectionError } from "../errors.ts";
 import type { ByteStream } from "./byte_stream.ts";
-import type {
-  DataSocketListener,
-  DialTarget,
-  SecuredStream,
-  TlsConfig,
-  Transport,
+import {
+  type DataSocketListener,
+  type DialTarget,
+  type SecuredStream,
+  TLS_WORKER_MODULE,
+  type TlsConfig,
+  type Transport,
 } from "./transport.ts";
 import {
   decodeError,
@@ -80,7 +81,7 @@ export class IsolatedTlsTransport implements Transport {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(new URL("./_isolated_worker.ts", import.meta.url));
+    const worker = new Worker(TLS_WORKER_MODULE);
     worker.unref();
     worker.on("message", (message: WorkerReply) => this.#settle(message));
     worker.on("error", (error: Error) => {

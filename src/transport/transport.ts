@@ -11,6 +11,13 @@
 import { FtpTlsError, type TimeoutPhase } from "../errors.ts";
 import type { ByteStream } from "./byte_stream.ts";
 
+/**
+ * The module of the worker each control connection's Node TLS runs in. A
+ * process running ferry from local files needs read access to it (Deno
+ * checks the read when a worker starts), which `ferry permissions` prints.
+ */
+export const TLS_WORKER_MODULE: URL = new URL("./_isolated_worker.ts", import.meta.url);
+
 /** TLS settings resolved from the client's options. */
 export interface TlsConfig {
   /** The name the certificate must carry, also sent as SNI. */
