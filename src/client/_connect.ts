@@ -78,7 +78,9 @@ async function transportFor(
   const tls = policy?.tls ?? plan.tls;
   if (policy?.engine !== "node" || !tls) return new NativeTransport(tls);
   const { IsolatedTlsTransport } = await import("../transport/_isolated_transport.ts");
-  return new IsolatedTlsTransport(tls);
+  const transport = new IsolatedTlsTransport(tls);
+  await transport.ready();
+  return transport;
 }
 
 /** Hooks the client passes in. */

@@ -99,6 +99,12 @@ export interface DotFileOptions {
   warn(message: string): void;
 }
 
+/**
+ * Replies that refuse a LIST's argument rather than its data connection:
+ * unknown or unsupported parameters, or `-a` taken for a missing path.
+ */
+const REFUSES_ARGUMENT = new Set([450, 500, 501, 502, 504, 550]);
+
 /** Inconclusive `LIST -a` probes before a session settles on plain LIST. */
 export const MAX_DOT_FILE_PROBES = 3;
 
@@ -142,8 +148,11 @@ async function probeDotFiles(
     asked = await readList(session, path, signal, maxBytes, true);
   } catch (error) {
     // A reply refusing `-a` (or what it took for a path): plain LIST may
-    // still work. Anything else (a broken connection, a limit) is the answer.
-    if (!(error instanceof FtpReplyError)) throw error;
+    // still work. Anything else is the answer: a broken connection, a limit,
+    // or a refused data connection (425, 426, or a TLS refusal such as
+    // vsftpd's 522, after which vsftpd drops the session), which says
+    // nothing about `-a`.
+    if (!(error instanceof FtpReplyError) || !REFUSES_ARGUMENT.has(error.code)) throw error;
     refusal = error;
   }
   if (asked?.self) {

@@ -79,6 +79,8 @@ export class IsolatedTlsTransport implements Transport {
     this.#tls = config;
   }
 
+  #initialized?: Promise<void>;
+
   #start(): Worker {
     if (this.#worker) return this.#worker;
     const worker = new Worker(TLS_WORKER_MODULE);
@@ -97,8 +99,19 @@ export class IsolatedTlsTransport implements Transport {
     this.#worker = worker;
     live.add(this);
     // The first request: its reply comes before any other.
-    this.call({ op: "init", tls: this.#tls }).catch(() => {});
+    this.#initialized = this.call({ op: "init", tls: this.#tls }).then(() => {});
+    this.#initialized.catch(() => {});
     return worker;
+  }
+
+  /**
+   * Starts the worker and waits until it is ready, so that its start (a
+   * module load, and under `deno test` a type check of its modules) is not
+   * charged to the connect timeout of the first connection.
+   */
+  async ready(): Promise<void> {
+    this.#start();
+    await this.#initialized;
   }
 
   #settle(message: WorkerReply): void {
