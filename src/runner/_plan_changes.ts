@@ -14,8 +14,8 @@ import { compileFilter, globMatcher, type PathFilter } from "./_filter.ts";
 import { holdsFile, type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
 import { joinRemote, remoteRelative } from "./_paths.ts";
 import type { PlanContext } from "./_plan_context.ts";
-import { planDeletions, removeRemoteFile } from "./_plan_delete.ts";
-import { remoteState, removeRemoteDir, uploadWork } from "./_plan_up.ts";
+import { planDeletions, removeRemoteDir, removeRemoteFile } from "./_plan_delete.ts";
+import { remoteState, uploadWork } from "./_plan_up.ts";
 import type { Work } from "./_work.ts";
 import type { WatchSpec } from "./steps/registry.ts";
 

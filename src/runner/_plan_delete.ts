@@ -31,6 +31,22 @@ export function removeRemoteFile(path: string): Pick<Work, "action" | "path" | "
   };
 }
 
+/** Removing an extraneous remote directory; one that is not empty stays. */
+export function removeRemoteDir(path: string): Removal {
+  return {
+    action: "rmdir",
+    path,
+    run: async (client, run) => {
+      await client!.rmdir(path, { signal: run.signal });
+      return { bytes: 0 };
+    },
+    tolerate: (error) =>
+      error instanceof FtpPermanentError
+        ? "kept: not empty (holds excluded or unlisted entries)"
+        : undefined,
+  };
+}
+
 /** An entry of the destination tree. */
 export interface TreeEntry {
   rel: string;

@@ -11,9 +11,9 @@ import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filte
 import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
 import { joinRemote, remoteDirname, remoteRelative } from "./_paths.ts";
 import { exactTimes } from "./_exact_times.ts";
-import type { PlanContext } from "./_plan_context.ts";
+import { identityOf, type PlanContext } from "./_plan_context.ts";
 import { PlanError } from "./errors.ts";
-import { planDeletions, type Removal, removeRemoteFile } from "./_plan_delete.ts";
+import { planDeletions, removeRemoteDir, removeRemoteFile } from "./_plan_delete.ts";
 import { hasDotSegment, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets } from "./_targets.ts";
 import { commitUpload } from "./_commit_upload.ts";
@@ -180,12 +180,18 @@ export async function uploadWork(
     if (there?.type === "directory") {
       throw new PlanError(`${remote} is a directory; ${entry.path} is a file`);
     }
-    const decision = decide(
-      policy,
-      { size: entry.size, mtime: entry.mtime },
-      there && { size: there.size, mtime: there.modified },
-      settable,
-    );
+    const identity = identityOf(entry);
+    ctx.identities?.planned.set(entry.path, identity);
+    const known = ctx.identities?.known.get(entry.path);
+    const decision = policy === "different" && there?.type === "file" && known !== undefined &&
+        known !== identity
+      ? { transfer: true, reason: "changed since sent" }
+      : decide(
+        policy,
+        { size: entry.size, mtime: entry.mtime },
+        there && { size: there.size, mtime: there.modified },
+        settable,
+      );
     if (!decision.transfer) {
       work.push({
         id: ctx.id(),
@@ -393,20 +399,4 @@ export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work
     removeFile: (e) => removeRemoteFile(e.path),
     removeDir: (e) => removeRemoteDir(e.path),
   }, ctx));
-}
-
-/** Removing an extraneous remote directory; one that is not empty stays. */
-export function removeRemoteDir(path: string): Removal {
-  return {
-    action: "rmdir",
-    path,
-    run: async (client, run) => {
-      await client!.rmdir(path, { signal: run.signal });
-      return { bytes: 0 };
-    },
-    tolerate: (error) =>
-      error instanceof FtpPermanentError
-        ? "kept: not empty (holds excluded or unlisted entries)"
-        : undefined,
-  };
 }

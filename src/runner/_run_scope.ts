@@ -135,7 +135,7 @@ export class RunScope {
    * Runs the whole task once into `report`, as `ferry run` does: a failed
    * step stops the steps after it unless it has `continueOnError`.
    */
-  async runAll(report: RunReport): Promise<void> {
+  async runAll(report: RunReport, plannerFor?: (step: Step) => Planner | undefined): Promise<void> {
     const dryRun = report.dryRun;
     const planned: PlanContext["planned"] = { remote: new Map(), local: new Set() };
     let stopped = false;
@@ -150,6 +150,7 @@ export class RunScope {
       await this.runStep(step, ref, stepReport, {
         dryRun,
         planned: dryRun ? planned : { remote: new Map(), local: new Set() },
+        planner: plannerFor?.(step),
       });
       if (stepReport.result === "failed" && !step.continueOnError) stopped = true;
     }

@@ -13,6 +13,7 @@ import { statLocal } from "./_local_tree.ts";
 import { planChanges } from "./_plan_changes.ts";
 import { DEFAULT_WATCH } from "./_resolve.ts";
 import { RunScope } from "./_run_scope.ts";
+import type { Planner } from "./_run_step.ts";
 import { totalsOf } from "./_totals.ts";
 import {
   ChangeQueue,
@@ -23,6 +24,7 @@ import {
 } from "./_watch_changes.ts";
 import type { RunReport, StepReport } from "./report.ts";
 import type { RunEvent } from "./run_event.ts";
+import { stepKind } from "./steps/registry.ts";
 import type { Task, WatchSettings } from "./task.ts";
 
 /**
@@ -227,6 +229,7 @@ export async function watchTask(task: Task, options: WatchTaskOptions = {}): Pro
   const scope = new RunScope(task, { ...options, signal });
   const queue = new ChangeQueue(watched, settings);
   const folders = new FolderWatch(queue);
+  const sent = new Sent();
   let batches = 0;
   let failedBatches = 0;
   let initial: RunReport;
@@ -237,7 +240,9 @@ export async function watchTask(task: Task, options: WatchTaskOptions = {}): Pro
     await folders.open(watched);
     const started = performance.now();
     initial = scope.newReport(false);
-    await scope.runAll(initial);
+    const isWatched = new Set(watched.map(({ step }) => step.index));
+    await scope.runAll(initial, (step) => isWatched.has(step.index) ? sent.planner() : undefined);
+    sent.keep(initial.steps);
     scope.finish(initial, started);
     scope.emit({ type: "end", report: initial });
     notify({ type: "run", report: initial });
@@ -264,7 +269,7 @@ export async function watchTask(task: Task, options: WatchTaskOptions = {}): Pro
       if (due !== undefined && now >= due) {
         if (now - lastActive >= FRESH_MS) await keepAlive();
         if (signal.aborted) break;
-        const batch = await runBatch(scope, watched, queue, queue.take(), batches + 1);
+        const batch = await runBatch(scope, watched, queue, sent, queue.take(), batches + 1);
         lastActive = performance.now();
         if (batch) {
           batches++;
@@ -286,6 +291,43 @@ export async function watchTask(task: Task, options: WatchTaskOptions = {}): Pro
   }
   notify({ type: "stopped", batches, failedBatches });
   return { initial, batches, failedBatches, interrupted: true };
+}
+
+/**
+ * The local files as last sent or found up to date (their identities),
+ * so that a same-size edit within a second of the last upload, which size
+ * and time to the second cannot tell, is still sent (see PlanContext).
+ */
+class Sent {
+  readonly #known = new Map<string, string>();
+  readonly #planned = new Map<string, string>();
+
+  /** A planner (the step kind's by default) that compares with, and records, identities. */
+  planner(plan: Planner = (step, ctx) => stepKind(step.kind).plan(step, ctx)): Planner {
+    const identities = { known: this.#known, planned: this.#planned };
+    return (step, ctx) => plan(step, { ...ctx, identities });
+  }
+
+  /**
+   * Keeps the identities of the files whose upload (or skip) succeeded:
+   * in an atomic step, an upload counts once its rename into place did.
+   */
+  keep(steps: readonly StepReport[]): void {
+    for (const step of steps) {
+      const uncommitted = new Set(
+        step.actions.filter((a) => a.action === "rename" && a.result !== "ok").map((a) => a.path),
+      );
+      for (const action of step.actions) {
+        if (action.from === undefined || uncommitted.has(action.path)) continue;
+        if (action.action !== "upload" && action.action !== "skip") continue;
+        const identity = this.#planned.get(action.from);
+        if (identity !== undefined && (action.result === "ok" || action.result === "skipped")) {
+          this.#known.set(action.from, identity);
+        }
+      }
+    }
+    this.#planned.clear();
+  }
 }
 
 /** Waits `ms` (Infinity: no limit), or until `changed` resolves or the signal aborts. */
@@ -313,6 +355,7 @@ async function runBatch(
   scope: RunScope,
   watched: readonly Watched[],
   queue: ChangeQueue,
+  sent: Sent,
   changes: Map<number, StepChanges>,
   number: number,
 ): Promise<WatchBatch | undefined> {
@@ -342,10 +385,13 @@ async function runBatch(
     await scope.runStep(step, ref, report, {
       dryRun: false,
       planned: { remote: new Map(), local: new Set() },
-      planner: changed === "whole" || spec.remote === undefined
-        ? undefined
-        : (_, ctx) => planChanges(spec, changed, ctx),
+      planner: sent.planner(
+        changed === "whole" || spec.remote === undefined
+          ? undefined
+          : (_, ctx) => planChanges(spec, changed, ctx),
+      ),
     });
+    sent.keep([report]);
     if (report.result !== "ok") {
       queue.carry(step.index, changed);
       if (report.result === "failed" && !step.continueOnError) stopped = true;
