@@ -219,7 +219,12 @@ export class FolderWatch {
       const present: string[] = [];
       for (const path of paths) {
         if (this.#watching.has(path)) continue;
-        const info = await Deno.stat(path).catch(() => undefined);
+        // Only a folder that is not there is left for later; no permission to read it is an error.
+        const info = await Deno.stat(path).catch((error) => {
+          if (error instanceof Deno.errors.NotFound) return undefined;
+          if (error instanceof Deno.errors.NotADirectory) return undefined;
+          throw error;
+        });
         if (info?.isDirectory) present.push(path);
         else missing.push(path);
       }

@@ -107,6 +107,7 @@ Deno.test("watch: without delete: true a removed file stays on the server (sync 
   assert.equal(await Deno.readTextFile(join(server.root, "www/a.txt")), "a");
   assert.equal(await Deno.readTextFile(join(server.root, "static/p.css")), "p");
   assert.ok(!server.commands.some((c) => c.startsWith("DELE")), server.commands.join("\n"));
+  assert.ok(!actionsSince(watch, 0).some((a) => a.action === "delete"), "no delete planned");
 });
 
 Deno.test("watch: an atomic step renames a batch's files into place only after all are uploaded; a failed upload commits none, and the next change retries it", async () => {
