@@ -15,6 +15,9 @@ import { startWatch, waitUntil, type WatchSession } from "./_watch.ts";
 
 const SYNC = "  - sync: { direction: up, local: site, remote: www, delete: true }\n";
 
+/** A whole second, for files whose versions must fall within it. */
+const SECOND = Date.UTC(2026, 0, 1, 12);
+
 /** Waits until the server's copy matches the local folder. */
 async function follows(local: string, remote: string, what: string): Promise<void> {
   let last = "";
@@ -114,11 +117,17 @@ Deno.test("watch: an atomic step renames a batch's files into place only after a
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
   const names = ["f1", "f2", "f3", "f4", "f5"].map((n) => `${n}.txt`);
-  const write = (version: string, which = names) =>
-    writeTree(
+  let versions = 0;
+  const write = async (version: string, which = names) => {
+    await writeTree(
       join(dir.path, "site"),
       Object.fromEntries(which.map((n) => [n, `${n} ${version}`])),
     );
+    // Every version the same size and within one second: only what watch
+    // mode remembers of each upload tells them apart, not the server's times.
+    const time = new Date(SECOND + 100 * ++versions);
+    for (const n of which) await Deno.utime(join(dir.path, "site", n), time, time);
+  };
   await write("v1");
   const www = join(server.root, "www");
   const onServer = async () => {
@@ -168,6 +177,30 @@ Deno.test("watch: an atomic step renames a batch's files into place only after a
   const retry = watch.batches().at(-1)!;
   assert.ok(retry.ok, JSON.stringify(retry));
   assert.equal((await watch.stop()).failedBatches, 1);
+});
+
+Deno.test("watch: a same-size edit within the second of the last upload is sent, where size and time cannot tell it", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const page = join(dir.path, "site/index.html");
+  await writeTree(dir.path, { "site/index.html": "<h1>v1</h1>" });
+  await Deno.utime(page, new Date(SECOND + 100), new Date(SECOND + 100));
+  await using watch = await startWatch(dir.path, `url: "${server.url}", parallel: 2`, SYNC);
+  await Deno.writeTextFile(page, "<h1>v2</h1>");
+  await Deno.utime(page, new Date(SECOND + 600), new Date(SECOND + 600));
+  const batch = await watch.nextBatch(0);
+  assert.deepEqual(
+    batch.steps[0].actions.map((a) => [a.action, a.reason, a.result]),
+    [["upload", "changed since sent", "ok"]],
+  );
+  assert.equal(await Deno.readTextFile(join(server.root, "www/index.html")), "<h1>v2</h1>");
+  // A touch that changes nothing is up to date: the identity is the one sent.
+  await Deno.utime(page, new Date(SECOND + 600), new Date(SECOND + 600));
+  const touched = await watch.nextBatch(1);
+  assert.deepEqual(touched.steps[0].actions.map((a) => [a.action, a.result]), [[
+    "skip",
+    "skipped",
+  ]]);
 });
 
 Deno.test("watch: NOOPs keep idle connections past the server's idle timeout", async () => {
