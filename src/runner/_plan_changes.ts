@@ -168,6 +168,8 @@ export async function planChanges(
 ): Promise<Work[]> {
   const filter = await compileFilter(spec.filter);
   const local = await readChanges(spec, changed, filter, ctx.warn);
+  // Nothing to send or delete (excluded paths, a removal without delete): nothing to list.
+  if (local.entries.size === 0 && (!spec.delete || local.removed.size === 0)) return [];
   const remote = spec.remote ?? ".";
   const toDir = remote === "/" ? "/" : remote.replace(/\/+$/, "");
   // The directories the changed paths are in, and every changed directory whole.

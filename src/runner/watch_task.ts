@@ -167,7 +167,7 @@ export interface WatchSummary {
   batches: number;
   /** Batches that failed. */
   failedBatches: number;
-  /** Whether the signal stopped it (always, unless the initial run failed to start). */
+  /** Whether the signal stopped it: always, since nothing else ends watching. */
   interrupted: boolean;
 }
 
@@ -246,16 +246,17 @@ export async function watchTask(task: Task, options: WatchTaskOptions = {}): Pro
     scope.finish(initial, started);
     scope.emit({ type: "end", report: initial });
     notify({ type: "run", report: initial });
-    if (signal.aborted) return { initial, batches, failedBatches, interrupted: true };
     for (const { step } of watched) {
       const result = initial.steps[step.index].result;
       if (result !== "ok") queue.carry(step.index, "whole");
     }
-    // Folders an earlier step made are watched from now on.
-    for (const missing of await folders.open(watched)) {
-      scope.warn(`Not watching ${missing}: it does not exist`);
+    if (!signal.aborted) {
+      // Folders an earlier step made are watched from now on.
+      for (const missing of await folders.open(watched)) {
+        scope.warn(`Not watching ${missing}: it does not exist`);
+      }
+      notify({ type: "watching", folders: folders.folders.map(scope.redact), settings });
     }
-    notify({ type: "watching", folders: folders.folders.map(scope.redact), settings });
     let lastActive = performance.now();
     const keepAlive = async () => {
       const { dropped } = await scope.pool.keepAlive(signal);

@@ -156,6 +156,26 @@ for (const atomic of [false, true]) {
   });
 }
 
+Deno.test("ferry watch: Ctrl-C during the first run stops it as ferry run stops: exit 130, the partial new file removed", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(dir.path, { "site/big.bin": pseudoRandomBytes(1_000_000, 5) });
+  server.faults.dataStallAfterBytes = 300_000;
+  const task = await writeServerTask(dir.path, `url: "${server.url}", dataTimeout: 60s`, SYNC);
+  await using watch = new Watching([task, "--json"], { cwd: dir.path });
+  const big = join(server.root, "www/big.bin");
+  await waitUntil(
+    async () => ((await Deno.stat(big).catch(() => undefined))?.size ?? 0) > 0,
+    "bytes",
+  );
+  assert.equal(await watch.interrupt(), 130, watch.stderr);
+  await assert.rejects(Deno.stat(big), Deno.errors.NotFound);
+  const events = watch.events;
+  assert.deepEqual(events.map((e) => e.type), ["run", "stopped"]);
+  assert.ok(events[0].type === "run" && events[0].report.interrupted);
+  assert.match(watch.stderr, /Removed the partial upload at www\/big\.bin/);
+});
+
 Deno.test("ferry watch: bad input exits 2 before anything starts", async () => {
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();

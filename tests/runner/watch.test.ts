@@ -289,9 +289,11 @@ Deno.test("watch: files the filter excludes, pruned folders and .ferry-part file
     "cache/x.bin": "x",
     "draft.ferry-part": "partial",
   });
-  // Quiet for well over the debounce time: no batch, no command.
+  // Quiet for well over the debounce time: no batch, and nothing listed or sent.
   await new Promise((r) => setTimeout(r, 1_000));
   assert.equal(watch.batches().length, 0, JSON.stringify(watch.batches()));
+  const quiet = server.commands.slice(mark).filter((c) => c !== "NOOP");
+  assert.deepEqual(quiet, []);
   await Deno.writeTextFile(join(dir.path, "site/index.html"), "i2");
   await watch.nextBatch(0);
   assert.equal(await Deno.readTextFile(join(server.root, "www/index.html")), "i2");
