@@ -188,12 +188,16 @@ export class ChangeQueue {
  */
 export class FolderWatch {
   readonly #queue: ChangeQueue;
+  readonly #warn: (message: string) => void;
   readonly #watchers: Deno.FsWatcher[] = [];
   readonly #pumps: Promise<void>[] = [];
   readonly #watching = new Set<string>();
+  #closed = false;
 
-  constructor(queue: ChangeQueue) {
+  /** `warn` hears of a watcher that failed. */
+  constructor(queue: ChangeQueue, warn: (message: string) => void) {
     this.#queue = queue;
+    this.#warn = warn;
   }
 
   /** The folders watched so far. */
@@ -237,7 +241,11 @@ export class FolderWatch {
           for await (const event of watcher) {
             this.#queue.note(event.paths, event.flag === "rescan");
           }
-        })().catch(() => {}),
+        })().catch((error) => {
+          if (!this.#closed) {
+            this.#warn(`Stopped watching ${present.join(", ")}: ${(error as Error).message}`);
+          }
+        }),
       );
     };
     await start(trees, true);
@@ -247,6 +255,7 @@ export class FolderWatch {
 
   /** Stops every watcher. */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const watcher of this.#watchers) {
       try {
         watcher.close();
