@@ -9,6 +9,7 @@
 
 import { basename, isAbsolute, relative, sep } from "node:path";
 import { PART_SUFFIX } from "./_filter.ts";
+import { statLocal } from "./_local_tree.ts";
 import { sourceRoot } from "./_plan_changes.ts";
 import { stepKind, type WatchSpec } from "./steps/registry.ts";
 import type { Step, Task } from "./task.ts";
@@ -67,7 +68,7 @@ function merge(into: Map<number, StepChanges>, from: ReadonlyMap<number, StepCha
 
 /** The changes noted and not yet taken, with when they came. */
 export class ChangeQueue {
-  readonly #watched: readonly Watched[];
+  #watched: readonly Watched[];
   readonly #timing: Debounce;
   /** Each source's root under every name it has (as written, and resolved). */
   readonly #roots: Map<string, string[]> = new Map();
@@ -96,6 +97,15 @@ export class ChangeQueue {
         }
       }
     }
+  }
+
+  /**
+   * Takes the steps as they are now: a source an earlier step made (a
+   * folder a get filled) is known for what it is only once it exists.
+   */
+  async rewatch(watched: readonly Watched[]): Promise<void> {
+    this.#watched = watched;
+    await this.resolveRoots();
   }
 
   #namesOf(path: string): string[] {
@@ -212,13 +222,15 @@ export class FolderWatch {
   async open(watched: readonly Watched[]): Promise<string[]> {
     const trees = new Set<string>();
     const flat = new Set<string>();
+    const missing: string[] = [];
     for (const { spec } of watched) {
       for (const source of spec.sources) {
         if (source.type === "folder") trees.add(source.path);
-        else flat.add(sourceRoot(source));
+        // A source not there yet is not known to be a file: it waits for the first run.
+        else if (await statLocal(source.path)) flat.add(sourceRoot(source));
+        else missing.push(source.path);
       }
     }
-    const missing: string[] = [];
     const start = async (paths: Set<string>, recursive: boolean) => {
       const present: string[] = [];
       for (const path of paths) {

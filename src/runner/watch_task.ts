@@ -200,7 +200,7 @@ const FRESH_MS = 1_000;
  * ```
  */
 export async function watchTask(task: Task, options: WatchTaskOptions = {}): Promise<WatchSummary> {
-  const watched = await watchedSteps(task);
+  let watched = await watchedSteps(task);
   if (watched.length === 0) {
     throw new FtpInputError(
       "Nothing to watch: the task has no upload step (put, or sync with direction up). " +
@@ -241,7 +241,9 @@ export async function watchTask(task: Task, options: WatchTaskOptions = {}): Pro
       if (result !== "ok") queue.carry(step.index, "whole");
     }
     if (!signal.aborted) {
-      // Folders an earlier step made are watched from now on.
+      // Sources an earlier step made are watched from now on, for what they now are.
+      watched = await watchedSteps(task);
+      await queue.rewatch(watched);
       for (const missing of await folders.open(watched)) {
         scope.warn(`Not watching ${missing}: it does not exist`);
       }

@@ -291,6 +291,15 @@ Deno.test(
         const remote = await treeOf(www).catch(() => undefined);
         return JSON.stringify(await treeOf(join(dir.path, "site"))) === JSON.stringify(remote);
       }, `the server follows (keep-alive ${keepAlive})`);
+      // And the batches that did it are reported (a Ctrl-C before would interrupt one).
+      const actions = () =>
+        watch.events.flatMap((e) => e.type === "batch" ? e.steps.flatMap((st) => st.actions) : []);
+      const reported = (kind: string) =>
+        actions().filter((a) => a.action === kind && a.result === "ok").length;
+      await waitUntil(
+        () => reported("upload") >= 2 && reported("delete") === (keepAlive === "0" ? 0 : 1),
+        "the batches reported",
+      );
       assert.equal(await sha256File(join(www, `new-${keepAlive}/big.bin`)), sha256(big));
       assert.equal(await watch.interrupt(), 130, watch.stderr);
       const batches = watch.events.filter((e) => e.type === "batch");

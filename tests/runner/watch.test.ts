@@ -66,7 +66,9 @@ Deno.test("watch: edits, new files, a new folder and deletions reach the server;
   const before = watch.batches().length;
   await writeTree(site, { "fresh.html": "f", "new/m.txt": "m", "new/deep/n.txt": "n" });
   await follows(site, www, "the new files and folders");
-  const made = actionsSince(watch, before).filter((a) => a.action === "upload");
+  const uploads = () => actionsSince(watch, before).filter((a) => a.action === "upload");
+  await waitUntil(() => uploads().length >= 3, "the batch reported");
+  const made = uploads();
   assert.deepEqual(
     made.map((a) => a.path).sort(),
     ["www/fresh.html", "www/new/deep/n.txt", "www/new/m.txt"],
@@ -75,7 +77,11 @@ Deno.test("watch: edits, new files, a new folder and deletions reach the server;
   // A removed file and a removed folder: deleted (delete: true).
   await Deno.remove(join(site, "old"), { recursive: true });
   await Deno.remove(join(site, "css/b.css"));
+  const deletedFrom = watch.batches().length;
   await follows(site, www, "the deletions");
+  const deletions = () =>
+    actionsSince(watch, deletedFrom).filter((a) => a.action === "delete" || a.action === "rmdir");
+  await waitUntil(() => deletions().length === 4, "the deletions reported");
   const summary = await watch.stop();
   assert.equal(summary.batches, watch.batches().length);
   assert.equal(summary.failedBatches, 0);
@@ -144,6 +150,7 @@ Deno.test("watch: an atomic step renames a batch's files into place only after a
   // Every upload of the batch comes before its first rename.
   let mark = server.commands.length;
   await write("v2");
+  assert.ok((await watch.nextBatch(0)).ok);
   await follows(join(dir.path, "site"), www, "v2");
   let log = server.commands.slice(mark);
   const lastStore = log.findLastIndex((c) => c.startsWith("STOR"));
@@ -173,9 +180,9 @@ Deno.test("watch: an atomic step renames a batch's files into place only after a
   // The next change (of another file only) retries the failed batch's files too.
   server.faults = {};
   await write("v4", ["f1.txt"]);
-  await follows(join(dir.path, "site"), www, "the retry");
-  const retry = watch.batches().at(-1)!;
+  const retry = await watch.nextBatch(failedAt + 1, "the retry");
   assert.ok(retry.ok, JSON.stringify(retry));
+  await follows(join(dir.path, "site"), www, "the retry");
   assert.equal((await watch.stop()).failedBatches, 1);
 });
 
@@ -253,6 +260,8 @@ Deno.test("watch: with keep-alive off, connections the server's idle timeout clo
   await Deno.writeTextFile(join(dir.path, "site/a.txt"), "a2");
   await Deno.writeTextFile(join(dir.path, "site/b.txt"), "b2");
   await follows(join(dir.path, "site"), join(server.root, "www"), "the edits");
+  const sent = () => watch.batches().reduce((n, b) => n + b.totals.transferred, 0);
+  await waitUntil(() => sent() === 2, "the batches reported");
   assert.ok(watch.batches().every((b) => b.ok), JSON.stringify(watch.batches()));
   assert.ok(!watch.runEvents.slice(mark).some((e) => e.type === "retry"), "no retry");
   assert.ok(watch.events.some((e) => e.type === "dropped"), "the drop is reported");
@@ -377,6 +386,22 @@ Deno.test("watch: in a new folder, a link to a file is sent as the file, a link 
   assert.ok(!server.commands.some((c) => c.includes("key.txt")));
 });
 
+Deno.test("watch: a folder an earlier step of the first run makes (a get) is watched once it exists", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(server.root, { "src/page.html": "p1", "src/sub/note.txt": "n1" });
+  await using watch = await startWatch(
+    dir.path,
+    `url: "${server.url}", parallel: 2`,
+    "  - get: { from: src/, to: build/ }\n  - put: { from: build, to: www/ }\n",
+  );
+  const folders = watch.events.find((e) => e.type === "watching");
+  assert.ok(folders?.type === "watching");
+  assert.deepEqual(folders.folders, [join(dir.path, "build")]);
+  await writeTree(dir.path, { "build/sub/note.txt": "n2, longer", "build/sub/new.txt": "new" });
+  await follows(join(dir.path, "build"), join(server.root, "www"), "the edits in build/sub");
+});
+
 Deno.test("watch: a watched step that failed in the initial run is planned whole with the next change", async () => {
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
@@ -395,10 +420,10 @@ Deno.test("watch: a watched step that failed in the initial run is planned whole
   assert.ok(initial?.type === "run" && !initial.report.ok);
   server.faults = {};
   await Deno.writeTextFile(join(dir.path, "docs/x.txt"), "x2");
+  const batch = await watch.nextBatch(0);
+  assert.ok(batch.ok, JSON.stringify(batch));
   await follows(join(dir.path, "site"), join(server.root, "www"), "the failed step, retried");
   await follows(join(dir.path, "docs"), join(server.root, "docs"), "the change");
-  const batch = watch.batches()[0];
-  assert.ok(batch.ok, JSON.stringify(batch));
 });
 
 Deno.test("watch: stopping during a batch stops it as a run stops: the partial upload of a new file is removed", async () => {
