@@ -43,3 +43,20 @@ export function timeoutFlag(value: string | undefined): number | undefined {
   }
   return ms;
 }
+
+/**
+ * Parses a duration flag that may be 0 (`--debounce`, `--max-wait`,
+ * `--keep-alive`): `0`, or a duration with its unit.
+ */
+export function durationFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^0+$/.test(value)) return 0;
+  if (!DURATION_PATTERN.test(value)) {
+    throw new UsageError(
+      `--${flag} must be 0 or a duration with its unit, such as 300ms, 5s or 1m, got ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return durationMs(value);
+}

@@ -33,6 +33,7 @@ Usage: ferry <command> [options]
 Task files:
   run FILE           Plan and carry out a task file (YAML, JSON, JSONC or TypeScript)
   plan FILE          Show what run would do, and change nothing (same as run --dry-run)
+  watch FILE         Run a task file, then upload local changes as they happen
   check FILE         Validate a task file without contacting anyone
   permissions FILE   Print the narrowest deno permission flags the task needs
 
@@ -88,16 +89,53 @@ Examples:
   ferry check tasks/deploy-site.yaml
   ferry check deploy.yaml --env-file prod.env`,
 
-  permissions: `Usage: ferry permissions FILE [--env-file FILE] [--report FILE]
+  watch: `Usage: ferry watch FILE [options]
+
+Runs the task once (as "ferry run" does), then watches the local folders of its
+upload steps (put, sync with direction up) and uploads what changes, in batches:
+once changes stop for the debounce time (a save of many files is one batch), or
+at the latest the longest wait after the first. Only the changed paths are
+planned; a removed one is deleted on the server only where the step has
+"delete: true"; an "atomic: true" step renames each batch's files into place
+together once all are uploaded. Other steps (get, mkdir, rm, rename, chmod,
+verify, sync down) run in the first run only. Connections stay open between
+batches (NOOP keeps them alive; one the server closed is replaced). A failed
+batch is reported and retried with the next change. One line per batch;
+Ctrl-C stops (a batch in flight stops as a run does) with exit code 130.
+
+Options:
+      --debounce T     Quiet time before a batch (default 300ms; task: watch.debounce)
+      --max-wait T     Longest a change waits for quiet (default 5s; watch.maxWait)
+      --keep-alive T   NOOP interval of idle connections, 0 for none
+                       (default 30s; watch.keepAlive)
+      --env-file FILE  Read \${VAR} values from FILE (default: .env beside the task file)
+      --no-env-file    Do not read a .env file
+
+Output options:
+  -q, --quiet          Print only failed batches and warnings
+  -v, --verbose        Name every path of a batch, and print the protocol trace
+      --json           One JSON line per event on stdout: {"type":"run","report":...},
+                       {"type":"watching",...}, {"type":"batch",...} per batch,
+                       {"type":"dropped",...}, {"type":"stopped",...}
+      --parallel N     Connections for transfers (overrides the task file)
+
+Examples:
+  ferry watch deploy.yaml
+  ferry watch deploy.yaml --debounce 1s --keep-alive 20s
+  ferry watch deploy.yaml --json | jq -c 'select(.type == "batch") | .totals'`,
+
+  permissions: `Usage: ferry permissions FILE [--env-file FILE] [--report FILE] [--watch]
 
 Prints the narrowest deno permissions the task needs: the server's host and its
 addresses (all ports: FTP data connections use ports the server picks), in
 active mode the local address ferry listens on, the paths read and written
 (for a TypeScript task, its module and local imports too), and the
-environment variables read.
+environment variables read. --watch adds what "ferry watch" reads besides: the
+folder of each single file a put step uploads.
 
 Examples:
   ferry permissions deploy.yaml
+  deno run $(ferry permissions deploy.yaml --watch) jsr:@ferry/ftp/cli watch deploy.yaml
   deno run $(ferry permissions deploy.yaml) jsr:@ferry/ftp/cli run deploy.yaml`,
 
   ls: `Usage: ferry ls URL [--json] [connection options]

@@ -1,6 +1,6 @@
 /**
  * The `ferry` command line: run task files (`ferry run`, `plan`, `check`,
- * `permissions`), one-shot commands on URLs (`ls`, `get`, `put`, `mkdir`,
+ * `permissions`, and `watch`, which keeps uploading local changes), one-shot commands on URLs (`ls`, `get`, `put`, `mkdir`,
  * `rm`), and `serve` for the embedded FTP server. Run it with
  * `deno task ferry` or `deno run -A jsr:@ferry/ftp/cli`.
  *
@@ -28,7 +28,7 @@ import { urlPasswords } from "../runner/_redact.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
 import type { OverwritePolicy, TaskStep } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
-import { parallelFlag, requirePath, timeoutFlag } from "./_flags.ts";
+import { durationFlag, parallelFlag, requirePath, timeoutFlag } from "./_flags.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
 import type { UrlOptions } from "./_oneshot.ts";
 import { printable, printableLines } from "./_printable.ts";
@@ -72,6 +72,20 @@ const TASK = {
   "dry-run": { type: "boolean", short: "n" },
   "env-file": { type: "string" },
   "no-env-file": { type: "boolean" },
+} as const;
+
+/** `ferry watch`: the task options but a dry run and a report, plus the batching. */
+const WATCH = {
+  quiet: OUTPUT.quiet,
+  verbose: OUTPUT.verbose,
+  json: OUTPUT.json,
+  parallel: OUTPUT.parallel,
+  help: OUTPUT.help,
+  "env-file": TASK["env-file"],
+  "no-env-file": TASK["no-env-file"],
+  debounce: { type: "string" },
+  "max-wait": { type: "string" },
+  "keep-alive": { type: "string" },
 } as const;
 
 /** How a one-shot command connects: the connection block's fields people reach for. */
@@ -224,11 +238,34 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     return 0;
   };
   switch (command) {
+    case "watch": {
+      const p = parse(rest, WATCH, [1, 1], command);
+      if (p.help) return help();
+      const flags = {
+        quiet: p.values.quiet === true,
+        verbose: p.values.verbose === true,
+        json: p.values.json === true,
+        parallel: parallelFlag(p.values.parallel as string | undefined),
+        debounceMs: durationFlag("debounce", p.values.debounce as string | undefined),
+        maxWaitMs: durationFlag("max-wait", p.values["max-wait"] as string | undefined),
+        keepAliveMs: durationFlag("keep-alive", p.values["keep-alive"] as string | undefined),
+      };
+      const envFile = p.values["no-env-file"] ? false : p.values["env-file"] as string | undefined;
+      const { loadTask } = await import("../runner/load_task.ts");
+      const task = await loadTask(p.positionals[0], { envFile, env: options.env });
+      const { watchJob } = await import("./_watch.ts");
+      return await watchJob(task, flags, io);
+    }
     case "run":
     case "plan":
     case "check":
     case "permissions": {
-      const p = parse(rest, TASK, [1, 1], command);
+      const p = parse(
+        rest,
+        command === "permissions" ? { ...TASK, watch: { type: "boolean" } } : TASK,
+        [1, 1],
+        command,
+      );
       if (p.help) return help();
       const envFile = p.values["no-env-file"] ? false : p.values["env-file"] as string | undefined;
       const { loadTask } = await import("../runner/load_task.ts");
@@ -250,7 +287,7 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
         // The report is written beside its name first, then renamed: its directory is needed.
         const write = report ? [dirname(resolve(report))] : [];
         const { permissionFlags, taskPermissions } = await import("../runner/permissions.ts");
-        const permissions = await taskPermissions(task, { write });
+        const permissions = await taskPermissions(task, { write, watch: p.values.watch === true });
         for (const note of permissions.notes) io.stderr(`ferry: note: ${printable(note)}\n`);
         io.stdout(permissionFlags(permissions).join(" ") + "\n");
         return 0;

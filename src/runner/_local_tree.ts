@@ -109,3 +109,35 @@ export async function readLocalTree(
   }
   return entries;
 }
+
+/**
+ * Whether a tree holds a file the filter includes, read as readLocalTree
+ * reads it (links to files count, links to directories are not followed,
+ * pruned directories are not entered), stopping at the first one found.
+ */
+export async function holdsFile(root: string, filter: PathFilter): Promise<boolean> {
+  const stack = [""];
+  let seen = 0;
+  // Bounded by the tree's size and MAX_LOCAL_ENTRIES.
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    for await (const item of Deno.readDir(join(root, dir))) {
+      if (++seen > MAX_LOCAL_ENTRIES) {
+        throw new Error(`${root} holds more than ${MAX_LOCAL_ENTRIES} entries; narrow the step`);
+      }
+      const rel = dir === "" ? item.name : `${dir}/${item.name}`;
+      let info: { isFile: boolean; isDirectory: boolean } = item;
+      if (item.isSymlink) {
+        try {
+          info = await Deno.stat(join(root, rel));
+        } catch {
+          continue;
+        }
+      }
+      if (info.isDirectory) {
+        if (!item.isSymlink && !filter.prunes(rel)) stack.push(rel);
+      } else if (info.isFile && filter.includes(rel)) return true;
+    }
+  }
+  return false;
+}

@@ -17,4 +17,19 @@ export interface PlanContext {
    * changed), so that a later step naming them plans instead of failing.
    */
   planned: { remote: Map<string, "file" | "directory">; local: Set<string> };
+  /**
+   * Watch mode: local files by path, as last sent (or found up to date),
+   * each as its size and modification time to the millisecond. Under the
+   * `different` policy a file whose identity differs from the one known is
+   * sent even when size and time to the second agree with the server's (a
+   * same-size edit within a second of the last upload); planners record
+   * the identity of every file they plan in `planned`, for the caller to
+   * keep once the action succeeded.
+   */
+  identities?: { known: ReadonlyMap<string, string>; planned: Map<string, string> };
+}
+
+/** A local file's identity for {@linkcode PlanContext.identities}. */
+export function identityOf(file: { size: number; mtime?: Date }): string {
+  return `${file.size}:${file.mtime?.getTime() ?? ""}`;
 }

@@ -31,6 +31,22 @@ export function removeRemoteFile(path: string): Pick<Work, "action" | "path" | "
   };
 }
 
+/** Removing an extraneous remote directory; one that is not empty stays. */
+export function removeRemoteDir(path: string): Removal {
+  return {
+    action: "rmdir",
+    path,
+    run: async (client, run) => {
+      await client!.rmdir(path, { signal: run.signal });
+      return { bytes: 0 };
+    },
+    tolerate: (error) =>
+      error instanceof FtpPermanentError
+        ? "kept: not empty (holds excluded or unlisted entries)"
+        : undefined,
+  };
+}
+
 /** An entry of the destination tree. */
 export interface TreeEntry {
   rel: string;
@@ -57,6 +73,13 @@ export interface Deletions<E extends TreeEntry> {
   removeFile(entry: E): Removal;
   /** Removes an empty destination directory. */
   removeDir(entry: E): Removal;
+  /**
+   * Whether the whole source holds a file the filter includes, when
+   * `source` is only part of it (watch mode plans changed paths only).
+   *
+   * @default {whether `source` holds one}
+   */
+  sourceHasFiles?: boolean;
 }
 
 /** The deletions a sync with `delete: true` adds after its transfers. */
@@ -67,10 +90,12 @@ export function planDeletions<E extends TreeEntry>(d: Deletions<E>, ctx: PlanCon
   const extraDirs = [...d.destination.values()].filter((e) =>
     e.type === "directory" && d.source.get(e.rel)?.type !== "directory" && !d.filter.prunes(e.rel)
   );
-  const hasFiles = [...d.source].some(([rel, e]) => e.type === "file" && d.filter.includes(rel));
+  const hasFiles = d.sourceHasFiles ??
+    [...d.source].some(([rel, e]) => e.type === "file" && d.filter.includes(rel));
   if (!hasFiles && extraFiles.length > 0) {
     throw new PlanError(
-      `${d.from} has no files to sync, so delete would remove all ${extraFiles.length} ` +
+      `${d.from} has no files to sync, so delete would remove ` +
+        `${d.sourceHasFiles === undefined ? "all " : ""}${extraFiles.length} ` +
         `files under ${d.to}; refusing. Use an rm or rmdir step if that is what you want`,
     );
   }

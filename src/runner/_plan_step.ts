@@ -20,8 +20,16 @@ function plan(step: Step, ctx: PlanContext): Promise<Work[]> {
   return stepKind(step.kind).plan(step, ctx);
 }
 
-/** Plans a step, retrying transient failures with back-off. */
-export async function planStep(step: Step, ref: StepRef, env: StepEnv): Promise<Work[]> {
+/**
+ * Plans a step, retrying transient failures with back-off, with its kind's
+ * planner or the one given (watch mode's, of changed paths only).
+ */
+export async function planStep(
+  step: Step,
+  ref: StepRef,
+  env: StepEnv,
+  planner: (step: Step, ctx: PlanContext) => Promise<Work[]> = plan,
+): Promise<Work[]> {
   let timeouts = 0;
   // Bounded by step.retries.
   for (let attempt = 1;; attempt++) {
@@ -29,7 +37,7 @@ export async function planStep(step: Step, ref: StepRef, env: StepEnv): Promise<
     try {
       lease = await env.pool.acquire(env.signal);
       const planning = lease.client;
-      const work = await plan(step, {
+      const work = await planner(step, {
         client: planning,
         signal: env.signal,
         warn: env.warn,

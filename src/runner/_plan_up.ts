@@ -11,9 +11,9 @@ import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filte
 import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
 import { joinRemote, remoteDirname, remoteRelative } from "./_paths.ts";
 import { exactTimes } from "./_exact_times.ts";
-import type { PlanContext } from "./_plan_context.ts";
+import { identityOf, type PlanContext } from "./_plan_context.ts";
 import { PlanError } from "./errors.ts";
-import { planDeletions, removeRemoteFile } from "./_plan_delete.ts";
+import { planDeletions, removeRemoteDir, removeRemoteFile } from "./_plan_delete.ts";
 import { hasDotSegment, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets } from "./_targets.ts";
 import { commitUpload } from "./_commit_upload.ts";
@@ -78,7 +78,8 @@ function missingDirs(needed: Set<string>, existing: (path: string) => boolean): 
   return missing.filter((d, i) => !missing.slice(i + 1).some((other) => other.startsWith(`${d}/`)));
 }
 
-interface UploadPlan {
+/** What uploadWork compares: local files against what the remote side holds. */
+export interface UploadPlan {
   toDir: string;
   files: { entry: LocalEntry; remote: string; rel: string }[];
   dirs: string[];
@@ -129,7 +130,7 @@ async function uploadAndReplace(
 }
 
 /** Turns a comparison into mkdir, upload and commit work. */
-async function uploadWork(
+export async function uploadWork(
   plan: UploadPlan,
   policy: PutStep["overwrite"],
   atomic: boolean,
@@ -179,12 +180,18 @@ async function uploadWork(
     if (there?.type === "directory") {
       throw new PlanError(`${remote} is a directory; ${entry.path} is a file`);
     }
-    const decision = decide(
-      policy,
-      { size: entry.size, mtime: entry.mtime },
-      there && { size: there.size, mtime: there.modified },
-      settable,
-    );
+    const identity = identityOf(entry);
+    ctx.identities?.planned.set(entry.path, identity);
+    const known = ctx.identities?.known.get(entry.path);
+    const decision = policy === "different" && there?.type === "file" && known !== undefined &&
+        known !== identity
+      ? { transfer: true, reason: "changed since sent" }
+      : decide(
+        policy,
+        { size: entry.size, mtime: entry.mtime },
+        there && { size: there.size, mtime: there.modified },
+        settable,
+      );
     if (!decision.transfer) {
       work.push({
         id: ctx.id(),
@@ -258,7 +265,11 @@ async function uploadWork(
 }
 
 /** Reads the remote destination directory, limited to the directories named. */
-async function remoteState(toDir: string, descend: (rel: string) => boolean, ctx: PlanContext) {
+export async function remoteState(
+  toDir: string,
+  descend: (rel: string) => boolean,
+  ctx: PlanContext,
+) {
   const root = toDir === "" || toDir === "." || toDir === "/"
     ? { type: "directory" }
     : await statRemote(ctx.client, toDir, ctx.signal);
@@ -386,17 +397,6 @@ export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work
     from: step.local,
     to: step.remote,
     removeFile: (e) => removeRemoteFile(e.path),
-    removeDir: (e) => ({
-      action: "rmdir",
-      path: e.path,
-      run: async (client, run) => {
-        await client!.rmdir(e.path, { signal: run.signal });
-        return { bytes: 0 };
-      },
-      tolerate: (error) =>
-        error instanceof FtpPermanentError
-          ? "kept: not empty (holds excluded or unlisted entries)"
-          : undefined,
-    }),
+    removeDir: (e) => removeRemoteDir(e.path),
   }, ctx));
 }

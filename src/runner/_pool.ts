@@ -122,6 +122,32 @@ export class ConnectionPool {
     else this.#idle.push(lease);
   }
 
+  /**
+   * Sends NOOP on every idle connection, so that the server's idle timeout
+   * does not close it (watch mode, between batches). One that fails (the
+   * server dropped it, or answers 421) is closed, and the next acquire
+   * opens a fresh one. Connections on loan are left alone.
+   *
+   * @returns How many answered, and how many were found dropped.
+   */
+  async keepAlive(signal: AbortSignal): Promise<{ alive: number; dropped: number }> {
+    const leases = this.#idle.splice(0);
+    let alive = 0;
+    let dropped = 0;
+    await Promise.all(leases.map(async (lease) => {
+      try {
+        await lease.client.noop({ signal });
+        alive++;
+        this.release(lease);
+      } catch {
+        // A NOOP cut short by the signal leaves its reply unread: not reusable either.
+        if (!signal.aborted) dropped++;
+        this.release(lease, true);
+      }
+    }));
+    return { alive, dropped };
+  }
+
   /** Closes every connection (QUIT where possible). */
   async close(): Promise<void> {
     this.#closed = true;

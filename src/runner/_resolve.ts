@@ -13,7 +13,7 @@ import { durationMs } from "./_duration.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
 import { stepKindOf } from "./steps/registry.ts";
-import type { Step, Task } from "./task.ts";
+import type { Step, Task, WatchSettings } from "./task.ts";
 import type { TaskFileLocation } from "./task_file_error.ts";
 import type { TaskConnection, TaskFile, TaskStep, WholeNumber } from "./task_file.ts";
 
@@ -31,6 +31,12 @@ export const DEFAULT_PARALLEL = 4;
 export const DEFAULT_RETRIES = 3;
 /** Default retries of a timeout (within the retries). */
 export const DEFAULT_TIMEOUT_RETRIES = 1;
+/** Default watch settings (see TaskWatch). */
+export const DEFAULT_WATCH: WatchSettings = {
+  debounceMs: 300,
+  maxWaitMs: 5_000,
+  keepAliveMs: 30_000,
+};
 
 function whole(value: WholeNumber): number {
   return typeof value === "number" ? value : Number(value);
@@ -42,7 +48,13 @@ export async function resolveTask(data: TaskFile, at: Located): Promise<Task> {
   const secrets: string[] = [];
   const connection = await resolveConnection(data.connection, at, reads, secrets);
   const steps = data.steps.map((step, index) => resolveStep(step, index, at));
-  return { baseDir: at.baseDir, connection, steps, secrets, reads };
+  const w = data.watch ?? {};
+  const watch: WatchSettings = {
+    debounceMs: w.debounce === undefined ? DEFAULT_WATCH.debounceMs : durationMs(w.debounce),
+    maxWaitMs: w.maxWait === undefined ? DEFAULT_WATCH.maxWaitMs : durationMs(w.maxWait),
+    keepAliveMs: w.keepAlive === undefined ? DEFAULT_WATCH.keepAliveMs : durationMs(w.keepAlive),
+  };
+  return { baseDir: at.baseDir, connection, steps, watch, secrets, reads };
 }
 
 async function resolveConnection(

@@ -49,6 +49,19 @@ export const connectionSchema = strict({
   netrc: z.union([z.boolean(), z.string().min(1)]).optional(),
 }, "connection");
 
+/** The watch block (`ferry watch`). */
+const watchSchema = strict({
+  debounce: duration.optional().meta({
+    description: "Quiet time before changes are uploaded as one batch (default 300ms).",
+  }),
+  maxWait: duration.optional().meta({
+    description: "The longest a change waits for the quiet time (default 5s).",
+  }),
+  keepAlive: duration.optional().meta({
+    description: "How often idle connections send NOOP; 0 sends none (default 30s).",
+  }),
+}, "watch");
+
 const common = {
   name: z.string().min(1).optional(),
   continueOnError: z.boolean().optional(),
@@ -81,6 +94,7 @@ export const taskSchema = strict({
   steps: z.array(z.union(STEP_KIND_NAMES.map((kind) => stepSchemas[kind]))).min(1, {
     error: "a task needs at least one step",
   }),
+  watch: watchSchema.optional(),
 }, "the task file");
 
 // The handwritten TaskFile interface and this schema must describe the same

@@ -27,3 +27,4 @@ export * from "./permissions.ts";
 export * from "./task_schema.ts";
 export * from "./errors.ts";
 export * from "./steps/mod.ts";
+export * from "./watch_task.ts";

@@ -9,7 +9,7 @@
 
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { extname, resolve, sep } from "node:path";
+import { dirname, extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostForUrl } from "../protocol/_host.ts";
 import { TLS_WORKER_MODULE } from "../transport/transport.ts";
@@ -112,7 +112,10 @@ async function moduleReads(file: string): Promise<string[]> {
  * server.
  *
  * @param task A loaded task.
- * @param extra Files written besides the task's own (a `--report` file).
+ * @param extra Files written besides the task's own (a `--report` file),
+ * and `watch: true` for watch mode ({@linkcode watchTask}), which also
+ * reads the folder of each single file a put step uploads (to see an
+ * editor's save through a temporary and a rename).
  * @returns Hosts, paths and variables, and notes on what may be missing.
  *
  * @example
@@ -124,7 +127,7 @@ async function moduleReads(file: string): Promise<string[]> {
  */
 export async function taskPermissions(
   task: Task,
-  extra: { write?: string[] } = {},
+  extra: { write?: string[]; watch?: boolean } = {},
 ): Promise<TaskPermissions> {
   const notes: string[] = [];
   const host = task.connection.options.host ?? "127.0.0.1";
@@ -147,9 +150,14 @@ export async function taskPermissions(
     read.push(OWN_SOURCES);
   }
   for (const step of task.steps) {
-    const access = await stepKind(step.kind).permissions?.(step);
+    const kind = stepKind(step.kind);
+    const access = await kind.permissions?.(step);
     read.push(...access?.read ?? []);
     write.push(...access?.write ?? []);
+    const watched = extra.watch ? await kind.watch?.(step) : undefined;
+    for (const source of watched?.sources ?? []) {
+      read.push(source.type === "file" ? dirname(source.path) : source.path);
+    }
   }
   return {
     net: unique(net),

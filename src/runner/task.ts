@@ -85,6 +85,25 @@ export type Step = {
 export type StepKind = Step["kind"];
 
 /**
+ * The watch settings of a loaded task, in milliseconds (see
+ * {@linkcode TaskWatch} for what each means).
+ *
+ * @example
+ * ```ts
+ * import type { WatchSettings } from "@ferry/ftp/runner";
+ * const watch: WatchSettings = { debounceMs: 300, maxWaitMs: 5_000, keepAliveMs: 30_000 };
+ * ```
+ */
+export interface WatchSettings {
+  /** Quiet time before a batch. */
+  debounceMs: number;
+  /** The longest a change waits for the quiet time. */
+  maxWaitMs: number;
+  /** NOOP interval of idle connections; 0 for none. */
+  keepAliveMs: number;
+}
+
+/**
  * A loaded task, ready to run.
  *
  * @example
@@ -103,6 +122,13 @@ export interface Task {
   connection: TaskConnectionSettings;
   /** The steps, in order. */
   steps: Step[];
+  /**
+   * Settings of watch mode (`ferry watch`, {@linkcode watchTask}); a
+   * loaded task file always has them, defaults filled in.
+   *
+   * @default {the defaults of TaskWatch}
+   */
+  watch?: WatchSettings;
   /**
    * Strings never to show (passwords, wherever they came from), for
    * redacting output, reports and errors.

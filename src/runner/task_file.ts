@@ -283,6 +283,42 @@ export type TaskStep = {
 }[keyof StepKinds];
 
 /**
+ * Settings of `ferry watch` (watch mode), all optional: how long changes
+ * wait before they are uploaded as one batch, and how often idle
+ * connections are kept alive.
+ *
+ * @example
+ * ```ts
+ * import type { TaskWatch } from "@ferry/ftp/runner";
+ * const watch: TaskWatch = { debounce: "500ms", maxWait: "10s", keepAlive: "20s" };
+ * ```
+ */
+export interface TaskWatch {
+  /**
+   * Quiet time: a batch starts once no change has come for this long, so
+   * that a save of many files is one batch.
+   *
+   * @default {"300ms"}
+   */
+  debounce?: Duration;
+  /**
+   * The longest a change waits for the quiet time: under a steady stream
+   * of changes a batch still starts this long after its first change.
+   *
+   * @default {"5s"}
+   */
+  maxWait?: Duration;
+  /**
+   * How often idle connections send NOOP, so that the server's idle
+   * timeout (often 60 s to 15 min) does not close them; `0` sends none (a
+   * connection the server closed is then replaced at the next batch).
+   *
+   * @default {"30s"}
+   */
+  keepAlive?: Duration;
+}
+
+/**
  * A task file: `version: 1`, a connection and steps run in order.
  *
  * @example
@@ -304,6 +340,8 @@ export interface TaskFile {
   connection: TaskConnection;
   /** What to do, in order. */
   steps: TaskStep[];
+  /** Settings of `ferry watch`; other commands ignore them. */
+  watch?: TaskWatch;
 }
 
 /**

@@ -179,7 +179,7 @@ const MUTATIONS: Mutation[] = [
   {
     id: "M18",
     what: "a step's later phases (commit, delete) run after a failed transfer",
-    file: "src/runner/run_task.ts",
+    file: "src/runner/_run_step.ts",
     edits: [["    if (failed || env.signal.aborted) break;", "    if (env.signal.aborted) break;"]],
     tests: [{ file: "guarantees.test.ts", filter: "deletes nothing after a failed" }],
   },

@@ -106,3 +106,26 @@ steps:
     false,
   ]);
 });
+
+Deno.test("the watch block: durations in milliseconds, defaults filled in, bad values located", async () => {
+  await using dir = await tempDir();
+  const file = join(dir.path, "task.yaml");
+  const write = (watch: string) =>
+    Deno.writeTextFile(
+      file,
+      `version: 1\nconnection: { url: "ftp://127.0.0.1:2121" }\nsteps:\n  - mkdir: www\n${watch}`,
+    );
+  await write(`watch:\n  debounce: 500ms\n  keepAlive: \${KEEP}\n`);
+  const task = await loadTask(file, { envFile: false, env: { KEEP: "20s" } });
+  assert.deepEqual(task.watch, { debounceMs: 500, maxWaitMs: 5_000, keepAliveMs: 20_000 });
+  await write("");
+  assert.deepEqual((await loadTask(file, { envFile: false })).watch, {
+    debounceMs: 300,
+    maxWaitMs: 5_000,
+    keepAliveMs: 30_000,
+  });
+  await write("watch: { maxWait: -1 }\n");
+  const error = await loadTask(file, { envFile: false }).catch((e) => e);
+  assert.ok(error instanceof TaskFileError);
+  assert.match(error.message, /task\.yaml:5:\d+: watch\.maxWait: /);
+});

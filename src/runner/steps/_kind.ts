@@ -11,6 +11,7 @@ import type { SchemaParts } from "../_schema_parts.ts";
 import type { KeyPath } from "../_source.ts";
 import type { Work } from "../_work.ts";
 import type { StepBase } from "../task.ts";
+import type { FilterRule, OverwritePolicy } from "../task_file.ts";
 import type { TaskFileLocation } from "../task_file_error.ts";
 
 /** A loaded step of kind `K` with its own fields `F`. */
@@ -50,6 +51,35 @@ export interface LocalAccess {
   write?: string[];
 }
 
+/** A local folder or file whose changes concern a step in watch mode. */
+export interface WatchSource {
+  /** Absolute, without a trailing slash. */
+  path: string;
+  /** A folder is watched with everything below it; a file through its folder. */
+  type: "folder" | "file";
+  /** For a glob: the pattern below `path` that a file must match. */
+  glob?: string;
+}
+
+/**
+ * What watch mode watches of a step, and how it uploads the changes: each
+ * changed path, relative to its source, goes to the same path below
+ * `remote`, planned like the step's run (`overwrite`, `atomic`, `filter`),
+ * and a removed one is deleted there only with `delete`.
+ */
+export interface WatchSpec {
+  sources: WatchSource[];
+  /**
+   * The remote directory changed paths go to; absent when a change is
+   * planned as the whole step (a put of one file to a file name).
+   */
+  remote?: string;
+  filter: FilterRule[];
+  overwrite: OverwritePolicy;
+  atomic: boolean;
+  delete: boolean;
+}
+
 /**
  * How the CLI shows an action and how the totals count it: `transferred`
  * (a file moved), `changed` (anything else the action changes), or
@@ -87,6 +117,11 @@ export interface StepKindDef<K extends string = string, A = unknown, F = unknown
   writesLocal?(step: StepOf<K, F>): boolean;
   /** The local paths it reads and writes. */
   permissions?(step: StepOf<K, F>): Promise<LocalAccess>;
+  /**
+   * What `ferry watch` watches of the step (uploads only: put, sync up);
+   * steps without it run in the initial run only.
+   */
+  watch?(step: StepOf<K, F>): Promise<WatchSpec | undefined>;
   /** Action kinds it introduces, with how they are shown and counted. */
   readonly actions?: Readonly<Record<string, ActionStyle>>;
 }

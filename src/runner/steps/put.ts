@@ -5,6 +5,8 @@
  * @module
  */
 
+import { splitGlob } from "../_filter.ts";
+import { statLocal } from "../_local_tree.ts";
 import { planPut } from "../_plan_up.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
 import type { FilterRule, OverwritePolicy, PathList } from "../task_file.ts";
@@ -15,6 +17,9 @@ import {
   type SchemaMatches,
   sourceOf,
   type StepKindDef,
+  type StepOf,
+  type WatchSource,
+  type WatchSpec,
 } from "./_kind.ts";
 
 /**
@@ -97,6 +102,28 @@ const schema = (s: SchemaParts) =>
 const _same: SchemaMatches<typeof schema, PutAction> = true;
 void _same;
 
+/**
+ * What watch mode watches: each folder (a glob's base) with what is below
+ * it, and each file. One file put to a file name is planned whole.
+ */
+async function watchSpec(step: StepOf<"put", PutFields>): Promise<WatchSpec> {
+  const sources = await Promise.all(step.from.map(async (from): Promise<WatchSource> => {
+    const { base, glob } = await splitGlob(from.replaceAll("\\", "/"));
+    if (glob) return { path: base.replace(/(?<=.)\/+$/, ""), type: "folder", glob };
+    const path = from.replace(/(?<=.)[/\\]+$/, "");
+    return { path, type: (await statLocal(path))?.isDirectory ? "folder" : "file" };
+  }));
+  const whole = sources.length === 1 && sources[0].type === "file" && !step.to.endsWith("/");
+  return {
+    sources,
+    remote: whole ? undefined : step.to,
+    filter: step.filter,
+    overwrite: step.overwrite,
+    atomic: step.atomic,
+    delete: false,
+  };
+}
+
 /** The put step kind. */
 export const put: StepKindDef<"put", PutAction, PutFields> = {
   kind: "put",
@@ -116,4 +143,5 @@ export const put: StepKindDef<"put", PutAction, PutFields> = {
   plan: planPut,
   sources: (step) => Promise.all(step.from.map(sourceOf)),
   permissions: async (step) => ({ read: await Promise.all(step.from.map(localBase)) }),
+  watch: watchSpec,
 };

@@ -17,7 +17,15 @@ import { rmdir } from "./rmdir.ts";
 import { sync } from "./sync.ts";
 import { verify } from "./verify.ts";
 
-export type { ActionStyle, LocalAccess, LocalSource, Same, StepKindDef } from "./_kind.ts";
+export type {
+  ActionStyle,
+  LocalAccess,
+  LocalSource,
+  Same,
+  StepKindDef,
+  WatchSource,
+  WatchSpec,
+} from "./_kind.ts";
 
 const KINDS = [mkdir, rm, rmdir, rename, put, get, sync, chmod, verify] as const;
 

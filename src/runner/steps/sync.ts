@@ -144,4 +144,18 @@ export const sync: StepKindDef<"sync", SyncAction, SyncFields> = {
     const local = step.local.replace(/[/\\]$/, "");
     return Promise.resolve({ read: [local], write: step.direction === "down" ? [local] : [] });
   },
+  // Only upward: watch mode keeps the server in step with local changes.
+  watch: (step) =>
+    Promise.resolve(
+      step.direction === "up"
+        ? {
+          sources: [{ path: step.local.replace(/(?<=.)[/\\]+$/, ""), type: "folder" }],
+          remote: step.remote,
+          filter: step.filter,
+          overwrite: step.overwrite,
+          atomic: step.atomic,
+          delete: step.delete,
+        }
+        : undefined,
+    ),
 };
