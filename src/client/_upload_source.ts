@@ -114,6 +114,12 @@ export function checkUploadOptions(
         "(uploadFrom, or a file: URL)",
     );
   }
+  if (options.checkSize && options.append) {
+    throw new FtpInputError(
+      "checkSize cannot know what an appended file should hold: the server's bytes before the " +
+        "append are not counted",
+    );
+  }
   if (options.checkSize && options.type === "ascii") {
     throw new FtpInputError(
       "checkSize compares byte counts, which ASCII uploads change on the way: use binary",
@@ -164,9 +170,7 @@ export async function uploadSource(
       reply = result.reply.text;
       const check = options.checkSize ??
         (binary && (options.atomic || options.resume && offset > 0));
-      if (check && !options.append) {
-        await verifyStored(session, target, offset + sent, options);
-      }
+      if (check) await verifyStored(session, target, offset + sent, options);
     }
     if (options.mtime) await setTime(session, target, options);
     if (options.atomic) await commit(session, target, path, offset + sent, options);

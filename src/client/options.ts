@@ -545,7 +545,7 @@ export interface UploadOptions extends CallOptions {
    * with `FtpSizeMismatchError` unless it is every byte sent (the resumed
    * part included): some servers answer 226 for a file they kept only part
    * of. A server that cannot answer SIZE fails the check. Binary uploads
-   * only.
+   * only, and not with `append` (the bytes already there are not counted).
    *
    * @default {true when `atomic` or resumed, in binary; otherwise false}
    */
@@ -637,6 +637,6 @@ export interface TransferResult {
    * a resumed upload found the whole file there and sent nothing).
    */
   reply: string;
-  /** Where the transfer continued from, when it resumed (`resume`). */
+  /** Where the transfer continued from, when it resumed (`resume`, or an `offset`). */
   resumedFrom?: number;
 }

@@ -505,6 +505,11 @@ Deno.test("integrity options that cannot apply are refused before anything is se
       /not both/,
     ],
     [
+      "checkSize with append",
+      () => client.upload("a.txt", "x", { checkSize: true, append: true }),
+      /appended/,
+    ],
+    [
       "checkSize in ASCII",
       () => client.upload("a.txt", "x", { checkSize: true, type: "ascii" }),
       /ASCII/,
