@@ -36,5 +36,6 @@ export * from "./src/protocol/text_codec.ts";
 export * from "./src/client/ftp_client.ts";
 export * from "./src/client/options.ts";
 export * from "./src/client/events.ts";
+export * from "./src/client/temporary_names.ts";
 export type { FtpRequest } from "./src/client/_command_queue.ts";
 export type { FtpDebugMessage } from "./src/transport/control_connection.ts";

@@ -38,6 +38,78 @@ export class FtpError extends Error {
     super(message, options);
     this.name = "FtpError";
   }
+
+  /**
+   * Whether the same call, tried again unchanged, may succeed. `true` for 4xx
+   * replies, timeouts, connections refused, reset or lost, garbled replies
+   * (on a new connection), transfers that came up short
+   * (`FtpSizeMismatchError`) and a data connection's failed TLS handshake;
+   * `false` for 5xx replies, unexpected replies, bad input, missing
+   * features, limits, aborts, certificates, host names that do not resolve
+   * and anything Deno's permissions denied. How often and how soon to try
+   * again is the caller's policy (the task runner: `retries`, back-off,
+   * and `timeoutRetries` for timeouts).
+   *
+   * @example Retrying what may succeed, on a new connection where it must
+   * ```ts
+   * import { FtpClient, FtpError } from "@ferry/ftp";
+   *
+   * let client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * for (let attempt = 1; ; attempt++) {
+   *   try {
+   *     await client.downloadTo("report.csv", "./report.csv");
+   *     break;
+   *   } catch (error) {
+   *     if (!(error instanceof FtpError) || !error.retryable || attempt === 3) throw error;
+   *     if (error.breaksConnection) {
+   *       await client.close();
+   *       client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   *     }
+   *   }
+   * }
+   * await client.close();
+   * ```
+   */
+  get retryable(): boolean {
+    return false;
+  }
+
+  /**
+   * Whether the connection that saw this error is no longer fit for the
+   * next command, so that a retry needs a new one: `true` for connection
+   * failures, timeouts (ferry closed the connection) and protocol errors
+   * (nothing after a garbled reply can be trusted); `false` for the rest,
+   * whose connection is in step and usable (a reply error, a short
+   * transfer, a data connection's TLS failure, bad input).
+   *
+   * @example
+   * ```ts
+   * import { FtpConnectionError, FtpTransientError } from "@ferry/ftp";
+   *
+   * const lost = new FtpConnectionError("reset", "The server reset the connection");
+   * console.log(lost.retryable, lost.breaksConnection); // true true
+   * const busy = new FtpTransientError({ code: 450, text: "Busy", lines: ["450 Busy"] }, "RETR a");
+   * console.log(busy.retryable, busy.breaksConnection); // true false
+   * ```
+   */
+  get breaksConnection(): boolean {
+    return false;
+  }
+}
+
+/**
+ * Whether Deno refused something for want of a permission, anywhere in the
+ * error's causes: trying again cannot help.
+ */
+function deniedByDeno(error: unknown): boolean {
+  // Bounded: a cause chain is short; the depth cap guards against a loop.
+  for (let e = error, depth = 0; e !== undefined && depth < 16; depth++) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      return true;
+    }
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return false;
 }
 
 /** Advice appended to reply errors whose code usually has one cause. */
@@ -132,6 +204,11 @@ export class FtpTransientError extends FtpReplyError {
   constructor(reply: FtpReply, command?: string, options?: ErrorOptions) {
     super(reply, command, options);
     this.name = "FtpTransientError";
+  }
+
+  /** `true`: a 4xx reply says the command may succeed later. */
+  override get retryable(): boolean {
+    return !deniedByDeno(this);
   }
 }
 
@@ -241,6 +318,16 @@ export class FtpProtocolError extends FtpError {
     super(message, options);
     this.name = "FtpProtocolError";
   }
+
+  /** `true`: on a new connection, the server may answer properly. */
+  override get retryable(): boolean {
+    return !deniedByDeno(this);
+  }
+
+  /** `true`: the connection was closed, since nothing after the error can be trusted. */
+  override get breaksConnection(): boolean {
+    return true;
+  }
 }
 
 /**
@@ -297,6 +384,20 @@ export class FtpConnectionError extends FtpError {
     super(message, options);
     this.name = "FtpConnectionError";
     this.kind = kind;
+  }
+
+  /**
+   * `true` unless the host name does not resolve or Deno's permissions
+   * denied the connection (`host-not-found`, `denied`): a refused, closed or
+   * reset connection may work the next time.
+   */
+  override get retryable(): boolean {
+    return this.kind !== "host-not-found" && this.kind !== "denied" && !deniedByDeno(this);
+  }
+
+  /** `true`: the connection is gone (or was never made). */
+  override get breaksConnection(): boolean {
+    return true;
   }
 }
 
@@ -368,6 +469,20 @@ export class FtpTimeoutError extends FtpError {
     this.name = "FtpTimeoutError";
     this.phase = phase;
     this.timeoutMs = timeoutMs;
+  }
+
+  /**
+   * `true`: the server may answer in time on a new connection. A server
+   * that stopped answering makes every retry wait a whole timeout, so
+   * retry timeouts sparingly (the runner's `timeoutRetries`).
+   */
+  override get retryable(): boolean {
+    return true;
+  }
+
+  /** `true`: the connection concerned was closed. */
+  override get breaksConnection(): boolean {
+    return true;
   }
 }
 
@@ -473,6 +588,57 @@ export class FtpLimitError extends FtpError {
   }
 }
 
+/**
+ * A transfer the server reported complete (2xx) that did not move the
+ * expected number of bytes: a download that ended short of the size it was
+ * given (`size`), or an upload of which the server holds another number of
+ * bytes than were sent (`checkSize`, asked with SIZE). FTP cannot tell a
+ * data connection cut short from the end of the file, and some servers
+ * answer 226 for either. Nothing was put at the final path; `retryable` is
+ * `true` (a resumed try continues what arrived).
+ *
+ * @example
+ * ```ts
+ * import { FtpClient, FtpSizeMismatchError } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+ * await client.downloadTo("big.iso", "./big.iso", { size: 4_700_000_000, resume: true })
+ *   .catch((error) => {
+ *     if (error instanceof FtpSizeMismatchError) console.log(error.actual, "of", error.expected);
+ *     else throw error;
+ *   });
+ * ```
+ */
+export class FtpSizeMismatchError extends FtpError {
+  /** The file whose size is wrong: the remote path, or the upload's temporary. */
+  readonly path: string;
+  /** The bytes the file should have. */
+  readonly expected: number;
+  /** The bytes it has: received (downloads), or held by the server (uploads). */
+  readonly actual: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param path The file concerned.
+   * @param expected The bytes it should have.
+   * @param actual The bytes it has.
+   * @param message What came up short, and what was kept.
+   */
+  constructor(path: string, expected: number, actual: number, message: string) {
+    super(message);
+    this.name = "FtpSizeMismatchError";
+    this.path = path;
+    this.expected = expected;
+    this.actual = actual;
+  }
+
+  /** `true`: the next try (resumed, where possible) may get every byte. */
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
 /** Why a TLS connection could not be used. */
 export type TlsFailure =
   | "certificate"
@@ -539,5 +705,18 @@ export class FtpTlsError extends FtpError {
     this.name = "FtpTlsError";
     this.kind = kind;
     if (options?.connection) this.connection = options.connection;
+  }
+
+  /**
+   * `true` only for a data connection's failed handshake (`handshake` on
+   * `data`): a new data connection, or a new login (a new TLS session), may
+   * succeed. Certificates, host names, a refused AUTH TLS and session reuse
+   * ferry cannot give fail the same way every time. (`breaksConnection` is
+   * `false`: a control connection whose TLS failed is closed by the client
+   * already, and a data connection's failure leaves the control connection
+   * in step.)
+   */
+  override get retryable(): boolean {
+    return this.connection === "data" && this.kind === "handshake" && !deniedByDeno(this);
   }
 }

@@ -2,6 +2,7 @@
 // code. Shared by `run`, `plan` and the one-shot get/put/mkdir/rm.
 
 import { dirname } from "node:path";
+import { partialPath } from "../client/temporary_names.ts";
 import { runTask } from "../runner/run_task.ts";
 import type { Task } from "../runner/task.ts";
 import { type CliIo, columns, EXIT_INTERRUPTED, withInterrupt } from "./_io.ts";
@@ -19,7 +20,7 @@ export interface JobFlags {
 
 /** Writes a file whole or not at all: a temporary name, then a rename. */
 async function writeWhole(path: string, text: string): Promise<void> {
-  const temporary = `${path}.ferry-part`;
+  const temporary = partialPath(path);
   await Deno.mkdir(dirname(path), { recursive: true });
   await Deno.writeTextFile(temporary, text);
   await Deno.rename(temporary, path);

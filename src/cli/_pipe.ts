@@ -7,7 +7,7 @@
 // bytes already written to standard output cannot be taken back.
 
 import { FtpClient } from "../client/ftp_client.ts";
-import { FtpInputError } from "../errors.ts";
+import { partialPath } from "../client/temporary_names.ts";
 import { urlConnection, type UrlOptions } from "./_oneshot.ts";
 import { type CliIo, EXIT_INTERRUPTED, UsageError, withInterrupt } from "./_io.ts";
 import { printable } from "./_printable.ts";
@@ -69,12 +69,14 @@ export async function pipeGet(
 }
 
 /**
- * `ferry put - URL`: `input` (standard input) to the file URL names. The
- * bytes go to a temporary name beside it, whose size is checked against
- * what was sent (where the server answers SIZE), and which is then renamed
- * over the old file: a cut pipe or a short upload never replaces it. A
- * failed upload's temporary is removed; a refused rename leaves the whole
- * new file at its temporary name, and the error says where.
+ * `ferry put - URL`: `input` (standard input) to the file URL names, as
+ * the client's atomic upload: the bytes go to a temporary name beside it,
+ * unique to this run, whose size is checked against what was sent (SIZE),
+ * and which is then renamed over the old file (moving it aside first on a
+ * server that will not rename over a file): a cut pipe or a short upload
+ * never replaces it. A failed upload's temporary is removed; a refused
+ * rename leaves the whole new file at its temporary name, and the error
+ * says where.
  */
 export async function pipePut(
   url: string,
@@ -86,40 +88,19 @@ export async function pipePut(
   await using _ = client;
   const temporary = pipeTemporary(path);
   return await withInterrupt(io, async (signal) => {
-    let sent: number;
     try {
-      sent = (await client.upload(temporary, input, { signal })).bytes;
-      const held = await client.size(temporary, { signal }).catch(() => undefined);
-      if (held !== undefined && held !== sent) {
-        throw new FtpInputError(
-          `The server kept ${held} of the ${sent} bytes sent (in ${temporary}); ` +
-            `${path} was left as it was`,
-        );
-      }
+      const { bytes } = await client.upload(path, input, { atomic: true, temporary, signal });
+      if (!flags.quiet) io.stderr(`↑ upload - → ${printable(path)} (${bytes} B)\n`);
+      return 0;
     } catch (error) {
-      if (client.state === "loggedIn") await client.remove(temporary).catch(() => {});
       if (signal.aborted) return EXIT_INTERRUPTED;
       throw error;
     }
-    try {
-      await client.rename(temporary, path, { signal });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(
-        `The upload is whole at ${temporary}, but renaming it to ${path} failed ` +
-          `(${reason}); ${path} was left as it was`,
-      );
-    }
-    if (!flags.quiet) io.stderr(`↑ upload - → ${printable(path)} (${sent} B)\n`);
-    return 0;
   });
 }
 
 /** A temporary name beside `path`, unique to this run. */
 function pipeTemporary(path: string): string {
-  const slash = path.lastIndexOf("/");
-  const dir = path.slice(0, slash + 1);
-  const name = path.slice(slash + 1);
   const tag = crypto.getRandomValues(new Uint32Array(1))[0].toString(16).padStart(8, "0");
-  return `${dir}${name}.${tag}.ferry-part`;
+  return partialPath(`${path}.${tag}`);
 }

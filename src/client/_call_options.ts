@@ -32,8 +32,13 @@ export function offsetOf(offset: number | undefined): number {
   return offset;
 }
 
+/** The options every transfer call checks. */
+export type CommonTransferOptions =
+  & Pick<DownloadOptions, "type" | "offset" | "size" | "resume">
+  & Pick<UploadOptions, "append">;
+
 /** Refuses bad transfer options before anything is queued or sent. */
-export function checkTransferOptions(options: DownloadOptions & UploadOptions): void {
+export function checkTransferOptions(options: CommonTransferOptions): void {
   transferType(options.type);
   offsetOf(options.offset);
   const size = options.size;
@@ -46,6 +51,32 @@ export function checkTransferOptions(options: DownloadOptions & UploadOptions): 
   if (options.resume && options.offset) {
     throw new FtpInputError(
       "Use either resume (continue the .ferry-part file) or offset, not both",
+    );
+  }
+}
+
+/**
+ * Refuses bad download options before anything is queued or sent. A stream
+ * destination (`toStream`: `download()`, `downloadCommand`, `downloadTo` a
+ * writable stream) has no file to check, keep or date.
+ */
+export function checkDownloadOptions(options: DownloadOptions, toStream: boolean): void {
+  checkTransferOptions(options);
+  const check = options.resumeCheck;
+  if (check !== undefined && (!Number.isSafeInteger(check) || check < 0)) {
+    throw new FtpInputError(`resumeCheck must be a whole number of bytes >= 0, got ${check}`);
+  }
+  const mtime = options.mtime;
+  if (mtime !== undefined && mtime !== "remote" && !(mtime instanceof Date && !isNaN(+mtime))) {
+    throw new FtpInputError('mtime must be a valid Date or "remote"');
+  }
+  if (!toStream) return;
+  const fileOnly = (["resumeCheck", "keepTemporary", "mtime"] as const)
+    .filter((name) => options[name] !== undefined);
+  if (fileOnly.length > 0) {
+    throw new FtpInputError(
+      `${fileOnly.join(", ")} apply to downloadTo a local path: a stream has no file to ` +
+        `check, keep or date`,
     );
   }
 }

@@ -1,10 +1,8 @@
-// Downloads: a started RETR turned into a byte stream, or pumped into a file.
+// Downloads: a started RETR turned into a byte stream, or piped into a writable one.
 
 import { FtpAbortError } from "../errors.ts";
 import { CrlfToLfStream } from "../protocol/line_endings.ts";
-import { writeAllSync } from "../transport/_socket.ts";
 import type { TransferResult, TransferType } from "./options.ts";
-import { openDownloadTarget } from "./_local_file.ts";
 import type { Session } from "./_session.ts";
 import { abortReason, type Transfer, transferBufferBytes } from "./_transfer.ts";
 
@@ -111,73 +109,38 @@ export function downloadStream(
 }
 
 /**
- * Pumps a started binary transfer into an open file: two reused 1 MiB
- * buffers, so the next read is under way during this write, and no
- * allocation per chunk. Writes are synchronous (see `writeAllSync`).
- *
- * @returns The byte count.
+ * Downloads into a writable stream (a local path goes to `downloadToFile`).
+ * Any failure after RETR ends the transfer (ABOR), so the next command
+ * reads its own reply.
  */
-export async function pumpToFile(
-  transfer: Transfer,
-  file: Deno.FsFile,
-  hooks: TransferHooks,
-): Promise<number> {
-  let bytes = 0;
-  for await (const chunk of transfer.receive(transferBufferBytes(transfer.announcedSize))) {
-    writeAllSync(file, chunk);
-    bytes += chunk.length;
-    hooks.progress(bytes);
-  }
-  return bytes;
-}
-
-/** What `downloadTo` needs from the client. */
-export interface DownloadToOptions {
-  type: TransferType;
-  offset: number;
-  /** Continue (and on failure keep) the `.ferry-part` file of an earlier attempt. */
-  resume: boolean;
-  signal: AbortSignal;
-  /** Makes the progress hooks once the announced size is known. */
-  hooks(announcedSize: number | undefined): TransferHooks;
-}
-
-/**
- * Downloads into a local file or a writable stream. Local problems are
- * found before RETR is sent; any failure after it ends the transfer (ABOR),
- * so the next command reads its own reply.
- */
-export async function downloadInto(
+export async function downloadIntoStream(
   session: Session,
   path: string,
-  destination: string | URL | WritableStream<Uint8Array>,
-  options: DownloadToOptions,
+  destination: WritableStream<Uint8Array>,
+  options: {
+    type: TransferType;
+    offset: number;
+    signal: AbortSignal;
+    /** Makes the progress hooks once the announced size is known. */
+    hooks(announcedSize: number | undefined): TransferHooks;
+  },
 ): Promise<TransferResult> {
   const { type, signal } = options;
-  if (destination instanceof WritableStream && destination.locked) {
+  if (destination.locked) {
     throw new TypeError("The destination stream is locked: release its writer before downloading");
   }
-  const target = destination instanceof WritableStream
-    ? undefined
-    : await openDownloadTarget(destination, options.offset, options.resume);
-  const offset = target?.offset ?? options.offset;
   let transfer: Transfer | undefined;
   try {
-    transfer = await session.retr(path, { type, offset, signal });
+    transfer = await session.retr(path, { type, offset: options.offset, signal });
     const hooks = options.hooks(transfer.announcedSize);
     let bytes = 0;
     const counting: TransferHooks = { signal, progress: (n) => hooks.progress(bytes = n) };
-    if (target && type === "binary") {
-      await pumpToFile(transfer, target.file, counting);
-    } else {
-      const { stream, finished } = downloadStream(transfer, type, counting);
-      const sink = target ? target.file.writable : destination as WritableStream<Uint8Array>;
-      await Promise.all([stream.pipeTo(sink, { preventClose: !!target }), finished]);
-    }
-    await target?.commit();
-    return { bytes, reply: transfer.finalReply?.text ?? "" };
+    const { stream, finished } = downloadStream(transfer, type, counting);
+    await Promise.all([stream.pipeTo(destination), finished]);
+    const result: TransferResult = { bytes, reply: transfer.finalReply?.text ?? "" };
+    if (options.offset > 0) result.resumedFrom = options.offset;
+    return result;
   } catch (error) {
-    await target?.discard();
     throw transfer ? await transfer.failure(error) : error;
   }
 }

@@ -29,7 +29,8 @@ import {
 import { DataTlsPolicy } from "./_tls_policy.ts";
 import { probeDataTls } from "./_open_transfer.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
-import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
+import { downloadIntoStream, downloadStream, type TransferHooks } from "./_download.ts";
+import { downloadToFile } from "./_download_file.ts";
 import { graceMs } from "./_grace.ts";
 import { type DotFileOptions, listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
@@ -37,7 +38,9 @@ import type { Session } from "./_session.ts";
 import { isDirectory, statEntry } from "./_stat.ts";
 import { type WalkEntry, type WalkOptions, walkTree } from "./_walk.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
-import { pumpSource, type UploadSource, uploadStream } from "./_upload.ts";
+import { type UploadSource, uploadStream } from "./_upload.ts";
+import { checkUploadOptions, sourceUploadOptions, uploadSource } from "./_upload_source.ts";
+import { replaceFile } from "./_replace.ts";
 import {
   type FtpClientEventMap,
   FtpCommandFinishedEvent,
@@ -58,17 +61,20 @@ import type {
   FtpClientOptions,
   ListOptions,
   RecursiveOptions,
+  RenameOptions,
   TransferMode,
+  TransferProgress,
   TransferResult,
   UploadOptions,
 } from "./options.ts";
 import { type LocalFile, localFile } from "./_local_file.ts";
 import {
+  checkDownloadOptions,
   checkMaxBytes,
   checkTransferOptions,
+  type CommonTransferOptions,
   isUploadSource,
   offsetOf,
-  sourceSize,
   transferType,
   urlOptions,
 } from "./_call_options.ts";
@@ -470,21 +476,33 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   }
 
   /**
-   * Renames or moves a file or directory (RNFR + RNTO).
+   * Renames or moves a file or directory (RNFR + RNTO). With `replace`, an
+   * existing `to` is replaced even on servers that will not rename over a
+   * file: the old one is moved aside, the new one renamed into place, then
+   * the old one removed (see {@linkcode RenameOptions}).
    *
    * @param from The current path.
    * @param to The new path.
-   * @param options A signal to cancel.
+   * @param options `replace`, and a signal to cancel.
    * @returns Resolves when renamed.
    * @example
    * ```ts
    * import { FtpClient } from "@ferry/ftp";
    * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
    * await client.rename("upload.tmp", "report.pdf");
+   * await client.rename("index.html.new", "index.html", { replace: true });
    * ```
    */
-  rename(from: string, to: string, options: CallOptions = {}): FtpRequest<void> {
-    return this.#call("rename", [from, to], () => this.#require().rename(from, to), options);
+  rename(from: string, to: string, options: RenameOptions = {}): FtpRequest<void> {
+    if (!options.replace) {
+      return this.#call("rename", [from, to], () => this.#require().rename(from, to), options);
+    }
+    return this.#call(
+      "rename",
+      [from, to],
+      () => replaceFile(this.#require(), from, to, (message) => this.#warn(message)),
+      options,
+    );
   }
 
   /**
@@ -851,16 +869,20 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           signal: ctx.signal,
         });
         const size = transfer.announcedSize;
+        const offset = offsetOf(options.offset);
         const { stream, finished } = downloadStream(
           transfer,
           type,
-          this.#hooks(ctx, size ?? options.size),
+          this.#hooks(ctx, size ?? options.size, progressOf(options, offset, size ?? options.size)),
         );
         ctx.hold(finished);
         return { stream, size, reply: transfer.opening! };
       },
       options,
-      () => checkDataCommand(command, "download", options),
+      () => {
+        checkDataCommand(command, "download", options);
+        checkDownloadOptions(options, true);
+      },
       undefined,
       true,
     );
@@ -897,12 +919,17 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           offset: offsetOf(options.offset),
           signal: ctx.signal,
         });
-        const { stream, finished } = uploadStream(transfer, type, this.#hooks(ctx));
+        const offset = offsetOf(options.offset);
+        const hooks = this.#hooks(ctx, undefined, progressOf(options, offset, undefined));
+        const { stream, finished } = uploadStream(transfer, type, hooks);
         ctx.hold(finished);
         return { stream, reply: transfer.opening! };
       },
       options,
-      () => checkDataCommand(command, "upload", options),
+      () => {
+        checkDataCommand(command, "upload", options);
+        checkUploadOptions(command, options);
+      },
       undefined,
       true,
     );
@@ -931,41 +958,49 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [path],
       async (ctx) => {
         const type = transferType(options.type);
-        const transfer = await this.#require().retr(path, {
-          type,
-          offset: offsetOf(options.offset),
-          signal: ctx.signal,
-        });
+        const offset = offsetOf(options.offset);
+        const transfer = await this.#require().retr(path, { type, offset, signal: ctx.signal });
+        const total = transfer.announcedSize ?? options.size;
         const { stream, finished } = downloadStream(
           transfer,
           type,
-          this.#hooks(ctx, transfer.announcedSize ?? options.size),
+          this.#hooks(ctx, total, progressOf(options, offset, options.size ?? total)),
         );
         ctx.hold(finished);
         return stream;
       },
       options,
-      () => checkTransferOptions(options),
+      () => checkDownloadOptions(options, true),
     );
   }
 
   /**
    * Downloads a file into a local file or a writable stream. A local file is
    * written under a temporary name (`<name>.ferry-part`) and renamed into
-   * place only when complete, so a failed download never leaves a truncated
-   * file at the final path. With `resume`, an interrupted attempt's
-   * temporary file is kept and the next attempt continues it (REST). With
-   * `offset`, the local file itself is resumed in place from that byte.
+   * place only when complete (and of `size` bytes, when given), so a failed
+   * download never leaves a truncated file at the final path. With
+   * `resume`, an interrupted attempt's temporary file is kept and the next
+   * attempt continues it (REST), after checking its last `resumeCheck`
+   * bytes against the server's. With `offset`, the local file itself is
+   * resumed in place from that byte. `mtime` gives the file a modification
+   * time before the rename.
    *
    * @param path The remote file.
    * @param destination A local path (string or file URL) or a writable stream.
-   * @param options `offset`, `type`, and a signal.
-   * @returns The byte count and final reply.
+   * @param options `size`, `resume`, `resumeCheck`, `keepTemporary`, `mtime`,
+   * `offset`, `type`, `onProgress`, and a signal (see {@linkcode DownloadOptions}).
+   * @returns The byte count, final reply, and where it resumed.
    * @example
    * ```ts
    * import { FtpClient } from "@ferry/ftp";
    * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
    * const { bytes } = await client.downloadTo("backup.tar", "./backup.tar");
+   * await client.downloadTo("big.iso", "./big.iso", {
+   *   size: await client.size("big.iso"),
+   *   resume: true,
+   *   resumeCheck: 64 * 1024,
+   *   onProgress: (p) => console.log(p.bytes, "of", p.total),
+   * });
    * ```
    */
   downloadTo(
@@ -976,16 +1011,39 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "download",
       [path],
-      (ctx) =>
-        downloadInto(this.#require(), path, destination, {
-          type: transferType(options.type),
-          offset: offsetOf(options.offset),
-          resume: options.resume === true,
+      (ctx) => {
+        const type = transferType(options.type);
+        const offset = offsetOf(options.offset);
+        if (destination instanceof WritableStream) {
+          return downloadIntoStream(this.#require(), path, destination, {
+            type,
+            offset,
+            signal: ctx.signal,
+            hooks: (size) =>
+              this.#hooks(
+                ctx,
+                size ?? options.size,
+                progressOf(options, offset, options.size ?? size),
+              ),
+          });
+        }
+        const resume = options.resume === true;
+        return downloadToFile(this.#require(), path, destination, {
+          type,
+          offset,
+          resume,
+          resumeCheck: options.resumeCheck ?? 0,
+          keepTemporary: options.keepTemporary ?? resume,
+          size: options.size,
+          mtime: options.mtime,
           signal: ctx.signal,
-          hooks: (size) => this.#hooks(ctx, size ?? options.size),
-        }),
+          events: (size) => this.#hooks(ctx, size ?? options.size).progress,
+          onProgress: options.onProgress,
+          warn: (message) => this.#warn(message),
+        });
+      },
       options,
-      () => checkTransferOptions(options),
+      () => checkDownloadOptions(options, destination instanceof WritableStream),
     );
   }
 
@@ -996,7 +1054,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * a `file:` URL of a local file), sends it all and resolves when done.
    *
    * @param path The remote file.
-   * @param options `append` (APPE), `offset` (REST + STOR), `type`, signal.
+   * @param options `append` (APPE), `offset` (REST + STOR), `type`,
+   * `onProgress`, signal.
    * @returns The writable stream, once the server is ready to receive.
    * @example Streaming
    * ```ts
@@ -1015,7 +1074,10 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * @param path The remote file.
    * @param source Bytes, text (sent as UTF-8), a readable stream, or a
    * `file:` URL naming a local file.
-   * @param options `append`, `offset`, `type`, signal.
+   * @param options `atomic` (through a temporary, renamed over the target
+   * once whole), `checkSize`, `mtime`, `append`, `offset`, `type`,
+   * `onProgress`, signal; `resume` for a file: URL (see
+   * {@linkcode UploadOptions}).
    * @returns The byte count and final reply.
    * @example
    * ```ts
@@ -1023,6 +1085,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
    * await client.upload("hello.txt", "Hello!\n");
    * await client.upload("logo.png", new URL("./logo.png", import.meta.url));
+   * await client.upload("backup.tar", Deno.stdin.readable, { atomic: true });
    * ```
    */
   upload(path: string, source: UploadSource, options?: UploadOptions): FtpRequest<TransferResult>;
@@ -1042,28 +1105,44 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       async (ctx) => {
         const type = transferType(options.type);
         const transfer = await this.#startUpload(path, options, ctx);
-        const { stream, finished } = uploadStream(transfer, type, this.#hooks(ctx));
+        const offset = offsetOf(options.offset);
+        const hooks = this.#hooks(ctx, undefined, progressOf(options, offset, undefined));
+        const { stream, finished } = uploadStream(transfer, type, hooks);
         ctx.hold(finished);
         return stream;
       },
       options,
-      () => checkTransferOptions(options),
+      () => {
+        checkTransferOptions(options);
+        checkUploadOptions(path, options);
+      },
     );
   }
 
   /**
-   * Uploads a local file (the mirror of `downloadTo`).
+   * Uploads a local file (the mirror of `downloadTo`). With `atomic`, the
+   * bytes go to a temporary that is renamed over the target only once the
+   * server holds all of them (SIZE), so the target never holds a part; with
+   * `resume`, what the target (or the temporary) holds already is continued
+   * (REST + STOR, or APPE); `mtime` sets the remote time (MFMT).
    *
    * @param localPath The local file.
    * @param path The remote file.
-   * @param options `append`, `offset` (the local file is read from the same
-   * byte), `type`, signal.
-   * @returns The byte count and final reply.
+   * @param options `atomic`, `temporary`, `resume`, `keepTemporary`,
+   * `checkSize`, `mtime`, `append`, `offset` (the local file is read from
+   * the same byte), `type`, `onProgress`, signal (see
+   * {@linkcode UploadOptions}).
+   * @returns The byte count, final reply, and where it resumed.
    * @example
    * ```ts
    * import { FtpClient } from "@ferry/ftp";
    * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
    * await client.uploadFrom("./dist/index.html", "www/index.html");
+   * const info = await Deno.stat("./dist/app.js");
+   * await client.uploadFrom("./dist/app.js", "www/app.js", {
+   *   atomic: true, // www/app.js.ferry-part, renamed over www/app.js once whole
+   *   mtime: info.mtime ?? undefined,
+   * });
    * ```
    */
   uploadFrom(
@@ -1081,22 +1160,22 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   ): FtpRequest<TransferResult> {
     return this.#call(
       "upload",
-      [path],
-      async (ctx) => {
-        const type = transferType(options.type);
-        const total = await sourceSize(source, options.offset);
-        const transfer = await this.#startUpload(path, options, ctx);
-        const result = await pumpSource(
-          transfer,
-          source,
-          type,
-          this.#hooks(ctx, total),
-          options.offset,
-        );
-        return { bytes: result.bytes, reply: result.reply.text };
-      },
+      options.atomic ? [path, options.temporary ?? path] : [path],
+      (ctx) =>
+        uploadSource(this.#require(), path, source, {
+          ...sourceUploadOptions(options),
+          type: transferType(options.type),
+          offset: offsetOf(options.offset),
+          signal: ctx.signal,
+          events: (total) => this.#hooks(ctx, total).progress,
+          onProgress: options.onProgress,
+          warn: (message) => this.#warn(message),
+        }),
       options,
-      () => checkTransferOptions(options),
+      () => {
+        checkTransferOptions(options);
+        checkUploadOptions(path, options, source);
+      },
     );
   }
 
@@ -1456,13 +1535,36 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.dispatchEvent(new FtpWarningEvent(message));
   }
 
-  #hooks(ctx: JobContext, total?: number): TransferHooks {
+  /**
+   * Progress of one transfer: the client-wide `progress` event (bytes
+   * moved, from 0 now), and the call's own `onProgress` when given
+   * (`perCall`, which counts from the transfer's offset).
+   */
+  #hooks(ctx: JobContext, total?: number, perCall?: (moved: number) => void): TransferHooks {
     this.dispatchEvent(new FtpProgressEvent(ctx.id, 0, total));
+    perCall?.(0);
     return {
       signal: ctx.signal,
-      progress: (bytes) => this.dispatchEvent(new FtpProgressEvent(ctx.id, bytes, total)),
+      progress: (bytes) => {
+        this.dispatchEvent(new FtpProgressEvent(ctx.id, bytes, total));
+        perCall?.(bytes);
+      },
     };
   }
+}
+
+/**
+ * A call's `onProgress` as a function of the bytes moved, for the calls
+ * whose transfer is one stream from `offset`.
+ */
+function progressOf(
+  options: { onProgress?: (progress: TransferProgress) => void },
+  offset: number,
+  total: number | undefined,
+): ((moved: number) => void) | undefined {
+  const report = options.onProgress;
+  if (!report) return undefined;
+  return (moved) => report({ bytes: offset + moved, offset, total });
 }
 
 /**
@@ -1519,7 +1621,7 @@ export interface CommandUpload {
 function checkDataCommand(
   command: string,
   direction: "download" | "upload",
-  options: DownloadOptions & UploadOptions,
+  options: CommonTransferOptions,
 ): void {
   checkTransferOptions(options);
   if (options.append) {

@@ -1,35 +1,27 @@
-// One file down. Bytes go to `<name>.ferry-part`, renamed into place only
-// when the size matches the listing, so the final path never holds a
-// partial file. A failed try keeps the partial file, and what it may be
-// continued with is decided here:
+// One file down. The client's downloadTo does the work that keeps the
+// final path whole: `<name>.ferry-part`, the size check against the
+// listing, the tail check before continuing, the time, the rename (see
+// src/client/_download_file.ts). What is decided here is WHEN a partial
+// file may be continued:
 //
 // - A retry continues what an earlier try of this run wrote.
 // - A partial file left by an earlier run is continued only if it was not
 //   last written before the server's file last changed (when the server
-//   tells the time: MLSD, MLST or MDTM) and its last bytes (up to 64 KiB) are the
-//   bytes the server holds at that place. They are read again as the first
-//   bytes of the resumed transfer, so the check costs no extra connection.
+//   tells the time: MLSD, MLST or MDTM) and its last bytes (up to 64 KiB)
+//   are the bytes the server holds at that place (the client's
+//   `resumeCheck`).
 // - With `resume: true`, a shorter local file (a log that grew) is
 //   continued on the same byte check; its time cannot tell growth from
 //   rotation, since the server's file is newer either way.
 //
-// Anything else starts over from byte 0.
-//
-// The file-system steps around a transfer (open, write, utime, rename) are
-// synchronous calls: an asynchronous one is a hand-off to Deno's thread pool
-// and back, which for a file of a few KiB costs more than the call itself
-// (1000 files of 4 KiB over 8 connections: 0.88 s -> 0.74 s), and for large
-// files doubled the time of the writes (see `writeAllSync`).
-//
-// Downloads read the client's byte stream rather than calling downloadTo():
-// downloadTo renames its temporary file into place when the server reports
-// success, and a server can report success for a short file; here the size
-// is checked before the rename.
+// Anything else starts over from byte 0. A failed try always keeps the
+// partial file, for the next try (or run) to judge.
 
 import { dirname } from "node:path";
 import type { FtpClient } from "../client/ftp_client.ts";
-import { PART_SUFFIX } from "./_filter.ts";
-import { writeAllSync } from "../transport/_io.ts";
+import type { TransferProgress } from "../client/options.ts";
+import { partialPath } from "../client/temporary_names.ts";
+import { FtpSizeMismatchError } from "../errors.ts";
 import { refuseLinksTo } from "./_no_links.ts";
 import { TransientRunError } from "./errors.ts";
 import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
@@ -53,9 +45,9 @@ export interface DownloadJob {
   wrote?: boolean;
 }
 
-/** Where a try starts: the offset, and how many bytes before it to compare first. */
-interface Start {
-  offset: number;
+/** Whether to continue the partial file, and how many of its bytes to check first. */
+interface ResumePlan {
+  resume: boolean;
   check: number;
 }
 
@@ -70,150 +62,38 @@ async function remoteTime(client: FtpClient, job: DownloadJob, signal: AbortSign
   return await client.lastModified(job.remote, { signal }).catch(() => undefined);
 }
 
-async function startOf(
+async function resumePlan(
   client: FtpClient,
   job: DownloadJob,
   part: string,
   partInfo: Deno.FileInfo | undefined,
   ctx: TransferContext,
-): Promise<Start> {
+): Promise<ResumePlan> {
   const size = job.size;
-  if (!client.features.has("REST") || size === undefined) return { offset: 0, check: 0 };
+  const fresh = { resume: false, check: 0 };
+  if (!client.features.has("REST") || size === undefined) return fresh;
   const shorter = (info: Deno.FileInfo | undefined) =>
     info !== undefined && info.size > 0 && info.size < size;
   const partial = partInfo?.isFile ? partInfo : undefined;
-  if (shorter(partial) && job.wrote) return { offset: partial!.size, check: 0 };
+  if (shorter(partial) && job.wrote) return { resume: true, check: 0 };
   if (shorter(partial)) {
     const changed = await remoteTime(client, job, ctx.signal);
     // Server times are to the second: within that second, the bytes decide.
     if (changed && partial!.mtime && partial!.mtime.getTime() < changed.getTime()) {
-      ctx.warn(
-        `${job.local}${PART_SUFFIX} is older than ${job.remote} on the server: starting over`,
-      );
-      return { offset: 0, check: 0 };
+      ctx.warn(`${part} is older than ${job.remote} on the server: starting over`);
+      return fresh;
     }
-    return { offset: partial!.size, check: Math.min(partial!.size, RESUME_CHECK_BYTES) };
+    return { resume: true, check: RESUME_CHECK_BYTES };
   }
   if (job.resume) {
     const existing = await regularFile(job.local);
     if (shorter(existing)) {
       // Copy first: the file at the final path stays whole until the new one is.
       await Deno.copyFile(job.local, part);
-      return { offset: existing!.size, check: Math.min(existing!.size, RESUME_CHECK_BYTES) };
+      return { resume: true, check: RESUME_CHECK_BYTES };
     }
   }
-  return { offset: 0, check: 0 };
-}
-
-/**
- * Opens the partial file, making its directory only when it is missing:
- * planning made the step's directories already, so this is rare, and a
- * `mkdir` per file is an operation (a thread hand-off) per file.
- */
-function openPart(part: string, truncate: boolean): Deno.FsFile {
-  const options = { read: true, write: true, create: true, truncate };
-  try {
-    return Deno.openSync(part, options);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    Deno.mkdirSync(dirname(part), { recursive: true });
-    return Deno.openSync(part, options);
-  }
-}
-
-async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
-  const bytes = new Uint8Array(length);
-  await file.seek(offset, Deno.SeekMode.Start);
-  let done = 0;
-  // Bounded: each read moves at least one byte or ends.
-  while (done < length) {
-    const n = await file.read(bytes.subarray(done));
-    if (n === null) break;
-    done += n;
-  }
-  return bytes.subarray(0, done);
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * One RETR into the partial file from `start`. Returns the bytes received,
- * or `undefined` when the first `start.check` bytes differ from the
- * partial file's (the transfer is then cancelled and nothing is written).
- */
-async function receive(
-  client: FtpClient,
-  job: DownloadJob,
-  file: Deno.FsFile,
-  start: Start,
-  ctx: TransferContext,
-): Promise<number | undefined> {
-  const expected = start.check > 0
-    ? await readAt(file, start.offset - start.check, start.check)
-    : new Uint8Array(0);
-  const stream = await client.download(job.remote, {
-    offset: start.offset - expected.length,
-    signal: ctx.signal,
-  });
-  const reader = stream.getReader({ mode: "byob" });
-  const seen = new Uint8Array(expected.length);
-  let compared = 0;
-  let bytes = 0;
-  // 1 MiB, or just over the listed size for a small file: a 1 MiB buffer
-  // per small file costs more (allocation, garbage collection) than its bytes.
-  // The floor keeps reads sensible if the file has grown since it was listed.
-  const listed = job.size ?? Infinity;
-  const length = Math.min(1 << 20, Math.max(16 << 10, listed - start.offset + 1));
-  // Two buffers take turns: the next read runs while this chunk is written.
-  const buffers = [new ArrayBuffer(length), new ArrayBuffer(length)];
-  let current = 0;
-  // A file just opened is at offset 0 already: one operation less per small file.
-  if (expected.length === 0 && start.offset > 0) await file.seek(start.offset, Deno.SeekMode.Start);
-  const readNext = () => {
-    const reading = reader.read(new Uint8Array(buffers[current]));
-    reading.catch(() => {}); // Awaited below; may fail while a write is under way.
-    return reading;
-  };
-  let pending = readNext();
-  let finished = false;
-  try {
-    // Bounded by the file's length: each read returns bytes or ends.
-    for (;;) {
-      const { value, done } = await pending;
-      if (done || !value) {
-        finished = true;
-        break;
-      }
-      bytes += value.length;
-      buffers[current] = value.buffer as ArrayBuffer;
-      current ^= 1;
-      pending = readNext();
-      let chunk = value;
-      if (compared < expected.length) {
-        const take = Math.min(expected.length - compared, chunk.length);
-        seen.set(chunk.subarray(0, take), compared);
-        compared += take;
-        chunk = chunk.subarray(take);
-        if (compared < expected.length) continue;
-        if (!equalBytes(seen, expected)) return undefined;
-        await file.seek(start.offset, Deno.SeekMode.Start);
-        job.wrote = true;
-      }
-      writeAllSync(file, chunk);
-      ctx.progress(start.offset + bytes - expected.length);
-    }
-  } finally {
-    // Leaving early (a mismatch, a failed write): stop the transfer (ABOR),
-    // which also settles the read in flight.
-    if (!finished) await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
-  // A server file that ended inside the compared bytes is not this one either.
-  return compared < expected.length ? undefined : bytes;
+  return fresh;
 }
 
 /** Downloads one file (see the module comment). */
@@ -222,38 +102,52 @@ export async function downloadFile(
   job: DownloadJob,
   ctx: TransferContext,
 ): Promise<TransferOutcome> {
-  const part = job.local + PART_SUFFIX;
+  const part = partialPath(job.local);
   const partInfo = refuseLinksTo(job.root, part);
-  let start = await startOf(client, job, part, partInfo, ctx);
-  ctx.started(start.offset);
-  let bytes: number;
-  {
-    using file = openPart(part, start.offset === 0);
-    if (start.offset === 0) job.wrote = true;
-    let received = await receive(client, job, file, start, ctx);
-    if (received === undefined) {
-      ctx.warn(
-        `${job.local}${PART_SUFFIX} does not end with the bytes ${job.remote} has there ` +
-          `(replaced, or rotated?): starting over`,
-      );
-      await file.truncate(0);
-      await file.seek(0, Deno.SeekMode.Start);
-      job.wrote = true;
-      start = { offset: 0, check: 0 };
-      ctx.started(0);
-      received = (await receive(client, job, file, start, ctx))!;
+  const plan = await resumePlan(client, job, part, partInfo, ctx);
+  // The first report of a transfer, and again if it starts over, has bytes
+  // equal to its offset: from then on the partial file holds the server's
+  // bytes (emptied, or checked).
+  const onProgress = (progress: TransferProgress) => {
+    if (progress.bytes !== progress.offset) return ctx.progress(progress.bytes);
+    job.wrote = true;
+    ctx.started(progress.offset);
+  };
+  const download = () =>
+    client.downloadTo(job.remote, job.local, {
+      size: job.size,
+      resume: plan.resume,
+      resumeCheck: plan.check,
+      keepTemporary: true,
+      mtime: job.mtime ?? "remote",
+      onProgress,
+      signal: ctx.signal,
+    });
+  try {
+    const result = await download().catch((error) => {
+      // Planning made the step's directories; one removed since is made
+      // again here, rather than with a mkdir (a thread hand-off) per file.
+      if (!(error instanceof Deno.errors.NotFound) || exists(dirname(part))) throw error;
+      Deno.mkdirSync(dirname(part), { recursive: true });
+      return download();
+    });
+    return result.resumedFrom ? { bytes: result.bytes, resumedFrom: result.resumedFrom } : {
+      bytes: result.bytes,
+    };
+  } catch (error) {
+    // The report has always named a short transfer so: keep its name.
+    if (error instanceof FtpSizeMismatchError) {
+      throw new TransientRunError(error.message, { cause: error });
     }
-    bytes = received;
+    throw error;
   }
-  const total = start.offset + bytes - start.check;
-  if (job.size !== undefined && total < job.size) {
-    throw new TransientRunError(
-      `${job.remote}: received ${total} of ${job.size} bytes; the partial file is kept to resume`,
-    );
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
-  const mtime = job.mtime ??
-    await client.lastModified(job.remote, { signal: ctx.signal }).catch(() => undefined);
-  if (mtime) Deno.utimeSync(part, new Date(), mtime);
-  Deno.renameSync(part, job.local);
-  return start.offset > 0 ? { bytes, resumedFrom: start.offset } : { bytes };
 }

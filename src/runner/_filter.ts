@@ -8,6 +8,7 @@
 // @ts-types="@types/picomatch"
 import type picomatchType from "picomatch";
 import type { FilterRule } from "./task_file.ts";
+import { PARTIAL_SUFFIX } from "../client/temporary_names.ts";
 
 let engine: typeof picomatchType | undefined;
 
@@ -18,9 +19,6 @@ async function globEngine(): Promise<typeof picomatchType> {
 
 /** Characters that may make a path a glob (picomatch's syntax); others never do. */
 const MAYBE_GLOB = /[*?[\]{}()!+@\\]/;
-
-/** Suffix of ferry's temporary files, local and remote; never synced. */
-export const PART_SUFFIX = ".ferry-part";
 
 /** A compiled filter. */
 export interface PathFilter {
@@ -46,7 +44,8 @@ export async function compileFilter(rules: FilterRule[]): Promise<PathFilter> {
   const first = (path: string) => compiled.find((rule) => rule.match(path));
   return {
     includes(path) {
-      if (path.endsWith(PART_SUFFIX)) return false;
+      // ferry's temporaries, local and remote, are never synced.
+      if (path.endsWith(PARTIAL_SUFFIX)) return false;
       const rule = first(path);
       return rule ? rule.include : !onlyIncludes;
     },

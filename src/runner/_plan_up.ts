@@ -16,7 +16,6 @@ import { PlanError } from "./errors.ts";
 import { planDeletions, removeRemoteDir, removeRemoteFile } from "./_plan_delete.ts";
 import { hasDotSegment, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
 import { assertDistinctTargets } from "./_targets.ts";
-import { commitUpload } from "./_commit_upload.ts";
 import { isFingerprinted, ownerOf, temporaryFor } from "./_temporaries.ts";
 import { leftPartial, uploadFile, type UploadJob } from "./_upload_file.ts";
 import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
@@ -109,15 +108,19 @@ function writesToTemporary(
   return atomic || there?.type === "file" || (there === undefined && unlisted);
 }
 
-/** Uploads into the job's temporary, then renames it over the file it replaces. */
+/** Whether an error is the server refusing a rename (RNFR or RNTO), not the upload. */
+function refusedRename(error: unknown): boolean {
+  return error instanceof FtpPermanentError && /^RN(FR|TO) /.test(error.command ?? "");
+}
+
+/** Uploads into the job's temporary, which the client renames over the file it replaces. */
 async function uploadAndReplace(
   client: FtpClient,
   job: UploadJob,
   run: TransferContext,
 ): Promise<TransferOutcome> {
-  const outcome = await uploadFile(client, job, run);
-  await commitUpload(client, job.target, job.remote, job.size, run).catch((error) => {
-    if (error instanceof FtpPermanentError) {
+  return await uploadFile(client, job, run, true).catch((error) => {
+    if (refusedRename(error)) {
       run.warn(
         `${job.remote} was not replaced: the server refused to rename ${job.target} over it. ` +
           `ferry replaces a file through a temporary so that a failed upload never costs ` +
@@ -126,7 +129,6 @@ async function uploadAndReplace(
     }
     throw error;
   });
-  return outcome;
 }
 
 /** Turns a comparison into mkdir, upload and commit work. */
@@ -243,7 +245,7 @@ export async function uploadWork(
         reason: "atomic commit",
         phase: Phase.commit,
         run: async (client, run) => {
-          await commitUpload(client!, target, remote, entry.size, run);
+          await client!.rename(target, remote, { replace: true, signal: run.signal });
           return { bytes: 0 };
         },
       });

@@ -1,72 +1,38 @@
 // Which failures are worth another try, how long to wait before it, and
-// how errors are reported (always through the redactor).
+// how errors are reported (always through the redactor). Which failures
+// may succeed again, and which leave the connection unusable, the errors
+// say themselves (`FtpError.retryable`, `breaksConnection`); the policy
+// (how many tries, the back-off, timeouts' own count in _silence.ts, when
+// a login is replaced) is the runner's, here.
 
 import {
   FtpConnectionError,
   FtpError,
-  FtpPermanentError,
-  FtpProtocolError,
   FtpReplyError,
   FtpTimeoutError,
   FtpTlsError,
-  FtpTransientError,
-  FtpUnexpectedReplyError,
 } from "../errors.ts";
-import { TransientRunError } from "./errors.ts";
 import type { ErrorInfo } from "./report.ts";
 
 /**
- * Whether Deno refused the operation for want of a permission, anywhere in
- * the error's causes: the client reports a data connection the sandbox
- * denied as a failed connection, and trying again cannot help.
- */
-export function isPermissionDenied(error: unknown): boolean {
-  // Bounded: a cause chain is short; the depth cap guards against a loop.
-  for (let e = error, depth = 0; e !== undefined && depth < 16; depth++) {
-    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
-      return true;
-    }
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  return false;
-}
-
-/**
- * Whether another try may succeed: 4xx replies, lost or timed-out
- * connections, garbled replies (the connection is replaced), short files.
- * 5xx replies, bad input, missing features, permissions Deno denied and
- * local errors are final.
+ * Whether another try may succeed: what the error says (`retryable`).
+ * Anything that is not an `FtpError` (a local file system error, a bug) is
+ * final.
  */
 export function isTransient(error: unknown): boolean {
-  if (isPermissionDenied(error)) return false;
-  if (isDataTlsFailure(error)) return true;
-  if (error instanceof FtpTransientError) return true;
-  if (error instanceof FtpPermanentError || error instanceof FtpUnexpectedReplyError) return false;
-  if (error instanceof FtpConnectionError) return error.kind !== "host-not-found";
-  return error instanceof FtpTimeoutError || error instanceof FtpProtocolError ||
-    error instanceof TransientRunError;
+  return error instanceof FtpError && error.retryable;
 }
 
 /**
- * Whether the connection that saw this error should be replaced. `attempt`
- * is the try that failed: a data connection's TLS failure is tried once
- * more on a new data connection, then on a new login.
+ * Whether the connection that saw this error should be replaced: what the
+ * error says (`breaksConnection`), and one rule of the runner's: a data
+ * connection's TLS failure is tried once more on a new data connection
+ * (the same login), then on a new login (`attempt` is the try that
+ * failed), since a TLS session the server no longer accepts needs one.
  */
 export function breaksConnection(error: unknown, attempt = 1): boolean {
-  if (isDataTlsFailure(error)) return attempt > 1;
-  return error instanceof FtpConnectionError || error instanceof FtpTimeoutError ||
-    error instanceof FtpProtocolError;
-}
-
-/**
- * A data connection's TLS handshake failed, or the server refused the data
- * connection after it (FtpTlsError `handshake` on a data connection):
- * transient, since a new data connection, or a new login (a new TLS
- * session), may succeed. Other TLS errors (certificates, a server that
- * requires session reuse where ferry cannot give it) are final.
- */
-export function isDataTlsFailure(error: unknown): boolean {
-  return error instanceof FtpTlsError && error.connection === "data" && error.kind === "handshake";
+  if (error instanceof FtpTlsError && error.retryable) return attempt > 1;
+  return error instanceof FtpError && error.breaksConnection;
 }
 
 /** Back-off before retry `attempt` (1, 2, ...): 250 ms doubling, at most 10 s, with jitter. */

@@ -10,22 +10,21 @@
 // then stale, to be removed. A local file without a time gets the plain
 // `<name>.ferry-part`, which is never continued across runs.
 
-import { PART_SUFFIX } from "./_filter.ts";
+import { ASIDE_SUFFIX, PARTIAL_SUFFIX, partialPath } from "../client/temporary_names.ts";
 
-const FINGERPRINTED = /\.[0-9a-f]{12}\.ferry-part$/;
-const BACKUP = `.ferry-old${PART_SUFFIX}`;
+const FINGERPRINTED = new RegExp(`\\.[0-9a-f]{12}${PARTIAL_SUFFIX.replaceAll(".", "\\.")}$`);
 
 /** The temporary an atomic upload of `local` to `remote` writes to. */
 export async function temporaryFor(
   remote: string,
   local: { path: string; size: number; mtime?: Date },
 ): Promise<string> {
-  if (!local.mtime) return remote + PART_SUFFIX;
+  if (!local.mtime) return partialPath(remote);
   const identity = `${local.path}\0${local.size}\0${local.mtime.getTime()}`;
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(identity));
   const hex = [...new Uint8Array(digest).subarray(0, 6)]
     .map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${remote}.${hex}${PART_SUFFIX}`;
+  return partialPath(`${remote}.${hex}`);
 }
 
 /** Whether a temporary's name says which local file it holds (so it may be continued). */
@@ -33,17 +32,14 @@ export function isFingerprinted(temporary: string): boolean {
   return FINGERPRINTED.test(temporary);
 }
 
-/** Where an atomic commit keeps the old file while it puts the new one in its place. */
-export function backupOf(remote: string): string {
-  return `${remote}${BACKUP}`;
-}
-
 /**
  * The remote file a temporary was to replace, or `undefined` if `path` is
  * no temporary (or a backup: that may be the only copy of an old file).
  */
 export function ownerOf(path: string): string | undefined {
-  if (!path.endsWith(PART_SUFFIX) || path.endsWith(BACKUP)) return undefined;
-  const owner = path.replace(FINGERPRINTED, "").replace(/\.ferry-part$/, "");
+  if (!path.endsWith(PARTIAL_SUFFIX) || path.endsWith(ASIDE_SUFFIX)) return undefined;
+  const owner = FINGERPRINTED.test(path)
+    ? path.replace(FINGERPRINTED, "")
+    : path.slice(0, -PARTIAL_SUFFIX.length);
   return owner === "" || owner.endsWith("/") ? undefined : owner;
 }

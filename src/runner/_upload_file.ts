@@ -1,5 +1,10 @@
-// One file up. What the server already holds at the target is continued
-// only when its bytes are known to be this file's:
+// One file up. The client's uploadFrom does the work that keeps files
+// whole: continuing (REST + STOR, or APPE without REST), the size check,
+// the time (MFMT), and for a replacement the rename over the old file,
+// moving it aside on servers that will not rename over a file (see
+// src/client/_upload_source.ts). What is decided here is WHEN the bytes the
+// server holds at the target may be continued: only when they are known to
+// be this file's:
 //
 // - a try of this run that the server accepted (its 1xx reply: the target
 //   was opened for writing, and truncated unless resumed) wrote a prefix of
@@ -8,14 +13,13 @@
 //   _temporaries.ts; atomic uploads, and any upload that replaces a file)
 //   holds a prefix of that file, written by an earlier run.
 //
-// Anything else is written from byte 0. Continuing uses REST+STOR, or APPE
-// where the server has no REST. After a resumed upload, or into a
+// Anything else is written from byte 0. After a resumed upload, or into a
 // temporary, the size the server holds is checked before the upload counts
 // as done.
 
 import type { FtpClient } from "../client/ftp_client.ts";
-import type { FtpReplyEvent } from "../client/events.ts";
-import { FtpPermanentError } from "../errors.ts";
+import type { TransferProgress, UploadOptions } from "../client/options.ts";
+import { FtpSizeMismatchError } from "../errors.ts";
 import { TransientRunError } from "./errors.ts";
 import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
 
@@ -50,70 +54,47 @@ function sameIdentity(a: Identity | undefined, b: Identity): boolean {
   return a !== undefined && a.size === b.size && a.mtime === b.mtime;
 }
 
-/** Uploads one file (see the module comment). */
+/**
+ * Uploads one file (see the module comment). With `replace`, the job's
+ * temporary is renamed over its final path once whole; without it, the
+ * bytes stay at the target (an atomic step renames every temporary at its
+ * end, with `client.rename(..., { replace: true })`).
+ */
 export async function uploadFile(
   client: FtpClient,
   job: UploadJob,
   ctx: TransferContext,
+  replace = false,
 ): Promise<TransferOutcome> {
   const now = identityOf(await Deno.stat(job.local));
-  let offset = 0;
-  if (sameIdentity(job.written, now)) {
-    const held = await client.size(job.target, { signal: ctx.signal }).catch(() => 0);
-    if (held > 0 && held <= now.size) offset = held;
-  }
-  ctx.started(offset);
-  let requestId = -1;
-  const onProgress = (event: Event) => {
-    const { id, bytes } = event as unknown as { id: number; bytes: number };
-    if (id === requestId) ctx.progress(offset + bytes);
+  // The first report comes once the server accepted the store (its 1xx),
+  // or found the whole file there: the target holds this file's bytes.
+  const onProgress = (progress: TransferProgress) => {
+    if (progress.bytes !== progress.offset) return ctx.progress(progress.bytes);
+    job.written = now;
+    ctx.started(progress.offset);
   };
-  // A 1xx reply to this store: the server opened the target for writing.
-  const onReply = (event: FtpReplyEvent) => {
-    if (event.id === requestId && event.reply.code < 200) job.written = now;
+  const options: UploadOptions = {
+    resume: sameIdentity(job.written, now),
+    mtime: now.mtime === undefined ? undefined : new Date(now.mtime),
+    onProgress,
+    signal: ctx.signal,
   };
-  client.addEventListener("progress", onProgress);
-  client.addEventListener("reply", onReply);
-  let bytes = 0;
+  const viaTemporary = job.target !== job.remote;
+  if (replace) Object.assign(options, { atomic: true, temporary: job.target, keepTemporary: true });
+  else if (viaTemporary) options.checkSize = true;
   try {
-    if (offset > 0 && offset === now.size) {
-      // A whole file is there already (a try whose end was not confirmed).
-      // Only a file with bytes: an empty one is always stored, since "0 of
-      // 0 bytes there" is just as true of a file that was never created.
-    } else if (offset > 0 && !client.features.has("REST")) {
-      using file = await Deno.open(job.local, { read: true });
-      await file.seek(offset, Deno.SeekMode.Start);
-      const request = client.upload(job.target, file.readable, {
-        append: true,
-        signal: ctx.signal,
-      });
-      requestId = request.id;
-      bytes = (await request).bytes;
-    } else {
-      const request = client.uploadFrom(job.local, job.target, { offset, signal: ctx.signal });
-      requestId = request.id;
-      bytes = (await request).bytes;
+    const result = await client.uploadFrom(job.local, replace ? job.remote : job.target, options);
+    return result.resumedFrom ? { bytes: result.bytes, resumedFrom: result.resumedFrom } : {
+      bytes: result.bytes,
+    };
+  } catch (error) {
+    // The report has always named a short transfer so: keep its name.
+    if (error instanceof FtpSizeMismatchError) {
+      throw new TransientRunError(error.message, { cause: error });
     }
-  } finally {
-    client.removeEventListener("progress", onProgress);
-    client.removeEventListener("reply", onReply);
+    throw error;
   }
-  if (offset > 0 || job.target !== job.remote) {
-    const stored = await client.size(job.target, { signal: ctx.signal });
-    if (stored !== now.size) {
-      throw new TransientRunError(
-        `${job.target}: the server holds ${stored} of ${now.size} bytes after the upload`,
-      );
-    }
-  }
-  const mtime = now.mtime === undefined ? undefined : new Date(now.mtime);
-  if (mtime && client.features.has("MFMT")) {
-    await client.setLastModified(job.target, mtime, { signal: ctx.signal }).catch((error) => {
-      if (!(error instanceof FtpPermanentError)) throw error;
-      ctx.warn(`Could not set the time of ${job.target}: ${error.message}`);
-    });
-  }
-  return offset > 0 ? { bytes, resumedFrom: offset } : { bytes };
 }
 
 /**

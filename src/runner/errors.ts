@@ -2,7 +2,9 @@
  * The runner's own errors. Each is an {@linkcode FtpError}, so that one
  * `catch` handles everything ferry throws, and each keeps the name reports
  * show (`error.name` of an `ErrorInfo`): `PlanError`,
- * `TransientRunError`, `LocalLinkError`.
+ * `TransientRunError`, `LocalLinkError`. Each says, as every `FtpError`
+ * does, whether a retry may help (`retryable`: only `TransientRunError`)
+ * and whether the connection must be replaced (`breaksConnection`: none).
  *
  * @module
  */
@@ -40,12 +42,19 @@ export class PlanError extends FtpError {
     super(message, options);
     this.name = "PlanError";
   }
+
+  /** `false`: the task must change first. */
+  override get retryable(): boolean {
+    return false;
+  }
 }
 
 /**
- * A failure the runner detects itself and that another try may cure: a
+ * A failure that another try may cure, found by checking a transfer: a
  * download that ended short of the listed size, an upload the server holds
- * fewer bytes of than were sent. The step retries it like a 4xx reply.
+ * fewer bytes of than were sent (the client's `FtpSizeMismatchError`, kept
+ * as the `cause`), a download hashed by a verify step that came up short.
+ * The step retries it like a 4xx reply.
  *
  * @example
  * ```ts
@@ -72,6 +81,11 @@ export class TransientRunError extends FtpError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "TransientRunError";
+  }
+
+  /** `true`: the next try (resumed where possible) may get every byte. */
+  override get retryable(): boolean {
+    return true;
   }
 }
 
@@ -112,5 +126,10 @@ export class LocalLinkError extends FtpError {
     );
     this.name = "LocalLinkError";
     this.path = path;
+  }
+
+  /** `false`: the link stays until someone removes it. */
+  override get retryable(): boolean {
+    return false;
   }
 }

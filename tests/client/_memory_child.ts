@@ -4,7 +4,10 @@
 //
 // Usage: deno run -A --v8-flags=--expose-gc _memory_child.ts PORT (download|upload) (file|stream|slow) REMOTE LOCAL
 // "slow" is a consumer (or producer) that pauses after every 256 KiB: the
-// server then waits on it, and nothing may pile up in between.
+// server then waits on it, and nothing may pile up in between. "checked" is
+// downloadTo with the integrity options (the expected size, resuming the
+// .ferry-part the parent left after comparing its last 64 KiB, the server's
+// time) and an atomic uploadFrom (a temporary, SIZE, MFMT, the rename).
 
 import { FtpClient } from "../../mod.ts";
 import { LiveMemorySampler } from "../_live_memory.ts";
@@ -18,6 +21,10 @@ let bytes = 0;
 if (direction === "download") {
   if (api === "file") {
     bytes = (await client.downloadTo(remote, local)).bytes;
+  } else if (api === "checked") {
+    const size = await client.size(remote);
+    const options = { size, resume: true, resumeCheck: 64 * 1024, mtime: "remote" as const };
+    bytes = (await client.downloadTo(remote, local, options)).bytes;
   } else if (api === "slow") {
     using file = await Deno.open(local, { write: true, create: true, truncate: true });
     const reader = (await client.download(remote)).getReader({ mode: "byob" });
@@ -40,6 +47,9 @@ if (direction === "download") {
 } else {
   if (api === "file") {
     bytes = (await client.uploadFrom(local, remote)).bytes;
+  } else if (api === "checked") {
+    const options = { atomic: true, mtime: new Date("2024-01-02T03:04:05Z") };
+    bytes = (await client.uploadFrom(local, remote, options)).bytes;
   } else if (api === "slow") {
     const file = await Deno.open(local, { read: true });
     const source = new ReadableStream<Uint8Array>({

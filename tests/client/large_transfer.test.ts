@@ -29,6 +29,20 @@ async function runChild(args: string[]): Promise<{ bytes: number; samples: numbe
   return JSON.parse(new TextDecoder().decode(output.stdout));
 }
 
+/** Copies the first `length` bytes of `from` to a new file `to`. */
+async function copyHead(from: string, to: string, length: number): Promise<void> {
+  using input = await Deno.open(from);
+  using output = await Deno.open(to, { write: true, create: true, truncate: true });
+  const buffer = new Uint8Array(MiB);
+  // Bounded by `length`.
+  for (let done = 0; done < length;) {
+    const n = await input.read(buffer.subarray(0, Math.min(MiB, length - done)));
+    if (n === null) break;
+    for (let at = 0; at < n;) at += await output.write(buffer.subarray(at, n));
+    done += n;
+  }
+}
+
 Deno.test("200 MiB download and upload, also with a slow reader and source: hashes match, live client memory does not grow with the file", async (t) => {
   await using local = await tempDir();
   await using server = await FtpTestServer.start();
@@ -37,11 +51,15 @@ Deno.test("200 MiB download and upload, also with a slow reader and source: hash
   await Deno.copyFile(source, `${server.root}/remote.bin`);
 
   // "slow": a reader (and a source) that pauses after every 256 KiB.
-  for (const api of ["file", "stream", "slow"]) {
+  // "checked": the integrity options (see _memory_child.ts); its download
+  // resumes a partial file of 50 MiB after comparing its last 64 KiB.
+  for (const api of ["file", "stream", "slow", "checked"]) {
     await t.step(`download via ${api} API`, async () => {
       const target = `${local.path}/down-${api}.bin`;
+      const partial = api === "checked" ? 50 * MiB : 0;
+      if (partial > 0) await copyHead(source, `${target}.ferry-part`, partial);
       const result = await runChild([String(server.port), "download", api, "remote.bin", target]);
-      assert.equal(result.bytes, SIZE);
+      assert.equal(result.bytes, SIZE - partial + (partial > 0 ? 64 * 1024 : 0));
       assert.equal(await sha256File(target), hash);
       const { ok, message } = flatness(result.samples, BOUNDS);
       assert.ok(ok, message);

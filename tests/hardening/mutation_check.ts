@@ -84,9 +84,12 @@ const MUTATIONS: Mutation[] = [
   },
   {
     id: "M8",
-    what: "the runner accepts a download shorter than the listed size",
-    file: "src/runner/_download_file.ts",
-    edits: [["  if (job.size !== undefined && total < job.size) {", "  if (false) {"]],
+    what: "downloadTo accepts a download shorter than the expected size (the runner's listed size)",
+    file: "src/client/_download_file.ts",
+    edits: [[
+      '  if (size === undefined || options.type !== "binary" || total >= size) return;',
+      "  return;",
+    ]],
     tests: [{ file: "transfers.test.ts", filter: "runner" }],
   },
   {
@@ -165,15 +168,15 @@ const MUTATIONS: Mutation[] = [
   {
     id: "M16",
     what: "downloadTo without resume writes straight to the final path",
-    file: "src/client/_local_file.ts",
-    edits: [["  const temporary = path + PARTIAL_SUFFIX;", "  const temporary = path;"]],
+    file: "src/client/_download_file.ts",
+    edits: [["  const part = partialPath(path);", "  const part = path;"]],
     tests: [{ file: "guarantees.test.ts", filter: "downloadTo without resume" }],
   },
   {
     id: "M17",
     what: "no size check after an upload into a temporary",
-    file: "src/runner/_upload_file.ts",
-    edits: [["    if (stored !== now.size) {", "    if (false) {"]],
+    file: "src/client/_upload_source.ts",
+    edits: [["  if (stored === expected) return;", "  return;"]],
     tests: [{ file: "guarantees.test.ts", filter: "stores fewer bytes" }],
   },
   {
@@ -187,14 +190,17 @@ const MUTATIONS: Mutation[] = [
     id: "M19",
     what: "a temporary is continued although the local file changed during the run",
     file: "src/runner/_upload_file.ts",
-    edits: [["  if (sameIdentity(job.written, now)) {", "  if (job.written !== undefined) {"]],
+    edits: [[
+      "    resume: sameIdentity(job.written, now),",
+      "    resume: job.written !== undefined,",
+    ]],
     tests: [{ file: "guarantees.test.ts", filter: "local file changed" }],
   },
   {
     id: "M20",
     what: "an empty file counts as already uploaded (0 of 0 bytes there)",
-    file: "src/runner/_upload_file.ts",
-    edits: [["    if (offset > 0 && offset === now.size) {", "    if (offset === now.size) {"]],
+    file: "src/client/_upload_source.ts",
+    edits: [["    if (offset > 0 && offset === whole) {", "    if (offset === whole) {"]],
     tests: [{ file: "../runner/upload.test.ts", filter: "0-byte" }],
   },
   {
@@ -240,6 +246,32 @@ const MUTATIONS: Mutation[] = [
       "const text = line.trim();",
     ]],
     tests: [{ file: "../protocol/features.test.ts" }, { file: "../client/features.test.ts" }],
+  },
+  {
+    id: "M26",
+    what: "a partial file is continued without comparing its tail (resumeCheck ignored)",
+    file: "src/client/_download_file.ts",
+    edits: [[
+      "        if (!equalBytes(fresh.subarray(0, take), expected!.subarray(compared, compared + take))) {",
+      "        if (false) {",
+    ]],
+    tests: [
+      { file: "../runner/resume.test.ts", filter: "another version" },
+      { file: "../client/integrity.test.ts", filter: "resumeCheck" },
+    ],
+  },
+  {
+    id: "M27",
+    what: "when the new file cannot go into place, the old one is left moved aside",
+    file: "src/client/_replace.ts",
+    edits: [[
+      "    const restored = await failure(session.rename(aside, to));",
+      "    const restored = 0;",
+    ]],
+    tests: [
+      { file: "../runner/commit.test.ts", filter: "put back" },
+      { file: "../client/integrity.test.ts", filter: "move-aside" },
+    ],
   },
 ];
 

@@ -10,7 +10,7 @@ import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
 import { writeTree } from "../cli/_ferry.ts";
 import { runSteps } from "./_run.ts";
-import { errorInfo } from "../../src/runner/_retry.ts";
+import { breaksConnection, errorInfo, isTransient } from "../../src/runner/_retry.ts";
 
 Deno.test("the runner's errors are exported FtpError subclasses with the names reports show", () => {
   const errors = [
@@ -63,4 +63,21 @@ Deno.test("a report shows the string code an FtpError of ferry's own carries", (
   assert.deepEqual(info, { name: "FtpError", code: "size", message: "size differs" });
   const plain = Object.assign(new Error("not ferry's"), { code: "EPIPE" });
   assert.equal(errorInfo(plain, (text) => text).code, undefined);
+});
+
+Deno.test("the runner retries what an error calls retryable, and replaces the connection it says is broken", () => {
+  // An error class the runner has never heard of: only its own word counts.
+  class FlakyError extends FtpError {
+    override get retryable() {
+      return true;
+    }
+    override get breaksConnection() {
+      return true;
+    }
+  }
+  assert.equal(isTransient(new FlakyError("flaky")), true);
+  assert.equal(breaksConnection(new FlakyError("flaky")), true);
+  assert.equal(isTransient(new FtpError("plain")), false);
+  assert.equal(breaksConnection(new FtpError("plain")), false);
+  assert.equal(isTransient(new Deno.errors.NotFound("local")), false, "a local error is final");
 });

@@ -158,6 +158,11 @@ export class VerifyError extends FtpError {
     this.name = "VerifyError";
     this.code = code;
   }
+
+  /** `false`: a difference stays until a transfer changes one side. */
+  override get retryable(): boolean {
+    return false;
+  }
 }
 
 const schema = (s: SchemaParts) =>

@@ -1,0 +1,263 @@
+// A whole source uploaded (upload(path, source), uploadFrom): where
+// transfer integrity lives for uploads.
+//
+// - `resume`: what the target holds already is continued, from its size
+//   (SIZE), with REST + STOR, or APPE where the server's FEAT offers no
+//   REST. The caller vouches that those bytes are the source's first ones.
+// - `checkSize`: after the upload the server must hold every byte sent
+//   (SIZE), since some servers answer 226 for a file they kept only part
+//   of.
+// - `mtime`: MFMT, before an atomic upload's rename.
+// - `atomic`: the bytes go to a temporary, renamed over the target only
+//   once whole and checked (_replace.ts), so the target never holds a
+//   part; a failed upload's temporary is removed unless it is to be
+//   continued (`keepTemporary`).
+//
+// After the transfer, the signal is checked between commands: a call
+// cancelled then stops before the next one (the renames of a replacement
+// excepted, see _replace.ts).
+
+import {
+  FtpInputError,
+  FtpPermanentError,
+  FtpReplyError,
+  FtpSizeMismatchError,
+} from "../errors.ts";
+import type { TransferProgress, TransferResult, TransferType, UploadOptions } from "./options.ts";
+import type { TransferHooks } from "./_download.ts";
+import { sourceSize } from "./_call_options.ts";
+import type { LocalFile } from "./_local_file.ts";
+import { replaceFile } from "./_replace.ts";
+import type { Session } from "./_session.ts";
+import { abortReason } from "./_transfer.ts";
+import { pumpSource, type UploadSource } from "./_upload.ts";
+import { partialPath } from "./temporary_names.ts";
+
+/** What an upload of a whole source needs from the client. */
+export interface SourceUploadOptions {
+  type: TransferType;
+  append: boolean;
+  offset: number;
+  atomic: boolean;
+  temporary?: string;
+  resume: boolean;
+  keepTemporary: boolean;
+  checkSize?: boolean;
+  mtime?: Date;
+  signal: AbortSignal;
+  /** Starts the client-wide progress events of the transfer; `total` is the bytes to send. */
+  events(total: number | undefined): (carried: number) => void;
+  onProgress?: (progress: TransferProgress) => void;
+  warn(message: string): void;
+}
+
+/** The options of a whole-source upload, as the client takes them. */
+export function sourceUploadOptions(
+  options: UploadOptions,
+): Pick<
+  SourceUploadOptions,
+  "append" | "atomic" | "temporary" | "resume" | "keepTemporary" | "checkSize" | "mtime"
+> {
+  const resume = options.resume === true;
+  return {
+    append: options.append === true,
+    atomic: options.atomic === true,
+    temporary: options.temporary,
+    resume,
+    keepTemporary: options.keepTemporary ?? resume,
+    checkSize: options.checkSize,
+    mtime: options.mtime,
+  };
+}
+
+/**
+ * Refuses option combinations that cannot work, before anything is sent.
+ * `source` is absent for `upload(path)` and `uploadCommand`, which return
+ * a stream: those take none of the whole-source options.
+ */
+export function checkUploadOptions(
+  path: string,
+  options: UploadOptions,
+  source?: Exclude<UploadSource, URL> | LocalFile,
+): void {
+  const wholeOnly = ["atomic", "temporary", "resume", "keepTemporary", "checkSize", "mtime"]
+    .filter((name) => options[name as keyof UploadOptions] !== undefined);
+  if (source === undefined && wholeOnly.length > 0) {
+    throw new FtpInputError(
+      `${wholeOnly.join(", ")} need a whole source: use upload(path, source, options) or ` +
+        `uploadFrom(localPath, path, options)`,
+    );
+  }
+  if (options.append && (options.atomic || options.resume)) {
+    throw new FtpInputError(
+      "append adds to the remote file: it goes with neither atomic nor resume",
+    );
+  }
+  if (options.resume && options.offset) {
+    throw new FtpInputError(
+      "Use either resume (from the size the server holds) or offset, not both",
+    );
+  }
+  if (options.atomic && options.offset) {
+    throw new FtpInputError("An atomic upload writes a new temporary: offset does not apply");
+  }
+  if (options.temporary !== undefined && !options.atomic) {
+    throw new FtpInputError("temporary names an atomic upload's temporary: add atomic: true");
+  }
+  if (options.temporary !== undefined && (options.temporary === "" || options.temporary === path)) {
+    throw new FtpInputError("An atomic upload's temporary must be another name than its target");
+  }
+  const localSource = typeof source === "object" && "localPath" in source;
+  if (options.resume && source !== undefined && !localSource) {
+    throw new FtpInputError(
+      "resume reads the source from the byte the server holds: it needs a local file " +
+        "(uploadFrom, or a file: URL)",
+    );
+  }
+  if (options.checkSize && options.append) {
+    throw new FtpInputError(
+      "checkSize cannot know what an appended file should hold: the server's bytes before the " +
+        "append are not counted",
+    );
+  }
+  if (options.checkSize && options.type === "ascii") {
+    throw new FtpInputError(
+      "checkSize compares byte counts, which ASCII uploads change on the way: use binary",
+    );
+  }
+  if (options.mtime !== undefined && !(options.mtime instanceof Date && !isNaN(+options.mtime))) {
+    throw new FtpInputError("mtime must be a valid Date");
+  }
+}
+
+/** Uploads a whole source (see the module comment). */
+export async function uploadSource(
+  session: Session,
+  path: string,
+  source: Exclude<UploadSource, URL> | LocalFile,
+  options: SourceUploadOptions,
+): Promise<TransferResult> {
+  const target = options.atomic ? options.temporary ?? partialPath(path) : path;
+  const binary = options.type === "binary";
+  const whole = await sourceSize(source);
+  try {
+    let offset = options.offset;
+    if (options.resume) offset = await resumeFrom(session, target, whole!);
+    let sent = 0;
+    let reply = "";
+    const report = (bytes: number) => options.onProgress?.({ bytes, offset, total: whole });
+    if (offset > 0 && offset === whole) {
+      // Whole there already (an attempt whose end was not confirmed). Only
+      // a file with bytes: an empty one is always stored, since "0 of 0
+      // bytes there" is just as true of a file that was never created.
+      report(offset);
+    } else {
+      const appending = options.append || (offset > 0 && !session.features.has("REST"));
+      const transfer = appending
+        ? await session.appe(target, { type: options.type, signal: options.signal })
+        : await session.stor(target, { type: options.type, offset, signal: options.signal });
+      const carried = options.events(whole === undefined ? undefined : whole - offset);
+      report(offset);
+      const hooks: TransferHooks = {
+        signal: options.signal,
+        progress: (bytes) => {
+          carried(bytes);
+          report(offset + bytes);
+        },
+      };
+      const result = await pumpSource(transfer, source, options.type, hooks, offset);
+      sent = result.bytes;
+      reply = result.reply.text;
+      const check = options.checkSize ??
+        (binary && (options.atomic || options.resume && offset > 0));
+      if (check) await verifyStored(session, target, offset + sent, options);
+    }
+    if (options.mtime) await setTime(session, target, options);
+    if (options.atomic) await commit(session, target, path, offset + sent, options);
+    const result: TransferResult = { bytes: sent, reply };
+    if (offset > 0) result.resumedFrom = offset;
+    return result;
+  } catch (error) {
+    if (options.atomic && !options.keepTemporary && !(error instanceof CommitRefused)) {
+      // Best effort: the connection may be gone, or the store never began.
+      if (!session.control.closed) await session.dele(target).catch(() => {});
+    }
+    throw error instanceof CommitRefused ? error.refusal : error;
+  }
+}
+
+/**
+ * Where a resumed upload continues: the size the target holds, when it
+ * is no more than the source's (a longer one is not a start of it).
+ * A target the server does not have (SIZE refused) starts from byte 0.
+ */
+async function resumeFrom(session: Session, target: string, whole: number): Promise<number> {
+  const held = await session.size(target).catch((error) => {
+    if (error instanceof FtpReplyError) return 0;
+    throw error;
+  });
+  return held > 0 && held <= whole ? held : 0;
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw abortReason(signal);
+}
+
+/** The server must hold `expected` bytes at `target`. */
+async function verifyStored(
+  session: Session,
+  target: string,
+  expected: number,
+  options: SourceUploadOptions,
+): Promise<void> {
+  throwIfAborted(options.signal);
+  const stored = await session.size(target);
+  if (stored === expected) return;
+  const kept = options.atomic
+    ? options.keepTemporary ? "; it is kept to resume" : "; it was removed"
+    : "";
+  throw new FtpSizeMismatchError(
+    target,
+    expected,
+    stored,
+    `${target}: the server holds ${stored} of ${expected} bytes after the upload${kept}`,
+  );
+}
+
+/** MFMT, where offered; a refusal is a warning. */
+async function setTime(session: Session, target: string, options: SourceUploadOptions) {
+  if (!session.features.has("MFMT")) return;
+  throwIfAborted(options.signal);
+  await session.mfmt(target, options.mtime!).catch((error) => {
+    if (!(error instanceof FtpPermanentError)) throw error;
+    options.warn(`Could not set the time of ${target}: ${error.message}`);
+  });
+}
+
+/** A refused rename of a whole temporary: the temporary stays, whatever `keepTemporary` says. */
+class CommitRefused extends Error {
+  constructor(readonly refusal: unknown) {
+    super("refused");
+  }
+}
+
+/** Renames the whole temporary over the target. */
+async function commit(
+  session: Session,
+  target: string,
+  path: string,
+  size: number,
+  options: SourceUploadOptions,
+) {
+  throwIfAborted(options.signal);
+  try {
+    // Only a whole upload replaces a file by the way round (in binary, the sizes agree).
+    const whole = options.type === "binary" && !options.append ? size : undefined;
+    await replaceFile(session, target, path, options.warn, whole);
+  } catch (error) {
+    if (error instanceof FtpReplyError) {
+      error.message += `; the upload is whole at ${target}, and ${path} was left as it was`;
+    }
+    throw new CommitRefused(error);
+  }
+}
