@@ -8,7 +8,7 @@
 // looks at what each path is when the batch runs.
 
 import { basename, isAbsolute, relative, sep } from "node:path";
-import { PART_SUFFIX } from "./_filter.ts";
+import { PARTIAL_SUFFIX } from "../client/temporary_names.ts";
 import { statLocal } from "./_local_tree.ts";
 import { sourceRoot } from "./_plan_changes.ts";
 import { stepKind, type WatchSpec } from "./steps/registry.ts";
@@ -125,7 +125,7 @@ export class ChangeQueue {
         for (const path of paths) {
           const rel = this.#relOf(source, path);
           // ferry's own temporaries (a download's, a report's) are never sources.
-          if (rel === undefined || rel.endsWith(PART_SUFFIX)) continue;
+          if (rel === undefined || rel.endsWith(PARTIAL_SUFFIX)) continue;
           const set = changes.get(i) ?? new Set<string>();
           set.add(rel);
           changes.set(i, set);
