@@ -96,7 +96,9 @@ export class ConnectionPool {
             `The server refused connection ${allowed + 1}; going on with ${allowed}`,
           );
         }
-        return undefined;
+        // A connection released while this one was being refused went
+        // idle with nobody waiting: take it, or it is never lent again.
+        return this.#idle.pop();
       }
       // A caller waiting for this slot opens its own instead.
       this.#waiters.shift()?.(undefined);
@@ -159,6 +161,10 @@ export class ConnectionPool {
   }
 
   #wait(signal: AbortSignal): Promise<Lease | undefined> {
+    // Released between the caller's look and now (a refused open settles
+    // later than the release of another connection): no release will come.
+    const idle = this.#idle.pop();
+    if (idle) return Promise.resolve(idle);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         const index = this.#waiters.indexOf(waiter);

@@ -180,6 +180,31 @@ for (
   });
 }
 
+Deno.test("a server refusing extra connections only after the first one finished its work: the jobs held for them are done on it", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 6; i++) files[`f${i}.txt`] = `file ${i}\n`;
+  await writeTree(join(dir.path, "site"), files);
+  // The refusals come late (vsftpd under load): by then connection 1 has
+  // uploaded what it took and is idle, while the other workers still hold
+  // the files they took, waiting for their own connections.
+  server.faults.onCommand = (c) =>
+    c.verb === "USER" && server.sessionCount > 1
+      ? { delayMs: 1_500, reply: "421 Too many connections from your address.\r\n" }
+      : undefined;
+  const task = await writeServerTask(
+    dir.path,
+    `url: "${server.url}", parallel: 4`,
+    `  - sync: { direction: up, local: site, remote: www }
+`,
+  );
+  const result = await ferry(["run", task, "--json"], { cwd: dir.path, timeoutMs: 30_000 });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(await treeOf(join(server.root, "www")), await treeOf(join(dir.path, "site")));
+  assert.equal(reportOf(result).totals.transferred, 6);
+});
+
 Deno.test("a server allowing one connection per address: the pool shrinks to it, planning too", async () => {
   await using dir = await tempDir();
   // LIST only, so that same-size files need MDTM, which planning spreads over the pool.
