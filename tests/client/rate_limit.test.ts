@@ -310,3 +310,18 @@ Deno.test("a paced transfer's live memory stays bounded (64 MiB each way at 32 M
     });
   }
 });
+
+Deno.test("waiting for the rate limit is not a stalled data connection (dataTimeout 40 ms, waits of 62 ms)", async () => {
+  await using server = await FtpTestServer.start();
+  const data = pseudoRandomBytes(128, 8);
+  await Deno.writeFile(`${server.root}/small.bin`, data);
+  await using client = await FtpClient.connect(server.url, { dataTimeout: 40 });
+  // 64 bytes/s in chunks of 4 bytes: each wait lasts about 62 ms, longer than the data timeout.
+  const slow = () => new RateLimiter(64, { burstBytes: 8 });
+  assert.equal(slow().chunkBytes, 4);
+  const stream = await client.download("small.bin", { rateLimit: slow() });
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  assert.equal(sha256(bytes), sha256(data));
+  await client.upload("back.bin", bytes, { rateLimit: slow() });
+  assert.equal(sha256(await Deno.readFile(`${server.root}/back.bin`)), sha256(data));
+});
