@@ -37,5 +37,6 @@ export * from "./src/client/ftp_client.ts";
 export * from "./src/client/options.ts";
 export * from "./src/client/events.ts";
 export * from "./src/client/temporary_names.ts";
+export { RateLimiter, type RateLimiterOptions } from "./src/client/rate_limit.ts";
 export type { FtpRequest } from "./src/client/_command_queue.ts";
 export type { FtpDebugMessage } from "./src/transport/control_connection.ts";

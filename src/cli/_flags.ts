@@ -2,6 +2,7 @@
 // refuse bad input before it loads (or runs) anything else.
 
 import { DURATION_PATTERN, durationMs } from "../runner/_duration.ts";
+import { bytesPerSecond, RATE_EXPECTED } from "../runner/_byte_rate.ts";
 import { UsageError } from "./_io.ts";
 
 /** Parses `--parallel`. */
@@ -59,4 +60,18 @@ export function durationFlag(flag: string, value: string | undefined): number | 
     );
   }
   return durationMs(value);
+}
+
+/**
+ * Parses `--limit-rate`: bytes per second, as a number or with a unit
+ * (`500K`, `2M`, `2MiB`), for the whole run (every connection, both
+ * directions).
+ */
+export function rateFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const rate = bytesPerSecond(value);
+  if (rate === undefined) {
+    throw new UsageError(`--limit-rate must be ${RATE_EXPECTED}, got ${JSON.stringify(value)}`);
+  }
+  return rate;
 }

@@ -16,6 +16,9 @@ Connection options:
                           default 15s to connect, 30s for the rest)
       --active            Active mode: the server connects back (EPRT/PORT)
       --no-hidden         Do not ask for dot-files (LIST -a) on servers that hide them
+      --limit-rate R      Bandwidth limit in bytes per second for the whole command,
+                          shared by its connections and both directions (500K, 2M,
+                          2MiB: K, M, G are powers of 1024; kB, MB, GB of 1000)
       --ca-file FILE      PEM file of extra certificate authorities to trust (FTPS)
       --insecure          Do not verify the server's certificate (FTPS; for tests only:
                           anyone on the way can then read and change the session)`;
@@ -57,11 +60,15 @@ aborts running transfers and leaves no partial file at a final path.
 
 Options:
   -n, --dry-run        Plan only: change nothing anywhere
+      --limit-rate R   Bandwidth limit for the whole run, in bytes per second, shared
+                       by every connection and both directions (500K, 2M, 2MiB;
+                       overrides the task's connection.rateLimit)
       --env-file FILE  Read \${VAR} values from FILE (default: .env beside the task file)
       --no-env-file    Do not read a .env file${COMMON}
 
 Examples:
   ferry run tasks/deploy-site.yaml
+  ferry run nightly-backup.yaml --limit-rate 2M
   ferry run deploy.yaml --dry-run
   FTP_PASSWORD=s3cret ferry run deploy.yaml --report report.json
   ferry run mirror.jsonc --json > report.json`,
@@ -108,6 +115,8 @@ Options:
       --max-wait T     Longest a change waits for quiet (default 5s; watch.maxWait)
       --keep-alive T   NOOP interval of idle connections, 0 for none
                        (default 30s; watch.keepAlive)
+      --limit-rate R   Bandwidth limit in bytes per second, shared by every connection
+                       (500K, 2M, 2MiB; overrides connection.rateLimit)
       --env-file FILE  Read \${VAR} values from FILE (default: .env beside the task file)
       --no-env-file    Do not read a .env file
 
@@ -167,7 +176,8 @@ Examples:
   ferry get ftp://ftp.example.com/pub/readme.txt
   ferry get 'ftp://127.0.0.1:2121/logs/*.log' ./logs/ --resume
   ferry get ftp://alice@host/site/ ./backup/ --password-env FTP_PASSWORD
-  ferry get ftp://host/backup.tar - | tar x`,
+  ferry get ftp://host/backup.tar - | tar x
+  ferry get ftp://host/big.iso --limit-rate 2M`,
 
   put: `Usage: ferry put LOCAL URL [options]
 

@@ -27,6 +27,8 @@ export interface UrlOptions {
   insecure?: boolean;
   /** `--no-hidden` makes this `false`: do not ask for dot-files with `LIST -a`. */
   listHidden?: boolean;
+  /** `--limit-rate`: bytes per second for the whole command. */
+  rateLimit?: number;
 }
 
 /** The connection block a URL stands for, and the path it names. */
@@ -60,6 +62,7 @@ function fromUrl(url: string, options: UrlOptions) {
   }
   if (options.active) connection.mode = "active";
   if (options.listHidden === false) connection.listHidden = false;
+  if (options.rateLimit !== undefined) connection.rateLimit = options.rateLimit;
   if (options.caFile !== undefined || options.insecure) {
     if (parsed.secure === "none") {
       throw new UsageError(

@@ -28,7 +28,7 @@ import { urlPasswords } from "../runner/_redact.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
 import type { OverwritePolicy, TaskStep } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
-import { durationFlag, parallelFlag, requirePath, timeoutFlag } from "./_flags.ts";
+import { durationFlag, parallelFlag, rateFlag, requirePath, timeoutFlag } from "./_flags.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
 import type { UrlOptions } from "./_oneshot.ts";
 import { printable, printableLines } from "./_printable.ts";
@@ -86,6 +86,7 @@ const WATCH = {
   debounce: { type: "string" },
   "max-wait": { type: "string" },
   "keep-alive": { type: "string" },
+  "limit-rate": { type: "string" },
 } as const;
 
 /** How a one-shot command connects: the connection block's fields people reach for. */
@@ -96,6 +97,7 @@ const CONNECTION = {
   "ca-file": { type: "string" },
   insecure: { type: "boolean" },
   "no-hidden": { type: "boolean" },
+  "limit-rate": { type: "string" },
 } as const;
 
 const ONE_SHOT = {
@@ -166,6 +168,7 @@ function connectionFlags(values: Record<string, unknown>, io: CliIo): UrlOptions
     caFile: values["ca-file"] as string | undefined,
     insecure: values.insecure === true,
     listHidden: values["no-hidden"] === true ? false : undefined,
+    rateLimit: rateFlag(values["limit-rate"] as string | undefined),
   };
   if (flags.insecure) {
     io.stderr(
@@ -250,9 +253,11 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
         maxWaitMs: durationFlag("max-wait", p.values["max-wait"] as string | undefined),
         keepAliveMs: durationFlag("keep-alive", p.values["keep-alive"] as string | undefined),
       };
+      const rateLimit = rateFlag(p.values["limit-rate"] as string | undefined);
       const envFile = p.values["no-env-file"] ? false : p.values["env-file"] as string | undefined;
       const { loadTask } = await import("../runner/load_task.ts");
       const task = await loadTask(p.positionals[0], { envFile, env: options.env });
+      if (rateLimit !== undefined) task.connection.options.rateLimit = rateLimit;
       const { watchJob } = await import("./_watch.ts");
       return await watchJob(task, flags, io);
     }
@@ -262,14 +267,21 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
     case "permissions": {
       const p = parse(
         rest,
-        command === "permissions" ? { ...TASK, watch: { type: "boolean" } } : TASK,
+        command === "permissions"
+          ? { ...TASK, watch: { type: "boolean" } }
+          : command === "check"
+          ? TASK
+          : { ...TASK, "limit-rate": { type: "string" } },
         [1, 1],
         command,
       );
       if (p.help) return help();
+      // Overrides the task file's connection.rateLimit; checked before the task is read.
+      const rateLimit = rateFlag(p.values["limit-rate"] as string | undefined);
       const envFile = p.values["no-env-file"] ? false : p.values["env-file"] as string | undefined;
       const { loadTask } = await import("../runner/load_task.ts");
       const task = await loadTask(p.positionals[0], { envFile, env: options.env });
+      if (rateLimit !== undefined) task.connection.options.rateLimit = rateLimit;
       io.hide(task.secrets);
       if (command === "check") {
         io.stdout(

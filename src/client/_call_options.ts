@@ -5,6 +5,7 @@ import { FtpInputError } from "../errors.ts";
 import { parseFtpUrl } from "../protocol/url.ts";
 import { type LocalFile, sourceFileSize } from "./_local_file.ts";
 import type { UploadSource } from "./_upload.ts";
+import { rateLimiterOf } from "./rate_limit.ts";
 import type { DownloadOptions, FtpClientOptions, TransferType, UploadOptions } from "./options.ts";
 
 /** Client options from an `ftp://` URL. */
@@ -34,13 +35,14 @@ export function offsetOf(offset: number | undefined): number {
 
 /** The options every transfer call checks. */
 export type CommonTransferOptions =
-  & Pick<DownloadOptions, "type" | "offset" | "size" | "resume">
+  & Pick<DownloadOptions, "type" | "offset" | "size" | "resume" | "rateLimit">
   & Pick<UploadOptions, "append">;
 
 /** Refuses bad transfer options before anything is queued or sent. */
 export function checkTransferOptions(options: CommonTransferOptions): void {
   transferType(options.type);
   offsetOf(options.offset);
+  rateLimiterOf(options.rateLimit, "rateLimit");
   const size = options.size;
   if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
     throw new FtpInputError(`size must be a whole number of bytes >= 0, got ${size}`);

@@ -12,6 +12,7 @@ import type { TlsConfig, Transport } from "../transport/transport.ts";
 import type { FtpClientOptions, FtpTlsOptions, TransferMode } from "./options.ts";
 import { Session } from "./_session.ts";
 import type { DataTlsPolicy } from "./_tls_policy.ts";
+import { type RateLimiter, rateLimiterOf } from "./rate_limit.ts";
 
 /** Everything needed to open sessions, resolved once from the options. */
 export interface ConnectPlan {
@@ -23,6 +24,8 @@ export interface ConnectPlan {
   dataProtection: "P" | "C";
   options: FtpClientOptions;
   encoding: string;
+  /** Paces every data connection of the client's sessions. */
+  rateLimit?: RateLimiter;
 }
 
 /** Resolves host, port and TLS settings; refuses contradictory options. */
@@ -63,6 +66,7 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
     dataProtection: protection === "private" ? "P" : "C",
     options,
     encoding,
+    rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
   };
 }
 
@@ -123,6 +127,7 @@ export async function openSession(
     encoding: plan.encoding,
     transport,
     dataTls: policy,
+    rateLimit: plan.rateLimit,
   }, hooks.transferMode);
   policy?.startSession();
   try {

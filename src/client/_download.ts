@@ -4,6 +4,7 @@ import { FtpAbortError } from "../errors.ts";
 import { CrlfToLfStream } from "../protocol/line_endings.ts";
 import type { TransferResult, TransferType } from "./options.ts";
 import type { Session } from "./_session.ts";
+import type { RateLimiter } from "./rate_limit.ts";
 import { abortReason, type Transfer, transferBufferBytes } from "./_transfer.ts";
 
 /** How a running transfer reports back to the client. */
@@ -121,6 +122,7 @@ export async function downloadIntoStream(
     type: TransferType;
     offset: number;
     signal: AbortSignal;
+    rateLimit?: RateLimiter;
     /** Makes the progress hooks once the announced size is known. */
     hooks(announcedSize: number | undefined): TransferHooks;
   },
@@ -131,7 +133,12 @@ export async function downloadIntoStream(
   }
   let transfer: Transfer | undefined;
   try {
-    transfer = await session.retr(path, { type, offset: options.offset, signal });
+    transfer = await session.retr(path, {
+      type,
+      offset: options.offset,
+      signal,
+      rateLimit: options.rateLimit,
+    });
     const hooks = options.hooks(transfer.announcedSize);
     let bytes = 0;
     const counting: TransferHooks = { signal, progress: (n) => hooks.progress(bytes = n) };

@@ -23,6 +23,7 @@ import { writeAllSync } from "../transport/_socket.ts";
 import type { TransferProgress, TransferResult, TransferType } from "./options.ts";
 import { localPath } from "./_local_file.ts";
 import type { Session } from "./_session.ts";
+import type { RateLimiter } from "./rate_limit.ts";
 import { transferBufferBytes } from "./_transfer.ts";
 import { partialPath } from "./temporary_names.ts";
 
@@ -37,6 +38,8 @@ export interface FileDownloadOptions {
   size?: number;
   mtime?: Date | "remote";
   signal: AbortSignal;
+  /** Paces the transfer (the call's `rateLimit`). */
+  rateLimit?: RateLimiter;
   /** Starts the client-wide progress events of one transfer; returns their reporter. */
   events(announcedSize: number | undefined): (carried: number) => void;
   onProgress?: (progress: TransferProgress) => void;
@@ -160,6 +163,7 @@ async function receive(
     type: options.type,
     offset: offset - check,
     signal: options.signal,
+    rateLimit: options.rateLimit,
   });
   const carried = options.events(transfer.announcedSize);
   const total = options.size ?? (offset === 0 ? transfer.announcedSize : undefined);
@@ -219,6 +223,7 @@ async function continueInPlace(
       type: options.type,
       offset: options.offset,
       signal: options.signal,
+      rateLimit: options.rateLimit,
     });
     const carried = options.events(transfer.announcedSize);
     const report = (bytes: number) =>

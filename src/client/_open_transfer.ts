@@ -14,6 +14,7 @@ import type { ByteStream } from "../transport/byte_stream.ts";
 import { DataConnection } from "../transport/data_connection.ts";
 import type { OpenTransferOptions, Session } from "./_session.ts";
 import { abortCommand, abortGrace, abortReason, Transfer } from "./_transfer.ts";
+import { pacerOf } from "./rate_limit.ts";
 
 const READS = /^(RETR|LIST|NLST|MLSD)\b/i;
 
@@ -64,7 +65,7 @@ async function openPassive(
   try {
     if (options.offset) await session.rest(options.offset);
     const reply = await session.startTransfer(line);
-    const data = dataConnection(session, tcp, line);
+    const data = dataConnection(session, tcp, line, options);
     const size = parseAnnouncedSize(reply.text);
     return new Transfer(session, data, line, size, options.signal, undefined, reply);
   } catch (error) {
@@ -105,7 +106,7 @@ async function openActive(
       await abortCommand(session, abortGrace(session, first.error), final).catch(() => {});
       throw first.error;
     }
-    const data = dataConnection(session, first.stream, line);
+    const data = dataConnection(session, first.stream, line, options);
     const size = parseAnnouncedSize(reply.text);
     return new Transfer(session, data, line, size, options.signal, final, reply);
   } finally {
@@ -115,16 +116,23 @@ async function openActive(
 
 /**
  * The transfer's data connection, with TLS started under PROT P (after the
- * transfer command's 1xx) and the stall watchdog set to the data timeout.
+ * transfer command's 1xx), the stall watchdog set to the data timeout, and
+ * the call's and the client's rate limits pacing it.
  */
-function dataConnection(session: Session, tcp: ByteStream, line: string): DataConnection {
+function dataConnection(
+  session: Session,
+  tcp: ByteStream,
+  line: string,
+  options: OpenTransferOptions,
+): DataConnection {
   let stream = tcp;
   if (session.dataProtected) {
     const secured = session.settings.transport.secureData(tcp);
     session.settings.dataTls?.secured(secured);
     stream = secured;
   }
-  return new DataConnection(stream, session.settings.dataTimeout, redactCommand(line));
+  const pacer = pacerOf([options.rateLimit, session.settings.rateLimit]);
+  return new DataConnection(stream, session.settings.dataTimeout, redactCommand(line), pacer);
 }
 
 /**

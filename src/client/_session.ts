@@ -32,6 +32,7 @@ import type { TransferMode, TransferType } from "./options.ts";
 import { openTransfer } from "./_open_transfer.ts";
 import type { DataTlsPolicy } from "./_tls_policy.ts";
 import type { Transfer } from "./_transfer.ts";
+import type { RateLimiter } from "./rate_limit.ts";
 
 /** What a session needs from the client's options; fixed for its life. */
 export interface SessionSettings {
@@ -44,6 +45,8 @@ export interface SessionSettings {
   readonly transport: Transport;
   /** The client's data-channel TLS policy, with TLS (FtpClient owns it). */
   readonly dataTls?: DataTlsPolicy;
+  /** Paces every data connection of the client (its `rateLimit`). */
+  readonly rateLimit?: RateLimiter;
 }
 
 /** Options for {@linkcode Session.openTransfer}. */
@@ -51,6 +54,8 @@ export interface OpenTransferOptions {
   type: TransferType;
   offset?: number;
   signal?: AbortSignal;
+  /** Paces this transfer (the call's `rateLimit`), besides the client's limit. */
+  rateLimit?: RateLimiter;
 }
 
 const TYPE_CODE: Record<TransferType, string> = { binary: "I", ascii: "A" };

@@ -29,6 +29,7 @@ import { sourceSize } from "./_call_options.ts";
 import type { LocalFile } from "./_local_file.ts";
 import { replaceFile } from "./_replace.ts";
 import type { Session } from "./_session.ts";
+import type { RateLimiter } from "./rate_limit.ts";
 import { abortReason } from "./_transfer.ts";
 import { pumpSource, type UploadSource } from "./_upload.ts";
 import { partialPath } from "./temporary_names.ts";
@@ -45,6 +46,8 @@ export interface SourceUploadOptions {
   checkSize?: boolean;
   mtime?: Date;
   signal: AbortSignal;
+  /** Paces the transfer (the call's `rateLimit`). */
+  rateLimit?: RateLimiter;
   /** Starts the client-wide progress events of the transfer; `total` is the bytes to send. */
   events(total: number | undefined): (carried: number) => void;
   onProgress?: (progress: TransferProgress) => void;
@@ -153,9 +156,10 @@ export async function uploadSource(
       report(offset);
     } else {
       const appending = options.append || (offset > 0 && !session.features.has("REST"));
+      const { type, signal, rateLimit } = options;
       const transfer = appending
-        ? await session.appe(target, { type: options.type, signal: options.signal })
-        : await session.stor(target, { type: options.type, offset, signal: options.signal });
+        ? await session.appe(target, { type, signal, rateLimit })
+        : await session.stor(target, { type, offset, signal, rateLimit });
       const carried = options.events(whole === undefined ? undefined : whole - offset);
       report(offset);
       const hooks: TransferHooks = {

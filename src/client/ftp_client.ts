@@ -80,6 +80,7 @@ import {
 } from "./_call_options.ts";
 import { iteratorStream } from "./_iterator_stream.ts";
 import { assertRawCommand, isUploadVerb } from "./_raw_commands.ts";
+import { rateLimiterOf } from "./rate_limit.ts";
 
 export type { UploadSource, WalkEntry, WalkOptions };
 
@@ -867,6 +868,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           type,
           offset: offsetOf(options.offset),
           signal: ctx.signal,
+          rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
         });
         const size = transfer.announcedSize;
         const offset = offsetOf(options.offset);
@@ -918,6 +920,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           type,
           offset: offsetOf(options.offset),
           signal: ctx.signal,
+          rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
         });
         const offset = offsetOf(options.offset);
         const hooks = this.#hooks(ctx, undefined, progressOf(options, offset, undefined));
@@ -959,7 +962,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       async (ctx) => {
         const type = transferType(options.type);
         const offset = offsetOf(options.offset);
-        const transfer = await this.#require().retr(path, { type, offset, signal: ctx.signal });
+        const transfer = await this.#require().retr(path, {
+          type,
+          offset,
+          signal: ctx.signal,
+          rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
+        });
         const total = transfer.announcedSize ?? options.size;
         const { stream, finished } = downloadStream(
           transfer,
@@ -1014,11 +1022,13 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       (ctx) => {
         const type = transferType(options.type);
         const offset = offsetOf(options.offset);
+        const rateLimit = rateLimiterOf(options.rateLimit, "rateLimit");
         if (destination instanceof WritableStream) {
           return downloadIntoStream(this.#require(), path, destination, {
             type,
             offset,
             signal: ctx.signal,
+            rateLimit,
             hooks: (size) =>
               this.#hooks(
                 ctx,
@@ -1037,6 +1047,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           size: options.size,
           mtime: options.mtime,
           signal: ctx.signal,
+          rateLimit,
           events: (size) => this.#hooks(ctx, size ?? options.size).progress,
           onProgress: options.onProgress,
           warn: (message) => this.#warn(message),
@@ -1167,6 +1178,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           type: transferType(options.type),
           offset: offsetOf(options.offset),
           signal: ctx.signal,
+          rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
           events: (total) => this.#hooks(ctx, total).progress,
           onProgress: options.onProgress,
           warn: (message) => this.#warn(message),
@@ -1182,9 +1194,15 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   #startUpload(path: string, options: UploadOptions, ctx: JobContext) {
     const session = this.#require();
     const type = transferType(options.type);
+    const rateLimit = rateLimiterOf(options.rateLimit, "rateLimit");
     return options.append
-      ? session.appe(path, { type, signal: ctx.signal })
-      : session.stor(path, { type, offset: offsetOf(options.offset), signal: ctx.signal });
+      ? session.appe(path, { type, signal: ctx.signal, rateLimit })
+      : session.stor(path, {
+        type,
+        offset: offsetOf(options.offset),
+        signal: ctx.signal,
+        rateLimit,
+      });
   }
 
   /**

@@ -6,6 +6,7 @@
 
 import type { FtpDebugMessage } from "../transport/control_connection.ts";
 import type { SecureMode } from "../protocol/url.ts";
+import type { RateLimiter } from "./rate_limit.ts";
 
 /**
  * Who initiates the data connection: the client (`"passive"`, EPSV/PASV) or
@@ -288,6 +289,17 @@ export interface FtpClientOptions {
    * @default {undefined}
    */
   proxy?: { host: string; port?: number };
+  /**
+   * A bandwidth limit for every data connection of this client, in bytes
+   * per second, shared by all of its transfers (downloads, uploads and
+   * listings, in both directions together); a {@linkcode RateLimiter} is
+   * shared with whoever else holds it (other clients, say). Payload bytes
+   * are counted: TLS and TCP overhead are not. A call's own `rateLimit`
+   * applies on top. See the README's "Bandwidth limits" for how exact it is.
+   *
+   * @default {undefined}
+   */
+  rateLimit?: number | RateLimiter;
 }
 
 /**
@@ -461,6 +473,15 @@ export interface DownloadOptions extends CallOptions {
    * @default {undefined}
    */
   onProgress?: (progress: TransferProgress) => void;
+  /**
+   * A bandwidth limit for this transfer, in bytes per second (or a
+   * {@linkcode RateLimiter} shared with other transfers), applied on top of
+   * the client's `rateLimit`. The transfer is paced by backpressure: it
+   * waits before each small chunk (at most 64 KiB) rather than buffering.
+   *
+   * @default {undefined}
+   */
+  rateLimit?: number | RateLimiter;
 }
 
 /**
@@ -566,6 +587,15 @@ export interface UploadOptions extends CallOptions {
    * @default {undefined}
    */
   onProgress?: (progress: TransferProgress) => void;
+  /**
+   * A bandwidth limit for this transfer, in bytes per second (or a
+   * {@linkcode RateLimiter} shared with other transfers), applied on top of
+   * the client's `rateLimit`. The transfer is paced by backpressure: it
+   * waits before each small chunk (at most 64 KiB) rather than buffering.
+   *
+   * @default {undefined}
+   */
+  rateLimit?: number | RateLimiter;
 }
 
 /**

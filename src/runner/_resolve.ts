@@ -10,6 +10,7 @@ import type { FtpClientOptions } from "../client/options.ts";
 import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";
 import { hostForUrl } from "../protocol/_host.ts";
 import { durationMs } from "./_duration.ts";
+import { bytesPerSecond, RATE_EXPECTED } from "./_byte_rate.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
 import { stepKindOf } from "./steps/registry.ts";
@@ -115,6 +116,13 @@ async function resolveConnection(
   }
   if (block.replyTimeout !== undefined) options.replyTimeout = durationMs(block.replyTimeout);
   if (block.dataTimeout !== undefined) options.dataTimeout = durationMs(block.dataTimeout);
+  if (block.rateLimit !== undefined) {
+    const rate = bytesPerSecond(block.rateLimit);
+    if (rate === undefined) {
+      throw at.error(["connection", "rateLimit"], `expected ${RATE_EXPECTED}`);
+    }
+    options.rateLimit = rate;
+  }
   if (block.encoding !== undefined) options.encoding = block.encoding;
   if (block.listHidden !== undefined) options.listHidden = block.listHidden;
   if (block.tls) {

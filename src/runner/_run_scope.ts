@@ -6,6 +6,7 @@
 
 import type { PlanContext } from "./_plan_context.ts";
 import { ConnectionPool } from "./_pool.ts";
+import { rateLimiterOf } from "../client/rate_limit.ts";
 import { makeRedactor } from "./_redact.ts";
 import { type Planner, runStep } from "./_run_step.ts";
 import { Silence } from "./_silence.ts";
@@ -51,8 +52,11 @@ export class RunScope {
     this.signal = options.signal ?? new AbortController().signal;
     this.#onEvent = options.onEvent;
     const redact = this.redact;
+    // One limiter for the whole run: every connection of the pool shares it.
+    const connection = task.connection.options;
+    const rateLimit = rateLimiterOf(connection.rateLimit, "rateLimit");
     this.pool = new ConnectionPool(
-      task.connection.options,
+      rateLimit ? { ...connection, rateLimit } : connection,
       options.parallel ?? task.connection.parallel,
       {
         warn: (message) => this.warn(message),

@@ -10,7 +10,7 @@ import { schemaParts } from "./_schema_parts.ts";
 import { type Same, STEP_KINDS } from "./steps/registry.ts";
 import type { TaskFile } from "./task_file.ts";
 
-const { strict, duration, whole } = schemaParts;
+const { strict, duration, whole, rate } = schemaParts;
 
 const tls = strict({
   caFile: z.string().min(1).optional().meta({
@@ -40,6 +40,11 @@ export const connectionSchema = strict({
   dataTimeout: duration.optional(),
   parallel: whole(1, 64).optional().meta({
     description: "Connections carrying a step's transfers (default 4).",
+  }),
+  rateLimit: rate.optional().meta({
+    description: "A bandwidth limit for the whole run, shared by every connection and both " +
+      'directions, in bytes per second: a number, or "500K", "2M", "2MiB" (K, M, G: powers ' +
+      "of 1024; kB, MB, GB: powers of 1000).",
   }),
   encoding: z.string().min(1).optional(),
   listHidden: z.boolean().optional().meta({

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { DURATION_PATTERN } from "./_duration.ts";
 import { wholeNumberPattern } from "./_number_pattern.ts";
+import { RATE_EXPECTED, RATE_PATTERN } from "./_byte_rate.ts";
 
 /** Makes an unknown key's error list the allowed ones and the likeliest. */
 function strict<T extends z.ZodRawShape>(shape: T, what: string) {
@@ -55,6 +56,14 @@ const duration = z.union([
   z.string().regex(DURATION_PATTERN, { error: "expected a duration such as 500ms, 30s, 2m or 1h" }),
 ]).meta({ description: 'Milliseconds, or a string such as "500ms", "30s", "2m", "1h".' });
 
+const rate = z.union([
+  z.number({ error: `expected ${RATE_EXPECTED}` }).min(1, { error: `expected ${RATE_EXPECTED}` }),
+  z.string().regex(RATE_PATTERN, { error: `expected ${RATE_EXPECTED}` }),
+], { error: `expected ${RATE_EXPECTED}` }).meta({
+  description: 'Bytes per second: a number, or "500K", "2M", "2MiB", "1.5MB/s" (K, M, G: ' +
+    "powers of 1024; kB, MB, GB: powers of 1000).",
+});
+
 // A string form (what `${VAR}` yields) is checked by a pattern of exactly
 // the allowed numbers, so that the JSON Schema says the range too.
 const whole = (min: number, max: number) => {
@@ -90,6 +99,8 @@ export interface SchemaParts {
   duration: typeof duration;
   /** A whole number in a range, or a string of one (from `${VAR}`). */
   whole: typeof whole;
+  /** A rate in bytes per second: a number, or `"2M"` and the like. */
+  rate: typeof rate;
   /** An overwrite policy. */
   overwrite: typeof overwrite;
   /** A filter: include/exclude rules. */
@@ -99,4 +110,13 @@ export interface SchemaParts {
 }
 
 /** The parts, for _schema.ts to hand to each step kind. */
-export const schemaParts: SchemaParts = { z, strict, duration, whole, overwrite, filter, paths };
+export const schemaParts: SchemaParts = {
+  z,
+  strict,
+  duration,
+  whole,
+  rate,
+  overwrite,
+  filter,
+  paths,
+};

@@ -179,6 +179,16 @@ export interface TaskConnection {
    */
   listHidden?: boolean;
   /**
+   * A bandwidth limit for the whole run, in bytes per second, shared by
+   * every connection of the pool and counting both directions: a number,
+   * or a string with a unit: `"500K"`, `"2M"`, `"2MiB"` (K, M, G and KiB,
+   * MiB, GiB are powers of 1024; kB, MB, GB powers of 1000), optionally
+   * followed by `/s`. Payload bytes are counted, not TLS or TCP overhead.
+   *
+   * @default {undefined (no limit)}
+   */
+  rateLimit?: number | string;
+  /**
    * Where to look up a missing user or password: `true` for `~/.netrc`
    * (or `$NETRC`), a path, or `false` not to look.
    *

@@ -13,6 +13,17 @@ import { closeQuietly, connectionError, writeAll } from "./_socket.ts";
 const TLS_RECORD_BYTES = 16 * 1024;
 
 /**
+ * Paces a data connection (a rate limit, see `RateLimiter`): reads and
+ * writes move at most `chunkBytes` at a time, each after `take` allowed it.
+ */
+export interface DataPacer {
+  /** The most bytes to move between two waits. */
+  readonly chunkBytes: number;
+  /** Resolves once `bytes` may move; rejects with the signal's reason when aborted. */
+  take(bytes: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
  * One data connection. Reads and writes fail with a data timeout when no byte
  * moves for `stallTimeout` milliseconds while ferry is waiting on the socket;
  * time spent waiting for a slow consumer does not count.
@@ -27,6 +38,9 @@ export class DataConnection {
   #unread?: Uint8Array;
   #eof = false;
   #watchdog?: ReturnType<typeof setInterval>;
+  readonly #pacer?: DataPacer;
+  /** Ends a wait for the pacer when the connection closes. */
+  readonly #closing = new AbortController();
 
   /**
    * Wraps an open socket.
@@ -34,9 +48,11 @@ export class DataConnection {
    * @param conn The stream.
    * @param stallTimeout Milliseconds a pending read or write may wait.
    * @param command The transfer command, redacted, named in a timeout.
+   * @param pacer Paces the bytes (a rate limit); waiting for it is not a stall.
    */
-  constructor(conn: ByteStream, stallTimeout: number, command?: string) {
+  constructor(conn: ByteStream, stallTimeout: number, command?: string, pacer?: DataPacer) {
     this.#conn = conn;
+    this.#pacer = pacer;
     this.#stallTimeout = stallTimeout;
     this.#purpose = command === undefined ? "" : ` of "${command}"`;
   }
@@ -56,15 +72,30 @@ export class DataConnection {
     if (this.#unread) return this.#takeUnread(buffer);
     // The end, once met, stays the end, even after the connection is closed.
     if (this.#eof) return null;
+    // Paced, at most one chunk is read, and held while the pacer waits;
+    // the rest stays in the network, which slows the sender down.
+    const chunk = this.#pacer ? buffer.subarray(0, this.#pacer.chunkBytes) : buffer;
     this.#begin();
+    let n: number | null;
     try {
-      const n = await this.#conn.read(buffer);
+      n = await this.#conn.read(chunk);
       if (n === null) this.#eof = true;
-      return n;
     } catch (error) {
       throw this.#failure ?? this.close(connectionError(error, "data connection"));
     } finally {
       this.#busySince = 0;
+    }
+    if (n !== null) await this.#pace(n);
+    return n;
+  }
+
+  /** Waits for the pacer to allow `bytes`; closing the connection ends the wait. */
+  async #pace(bytes: number): Promise<void> {
+    if (!this.#pacer) return;
+    try {
+      await this.#pacer.take(bytes, this.#closing.signal);
+    } catch (error) {
+      throw this.#failure ?? error;
     }
   }
 
@@ -80,6 +111,8 @@ export class DataConnection {
    * @returns The byte count, or `null` at the end of the stream.
    */
   async readMany(buffer: Uint8Array, atLeast = buffer.length / 2): Promise<number | null> {
+    // Paced, one chunk: gathering more would hold bytes back while waiting.
+    if (this.#pacer) atLeast = Math.min(atLeast, this.#pacer.chunkBytes);
     let filled = 0;
     // Bounded by the buffer's length: every pass adds at least one byte or ends.
     while (filled < atLeast && filled < buffer.length) {
@@ -97,6 +130,16 @@ export class DataConnection {
    * @param bytes The bytes to send.
    */
   async write(bytes: Uint8Array): Promise<void> {
+    if (!this.#pacer) return await this.#write(bytes);
+    const chunk = this.#pacer.chunkBytes;
+    for (let offset = 0; offset < bytes.length; offset += chunk) {
+      const piece = bytes.subarray(offset, offset + chunk);
+      await this.#pace(piece.length);
+      await this.#write(piece);
+    }
+  }
+
+  async #write(bytes: Uint8Array): Promise<void> {
     this.#begin();
     this.#wrote = true;
     try {
@@ -199,6 +242,7 @@ export class DataConnection {
     this.#watchdog = undefined;
     if (this.#failure) return this.#failure;
     this.#failure = reason ?? new FtpError("The data connection is closed");
+    this.#closing.abort(this.#failure);
     closeQuietly(this.#conn);
     return reason;
   }
