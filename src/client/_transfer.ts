@@ -197,6 +197,32 @@ export class Transfer {
   }
 
   /**
+   * Ends a download whose reader has every byte it wants (a segment's
+   * range): closes the data connection and reads the transfer command's
+   * final reply, whichever it is: 226 when the server had sent it all
+   * already, else the 426 (or 451) of a server that found the connection
+   * closed. One reply, whatever its code: Pure-FTPd (throttled) reports
+   * the cut with its timing under the code 150, and then nothing more. No
+   * ABOR: Pure-FTPd answers one during a transfer and drops the command
+   * sent behind it, the PWD that marks the end of its replies. Returns that
+   * reply; a connection that fails meanwhile fails the call.
+   */
+  async stopReading(): Promise<FtpReply | undefined> {
+    this.#ending ??= (async () => {
+      this.#end();
+      this.data.close();
+      // Active mode reads the final reply from the start: it goes on.
+      if (this.#pendingFinal) return await this.#readFinal();
+      const control = this.#session.control;
+      return await control.read(
+        `the reply to "${redactCommand(this.#command)}"`,
+        control.deadline(),
+      );
+    })();
+    return await this.#ending;
+  }
+
+  /**
    * Ends the transfer after `error` (ABOR, unless it already ended) and
    * returns the error the caller should see: the abort reason when the call
    * was aborted; the server's reply (426, 451, 552...) when the server
