@@ -24,6 +24,7 @@ import type { TransferProgress, TransferResult, TransferType } from "./options.t
 import { localPath } from "./_local_file.ts";
 import type { Session } from "./_session.ts";
 import { transferBufferBytes } from "./_transfer.ts";
+import { discardSegmented } from "./_segment_state.ts";
 import { partialPath } from "./temporary_names.ts";
 
 /** What a download to a local path needs from the client. */
@@ -66,6 +67,7 @@ export async function downloadToFile(
   const path = localPath(destination);
   if (options.offset > 0) return await continueInPlace(session, remote, path, options);
   const part = partialPath(path);
+  discardSegmented(part);
   // Opened before RETR is sent, so that a local problem (a missing
   // directory, no permission) fails the call without touching the server.
   const file = Deno.openSync(part, {

@@ -100,3 +100,27 @@ export function removeSegments(path: string): void {
     }
   }
 }
+
+/**
+ * Removes a temporary that a segmented download left, with its progress
+ * file: its holes would pass for bytes if one connection continued it from
+ * its size. A temporary without a progress file beside it is left alone.
+ */
+export function discardSegmented(part: string, statePath = segmentStatePath(part)): void {
+  if (!exists(statePath)) return;
+  try {
+    Deno.removeSync(part);
+  } catch {
+    // Not there.
+  }
+  removeSegments(statePath);
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

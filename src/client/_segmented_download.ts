@@ -23,6 +23,7 @@ import { localPath } from "./_local_file.ts";
 import type { RangeSink } from "./_fetch_range.ts";
 import { type SegmentLine, SegmentLines } from "./_segment_lines.ts";
 import {
+  discardSegmented,
   loadSegments,
   removeSegments,
   saveSegments,
@@ -76,7 +77,13 @@ export async function downloadSegmented(
   destination: string | URL,
   options: SegmentedDownloadOptions,
 ): Promise<TransferResult> {
-  const one = async () => ({ ...await options.single(), segments: 1, connections: 1 });
+  const part = partialPath(localPath(destination));
+  const statePath = segmentStatePath(part);
+  const one = async () => {
+    // A segmented temporary has holes: one connection cannot continue it.
+    discardSegmented(part, statePath);
+    return { ...await options.single(), segments: 1, connections: 1 };
+  };
   if (!session.features.has("REST")) {
     options.warn(
       `${remote}: the server offers no REST (FEAT), so byte ranges cannot be fetched: ` +
@@ -100,8 +107,6 @@ export async function downloadSegmented(
     ? await session.mdtm(remote).catch(() => undefined)
     : undefined;
   const path = localPath(destination);
-  const part = partialPath(path);
-  const statePath = segmentStatePath(part);
   const file: SegmentedFile = { remote: absolute, size, mtime: serverTime?.toISOString() ?? "" };
   const count = Math.min(options.segments, Math.floor(size / MIN_SEGMENT_BYTES));
 
@@ -118,6 +123,9 @@ export async function downloadSegmented(
   // Created (or emptied) before any RETR: a local problem fails the call first.
   Deno.openSync(part, { write: true, create: true, truncate: !segments }).close();
   segments ??= splitRanges(size, count);
+  // Saved before the first byte is written: a temporary with holes is never
+  // without the file that says where they are (see discardSegmented).
+  saveSegments(statePath, file, segments);
 
   let saved = 0;
   const save = (force: boolean) => {

@@ -313,3 +313,25 @@ for (const real of REAL) {
     },
   });
 }
+
+Deno.test("segments: a segmented temporary (with holes) is never continued over one connection", async () => {
+  const { server, content } = await embedded(16 * MiB);
+  await using _server = server;
+  await using dir = await tempDir();
+  const local = join(dir.path, "big.bin");
+  await using client = await FtpClient.connect(server.url);
+  const stop = new AbortController();
+  await client.downloadTo("big.bin", local, {
+    segments: 4,
+    resume: true,
+    signal: stop.signal,
+    onProgress: (p) => p.bytes >= 6 * MiB && stop.abort(),
+  }).catch(() => {});
+  assert.ok(names(dir.path).includes("big.bin.ferry-segments.ferry-part"));
+  const offsets = recordRetrs(server);
+  // One connection, trusting the partial file: it must not continue from its size.
+  await client.downloadTo("big.bin", local, { resume: true });
+  assert.equal(await sha256File(local), sha256(content));
+  assert.deepEqual(offsets, [0], "started over from byte 0");
+  assert.deepEqual(names(dir.path), ["big.bin"]);
+});
