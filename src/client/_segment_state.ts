@@ -12,7 +12,9 @@
 // server time (MDTM). A server that gives no time gives no way to tell a
 // replaced file of the same size, and the download starts over.
 
-import { PARTIAL_SUFFIX } from "./temporary_names.ts";
+import { segmentStatePath } from "./temporary_names.ts";
+
+export { segmentStatePath };
 
 /** One byte range of the file: `[from, to)`, of which `done` bytes are held. */
 export interface Segment {
@@ -32,12 +34,6 @@ export interface SegmentedFile {
 interface SavedState extends SegmentedFile {
   version: 1;
   segments: Segment[];
-}
-
-/** The segments' progress file of the temporary `part`. */
-export function segmentStatePath(part: string): string {
-  const base = part.endsWith(PARTIAL_SUFFIX) ? part.slice(0, -PARTIAL_SUFFIX.length) : part;
-  return `${base}.ferry-segments${PARTIAL_SUFFIX}`;
 }
 
 /** Splits `size` bytes into `count` ranges, each a whole number of 64 KiB blocks but the last. */
