@@ -9,7 +9,7 @@
 // with `resume`, a run continues each segment where the last one stopped,
 // if the server's file has the same size and time; otherwise it starts
 // over. A segment that fails with an error worth retrying is fetched again
-// from where it stopped, a bounded number of times, on a new connection
+// from where it stopped, a bounded number of times, on another connection
 // when its own broke.
 //
 // Falls back to one connection (downloadToFile) for a server without REST
@@ -180,7 +180,7 @@ export async function downloadSegmented(
         options.warn(
           `${remote}: segment ${index + 1} of ${segments!.length} failed at byte ` +
             `${segment.from + segment.done} (${(error as Error).message}): retrying from there` +
-            (broken ? " on a new connection" : ""),
+            (broken ? " on another connection (this one broke)" : ""),
         );
       }
     }

@@ -467,7 +467,7 @@ export interface DownloadOptions extends CallOptions {
    * without REST (with a `warning` event), a file under 8 MiB, and a file
    * whose size the server will not tell; a file under `segments` × 4 MiB
    * gets fewer segments. A segment that fails is fetched again from where
-   * it stopped, up to 3 times, on a new connection when its own broke. A
+   * it stopped, up to 3 times, on another connection when its own broke. A
    * whole number from 1 to 16; not with `offset`, ASCII or a stream.
    *
    * @default {1}

@@ -91,14 +91,23 @@ Deno.test("segments: a segment whose data connection is cut mid-way is fetched a
   assert.ok(result.bytes < 16 * MiB + 5 * MiB, `bytes carried ${result.bytes}`);
 });
 
-Deno.test("segments: a segment whose control connection is dropped mid-way is retried on a new connection", async () => {
+Deno.test("segments: a segment whose control connection is dropped mid-way is retried on another connection", async () => {
   const { server, content } = await embedded(16 * MiB);
   await using _server = server;
-  let dropped = 0;
+  let cutSession: number | undefined;
+  const retrs: { session: number; offset: number }[] = [];
+  const rest = new Map<number, number>();
+  const record = (c: { verb: string; argument: string; session: number }) => {
+    if (c.verb === "REST") rest.set(c.session, Number(c.argument));
+    if (c.verb === "RETR") retrs.push({ session: c.session, offset: rest.get(c.session) ?? 0 });
+    if (c.verb === "RETR") rest.delete(c.session);
+    // Once its data connection is cut, the session's next command drops the control connection.
+    return c.session === cutSession ? { drop: true } : undefined;
+  };
+  server.faults.onCommand = record;
   server.faults.dropTransfer = (t) => {
-    if (t.offset !== 4 * MiB || dropped++ > 0) return undefined;
-    // Cut the data connection, then drop the session's control connection at its next command.
-    server.faults.onCommand = (c) => c.session === t.session ? { drop: true } : undefined;
+    if (t.offset !== 4 * MiB || cutSession !== undefined) return undefined;
+    cutSession = t.session;
     return MiB;
   };
   await using dir = await tempDir();
@@ -108,8 +117,17 @@ Deno.test("segments: a segment whose control connection is dropped mid-way is re
   client.addEventListener("warning", (e) => warnings.push(e.message));
   await client.downloadTo("big.bin", local, { segments: 4 });
   assert.equal(await sha256File(local), sha256(content));
-  assert.equal(dropped, 1);
-  assert.ok(warnings.some((w) => /segment 2 of 4 failed/.test(w)), warnings.join("\n"));
+  assert.ok(cutSession !== undefined, "the fault fired");
+  const retry = retrs.find((r) => r.offset > 4 * MiB && r.offset < 8 * MiB);
+  assert.ok(retry, JSON.stringify(retrs));
+  assert.notEqual(retry.session, cutSession, "retried on another connection");
+  assert.equal(retrs.length, 5);
+  assert.ok(
+    warnings.some((w) => /segment 2 of 4 failed.*another connection \(this one broke\)/.test(w)),
+    warnings.join("\n"),
+  );
+  // The client's own connection is fine, and so is the client.
+  assert.equal(await client.size("big.bin"), 16 * MiB);
 });
 
 Deno.test("segments: an interrupted run keeps each segment's progress, and the next continues it", async () => {
