@@ -12,7 +12,8 @@ import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import { startPureFtpd } from "../_servers/pure_ftpd.ts";
 import { ServerUnavailableError } from "../_servers/_common.ts";
-import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
+import { pseudoRandomBytes, sha256, sha256File, tempDir, writeRandomFile } from "../_helpers.ts";
+import { flatness, LIVE_MEMORY_FLAGS } from "../_live_memory.ts";
 
 const MiB = 1024 * 1024;
 
@@ -352,4 +353,34 @@ Deno.test("segments: a segmented temporary (with holes) is never continued over 
   assert.equal(await sha256File(local), sha256(content));
   assert.deepEqual(offsets, [0], "started over from byte 0");
   assert.deepEqual(names(dir.path), ["big.bin"]);
+});
+
+Deno.test("segments: 200 MiB over four connections, live memory does not grow with the file", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const hash = await writeRandomFile(join(server.root, "remote.bin"), 200 * MiB);
+  const target = join(dir.path, "down.bin");
+  const child = new URL("./_memory_child.ts", import.meta.url).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      ...LIVE_MEMORY_FLAGS,
+      child,
+      String(server.port),
+      "download",
+      "segments",
+      "remote.bin",
+      target,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  const result = JSON.parse(new TextDecoder().decode(output.stdout));
+  assert.equal(await sha256File(target), hash);
+  assert.ok(result.samples.length >= 5, `sampled ${result.samples.length} times`);
+  // Four connections' two 1 MiB buffers each, and chunks in flight: no segment is buffered whole.
+  const { ok, message } = flatness(result.samples, { growth: 12 * MiB, level: 56 * MiB });
+  assert.ok(ok, message);
 });
