@@ -109,23 +109,33 @@ Deno.test("a get step with segments: an interrupted run's next run continues eac
   await Deno.writeFile(join(server.root, "big.bin"), content);
   const retrs: number[] = [];
   const rest = new Map<number, number>();
-  // In the first run the last segment goes first: the temporary then has
-  // its full size, and only the progress file tells what is missing.
+  // In the first run the last segment goes first, alone, to its end: the
+  // temporary then has its full size, and only the progress file tells
+  // what is missing. The others wait for its 6 MiB (or 10 s).
   let holdBack = true;
-  server.faults.onCommand = (c) => {
+  let release!: () => void;
+  const lastDone = new Promise<void>((resolve) => release = resolve);
+  const timer = setTimeout(release, 10_000);
+  server.faults.onCommand = async (c) => {
     if (c.verb === "REST") rest.set(c.session, Number(c.argument));
     if (c.verb !== "RETR") return undefined;
     const offset = rest.get(c.session) ?? 0;
     retrs.push(offset);
     rest.delete(c.session);
-    return holdBack && offset !== 18 * MiB ? { delayMs: 1500 } : undefined;
+    if (holdBack && offset !== 18 * MiB) await lastDone;
+    return undefined;
   };
   const step = "  - get: { from: big.bin, to: out/, segments: 4 }\n";
   const stop = new AbortController();
   const first = await runSteps(dir.path, server, step, {
     signal: stop.signal,
-    onEvent: (e) => e.type === "progress" && e.bytes >= 10 * MiB && stop.abort(),
+    onEvent: (e) => {
+      if (e.type !== "progress") return;
+      if (e.bytes >= 6 * MiB) release();
+      if (e.bytes >= 10 * MiB) stop.abort();
+    },
   });
+  clearTimeout(timer);
   assert.equal(first.ok, false);
   const state = JSON.parse(
     await Deno.readTextFile(join(dir.path, "out/big.bin.ferry-segments.ferry-part")),
