@@ -12,6 +12,7 @@ import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import { startPureFtpd } from "../_servers/pure_ftpd.ts";
 import { ServerUnavailableError } from "../_servers/_common.ts";
+import { makeTestPki } from "../_servers/certs.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir, writeRandomFile } from "../_helpers.ts";
 import { flatness, LIVE_MEMORY_FLAGS } from "../_live_memory.ts";
 
@@ -404,4 +405,41 @@ Deno.test("segments: 200 MiB over four connections, live memory does not grow wi
   // Four connections' two 1 MiB buffers each, and chunks in flight: no segment is buffered whole.
   const { ok, message } = flatness(result.samples, { growth: 12 * MiB, level: 56 * MiB });
   assert.ok(ok, message);
+});
+
+Deno.test({
+  name:
+    "segments over FTPS on vsftpd requiring TLS session reuse: each clone settles its TLS, bytes intact",
+  ignore: vsftpd.ignore,
+  async fn() {
+    const pki = await makeTestPki();
+    await using server = await startVsftpd({
+      config: {
+        ssl_enable: "YES",
+        allow_anon_ssl: "YES",
+        force_anon_logins_ssl: "YES",
+        force_anon_data_ssl: "YES",
+        ssl_tlsv1: "YES",
+        ssl_sslv2: "NO",
+        ssl_sslv3: "NO",
+        ssl_ciphers: "HIGH",
+        rsa_cert_file: pki.server.certPath,
+        rsa_private_key_file: pki.server.keyPath,
+        require_ssl_reuse: "YES",
+      },
+    });
+    const content = pseudoRandomBytes(16 * MiB, 29);
+    await Deno.writeFile(join(server.dir, "big.bin"), content);
+    await Deno.chmod(join(server.dir, "big.bin"), 0o644);
+    await using dir = await tempDir();
+    await using client = await FtpClient.connect(
+      `ftpes://anonymous:ferry%40example.com@localhost:${server.port}/pub`,
+      { tls: { caCerts: [pki.caPem] } },
+    );
+    const local = join(dir.path, "big.bin");
+    const result = await client.downloadTo("big.bin", local, { segments: 4 });
+    assert.equal(await sha256File(local), sha256(content));
+    assert.equal(result.segments, 4);
+    assert.equal(await client.size("big.bin"), 16 * MiB);
+  },
 });
