@@ -51,6 +51,9 @@ Deno.test("ferry get --segments with a bad value is refused before connecting", 
     assert.equal(result.code, 2, `${bad}: ${result.stderr}`);
     assert.match(result.stderr, /--segments must be a whole number from 1 to 16/);
   }
+  const pipe = await ferry(["get", `${server.url}/big.bin`, "-", "--segments", "4"]);
+  assert.equal(pipe.code, 2, pipe.stderr);
+  assert.match(pipe.stderr, /--segments does not apply to "-"/);
   assert.equal(logins(), 0, "never connected");
   assert.deepEqual([...Deno.readDirSync(dir.path)], []);
 });
