@@ -17,6 +17,18 @@ export function parallelFlag(value: string | undefined): number | undefined {
   return n;
 }
 
+/** Parses `--segments` (connections per file of `get`). */
+export function segmentsFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) {
+    throw new UsageError(
+      `--segments must be a whole number from 1 to 16, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
 /** The URL's path, which the command needs. */
 export function requirePath(path: string | undefined, what: string): string {
   if (path === undefined || path === "") {

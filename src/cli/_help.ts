@@ -168,13 +168,17 @@ pipe is not retried).
 Options:
       --overwrite WHEN  always, never, newer or different (default: different)
       --resume          Continue shorter local files that only grew (logs), once
-                        the server's bytes before that point match${RETRIES}
+                        the server's bytes before that point match
+      --segments N      Fetch each file over N connections at once (1-16),
+                        byte ranges into one temporary; files under 8 MiB and
+                        servers without REST use one${RETRIES}
 ${CONNECTION}
 ${COMMON}
 
 Examples:
   ferry get ftp://ftp.example.com/pub/readme.txt
   ferry get 'ftp://127.0.0.1:2121/logs/*.log' ./logs/ --resume
+  ferry get ftp://mirror.example.com/iso/big.iso --segments 4
   ferry get ftp://alice@host/site/ ./backup/ --password-env FTP_PASSWORD
   ferry get ftp://host/backup.tar - | tar x
   ferry get ftp://host/big.iso --limit-rate 2M`,

@@ -28,7 +28,14 @@ import { urlPasswords } from "../runner/_redact.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
 import type { OverwritePolicy, TaskStep } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
-import { durationFlag, parallelFlag, rateFlag, requirePath, timeoutFlag } from "./_flags.ts";
+import {
+  durationFlag,
+  parallelFlag,
+  rateFlag,
+  requirePath,
+  segmentsFlag,
+  timeoutFlag,
+} from "./_flags.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
 import type { UrlOptions } from "./_oneshot.ts";
 import { printable, printableLines } from "./_printable.ts";
@@ -201,6 +208,7 @@ const NOT_FOR_PIPES = [
   "timeout-retries",
   "atomic",
   "resume",
+  "segments",
 ];
 
 /** `ferry get URL -` and `ferry put - URL`. */
@@ -324,9 +332,15 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
       return await listCommand(p.positionals[0], { json: p.values.json === true, ...flags }, io);
     }
     case "get": {
-      const p = parse(rest, { ...ONE_SHOT, resume: { type: "boolean" } }, [1, 2], command);
+      const p = parse(
+        rest,
+        { ...ONE_SHOT, resume: { type: "boolean" }, segments: { type: "string" } },
+        [1, 2],
+        command,
+      );
       if (p.help) return help();
       if (p.positionals[1] === "-") return await pipe("get", p.positionals[0], p.values, io);
+      const segments = segmentsFlag(p.values.segments as string | undefined);
       const { overwrite, common } = oneShotStep(p.values);
       return await oneShot(p.positionals[0], p.values, io, (path) => ({
         ...common,
@@ -335,6 +349,7 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
           to: p.positionals[1] ?? "./",
           overwrite,
           resume: p.values.resume === true,
+          ...(segments !== undefined ? { segments } : {}),
         },
       }));
     }

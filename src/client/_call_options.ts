@@ -72,6 +72,7 @@ export function checkDownloadOptions(options: DownloadOptions, toStream: boolean
   if (mtime !== undefined && mtime !== "remote" && !(mtime instanceof Date && !isNaN(+mtime))) {
     throw new FtpInputError('mtime must be a valid Date or "remote"');
   }
+  checkSegments(options, toStream);
   if (!toStream) return;
   const fileOnly = (["resumeCheck", "keepTemporary", "mtime"] as const)
     .filter((name) => options[name] !== undefined);
@@ -81,6 +82,31 @@ export function checkDownloadOptions(options: DownloadOptions, toStream: boolean
         `check, keep or date`,
     );
   }
+}
+
+/** `segments` and `segmentConnection`, checked (see DownloadOptions). */
+function checkSegments(options: DownloadOptions, toStream: boolean): void {
+  const segments = options.segments;
+  if (
+    segments !== undefined && (!Number.isSafeInteger(segments) || segments < 1 || segments > 16)
+  ) {
+    throw new FtpInputError(
+      `segments must be a whole number from 1 to 16, got ${segments}: use 1 for one connection`,
+    );
+  }
+  const connection = options.segmentConnection;
+  if (connection !== undefined && typeof connection !== "function") {
+    throw new FtpInputError("segmentConnection must be a function that returns a logged-in client");
+  }
+  if ((segments ?? 1) === 1) return;
+  const conflict = toStream
+    ? "a stream is written in order: download to a local path to use segments"
+    : (options.offset ?? 0) > 0
+    ? "offset continues the local file in place: use resume to continue a segmented download"
+    : options.type === "ascii"
+    ? "ASCII changes line ends, so byte ranges do not line up: use binary"
+    : undefined;
+  if (conflict) throw new FtpInputError(`segments: ${conflict}`);
 }
 
 /** A listing byte limit, checked. */

@@ -25,6 +25,7 @@ import { localPath } from "./_local_file.ts";
 import type { Session } from "./_session.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { transferBufferBytes } from "./_transfer.ts";
+import { discardSegmented } from "./_segment_state.ts";
 import { partialPath } from "./temporary_names.ts";
 
 /** What a download to a local path needs from the client. */
@@ -69,6 +70,7 @@ export async function downloadToFile(
   const path = localPath(destination);
   if (options.offset > 0) return await continueInPlace(session, remote, path, options);
   const part = partialPath(path);
+  discardSegmented(part);
   // Opened before RETR is sent, so that a local problem (a missing
   // directory, no permission) fails the call without touching the server.
   const file = Deno.openSync(part, {

@@ -89,7 +89,8 @@ async function openActive(
     const reply = await session.startTransfer(line);
     // Until the server connects, it may send a failure (425) instead: read
     // the final reply now, without a deadline while data may flow.
-    const final = session.readFinal(line, Infinity);
+    const stopping = { early: false };
+    const final = session.readFinal(line, Infinity, undefined, () => stopping.early);
     final.catch(() => {});
     const first = await Promise.race([
       accepted.then((stream) => ({ stream }), (error) => ({ error })),
@@ -108,7 +109,7 @@ async function openActive(
     }
     const data = dataConnection(session, first.stream, line, options);
     const size = parseAnnouncedSize(reply.text);
-    return new Transfer(session, data, line, size, options.signal, final, reply);
+    return new Transfer(session, data, line, size, options.signal, final, reply, stopping);
   } finally {
     listener.close();
   }

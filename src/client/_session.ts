@@ -113,12 +113,14 @@ export class Session {
     line?: string,
     deadline = this.control.deadline(),
     timeout?: () => FtpError,
+    anyReply?: () => boolean,
   ): Promise<FtpReply> {
     const waitingFor = line === undefined ? "a reply" : `the reply to "${redactCommand(line)}"`;
     // Bounded by the deadline.
     while (true) {
       const reply = await this.control.read(waitingFor, deadline, timeout);
-      if (!isPreliminary(reply)) return reply;
+      // `anyReply`: a transfer stopped early takes whatever comes (see Transfer.stopReading).
+      if (!isPreliminary(reply) || anyReply?.()) return reply;
     }
   }
 

@@ -59,6 +59,7 @@ export class Transfer {
   readonly #session: Session;
   readonly #command: string;
   readonly #pendingFinal?: Promise<FtpReply>;
+  readonly #stopping?: { early: boolean };
   readonly #onAbort: () => void;
   /** How the transfer ends: completion or abort, whichever began first. */
   #ending?: Promise<FtpReply | undefined>;
@@ -70,6 +71,8 @@ export class Transfer {
    * @param pendingFinal A read of the final reply already under way (active
    * mode starts it while waiting for the server to connect).
    * @param opening The 1xx reply that started the transfer.
+   * @param stopping Set by `stopReading`, so that the early read of the
+   * final reply takes whatever reply comes next.
    */
   constructor(
     session: Session,
@@ -79,6 +82,7 @@ export class Transfer {
     signal: AbortSignal = NEVER,
     pendingFinal?: Promise<FtpReply>,
     opening?: FtpReply,
+    stopping?: { early: boolean },
   ) {
     this.#session = session;
     this.data = data;
@@ -87,6 +91,7 @@ export class Transfer {
     this.signal = signal;
     this.#pendingFinal = pendingFinal;
     this.opening = opening;
+    this.#stopping = stopping;
     // Closing the socket interrupts a read or write in progress, whatever
     // its size; the path that was using it then ends the transfer. During a
     // completion the wait is for the final reply, which a server that
@@ -191,6 +196,33 @@ export class Transfer {
         this.#session,
         abortGrace(this.#session, reason),
         this.#pendingFinal,
+      );
+    })();
+    return await this.#ending;
+  }
+
+  /**
+   * Ends a download whose reader has every byte it wants (a segment's
+   * range): closes the data connection and reads the transfer command's
+   * final reply, whichever it is: 226 when the server had sent it all
+   * already, else the 426 (or 451) of a server that found the connection
+   * closed. One reply, whatever its code: Pure-FTPd (throttled) reports
+   * the cut with its timing under the code 150, and then nothing more. No
+   * ABOR: Pure-FTPd answers one during a transfer and drops the command
+   * sent behind it, the PWD that marks the end of its replies. Returns that
+   * reply; a connection that fails meanwhile fails the call.
+   */
+  async stopReading(): Promise<FtpReply | undefined> {
+    this.#ending ??= (async () => {
+      this.#end();
+      this.data.close();
+      // Active mode reads the final reply from the start: told to take any reply.
+      if (this.#stopping) this.#stopping.early = true;
+      if (this.#pendingFinal) return await this.#readFinal();
+      const control = this.#session.control;
+      return await control.read(
+        `the reply to "${redactCommand(this.#command)}"`,
+        control.deadline(),
       );
     })();
     return await this.#ending;

@@ -31,6 +31,8 @@ import { probeDataTls } from "./_open_transfer.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadIntoStream, downloadStream, type TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
+import { fetchRange, type RangeRequest } from "./_fetch_range.ts";
+import { downloadSegmented } from "./_segmented_download.ts";
 import { graceMs } from "./_grace.ts";
 import { type DotFileOptions, listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
@@ -114,6 +116,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   /** Which TLS engine the sessions use, and what is known of the server (FTPS only). */
   readonly #policy?: DataTlsPolicy;
   #credentials?: Credentials;
+  /** The arguments of the login that succeeded, for clones (see `segments`). */
+  #loginWith?: [string | undefined, string | undefined, string | undefined];
   /** The options' path, still to change into after a `login()` (with `login: false`). */
   #pathAfterLogin?: string;
 
@@ -344,6 +348,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
             : error;
         }
         this.#credentials = credentials;
+        this.#loginWith = [user, password, account];
         this.#setState("loggedIn");
         await this.#settleDataTls(ctx, session);
         // A settled TLS decision may have replaced the session: ask for it anew.
@@ -1038,23 +1043,87 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           });
         }
         const resume = options.resume === true;
-        return downloadToFile(this.#require(), path, destination, {
-          type,
-          offset,
+        const single = () =>
+          downloadToFile(this.#require(), path, destination, {
+            type,
+            offset,
+            resume,
+            resumeCheck: options.resumeCheck ?? 0,
+            keepTemporary: options.keepTemporary ?? resume,
+            size: options.size,
+            mtime: options.mtime,
+            signal: ctx.signal,
+            rateLimit,
+            events: (size) => this.#hooks(ctx, size ?? options.size).progress,
+            onProgress: options.onProgress,
+            warn: (message) => this.#warn(message),
+          });
+        if ((options.segments ?? 1) === 1) return single();
+        return downloadSegmented(this.#require(), path, destination, {
+          segments: options.segments!,
           resume,
-          resumeCheck: options.resumeCheck ?? 0,
           keepTemporary: options.keepTemporary ?? resume,
           size: options.size,
           mtime: options.mtime,
           signal: ctx.signal,
-          rateLimit,
           events: (size) => this.#hooks(ctx, size ?? options.size).progress,
           onProgress: options.onProgress,
           warn: (message) => this.#warn(message),
+          info: (message) => this.dispatchEvent(new FtpInfoEvent(message)),
+          own: (session) => ({
+            // The call's limit is one budget for all its segments.
+            fetch: (request) => fetchRange(session, { ...request, rateLimit }),
+            get usable() {
+              return !session.control.closed;
+            },
+            close: () => Promise.resolve(),
+          }),
+          open: async (signal) => {
+            const clone = await (options.segmentConnection?.(signal) ?? this.#clone(signal));
+            return {
+              fetch: (request) => clone.#fetchRange({ ...request, rateLimit }),
+              get usable() {
+                return clone.state === "loggedIn";
+              },
+              close: () => clone.close(),
+            };
+          },
+          single,
         });
       },
       options,
       () => checkDownloadOptions(options, destination instanceof WritableStream),
+    );
+  }
+
+  /** A new client with this one's options and login, for the segments of a download. */
+  async #clone(signal: AbortSignal): Promise<FtpClient> {
+    // The client's own limiter, not a copy of its rate: the clones share
+    // the client's budget instead of multiplying it.
+    const clone = new FtpClient({
+      ...this.#options,
+      login: false,
+      path: undefined,
+      rateLimit: this.#require().settings.rateLimit,
+    });
+    try {
+      await clone.connect({ signal });
+      const [user, password, account] = this.#loginWith ?? [];
+      await clone.login(user, password, account, { signal });
+    } catch (error) {
+      await clone.close();
+      throw error;
+    }
+    return clone;
+  }
+
+  /** One segment of a segmented download, on this client (a clone). */
+  #fetchRange(request: RangeRequest): Promise<void> {
+    return this.#call(
+      "download",
+      [request.remote],
+      (ctx) => fetchRange(this.#require(), { ...request, signal: ctx.signal }),
+      { signal: request.signal },
     );
   }
 

@@ -7,6 +7,7 @@
 import type { FtpDebugMessage } from "../transport/control_connection.ts";
 import type { SecureMode } from "../protocol/url.ts";
 import type { RateLimiter } from "./rate_limit.ts";
+import type { FtpClient } from "./ftp_client.ts";
 
 /**
  * Who initiates the data connection: the client (`"passive"`, EPSV/PASV) or
@@ -465,6 +466,33 @@ export interface DownloadOptions extends CallOptions {
    */
   mtime?: Date | "remote";
   /**
+   * `downloadTo` a local path, in binary: fetch the file over this many
+   * connections at once, each a byte range (REST) written at its place in
+   * the one `<name>.ferry-part` temporary; for links where one TCP
+   * connection cannot fill the pipe, and servers that cap each connection.
+   * The extra connections are clones of this client (same options, same
+   * login), or come from `segmentConnection`; they are closed when the
+   * download ends. With `resume`, each segment continues where an
+   * interrupted run stopped (their progress is kept in
+   * `<name>.ferry-segments.ferry-part`), if the server's file has the same
+   * size and time (MDTM). One connection is used instead for a server
+   * without REST (with a `warning` event), a file under 8 MiB, and a file
+   * whose size the server will not tell; a file under `segments` × 4 MiB
+   * gets fewer segments. A segment that fails is fetched again from where
+   * it stopped, up to 3 times, on another connection when its own broke. A
+   * whole number from 1 to 16; not with `offset`, ASCII or a stream.
+   *
+   * @default {1}
+   */
+  segments?: number;
+  /**
+   * With `segments`: opens each extra connection, instead of a clone of
+   * this client. ferry closes what it returns when the download ends.
+   *
+   * @default {undefined (clones of this client)}
+   */
+  segmentConnection?: (signal: AbortSignal) => Promise<FtpClient>;
+  /**
    * Called as this call's transfer moves: once when it starts (with
    * `bytes` equal to `offset`), then after each chunk. Unlike the
    * client-wide `progress` event it needs no filtering by id, and counts in
@@ -669,4 +697,11 @@ export interface TransferResult {
   reply: string;
   /** Where the transfer continued from, when it resumed (`resume`, or an `offset`). */
   resumedFrom?: number;
+  /**
+   * `downloadTo` with `segments`: how many byte ranges the file was fetched
+   * in (`1`: it went over one connection; see `segments` for when).
+   */
+  segments?: number;
+  /** `downloadTo` with `segments`: the most connections that carried segments at once. */
+  connections?: number;
 }

@@ -58,3 +58,25 @@ export const ASIDE_SUFFIX = `.ferry-old${PARTIAL_SUFFIX}`;
 export function partialPath(path: string): string {
   return path + PARTIAL_SUFFIX;
 }
+
+/**
+ * The progress file a segmented download (`downloadTo` with `segments`)
+ * keeps beside its temporary `part`: `<name>.ferry-segments.ferry-part`.
+ * It ends in {@linkcode PARTIAL_SUFFIX}, so whatever skips temporaries
+ * skips it too. While it exists, the temporary has holes: ferry continues
+ * it segment by segment, never from its size.
+ *
+ * @param part The temporary, `<name>.ferry-part` (see {@linkcode partialPath}).
+ * @returns The progress file's path, beside it.
+ *
+ * @example
+ * ```ts
+ * import { partialPath, segmentStatePath } from "@ferry/ftp";
+ *
+ * console.log(segmentStatePath(partialPath("big.iso"))); // "big.iso.ferry-segments.ferry-part"
+ * ```
+ */
+export function segmentStatePath(part: string): string {
+  const base = part.endsWith(PARTIAL_SUFFIX) ? part.slice(0, -PARTIAL_SUFFIX.length) : part;
+  return `${base}.ferry-segments${PARTIAL_SUFFIX}`;
+}

@@ -20,7 +20,7 @@
 import { dirname } from "node:path";
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { TransferProgress } from "../client/options.ts";
-import { partialPath } from "../client/temporary_names.ts";
+import { partialPath, segmentStatePath } from "../client/temporary_names.ts";
 import { FtpSizeMismatchError } from "../errors.ts";
 import { refuseLinksTo } from "./_no_links.ts";
 import { TransientRunError } from "./errors.ts";
@@ -43,6 +43,8 @@ export interface DownloadJob {
   resume: boolean;
   /** Set once a try of this run has written the partial file: its bytes are the server's. */
   wrote?: boolean;
+  /** Connections to fetch the file over (see the client's `segments`). */
+  segments?: number;
 }
 
 /** Whether to continue the partial file, and how many of its bytes to check first. */
@@ -72,6 +74,11 @@ async function resumePlan(
   const size = job.size;
   const fresh = { resume: false, check: 0 };
   if (!client.features.has("REST") || size === undefined) return fresh;
+  // A segmented download's progress file says which bytes it holds; the
+  // client continues it only for the same size and server time.
+  if ((job.segments ?? 1) > 1 && regularFileSync(segmentStatePath(part))) {
+    return { resume: true, check: job.wrote ? 0 : RESUME_CHECK_BYTES };
+  }
   const shorter = (info: Deno.FileInfo | undefined) =>
     info !== undefined && info.size > 0 && info.size < size;
   const partial = partInfo?.isFile ? partInfo : undefined;
@@ -120,6 +127,7 @@ export async function downloadFile(
       resumeCheck: plan.check,
       keepTemporary: true,
       mtime: job.mtime ?? "remote",
+      segments: job.segments,
       onProgress,
       signal: ctx.signal,
     });
@@ -140,6 +148,14 @@ export async function downloadFile(
       throw new TransientRunError(error.message, { cause: error });
     }
     throw error;
+  }
+}
+
+function regularFileSync(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isFile;
+  } catch {
+    return false;
   }
 }
 

@@ -99,7 +99,7 @@ async function downloadWork(
   files: { entry: RemoteEntry; local: string }[],
   dirs: string[],
   root: string,
-  step: { overwrite: GetStep["overwrite"]; resume: boolean },
+  step: { overwrite: GetStep["overwrite"]; resume: boolean; segments?: number },
   ctx: PlanContext,
 ): Promise<Work[]> {
   assertDistinctTargets(
@@ -166,7 +166,15 @@ async function downloadWork(
       continue;
     }
     ctx.planned.local.add(local);
-    const job = { remote: entry.path, local, root, size: entry.size, mtime, resume: step.resume };
+    const job = {
+      remote: entry.path,
+      local,
+      root,
+      size: entry.size,
+      mtime,
+      resume: step.resume,
+      segments: step.segments ?? 1,
+    };
     work.push({
       id: ctx.id(),
       action: "download",

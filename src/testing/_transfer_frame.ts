@@ -87,7 +87,11 @@ export async function transferOver(
         conn,
         signal,
         buffer: plan.buffer,
-        dropAfterBytes: faults.dataDropAfterBytes,
+        dropAfterBytes: faults.dropTransfer?.({
+          session: session.id,
+          offset: session.restOffset,
+          upload: plan.upload === true,
+        }) ?? faults.dataDropAfterBytes,
         stallAfterBytes: faults.dataStallAfterBytes,
         idleTimeoutMs: timeoutMs,
       });

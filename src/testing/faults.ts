@@ -59,6 +59,24 @@ export interface FaultAction {
 }
 
 /**
+ * A transfer about to move bytes, as seen by {@linkcode FtpFaults.dropTransfer}.
+ *
+ * @example
+ * ```ts
+ * import type { FaultTransfer } from "@ferry/ftp/testing";
+ * const resumed = (t: FaultTransfer) => !t.upload && t.offset > 0;
+ * ```
+ */
+export interface FaultTransfer {
+  /** The session's number. */
+  session: number;
+  /** Where the transfer starts in the file (REST), `0` without one. */
+  offset: number;
+  /** Whether the client sends (STOR, APPE). */
+  upload: boolean;
+}
+
+/**
  * A listing about to be sent, as seen by {@linkcode FtpFaults.listing}.
  *
  * @example
@@ -111,6 +129,15 @@ export interface FtpFaults {
    * @default {undefined}
    */
   dataDropAfterBytes?: number;
+  /**
+   * Decides for each transfer, as it starts, after how many bytes its data
+   * connection is closed (then `426`), or `undefined` to leave it be (then
+   * `dataDropAfterBytes` applies). Cuts one transfer among several running
+   * at once, such as one segment of a segmented download.
+   *
+   * @default {undefined}
+   */
+  dropTransfer?: (transfer: FaultTransfer) => number | undefined;
   /**
    * Stop sending (or reading) after this many bytes of a transfer, keeping
    * the data connection open, so that the client must time out. The

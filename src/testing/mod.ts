@@ -23,4 +23,10 @@ export {
   type FtpTestUser,
   type ListFormat,
 } from "./ftp_test_server.ts";
-export type { FaultAction, FaultCommand, FtpFaults, ListingRequest } from "./faults.ts";
+export type {
+  FaultAction,
+  FaultCommand,
+  FaultTransfer,
+  FtpFaults,
+  ListingRequest,
+} from "./faults.ts";

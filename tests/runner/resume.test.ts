@@ -100,3 +100,56 @@ Deno.test("a retry continues only what this run wrote, not a partial the first t
     "new version, forty bytes of it......!!\n",
   );
 });
+
+Deno.test("a get step with segments: an interrupted run's next run continues each segment", async () => {
+  const MiB = 1024 * 1024;
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const content = pseudoRandomBytes(24 * MiB, 61);
+  await Deno.writeFile(join(server.root, "big.bin"), content);
+  const retrs: number[] = [];
+  const rest = new Map<number, number>();
+  // In the first run the last segment goes first, alone, to its end: the
+  // temporary then has its full size, and only the progress file tells
+  // what is missing. The others wait for its 6 MiB (or 10 s).
+  let holdBack = true;
+  let release!: () => void;
+  const lastDone = new Promise<void>((resolve) => release = resolve);
+  const timer = setTimeout(release, 10_000);
+  server.faults.onCommand = async (c) => {
+    if (c.verb === "REST") rest.set(c.session, Number(c.argument));
+    if (c.verb !== "RETR") return undefined;
+    const offset = rest.get(c.session) ?? 0;
+    retrs.push(offset);
+    rest.delete(c.session);
+    if (holdBack && offset !== 18 * MiB) await lastDone;
+    return undefined;
+  };
+  const step = "  - get: { from: big.bin, to: out/, segments: 4 }\n";
+  const stop = new AbortController();
+  const first = await runSteps(dir.path, server, step, {
+    signal: stop.signal,
+    onEvent: (e) => {
+      if (e.type !== "progress") return;
+      if (e.bytes >= 6 * MiB) release();
+      if (e.bytes >= 10 * MiB) stop.abort();
+    },
+  });
+  clearTimeout(timer);
+  assert.equal(first.ok, false);
+  const state = JSON.parse(
+    await Deno.readTextFile(join(dir.path, "out/big.bin.ferry-segments.ferry-part")),
+  );
+  const held = state.segments.reduce((sum: number, s: { done: number }) => sum + s.done, 0);
+  assert.ok(held >= 8 * MiB, `held ${held}`);
+  assert.equal(Deno.statSync(join(dir.path, "out/big.bin.ferry-part")).size, 24 * MiB);
+  holdBack = false;
+  retrs.length = 0;
+  const second = await runSteps(dir.path, server, step);
+  assert.ok(second.ok, JSON.stringify(second.steps[0]));
+  assert.equal(await sha256File(join(dir.path, "out/big.bin")), sha256(content));
+  const download = second.steps[0].actions.find((a) => a.action === "download")!;
+  assert.equal(download.resumedFrom, held);
+  assert.ok(retrs.every((offset) => offset > 0), `every segment continued: ${retrs}`);
+  assert.deepEqual([...Deno.readDirSync(join(dir.path, "out"))].map((e) => e.name), ["big.bin"]);
+});

@@ -42,6 +42,18 @@ export interface GetAction {
    */
   resume?: boolean;
   /**
+   * Fetch each file over this many connections at once, each a byte range
+   * (REST) into its place in the one `.ferry-part` temporary: for links
+   * where one connection cannot fill the pipe, and servers that cap each
+   * connection. The extra connections are opened beside the run's
+   * `connection.parallel` ones, and closed after the file. Files under
+   * 8 MiB, and servers without REST, use one connection. An interrupted
+   * run continues each segment where it stopped. 1 to 16.
+   *
+   * @default {1}
+   */
+  segments?: number;
+  /**
    * Which files to take, by their path relative to the directory or glob base.
    *
    * @default {[]}
@@ -61,6 +73,7 @@ export interface GetAction {
  *   to: "/srv/logs/",
  *   overwrite: "different",
  *   resume: true,
+ *   segments: 1,
  *   filter: [],
  * };
  * ```
@@ -74,6 +87,8 @@ export interface GetFields {
   overwrite: OverwritePolicy;
   /** Continue shorter local files from their size. */
   resume: boolean;
+  /** Connections per file (1: no segments). */
+  segments: number;
   /** Which files to take. */
   filter: FilterRule[];
 }
@@ -84,6 +99,7 @@ const schema = (s: SchemaParts) =>
     to: s.z.string().min(1),
     overwrite: s.overwrite.optional(),
     resume: s.z.boolean().optional(),
+    segments: s.z.number().int().min(1).max(16).optional(),
     filter: s.filter.optional(),
   }, "get");
 const _same: SchemaMatches<typeof schema, GetAction> = true;
@@ -100,6 +116,7 @@ export const get: StepKindDef<"get", GetAction, GetFields> = {
       to: localPath(at.baseDir, g.to),
       overwrite: g.overwrite ?? "different",
       resume: g.resume ?? false,
+      segments: g.segments ?? 1,
       filter: g.filter ?? [],
     },
   }),
