@@ -325,3 +325,29 @@ Deno.test("waiting for the rate limit is not a stalled data connection (dataTime
   await client.upload("back.bin", bytes, { rateLimit: slow() });
   assert.equal(sha256(await Deno.readFile(`${server.root}/back.bin`)), sha256(data));
 });
+
+Deno.test("a segmented download is one budget: its clones share the client's limit, and a call's limit covers all its segments", async () => {
+  await using lab = await embeddedLab();
+  await using dir = await tempDir();
+  // 16 MiB in 4 segments of 4 MiB: at 4 MiB/s it takes about 4 s; a limit
+  // copied into each of the 4 connections would let it finish in about 1 s.
+  const bytes = pseudoRandomBytes(16 * MiB, 17);
+  await serverFile(`${lab.dir}/big.bin`, bytes);
+  {
+    await using client = await FtpClient.connect(lab.url, { rateLimit: 4 * MiB });
+    const { ms, value } = await timed(() =>
+      client.downloadTo("big.bin", `${dir.path}/client.bin`, { segments: 4 })
+    );
+    assert.ok((value.segments ?? 1) > 1, `segmented: ${JSON.stringify(value)}`);
+    assert.ok(ms >= 3_500, `16 MiB at a client's 4 MiB/s took only ${Math.round(ms)} ms`);
+    assert.equal(await sha256File(`${dir.path}/client.bin`), sha256(bytes));
+  }
+  {
+    await using client = await FtpClient.connect(lab.url);
+    const { ms } = await timed(() =>
+      client.downloadTo("big.bin", `${dir.path}/call.bin`, { segments: 4, rateLimit: 4 * MiB })
+    );
+    assert.ok(ms >= 3_500, `16 MiB at a call's 4 MiB/s took only ${Math.round(ms)} ms`);
+    assert.equal(await sha256File(`${dir.path}/call.bin`), sha256(bytes));
+  }
+});
