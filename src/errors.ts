@@ -261,7 +261,8 @@ export type ConnectionFailure =
   | "not-logged-in"
   | "closed"
   | "reset"
-  | "denied";
+  | "denied"
+  | "local-address";
 
 /**
  * A connection could not be made or was lost. `kind` says which:
@@ -269,7 +270,10 @@ export type ConnectionFailure =
  * command was issued while not connected (`not-connected`) or before a
  * successful login (`not-logged-in`: the login failed, or `login: false`
  * was given and `login()` not called yet), the server closed or reset it,
- * or Deno's permissions denied it (`denied`: permanent, do not retry).
+ * or Deno's permissions denied it (`denied`: permanent, do not retry), or
+ * it could not be made from the `localAddress` asked for (`local-address`:
+ * not an address of this machine, or not of the server's address family;
+ * permanent).
  *
  * @example Reconnecting after the server hung up
  * ```ts

@@ -15,6 +15,8 @@ Connection options:
                           included), each reply, a stalled transfer (500ms, 10s, 2m;
                           default 15s to connect, 30s for the rest)
       --active            Active mode: the server connects back (EPRT/PORT)
+      --local-address IP  Connect from this address of the machine (active mode
+                          listens on it); needs --allow-net for it
       --no-hidden         Do not ask for dot-files (LIST -a) on servers that hide them
       --ca-file FILE      PEM file of extra certificate authorities to trust (FTPS)
       --insecure          Do not verify the server's certificate (FTPS; for tests only:

@@ -2,6 +2,7 @@
 // they get the runner's plan, pool, retries, resume and temporary names.
 
 import { FtpClient } from "../client/ftp_client.ts";
+import { isIpAddress } from "../protocol/_host.ts";
 import { parseFtpUrl } from "../protocol/url.ts";
 import { resolveTask } from "../runner/_resolve.ts";
 import type { Task } from "../runner/task.ts";
@@ -21,6 +22,8 @@ export interface UrlOptions {
   timeoutMs?: number;
   /** `--active`: the server connects back (EPRT/PORT). */
   active?: boolean;
+  /** `--local-address`: the IP address of this machine to connect from. */
+  localAddress?: string;
   /** `--ca-file`: PEM file of extra certificate authorities (FTPS). */
   caFile?: string;
   /** `--insecure`: no certificate verification (FTPS). */
@@ -59,6 +62,15 @@ function fromUrl(url: string, options: UrlOptions) {
     connection.password = value;
   }
   if (options.active) connection.mode = "active";
+  if (options.localAddress !== undefined) {
+    if (!isIpAddress(options.localAddress)) {
+      throw new UsageError(
+        `--local-address must be an IP address of this machine, such as 192.0.2.7 or ::1, ` +
+          `got ${JSON.stringify(options.localAddress)}`,
+      );
+    }
+    connection.localAddress = options.localAddress;
+  }
   if (options.listHidden === false) connection.listHidden = false;
   if (options.caFile !== undefined || options.insecure) {
     if (parsed.secure === "none") {

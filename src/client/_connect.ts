@@ -3,6 +3,7 @@
 // the login sequence with FEAT, UTF-8, MLST facts and PBSZ/PROT.
 
 import { FtpInputError, FtpTimeoutError } from "../errors.ts";
+import { isIpAddress } from "../protocol/_host.ts";
 import type { FtpReply } from "../protocol/reply.ts";
 import type { SecureMode } from "../protocol/url.ts";
 import { ControlConnection } from "../transport/control_connection.ts";
@@ -21,8 +22,22 @@ export interface ConnectPlan {
   tls?: TlsConfig;
   reuseMode: NonNullable<FtpTlsOptions["sessionReuse"]>;
   dataProtection: "P" | "C";
+  /** Where connections are made from (an IP address), when asked. */
+  localAddress?: string;
   options: FtpClientOptions;
   encoding: string;
+}
+
+/** Checks that `address` is an IP address (IPv6 without brackets). */
+function checkLocalAddress(address: unknown): string | undefined {
+  if (address === undefined) return undefined;
+  if (typeof address !== "string" || !isIpAddress(address)) {
+    throw new FtpInputError(
+      `localAddress must be an IP address of this machine, such as "192.0.2.7" or "::1" ` +
+        `(IPv6 without brackets), got ${JSON.stringify(address)}`,
+    );
+  }
+  return address;
 }
 
 /** Resolves host, port and TLS settings; refuses contradictory options. */
@@ -47,6 +62,7 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
   if (protection !== "private" && protection !== "clear") {
     throw new FtpInputError(`tls.dataProtection must be "private" or "clear", got ${protection}`);
   }
+  const localAddress = checkLocalAddress(options.localAddress);
   const tls: TlsConfig | undefined = secure === "none" ? undefined : {
     serverName: tlsOptions.serverName ?? options.host ?? host,
     caCerts: tlsOptions.caCerts ?? [],
@@ -61,6 +77,7 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
     tls,
     reuseMode,
     dataProtection: protection === "private" ? "P" : "C",
+    localAddress,
     options,
     encoding,
   };
@@ -76,9 +93,9 @@ async function transportFor(
   policy: DataTlsPolicy | undefined,
 ): Promise<Transport> {
   const tls = policy?.tls ?? plan.tls;
-  if (policy?.engine !== "node" || !tls) return new NativeTransport(tls);
+  if (policy?.engine !== "node" || !tls) return new NativeTransport(tls, plan.localAddress);
   const { IsolatedTlsTransport } = await import("../transport/_isolated_transport.ts");
-  const transport = new IsolatedTlsTransport(tls);
+  const transport = new IsolatedTlsTransport(tls, plan.localAddress);
   await transport.ready();
   return transport;
 }

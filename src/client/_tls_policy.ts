@@ -22,6 +22,9 @@
 // while rustls spends each TLS 1.3 ticket once and ProFTPD issues none on
 // upload connections, so a run of uploads would use them up.
 //
+// Node's TLS is also the engine for connections from a chosen local
+// address, which Deno's TCP, under Deno's TLS, cannot make.
+//
 // FtpClient owns one policy; its sessions reach it (read-only) through
 // their settings, for openTransfer's hooks.
 
@@ -90,6 +93,8 @@ export class DataTlsPolicy {
     // Deno's startTls cannot present a client certificate, so neither an
     // explicit-TLS control connection nor any data connection could.
     if (tls.clientCertificate) return "node";
+    // Deno's TLS runs only over Deno's TCP, which cannot choose a local address.
+    if (this.#plan.localAddress !== undefined) return "node";
     if (reuseMode === "auto" && this.#record.reuse === "required") return "node";
     return "native";
   }

@@ -187,6 +187,25 @@ export interface FtpClientOptions {
    */
   transferMode?: TransferMode;
   /**
+   * The local address to connect from (ftplib's `source_address`, without
+   * its port): an IP address of this machine, such as `"192.0.2.7"` or
+   * `"::1"` (IPv6 without brackets), of the server's address family. The
+   * control connection and passive data connections are made from it, and
+   * active-mode data connections are awaited on it (the address EPRT and
+   * PORT announce). The system chooses the port. Deno's `Deno.connect`
+   * cannot bind a local address, so these connections go through
+   * `node:net`, and FTPS through Node's TLS (in a worker per control
+   * connection, as for servers that require TLS session reuse). Deno asks
+   * for net access to the address (`--allow-net=192.0.2.7`; the CLI's
+   * `ferry permissions` prints it). An address that is not this machine's,
+   * or of the other family, fails with `FtpConnectionError`
+   * (`local-address`); one that is not an IP address, with `FtpInputError`
+   * before anything is sent.
+   *
+   * @default {undefined (the system chooses, by its routing table)}
+   */
+  localAddress?: string;
+  /**
    * Use the host named in a PASV (227) reply. By default ferry connects to the
    * control connection's peer instead, as ftplib does: a hostile or
    * misconfigured server cannot point the client at another machine.

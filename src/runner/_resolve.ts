@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import type { FtpInputError } from "../errors.ts";
 import type { FtpClientOptions } from "../client/options.ts";
 import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";
-import { hostForUrl } from "../protocol/_host.ts";
+import { hostForUrl, isIpAddress } from "../protocol/_host.ts";
 import { durationMs } from "./_duration.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
@@ -98,6 +98,16 @@ async function resolveConnection(
   if (account !== undefined) options.account = account;
   if (url?.path !== undefined) options.path = url.path;
   if (block.mode) options.transferMode = block.mode;
+  if (block.localAddress !== undefined) {
+    if (!isIpAddress(block.localAddress)) {
+      throw at.error(
+        ["connection", "localAddress"],
+        `must be an IP address of this machine, such as 192.0.2.7 or ::1 (IPv6 without ` +
+          `brackets), got ${JSON.stringify(block.localAddress)}`,
+      );
+    }
+    options.localAddress = block.localAddress;
+  }
   if (block.connectTimeout !== undefined) {
     options.connectTimeout = durationMs(block.connectTimeout);
   }

@@ -35,6 +35,10 @@ export const connectionSchema = strict({
   secure: z.enum(["none", "explicit", "implicit"]).optional(),
   tls: tls.optional(),
   mode: z.enum(["passive", "active"]).optional(),
+  localAddress: z.string().min(1).optional().meta({
+    description: "IP address of this machine to connect from (ftplib's source_address); " +
+      "active mode listens on it too.",
+  }),
   connectTimeout: duration.optional(),
   replyTimeout: duration.optional(),
   dataTimeout: duration.optional(),

@@ -137,6 +137,15 @@ export interface TaskConnection {
    */
   mode?: "passive" | "active";
   /**
+   * An IP address of this machine to connect from (the client's
+   * `localAddress`, ftplib's `source_address`): the control connection and
+   * passive data connections come from it, and active mode listens on it.
+   * `ferry permissions` adds it to `--allow-net`.
+   *
+   * @default {undefined (the system chooses)}
+   */
+  localAddress?: string;
+  /**
    * Time allowed to open a connection: for the control connection, the TCP
    * connection, the TLS handshake of implicit TLS and the server's greeting
    * together; for a data connection, connecting (or, in active mode, the

@@ -137,6 +137,22 @@ export class Session {
     this.peerHost = (conn.remoteAddr as Deno.NetAddr).hostname;
     this.localHost = (conn.localAddr as Deno.NetAddr).hostname;
     this.#writer = new ReplyWriter(conn, () => server.faults(), this.signal, () => this.close());
+    this.recordConnection("control", conn);
+  }
+
+  /** Lists a connection of this session in the server's connections. */
+  recordConnection(kind: "control" | "data", conn: Deno.Conn, mode?: "passive" | "active"): void {
+    const end = (addr: Deno.Addr) => {
+      const { hostname, port } = addr as Deno.NetAddr;
+      return { hostname, port };
+    };
+    this.server.recordConnection({
+      session: this.id,
+      kind,
+      ...(mode ? { mode } : {}),
+      client: end(conn.remoteAddr),
+      server: end(conn.localAddr),
+    });
   }
 
   /** Aborts when the session ends. */

@@ -134,7 +134,7 @@ async function dial<T>(req: number, connect: (signal: AbortSignal) => Promise<T>
 async function run(message: WorkerRequest): Promise<WireResult> {
   switch (message.op) {
     case "init":
-      transport = new NodeTransport(message.tls);
+      transport = new NodeTransport(message.tls, message.localAddress);
       return {};
     case "openControl": {
       const { target, implicitTls } = message;

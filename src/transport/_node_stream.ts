@@ -18,6 +18,7 @@
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
+import type { ByteStream } from "./byte_stream.ts";
 import type { SecuredStream } from "./transport.ts";
 
 /** Plaintext bytes held for the reader before the TCP connection is left unread. */
@@ -26,17 +27,18 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const READ_BYTES = 256 * 1024;
 
 /**
- * A Duplex over a Deno TCP connection that reads only when asked to and
- * allowed to: the Node TLS socket sits on top of it.
+ * A Duplex over a TCP connection (Deno's, or node:net's from a chosen local
+ * address) that reads only when asked to and allowed to: the Node TLS
+ * socket sits on top of it.
  */
 export class PullDuplex extends Duplex {
-  readonly conn: Deno.TcpConn;
+  readonly conn: ByteStream;
   readonly #allowed: () => boolean;
   #wanted = false;
   #reading = false;
   readonly #scratch = new Uint8Array(READ_BYTES);
 
-  constructor(conn: Deno.TcpConn, allowed: () => boolean) {
+  constructor(conn: ByteStream, allowed: () => boolean) {
     super();
     this.conn = conn;
     this.#allowed = allowed;
@@ -108,7 +110,7 @@ export class PullDuplex extends Duplex {
   }
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+async function writeAll(conn: ByteStream, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
 }

@@ -98,10 +98,15 @@ export class NodeTransport implements Transport {
   /** Plain TCP, and the active-mode listener, are the same as the native path's. */
   readonly #plain = new NativeTransport();
   #controlTls?: tls.TLSSocket;
+  readonly #localAddress?: string;
 
-  /** @param config TLS settings; this transport exists for TLS. */
-  constructor(config: TlsConfig) {
+  /**
+   * @param config TLS settings; this transport exists for TLS.
+   * @param localAddress Where connections are made from (through node:net).
+   */
+  constructor(config: TlsConfig, localAddress?: string) {
     this.#tls = config;
+    this.#localAddress = localAddress;
     trust(config.caCerts);
   }
 
@@ -123,18 +128,18 @@ export class NodeTransport implements Transport {
   async openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream> {
     // One connect timeout covers the TCP connection and the handshake.
     const deadline = performance.now() + target.timeoutMs;
-    const conn = await dial(target);
+    const conn = await dial({ ...target, localAddress: this.#localAddress });
     if (!implicitTls) return conn;
     const left = deadline - performance.now();
     return await this.#secureControl(conn, target.purpose, left, target.timeoutMs);
   }
 
   secureControl(control: ByteStream): Promise<ByteStream> {
-    return this.#secureControl(control as Deno.TcpConn, "control connection");
+    return this.#secureControl(control, "control connection");
   }
 
   async #secureControl(
-    conn: Deno.TcpConn,
+    conn: ByteStream,
     what: string,
     timeoutMs = this.#tls.handshakeTimeoutMs,
     limitMs = timeoutMs,
@@ -161,7 +166,7 @@ export class NodeTransport implements Transport {
    * resumes only when it is made with the same options as the control one.
    * A resumed session was verified on the control connection.
    */
-  #wrap(conn: Deno.TcpConn, session: Buffer | undefined, what: string): NodeTlsStream {
+  #wrap(conn: ByteStream, session: Buffer | undefined, what: string): NodeTlsStream {
     const holder: { stream?: NodeTlsStream } = {};
     const duplex = new PullDuplex(conn, () => holder.stream?.hasRoom() ?? true);
     const socket = tls.connect({
@@ -182,7 +187,7 @@ export class NodeTransport implements Transport {
   }
 
   openData(target: DialTarget): Promise<ByteStream> {
-    return dial(target);
+    return dial({ ...target, localAddress: this.#localAddress });
   }
 
   /**
@@ -191,7 +196,7 @@ export class NodeTransport implements Transport {
    * worker's cache holds only this control connection's sessions.
    */
   secureData(data: ByteStream): SecuredStream {
-    return this.#wrap(data as Deno.TcpConn, this.#controlTls?.getSession(), "data connection");
+    return this.#wrap(data, this.#controlTls?.getSession(), "data connection");
   }
 
   listenData(host: string): Promise<DataSocketListener> {

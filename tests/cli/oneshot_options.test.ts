@@ -1,6 +1,6 @@
 // One-shot commands without a task file: pipes (`get URL -`, `put - URL`),
-// the connection options people reach for (timeout, active mode, a CA file,
-// --insecure), and --version.
+// the connection options people reach for (timeout, active mode, a local
+// address, a CA file, --insecure), and --version.
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -163,6 +163,34 @@ Deno.test("--active makes the server connect back (EPRT), for get, put and ls", 
     assert.ok(!sent.some((c) => c.startsWith("EPSV") || c.startsWith("PASV")));
   }
   assert.equal(await Deno.readTextFile(join(server.root, "g.txt")), "active\n");
+});
+
+Deno.test("--local-address makes get, put and ls connect from that address (active mode listens there)", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(server.root, { "f.txt": "from afar\n" });
+  const url = `ftp://127.0.0.1:${server.port}`;
+  for (const active of [[], ["--active"]]) {
+    const local = join(dir.path, `f${active.length}.txt`);
+    for (
+      const args of [
+        ["ls", `${url}/`],
+        ["get", `${url}/f.txt`, local],
+        ["put", local, `${url}/g${active.length}.txt`],
+      ]
+    ) {
+      const before = server.connections.length;
+      const result = await ferry([...args, "--local-address", "127.0.0.3", ...active]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const made = server.connections.slice(before);
+      assert.ok(made.some((c) => c.kind === "data"), `${args[0]}: ${JSON.stringify(made)}`);
+      for (const c of made) assert.equal(c.client.hostname, "127.0.0.3", JSON.stringify(c));
+    }
+  }
+  assert.equal(await Deno.readTextFile(join(server.root, "g1.txt")), "from afar\n");
+  const bad = await ferry(["ls", `${url}/`, "--local-address", "nowhere"]);
+  assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+  assert.match(bad.stderr, /--local-address must be an IP address of this machine/);
 });
 
 Deno.test("FTPS one-shots: --ca-file trusts a private CA; without it the certificate is refused; --insecure warns loudly", async () => {

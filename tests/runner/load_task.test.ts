@@ -106,3 +106,26 @@ steps:
     false,
   ]);
 });
+
+Deno.test("connection.localAddress: an IP address becomes the client's localAddress; anything else is a located error", async () => {
+  await using dir = await tempDir();
+  const file = join(dir.path, "task.yaml");
+  const write = (address: string) =>
+    Deno.writeTextFile(
+      file,
+      `version: 1\nconnection:\n  url: ftp://127.0.0.1:2121\n  localAddress: "${address}"\n` +
+        `steps: [{ mkdir: x }]\n`,
+    );
+  for (const good of ["127.0.0.2", "::1", "fe80::1"]) {
+    await write(good);
+    const task = await loadTask(file, { envFile: false });
+    assert.equal(task.connection.options.localAddress, good);
+  }
+  for (const bad of ["localhost", "[::1]", "127.0.0.1:21", "10.0.0"]) {
+    await write(bad);
+    const error = await loadTask(file, { envFile: false }).catch((e) => e);
+    assert.ok(error instanceof TaskFileError, `${bad}: ${error}`);
+    assert.deepEqual(error.issues.map((i) => i.line), [4], bad);
+    assert.match(error.message, /connection\.localAddress: must be an IP address of this machine/);
+  }
+});
