@@ -28,6 +28,32 @@ export interface ConnectPlan {
   encoding: string;
 }
 
+const TLS_VERSIONS: readonly string[] = ["TLSv1.2", "TLSv1.3"];
+
+/** The user's TLS version bounds, keeping only those that restrict anything. */
+function versionBounds(tls: FtpTlsOptions): TlsConfig["bounds"] {
+  for (const key of ["minVersion", "maxVersion"] as const) {
+    const value = tls[key];
+    if (value !== undefined && !TLS_VERSIONS.includes(value)) {
+      throw new FtpInputError(
+        `tls.${key} must be "TLSv1.2" or "TLSv1.3", got ${JSON.stringify(value)}` +
+          (/^(TLSv1(\.[01])?|SSLv[23])$/.test(String(value))
+            ? " (ferry's TLS, rustls, speaks only TLS 1.2 and 1.3)"
+            : ""),
+      );
+    }
+  }
+  if (tls.minVersion === "TLSv1.3" && tls.maxVersion === "TLSv1.2") {
+    throw new FtpInputError(
+      'tls.minVersion "TLSv1.3" is newer than tls.maxVersion "TLSv1.2": no version is left',
+    );
+  }
+  const bounds: NonNullable<TlsConfig["bounds"]> = {};
+  if (tls.minVersion === "TLSv1.3") bounds.minVersion = "TLSv1.3";
+  if (tls.maxVersion === "TLSv1.2") bounds.maxVersion = "TLSv1.2";
+  return bounds.minVersion || bounds.maxVersion ? bounds : undefined;
+}
+
 /** Checks that `address` is an IP address (IPv6 without brackets). */
 function checkLocalAddress(address: unknown): string | undefined {
   if (address === undefined) return undefined;
@@ -62,6 +88,7 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
   if (protection !== "private" && protection !== "clear") {
     throw new FtpInputError(`tls.dataProtection must be "private" or "clear", got ${protection}`);
   }
+  const bounds = versionBounds(tlsOptions);
   const localAddress = checkLocalAddress(options.localAddress);
   const tls: TlsConfig | undefined = secure === "none" ? undefined : {
     serverName: tlsOptions.serverName ?? options.host ?? host,
@@ -69,6 +96,7 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
     verify: tlsOptions.verify ?? true,
     clientCertificate: tlsOptions.clientCertificate,
     handshakeTimeoutMs: options.connectTimeout ?? 15_000,
+    ...(bounds ? { bounds } : {}),
   };
   return {
     host,

@@ -99,6 +99,31 @@ export interface FtpTlsOptions {
    * @default {"private"}
    */
   dataProtection?: "private" | "clear";
+  /**
+   * The oldest TLS version to accept, `"TLSv1.2"` or `"TLSv1.3"` (ftplib's
+   * `ssl_version`, or an `ssl.SSLContext`'s `minimum_version`). Both of
+   * ferry's TLS engines run on rustls, which speaks only TLS 1.2 and 1.3, so
+   * older versions cannot be asked for and `"TLSv1.2"` changes nothing.
+   * `"TLSv1.3"` refuses a server without TLS 1.3 (an `FtpTlsError`,
+   * `handshake`, that names this bound) and selects Node's TLS: Deno's own
+   * TLS (`Deno.connectTls`, `Deno.startTls`) takes no version bounds in
+   * Deno 2.9. Node's TLS costs a worker per control connection (about a
+   * tenth of a second more to connect; see the README's FTPS section). It
+   * also makes every data connection's TLS 1.3, whose session tickets
+   * rustls spends once each, where ferry otherwise prefers TLS 1.2 there.
+   *
+   * @default {"TLSv1.2"}
+   */
+  minVersion?: "TLSv1.2" | "TLSv1.3";
+  /**
+   * The newest TLS version to offer, `"TLSv1.2"` or `"TLSv1.3"`. `"TLSv1.3"`
+   * changes nothing; `"TLSv1.2"` keeps a server from negotiating TLS 1.3
+   * (refusing one that speaks only TLS 1.3) and selects Node's TLS, as
+   * `minVersion: "TLSv1.3"` does. Must not be older than `minVersion`.
+   *
+   * @default {"TLSv1.3"}
+   */
+  maxVersion?: "TLSv1.2" | "TLSv1.3";
 }
 
 /**

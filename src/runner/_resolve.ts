@@ -119,6 +119,14 @@ async function resolveConnection(
     const tls: NonNullable<FtpClientOptions["tls"]> = {};
     if (block.tls.verify !== undefined) tls.verify = block.tls.verify;
     if (block.tls.serverName !== undefined) tls.serverName = block.tls.serverName;
+    if (block.tls.minVersion !== undefined) tls.minVersion = block.tls.minVersion;
+    if (block.tls.maxVersion !== undefined) tls.maxVersion = block.tls.maxVersion;
+    if (block.tls.minVersion === "TLSv1.3" && block.tls.maxVersion === "TLSv1.2") {
+      throw at.error(
+        ["connection", "tls", "minVersion"],
+        'TLSv1.3 is newer than maxVersion "TLSv1.2": no version is left',
+      );
+    }
     if (block.tls.caFile !== undefined) {
       const file = resolve(at.baseDir, block.tls.caFile);
       reads.files.push(file);

@@ -18,6 +18,12 @@ const tls = strict({
   }),
   verify: z.boolean().optional().meta({ description: "Verify the certificate (default true)." }),
   serverName: z.string().min(1).optional(),
+  minVersion: z.enum(["TLSv1.2", "TLSv1.3"]).optional().meta({
+    description: "Oldest TLS version to accept (default TLSv1.2).",
+  }),
+  maxVersion: z.enum(["TLSv1.2", "TLSv1.3"]).optional().meta({
+    description: "Newest TLS version to offer (default TLSv1.3).",
+  }),
 }, "connection.tls");
 
 /** The connection block. */

@@ -63,6 +63,20 @@ export interface TaskTls {
    * @default {the host}
    */
   serverName?: string;
+  /**
+   * The oldest TLS version to accept (the client's `tls.minVersion`).
+   * `"TLSv1.3"` refuses servers without it and runs on Node's TLS.
+   *
+   * @default {"TLSv1.2"}
+   */
+  minVersion?: "TLSv1.2" | "TLSv1.3";
+  /**
+   * The newest TLS version to offer (the client's `tls.maxVersion`).
+   * `"TLSv1.2"` keeps TLS 1.3 out and runs on Node's TLS.
+   *
+   * @default {"TLSv1.3"}
+   */
+  maxVersion?: "TLSv1.2" | "TLSv1.3";
 }
 
 /**

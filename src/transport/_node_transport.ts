@@ -122,6 +122,7 @@ export class NodeTransport implements Transport {
       options.key = config.clientCertificate.key;
     }
     if (config.maxVersion) options.maxVersion = config.maxVersion;
+    if (config.bounds?.minVersion) options.minVersion = config.bounds.minVersion;
     return options;
   }
 
