@@ -484,7 +484,8 @@ export type TlsFailure =
   | "expired"
   | "handshake"
   | "auth-refused"
-  | "session-reuse";
+  | "session-reuse"
+  | "ccc-refused";
 
 /**
  * Which connection a TLS failure concerns: the control connection or a data
@@ -508,8 +509,10 @@ export type TlsConnection = "control" | "data";
  * continues in plain text); or the server requires data connections to
  * resume the control connection's TLS session and this client cannot
  * (`session-reuse`: `tls.sessionReuse: "never"`, or a client certificate,
- * with which Deno cannot resume sessions). `connection` says which
- * connection failed. The message says what to do.
+ * with which Deno cannot resume sessions); or the server refused the CCC
+ * that `tls.clearControl` asks for after login (`ccc-refused`: the
+ * connection is closed). `connection` says which connection failed. The
+ * message says what to do.
  *
  * @example
  * ```ts

@@ -2,7 +2,7 @@
 // through Deno's TLS or Node's resuming TLS), the greeting, AUTH TLS, and
 // the login sequence with FEAT, UTF-8, MLST facts and PBSZ/PROT.
 
-import { FtpInputError, FtpTimeoutError } from "../errors.ts";
+import { FtpInputError, FtpReplyError, FtpTimeoutError, FtpTlsError } from "../errors.ts";
 import { isIpAddress } from "../protocol/_host.ts";
 import type { FtpReply } from "../protocol/reply.ts";
 import type { SecureMode } from "../protocol/url.ts";
@@ -24,6 +24,8 @@ export interface ConnectPlan {
   dataProtection: "P" | "C";
   /** Where connections are made from (an IP address), when asked. */
   localAddress?: string;
+  /** CCC after login (`tls.clearControl`). */
+  clearControl: boolean;
   options: FtpClientOptions;
   encoding: string;
 }
@@ -89,6 +91,16 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
     throw new FtpInputError(`tls.dataProtection must be "private" or "clear", got ${protection}`);
   }
   const bounds = versionBounds(tlsOptions);
+  const clearControl = tlsOptions.clearControl ?? false;
+  if (typeof clearControl !== "boolean") {
+    throw new FtpInputError(`tls.clearControl must be true or false, got ${clearControl}`);
+  }
+  if (clearControl && secure !== "explicit") {
+    throw new FtpInputError(
+      `tls.clearControl needs explicit FTPS (secure: "explicit", ftpes://), got secure: ` +
+        `"${secure}": CCC (RFC 4217) clears a control connection that AUTH TLS secured`,
+    );
+  }
   const localAddress = checkLocalAddress(options.localAddress);
   const tls: TlsConfig | undefined = secure === "none" ? undefined : {
     serverName: tlsOptions.serverName ?? options.host ?? host,
@@ -106,6 +118,7 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
     reuseMode,
     dataProtection: protection === "private" ? "P" : "C",
     localAddress,
+    clearControl,
     options,
     encoding,
   };
@@ -206,6 +219,59 @@ function greetingDeadline(
   return [deadline, timeout];
 }
 
+/**
+ * Whether a session can take TLS off its control connection (CCC): explicit
+ * FTPS, still under TLS, on Node's TLS engine.
+ *
+ * @throws {FtpInputError} Saying why not, before anything is sent.
+ */
+export function assertClearable(session: Session, plan: ConnectPlan): void {
+  assertExplicitTls(plan);
+  if (session.control.cleared) {
+    throw new FtpInputError("The control connection is already clear (CCC was accepted)");
+  }
+  if (session.settings.transport.kind !== "node") {
+    throw new FtpInputError(
+      "ccc() needs Node's TLS, which can end TLS and keep the TCP connection under it (Deno's " +
+        "own TLS, this session's, cannot): connect with tls.clearControl: true to have CCC sent " +
+        'after login, or with tls.sessionReuse: "always" to call ccc() yourself',
+    );
+  }
+}
+
+/**
+ * CCC clears what AUTH TLS secured: explicit FTPS only.
+ *
+ * @throws {FtpInputError} For plain FTP and implicit FTPS.
+ */
+export function assertExplicitTls(plan: ConnectPlan): void {
+  if (plan.secure !== "explicit") {
+    throw new FtpInputError(
+      `ccc() needs explicit FTPS (secure: "explicit", ftpes://), got secure: "${plan.secure}": ` +
+        `CCC (RFC 4217) clears a control connection that AUTH TLS secured`,
+    );
+  }
+}
+
+/** `tls.clearControl`: CCC right after login; a refusal ends the connection. */
+async function clearAfterLogin(session: Session): Promise<void> {
+  try {
+    await session.ccc();
+  } catch (error) {
+    if (!(error instanceof FtpReplyError)) throw error;
+    throw session.control.close(
+      new FtpTlsError(
+        "ccc-refused",
+        `The server refused CCC (${error.code} ${error.text}), which tls.clearControl asks for ` +
+          `after login; the control connection stays encrypted with this server (vsftpd and ` +
+          `Pure-FTPd have no CCC; ProFTPD refuses it under TLSRequired on), so leave ` +
+          `tls.clearControl off for it`,
+        { cause: error, connection: "control" },
+      ),
+    );
+  }
+}
+
 /** Credentials for USER/PASS/ACCT. */
 export interface Credentials {
   user: string;
@@ -230,6 +296,7 @@ export async function loginSession(
     await session.pbsz();
     await session.prot(plan.dataProtection);
   }
+  if (plan.clearControl) await clearAfterLogin(session);
   // Should the session have to be replaced (a server that requires TLS
   // session reuse), the new one returns to this directory.
   if (session.settings.dataTls?.mayReconnect && session.dataProtected) {

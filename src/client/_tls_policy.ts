@@ -25,7 +25,7 @@
 // `tls.maxVersion: "TLSv1.2"` is never raised for a server that refuses it.
 //
 // Node's TLS is also the engine for what Deno's TLS cannot do at all:
-// version bounds, and connections from a chosen local address.
+// version bounds, connections from a chosen local address, and CCC.
 //
 // FtpClient owns one policy; its sessions reach it (read-only) through
 // their settings, for openTransfer's hooks.
@@ -95,9 +95,12 @@ export class DataTlsPolicy {
     // Deno's startTls cannot present a client certificate, so neither an
     // explicit-TLS control connection nor any data connection could.
     if (tls.clientCertificate) return "node";
-    // Deno's TLS takes no version bounds, and runs only over Deno's TCP
-    // (which cannot choose a local address).
-    if (tls.bounds || this.#plan.localAddress !== undefined) return "node";
+    // Deno's TLS takes no version bounds, runs only over Deno's TCP (which
+    // cannot choose a local address), and cannot give back the TCP
+    // connection under it (CCC).
+    if (tls.bounds || this.#plan.localAddress !== undefined || this.#plan.clearControl) {
+      return "node";
+    }
     if (reuseMode === "auto" && this.#record.reuse === "required") return "node";
     return "native";
   }

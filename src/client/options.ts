@@ -46,6 +46,14 @@ export type TransferType = "binary" | "ascii";
  * const tls: FtpTlsOptions = { caCerts: [await Deno.readTextFile("./ca.pem")] };
  * await using client = await FtpClient.connect("ftpes://bob:pw@ftp.example.com", { tls });
  * ```
+ * @example TLS 1.3 only, and the control connection clear after login (CCC)
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftpes://bob:pw@ftp.example.com", {
+ *   tls: { minVersion: "TLSv1.3", clearControl: true },
+ * });
+ * ```
  */
 export interface FtpTlsOptions {
   /**
@@ -124,6 +132,23 @@ export interface FtpTlsOptions {
    * @default {"TLSv1.3"}
    */
   maxVersion?: "TLSv1.2" | "TLSv1.3";
+  /**
+   * Clear the control connection after login: CCC (RFC 4217 section 6;
+   * curl's `--ftp-ssl-ccc`, lftp's `ftp:ssl-use-ccc`). USER, PASS, PBSZ and
+   * PROT travel encrypted; after CCC's `200` the TLS layer is closed
+   * (close_notify both ways) and later commands and replies go in plain
+   * text on the same TCP connection, so that a NAT or firewall between
+   * client and server can read PORT and PASV. Data connections keep their
+   * protection (PROT P). Every session of the client does it, reconnections
+   * included; `ccc()` does it on request instead. Only with explicit FTPS
+   * (`secure: "explicit"`), and it selects Node's TLS: Deno's own TLS cannot
+   * end TLS and hand back the TCP connection under it. A server that
+   * refuses CCC (vsftpd, Pure-FTPd) fails the login with an `FtpTlsError`
+   * (`ccc-refused`), and the connection is closed.
+   *
+   * @default {false}
+   */
+  clearControl?: boolean;
 }
 
 /**

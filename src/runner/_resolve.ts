@@ -121,6 +121,14 @@ async function resolveConnection(
     if (block.tls.serverName !== undefined) tls.serverName = block.tls.serverName;
     if (block.tls.minVersion !== undefined) tls.minVersion = block.tls.minVersion;
     if (block.tls.maxVersion !== undefined) tls.maxVersion = block.tls.maxVersion;
+    if (block.tls.clearControl !== undefined) tls.clearControl = block.tls.clearControl;
+    if (block.tls.clearControl && secure !== "explicit") {
+      throw at.error(
+        ["connection", "tls", "clearControl"],
+        `CCC clears a control connection that AUTH TLS secured: it needs explicit FTPS ` +
+          `(an ftpes:// URL or secure: explicit), not secure: ${secure}`,
+      );
+    }
     if (block.tls.minVersion === "TLSv1.3" && block.tls.maxVersion === "TLSv1.2") {
       throw at.error(
         ["connection", "tls", "minVersion"],

@@ -24,6 +24,11 @@ const tls = strict({
   maxVersion: z.enum(["TLSv1.2", "TLSv1.3"]).optional().meta({
     description: "Newest TLS version to offer (default TLSv1.3).",
   }),
+  clearControl: z.boolean().optional().meta({
+    description: "CCC after login: the control connection goes on in plain text so that a " +
+      "NAT or firewall can read PORT/PASV; data stays encrypted (explicit FTPS only; " +
+      "default false).",
+  }),
 }, "connection.tls");
 
 /** The connection block. */

@@ -77,6 +77,16 @@ export interface TaskTls {
    * @default {"TLSv1.3"}
    */
   maxVersion?: "TLSv1.2" | "TLSv1.3";
+  /**
+   * Clear the control connection after login (the client's
+   * `tls.clearControl`, CCC): USER and PASS go encrypted, later commands in
+   * plain text that a NAT or firewall can read; data connections stay
+   * encrypted. Explicit FTPS (`ftpes://`) only; a server that refuses CCC
+   * fails the login with `FtpTlsError` (`ccc-refused`).
+   *
+   * @default {false}
+   */
+  clearControl?: boolean;
 }
 
 /**

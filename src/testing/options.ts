@@ -212,8 +212,10 @@ export interface FtpTestServerOptions {
   implicitTls?: boolean;
   /**
    * Refuse USER, PASS and ACCT in plain text (`530`), transfers and
-   * listings over unprotected data connections (`521`), and `PROT C`
-   * (`534`). Needs `tls`.
+   * listings over unprotected data connections (`521`), `PROT C`
+   * (`534`) and `CCC` (`534`, as ProFTPD under `TLSRequired on`; without
+   * `requireTls` CCC is accepted and the control connection goes on in
+   * plain text). Needs `tls`.
    *
    * @default {false}
    */

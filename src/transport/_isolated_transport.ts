@@ -218,6 +218,12 @@ export class IsolatedTlsTransport implements Transport {
     return new IsolatedStream(this, result.stream!, false);
   }
 
+  async clearControl(control: ByteStream, timeoutMs: number): Promise<ByteStream> {
+    const id = (control as IsolatedStream).id;
+    const result = await this.call({ op: "clearControl", id, timeoutMs });
+    return new IsolatedStream(this, result.stream!, false);
+  }
+
   async openData(target: DialTarget): Promise<ByteStream> {
     const { host, port, timeoutMs, purpose, phase } = target;
     const result = await this.#dial(target, () => ({

@@ -31,6 +31,7 @@ export type WorkerRequest =
   | { req: number; op: "init"; tls: TlsConfig; localAddress?: string }
   | { req: number; op: "openControl"; target: WireTarget; implicitTls: boolean }
   | { req: number; op: "secureControl"; id: number }
+  | { req: number; op: "clearControl"; id: number; timeoutMs: number }
   | { req: number; op: "openData"; target: WireTarget }
   | { req: number; op: "secureData"; id: number }
   | { req: number; op: "listen"; host: string }

@@ -149,6 +149,11 @@ async function run(message: WorkerRequest): Promise<WireResult> {
       // The same id: the control connection is now its TLS stream.
       return { stream: serve(secured, false, message.id) };
     }
+    case "clearControl": {
+      const plain = await ready().clearControl(served(message.id).stream, message.timeoutMs);
+      // The same id: the control connection is now plain TCP again.
+      return { stream: serve(plain, false, message.id) };
+    }
     case "openData": {
       const { target } = message;
       const stream = await dial(message.req, (signal) => ready().openData({ ...target, signal }));

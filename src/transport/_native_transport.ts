@@ -90,6 +90,13 @@ export class NativeTransport implements Transport {
     return await handshake(conn, tls, "control connection");
   }
 
+  clearControl(): Promise<ByteStream> {
+    // Deno.startTls took the TCP connection; Deno.TlsConn cannot give it back.
+    return Promise.reject(
+      new Error("Deno's TLS cannot be taken off a connection (CCC needs Node's TLS)"),
+    );
+  }
+
   openData(target: DialTarget): Promise<ByteStream> {
     return dial({ ...target, localAddress: this.#localAddress });
   }

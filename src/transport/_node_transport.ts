@@ -98,6 +98,8 @@ export class NodeTransport implements Transport {
   /** Plain TCP, and the active-mode listener, are the same as the native path's. */
   readonly #plain = new NativeTransport();
   #controlTls?: tls.TLSSocket;
+  /** The control connection's session, kept for data connections once its TLS is off (CCC). */
+  #controlSession?: Buffer;
   readonly #localAddress?: string;
 
   /**
@@ -187,6 +189,21 @@ export class NodeTransport implements Transport {
     return stream;
   }
 
+  /**
+   * CCC: TLS off the control connection. Its session stays in the worker's
+   * cache, so data connections (PROT P) go on resuming it.
+   */
+  async clearControl(control: ByteStream, timeoutMs: number): Promise<ByteStream> {
+    this.#controlSession = this.#controlTls?.getSession();
+    this.#controlTls = undefined;
+    try {
+      return await (control as NodeTlsStream).clear(timeoutMs);
+    } catch (error) {
+      control.close();
+      throw error;
+    }
+  }
+
   openData(target: DialTarget): Promise<ByteStream> {
     return dial({ ...target, localAddress: this.#localAddress });
   }
@@ -197,7 +214,8 @@ export class NodeTransport implements Transport {
    * worker's cache holds only this control connection's sessions.
    */
   secureData(data: ByteStream): SecuredStream {
-    return this.#wrap(data, this.#controlTls?.getSession(), "data connection");
+    const session = this.#controlTls?.getSession() ?? this.#controlSession;
+    return this.#wrap(data, session, "data connection");
   }
 
   listenData(host: string): Promise<DataSocketListener> {

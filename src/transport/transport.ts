@@ -89,6 +89,16 @@ export interface Transport {
   openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream>;
   /** Upgrades the idle control connection after AUTH TLS's 234. */
   secureControl(control: ByteStream): Promise<ByteStream>;
+  /**
+   * Takes TLS off the idle control connection after CCC's 200 (RFC 4217
+   * section 6): close_notify both ways, then plain text on the same TCP
+   * connection. Only Node's TLS can (Deno's TLS keeps the TCP connection
+   * under it); the native transport rejects.
+   *
+   * @param control The control connection's TLS stream.
+   * @param timeoutMs How long the server may take to send its close_notify.
+   */
+  clearControl(control: ByteStream, timeoutMs: number): Promise<ByteStream>;
   /** Opens a passive-mode data connection, as plain TCP. */
   openData(target: DialTarget): Promise<ByteStream>;
   /**
