@@ -20,7 +20,12 @@ Connection options:
       --no-hidden         Do not ask for dot-files (LIST -a) on servers that hide them
       --ca-file FILE      PEM file of extra certificate authorities to trust (FTPS)
       --insecure          Do not verify the server's certificate (FTPS; for tests only:
-                          anyone on the way can then read and change the session)`;
+                          anyone on the way can then read and change the session)
+      --ccc               Clear the control connection after the (encrypted) login, so
+                          a NAT or firewall can read PORT/PASV; data stays encrypted
+                          (CCC; ftpes:// only)
+      --tls-min V         Oldest TLS version to accept: 1.2 or 1.3 (FTPS)
+      --tls-max V         Newest TLS version to offer: 1.2 or 1.3 (FTPS)`;
 
 const RETRIES = `
       --retries N       Retries of transient failures (default 3)

@@ -82,6 +82,9 @@ const CONNECTION = {
   "local-address": { type: "string" },
   "ca-file": { type: "string" },
   insecure: { type: "boolean" },
+  ccc: { type: "boolean" },
+  "tls-min": { type: "string" },
+  "tls-max": { type: "string" },
   "no-hidden": { type: "boolean" },
 } as const;
 
@@ -153,6 +156,9 @@ function connectionFlags(values: Record<string, unknown>, io: CliIo): UrlOptions
     localAddress: values["local-address"] as string | undefined,
     caFile: values["ca-file"] as string | undefined,
     insecure: values.insecure === true,
+    clearControl: values.ccc === true,
+    tlsMin: values["tls-min"] as string | undefined,
+    tlsMax: values["tls-max"] as string | undefined,
     listHidden: values["no-hidden"] === true ? false : undefined,
   };
   if (flags.insecure) {

@@ -278,3 +278,22 @@ steps:
     },
   });
 }
+
+Deno.test("flags for connection.tls.clearControl (CCC on Node's TLS, in a worker) are enough, and the run sends CCC", async () => {
+  await using dir = await tempDir();
+  const pki = await testPki();
+  await Deno.copyFile(pki.caPath, join(dir.path, "ca.pem"));
+  await using server = await FtpTestServer.start({
+    tls: { cert: pki.server.certPem, key: pki.server.keyPem },
+  });
+  await writeTree(server.root, { "pub/a.txt": "hello\n" });
+  const task = await writeServerTask(
+    dir.path,
+    `url: "ftpes://localhost:${server.port}", netrc: false, ` +
+      `tls: { caFile: ca.pem, clearControl: true }`,
+    `  - get: { from: pub/a.txt, to: out/ }
+`,
+  );
+  await assertRunsWith(await flagsFor(task, dir.path), task, dir.path);
+  assert.ok(server.commands.includes("CCC"));
+});

@@ -12,6 +12,7 @@ import { pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
 import { makeTestPki } from "../_servers/certs.ts";
 import { isRoot, type ServerTlsFiles } from "../_servers/_common.ts";
 import { type ProftpdStartOptions, startProftpd } from "../_servers/proftpd.ts";
+import { ferry } from "../cli/_ferry.ts";
 
 const pki = await makeTestPki();
 const files: ServerTlsFiles = {
@@ -188,5 +189,25 @@ Deno.test({
     const { versions } = await negotiated(server);
     assert.ok(versions.length > 0);
     assert.ok(versions.every((version) => version === "TLSv1.3"), server.logs());
+  },
+});
+
+Deno.test({
+  name: "ferry ls --tls-max 1.2 against ProFTPD speaking only TLS 1.3: refused naming the bound; " +
+    "without it, listed on TLS 1.3",
+  ignore,
+  async fn() {
+    await using server = await proftpd({ tlsProtocols: "TLSv1.3" });
+    const url = `ftpes://${server.user}@localhost:${server.port}/`;
+    const env = { FTP_PASSWORD: server.password };
+    const common = ["ls", url, "--password-env", "FTP_PASSWORD", "--ca-file", pki.caPath];
+    const bounded = await ferry([...common, "--tls-max", "1.2"], { env });
+    assert.equal(bounded.code, 1, bounded.stdout + bounded.stderr);
+    assert.match(bounded.stderr, /tls\.maxVersion is TLSv1\.2, and the server speaks only newer/);
+    assert.deepEqual((await negotiated(server)).versions, []);
+    const open = await ferry([...common, "--tls-min", "1.3"], { env });
+    assert.equal(open.code, 0, open.stdout + open.stderr);
+    const { versions } = await negotiated(server);
+    assert.ok(versions.length > 0 && versions.every((v) => v === "TLSv1.3"), server.logs());
   },
 });
