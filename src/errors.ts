@@ -348,7 +348,8 @@ export type ConnectionFailure =
   | "not-logged-in"
   | "closed"
   | "reset"
-  | "denied";
+  | "denied"
+  | "local-address";
 
 /**
  * A connection could not be made or was lost. `kind` says which:
@@ -356,7 +357,10 @@ export type ConnectionFailure =
  * command was issued while not connected (`not-connected`) or before a
  * successful login (`not-logged-in`: the login failed, or `login: false`
  * was given and `login()` not called yet), the server closed or reset it,
- * or Deno's permissions denied it (`denied`: permanent, do not retry).
+ * or Deno's permissions denied it (`denied`: permanent, do not retry), or
+ * it could not be made from the `localAddress` asked for (`local-address`:
+ * not an address of this machine, or not of the server's address family;
+ * permanent).
  *
  * @example Reconnecting after the server hung up
  * ```ts
@@ -646,7 +650,8 @@ export type TlsFailure =
   | "expired"
   | "handshake"
   | "auth-refused"
-  | "session-reuse";
+  | "session-reuse"
+  | "ccc-refused";
 
 /**
  * Which connection a TLS failure concerns: the control connection or a data
@@ -670,8 +675,10 @@ export type TlsConnection = "control" | "data";
  * continues in plain text); or the server requires data connections to
  * resume the control connection's TLS session and this client cannot
  * (`session-reuse`: `tls.sessionReuse: "never"`, or a client certificate,
- * with which Deno cannot resume sessions). `connection` says which
- * connection failed. The message says what to do.
+ * with which Deno cannot resume sessions); or the server refused the CCC
+ * that `tls.clearControl` asks for after login (`ccc-refused`: the
+ * connection is closed). `connection` says which connection failed. The
+ * message says what to do.
  *
  * @example
  * ```ts

@@ -15,13 +15,20 @@ Connection options:
                           included), each reply, a stalled transfer (500ms, 10s, 2m;
                           default 15s to connect, 30s for the rest)
       --active            Active mode: the server connects back (EPRT/PORT)
+      --local-address IP  Connect from this address of the machine (active mode
+                          listens on it); needs --allow-net for it
       --no-hidden         Do not ask for dot-files (LIST -a) on servers that hide them
       --limit-rate R      Bandwidth limit in bytes per second for the whole command,
                           shared by its connections and both directions (500K, 2M,
                           2MiB: K, M, G are powers of 1024; kB, MB, GB of 1000)
       --ca-file FILE      PEM file of extra certificate authorities to trust (FTPS)
       --insecure          Do not verify the server's certificate (FTPS; for tests only:
-                          anyone on the way can then read and change the session)`;
+                          anyone on the way can then read and change the session)
+      --ccc               Clear the control connection after the (encrypted) login, so
+                          a NAT or firewall can read PORT/PASV; data stays encrypted
+                          (CCC; ftpes:// only)
+      --tls-min V         Oldest TLS version to accept: 1.2 or 1.3 (FTPS)
+      --tls-max V         Newest TLS version to offer: 1.2 or 1.3 (FTPS)`;
 
 const RETRIES = `
       --retries N       Retries of transient failures (default 3)

@@ -2,6 +2,7 @@
 // they get the runner's plan, pool, retries, resume and temporary names.
 
 import { FtpClient } from "../client/ftp_client.ts";
+import { isIpAddress } from "../protocol/_host.ts";
 import { parseFtpUrl } from "../protocol/url.ts";
 import { resolveTask } from "../runner/_resolve.ts";
 import type { Task } from "../runner/task.ts";
@@ -21,10 +22,18 @@ export interface UrlOptions {
   timeoutMs?: number;
   /** `--active`: the server connects back (EPRT/PORT). */
   active?: boolean;
+  /** `--local-address`: the IP address of this machine to connect from. */
+  localAddress?: string;
   /** `--ca-file`: PEM file of extra certificate authorities (FTPS). */
   caFile?: string;
   /** `--insecure`: no certificate verification (FTPS). */
   insecure?: boolean;
+  /** `--ccc`: clear the control connection after login (explicit FTPS). */
+  clearControl?: boolean;
+  /** `--tls-min`: the oldest TLS version to accept (`1.2` or `1.3`). */
+  tlsMin?: string;
+  /** `--tls-max`: the newest TLS version to offer (`1.2` or `1.3`). */
+  tlsMax?: string;
   /** `--no-hidden` makes this `false`: do not ask for dot-files with `LIST -a`. */
   listHidden?: boolean;
   /** `--limit-rate`: bytes per second for the whole command. */
@@ -61,20 +70,57 @@ function fromUrl(url: string, options: UrlOptions) {
     connection.password = value;
   }
   if (options.active) connection.mode = "active";
+  if (options.localAddress !== undefined) {
+    if (!isIpAddress(options.localAddress)) {
+      throw new UsageError(
+        `--local-address must be an IP address of this machine, such as 192.0.2.7 or ::1, ` +
+          `got ${JSON.stringify(options.localAddress)}`,
+      );
+    }
+    connection.localAddress = options.localAddress;
+  }
   if (options.listHidden === false) connection.listHidden = false;
   if (options.rateLimit !== undefined) connection.rateLimit = options.rateLimit;
-  if (options.caFile !== undefined || options.insecure) {
+  const tlsFlags = options.caFile !== undefined || options.insecure || options.clearControl ||
+    options.tlsMin !== undefined || options.tlsMax !== undefined;
+  if (tlsFlags) {
     if (parsed.secure === "none") {
       throw new UsageError(
-        "--ca-file and --insecure are for FTPS: use an ftpes:// (explicit TLS) or ftps:// " +
-          "(implicit TLS) URL",
+        "--ca-file, --insecure, --ccc, --tls-min and --tls-max are for FTPS: use an ftpes:// " +
+          "(explicit TLS) or ftps:// (implicit TLS) URL",
       );
     }
     connection.tls = {};
     if (options.caFile !== undefined) connection.tls.caFile = options.caFile;
     if (options.insecure) connection.tls.verify = false;
+    if (options.clearControl) {
+      if (parsed.secure !== "explicit") {
+        throw new UsageError(
+          "--ccc clears a control connection that AUTH TLS secured: use an ftpes:// URL " +
+            "(explicit TLS), not ftps://",
+        );
+      }
+      connection.tls.clearControl = true;
+    }
+    if (options.tlsMin !== undefined) {
+      connection.tls.minVersion = tlsVersion("--tls-min", options.tlsMin);
+    }
+    if (options.tlsMax !== undefined) {
+      connection.tls.maxVersion = tlsVersion("--tls-max", options.tlsMax);
+    }
   }
   return { connection, path: parsed.path };
+}
+
+/** `1.2`/`1.3` (or `TLSv1.2`/`TLSv1.3`) as a task file's TLS version. */
+function tlsVersion(flag: string, value: string): "TLSv1.2" | "TLSv1.3" {
+  const version = value.replace(/^TLSv/i, "");
+  if (version === "1.2" || version === "1.3") return `TLSv${version}`;
+  throw new UsageError(
+    `${flag} must be 1.2 or 1.3 (the TLS versions ferry's TLS engines speak), got ${
+      JSON.stringify(value)
+    }`,
+  );
 }
 
 /** A one-step task for the URL and options, resolved as `ferry run` would resolve it. */

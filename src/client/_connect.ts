@@ -2,7 +2,8 @@
 // through Deno's TLS or Node's resuming TLS), the greeting, AUTH TLS, and
 // the login sequence with FEAT, UTF-8, MLST facts and PBSZ/PROT.
 
-import { FtpInputError, FtpTimeoutError } from "../errors.ts";
+import { FtpInputError, FtpReplyError, FtpTimeoutError, FtpTlsError } from "../errors.ts";
+import { isIpAddress } from "../protocol/_host.ts";
 import type { FtpReply } from "../protocol/reply.ts";
 import type { SecureMode } from "../protocol/url.ts";
 import { ControlConnection } from "../transport/control_connection.ts";
@@ -22,10 +23,52 @@ export interface ConnectPlan {
   tls?: TlsConfig;
   reuseMode: NonNullable<FtpTlsOptions["sessionReuse"]>;
   dataProtection: "P" | "C";
+  /** Where connections are made from (an IP address), when asked. */
+  localAddress?: string;
+  /** CCC after login (`tls.clearControl`). */
+  clearControl: boolean;
   options: FtpClientOptions;
   encoding: string;
   /** Paces every data connection of the client's sessions. */
   rateLimit?: RateLimiter;
+}
+
+const TLS_VERSIONS: readonly string[] = ["TLSv1.2", "TLSv1.3"];
+
+/** The user's TLS version bounds, keeping only those that restrict anything. */
+function versionBounds(tls: FtpTlsOptions): TlsConfig["bounds"] {
+  for (const key of ["minVersion", "maxVersion"] as const) {
+    const value = tls[key];
+    if (value !== undefined && !TLS_VERSIONS.includes(value)) {
+      throw new FtpInputError(
+        `tls.${key} must be "TLSv1.2" or "TLSv1.3", got ${JSON.stringify(value)}` +
+          (/^(TLSv1(\.[01])?|SSLv[23])$/.test(String(value))
+            ? " (ferry's TLS, rustls, speaks only TLS 1.2 and 1.3)"
+            : ""),
+      );
+    }
+  }
+  if (tls.minVersion === "TLSv1.3" && tls.maxVersion === "TLSv1.2") {
+    throw new FtpInputError(
+      'tls.minVersion "TLSv1.3" is newer than tls.maxVersion "TLSv1.2": no version is left',
+    );
+  }
+  const bounds: NonNullable<TlsConfig["bounds"]> = {};
+  if (tls.minVersion === "TLSv1.3") bounds.minVersion = "TLSv1.3";
+  if (tls.maxVersion === "TLSv1.2") bounds.maxVersion = "TLSv1.2";
+  return bounds.minVersion || bounds.maxVersion ? bounds : undefined;
+}
+
+/** Checks that `address` is an IP address (IPv6 without brackets). */
+function checkLocalAddress(address: unknown): string | undefined {
+  if (address === undefined) return undefined;
+  if (typeof address !== "string" || !isIpAddress(address)) {
+    throw new FtpInputError(
+      `localAddress must be an IP address of this machine, such as "192.0.2.7" or "::1" ` +
+        `(IPv6 without brackets), got ${JSON.stringify(address)}`,
+    );
+  }
+  return address;
 }
 
 /** Resolves host, port and TLS settings; refuses contradictory options. */
@@ -50,12 +93,25 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
   if (protection !== "private" && protection !== "clear") {
     throw new FtpInputError(`tls.dataProtection must be "private" or "clear", got ${protection}`);
   }
+  const bounds = versionBounds(tlsOptions);
+  const clearControl = tlsOptions.clearControl ?? false;
+  if (typeof clearControl !== "boolean") {
+    throw new FtpInputError(`tls.clearControl must be true or false, got ${clearControl}`);
+  }
+  if (clearControl && secure !== "explicit") {
+    throw new FtpInputError(
+      `tls.clearControl needs explicit FTPS (secure: "explicit", ftpes://), got secure: ` +
+        `"${secure}": CCC (RFC 4217) clears a control connection that AUTH TLS secured`,
+    );
+  }
+  const localAddress = checkLocalAddress(options.localAddress);
   const tls: TlsConfig | undefined = secure === "none" ? undefined : {
     serverName: tlsOptions.serverName ?? options.host ?? host,
     caCerts: tlsOptions.caCerts ?? [],
     verify: tlsOptions.verify ?? true,
     clientCertificate: tlsOptions.clientCertificate,
     handshakeTimeoutMs: options.connectTimeout ?? 15_000,
+    ...(bounds ? { bounds } : {}),
   };
   return {
     host,
@@ -64,6 +120,8 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
     tls,
     reuseMode,
     dataProtection: protection === "private" ? "P" : "C",
+    localAddress,
+    clearControl,
     options,
     encoding,
     rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
@@ -80,9 +138,9 @@ async function transportFor(
   policy: DataTlsPolicy | undefined,
 ): Promise<Transport> {
   const tls = policy?.tls ?? plan.tls;
-  if (policy?.engine !== "node" || !tls) return new NativeTransport(tls);
+  if (policy?.engine !== "node" || !tls) return new NativeTransport(tls, plan.localAddress);
   const { IsolatedTlsTransport } = await import("../transport/_isolated_transport.ts");
-  const transport = new IsolatedTlsTransport(tls);
+  const transport = new IsolatedTlsTransport(tls, plan.localAddress);
   await transport.ready();
   return transport;
 }
@@ -166,6 +224,59 @@ function greetingDeadline(
   return [deadline, timeout];
 }
 
+/**
+ * Whether a session can take TLS off its control connection (CCC): explicit
+ * FTPS, still under TLS, on Node's TLS engine.
+ *
+ * @throws {FtpInputError} Saying why not, before anything is sent.
+ */
+export function assertClearable(session: Session, plan: ConnectPlan): void {
+  assertExplicitTls(plan);
+  if (session.control.cleared) {
+    throw new FtpInputError("The control connection is already clear (CCC was accepted)");
+  }
+  if (session.settings.transport.kind !== "node") {
+    throw new FtpInputError(
+      "ccc() needs Node's TLS, which can end TLS and keep the TCP connection under it (Deno's " +
+        "own TLS, this session's, cannot): connect with tls.clearControl: true to have CCC sent " +
+        'after login, or with tls.sessionReuse: "always" to call ccc() yourself',
+    );
+  }
+}
+
+/**
+ * CCC clears what AUTH TLS secured: explicit FTPS only.
+ *
+ * @throws {FtpInputError} For plain FTP and implicit FTPS.
+ */
+export function assertExplicitTls(plan: ConnectPlan): void {
+  if (plan.secure !== "explicit") {
+    throw new FtpInputError(
+      `ccc() needs explicit FTPS (secure: "explicit", ftpes://), got secure: "${plan.secure}": ` +
+        `CCC (RFC 4217) clears a control connection that AUTH TLS secured`,
+    );
+  }
+}
+
+/** `tls.clearControl`: CCC right after login; a refusal ends the connection. */
+async function clearAfterLogin(session: Session): Promise<void> {
+  try {
+    await session.ccc();
+  } catch (error) {
+    if (!(error instanceof FtpReplyError)) throw error;
+    throw session.control.close(
+      new FtpTlsError(
+        "ccc-refused",
+        `The server refused CCC (${error.code} ${error.text}), which tls.clearControl asks for ` +
+          `after login; the control connection stays encrypted with this server (vsftpd and ` +
+          `Pure-FTPd have no CCC; ProFTPD refuses it under TLSRequired on), so leave ` +
+          `tls.clearControl off for it`,
+        { cause: error, connection: "control" },
+      ),
+    );
+  }
+}
+
 /** Credentials for USER/PASS/ACCT. */
 export interface Credentials {
   user: string;
@@ -190,6 +301,7 @@ export async function loginSession(
     await session.pbsz();
     await session.prot(plan.dataProtection);
   }
+  if (plan.clearControl) await clearAfterLogin(session);
   // Should the session have to be replaced (a server that requires TLS
   // session reuse), the new one returns to this directory.
   if (session.settings.dataTls?.mayReconnect && session.dataProtected) {

@@ -7,7 +7,7 @@
 
 import { FtpReplyError, FtpTlsError, FtpUnexpectedReplyError, replyError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
-import { isCompletion } from "../protocol/reply.ts";
+import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import { parseAnnouncedSize } from "../protocol/reply_text.ts";
 import { closeQuietly } from "../transport/_io.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
@@ -92,10 +92,16 @@ async function openActive(
     const stopping = { early: false };
     const final = session.readFinal(line, Infinity, undefined, () => stopping.early);
     final.catch(() => {});
-    const first = await Promise.race([
-      accepted.then((stream) => ({ stream }), (error) => ({ error })),
-      final.then((reply) => ({ reply })),
-    ]);
+    const connected = accepted.then((stream) => ({ stream }), (error: Error) => ({ error }));
+    let first: { stream: ByteStream } | { error: Error } | { reply: FtpReply } = await Promise
+      .race([connected, final.then((reply) => ({ reply }))]);
+    if ("reply" in first && isCompletion(first.reply)) {
+      // A completion says the server made its connection (a small file:
+      // connect, send, close, 226), which may reach the listener after the
+      // reply has been read: take it, within the listener's own timeout.
+      const late = await connected;
+      if ("stream" in late) first = late;
+    }
     if ("reply" in first) {
       throw isCompletion(first.reply)
         ? new FtpUnexpectedReplyError(first.reply, redactCommand(line))

@@ -18,7 +18,7 @@ const INSTEAD: Record<string, string> = {
   AUTH: "the secure option (ftpes:// or ftps://) when connecting",
   PBSZ: "the secure option: ferry sends PBSZ 0 after login",
   PROT: "the tls.dataProtection option",
-  CCC: "a plain connection (ferry cannot turn a TLS connection back into plain text)",
+  CCC: "ccc(), or the tls.clearControl option (CCC after every login)",
   REIN: "close() and connect() again",
   QUIT: "quit() or close()",
   ABOR: "abort(), or the call's signal",

@@ -469,6 +469,16 @@ export class Session {
     await this.control.secure(this.settings.transport);
   }
 
+  /**
+   * CCC (RFC 4217 section 6): after its 200, TLS comes off the control
+   * connection, which goes on in plain text; data connections keep their
+   * PROT level. A refusal (4xx/5xx) leaves the connection as it was.
+   */
+  async ccc(): Promise<void> {
+    await this.voidCommand("CCC");
+    await this.control.clear(this.settings.transport);
+  }
+
   /** PBSZ 0 (RFC 4217: no buffer size with TLS), required before PROT. */
   async pbsz(): Promise<void> {
     await this.voidCommand("PBSZ 0");

@@ -20,7 +20,12 @@
 // On Node's TLS the sessions offer TLS 1.2 (TLS 1.3 only to a server that
 // refuses 1.2): a TLS 1.2 session serves any number of data connections,
 // while rustls spends each TLS 1.3 ticket once and ProFTPD issues none on
-// upload connections, so a run of uploads would use them up.
+// upload connections, so a run of uploads would use them up. The user's
+// bounds win: `tls.minVersion: "TLSv1.3"` offers only 1.3, and
+// `tls.maxVersion: "TLSv1.2"` is never raised for a server that refuses it.
+//
+// Node's TLS is also the engine for what Deno's TLS cannot do at all:
+// version bounds, connections from a chosen local address, and CCC.
 //
 // FtpClient owns one policy; its sessions reach it (read-only) through
 // their settings, for openTransfer's hooks.
@@ -90,6 +95,12 @@ export class DataTlsPolicy {
     // Deno's startTls cannot present a client certificate, so neither an
     // explicit-TLS control connection nor any data connection could.
     if (tls.clientCertificate) return "node";
+    // Deno's TLS takes no version bounds, runs only over Deno's TCP (which
+    // cannot choose a local address), and cannot give back the TCP
+    // connection under it (CCC).
+    if (tls.bounds || this.#plan.localAddress !== undefined || this.#plan.clearControl) {
+      return "node";
+    }
     if (reuseMode === "auto" && this.#record.reuse === "required") return "node";
     return "native";
   }
@@ -103,7 +114,10 @@ export class DataTlsPolicy {
   get tls(): TlsConfig | undefined {
     const tls = this.#plan.tls;
     if (!tls || this.#engine !== "node") return tls;
-    return { ...tls, maxVersion: this.#record.tls13Only ? "TLSv1.3" : "TLSv1.2" };
+    // TLS 1.2 is preferred within the user's bounds, never against them.
+    const { minVersion, maxVersion } = tls.bounds ?? {};
+    const preferred = this.#record.tls13Only || minVersion === "TLSv1.3" ? "TLSv1.3" : "TLSv1.2";
+    return { ...tls, maxVersion: maxVersion ?? preferred };
   }
 
   /** A new session starts: what was learned of the old one is forgotten. */
@@ -119,6 +133,8 @@ export class DataTlsPolicy {
    */
   retryConnect(error: unknown): boolean {
     if (this.#engine !== "node" || this.#record.tls13Only) return false;
+    // Bounds the user set are kept, and the error names them.
+    if (this.#plan.tls?.bounds) return false;
     if (!(error instanceof FtpTlsError) || error.kind !== "handshake") return false;
     const code = (error.cause as { code?: string } | undefined)?.code ?? "";
     if (!/PROTOCOL_VERSION|ProtocolVersion|protocol version/i.test(`${code} ${error.message}`)) {

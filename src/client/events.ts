@@ -70,7 +70,8 @@ export type FtpCommandKind =
   | "setLastModified"
   | "site"
   | "noop"
-  | "send";
+  | "send"
+  | "ccc";
 
 /**
  * `commandStarted`: a queued command began running.

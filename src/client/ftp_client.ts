@@ -20,6 +20,8 @@ import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import {
+  assertClearable,
+  assertExplicitTls,
   type ConnectPlan,
   connectPlan,
   type Credentials,
@@ -744,6 +746,54 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    */
   noop(options: CallOptions = {}): FtpRequest<void> {
     return this.#call("noop", [], () => this.#require().noop(), options);
+  }
+
+  /**
+   * Clears the control connection: CCC (RFC 4217 section 6, ftplib's
+   * `FTP_TLS.ccc()`). After the server's 200, both sides end TLS with
+   * close_notify and the control connection goes on in plain text, so that
+   * a NAT or firewall can read PORT and PASV; data connections keep their
+   * protection (PROT P). Needs explicit FTPS on Node's TLS (connect with
+   * `tls.sessionReuse: "always"`; `tls.clearControl: true` instead sends CCC
+   * after every login itself): otherwise, before login (the password must
+   * not travel in clear), and when already clear, it fails with
+   * `FtpInputError` before anything is sent. A refusal (vsftpd and
+   * Pure-FTPd have no CCC) is an `FtpPermanentError`, and the connection
+   * stays encrypted and usable. A new connection starts encrypted again.
+   *
+   * @param options A signal to cancel.
+   * @returns Resolves once the control connection is plain text.
+   * @throws {FtpInputError} Without explicit FTPS on Node's TLS, before login, or when already clear.
+   * @throws {FtpReplyError} When the server refuses CCC.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftpes://bob:pw@127.0.0.1:2121", {
+   *   tls: { sessionReuse: "always" }, // Node's TLS, which can end TLS on the connection
+   * });
+   * await client.ccc();
+   * await client.list(); // EPSV and LIST in plain text, the listing itself encrypted
+   * ```
+   */
+  ccc(options: CallOptions = {}): FtpRequest<void> {
+    return this.#call(
+      "ccc",
+      [],
+      async () => {
+        const session = this.#require("connected");
+        if (this.#state !== "loggedIn") {
+          // USER and PASS must travel encrypted: CCC comes after the login.
+          throw new FtpInputError(
+            "ccc() clears the control connection only after login, so that the password " +
+              "never travels in clear text: call login() first",
+          );
+        }
+        assertClearable(session, this.#plan);
+        await session.ccc();
+      },
+      options,
+      () => assertExplicitTls(this.#plan),
+    );
   }
 
   /**

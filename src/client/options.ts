@@ -48,6 +48,14 @@ export type TransferType = "binary" | "ascii";
  * const tls: FtpTlsOptions = { caCerts: [await Deno.readTextFile("./ca.pem")] };
  * await using client = await FtpClient.connect("ftpes://bob:pw@ftp.example.com", { tls });
  * ```
+ * @example TLS 1.3 only, and the control connection clear after login (CCC)
+ * ```ts
+ * import { FtpClient } from "@ferry/ftp";
+ *
+ * await using client = await FtpClient.connect("ftpes://bob:pw@ftp.example.com", {
+ *   tls: { minVersion: "TLSv1.3", clearControl: true },
+ * });
+ * ```
  */
 export interface FtpTlsOptions {
   /**
@@ -101,6 +109,48 @@ export interface FtpTlsOptions {
    * @default {"private"}
    */
   dataProtection?: "private" | "clear";
+  /**
+   * The oldest TLS version to accept, `"TLSv1.2"` or `"TLSv1.3"` (ftplib's
+   * `ssl_version`, or an `ssl.SSLContext`'s `minimum_version`). Both of
+   * ferry's TLS engines run on rustls, which speaks only TLS 1.2 and 1.3, so
+   * older versions cannot be asked for and `"TLSv1.2"` changes nothing.
+   * `"TLSv1.3"` refuses a server without TLS 1.3 (an `FtpTlsError`,
+   * `handshake`, that names this bound) and selects Node's TLS: Deno's own
+   * TLS (`Deno.connectTls`, `Deno.startTls`) takes no version bounds in
+   * Deno 2.9. Node's TLS costs a worker per control connection (about a
+   * tenth of a second more to connect; see the README's FTPS section). It
+   * also makes every data connection's TLS 1.3, whose session tickets
+   * rustls spends once each, where ferry otherwise prefers TLS 1.2 there.
+   *
+   * @default {"TLSv1.2"}
+   */
+  minVersion?: "TLSv1.2" | "TLSv1.3";
+  /**
+   * The newest TLS version to offer, `"TLSv1.2"` or `"TLSv1.3"`. `"TLSv1.3"`
+   * changes nothing; `"TLSv1.2"` keeps a server from negotiating TLS 1.3
+   * (refusing one that speaks only TLS 1.3) and selects Node's TLS, as
+   * `minVersion: "TLSv1.3"` does. Must not be older than `minVersion`.
+   *
+   * @default {"TLSv1.3"}
+   */
+  maxVersion?: "TLSv1.2" | "TLSv1.3";
+  /**
+   * Clear the control connection after login: CCC (RFC 4217 section 6;
+   * curl's `--ftp-ssl-ccc`, lftp's `ftp:ssl-use-ccc`). USER, PASS, PBSZ and
+   * PROT travel encrypted; after CCC's `200` the TLS layer is closed
+   * (close_notify both ways) and later commands and replies go in plain
+   * text on the same TCP connection, so that a NAT or firewall between
+   * client and server can read PORT and PASV. Data connections keep their
+   * protection (PROT P). Every session of the client does it, reconnections
+   * included; `ccc()` does it on request instead. Only with explicit FTPS
+   * (`secure: "explicit"`), and it selects Node's TLS: Deno's own TLS cannot
+   * end TLS and hand back the TCP connection under it. A server that
+   * refuses CCC (vsftpd, Pure-FTPd) fails the login with an `FtpTlsError`
+   * (`ccc-refused`), and the connection is closed.
+   *
+   * @default {false}
+   */
+  clearControl?: boolean;
 }
 
 /**
@@ -188,6 +238,25 @@ export interface FtpClientOptions {
    * @default {"passive"}
    */
   transferMode?: TransferMode;
+  /**
+   * The local address to connect from (ftplib's `source_address`, without
+   * its port): an IP address of this machine, such as `"192.0.2.7"` or
+   * `"::1"` (IPv6 without brackets), of the server's address family. The
+   * control connection and passive data connections are made from it, and
+   * active-mode data connections are awaited on it (the address EPRT and
+   * PORT announce). The system chooses the port. Deno's `Deno.connect`
+   * cannot bind a local address, so these connections go through
+   * `node:net`, and FTPS through Node's TLS (in a worker per control
+   * connection, as for servers that require TLS session reuse). Deno asks
+   * for net access to the address (`--allow-net=192.0.2.7`; the CLI's
+   * `ferry permissions` prints it). An address that is not this machine's,
+   * or of the other family, fails with `FtpConnectionError`
+   * (`local-address`); one that is not an IP address, with `FtpInputError`
+   * before anything is sent.
+   *
+   * @default {undefined (the system chooses, by its routing table)}
+   */
+  localAddress?: string;
   /**
    * Use the host named in a PASV (227) reply. By default ferry connects to the
    * control connection's peer instead, as ftplib does: a hostile or

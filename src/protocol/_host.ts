@@ -47,3 +47,20 @@ export function isIpv6(host: string): boolean {
 export function hostForUrl(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
+
+const IPV4_STRICT = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * Whether `text` is an IP address as written without brackets: an IPv4
+ * dotted quad, or an IPv6 address (no zone index).
+ */
+export function isIpAddress(text: string): boolean {
+  if (IPV4_STRICT.test(text)) return true;
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(":")) return false;
+  try {
+    new URL(`http://[${text}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}

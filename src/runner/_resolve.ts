@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import type { FtpInputError } from "../errors.ts";
 import type { FtpClientOptions } from "../client/options.ts";
 import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";
-import { hostForUrl } from "../protocol/_host.ts";
+import { hostForUrl, isIpAddress } from "../protocol/_host.ts";
 import { durationMs } from "./_duration.ts";
 import { bytesPerSecond, RATE_EXPECTED } from "./_byte_rate.ts";
 import { findNetrcEntry } from "./_netrc.ts";
@@ -111,6 +111,16 @@ async function resolveConnection(
   if (account !== undefined) options.account = account;
   if (url?.path !== undefined) options.path = url.path;
   if (block.mode) options.transferMode = block.mode;
+  if (block.localAddress !== undefined) {
+    if (!isIpAddress(block.localAddress)) {
+      throw at.error(
+        ["connection", "localAddress"],
+        `must be an IP address of this machine, such as 192.0.2.7 or ::1 (IPv6 without ` +
+          `brackets), got ${JSON.stringify(block.localAddress)}`,
+      );
+    }
+    options.localAddress = block.localAddress;
+  }
   if (block.connectTimeout !== undefined) {
     options.connectTimeout = durationMs(block.connectTimeout);
   }
@@ -129,6 +139,22 @@ async function resolveConnection(
     const tls: NonNullable<FtpClientOptions["tls"]> = {};
     if (block.tls.verify !== undefined) tls.verify = block.tls.verify;
     if (block.tls.serverName !== undefined) tls.serverName = block.tls.serverName;
+    if (block.tls.minVersion !== undefined) tls.minVersion = block.tls.minVersion;
+    if (block.tls.maxVersion !== undefined) tls.maxVersion = block.tls.maxVersion;
+    if (block.tls.clearControl !== undefined) tls.clearControl = block.tls.clearControl;
+    if (block.tls.clearControl && secure !== "explicit") {
+      throw at.error(
+        ["connection", "tls", "clearControl"],
+        `CCC clears a control connection that AUTH TLS secured: it needs explicit FTPS ` +
+          `(an ftpes:// URL or secure: explicit), not secure: ${secure}`,
+      );
+    }
+    if (block.tls.minVersion === "TLSv1.3" && block.tls.maxVersion === "TLSv1.2") {
+      throw at.error(
+        ["connection", "tls", "minVersion"],
+        'TLSv1.3 is newer than maxVersion "TLSv1.2": no version is left',
+      );
+    }
     if (block.tls.caFile !== undefined) {
       const file = resolve(at.baseDir, block.tls.caFile);
       reads.files.push(file);

@@ -18,6 +18,17 @@ const tls = strict({
   }),
   verify: z.boolean().optional().meta({ description: "Verify the certificate (default true)." }),
   serverName: z.string().min(1).optional(),
+  minVersion: z.enum(["TLSv1.2", "TLSv1.3"]).optional().meta({
+    description: "Oldest TLS version to accept (default TLSv1.2).",
+  }),
+  maxVersion: z.enum(["TLSv1.2", "TLSv1.3"]).optional().meta({
+    description: "Newest TLS version to offer (default TLSv1.3).",
+  }),
+  clearControl: z.boolean().optional().meta({
+    description: "CCC after login: the control connection goes on in plain text so that a " +
+      "NAT or firewall can read PORT/PASV; data stays encrypted (explicit FTPS only; " +
+      "default false).",
+  }),
 }, "connection.tls");
 
 /** The connection block. */
@@ -35,6 +46,10 @@ export const connectionSchema = strict({
   secure: z.enum(["none", "explicit", "implicit"]).optional(),
   tls: tls.optional(),
   mode: z.enum(["passive", "active"]).optional(),
+  localAddress: z.string().min(1).optional().meta({
+    description: "IP address of this machine to connect from (ftplib's source_address); " +
+      "active mode listens on it too.",
+  }),
   connectTimeout: duration.optional(),
   replyTimeout: duration.optional(),
   dataTimeout: duration.optional(),

@@ -29,8 +29,9 @@ import type { Task } from "./task.ts";
 export interface TaskPermissions {
   /**
    * Hosts and their addresses (all ports: data connections use ports the
-   * server picks), and in active mode the local addresses ferry listens on
-   * (`127.0.0.1:0`).
+   * server picks), in active mode the local addresses ferry listens on
+   * (`127.0.0.1:0`), and the `localAddress` connections are made from
+   * (`192.0.2.7:0`: Deno checks a bind of it as net access to port 0).
    */
   net: string[];
   /** Paths read (directories cover what is below them). */
@@ -133,7 +134,12 @@ export async function taskPermissions(
   const host = task.connection.options.host ?? "127.0.0.1";
   const addresses = await addressesOf(host, notes);
   const net = [host, ...addresses].map(hostForUrl);
-  if (task.connection.options.transferMode === "active") {
+  const localAddress = task.connection.options.localAddress;
+  if (localAddress !== undefined) {
+    // Connecting from it binds it (Deno checks "<address>:0"), and active
+    // mode listens on it.
+    net.push(`${hostForUrl(localAddress)}:0`);
+  } else if (task.connection.options.transferMode === "active") {
     net.push(...listenAddresses(addresses, notes));
   }
   const write = (extra.write ?? []).map((p) => resolve(p));

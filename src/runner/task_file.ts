@@ -63,6 +63,30 @@ export interface TaskTls {
    * @default {the host}
    */
   serverName?: string;
+  /**
+   * The oldest TLS version to accept (the client's `tls.minVersion`).
+   * `"TLSv1.3"` refuses servers without it and runs on Node's TLS.
+   *
+   * @default {"TLSv1.2"}
+   */
+  minVersion?: "TLSv1.2" | "TLSv1.3";
+  /**
+   * The newest TLS version to offer (the client's `tls.maxVersion`).
+   * `"TLSv1.2"` keeps TLS 1.3 out and runs on Node's TLS.
+   *
+   * @default {"TLSv1.3"}
+   */
+  maxVersion?: "TLSv1.2" | "TLSv1.3";
+  /**
+   * Clear the control connection after login (the client's
+   * `tls.clearControl`, CCC): USER and PASS go encrypted, later commands in
+   * plain text that a NAT or firewall can read; data connections stay
+   * encrypted. Explicit FTPS (`ftpes://`) only; a server that refuses CCC
+   * fails the login with `FtpTlsError` (`ccc-refused`).
+   *
+   * @default {false}
+   */
+  clearControl?: boolean;
 }
 
 /**
@@ -136,6 +160,15 @@ export interface TaskConnection {
    * @default {"passive"}
    */
   mode?: "passive" | "active";
+  /**
+   * An IP address of this machine to connect from (the client's
+   * `localAddress`, ftplib's `source_address`): the control connection and
+   * passive data connections come from it, and active mode listens on it.
+   * `ferry permissions` adds it to `--allow-net`.
+   *
+   * @default {undefined (the system chooses)}
+   */
+  localAddress?: string;
   /**
    * Time allowed to open a connection: for the control connection, the TCP
    * connection, the TLS handshake of implicit TLS and the server's greeting

@@ -1,7 +1,8 @@
 /**
  * FTPS commands (RFC 4217, using RFC 2228's AUTH, PBSZ, PROT and CCC):
  * AUTH TLS turns the control connection into TLS, PBSZ 0 and PROT P put
- * data connections under TLS too. Only a server started with `tls` offers
+ * data connections under TLS too, and CCC turns the control connection back
+ * into plain text (refused with `requireTls`). Only a server started with `tls` offers
  * them; without it they answer 502.
  *
  * @module
@@ -80,7 +81,12 @@ export const securityCommands: CommandTable = {
     async run(session) {
       if (await refusedWithoutTls(session, "CCC")) return;
       if (!session.tlsActive) return await session.reply(503, "CCC needs AUTH TLS first");
-      await session.reply(534, "CCC refused: the control connection stays protected");
+      // As ProFTPD under TLSRequired: a server that requires TLS keeps it.
+      if (session.server.requireTls) {
+        return await session.reply(534, "CCC refused: the control connection stays protected");
+      }
+      await session.reply(200, "Clearing control channel protection");
+      await session.clearTls();
     },
   },
 };

@@ -25,6 +25,8 @@ export interface DataSetup {
   close(): Promise<void>;
   /** A short description for STAT. */
   readonly description: string;
+  /** Who connects: the client (`"passive"`) or the server (`"active"`). */
+  readonly mode: "passive" | "active";
 }
 
 /**
@@ -37,6 +39,7 @@ export class PassiveSetup implements DataSetup {
   /** The port the listener got. */
   readonly port: number;
   readonly description: string;
+  readonly mode = "passive";
   readonly #listener: Deno.Listener;
   readonly #accepted: Promise<Deno.Conn | undefined>;
   #handedOver = false;
@@ -85,6 +88,7 @@ export class PassiveSetup implements DataSetup {
 /** An active connection to an address the client named (PORT/EPRT). */
 export class ActiveSetup implements DataSetup {
   readonly description: string;
+  readonly mode = "active";
   readonly #address: DataAddress;
 
   /** @param address Where to connect; the caller has checked it. */

@@ -13,7 +13,7 @@
 
 import { closeQuietly, writeAll } from "../transport/_io.ts";
 import { ResumptionProbe, type SessionReuse } from "./_tls_hello.ts";
-import { RecordScanner } from "./_tls_records.ts";
+import { RecordScanner, RecordSplitter } from "./_tls_records.ts";
 
 const RELAY_BUFFER_BYTES = 64 * 1024;
 /** More than a few session tickets: past this, held bytes are sent anyway. */
@@ -70,6 +70,18 @@ export class Relay {
   /** The write of released bytes to `outer`, which later writes wait for. */
   #flushing: Promise<void> = Promise.resolve();
   readonly #probe: ResumptionProbe | undefined;
+  /** The client-to-server direction, which settles when it stops. */
+  readonly #inbound: Promise<void>;
+  /** Set by {@linkcode Relay.unwrap}: the client's connection outlives TLS. */
+  #unwrap?: {
+    splitter: RecordSplitter;
+    /** The client's bytes past its TLS stream, in order. */
+    plain: Uint8Array[];
+    /** TLS is over: every byte from the client is plain. */
+    handedOff: boolean;
+    /** The client's end of stream was read. */
+    ended: boolean;
+  };
 
   /**
    * @param outer The client's connection.
@@ -84,8 +96,8 @@ export class Relay {
     this.sessionReuse = this.#probe?.reuse ?? Promise.resolve(undefined);
     if (options.first) this.#probe?.pushClient(options.first);
     this.innerEnded = this.#pipe(inner, outer);
-    this.done = Promise.all([this.#pipe(outer, inner, options.first), this.innerEnded])
-      .then(() => this.destroy());
+    this.#inbound = this.#pipe(outer, inner, options.first);
+    this.done = Promise.all([this.#inbound, this.innerEnded]).then(() => this.destroy());
   }
 
   /** How many of the server's bytes are held back (see {@linkcode RelayOptions}). */
@@ -122,14 +134,67 @@ export class Relay {
     }).catch(() => this.destroy());
   }
 
+  /**
+   * The TLS stream is ending on a connection that goes on in plain text
+   * (CCC): the end of the server's side no longer ends the client's, and
+   * from the client only whole TLS records are passed on; what follows them
+   * is kept for {@linkcode Relay.handOff}.
+   */
+  unwrap(): void {
+    this.#unwrap ??= { splitter: new RecordSplitter(), plain: [], handedOff: false, ended: false };
+  }
+
+  /**
+   * Once the TLS side has read the client's close_notify: the client's
+   * connection, as a reader that first yields what the relay read past the
+   * TLS stream (the relay reads no more of it). The relay no longer closes it.
+   */
+  handOff(): { read(buffer: Uint8Array): Promise<number | null> } {
+    this.unwrap();
+    const state = this.#unwrap!;
+    state.handedOff = true;
+    let inboundDone = false;
+    this.#inbound.then(() => (inboundDone = true));
+    return {
+      read: async (buffer) => {
+        // Bounded: the relay's last read of the client ends, and then the reads are direct.
+        while (true) {
+          const chunk = state.plain[0];
+          if (chunk) {
+            const n = Math.min(chunk.length, buffer.length);
+            buffer.set(chunk.subarray(0, n));
+            if (n === chunk.length) state.plain.shift();
+            else state.plain[0] = chunk.subarray(n);
+            return n;
+          }
+          if (!inboundDone) {
+            await this.#inbound;
+            inboundDone = true;
+            continue;
+          }
+          if (state.ended) return null;
+          return await this.#outer.read(buffer);
+        }
+      },
+    };
+  }
+
   /** Closes both connections at once; pending reads and writes end. Idempotent. */
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#probe?.abandon();
     clearInterval(this.#watchdog);
-    closeQuietly(this.#outer);
+    // Once TLS is ending (CCC) the client's connection outlives the relay,
+    // whose two directions may both be over before the TLS side hands the
+    // connection to the session: whoever ends the unwrap closes it (closeClient).
+    if (!this.#unwrap) closeQuietly(this.#outer);
     closeQuietly(this.#inner);
+  }
+
+  /** Closes the client's connection, which {@linkcode Relay.destroy} leaves open once TLS is ending. */
+  closeClient(): void {
+    closeQuietly(this.#outer);
   }
 
   async #pipe(from: Deno.Conn, to: Deno.Conn, first?: Uint8Array): Promise<void> {
@@ -147,6 +212,10 @@ export class Relay {
         n = await from.read(buffer);
       } catch {
         n = null;
+      }
+      if (!outbound && this.#unwrap) {
+        if (await this.#unwrapping(n, buffer, to)) continue;
+        break;
       }
       if (n === null) break;
       const chunk = buffer.subarray(0, n);
@@ -175,10 +244,38 @@ export class Relay {
         this.releaseHeld();
         await this.#flushing;
       }
-      if (!this.#destroyed) await to.closeWrite();
+      // While TLS ends (CCC), the server's end of TLS does not end the client's connection.
+      if (!this.#destroyed && !(outbound && this.#unwrap)) await to.closeWrite();
     } catch {
       // Already closed, or reset by the peer: nothing is left to carry.
     }
+  }
+
+  /**
+   * A read from the client while TLS ends: whole records go to the TLS
+   * side, plain bytes are kept. Returns whether to read on.
+   */
+  async #unwrapping(n: number | null, buffer: Uint8Array, to: Deno.Conn): Promise<boolean> {
+    const state = this.#unwrap!;
+    if (n === null) {
+      state.ended = true;
+      return false;
+    }
+    this.#moved = true;
+    const chunk = buffer.slice(0, n);
+    if (state.handedOff) {
+      state.plain.push(chunk);
+      return false;
+    }
+    const { records, plain } = state.splitter.push(chunk);
+    try {
+      if (records.length > 0) await writeAll(to, records);
+    } catch {
+      // The TLS side is gone: what it lacked was its close_notify at most.
+    }
+    if (plain === undefined) return true;
+    state.plain.push(plain);
+    return false;
   }
 
   #hold(chunk: Uint8Array): void {

@@ -8,7 +8,7 @@ import type { Session } from "./_session.ts";
 import type { TlsSecurer, TlsStream, TlsTerminator } from "./_tls_terminator.ts";
 import type { VirtualFs } from "./_virtual_fs.ts";
 import type { FtpFaults } from "./faults.ts";
-import type { FtpTestUser, ListFormat } from "./options.ts";
+import type { FtpTestConnection, FtpTestUser, ListFormat } from "./options.ts";
 
 /** What sessions share with their server. */
 export interface ServerContext {
@@ -29,6 +29,8 @@ export interface ServerContext {
   faults(): FtpFaults;
   /** Adds a received (redacted) command line to the server's log. */
   record(line: string): void;
+  /** Adds a connection to the server's list of connections. */
+  recordConnection(connection: FtpTestConnection): void;
   /** Secures data connections, when the server has a certificate. */
   readonly tls: TlsTerminator | undefined;
   /** Secures control connections: `tls`, or one asking for client certificates. */

@@ -57,9 +57,14 @@ const TRANSFER_BUFFER_BYTES = 1024 * 1024;
 
 type QueueItem = ControlInput | { kind: "idle" };
 
-/** The lines after which the reader stops until the command is answered. */
-function isAuthLine(input: ControlInput): boolean {
-  return input.kind === "line" && splitCommand(input.text).verb === "AUTH";
+/**
+ * The lines after which the reader stops until the command is answered:
+ * AUTH and CCC change what the connection carries (TLS starts or ends).
+ */
+function isSecurityLine(input: ControlInput): boolean {
+  if (input.kind !== "line") return false;
+  const { verb } = splitCommand(input.text);
+  return verb === "AUTH" || verb === "CCC";
 }
 
 /** Splits a command line into its upper-case verb and exact argument. */
@@ -137,6 +142,22 @@ export class Session {
     this.peerHost = (conn.remoteAddr as Deno.NetAddr).hostname;
     this.localHost = (conn.localAddr as Deno.NetAddr).hostname;
     this.#writer = new ReplyWriter(conn, () => server.faults(), this.signal, () => this.close());
+    this.recordConnection("control", conn);
+  }
+
+  /** Lists a connection of this session in the server's connections. */
+  recordConnection(kind: "control" | "data", conn: Deno.Conn, mode?: "passive" | "active"): void {
+    const end = (addr: Deno.Addr) => {
+      const { hostname, port } = addr as Deno.NetAddr;
+      return { hostname, port };
+    };
+    this.server.recordConnection({
+      session: this.id,
+      kind,
+      ...(mode ? { mode } : {}),
+      client: end(conn.remoteAddr),
+      server: end(conn.localAddr),
+    });
   }
 
   /** Aborts when the session ends. */
@@ -214,6 +235,26 @@ export class Session {
     }
     this.pbszDone = false;
     this.protectData = false;
+  }
+
+  /**
+   * Takes TLS off the control connection after `200` to CCC (RFC 4217
+   * section 6): close_notify both ways, then plain text on the same TCP
+   * connection. Data connections keep their PROT level.
+   *
+   * @throws {SessionEnded} If TLS does not end cleanly: the session is over.
+   */
+  async clearTls(): Promise<void> {
+    const secured = this.#secureControl;
+    if (!secured) return;
+    const plain = await secured.unwrap(this.server.dataTimeoutMs, this.signal);
+    if (!plain) {
+      this.close();
+      throw new SessionEnded();
+    }
+    this.#secureControl = undefined;
+    this.#control = { read: (buffer) => plain.read(buffer), write: (b) => this.#raw.write(b) };
+    this.#writer.switchTo(this.#raw);
   }
 
   /** Ends the session at once; idempotent. */
@@ -317,7 +358,7 @@ export class Session {
         let bytes: Uint8Array | undefined = chunk.subarray(0, n);
         // Each round either consumes everything or stops at an AUTH line.
         while (bytes !== undefined && bytes.length > 0 && !this.signal.aborted) {
-          const { inputs, rest } = splitter.pushUntil(bytes, isAuthLine);
+          const { inputs, rest } = splitter.pushUntil(bytes, isSecurityLine);
           for (const input of inputs) this.#received(input);
           if (rest === undefined) break;
           // What follows AUTH TLS is the TLS handshake: read nothing more from
@@ -379,8 +420,8 @@ export class Session {
     try {
       await this.#dispatch(verb, argument);
     } finally {
-      // The reader waits after every AUTH line, however it was answered.
-      if (verb === "AUTH") this.#authHandled?.resolve();
+      // The reader waits after every AUTH and CCC line, however it was answered.
+      if (verb === "AUTH" || verb === "CCC") this.#authHandled?.resolve();
     }
   }
 

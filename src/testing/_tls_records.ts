@@ -53,3 +53,41 @@ export class RecordScanner {
     return this.#seen;
   }
 }
+
+/**
+ * Splits one direction of a connection whose TLS is being ended (CCC) into
+ * whole TLS records and what follows them: the first byte at a record
+ * boundary that cannot start a record (content types 20 to 24; an FTP
+ * command starts with a letter) starts the plain text.
+ */
+export class RecordSplitter {
+  #partial = new Uint8Array(0);
+
+  /**
+   * Feeds the next bytes.
+   *
+   * @returns The whole records among them (with what was held back before),
+   * and the plain bytes once the TLS stream has ended (nothing more is
+   * split after that).
+   */
+  push(bytes: Uint8Array): { records: Uint8Array; plain?: Uint8Array } {
+    const data = new Uint8Array(this.#partial.length + bytes.length);
+    data.set(this.#partial);
+    data.set(bytes, this.#partial.length);
+    let whole = 0;
+    // Each round moves past a whole record, or stops.
+    while (whole < data.length) {
+      const type = data[whole];
+      if (type < 20 || type > 24) {
+        this.#partial = new Uint8Array(0);
+        return { records: data.subarray(0, whole), plain: data.slice(whole) };
+      }
+      if (data.length - whole < HEADER_BYTES) break;
+      const length = (data[whole + 3] << 8) | data[whole + 4];
+      if (data.length - whole < HEADER_BYTES + length) break;
+      whole += HEADER_BYTES + length;
+    }
+    this.#partial = data.slice(whole);
+    return { records: data.subarray(0, whole) };
+  }
+}

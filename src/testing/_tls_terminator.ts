@@ -71,6 +71,8 @@ export class SecureConn<C extends TlsStream = Deno.TlsConn> {
   readonly conn: C;
   readonly #relay: Relay;
   #closing: Promise<void> | undefined;
+  /** CCC handed the client's connection to the session, which now closes it. */
+  #handedOff = false;
 
   /** @internal */
   constructor(conn: C, relay: Relay) {
@@ -118,10 +120,47 @@ export class SecureConn<C extends TlsStream = Deno.TlsConn> {
     return this.#closing;
   }
 
+  /**
+   * Ends TLS and keeps the client's connection (CCC, RFC 4217 section 6):
+   * sends close_notify, waits for the client's, and hands the connection
+   * over for plain text. Call it right after the 200 to CCC, with nothing
+   * else to send. On failure (no close_notify in time, or the connection
+   * closes) everything is torn down.
+   *
+   * @returns A reader of the client's connection from the end of its TLS
+   * stream on, or `undefined` on failure.
+   */
+  async unwrap(
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<{ read(buffer: Uint8Array): Promise<number | null> } | undefined> {
+    this.#relay.unwrap();
+    const scratch = new Uint8Array(1024);
+    const untilClientsCloseNotify = async () => {
+      await this.conn.closeWrite();
+      // Bounded by the caller's timeout: the client sends nothing but close_notify now.
+      while ((await this.conn.read(scratch)) !== null) {
+        // Data after CCC's 200 over TLS is a client error; it is dropped.
+      }
+    };
+    try {
+      const result = await within(untilClientsCloseNotify(), timeoutMs, signal);
+      if (!result.ok) throw new Error("no close_notify in time");
+    } catch {
+      this.destroy();
+      return undefined;
+    }
+    const plain = this.#relay.handOff();
+    this.#handedOff = true;
+    closeQuietly(this.conn);
+    return plain;
+  }
+
   /** Tears everything down at once. */
   destroy(): void {
     closeQuietly(this.conn);
     this.#relay.destroy();
+    if (!this.#handedOff) this.#relay.closeClient();
   }
 
   async #close(graceful: boolean, idleMs: number): Promise<void> {
@@ -134,6 +173,7 @@ export class SecureConn<C extends TlsStream = Deno.TlsConn> {
     }
     closeQuietly(this.conn);
     await this.#relay.done;
+    if (!this.#handedOff) this.#relay.closeClient();
   }
 }
 

@@ -64,6 +64,7 @@ export async function transferOver(
       return await session.reply(425, "Cannot open data connection");
     }
     if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
+    session.recordConnection("data", conn, setup.mode);
     if (session.protectData) {
       secured = await secureData(session, conn, signal, plan.upload === true);
       if (!secured) {

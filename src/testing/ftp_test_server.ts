@@ -14,9 +14,15 @@ import { listenWithClientAuth } from "./_client_auth_listener.ts";
 import { type TlsSecurer, type TlsStream, TlsTerminator } from "./_tls_terminator.ts";
 import { VirtualFs } from "./_virtual_fs.ts";
 import type { FtpFaults } from "./faults.ts";
-import type { FtpTestServerOptions, FtpTestTlsOptions, FtpTestUser } from "./options.ts";
+import type {
+  FtpTestConnection,
+  FtpTestServerOptions,
+  FtpTestTlsOptions,
+  FtpTestUser,
+} from "./options.ts";
 
 export type {
+  FtpTestConnection,
   FtpTestServerOptions,
   FtpTestTlsOptions,
   FtpTestUser,
@@ -105,6 +111,7 @@ export class FtpTestServer implements AsyncDisposable {
   readonly #context: ServerContext;
   readonly #ownsRoot: boolean;
   readonly #commands: string[] = [];
+  readonly #connections: FtpTestConnection[] = [];
   readonly #sessions = new Map<Session, Promise<void>>();
   readonly #accepting: Promise<void>;
   #nextSessionId = 1;
@@ -156,6 +163,10 @@ export class FtpTestServer implements AsyncDisposable {
       record: (line) => {
         this.#commands.push(line);
         if (this.#commands.length > COMMAND_LOG_LIMIT) this.#commands.shift();
+      },
+      recordConnection: (connection) => {
+        this.#connections.push(connection);
+        if (this.#connections.length > COMMAND_LOG_LIMIT) this.#connections.shift();
       },
     };
     this.#accepting = this.#acceptLoop();
@@ -250,6 +261,29 @@ export class FtpTestServer implements AsyncDisposable {
    */
   get commands(): readonly string[] {
     return this.#commands;
+  }
+
+  /**
+   * Every TCP connection so far, control and data, in the order they were
+   * made, with the addresses of both ends (the client's address, as the
+   * server saw it, is where the client connected from; for an active-mode
+   * data connection, where the server connected to). A data connection is
+   * listed once made, before its TLS, if any. This is a live view, not a
+   * copy; it keeps the latest 100 000.
+   *
+   * @example Where did the client connect from?
+   * ```ts
+   * import { FtpTestServer } from "@ferry/ftp/testing";
+   *
+   * await using server = await FtpTestServer.start();
+   * // ... a client connects and lists a directory ...
+   * for (const c of server.connections) {
+   *   console.log(c.session, c.kind, c.mode ?? "", c.client.hostname);
+   * }
+   * ```
+   */
+  get connections(): readonly FtpTestConnection[] {
+    return this.#connections;
   }
 
   /**

@@ -17,6 +17,7 @@
  */
 
 export {
+  type FtpTestConnection,
   FtpTestServer,
   type FtpTestServerOptions,
   type FtpTestTlsOptions,

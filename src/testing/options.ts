@@ -212,8 +212,10 @@ export interface FtpTestServerOptions {
   implicitTls?: boolean;
   /**
    * Refuse USER, PASS and ACCT in plain text (`530`), transfers and
-   * listings over unprotected data connections (`521`), and `PROT C`
-   * (`534`). Needs `tls`.
+   * listings over unprotected data connections (`521`), `PROT C`
+   * (`534`) and `CCC` (`534`, as ProFTPD under `TLSRequired on`; without
+   * `requireTls` CCC is accepted and the control connection goes on in
+   * plain text). Needs `tls`.
    *
    * @default {false}
    */
@@ -236,4 +238,37 @@ export interface FtpTestServerOptions {
    * @default {false}
    */
   requireSessionReuse?: boolean;
+}
+
+/**
+ * One TCP connection of the embedded server, as
+ * {@linkcode FtpTestServer.connections} lists it: which session it belongs
+ * to, what it carries, and both of its ends, so that a test can see where a
+ * client connected from.
+ *
+ * @example Check that a client connected from 127.0.0.2
+ * ```ts
+ * import { FtpTestServer, type FtpTestConnection } from "@ferry/ftp/testing";
+ *
+ * await using server = await FtpTestServer.start();
+ * // ... a client connects and lists a directory ...
+ * const fromElsewhere = (c: FtpTestConnection) => c.client.hostname !== "127.0.0.2";
+ * console.log(server.connections.some(fromElsewhere)); // false, if it did
+ * ```
+ */
+export interface FtpTestConnection {
+  /** The session (control connection) it belongs to, numbered from 1 as in `FaultCommand`. */
+  session: number;
+  /** `"control"`, or `"data"` for a data connection. */
+  kind: "control" | "data";
+  /**
+   * For a data connection: `"passive"` (the client connected to the
+   * server, after PASV or EPSV) or `"active"` (the server connected to the
+   * client, after PORT or EPRT).
+   */
+  mode?: "passive" | "active";
+  /** The client's end: its address and port. */
+  client: { hostname: string; port: number };
+  /** The server's end: its address and port. */
+  server: { hostname: string; port: number };
 }

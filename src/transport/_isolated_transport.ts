@@ -73,10 +73,15 @@ export class IsolatedTlsTransport implements Transport {
   #nextReq = 1;
   #stopped?: Error;
   #controlId?: number;
+  readonly #localAddress?: string;
 
-  /** @param config TLS settings; this transport exists for TLS. */
-  constructor(config: TlsConfig) {
+  /**
+   * @param config TLS settings; this transport exists for TLS.
+   * @param localAddress Where connections are made from.
+   */
+  constructor(config: TlsConfig, localAddress?: string) {
     this.#tls = config;
+    this.#localAddress = localAddress;
   }
 
   #initialized?: Promise<void>;
@@ -99,7 +104,8 @@ export class IsolatedTlsTransport implements Transport {
     this.#worker = worker;
     live.add(this);
     // The first request: its reply comes before any other.
-    this.#initialized = this.call({ op: "init", tls: this.#tls }).then(() => {});
+    this.#initialized = this.call({ op: "init", tls: this.#tls, localAddress: this.#localAddress })
+      .then(() => {});
     this.#initialized.catch(() => {});
     return worker;
   }
@@ -192,11 +198,11 @@ export class IsolatedTlsTransport implements Transport {
   }
 
   async openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream> {
-    const { host, port, timeoutMs, purpose } = target;
+    const { host, port, timeoutMs, purpose, phase } = target;
     try {
       const result = await this.#dial(target, () => ({
         op: "openControl",
-        target: { host, port, timeoutMs, purpose },
+        target: { host, port, timeoutMs, purpose, phase },
         implicitTls,
       }));
       this.#controlId = result.stream!.id;
@@ -212,11 +218,17 @@ export class IsolatedTlsTransport implements Transport {
     return new IsolatedStream(this, result.stream!, false);
   }
 
+  async clearControl(control: ByteStream, timeoutMs: number): Promise<ByteStream> {
+    const id = (control as IsolatedStream).id;
+    const result = await this.call({ op: "clearControl", id, timeoutMs });
+    return new IsolatedStream(this, result.stream!, false);
+  }
+
   async openData(target: DialTarget): Promise<ByteStream> {
-    const { host, port, timeoutMs, purpose } = target;
+    const { host, port, timeoutMs, purpose, phase } = target;
     const result = await this.#dial(target, () => ({
       op: "openData",
-      target: { host, port, timeoutMs, purpose },
+      target: { host, port, timeoutMs, purpose, phase },
     }));
     return new IsolatedStream(this, result.stream!, false);
   }

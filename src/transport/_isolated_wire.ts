@@ -23,13 +23,15 @@ export interface WireTarget {
   port: number;
   timeoutMs: number;
   purpose: string;
+  phase?: TimeoutPhase;
 }
 
 /** What the transport asks its worker. Each request carries a number the reply repeats. */
 export type WorkerRequest =
-  | { req: number; op: "init"; tls: TlsConfig }
+  | { req: number; op: "init"; tls: TlsConfig; localAddress?: string }
   | { req: number; op: "openControl"; target: WireTarget; implicitTls: boolean }
   | { req: number; op: "secureControl"; id: number }
+  | { req: number; op: "clearControl"; id: number; timeoutMs: number }
   | { req: number; op: "openData"; target: WireTarget }
   | { req: number; op: "secureData"; id: number }
   | { req: number; op: "listen"; host: string }

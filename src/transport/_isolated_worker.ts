@@ -134,7 +134,7 @@ async function dial<T>(req: number, connect: (signal: AbortSignal) => Promise<T>
 async function run(message: WorkerRequest): Promise<WireResult> {
   switch (message.op) {
     case "init":
-      transport = new NodeTransport(message.tls);
+      transport = new NodeTransport(message.tls, message.localAddress);
       return {};
     case "openControl": {
       const { target, implicitTls } = message;
@@ -148,6 +148,11 @@ async function run(message: WorkerRequest): Promise<WireResult> {
       const secured = await ready().secureControl(served(message.id).stream);
       // The same id: the control connection is now its TLS stream.
       return { stream: serve(secured, false, message.id) };
+    }
+    case "clearControl": {
+      const plain = await ready().clearControl(served(message.id).stream, message.timeoutMs);
+      // The same id: the control connection is now plain TCP again.
+      return { stream: serve(plain, false, message.id) };
     }
     case "openData": {
       const { target } = message;

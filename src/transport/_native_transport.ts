@@ -4,7 +4,15 @@
 
 import type { ByteStream } from "./byte_stream.ts";
 import { FtpTimeoutError } from "../errors.ts";
-import { acceptFrom, closeQuietly, dial, hostPort, withDeadline, within } from "./_socket.ts";
+import {
+  acceptFrom,
+  closeQuietly,
+  dial,
+  dialDeno,
+  hostPort,
+  withDeadline,
+  within,
+} from "./_socket.ts";
 import {
   type DataSocketListener,
   type DialTarget,
@@ -25,10 +33,20 @@ function startTls(conn: Deno.TcpConn, tls: TlsConfig): Promise<Deno.TlsConn> {
 export class NativeTransport implements Transport {
   readonly kind = "native";
   readonly #tls?: TlsConfig;
+  readonly #localAddress?: string;
 
-  /** @param tls Settings for TLS, when the session uses it. */
-  constructor(tls?: TlsConfig) {
+  /**
+   * @param tls Settings for TLS, when the session uses it.
+   * @param localAddress Where plain connections are made from. Not with
+   * `tls`: Deno's TLS runs only over Deno's TCP, which cannot choose its
+   * local address (the data-channel TLS policy picks Node's TLS then).
+   */
+  constructor(tls?: TlsConfig, localAddress?: string) {
+    if (tls && localAddress !== undefined) {
+      throw new Error("Deno's TLS cannot run over a connection from a chosen local address");
+    }
     this.#tls = tls;
+    this.#localAddress = localAddress;
   }
 
   #config(): TlsConfig {
@@ -37,7 +55,7 @@ export class NativeTransport implements Transport {
   }
 
   async openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream> {
-    if (!implicitTls) return await dial(target);
+    if (!implicitTls) return await dial({ ...target, localAddress: this.#localAddress });
     const tls = this.#config();
     // One connect timeout covers the TCP connection and the handshake.
     const deadline = performance.now() + target.timeoutMs;
@@ -55,7 +73,7 @@ export class NativeTransport implements Transport {
           key: client.key,
         });
       }
-      return await startTls(await dial(target), tls);
+      return await startTls(await dialDeno(target), tls);
     });
     const left = deadline - performance.now();
     return await handshake(conn, tls, target.purpose, left, target.timeoutMs);
@@ -72,8 +90,15 @@ export class NativeTransport implements Transport {
     return await handshake(conn, tls, "control connection");
   }
 
+  clearControl(): Promise<ByteStream> {
+    // Deno.startTls took the TCP connection; Deno.TlsConn cannot give it back.
+    return Promise.reject(
+      new Error("Deno's TLS cannot be taken off a connection (CCC needs Node's TLS)"),
+    );
+  }
+
   openData(target: DialTarget): Promise<ByteStream> {
-    return dial(target);
+    return dial({ ...target, localAddress: this.#localAddress });
   }
 
   secureData(data: ByteStream): SecuredStream {

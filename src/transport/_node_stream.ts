@@ -18,7 +18,9 @@
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
+import type { ByteStream } from "./byte_stream.ts";
 import type { SecuredStream } from "./transport.ts";
+import { PlainAfterTls, TlsUnwrap } from "./_tls_unwrap.ts";
 
 /** Plaintext bytes held for the reader before the TCP connection is left unread. */
 const HIGH_WATER = 4 * 1024 * 1024;
@@ -26,17 +28,25 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const READ_BYTES = 256 * 1024;
 
 /**
- * A Duplex over a Deno TCP connection that reads only when asked to and
- * allowed to: the Node TLS socket sits on top of it.
+ * A Duplex over a TCP connection (Deno's, or node:net's from a chosen local
+ * address) that reads only when asked to and allowed to: the Node TLS
+ * socket sits on top of it.
  */
 export class PullDuplex extends Duplex {
-  readonly conn: Deno.TcpConn;
+  readonly conn: ByteStream;
   readonly #allowed: () => boolean;
   #wanted = false;
   #reading = false;
   readonly #scratch = new Uint8Array(READ_BYTES);
+  /** The read in flight, settled once its bytes are where they belong. */
+  #inFlight?: Promise<void>;
+  /** The last write to the connection, settled once it is through. */
+  #writes: Promise<void> = Promise.resolve();
+  /** Set once TLS is being taken off (CCC): the connection outlives TLS. */
+  #unwrap?: TlsUnwrap;
+  #tcpEnded = false;
 
-  constructor(conn: Deno.TcpConn, allowed: () => boolean) {
+  constructor(conn: ByteStream, allowed: () => boolean) {
     super();
     this.conn = conn;
     this.#allowed = allowed;
@@ -50,24 +60,59 @@ export class PullDuplex extends Duplex {
   /** Reads more ciphertext if TLS wants it and the reader has room. */
   pump(): void {
     if (this.#reading || !this.#wanted || !this.#allowed()) return;
+    if (this.#unwrap?.plainStarted) return;
     this.#reading = true;
     this.#wanted = false;
     // One reused read buffer, and a copy of exactly what arrived for TLS: a
     // fresh 256 KiB buffer per read was mostly empty (reads bring what the
     // network has, often 16-64 KiB) and all garbage.
     const scratch = this.#scratch;
-    this.conn.read(scratch).then(
+    this.#inFlight = this.conn.read(scratch).then(
       (n) => {
         this.#reading = false;
-        if (n === null) this.push(null);
-        else this.push(Buffer.from(scratch.slice(0, n).buffer));
+        this.#inFlight = undefined;
+        if (n === null) this.#tcpEnded = true;
+        const read = n === null ? null : scratch.slice(0, n);
+        const forTls = this.#unwrap ? this.#unwrap.split(read) : read;
+        if (forTls === null) this.push(null);
+        else if (forTls !== undefined && forTls.length > 0) {
+          this.push(Buffer.from(forTls.buffer, forTls.byteOffset, forTls.length));
+        } else if (forTls !== undefined) this.#wanted = true; // Half a record: read on.
         this.pump();
       },
       (error) => {
         this.#reading = false;
+        this.#inFlight = undefined;
         this.destroy(error);
       },
     );
+  }
+
+  /**
+   * From now on the connection outlives TLS: ending or destroying the TLS
+   * socket does not end or close it, and bytes past the TLS stream are kept
+   * for {@linkcode PullDuplex.detach}.
+   */
+  release(): TlsUnwrap {
+    this.#unwrap ??= new TlsUnwrap();
+    return this.#unwrap;
+  }
+
+  /** Whether the end of the TCP stream was read. */
+  get tcpEnded(): boolean {
+    return this.#tcpEnded;
+  }
+
+  /**
+   * Once TLS is closed (after {@linkcode PullDuplex.release}): waits for the
+   * writes in flight (close_notify), then returns the connection as a plain
+   * stream that first yields what was read past the TLS stream.
+   */
+  async detach(): Promise<ByteStream> {
+    const unwrap = this.release();
+    unwrap.detach();
+    await this.#writes;
+    return new PlainAfterTls(this.conn, unwrap, () => this.#inFlight);
   }
 
   override _write(
@@ -75,7 +120,13 @@ export class PullDuplex extends Duplex {
     _encoding: string,
     done: (error?: Error | null) => void,
   ): void {
-    writeAll(this.conn, chunk).then(() => done(), done);
+    this.#write(chunk, done);
+  }
+
+  #write(bytes: Uint8Array, done: (error?: Error | null) => void): void {
+    const writing = writeAll(this.conn, bytes);
+    this.#writes = writing.catch(() => {});
+    writing.then(() => done(), done);
   }
 
   /** TLS writes one record (16 KiB) at a time: send what has queued up in one write. */
@@ -91,24 +142,27 @@ export class PullDuplex extends Duplex {
       joined.set(chunk, offset);
       offset += chunk.length;
     }
-    writeAll(this.conn, joined).then(() => done(), done);
+    this.#write(joined, done);
   }
 
   override _final(done: (error?: Error | null) => void): void {
+    if (this.#unwrap) return done();
     this.conn.closeWrite().then(() => done(), () => done());
   }
 
   override _destroy(error: Error | null, done: (error: Error | null) => void): void {
-    try {
-      this.conn.close();
-    } catch {
-      // Already closed.
+    if (!this.#unwrap) {
+      try {
+        this.conn.close();
+      } catch {
+        // Already closed.
+      }
     }
     done(error);
   }
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+async function writeAll(conn: ByteStream, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
 }
@@ -278,6 +332,48 @@ export class NodeTlsStream implements SecuredStream {
     });
     this.socket.end();
     return flushed;
+  }
+
+  /**
+   * Takes TLS off the connection and goes on in plain text (CCC, RFC 4217
+   * section 6; ftplib's `unwrap()`): sends close_notify, waits for the
+   * peer's, and returns the TCP connection as a plain stream. Call it only
+   * when the peer sends nothing but its close_notify until the next command
+   * (after CCC's 200), and when nothing is waiting to be read here.
+   *
+   * @param timeoutMs How long the peer may take to send its close_notify.
+   * @returns The plain stream; this stream is done.
+   * @throws When the peer closes the connection instead, or does not answer in time.
+   */
+  async clear(timeoutMs: number): Promise<ByteStream> {
+    const socket = this.socket;
+    this.#duplex.release();
+    // 'end' is the peer's close_notify (or the end of the TCP stream,
+    // told apart below); 'close' follows once ours is written too.
+    let peerEnded = this.#ended && !this.#error;
+    socket.once("end", () => (peerEnded = true));
+    const closed = new Promise<void>((resolve) => {
+      if (socket.destroyed) return resolve();
+      socket.once("close", () => resolve());
+    });
+    socket.end();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(resolve, timeoutMs, "late")));
+    try {
+      if (await Promise.race([closed, late]) === "late") {
+        throw new Deno.errors.TimedOut(
+          `The server did not end TLS (close_notify) within ${timeoutMs} ms after CCC`,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!peerEnded || this.#duplex.tcpEnded) {
+      throw new Deno.errors.ConnectionReset(
+        "The server closed the connection after CCC instead of ending TLS with close_notify",
+      );
+    }
+    return await this.#duplex.detach();
   }
 
   close(): void {

@@ -98,10 +98,17 @@ export class NodeTransport implements Transport {
   /** Plain TCP, and the active-mode listener, are the same as the native path's. */
   readonly #plain = new NativeTransport();
   #controlTls?: tls.TLSSocket;
+  /** The control connection's session, kept for data connections once its TLS is off (CCC). */
+  #controlSession?: Buffer;
+  readonly #localAddress?: string;
 
-  /** @param config TLS settings; this transport exists for TLS. */
-  constructor(config: TlsConfig) {
+  /**
+   * @param config TLS settings; this transport exists for TLS.
+   * @param localAddress Where connections are made from (through node:net).
+   */
+  constructor(config: TlsConfig, localAddress?: string) {
     this.#tls = config;
+    this.#localAddress = localAddress;
     trust(config.caCerts);
   }
 
@@ -117,24 +124,25 @@ export class NodeTransport implements Transport {
       options.key = config.clientCertificate.key;
     }
     if (config.maxVersion) options.maxVersion = config.maxVersion;
+    if (config.bounds?.minVersion) options.minVersion = config.bounds.minVersion;
     return options;
   }
 
   async openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream> {
     // One connect timeout covers the TCP connection and the handshake.
     const deadline = performance.now() + target.timeoutMs;
-    const conn = await dial(target);
+    const conn = await dial({ ...target, localAddress: this.#localAddress });
     if (!implicitTls) return conn;
     const left = deadline - performance.now();
     return await this.#secureControl(conn, target.purpose, left, target.timeoutMs);
   }
 
   secureControl(control: ByteStream): Promise<ByteStream> {
-    return this.#secureControl(control as Deno.TcpConn, "control connection");
+    return this.#secureControl(control, "control connection");
   }
 
   async #secureControl(
-    conn: Deno.TcpConn,
+    conn: ByteStream,
     what: string,
     timeoutMs = this.#tls.handshakeTimeoutMs,
     limitMs = timeoutMs,
@@ -161,7 +169,7 @@ export class NodeTransport implements Transport {
    * resumes only when it is made with the same options as the control one.
    * A resumed session was verified on the control connection.
    */
-  #wrap(conn: Deno.TcpConn, session: Buffer | undefined, what: string): NodeTlsStream {
+  #wrap(conn: ByteStream, session: Buffer | undefined, what: string): NodeTlsStream {
     const holder: { stream?: NodeTlsStream } = {};
     const duplex = new PullDuplex(conn, () => holder.stream?.hasRoom() ?? true);
     const socket = tls.connect({
@@ -181,8 +189,23 @@ export class NodeTransport implements Transport {
     return stream;
   }
 
+  /**
+   * CCC: TLS off the control connection. Its session stays in the worker's
+   * cache, so data connections (PROT P) go on resuming it.
+   */
+  async clearControl(control: ByteStream, timeoutMs: number): Promise<ByteStream> {
+    this.#controlSession = this.#controlTls?.getSession();
+    this.#controlTls = undefined;
+    try {
+      return await (control as NodeTlsStream).clear(timeoutMs);
+    } catch (error) {
+      control.close();
+      throw error;
+    }
+  }
+
   openData(target: DialTarget): Promise<ByteStream> {
-    return dial(target);
+    return dial({ ...target, localAddress: this.#localAddress });
   }
 
   /**
@@ -191,7 +214,8 @@ export class NodeTransport implements Transport {
    * worker's cache holds only this control connection's sessions.
    */
   secureData(data: ByteStream): SecuredStream {
-    return this.#wrap(data as Deno.TcpConn, this.#controlTls?.getSession(), "data connection");
+    const session = this.#controlTls?.getSession() ?? this.#controlSession;
+    return this.#wrap(data, session, "data connection");
   }
 
   listenData(host: string): Promise<DataSocketListener> {

@@ -10,6 +10,7 @@ import {
   type TimeoutPhase,
 } from "../errors.ts";
 import { hostForUrl, sameHost } from "../protocol/_host.ts";
+import type { ByteStream } from "./byte_stream.ts";
 import { closeQuietly } from "./_io.ts";
 
 /** What to connect to and how long to wait. */
@@ -22,6 +23,11 @@ export interface DialOptions {
   purpose: string;
   /** The phase a timeout reports: `connect` (the default) or `data-connection`. */
   phase?: TimeoutPhase;
+  /**
+   * The local address to connect from (an IP address). Without it, the
+   * system picks one, and Deno's own TCP is used.
+   */
+  localAddress?: string;
 }
 
 /**
@@ -65,8 +71,17 @@ export async function withDeadline<T>(
 /**
  * Connects with TCP_NODELAY on: FTP is request/response on the control
  * connection, and Nagle's delay costs tens of milliseconds per exchange.
+ * From a chosen local address, through node:net (see _node_tcp.ts);
+ * otherwise a `Deno.TcpConn`.
  */
-export function dial(options: DialOptions): Promise<Deno.TcpConn> {
+export async function dial(options: DialOptions): Promise<ByteStream> {
+  if (options.localAddress === undefined) return await dialDeno(options);
+  const { dialFrom } = await import("./_node_tcp.ts");
+  return await dialFrom({ ...options, localAddress: options.localAddress });
+}
+
+/** Connects through Deno's own TCP (what Deno's TLS needs underneath). */
+export function dialDeno(options: DialOptions): Promise<Deno.TcpConn> {
   return withDeadline(options, (signal) => {
     // The signal is not given to Deno.connect: in Deno 2.9 an abort that
     // lands as the connection completes leaks the socket. Instead the

@@ -80,6 +80,7 @@ export class ControlConnection {
   #replyTimeout: number;
   #readChain: Promise<unknown> = Promise.resolve();
   #failure?: FtpError;
+  #cleared = false;
   /** Texts (passwords) replaced by `***` where a reply quotes them. */
   readonly #secrets = new Set<string>();
   /** Whether the command awaiting its reply is USER, PASS or ACCT. */
@@ -147,6 +148,43 @@ export class ControlConnection {
     } catch (error) {
       throw this.close(error as FtpError);
     }
+  }
+
+  /**
+   * Takes TLS off the connection after CCC's 200 (RFC 4217 section 6):
+   * close_notify both ways, then plain text on the same TCP connection.
+   * Like {@linkcode ControlConnection.secure}, only when idle. A failure
+   * closes the connection: half-ended TLS cannot be carried on.
+   *
+   * @param transport Owns the TLS (Node's: Deno's cannot do this).
+   */
+  async clear(transport: Transport): Promise<void> {
+    this.#throwIfClosed();
+    if (this.#parser.hasPartial || this.#queued.length > 0) {
+      throw this.close(
+        new FtpProtocolError("The server sent more after accepting CCC; closing the connection"),
+      );
+    }
+    await this.#readChain;
+    try {
+      this.#conn = await transport.clearControl(this.#conn, this.#replyTimeout);
+    } catch (error) {
+      throw this.close(
+        error instanceof Deno.errors.TimedOut
+          ? new FtpTimeoutError(
+            "reply",
+            this.#replyTimeout,
+            "waiting for the server to end TLS after CCC",
+          )
+          : connectionError(error, "control connection (ending TLS after CCC)"),
+      );
+    }
+    this.#cleared = true;
+  }
+
+  /** Whether CCC took TLS off the connection. */
+  get cleared(): boolean {
+    return this.#cleared;
   }
 
   /** The server's address. */

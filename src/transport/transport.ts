@@ -35,8 +35,17 @@ export interface TlsConfig {
    * control connection's session reusable by every data connection (see
    * the data-channel TLS policy); Deno's own TLS ignores it.
    */
-  maxVersion?: "TLSv1.2" | "TLSv1.3";
+  maxVersion?: TlsVersion;
+  /**
+   * The version bounds the user set (`tls.minVersion`, `tls.maxVersion`),
+   * only those that restrict anything: any selects Node's TLS, which
+   * applies `minVersion` as it is (and `maxVersion` through the field above).
+   */
+  bounds?: { minVersion?: TlsVersion; maxVersion?: TlsVersion };
 }
+
+/** The TLS versions rustls, under both of ferry's TLS engines, speaks. */
+export type TlsVersion = "TLSv1.2" | "TLSv1.3";
 
 /**
  * A data connection's TLS stream, which can tell whether its handshake
@@ -80,6 +89,16 @@ export interface Transport {
   openControl(target: DialTarget, implicitTls: boolean): Promise<ByteStream>;
   /** Upgrades the idle control connection after AUTH TLS's 234. */
   secureControl(control: ByteStream): Promise<ByteStream>;
+  /**
+   * Takes TLS off the idle control connection after CCC's 200 (RFC 4217
+   * section 6): close_notify both ways, then plain text on the same TCP
+   * connection. Only Node's TLS can (Deno's TLS keeps the TCP connection
+   * under it); the native transport rejects.
+   *
+   * @param control The control connection's TLS stream.
+   * @param timeoutMs How long the server may take to send its close_notify.
+   */
+  clearControl(control: ByteStream, timeoutMs: number): Promise<ByteStream>;
   /** Opens a passive-mode data connection, as plain TCP. */
   openData(target: DialTarget): Promise<ByteStream>;
   /**
@@ -135,7 +154,18 @@ export function tlsError(error: unknown, config: TlsConfig, what: string): FtpTl
   }
   return new FtpTlsError(
     "handshake",
-    `The TLS handshake on the ${what} failed: ${message}`,
+    `The TLS handshake on the ${what} failed: ${message}${boundHint(text, config)}`,
     { cause: error, connection },
   );
+}
+
+/** Names the version bound the user set when the failure is about versions. */
+function boundHint(text: string, config: TlsConfig): string {
+  const { minVersion, maxVersion } = config.bounds ?? {};
+  if (!minVersion && !maxVersion) return "";
+  if (!/PROTOCOL_VERSION|ProtocolVersion|protocol version|incompatible/i.test(text)) return "";
+  const bound = minVersion
+    ? `tls.minVersion is ${minVersion}, and the server does not speak it`
+    : `tls.maxVersion is ${maxVersion}, and the server speaks only newer versions`;
+  return ` (${bound}; lift the bound, or have the server offer that version)`;
 }

@@ -1,6 +1,6 @@
 // One-shot commands without a task file: pipes (`get URL -`, `put - URL`),
-// the connection options people reach for (timeout, active mode, a CA file,
-// --insecure), and --version.
+// the connection options people reach for (timeout, active mode, a local
+// address, a CA file, --insecure), and --version.
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -165,6 +165,34 @@ Deno.test("--active makes the server connect back (EPRT), for get, put and ls", 
   assert.equal(await Deno.readTextFile(join(server.root, "g.txt")), "active\n");
 });
 
+Deno.test("--local-address makes get, put and ls connect from that address (active mode listens there)", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(server.root, { "f.txt": "from afar\n" });
+  const url = `ftp://127.0.0.1:${server.port}`;
+  for (const active of [[], ["--active"]]) {
+    const local = join(dir.path, `f${active.length}.txt`);
+    for (
+      const args of [
+        ["ls", `${url}/`],
+        ["get", `${url}/f.txt`, local],
+        ["put", local, `${url}/g${active.length}.txt`],
+      ]
+    ) {
+      const before = server.connections.length;
+      const result = await ferry([...args, "--local-address", "127.0.0.3", ...active]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const made = server.connections.slice(before);
+      assert.ok(made.some((c) => c.kind === "data"), `${args[0]}: ${JSON.stringify(made)}`);
+      for (const c of made) assert.equal(c.client.hostname, "127.0.0.3", JSON.stringify(c));
+    }
+  }
+  assert.equal(await Deno.readTextFile(join(server.root, "g1.txt")), "from afar\n");
+  const bad = await ferry(["ls", `${url}/`, "--local-address", "nowhere"]);
+  assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+  assert.match(bad.stderr, /--local-address must be an IP address of this machine/);
+});
+
 Deno.test("FTPS one-shots: --ca-file trusts a private CA; without it the certificate is refused; --insecure warns loudly", async () => {
   await using dir = await tempDir();
   await using server = await startTlsServer();
@@ -219,4 +247,69 @@ Deno.test("ferry --version and -V print the version from deno.json", async () =>
     assert.equal(result.code, 0);
     assert.equal(result.stdout, `ferry ${version}\n`);
   }
+});
+
+Deno.test("--ccc: get, put and ls clear the control connection after the login (CCC after PASS), files intact; on ftps:// or ftp:// a usage error before anything is sent", async () => {
+  await using dir = await tempDir();
+  await using server = await startTlsServer();
+  const pki = await makeTestPki();
+  const data = pseudoRandomBytes(200_000, 41);
+  await Deno.writeFile(join(dir.path, "up.bin"), data);
+  const base = `ftpes://localhost:${server.port}`;
+  const ca = ["--ca-file", pki.caPath, "--ccc"];
+  const put = await ferry(["put", join(dir.path, "up.bin"), `${base}/up.bin`, ...ca]);
+  assert.equal(put.code, 0, put.stdout + put.stderr);
+  const get = await ferry(["get", `${base}/up.bin`, join(dir.path, "down.bin"), ...ca]);
+  assert.equal(get.code, 0, get.stdout + get.stderr);
+  const ls = await ferry(["ls", `${base}/`, ...ca]);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.match(ls.stdout, /up\.bin/);
+  assert.equal(await sha256File(join(server.root, "up.bin")), sha256(data));
+  assert.equal(await sha256File(join(dir.path, "down.bin")), sha256(data));
+  const sent = server.commands;
+  const logins = sent.filter((line) => line.startsWith("PASS")).length;
+  assert.ok(logins >= 3);
+  assert.equal(sent.filter((line) => line === "CCC").length, logins);
+  // Every CCC follows a login's PROT P.
+  sent.forEach((line, i) => {
+    if (line === "CCC") assert.equal(sent[i - 1], "PROT P");
+  });
+
+  const before = server.connections.length;
+  const implicit = await ferry(["ls", `ftps://localhost:${server.port}/`, ...ca]);
+  assert.equal(implicit.code, 2);
+  assert.match(implicit.stderr, /--ccc clears a control connection that AUTH TLS secured/);
+  const plain = await ferry(["ls", `ftp://127.0.0.1:${server.port}/`, "--ccc"]);
+  assert.equal(plain.code, 2);
+  assert.match(plain.stderr, /--ccc, --tls-min and --tls-max are for FTPS/);
+  assert.equal(server.connections.length, before);
+});
+
+Deno.test("--tls-min and --tls-max: 1.2/1.3 accepted; another value, or min above max, a usage error before anything is sent", async () => {
+  await using server = await startTlsServer();
+  await writeTree(server.root, { "v.txt": "v\n" });
+  const pki = await makeTestPki();
+  const url = `ftpes://localhost:${server.port}/`;
+  for (const bounds of [["--tls-min", "1.3"], ["--tls-max", "1.2"], ["--tls-max", "TLSv1.3"]]) {
+    const ok = await ferry(["ls", url, "--ca-file", pki.caPath, ...bounds]);
+    assert.equal(ok.code, 0, `${bounds}: ${ok.stderr}`);
+    assert.match(ok.stdout, /v\.txt/);
+  }
+  const before = server.connections.length;
+  const old = await ferry(["ls", url, "--ca-file", pki.caPath, "--tls-min", "1.1"]);
+  assert.equal(old.code, 2);
+  assert.match(old.stderr, /--tls-min must be 1\.2 or 1\.3.*got "1\.1"/);
+  const empty = await ferry([
+    "ls",
+    url,
+    "--ca-file",
+    pki.caPath,
+    "--tls-min",
+    "1.3",
+    "--tls-max",
+    "1.2",
+  ]);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /TLSv1\.3 is newer than maxVersion "TLSv1\.2"/);
+  assert.equal(server.connections.length, before);
 });

@@ -48,6 +48,44 @@ for (const mode of ["passive", "active"]) {
   });
 }
 
+for (const mode of ["passive", "active"]) {
+  for (const secure of [false, true]) {
+    Deno.test(`flags for connection.localAddress (${mode}${secure ? ", FTPS" : ""}) name it, are enough, and every connection comes from it`, async () => {
+      await using dir = await tempDir();
+      const pki = await testPki();
+      await Deno.copyFile(pki.caPath, join(dir.path, "ca.pem"));
+      await using server = await FtpTestServer.start(
+        secure ? { tls: { cert: pki.server.certPem, key: pki.server.keyPem } } : {},
+      );
+      await writeTree(server.root, { "pub/a.txt": "hello\n" });
+      const scheme = secure ? "ftpes" : "ftp";
+      const task = await writeServerTask(
+        dir.path,
+        `url: "${scheme}://localhost:${server.port}", mode: ${mode}, netrc: false, ` +
+          `localAddress: 127.0.0.2${secure ? ", tls: { caFile: ca.pem }" : ""}`,
+        `  - get: { from: pub/a.txt, to: out/ }
+`,
+      );
+      const flags = await flagsFor(task, dir.path);
+      const net = flags.find((f) => f.startsWith("--allow-net="))!;
+      assert.match(net, /127\.0\.0\.2:0/);
+      // Active mode listens on the local address, not on 127.0.0.1.
+      assert.doesNotMatch(net, /127\.0\.0\.1:0/);
+      await assertRunsWith(flags, task, dir.path);
+      assert.ok(server.connections.length >= 2);
+      for (const c of server.connections) assert.equal(c.client.hostname, "127.0.0.2");
+      // Without the local address in the flags, the run fails with a denial that names it.
+      const narrowed = flags.map((f) =>
+        f.startsWith("--allow-net=") ? f.replace(",127.0.0.2:0", "").replace("127.0.0.2:0,", "") : f
+      );
+      assert.notDeepEqual(narrowed, flags);
+      const denied = await ferry(["run", task], { cwd: dir.path, permissions: narrowed });
+      assert.equal(denied.code, 1, denied.stdout + denied.stderr);
+      assert.match(denied.stdout + denied.stderr, /--allow-net=127\.0\.0\.2/);
+    });
+  }
+}
+
 Deno.test("flags for a TypeScript task let it load its module and imports", async () => {
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
@@ -240,3 +278,22 @@ steps:
     },
   });
 }
+
+Deno.test("flags for connection.tls.clearControl (CCC on Node's TLS, in a worker) are enough, and the run sends CCC", async () => {
+  await using dir = await tempDir();
+  const pki = await testPki();
+  await Deno.copyFile(pki.caPath, join(dir.path, "ca.pem"));
+  await using server = await FtpTestServer.start({
+    tls: { cert: pki.server.certPem, key: pki.server.keyPem },
+  });
+  await writeTree(server.root, { "pub/a.txt": "hello\n" });
+  const task = await writeServerTask(
+    dir.path,
+    `url: "ftpes://localhost:${server.port}", netrc: false, ` +
+      `tls: { caFile: ca.pem, clearControl: true }`,
+    `  - get: { from: pub/a.txt, to: out/ }
+`,
+  );
+  await assertRunsWith(await flagsFor(task, dir.path), task, dir.path);
+  assert.ok(server.commands.includes("CCC"));
+});

@@ -294,3 +294,51 @@ Deno.test("aborting while an upload waits for its final reply (all bytes in sock
     assert.equal((await t.client.send("SYST")).code, 215);
   }
 });
+
+// Active mode: the server connects, sends a small file, closes, and says
+// 226; the client can read that 226 before its accept() returns the data
+// connection (seen under load with --local-address, where the control
+// connection runs on node:net). The 226 says the connection was made: the
+// bytes must be read, not reported as an unexpected reply. The script sends
+// 226 before it connects, which makes that order certain.
+for (const localAddress of [undefined, "127.0.0.2"]) {
+  Deno.test(`active mode${localAddress ? " from a local address" : ""}: a 226 read before the data connection is accepted still delivers the file; a 226 with no connection at all is FtpUnexpectedReplyError`, async () => {
+    const body = "late but whole\n";
+    let target: { host: string; port: number } | undefined;
+    let connect = true;
+    await using server = scriptedServer(async (line, io) => {
+      const [verb, arg] = line.split(" ");
+      if (verb === "EPRT") {
+        const [, , host, port] = arg.split("|");
+        target = { host, port: Number(port) };
+        await io.write("200 EPRT ok\r\n");
+        return true;
+      }
+      if (verb === "TYPE") return await io.write("200 Type set\r\n");
+      if (verb === "RETR") {
+        await io.write("150 Opening data connection\r\n226 Transfer complete\r\n");
+        if (!connect) return true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const data = await Deno.connect({ hostname: target!.host, port: target!.port });
+        await data.write(new TextEncoder().encode(body));
+        data.close();
+        return true;
+      }
+      return false;
+    });
+    await using client = await FtpClient.connect({
+      port: server.port,
+      transferMode: "active",
+      localAddress,
+      connectTimeout: 2_000,
+    });
+    assert.equal(await new Response(await client.download("f.txt")).text(), body);
+    connect = false;
+    const error = await client.download("g.txt").catch((e) => e);
+    assert.ok(error instanceof FtpUnexpectedReplyError, String(error));
+    assert.equal(error.code, 226);
+    // The session is still in step.
+    connect = true;
+    assert.equal(await new Response(await client.download("f.txt")).text(), body);
+  });
+}

@@ -129,3 +129,58 @@ Deno.test("the watch block: durations in milliseconds, defaults filled in, bad v
   assert.ok(error instanceof TaskFileError);
   assert.match(error.message, /task\.yaml:5:\d+: watch\.maxWait: /);
 });
+
+Deno.test("connection.localAddress: an IP address becomes the client's localAddress; anything else is a located error", async () => {
+  await using dir = await tempDir();
+  const file = join(dir.path, "task.yaml");
+  const write = (address: string) =>
+    Deno.writeTextFile(
+      file,
+      `version: 1\nconnection:\n  url: ftp://127.0.0.1:2121\n  localAddress: "${address}"\n` +
+        `steps: [{ mkdir: x }]\n`,
+    );
+  for (const good of ["127.0.0.2", "::1", "fe80::1"]) {
+    await write(good);
+    const task = await loadTask(file, { envFile: false });
+    assert.equal(task.connection.options.localAddress, good);
+  }
+  for (const bad of ["localhost", "[::1]", "127.0.0.1:21", "10.0.0"]) {
+    await write(bad);
+    const error = await loadTask(file, { envFile: false }).catch((e) => e);
+    assert.ok(error instanceof TaskFileError, `${bad}: ${error}`);
+    assert.deepEqual(error.issues.map((i) => i.line), [4], bad);
+    assert.match(error.message, /connection\.localAddress: must be an IP address of this machine/);
+  }
+});
+
+Deno.test("connection.tls.minVersion and maxVersion reach the client's tls options; a bad or empty range is a located error", async () => {
+  await using dir = await tempDir();
+  const file = join(dir.path, "task.yaml");
+  const write = (tls: string) =>
+    Deno.writeTextFile(
+      file,
+      `version: 1\nconnection:\n  url: ftpes://127.0.0.1:2121\n  tls: ${tls}\nsteps: [{ mkdir: x }]\n`,
+    );
+  await write("{ minVersion: TLSv1.3 }");
+  assert.deepEqual((await loadTask(file, { envFile: false })).connection.options.tls, {
+    minVersion: "TLSv1.3",
+  });
+  await write("{ maxVersion: TLSv1.2 }");
+  assert.deepEqual((await loadTask(file, { envFile: false })).connection.options.tls, {
+    maxVersion: "TLSv1.2",
+  });
+  for (
+    const [tls, message] of [
+      ["{ minVersion: TLSv1.1 }", /connection\.tls\.minVersion: .*"TLSv1\.2".*"TLSv1\.3"/],
+      [
+        "{ minVersion: TLSv1.3, maxVersion: TLSv1.2 }",
+        /connection\.tls\.minVersion: TLSv1\.3 is newer than maxVersion "TLSv1\.2"/,
+      ],
+    ] as const
+  ) {
+    await write(tls);
+    const error = await loadTask(file, { envFile: false }).catch((e) => e);
+    assert.ok(error instanceof TaskFileError, `${tls}: ${error}`);
+    assert.match(error.message, message);
+  }
+});

@@ -88,7 +88,7 @@ Deno.test("before AUTH TLS: unknown mechanisms 504, no mechanism 501, PBSZ/PROT/
   assert.equal((await wire.reply()).code, 200);
 });
 
-Deno.test("AUTH TLS: 234, a verified handshake, then PBSZ, PROT and CCC replies", async () => {
+Deno.test("AUTH TLS: 234, a verified handshake, then PBSZ and PROT replies", async () => {
   const { caPem } = await pki();
   await using server = await startTlsServer();
   const [wire] = await Wire.open(server);
@@ -110,9 +110,6 @@ Deno.test("AUTH TLS: 234, a verified handshake, then PBSZ, PROT and CCC replies"
   assert.deepEqual((await wire.expect("PROT P", 200)).lines, [
     "200 Protection level set to P (Private)",
   ]);
-  assert.deepEqual((await wire.expect("CCC", 534)).lines, [
-    "534 CCC refused: the control connection stays protected",
-  ]);
   assert.equal((await wire.expect("AUTH TLS", 503)).lines[0], "503 TLS is already active");
   await wire.expect("USER anonymous", 331);
   await wire.expect("PASS x", 230);
@@ -120,6 +117,20 @@ Deno.test("AUTH TLS: 234, a verified handshake, then PBSZ, PROT and CCC replies"
   // The server ends TLS cleanly (close_notify): a clean end of stream.
   assert.equal(await wire.line(), null);
   assert.ok(server.commands.includes("AUTH TLS"));
+});
+
+// CCC accepted (200, then plain text) is tested with ferry's client and
+// Python's ftplib in tests/tls/ccc.test.ts.
+Deno.test("CCC under requireTls: 534, and the session goes on under TLS", async () => {
+  const { caPem } = await pki();
+  await using server = await startTlsServer({ requireTls: true });
+  const [wire] = await Wire.open(server);
+  using _ = wire;
+  await wire.startTls(caPem);
+  assert.deepEqual((await wire.expect("CCC", 534)).lines, [
+    "534 CCC refused: the control connection stays protected",
+  ]);
+  await wire.expect("NOOP", 200);
 });
 
 Deno.test("AUTH SSL and AUTH tls-c are TLS too", async () => {
