@@ -118,6 +118,7 @@ export async function openSession(
   control.onReply = hooks.onReply;
   const session = new Session(control, {
     trustPasvHost: options.trustPasvHost ?? false,
+    pipelining: options.pipelining ?? true,
     connectTimeout,
     dataTimeout: options.dataTimeout ?? 30_000,
     encoding: plan.encoding,
@@ -177,14 +178,9 @@ export async function loginSession(
   plan: ConnectPlan,
   credentials: Credentials,
 ): Promise<void> {
+  // FEAT and TYPE I go with the login's last command, the rest in one round trip.
   await session.login(credentials.user, credentials.password, credentials.account);
-  await session.feat();
-  await session.optsUtf8();
-  await session.optsMlst();
-  if (plan.tls) {
-    await session.pbsz();
-    await session.prot(plan.dataProtection);
-  }
+  await session.afterFeatures(plan.tls ? plan.dataProtection : undefined);
   // Should the session have to be replaced (a server that requires TLS
   // session reuse), the new one returns to this directory.
   if (session.settings.dataTls?.mayReconnect && session.dataProtected) {

@@ -4,6 +4,7 @@
 // transfercmd). FtpClient queues calls and runs them against this.
 
 import {
+  FtpConnectionError,
   type FtpError,
   FtpProtocolError,
   FtpTimeoutError,
@@ -26,10 +27,12 @@ import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts
 import { parsePathReply } from "../protocol/reply_text.ts";
 import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
 import type { ControlConnection } from "../transport/control_connection.ts";
+import { hostPort } from "../transport/_socket.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";
 import { openTransfer } from "./_open_transfer.ts";
+import { answers, DROPPED_HINT, mayPipeline, outOfStep, stopPipelining } from "./_pipelining.ts";
 import type { DataTlsPolicy } from "./_tls_policy.ts";
 import type { Transfer } from "./_transfer.ts";
 
@@ -44,6 +47,8 @@ export interface SessionSettings {
   readonly transport: Transport;
   /** The client's data-channel TLS policy, with TLS (FtpClient owns it). */
   readonly dataTls?: DataTlsPolicy;
+  /** Whether commands that do not depend on each other may share a round trip. */
+  readonly pipelining?: boolean;
 }
 
 /** Options for {@linkcode Session.openTransfer}. */
@@ -79,6 +84,8 @@ export class Session {
   dotFileProbes = 0;
   /** Whether a listing of this session used LIST (no MLSD). */
   listedWithList = false;
+  /** An EPSV sent ahead (with a transfer's end) whose reply is still unread. */
+  #epsvAhead = false;
 
   constructor(control: ControlConnection, settings: SessionSettings, transferMode: TransferMode) {
     this.control = control;
@@ -95,9 +102,102 @@ export class Session {
 
   /** Sends a command and returns its first non-preliminary reply. */
   async sendCommand(line: string): Promise<FtpReply> {
+    await this.#settleAhead();
     this.control.assertInStep();
     await this.control.send(line);
     return await this.readFinal(line);
+  }
+
+  /**
+   * Whether commands may be sent before the replies to earlier ones
+   * arrived: on unless the `pipelining` option is off or this server
+   * mishandled it earlier in the process (see `_pipelining.ts`).
+   */
+  get pipelining(): boolean {
+    const { hostname, port } = this.control.remoteAddr;
+    return this.settings.pipelining !== false && mayPipeline(hostPort(hostname, port));
+  }
+
+  /**
+   * Sends `lines` together, in one round trip, and returns their final
+   * replies in order; one at a time where pipelining is off. Only for
+   * commands none of which depends on another's reply: every reply is read
+   * whatever the others said, so the session stays in step, and each caller
+   * judges its own reply (its errors name its command). A reply that cannot
+   * answer its command, or one that never comes, ends pipelining to this
+   * server (see `_pipelining.ts`).
+   */
+  async pipeline(lines: readonly string[]): Promise<FtpReply[]> {
+    const replies: FtpReply[] = [];
+    if (lines.length < 2 || !this.pipelining) {
+      for (const line of lines) replies.push(await this.sendCommand(line));
+      return replies;
+    }
+    await this.#settleAhead();
+    this.control.assertInStep();
+    await this.control.sendMany(lines);
+    for (const line of lines) replies.push(await this.#readPipelined(line));
+    return replies;
+  }
+
+  /** Reads the final reply to `line`, sent ahead of earlier replies. */
+  async #readPipelined(line: string): Promise<FtpReply> {
+    let reply: FtpReply;
+    try {
+      reply = await this.readFinal(line);
+    } catch (error) {
+      if (error instanceof FtpTimeoutError) {
+        this.stopPipelining();
+        if (!error.message.endsWith(DROPPED_HINT)) error.message += DROPPED_HINT;
+      }
+      throw error;
+    }
+    if (!answers(line, reply)) {
+      this.stopPipelining();
+      throw this.control.close(outOfStep(line, reply));
+    }
+    return reply;
+  }
+
+  /** From now on, this server gets one command at a time (it misbehaved). */
+  stopPipelining(): void {
+    const { hostname, port } = this.control.remoteAddr;
+    stopPipelining(hostPort(hostname, port));
+  }
+
+  /**
+   * After a transfer's data ended (a download's last byte read, an upload's
+   * sent), sends the next transfer's EPSV before reading the transfer's
+   * final reply: EPSV depends on nothing the final reply says, so the two
+   * replies share a round trip. Only in passive mode, with EPSV known to
+   * work and pipelining on. The reply is read by the next passive transfer,
+   * or dropped before any other command (the server then replaces the
+   * listener it opened when the next transfer asks).
+   */
+  async sendEpsvAhead(): Promise<boolean> {
+    if (this.#epsvAhead || this.transferMode !== "passive" || this.#epsvRefused) return false;
+    if (!this.pipelining || this.control.closed) return false;
+    await this.control.send("EPSV");
+    this.#epsvAhead = true;
+    return true;
+  }
+
+  /** The reply to the EPSV sent ahead, if one was. */
+  async #takeAhead(): Promise<FtpReply | undefined> {
+    if (!this.#epsvAhead) return undefined;
+    this.#epsvAhead = false;
+    return await this.#readPipelined("EPSV");
+  }
+
+  /** Reads and drops the reply to an EPSV sent ahead, before another command. */
+  async #settleAhead(): Promise<void> {
+    const reply = await this.#takeAhead();
+    if (reply?.code === 421) {
+      const said = JSON.stringify(`${reply.code} ${reply.text}`.slice(0, 200));
+      throw this.control.close(
+        new FtpConnectionError("closed", `The server closed the session: ${said}`),
+      );
+    }
   }
 
   /**
@@ -145,7 +245,8 @@ export class Session {
   async passiveAddress(): Promise<DataAddress> {
     const peer = this.control.remoteAddr.hostname;
     if (!this.#epsvRefused) {
-      const port = await this.epsv();
+      const ahead = await this.#takeAhead();
+      const port = ahead ? epsvPort(ahead) : await this.epsv();
       if (port !== undefined) return { host: peer, port };
       this.#epsvRefused = true;
     }
@@ -169,6 +270,7 @@ export class Session {
 
   /** Sends a transfer command and reads its 1xx. */
   async startTransfer(line: string): Promise<FtpReply> {
+    await this.#settleAhead();
     await this.control.send(line);
     const reply = await this.control.read(`the reply to "${redactCommand(line)}"`);
     if (!isPreliminary(reply)) {
@@ -193,48 +295,76 @@ export class Session {
     return reply;
   }
 
-  /** USER, then PASS and ACCT as the server asks (230/331/332). */
+  /**
+   * USER, then PASS and ACCT as the server asks (230/331/332), then FEAT
+   * and TYPE I. FEAT and TYPE I depend on no reply of the login's, so they
+   * go with its last command (PASS, usually): the login, the features and
+   * the binary type in two round trips. Where PASS is not the last (the
+   * server asks for ACCT) or fails, their replies are read and left, and
+   * FEAT follows the login as before; the session stays in step either way.
+   */
   async login(user: string, password: string, account?: string): Promise<FtpReply> {
     this.control.hide(password);
     if (account !== undefined) this.control.hide(account);
+    this.#type = undefined;
+    const extras = ["FEAT", formatCommand("TYPE", TYPE_CODE.binary)];
     let line = formatCommand("USER", user);
     let reply = await this.sendCommand(line);
-    if (reply.code === 331) {
+    let featReply: FtpReply | undefined;
+    let typeReply: FtpReply | undefined;
+    const withExtras = async (first: string) => {
+      [reply, featReply, typeReply] = await this.pipeline([first, ...extras]);
+    };
+    if (reply.code === 230 || reply.code === 202) {
+      [featReply, typeReply] = await this.pipeline(extras);
+    } else if (reply.code === 331) {
       line = formatCommand("PASS", password);
-      reply = await this.sendCommand(line);
+      await withExtras(line);
     }
     if (reply.code === 332) {
+      featReply = typeReply = undefined; // Answered before the login was whole.
       // FtpUnexpectedReplyError's hint for 332 says to pass `account`.
       if (account === undefined) throw new FtpUnexpectedReplyError(reply, redactCommand(line));
       line = formatCommand("ACCT", account);
-      reply = await this.sendCommand(line);
+      await withExtras(line);
     }
     // 202: "superfluous" PASS or ACCT, accepted as logged in.
     if (reply.code !== 230 && reply.code !== 202) throw replyError(reply, redactCommand(line));
-    this.#type = undefined;
+    if (featReply) this.#takeFeatures(featReply);
+    else await this.feat();
+    if (typeReply?.code === 200) this.#type = "binary";
     return reply;
   }
 
   /** FEAT, read once after login; a server without FEAT offers nothing. */
   async feat(): Promise<ReadonlyMap<string, string>> {
-    const reply = await this.sendCommand("FEAT");
+    return this.#takeFeatures(await this.sendCommand("FEAT"));
+  }
+
+  #takeFeatures(reply: FtpReply): ReadonlyMap<string, string> {
     this.features = isCompletion(reply) ? parseFeatures(reply) : new Map();
     return this.features;
   }
 
-  /** `OPTS UTF8 ON`, when offered. Failure is harmless: names stay as they are. */
-  async optsUtf8(): Promise<void> {
-    if (this.features.has("UTF8")) await this.sendCommand("OPTS UTF8 ON");
-  }
-
   /**
-   * `OPTS MLST` asking for the facts ferry reads, when the server offers more
-   * than it sends by default. Failure is harmless: the defaults still parse.
+   * What the login's features call for, in one round trip: `OPTS UTF8 ON`
+   * and `OPTS MLST` where offered (failures are harmless), and with TLS
+   * `PBSZ 0` and PROT at `protection` (failures are errors, PBSZ's first).
    */
-  async optsMlst(): Promise<void> {
+  async afterFeatures(protection?: "P" | "C"): Promise<void> {
+    const lines: string[] = [];
+    if (this.features.has("UTF8")) lines.push("OPTS UTF8 ON");
     const facts = this.features.get("MLST");
     const argument = facts === undefined ? undefined : mlstOptsArgument(facts);
-    if (argument !== undefined) await this.sendCommand(formatCommand("OPTS", `MLST ${argument}`));
+    if (argument !== undefined) lines.push(formatCommand("OPTS", `MLST ${argument}`));
+    const prot = protection && formatCommand("PROT", protection);
+    if (prot) lines.push("PBSZ 0", prot);
+    const replies = await this.pipeline(lines);
+    if (!prot) return;
+    const [pbszReply, protReply] = replies.slice(-2);
+    this.#check("PBSZ 0", pbszReply, isCompletion);
+    this.#check(prot, protReply, isCompletion);
+    this.#dataProtected = protection === "P";
   }
 
   /**
@@ -375,6 +505,7 @@ export class Session {
    */
   async quit(waitMs?: number): Promise<FtpReply> {
     if (waitMs === undefined) return await this.voidCommand("QUIT");
+    await this.#settleAhead().catch(() => {}); // Leaving anyway.
     this.control.assertInStep();
     await this.control.send("QUIT");
     const said = "the reply to QUIT";
@@ -398,6 +529,9 @@ export class Session {
    * that does not answer by then is taken as gone and the connection closed.
    */
   async abor(graceMs?: number): Promise<FtpReply | undefined> {
+    // The reply to an EPSV sent ahead comes before PWD's: the drain reads it.
+    let epsvAhead = this.#epsvAhead;
+    this.#epsvAhead = false;
     await this.control.send("ABOR");
     await this.control.send("PWD");
     let transferReply: FtpReply | undefined;
@@ -413,16 +547,14 @@ export class Session {
     while (true) {
       const reply = await this.control.read(waitingFor, deadline, timeout);
       if (reply.code === 257) return transferReply;
-      if (!isPreliminary(reply)) transferReply ??= reply;
+      if (epsvAhead && reply.code === 229) epsvAhead = false;
+      else if (!isPreliminary(reply)) transferReply ??= reply;
     }
   }
 
   /** EPSV: the port, or `undefined` when the server does not support it. */
   async epsv(): Promise<number | undefined> {
-    const reply = await this.sendCommand("EPSV");
-    if (reply.code === 229) return parseEpsvReply(reply.text);
-    if (isUnsupported(reply)) return undefined;
-    throw replyError(reply, "EPSV");
+    return epsvPort(await this.sendCommand("EPSV"));
   }
 
   async pasv(): Promise<DataAddress> {
@@ -460,17 +592,6 @@ export class Session {
       );
     }
     await this.control.secure(this.settings.transport);
-  }
-
-  /** PBSZ 0 (RFC 4217: no buffer size with TLS), required before PROT. */
-  async pbsz(): Promise<void> {
-    await this.voidCommand("PBSZ 0");
-  }
-
-  /** PROT P (private) or PROT C (clear) for the data connections. */
-  async prot(level: "P" | "C"): Promise<void> {
-    await this.voidCommand(formatCommand("PROT", level));
-    this.#dataProtected = level === "P";
   }
 
   retr(path: string, options: OpenTransferOptions): Promise<Transfer> {
@@ -512,6 +633,13 @@ export class Session {
   get hasMlst(): boolean {
     return this.features.has("MLST");
   }
+}
+
+/** EPSV's port, or `undefined` when the server does not support EPSV. */
+function epsvPort(reply: FtpReply): number | undefined {
+  if (reply.code === 229) return parseEpsvReply(reply.text);
+  if (isUnsupported(reply)) return undefined;
+  throw replyError(reply, "EPSV");
 }
 
 /**

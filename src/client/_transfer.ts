@@ -15,6 +15,7 @@ import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import { graceMs } from "./_grace.ts";
+import { outOfStep } from "./_pipelining.ts";
 import type { Session } from "./_session.ts";
 
 /** Size of the reused transfer buffer: large reads and writes are what make Deno fast. */
@@ -141,8 +142,10 @@ export class Transfer {
 
   async #completion(): Promise<FtpReply> {
     let reply: FtpReply;
+    let aheadSent = false;
     if (SENDS.test(this.#command)) {
       await this.data.endUpload();
+      aheadSent = await this.#sendEpsvAhead();
       // Until the server closes the data connection, or its final reply
       // arrives, keep reading it (see DataConnection.drain).
       const final = this.#readFinal();
@@ -152,11 +155,32 @@ export class Transfer {
       reply = await final;
     } else {
       this.data.close();
+      aheadSent = await this.#sendEpsvAhead();
       reply = await this.#readFinal();
+    }
+    // A server that answered the EPSV sent ahead before the transfer ended
+    // is out of step: the 229 is not the transfer's answer.
+    if (aheadSent && reply.code === 229) {
+      this.#session.stopPipelining();
+      throw this.#session.control.close(outOfStep(this.#command, reply));
     }
     if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
     this.finalReply = reply;
     return reply;
+  }
+
+  /**
+   * Sends the next transfer's EPSV with this one's end (see
+   * `Session.sendEpsvAhead`), unless an early read of the final reply is
+   * under way (active mode). Returns whether it was sent.
+   */
+  async #sendEpsvAhead(): Promise<boolean> {
+    if (this.#pendingFinal) return false;
+    try {
+      return await this.#session.sendEpsvAhead();
+    } catch {
+      return false; // The control connection failed: reading the final reply tells.
+    }
   }
 
   async #readFinal(): Promise<FtpReply> {

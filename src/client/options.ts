@@ -195,6 +195,20 @@ export interface FtpClientOptions {
    */
   trustPasvHost?: boolean;
   /**
+   * Send commands that do not depend on each other's replies together, so
+   * that they share a round trip (pipelining): FEAT and TYPE with the
+   * login, the exact times of many files at once, the next transfer's EPSV
+   * with the end of the last one. Commands that depend on a reply (a
+   * transfer command before its data connection is set up, RNTO before
+   * RNFR's 350) are never sent early. A server that answers commands sent
+   * together out of step, or drops one, fails that operation once with an
+   * error saying so, and gets one command at a time from then on, for the
+   * rest of the process; `false` sends one command at a time from the start.
+   *
+   * @default {true}
+   */
+  pipelining?: boolean;
+  /**
    * Milliseconds allowed to open a connection. For the control connection
    * this covers, together and counted from the start, the TCP connection,
    * the TLS handshake of implicit TLS and the server's greeting (a host that

@@ -230,7 +230,10 @@ steps:
       ]);
       assert.ok(flags.includes("--allow-env=FTP_PASSWORD"), flags.join(" "));
       // Deno's TLS was refused and Node's resuming TLS took over.
-      assert.match(stdout + stderr, /requires data connections to resume the control connection.s TLS session/);
+      assert.match(
+        stdout + stderr,
+        /requires data connections to resume the control connection.s TLS session/,
+      );
       assert.equal(await Deno.readTextFile(join(server.dir, "www/sub/b.bin")), "beta");
       assert.equal(await Deno.readTextFile(join(server.dir, "mirror/a.txt")), "alpha\n");
       assert.equal(await Deno.readTextFile(join(dir.path, "inbox/c.txt")), "gamma\n");
