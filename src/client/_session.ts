@@ -60,6 +60,12 @@ export interface OpenTransferOptions {
 
 const TYPE_CODE: Record<TransferType, string> = { binary: "I", ascii: "A" };
 
+/**
+ * The most MDTM commands sent together: their replies (about 20 bytes each)
+ * stay far below any socket buffer, so neither side can block the other.
+ */
+export const MDTM_BATCH = 128;
+
 export class Session {
   readonly control: ControlConnection;
   readonly settings: SessionSettings;
@@ -166,10 +172,10 @@ export class Session {
   }
 
   /**
-   * After a transfer's data ended (a download's last byte read, an upload's
-   * sent), sends the next transfer's EPSV before reading the transfer's
-   * final reply: EPSV depends on nothing the final reply says, so the two
-   * replies share a round trip. Only in passive mode, with EPSV known to
+   * After a download's or a listing's data ended (its last byte read: the
+   * server is done with the data connection), sends the next transfer's EPSV
+   * before reading the transfer's final reply: EPSV depends on nothing the
+   * final reply says, so the two replies share a round trip. Only in passive mode, with EPSV known to
    * work and pipelining on. The reply is read by the next passive transfer,
    * or dropped before any other command (the server then replaces the
    * listener it opened when the next transfer asks).
@@ -245,7 +251,13 @@ export class Session {
   async passiveAddress(): Promise<DataAddress> {
     const peer = this.control.remoteAddr.hostname;
     if (!this.#epsvRefused) {
-      const ahead = await this.#takeAhead();
+      let ahead = await this.#takeAhead();
+      if (ahead && ahead.code >= 400) {
+        // EPSV worked on this session before: a refusal of the one sent
+        // ahead says the server took it out of turn. Ask again, in turn.
+        this.stopPipelining();
+        ahead = undefined;
+      }
       const port = ahead ? epsvPort(ahead) : await this.epsv();
       if (port !== undefined) return { host: peer, port };
       this.#epsvRefused = true;
@@ -455,25 +467,49 @@ export class Session {
   async size(path: string): Promise<number> {
     // SIZE in ASCII mode would count converted line ends, or be refused.
     await this.type("binary");
-    const reply = await this.expect(formatCommand("SIZE", path), (c) => c === 213);
-    const size = Number(reply.text.trim());
-    if (!Number.isSafeInteger(size) || size < 0) {
-      throw new FtpProtocolError(
-        `The SIZE reply ${JSON.stringify(reply.text)} is not a byte count`,
-      );
-    }
-    return size;
+    const line = formatCommand("SIZE", path);
+    return sizeFrom(line, await this.sendCommand(line));
   }
 
   async mdtm(path: string): Promise<Date> {
-    const reply = await this.expect(formatCommand("MDTM", path), (c) => c === 213);
-    const date = parseTimeVal(reply.text);
-    if (!date) {
-      throw new FtpProtocolError(
-        `The MDTM reply ${JSON.stringify(reply.text)} is not a time value`,
-      );
+    const line = formatCommand("MDTM", path);
+    return timeFrom(line, await this.sendCommand(line));
+  }
+
+  /**
+   * SIZE and MDTM of one path in one round trip (pipelined): the size (its
+   * refusal is thrown), and the time when MDTM gave one.
+   */
+  async sizeAndTime(path: string): Promise<{ size: number; modified?: Date }> {
+    await this.type("binary");
+    const lines = [formatCommand("SIZE", path), formatCommand("MDTM", path)];
+    const [sizeReply, timeReply] = await this.pipeline(lines);
+    const size = sizeFrom(lines[0], sizeReply);
+    try {
+      return { size, modified: timeFrom(lines[1], timeReply) };
+    } catch {
+      return { size }; // No MDTM, or not for this path: the size alone.
     }
-    return date;
+  }
+
+  /**
+   * MDTM for many paths, `MDTM_BATCH` to a round trip (pipelined): each
+   * path's time, or the error its reply makes (which names its command).
+   */
+  async mdtmAll(paths: readonly string[]): Promise<(Date | FtpError)[]> {
+    const results: (Date | FtpError)[] = [];
+    for (let i = 0; i < paths.length; i += MDTM_BATCH) {
+      const lines = paths.slice(i, i + MDTM_BATCH).map((path) => formatCommand("MDTM", path));
+      const replies = await this.pipeline(lines);
+      replies.forEach((reply, j) => {
+        try {
+          results.push(timeFrom(lines[j], reply));
+        } catch (error) {
+          results.push(error as FtpError);
+        }
+      });
+    }
+    return results;
   }
 
   async mfmt(path: string, date: Date): Promise<void> {
@@ -633,6 +669,26 @@ export class Session {
   get hasMlst(): boolean {
     return this.features.has("MLST");
   }
+}
+
+/** SIZE's byte count; a refusal, or a reply that is no count, is thrown. */
+function sizeFrom(line: string, reply: FtpReply): number {
+  if (reply.code !== 213) throw replyError(reply, redactCommand(line));
+  const size = Number(reply.text.trim());
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new FtpProtocolError(`The SIZE reply ${JSON.stringify(reply.text)} is not a byte count`);
+  }
+  return size;
+}
+
+/** MDTM's time; a refusal, or a reply that is no time value, is thrown. */
+function timeFrom(line: string, reply: FtpReply): Date {
+  if (reply.code !== 213) throw replyError(reply, redactCommand(line));
+  const date = parseTimeVal(reply.text);
+  if (!date) {
+    throw new FtpProtocolError(`The MDTM reply ${JSON.stringify(reply.text)} is not a time value`);
+  }
+  return date;
 }
 
 /** EPSV's port, or `undefined` when the server does not support EPSV. */

@@ -24,8 +24,8 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
     return entry.name === "" ? { ...entry, name: baseName(path) } : entry;
   }
   try {
-    const size = await session.size(path);
-    const modified = await session.mdtm(path).catch(() => undefined);
+    // SIZE and MDTM share a round trip.
+    const { size, modified } = await session.sizeAndTime(path);
     const entry: FileInfo = { name: baseName(path), type: "file", size, raw: "" };
     if (modified) {
       entry.modified = modified;

@@ -145,7 +145,9 @@ export class Transfer {
     let aheadSent = false;
     if (SENDS.test(this.#command)) {
       await this.data.endUpload();
-      aheadSent = await this.#sendEpsvAhead();
+      // No EPSV goes ahead here: some servers read the control connection
+      // until the upload's data has all arrived, and answer a command that
+      // comes meanwhile out of turn (pure-ftpd: "500 Unknown command").
       // Until the server closes the data connection, or its final reply
       // arrives, keep reading it (see DataConnection.drain).
       const final = this.#readFinal();

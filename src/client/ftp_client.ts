@@ -12,6 +12,7 @@
 import {
   FtpAbortError,
   FtpConnectionError,
+  type FtpError,
   FtpInputError,
   FtpReplyError,
   replyError,
@@ -519,6 +520,28 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    */
   lastModified(path: string, options: CallOptions = {}): FtpRequest<Date> {
     return this.#call("lastModified", [path], () => this.#require().mdtm(path), options);
+  }
+
+  /**
+   * The modification times (MDTM) of many files, asked together: up to 128
+   * commands share one round trip where the server takes commands sent
+   * together (see the `pipelining` option), instead of one round trip each.
+   * A file the server refuses (a missing one: 550) does not fail the call:
+   * its place holds the error, which names its command.
+   *
+   * @param paths The files.
+   * @param options A signal to cancel.
+   * @returns For each path, in order, its time or the error its reply made.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const times = await client.lastModifiedAll(["a.txt", "b.txt"]);
+   * for (const time of times) console.log(time instanceof Date ? time.toISOString() : time.message);
+   * ```
+   */
+  lastModifiedAll(paths: string[], options: CallOptions = {}): FtpRequest<(Date | FtpError)[]> {
+    return this.#call("lastModified", [...paths], () => this.#require().mdtmAll(paths), options);
   }
 
   /**

@@ -1,0 +1,140 @@
+// Round trips, counted (issue 15): the embedded server behind the
+// benchmark's delay proxy (bench/_delay_proxy.ts), which counts the
+// client's flights (what it sends after something arrived from the server:
+// each waited a round trip). A change that adds a round trip per file, or to
+// the login, fails here. The one-way delay is long enough (50 ms) that
+// commands sent together cannot be split by an early reply, however loaded
+// the machine; no time is asserted.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DelayProxy } from "../../bench/_delay_proxy.ts";
+import { FtpClient, type FtpClientOptions, FtpPermanentError } from "../../mod.ts";
+import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.ts";
+
+const DELAY_MS = 50;
+
+interface Rig extends AsyncDisposable {
+  server: FtpTestServer;
+  proxy: DelayProxy;
+  /** Flights and command counts of every session so far. */
+  flights(): number;
+  verbs(): Record<string, number>;
+  connect(options?: FtpClientOptions): Promise<FtpClient>;
+}
+
+async function rig(options: FtpTestServerOptions = {}): Promise<Rig> {
+  const server = await FtpTestServer.start(options);
+  const proxy = DelayProxy.start({
+    target: { hostname: "127.0.0.1", port: server.port },
+    delayMs: DELAY_MS,
+  });
+  return {
+    server,
+    proxy,
+    flights: () => proxy.stats().flights,
+    verbs: () => proxy.stats().verbs,
+    connect: (extra = {}) =>
+      FtpClient.connect({ host: proxy.hostname, port: proxy.port, ...extra }),
+    async [Symbol.asyncDispose]() {
+      await proxy.close();
+      await server.close();
+    },
+  };
+}
+
+async function files(server: FtpTestServer, count: number): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `f${i}.txt`;
+    await Deno.writeTextFile(join(server.root, name), `file ${i}\n`.repeat(i + 1));
+    names.push(name);
+  }
+  return names;
+}
+
+Deno.test("the login takes three round trips: USER; PASS with FEAT and TYPE I; the OPTS", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  assert.equal(client.state, "loggedIn");
+  const record = r.proxy.stats().connections[0];
+  // USER | PASS FEAT TYPE | OPTS UTF8 ON (the server sends the MLST facts
+  // ferry reads without OPTS MLST).
+  assert.deepEqual(record.commandsPerFlight, [1, 3, 1]);
+  assert.equal(r.flights(), 3);
+});
+
+Deno.test("pipelining: false sends one command at a time (the login takes five round trips)", async () => {
+  await using r = await rig();
+  await using client = await r.connect({ pipelining: false });
+  assert.deepEqual(r.proxy.stats().connections[0].commandsPerFlight, [1, 1, 1, 1, 1]);
+  await client.download("missing").catch(() => {});
+  const names = await files(r.server, 2);
+  for (const name of names) await new Response(await client.download(name)).text();
+  assert.equal(r.verbs().EPSV, 3, "no EPSV is sent ahead");
+});
+
+Deno.test("downloads over one connection: two round trips per file (the next EPSV goes with the end of the last)", async () => {
+  await using r = await rig();
+  const names = await files(r.server, 5);
+  await using client = await r.connect();
+  const before = r.flights();
+  for (const [i, name] of names.entries()) {
+    const text = await new Response(await client.download(name)).text();
+    assert.equal(text, `file ${i}\n`.repeat(i + 1));
+  }
+  const flights = r.flights() - before;
+  // The first file: EPSV | RETR | its end with the next EPSV; each later one: RETR | end + EPSV.
+  assert.ok(flights <= 2 * names.length + 1, `${flights} flights for ${names.length} files`);
+  // The EPSV sent ahead is read before the next command: the client is in step.
+  assert.equal(await client.size(names[0]), "file 0\n".length);
+  const verbs = r.verbs();
+  assert.equal(verbs.RETR, names.length);
+  assert.equal(verbs.EPSV, names.length + 1, "one EPSV per file, and one sent ahead");
+});
+
+Deno.test("uploads over one connection: three round trips per file (no EPSV goes ahead of an upload's 226)", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  const before = r.flights();
+  const count = 5;
+  for (let i = 0; i < count; i++) await client.upload(`u${i}.txt`, `upload ${i}\n`);
+  const flights = r.flights() - before;
+  assert.ok(flights <= 3 * count, `${flights} flights for ${count} files`);
+  for (let i = 0; i < count; i++) {
+    assert.equal(await Deno.readTextFile(join(r.server.root, `u${i}.txt`)), `upload ${i}\n`);
+  }
+});
+
+Deno.test("lastModifiedAll: many MDTMs in one round trip; a missing file's error names its command", async () => {
+  await using r = await rig({ disabledCommands: ["MLST", "MLSD"] });
+  const names = await files(r.server, 40);
+  const when = new Date("2026-03-04T05:06:07Z");
+  for (const name of names) await Deno.utime(join(r.server.root, name), when, when);
+  await using client = await r.connect();
+  const before = r.flights();
+  const times = await client.lastModifiedAll([...names, "missing.txt"]);
+  assert.equal(r.flights() - before, 1);
+  assert.equal(times.length, names.length + 1);
+  for (const time of times.slice(0, -1)) assert.equal((time as Date).getTime(), when.getTime());
+  const missing = times.at(-1);
+  assert.ok(missing instanceof FtpPermanentError, String(missing));
+  assert.equal(missing.code, 550);
+  assert.match(missing.message, /MDTM missing\.txt/);
+  // In step afterwards.
+  assert.equal((await client.lastModified(names[1])).getTime(), when.getTime());
+});
+
+Deno.test("stat without MLST: SIZE and MDTM in one round trip", async () => {
+  await using r = await rig({ disabledCommands: ["MLST", "MLSD"] });
+  const [name] = await files(r.server, 1);
+  await using client = await r.connect();
+  const before = r.flights();
+  const info = await client.stat(name);
+  assert.equal(r.flights() - before, 1);
+  assert.equal(info.size, "file 0\n".length);
+  assert.ok(info.modified instanceof Date);
+  const missing = await client.stat("missing.txt").catch((e) => e);
+  assert.ok(missing instanceof FtpPermanentError, String(missing));
+  assert.match(missing.message, /SIZE missing\.txt/);
+});
