@@ -28,6 +28,23 @@ export function stopPipelining(server: string): void {
   sequentialServers.add(server);
 }
 
+/** Errors that come from a server mishandling commands sent together. */
+const failures = new WeakSet<object>();
+
+/** Marks `error` as a server's mishandling of commands sent together. */
+export function markPipeliningFailure<T extends object>(error: T): T {
+  failures.add(error);
+  return error;
+}
+
+/**
+ * Whether `error` is a server's mishandling of commands sent together: the
+ * same work on a new connection, one command at a time, may succeed.
+ */
+export function isPipeliningFailure(error: unknown): boolean {
+  return typeof error === "object" && error !== null && failures.has(error);
+}
+
 /** Forgets every server's misbehaviour (tests). */
 export function resetPipelining(): void {
   sequentialServers.clear();
@@ -64,12 +81,14 @@ export function answers(line: string, reply: FtpReply): boolean {
 /** The error for a reply that does not answer the command it came for. */
 export function outOfStep(line: string, reply: FtpReply): FtpProtocolError {
   const said = JSON.stringify(`${reply.code} ${reply.text}`.slice(0, 200));
-  return new FtpProtocolError(
-    `The server answered "${
-      redactCommand(line)
-    }" with ${said}, which is no answer to it: it answered commands sent together out of step. ` +
-      "ferry closed the connection and sends one command at a time to this server from now on; " +
-      "run the operation again (or set pipelining: false)",
+  return markPipeliningFailure(
+    new FtpProtocolError(
+      `The server answered "${
+        redactCommand(line)
+      }" with ${said}, which is no answer to it: it answered commands sent together out of step. ` +
+        "ferry closed the connection and sends one command at a time to this server from now on; " +
+        "run the operation again (or set pipelining: false)",
+    ),
   );
 }
 

@@ -32,7 +32,14 @@ import type { DataConnection } from "../transport/data_connection.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";
 import { openTransfer } from "./_open_transfer.ts";
-import { answers, DROPPED_HINT, mayPipeline, outOfStep, stopPipelining } from "./_pipelining.ts";
+import {
+  answers,
+  DROPPED_HINT,
+  markPipeliningFailure,
+  mayPipeline,
+  outOfStep,
+  stopPipelining,
+} from "./_pipelining.ts";
 import type { DataTlsPolicy } from "./_tls_policy.ts";
 import type { Transfer } from "./_transfer.ts";
 
@@ -155,6 +162,7 @@ export class Session {
       if (error instanceof FtpTimeoutError) {
         this.stopPipelining();
         if (!error.message.endsWith(DROPPED_HINT)) error.message += DROPPED_HINT;
+        markPipeliningFailure(error);
       }
       throw error;
     }

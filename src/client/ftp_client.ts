@@ -29,6 +29,7 @@ import {
 } from "./_connect.ts";
 import { DataTlsPolicy } from "./_tls_policy.ts";
 import { probeDataTls } from "./_open_transfer.ts";
+import { isPipeliningFailure } from "./_pipelining.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts";
 import { graceMs } from "./_grace.ts";
@@ -330,7 +331,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           account: acct,
         };
         try {
-          await loginSession(session, this.#plan, credentials);
+          await this.#loginOnce(ctx, session, credentials);
         } catch (error) {
           this.#policy?.failed();
           throw user === undefined && this.#options.user === undefined
@@ -339,7 +340,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         }
         this.#credentials = credentials;
         this.#setState("loggedIn");
-        await this.#settleDataTls(ctx, session);
+        // The login may have moved to a new connection (see #loginOnce).
+        await this.#settleDataTls(ctx, this.#require());
         // A settled TLS decision may have replaced the session: ask for it anew.
         const path = this.#pathAfterLogin;
         this.#pathAfterLogin = undefined;
@@ -1423,6 +1425,24 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     const directory = this.#session?.knownDirectory;
     this.#policy!.useResumingEngine();
     await this.#reconnect(ctx, directory);
+  }
+
+  /**
+   * Logs the session in. A server that mishandled the commands the login
+   * sends together (see the `pipelining` option) now gets one at a time:
+   * the login is tried once more, on a new connection.
+   */
+  async #loginOnce(ctx: JobContext, session: Session, credentials: Credentials): Promise<void> {
+    try {
+      await loginSession(session, this.#plan, credentials);
+    } catch (error) {
+      if (!isPipeliningFailure(error) || ctx.signal.aborted) throw error;
+      this.#warn(`${(error as Error).message}; logging in again`);
+      session.control.close();
+      this.#session = undefined;
+      await this.#open(ctx);
+      await loginSession(this.#session!, this.#plan, credentials);
+    }
   }
 
   /** Replaces the session with a new one: connect, log in, return to `directory`. */

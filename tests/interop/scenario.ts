@@ -34,6 +34,7 @@ import type { FtpDebugMessage } from "../../mod.ts";
 import { sha256File, writeRandomFile } from "../_helpers.ts";
 import { makeTempDir } from "../_servers/_common.ts";
 import { createHash } from "node:crypto";
+import { mayPipeline } from "../../src/client/_pipelining.ts";
 
 /** How the client talks to the server. */
 export type Mode = "plain" | "explicit" | "implicit";
@@ -71,6 +72,7 @@ export const STEPS = [
   ["loginLater", "connect with login: false, then login() (QFtp, ftplib order)"],
   ["rawCommands", 'command()/voidCommand() throw on 4xx/5xx; send("LIST") refused'],
   ["dataCommands", 'downloadCommand("LIST dir"), uploadCommand("STOU")'],
+  ["pipelined", "commands sent together: downloads in a row, MDTM batch, stat; still trusted"],
   ["rmdir", "rmdir recursive"],
   ["quit", "quit"],
 ] as const;
@@ -525,6 +527,39 @@ export async function runScenario(
       } finally {
         await c.cd(home);
       }
+    },
+    pipelined: async (c) => {
+      // Each download's end sends the next EPSV ahead; the listing after the
+      // last takes it; the MDTMs go in one flight; stat pipelines SIZE and
+      // MDTM where there is no MLST. The server must answer all in step.
+      const setupsBefore = dataSetups.length;
+      const names = [0, 1, 2, 3, 4, 5].map((i) => `pipelined-${i}.txt`);
+      const content = (i: number) => `pipelined ${i}\n`.repeat(i + 1);
+      for (const [i, name] of names.entries()) await c.upload(remote(name), content(i));
+      for (const [i, name] of names.entries()) {
+        const text = await new Response(await c.download(remote(name))).text();
+        equal(text, content(i), `content of ${name}`);
+      }
+      const listed = (await c.list(cell)).map((e) => e.name);
+      check(names.every((n) => listed.includes(n)), `the listing after them: ${listed}`);
+      const times = await c.lastModifiedAll([...names.map(remote), remote("no-such-file")]);
+      check(times.slice(0, -1).every((t) => t instanceof Date), `MDTM batch: ${times}`);
+      const missing = times.at(-1);
+      check(
+        missing instanceof FtpPermanentError && /MDTM /.test(missing.message),
+        `MDTM of a missing file: ${describeError(missing)}`,
+      );
+      equal((await c.stat(remote(names[5]))).size, content(5).length, "stat's size");
+      const server = target.host.includes(":")
+        ? `[${target.host}]:${target.port}`
+        : `${target.host}:${target.port}`;
+      check(mayPipeline(server), "the server was found to mishandle commands sent together");
+      // 13 transfers: 6 uploads (EPSV each), then the first download's EPSV
+      // and 6 sent ahead (5 downloads and the listing take them; the MDTM
+      // batch drops the last).
+      const setups = dataSetups.slice(setupsBefore);
+      if (setups.every((d) => d === "EPSV")) equal(setups.length, 14, "EPSVs sent");
+      for (const name of names) await c.remove(remote(name));
     },
     rmdir: async (c) => {
       await c.rmdir(cell, { recursive: true });
