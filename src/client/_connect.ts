@@ -178,9 +178,9 @@ export async function loginSession(
   plan: ConnectPlan,
   credentials: Credentials,
 ): Promise<void> {
-  // FEAT and TYPE I go with the login's last command, the rest in one round trip.
-  await session.login(credentials.user, credentials.password, credentials.account);
-  await session.afterFeatures(plan.tls ? plan.dataProtection : undefined);
+  // FEAT, TYPE I, OPTS UTF8, PBSZ and PROT go with the login's last command.
+  const { user, password, account } = credentials;
+  await session.login(user, password, account, plan.tls ? plan.dataProtection : undefined);
   // Should the session have to be replaced (a server that requires TLS
   // session reuse), the new one returns to this directory.
   if (session.settings.dataTls?.mayReconnect && session.dataProtected) {

@@ -73,6 +73,8 @@ const TYPE_CODE: Record<TransferType, string> = { binary: "I", ascii: "A" };
  */
 export const MDTM_BATCH = 128;
 
+const OPTS_UTF8 = "OPTS UTF8 ON";
+
 export class Session {
   readonly control: ControlConnection;
   readonly settings: SessionSettings;
@@ -99,6 +101,8 @@ export class Session {
   listedWithList = false;
   /** An EPSV sent ahead (with a transfer's end) whose reply is still unread. */
   #epsvAhead = false;
+  /** Whether an EPSV of this session got its 229. */
+  #epsvWorked = false;
 
   constructor(control: ControlConnection, settings: SessionSettings, transferMode: TransferMode) {
     this.control = control;
@@ -140,15 +144,17 @@ export class Session {
    * answer its command, or one that never comes, ends pipelining to this
    * server (see `_pipelining.ts`).
    */
-  async pipeline(lines: readonly string[]): Promise<FtpReply[]> {
+  async pipeline(lines: readonly string[], epsvAhead = false): Promise<FtpReply[]> {
     const replies: FtpReply[] = [];
-    if (lines.length < 2 || !this.pipelining) {
+    const ahead = epsvAhead && this.#mayAheadEpsv();
+    if ((lines.length < 2 && !ahead) || !this.pipelining) {
       for (const line of lines) replies.push(await this.sendCommand(line));
       return replies;
     }
     await this.#settleAhead();
     this.control.assertInStep();
-    await this.control.sendMany(lines);
+    await this.control.sendMany(ahead ? [...lines, "EPSV"] : lines);
+    this.#epsvAhead = ahead;
     for (const line of lines) replies.push(await this.#readPipelined(line));
     return replies;
   }
@@ -189,11 +195,16 @@ export class Session {
    * listener it opened when the next transfer asks).
    */
   async sendEpsvAhead(): Promise<boolean> {
-    if (this.#epsvAhead || this.transferMode !== "passive" || this.#epsvRefused) return false;
-    if (!this.pipelining || this.control.closed) return false;
+    if (!this.#epsvWorked || !this.#mayAheadEpsv()) return false;
     await this.control.send("EPSV");
     this.#epsvAhead = true;
     return true;
+  }
+
+  /** Whether an EPSV may go ahead now (see sendEpsvAhead and pipeline). */
+  #mayAheadEpsv(): boolean {
+    return !this.#epsvAhead && this.transferMode === "passive" && !this.#epsvRefused &&
+      this.pipelining && !this.control.closed;
   }
 
   /** The reply to the EPSV sent ahead, if one was. */
@@ -260,14 +271,17 @@ export class Session {
     const peer = this.control.remoteAddr.hostname;
     if (!this.#epsvRefused) {
       let ahead = await this.#takeAhead();
-      if (ahead && ahead.code >= 400) {
+      if (ahead && ahead.code >= 400 && this.#epsvWorked) {
         // EPSV worked on this session before: a refusal of the one sent
         // ahead says the server took it out of turn. Ask again, in turn.
         this.stopPipelining();
         ahead = undefined;
       }
       const port = ahead ? epsvPort(ahead) : await this.epsv();
-      if (port !== undefined) return { host: peer, port };
+      if (port !== undefined) {
+        this.#epsvWorked = true;
+        return { host: peer, port };
+      }
       this.#epsvRefused = true;
     }
     if (peer.includes(":")) {
@@ -316,44 +330,81 @@ export class Session {
   }
 
   /**
-   * USER, then PASS and ACCT as the server asks (230/331/332), then FEAT
-   * and TYPE I. FEAT and TYPE I depend on no reply of the login's, so they
-   * go with its last command (PASS, usually): the login, the features and
-   * the binary type in two round trips. Where PASS is not the last (the
-   * server asks for ACCT) or fails, their replies are read and left, and
-   * FEAT follows the login as before; the session stays in step either way.
+   * USER, then PASS and ACCT as the server asks (230/331/332), and the
+   * session's set-up: FEAT, TYPE I, `OPTS UTF8 ON`, and with TLS `PBSZ 0`
+   * and PROT at `protection`. The set-up depends on no reply of the
+   * login's, so it goes with the login's last command (PASS, usually): all
+   * in two round trips. Where that command is not the last (the server asks
+   * for ACCT) or fails, the set-up's replies are read and left, so the
+   * session stays in step. `OPTS MLST`, which depends on FEAT's reply,
+   * follows only where the server's default facts leave out one ferry reads.
    */
-  async login(user: string, password: string, account?: string): Promise<FtpReply> {
+  async login(
+    user: string,
+    password: string,
+    account?: string,
+    protection?: "P" | "C",
+  ): Promise<FtpReply> {
     this.control.hide(password);
     if (account !== undefined) this.control.hide(account);
     this.#type = undefined;
-    const extras = ["FEAT", formatCommand("TYPE", TYPE_CODE.binary)];
+    const setup = this.#setupCommands(protection);
     let line = formatCommand("USER", user);
     let reply = await this.sendCommand(line);
-    let featReply: FtpReply | undefined;
-    let typeReply: FtpReply | undefined;
-    const withExtras = async (first: string) => {
-      [reply, featReply, typeReply] = await this.pipeline([first, ...extras]);
+    let setupReplies: FtpReply[] | undefined;
+    const withSetup = async (first?: string) => {
+      const replies = await this.pipeline(first === undefined ? setup : [first, ...setup]);
+      if (first !== undefined) reply = replies.shift()!;
+      setupReplies = replies;
     };
     if (reply.code === 230 || reply.code === 202) {
-      [featReply, typeReply] = await this.pipeline(extras);
+      await withSetup();
     } else if (reply.code === 331) {
       line = formatCommand("PASS", password);
-      await withExtras(line);
+      await withSetup(line);
     }
     if (reply.code === 332) {
-      featReply = typeReply = undefined; // Answered before the login was whole.
       // FtpUnexpectedReplyError's hint for 332 says to pass `account`.
       if (account === undefined) throw new FtpUnexpectedReplyError(reply, redactCommand(line));
       line = formatCommand("ACCT", account);
-      await withExtras(line);
+      await withSetup(line); // The set-up again: it was answered before the login was whole.
     }
     // 202: "superfluous" PASS or ACCT, accepted as logged in.
     if (reply.code !== 230 && reply.code !== 202) throw replyError(reply, redactCommand(line));
-    if (featReply) this.#takeFeatures(featReply);
-    else await this.feat();
-    if (typeReply?.code === 200) this.#type = "binary";
+    await this.#takeSetup(setup, setupReplies ?? await this.pipeline(setup));
     return reply;
+  }
+
+  /**
+   * The set-up sent with the login. `OPTS UTF8 ON` goes before FEAT's
+   * reply is known where names are UTF-8 anyway (a server without it
+   * refuses, which is harmless); with another encoding, only where FEAT
+   * offers UTF8 (see #takeSetup).
+   */
+  #setupCommands(protection?: "P" | "C"): string[] {
+    const lines = ["FEAT", formatCommand("TYPE", TYPE_CODE.binary)];
+    if (this.settings.encoding === "utf-8") lines.push(OPTS_UTF8);
+    if (protection) lines.push("PBSZ 0", formatCommand("PROT", protection));
+    return lines;
+  }
+
+  /** Takes the set-up's replies; PBSZ's and PROT's failures are errors. */
+  async #takeSetup(lines: readonly string[], replies: readonly FtpReply[]): Promise<void> {
+    for (const [i, line] of lines.entries()) {
+      const reply = replies[i];
+      if (line === "FEAT") this.#takeFeatures(reply);
+      else if (line.startsWith("TYPE")) this.#type = reply.code === 200 ? "binary" : undefined;
+      else if (line.startsWith("PBSZ")) this.#check(line, reply, isCompletion);
+      else if (line.startsWith("PROT")) {
+        this.#check(line, reply, isCompletion);
+        this.#dataProtected = line.endsWith(" P");
+      }
+    }
+    // Failures are harmless: names stay as they are; the default facts still parse.
+    if (!lines.includes(OPTS_UTF8) && this.features.has("UTF8")) await this.sendCommand(OPTS_UTF8);
+    const facts = this.features.get("MLST");
+    const argument = facts === undefined ? undefined : mlstOptsArgument(facts);
+    if (argument !== undefined) await this.sendCommand(formatCommand("OPTS", `MLST ${argument}`));
   }
 
   /** FEAT, read once after login; a server without FEAT offers nothing. */
@@ -364,27 +415,6 @@ export class Session {
   #takeFeatures(reply: FtpReply): ReadonlyMap<string, string> {
     this.features = isCompletion(reply) ? parseFeatures(reply) : new Map();
     return this.features;
-  }
-
-  /**
-   * What the login's features call for, in one round trip: `OPTS UTF8 ON`
-   * and `OPTS MLST` where offered (failures are harmless), and with TLS
-   * `PBSZ 0` and PROT at `protection` (failures are errors, PBSZ's first).
-   */
-  async afterFeatures(protection?: "P" | "C"): Promise<void> {
-    const lines: string[] = [];
-    if (this.features.has("UTF8")) lines.push("OPTS UTF8 ON");
-    const facts = this.features.get("MLST");
-    const argument = facts === undefined ? undefined : mlstOptsArgument(facts);
-    if (argument !== undefined) lines.push(formatCommand("OPTS", `MLST ${argument}`));
-    const prot = protection && formatCommand("PROT", protection);
-    if (prot) lines.push("PBSZ 0", prot);
-    const replies = await this.pipeline(lines);
-    if (!prot) return;
-    const [pbszReply, protReply] = replies.slice(-2);
-    this.#check("PBSZ 0", pbszReply, isCompletion);
-    this.#check(prot, protReply, isCompletion);
-    this.#dataProtected = protection === "P";
   }
 
   /**
@@ -491,7 +521,9 @@ export class Session {
   async sizeAndTime(path: string): Promise<{ size: number; modified?: Date }> {
     await this.type("binary");
     const lines = [formatCommand("SIZE", path), formatCommand("MDTM", path)];
-    const [sizeReply, timeReply] = await this.pipeline(lines);
+    // A stat is mostly followed by a transfer (a get of the file, a listing
+    // of the directory): its EPSV goes now.
+    const [sizeReply, timeReply] = await this.pipeline(lines, true);
     const size = sizeFrom(lines[0], sizeReply);
     try {
       return { size, modified: timeFrom(lines[1], timeReply) };
@@ -538,9 +570,14 @@ export class Session {
     await this.voidCommand("NOOP");
   }
 
-  /** MLST: one entry's facts over the control connection. */
-  async mlst(path: string): Promise<FtpReply> {
-    return await this.voidCommand(formatCommand("MLST", path));
+  /**
+   * MLST: one entry's facts over the control connection. With `epsvAhead`,
+   * the next transfer's EPSV goes with it (see `pipeline`).
+   */
+  async mlst(path: string, epsvAhead = false): Promise<FtpReply> {
+    const line = formatCommand("MLST", path);
+    const [reply] = await this.pipeline([line], epsvAhead);
+    return this.#check(line, reply, isCompletion);
   }
 
   /**

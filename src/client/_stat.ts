@@ -14,7 +14,8 @@ function baseName(path: string): string {
 
 export async function statEntry(session: Session, path: string): Promise<FileInfo> {
   if (session.hasMlst) {
-    const reply = await session.mlst(path);
+    // A stat is mostly followed by a transfer: its EPSV goes with MLST.
+    const reply = await session.mlst(path, true);
     // RFC 3659: the entry is the one line that starts with a space.
     const line = reply.lines.find((l) => l.startsWith(" "));
     const entry = line === undefined ? undefined : parseMlstLine(line.slice(1));

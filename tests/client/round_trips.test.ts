@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { DelayProxy } from "../../bench/_delay_proxy.ts";
 import { FtpClient, type FtpClientOptions, FtpPermanentError } from "../../mod.ts";
 import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.ts";
+import { makeTestPki } from "../_servers/certs.ts";
 
 const DELAY_MS = 50;
 
@@ -53,18 +54,18 @@ async function files(server: FtpTestServer, count: number): Promise<string[]> {
   return names;
 }
 
-Deno.test("the login takes three round trips: USER; PASS with FEAT and TYPE I; the OPTS", async () => {
+Deno.test("the login takes two round trips: USER; PASS with FEAT, TYPE I and OPTS UTF8 ON", async () => {
   await using r = await rig();
   await using client = await r.connect();
   assert.equal(client.state, "loggedIn");
+  assert.ok(client.features.has("UTF8"));
   const record = r.proxy.stats().connections[0];
-  // USER | PASS FEAT TYPE | OPTS UTF8 ON (the server sends the MLST facts
-  // ferry reads without OPTS MLST).
-  assert.deepEqual(record.commandsPerFlight, [1, 3, 1]);
-  assert.equal(r.flights(), 3);
+  // The embedded server sends the MLST facts ferry reads without OPTS MLST.
+  assert.deepEqual(record.commandsPerFlight, [1, 4]);
+  assert.equal(r.flights(), 2);
 });
 
-Deno.test("pipelining: false sends one command at a time (the login takes five round trips)", async () => {
+Deno.test("pipelining: false sends one command at a time", async () => {
   await using r = await rig();
   await using client = await r.connect({ pipelining: false });
   assert.deepEqual(r.proxy.stats().connections[0].commandsPerFlight, [1, 1, 1, 1, 1]);
@@ -137,4 +138,49 @@ Deno.test("stat without MLST: SIZE and MDTM in one round trip", async () => {
   const missing = await client.stat("missing.txt").catch((e) => e);
   assert.ok(missing instanceof FtpPermanentError, String(missing));
   assert.match(missing.message, /SIZE missing\.txt/);
+});
+
+Deno.test("a stat sends the next transfer's EPSV with it: stat then download is two round trips", async () => {
+  for (const disabledCommands of [[], ["MLST", "MLSD"]]) {
+    await using r = await rig({ disabledCommands });
+    const [name] = await files(r.server, 1);
+    await using client = await r.connect();
+    const before = r.flights();
+    const info = await client.stat(name);
+    const text = await new Response(await client.download(name)).text();
+    assert.equal(text, "file 0\n");
+    assert.equal(info.size, text.length);
+    await client.pwd();
+    // stat + EPSV | RETR | the end + the next EPSV | PWD.
+    const flights = r.flights() - before;
+    assert.ok(flights <= 4, `${flights} flights, without ${disabledCommands}`);
+  }
+});
+
+Deno.test("FTPS: the login sends PBSZ and PROT with PASS", async () => {
+  const pki = await makeTestPki();
+  await using server = await FtpTestServer.start({
+    users: { alice: "tls-secret" },
+    tls: { cert: pki.server.certPem, key: pki.server.keyPem },
+  });
+  const sent: string[] = [];
+  await using client = await FtpClient.connect(
+    `ftpes://alice:tls-secret@localhost:${server.port}/`,
+    {
+      tls: { caCerts: [pki.caPem] },
+      debug: (m) => m.direction === "send" && sent.push(m.line),
+    },
+  );
+  assert.deepEqual(sent.slice(0, 8), [
+    "AUTH TLS",
+    "USER alice",
+    "PASS ***",
+    "FEAT",
+    "TYPE I",
+    "OPTS UTF8 ON",
+    "PBSZ 0",
+    "PROT P",
+  ]);
+  await client.upload("secret.txt", "protected\n");
+  assert.equal(await new Response(await client.download("secret.txt")).text(), "protected\n");
 });

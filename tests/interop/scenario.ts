@@ -331,10 +331,36 @@ export async function runScenario(
     tls: () => {
       if (target.mode === "plain") throw new Skip("n/a: plain FTP");
       const sent = (verb: string) => trace.some((l) => l.startsWith(`> ${verb}`));
-      const replied = (code: string, afterVerb: string) => {
-        const at = trace.findIndex((l) => l.startsWith(`> ${afterVerb}`));
-        const reply = at === -1 ? undefined : trace.slice(at + 1).find((l) => l.startsWith("< "));
-        return reply?.startsWith(`< ${code}`) ?? false;
+      // The code of the final reply to the first command sent that starts
+      // with `verb`: replies are matched to commands in order, as commands
+      // sent together (pipelined) are logged before their replies.
+      const replied = (code: string, verb: string) => {
+        const sentAhead: string[] = [];
+        let open: string | undefined;
+        for (const line of trace) {
+          if (line.startsWith("> ")) {
+            sentAhead.push(line.slice(2));
+            continue;
+          }
+          const head = /^< (\d{3})([ -])/.exec(line);
+          let final: string;
+          if (open !== undefined) {
+            if (!head || head[1] !== open || head[2] !== " ") continue;
+            final = open;
+            open = undefined;
+          } else if (head?.[2] === "-") {
+            open = head[1];
+            continue;
+          } else if (head) {
+            final = head[1];
+          } else {
+            continue;
+          }
+          if (final.startsWith("1")) continue;
+          const command = sentAhead.length > 0 ? sentAhead.shift()! : undefined;
+          if (command?.startsWith(verb)) return final === code;
+        }
+        return false;
       };
       if (target.mode === "explicit") {
         check(sent("AUTH TLS") || sent("AUTH SSL"), "the client never sent AUTH TLS");
