@@ -103,6 +103,12 @@ export class Session {
   #epsvAhead = false;
   /** Whether an EPSV of this session got its 229. */
   #epsvWorked = false;
+  /**
+   * The reply to an EPSV sent ahead, read already (commands sent after it
+   * needed their replies), kept for the next transfer: only through
+   * pipelines that expect one (see `pipeline`), dropped by any other command.
+   */
+  #epsvReady?: FtpReply;
 
   constructor(control: ControlConnection, settings: SessionSettings, transferMode: TransferMode) {
     this.control = control;
@@ -146,14 +152,19 @@ export class Session {
    */
   async pipeline(lines: readonly string[], epsvAhead = false): Promise<FtpReply[]> {
     const replies: FtpReply[] = [];
-    const ahead = epsvAhead && this.#mayAheadEpsv();
-    if ((lines.length < 2 && !ahead) || !this.pipelining) {
+    // An EPSV already sent ahead is kept for the transfer that follows these.
+    const keep = epsvAhead && this.pipelining &&
+      (this.#epsvAhead || this.#epsvReady !== undefined);
+    if (!keep) await this.#settleAhead();
+    const ahead = epsvAhead && !keep && this.#mayAheadEpsv();
+    if ((lines.length < 2 && !ahead && !keep) || !this.pipelining) {
       for (const line of lines) replies.push(await this.sendCommand(line));
       return replies;
     }
-    await this.#settleAhead();
     this.control.assertInStep();
     await this.control.sendMany(ahead ? [...lines, "EPSV"] : lines);
+    // Its reply comes before these commands' replies.
+    if (keep) this.#epsvReady = await this.#takeAhead();
     this.#epsvAhead = ahead;
     for (const line of lines) replies.push(await this.#readPipelined(line));
     return replies;
@@ -203,12 +214,15 @@ export class Session {
 
   /** Whether an EPSV may go ahead now (see sendEpsvAhead and pipeline). */
   #mayAheadEpsv(): boolean {
-    return !this.#epsvAhead && this.transferMode === "passive" && !this.#epsvRefused &&
-      this.pipelining && !this.control.closed;
+    return !this.#epsvAhead && this.#epsvReady === undefined && this.transferMode === "passive" &&
+      !this.#epsvRefused && this.pipelining && !this.control.closed;
   }
 
   /** The reply to the EPSV sent ahead, if one was. */
   async #takeAhead(): Promise<FtpReply | undefined> {
+    const ready = this.#epsvReady;
+    this.#epsvReady = undefined;
+    if (ready) return ready;
     if (!this.#epsvAhead) return undefined;
     this.#epsvAhead = false;
     return await this.#readPipelined("EPSV");
@@ -441,14 +455,33 @@ export class Session {
   }
 
   async pwd(): Promise<string> {
-    const reply = await this.expect("PWD", (c) => c === 257);
-    const path = parsePathReply(reply.text);
-    if (path === undefined) {
-      throw new FtpProtocolError(
-        `The PWD reply ${JSON.stringify(reply.text)} holds no quoted path`,
-      );
+    return pathFrom(await this.sendCommand("PWD"));
+  }
+
+  /**
+   * Whether `path` is a directory: CWD into it and back, the one portable
+   * test. PWD and that CWD go together (one round trip), then the CWD back
+   * with the next transfer's EPSV (a stat is mostly followed by a listing).
+   */
+  async isDirectory(path: string): Promise<boolean> {
+    const into = formatCommand("CWD", path);
+    const [pwdReply, cwdReply] = await this.pipeline(["PWD", into]);
+    let start: string;
+    try {
+      start = pathFrom(pwdReply);
+    } catch (error) {
+      // The CWD went through without PWD's answer: where to go back is unknown.
+      if (isCompletion(cwdReply)) throw this.control.close(error as FtpError);
+      throw error;
     }
-    return path;
+    if (!isCompletion(cwdReply)) {
+      if (cwdReply.code >= 500) return false;
+      throw replyError(cwdReply, redactCommand(into));
+    }
+    const back = formatCommand("CWD", start);
+    this.#check(back, (await this.pipeline([back], true))[0], isCompletion);
+    await this.#trackDirectory();
+    return true;
   }
 
   /**
@@ -533,14 +566,17 @@ export class Session {
   }
 
   /**
-   * MDTM for many paths, `MDTM_BATCH` to a round trip (pipelined): each
-   * path's time, or the error its reply makes (which names its command).
+   * MDTM for many paths, `MDTM_BATCH` to a round trip (pipelined), the
+   * last batch with the next transfer's EPSV: each path's time, or the
+   * error its reply makes (which names its command).
    */
   async mdtmAll(paths: readonly string[]): Promise<(Date | FtpError)[]> {
     const results: (Date | FtpError)[] = [];
     for (let i = 0; i < paths.length; i += MDTM_BATCH) {
       const lines = paths.slice(i, i + MDTM_BATCH).map((path) => formatCommand("MDTM", path));
-      const replies = await this.pipeline(lines);
+      // Times are asked before transfers (a plan's downloads): the last
+      // batch carries the next transfer's EPSV.
+      const replies = await this.pipeline(lines, i + MDTM_BATCH >= paths.length);
       replies.forEach((reply, j) => {
         try {
           results.push(timeFrom(lines[j], reply));
@@ -613,6 +649,7 @@ export class Session {
     // The reply to an EPSV sent ahead comes before PWD's: the drain reads it.
     let epsvAhead = this.#epsvAhead;
     this.#epsvAhead = false;
+    this.#epsvReady = undefined;
     await this.control.send("ABOR");
     await this.control.send("PWD");
     let transferReply: FtpReply | undefined;
@@ -714,6 +751,16 @@ export class Session {
   get hasMlst(): boolean {
     return this.features.has("MLST");
   }
+}
+
+/** PWD's directory; a refusal, or a reply without a quoted path, is thrown. */
+function pathFrom(reply: FtpReply): string {
+  if (reply.code !== 257) throw replyError(reply, "PWD");
+  const path = parsePathReply(reply.text);
+  if (path === undefined) {
+    throw new FtpProtocolError(`The PWD reply ${JSON.stringify(reply.text)} holds no quoted path`);
+  }
+  return path;
 }
 
 /** SIZE's byte count; a refusal, or a reply that is no count, is thrown. */

@@ -45,13 +45,5 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
 
 /** CWD into the path and back: the one portable test for "is a directory". */
 export function isDirectory(session: Session, path: string): Promise<boolean> {
-  return session.keepingDirectory(async () => {
-    try {
-      await session.cwd(path);
-      return true;
-    } catch (error) {
-      if (error instanceof FtpPermanentError) return false;
-      throw error;
-    }
-  });
+  return session.isDirectory(path);
 }

@@ -651,7 +651,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * its target.
    *
    * @param path The directory to walk; the current one when omitted.
-   * @param options `maxDepth`, `filter`, `followSymlinks`, and a signal.
+   * @param options `maxDepth`, `filter`, `followSymlinks`, `list` and `readAhead` (several
+   * directories listed at once, over other connections), and a signal.
    * @returns The entries, each with its `path` and `depth`.
    * @example
    * ```ts
@@ -664,8 +665,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    */
   walk(path = "", options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
     const signal = options.signal;
+    const list = options.list;
     return walkTree(path, {
-      list: (dir) => this.list(dir || undefined, { signal }),
+      list: list ? (dir) => list(dir) : (dir) => this.list(dir || undefined, { signal }),
       isDirectory: (dir) =>
         this.#call("stat", [dir], () => isDirectory(this.#require(), dir), { signal }),
       warn: (message) => this.#warn(message),

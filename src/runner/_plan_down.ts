@@ -78,7 +78,14 @@ async function remoteSources(
     throw new PlanError(`${from} does not exist on the server`);
   }
   if (found.type === "directory") {
-    const tree = await readRemoteTree(ctx.client, from, (rel) => !filter.prunes(rel), ctx.signal);
+    const tree = await readRemoteTree(
+      ctx.client,
+      from,
+      (rel) => !filter.prunes(rel),
+      ctx.signal,
+      undefined,
+      ctx.spread,
+    );
     const entries = [...tree.values()];
     notFollowed(entries, ctx);
     return {
@@ -229,6 +236,7 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
     (rel) => !filter.prunes(rel),
     ctx.signal,
     hidden,
+    ctx.spread,
   );
   notFollowed(remote.values(), ctx);
   const localRoot = step.local.replace(/[/\\]$/, "");
