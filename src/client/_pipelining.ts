@@ -85,7 +85,8 @@ export function outOfStep(line: string, reply: FtpReply): FtpProtocolError {
     new FtpProtocolError(
       `The server answered "${
         redactCommand(line)
-      }" with ${said}, which is no answer to it: it answered commands sent together out of step. ` +
+      }" with ${said}, which is no answer to it: its replies are out of step with the commands ` +
+        "(it answered one sent together with it too early, or skipped a reply). " +
         "ferry closed the connection and sends one command at a time to this server from now on; " +
         "run the operation again (or set pipelining: false)",
     ),
