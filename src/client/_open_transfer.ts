@@ -63,6 +63,17 @@ async function openPassive(
   });
   try {
     if (options.offset) await session.rest(options.offset);
+    if (earlyData(session, line, options)) {
+      // The data goes now, its 1xx is read with the final reply: the store
+      // and its data share a round trip (see EARLY_DATA_MAX_BYTES).
+      await session.sendTransfer(line);
+      const opening = session.readOpening(line);
+      opening.catch(() => {}); // Awaited by the transfer's end.
+      const data = dataConnection(session, tcp, line);
+      return new Transfer(session, data, line, undefined, options.signal, undefined, undefined, {
+        opening,
+      });
+    }
     const reply = await session.startTransfer(line);
     const data = dataConnection(session, tcp, line);
     const size = parseAnnouncedSize(reply.text);
@@ -111,6 +122,16 @@ async function openActive(
   } finally {
     listener.close();
   }
+}
+
+/**
+ * Whether an upload's data may go before its 1xx: a small STOR or APPE
+ * (the caller says, knowing the size), from the start of the file, over a
+ * plain data connection (TLS starts after the 1xx), with pipelining on.
+ */
+function earlyData(session: Session, line: string, options: OpenTransferOptions): boolean {
+  return options.earlyData === true && !options.offset && /^(STOR|APPE) /i.test(line) &&
+    !session.dataProtected && session.pipelining;
 }
 
 /**

@@ -63,7 +63,19 @@ export interface OpenTransferOptions {
   type: TransferType;
   offset?: number;
   signal?: AbortSignal;
+  /**
+   * An upload small enough to sit in the socket buffers whatever the server
+   * does (see `EARLY_DATA_MAX_BYTES`): its data may go before the 1xx.
+   */
+  earlyData?: boolean;
 }
+
+/**
+ * The most bytes an upload sends before its 1xx (see `openPassive`): far
+ * below any socket buffer, so the writes never wait for the server, which
+ * reads them only once it has taken the transfer command.
+ */
+export const EARLY_DATA_MAX_BYTES = 64 * 1024;
 
 const TYPE_CODE: Record<TransferType, string> = { binary: "I", ascii: "A" };
 
@@ -318,8 +330,18 @@ export class Session {
 
   /** Sends a transfer command and reads its 1xx. */
   async startTransfer(line: string): Promise<FtpReply> {
+    await this.sendTransfer(line);
+    return await this.readOpening(line);
+  }
+
+  /** Sends a transfer command (its data connection is set up already). */
+  async sendTransfer(line: string): Promise<void> {
     await this.#settleAhead();
     await this.control.send(line);
+  }
+
+  /** Reads the 1xx that starts the transfer `line`; any other reply is thrown. */
+  async readOpening(line: string): Promise<FtpReply> {
     const reply = await this.control.read(`the reply to "${redactCommand(line)}"`);
     if (!isPreliminary(reply)) {
       throw isCompletion(reply)

@@ -60,6 +60,11 @@ export class Transfer {
   readonly #session: Session;
   readonly #command: string;
   readonly #pendingFinal?: Promise<FtpReply>;
+  /**
+   * The read of the 1xx of an upload whose data went before it (see
+   * `earlyData` in _open_transfer.ts): it rejects with the server's refusal.
+   */
+  readonly #earlyOpening?: Promise<FtpReply>;
   readonly #onAbort: () => void;
   /** How the transfer ends: completion or abort, whichever began first. */
   #ending?: Promise<FtpReply | undefined>;
@@ -80,6 +85,7 @@ export class Transfer {
     signal: AbortSignal = NEVER,
     pendingFinal?: Promise<FtpReply>,
     opening?: FtpReply,
+    early?: { opening: Promise<FtpReply> },
   ) {
     this.#session = session;
     this.data = data;
@@ -88,6 +94,9 @@ export class Transfer {
     this.signal = signal;
     this.#pendingFinal = pendingFinal;
     this.opening = opening;
+    this.#earlyOpening = early?.opening;
+    // A refusal of the store stops the data at once: it will not be read.
+    this.#earlyOpening?.catch((error) => this.data.close(error));
     // Closing the socket interrupts a read or write in progress, whatever
     // its size; the path that was using it then ends the transfer. During a
     // completion the wait is for the final reply, which a server that
@@ -145,6 +154,14 @@ export class Transfer {
     let aheadSent = false;
     if (SENDS.test(this.#command)) {
       await this.data.endUpload();
+      if (this.#earlyOpening) {
+        try {
+          await this.#earlyOpening;
+        } catch (error) {
+          this.data.close(); // Refused: that reply was the command's last.
+          throw error;
+        }
+      }
       // No EPSV goes ahead here: some servers read the control connection
       // until the upload's data has all arrived, and answer a command that
       // comes meanwhile out of turn (pure-ftpd: "500 Unknown command").
@@ -231,6 +248,17 @@ export class Transfer {
    * connection is in step again.
    */
   async failure(error: unknown): Promise<unknown> {
+    if (this.#earlyOpening && this.#ending === undefined) {
+      // Data that went before the 1xx: a refusal of the store is the news,
+      // and the command has ended with it (nothing to abort).
+      const refusal = await this.#earlyOpening.then(() => undefined, (e: unknown) => e);
+      if (refusal !== undefined) {
+        this.#ending = Promise.resolve(undefined);
+        this.#end();
+        this.data.close();
+        return this.signal.aborted ? abortReason(this.signal) : refusal;
+      }
+    }
     const alreadyEnding = this.#ending !== undefined;
     let reply: FtpReply | undefined;
     try {

@@ -35,7 +35,7 @@ import { downloadInto, downloadStream, type TransferHooks } from "./_download.ts
 import { graceMs } from "./_grace.ts";
 import { type DotFileOptions, listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
-import type { Session } from "./_session.ts";
+import { EARLY_DATA_MAX_BYTES, type Session } from "./_session.ts";
 import { isDirectory, statEntry } from "./_stat.ts";
 import { type WalkEntry, type WalkOptions, walkTree } from "./_walk.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
@@ -1112,7 +1112,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       async (ctx) => {
         const type = transferType(options.type);
         const total = await sourceSize(source, options.offset);
-        const transfer = await this.#startUpload(path, options, ctx);
+        // A small upload's data goes with its STOR (see EARLY_DATA_MAX_BYTES).
+        const early = total !== undefined && total <= EARLY_DATA_MAX_BYTES;
+        const transfer = await this.#startUpload(path, options, ctx, early);
         const result = await pumpSource(
           transfer,
           source,
@@ -1127,12 +1129,17 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     );
   }
 
-  #startUpload(path: string, options: UploadOptions, ctx: JobContext) {
+  #startUpload(path: string, options: UploadOptions, ctx: JobContext, earlyData = false) {
     const session = this.#require();
     const type = transferType(options.type);
     return options.append
-      ? session.appe(path, { type, signal: ctx.signal })
-      : session.stor(path, { type, offset: offsetOf(options.offset), signal: ctx.signal });
+      ? session.appe(path, { type, signal: ctx.signal, earlyData })
+      : session.stor(path, {
+        type,
+        offset: offsetOf(options.offset),
+        signal: ctx.signal,
+        earlyData,
+      });
   }
 
   /**

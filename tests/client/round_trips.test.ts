@@ -94,17 +94,40 @@ Deno.test("downloads over one connection: two round trips per file (the next EPS
   assert.equal(verbs.EPSV, names.length + 1, "one EPSV per file, and one sent ahead");
 });
 
-Deno.test("uploads over one connection: three round trips per file (no EPSV goes ahead of an upload's 226)", async () => {
+Deno.test("small uploads over one connection: two round trips per file (the data goes with STOR)", async () => {
   await using r = await rig();
   await using client = await r.connect();
   const before = r.flights();
   const count = 5;
   for (let i = 0; i < count; i++) await client.upload(`u${i}.txt`, `upload ${i}\n`);
   const flights = r.flights() - before;
-  assert.ok(flights <= 3 * count, `${flights} flights for ${count} files`);
+  // EPSV | STOR with its data (no EPSV goes ahead of an upload's 226).
+  assert.ok(flights <= 2 * count, `${flights} flights for ${count} files`);
   for (let i = 0; i < count; i++) {
     assert.equal(await Deno.readTextFile(join(r.server.root, `u${i}.txt`)), `upload ${i}\n`);
   }
+});
+
+Deno.test("a large upload waits for the 150 before its data", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  const before = r.flights();
+  const big = new Uint8Array(256 * 1024).fill(7);
+  await client.upload("big.bin", big);
+  // EPSV | STOR | the data.
+  assert.equal(r.flights() - before, 3);
+  assert.equal((await Deno.stat(join(r.server.root, "big.bin"))).size, big.length);
+});
+
+Deno.test("a refused small upload whose data went with STOR: the error names STOR, the session stays in step", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  const refused = await client.upload("no/such/dir/f.txt", "data\n").catch((e) => e);
+  assert.ok(refused instanceof FtpPermanentError, String(refused));
+  assert.match(refused.message, /STOR no\/such\/dir\/f\.txt/);
+  assert.equal(await client.pwd(), "/");
+  await client.upload("ok.txt", "fine\n");
+  assert.equal(await Deno.readTextFile(join(r.server.root, "ok.txt")), "fine\n");
 });
 
 Deno.test("lastModifiedAll: many MDTMs in one round trip; a missing file's error names its command", async () => {

@@ -587,6 +587,14 @@ export async function runScenario(
       // transfer to follow; the first DELE drops it).
       const setups = dataSetups.slice(setupsBefore);
       if (setups.every((d) => d === "EPSV")) equal(setups.length, 6 + 1 + 6 + 1, "EPSVs sent");
+      // A small upload's data goes with its STOR: a refused one still fails
+      // naming STOR, and the session stays in step.
+      const refused = await c.upload(remote("no-such-dir/x.txt"), "x\n").catch((e) => e);
+      check(
+        refused instanceof FtpReplyError && /STOR /.test(refused.message),
+        `a small upload into a missing directory: ${describeError(refused)}`,
+      );
+      equal((await c.stat(remote(names[0]))).size, content(0).length, "stat after the refusal");
       for (const name of names) await c.remove(remote(name));
     },
     rmdir: async (c) => {
