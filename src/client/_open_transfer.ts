@@ -5,7 +5,13 @@
 // of each one opened; a protected read is peeked at, so that a refusal of
 // its TLS fails the call rather than the stream the caller reads later.
 
-import { FtpReplyError, FtpTlsError, FtpUnexpectedReplyError, replyError } from "../errors.ts";
+import {
+  FtpConnectionError,
+  FtpReplyError,
+  FtpTlsError,
+  FtpUnexpectedReplyError,
+  replyError,
+} from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
 import { isCompletion } from "../protocol/reply.ts";
 import { parseAnnouncedSize } from "../protocol/reply_text.ts";
@@ -52,15 +58,27 @@ async function openPassive(
   options: OpenTransferOptions,
 ): Promise<Transfer> {
   const { settings } = session;
-  const address = await session.passiveAddress();
-  const tcp = await settings.transport.openData({
-    host: address.host,
-    port: address.port,
-    timeoutMs: settings.connectTimeout,
-    signal: options.signal,
-    purpose: "data connection",
-    phase: "data-connection",
-  });
+  const connect = async () => {
+    const address = await session.passiveAddress();
+    return await settings.transport.openData({
+      host: address.host,
+      port: address.port,
+      timeoutMs: settings.connectTimeout,
+      signal: options.signal,
+      purpose: "data connection",
+      phase: "data-connection",
+    });
+  };
+  let tcp: ByteStream;
+  try {
+    tcp = await connect();
+  } catch (error) {
+    const gone = error instanceof FtpConnectionError && error.kind === "refused";
+    if (!gone || !session.addressAhead) throw error;
+    // The listener of an EPSV sent ahead is gone: the server timed it out
+    // while the session was idle (pyftpdlib). A new EPSV opens another.
+    tcp = await connect();
+  }
   try {
     if (options.offset) await session.rest(options.offset);
     if (earlyData(session, line, options)) {

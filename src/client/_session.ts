@@ -31,6 +31,7 @@ import { hostPort } from "../transport/_socket.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";
+import { loginFlight } from "./_login_flight.ts";
 import { openTransfer } from "./_open_transfer.ts";
 import {
   answers,
@@ -122,10 +123,28 @@ export class Session {
    */
   #epsvReady?: FtpReply;
 
+  /**
+   * The server's passive listener opened by an EPSV sent ahead, until a
+   * transfer uses or replaces it: "unused", or "expired" once the server
+   * said it timed out (pyftpdlib, after 30 s: an unasked "421 Passive data
+   * channel timed out.", the session kept). Such a 421 is ferry's doing,
+   * not the server leaving: in a session that sent an EPSV ahead, it is
+   * dropped where it arrives, whenever that is.
+   */
+  #aheadListener?: "unused" | "expired";
+  #sentAhead = false;
+  /** Whether the last passive address came from an EPSV sent ahead. */
+  #addressAhead = false;
+
   constructor(control: ControlConnection, settings: SessionSettings, transferMode: TransferMode) {
     this.control = control;
     this.settings = settings;
     this.transferMode = transferMode;
+    control.dismiss = (reply) => {
+      if (reply.code !== 421 || !this.#sentAhead || !/passive/i.test(reply.text)) return false;
+      if (this.#aheadListener) this.#aheadListener = "expired";
+      return true;
+    };
   }
 
   /** Whether data connections use TLS (PROT P was accepted). */
@@ -175,15 +194,21 @@ export class Session {
     }
     this.control.assertInStep();
     await this.control.sendMany(ahead ? [...lines, "EPSV"] : lines);
+    if (ahead) this.#noteAhead();
     // Its reply comes before these commands' replies.
     if (keep) this.#epsvReady = await this.#takeAhead();
     this.#epsvAhead = ahead;
-    for (const line of lines) replies.push(await this.#readPipelined(line));
+    for (const line of lines) replies.push(await this.readPipelined(line));
     return replies;
   }
 
-  /** Reads the final reply to `line`, sent ahead of earlier replies. */
-  async #readPipelined(line: string): Promise<FtpReply> {
+  /**
+   * Reads the final reply to `line`, sent together with others. A 421 is
+   * the server closing the session: the commands sent after `line` will
+   * get no reply, so the 421 is the error, naming `line` (or, for an EPSV
+   * sent `ahead`, which the caller never asked for, the session closed).
+   */
+  async readPipelined(line: string, ahead = false): Promise<FtpReply> {
     let reply: FtpReply;
     try {
       reply = await this.readFinal(line);
@@ -194,6 +219,11 @@ export class Session {
         markPipeliningFailure(error);
       }
       throw error;
+    }
+    if (reply.code === 421) {
+      throw this.control.close(
+        ahead ? sessionClosed(reply) : replyError(reply, redactCommand(line)),
+      );
     }
     if (!answers(line, reply)) {
       this.stopPipelining();
@@ -221,7 +251,13 @@ export class Session {
     if (!this.#epsvWorked || !this.#mayAheadEpsv()) return false;
     await this.control.send("EPSV");
     this.#epsvAhead = true;
+    this.#noteAhead();
     return true;
+  }
+
+  #noteAhead(): void {
+    this.#aheadListener = "unused";
+    this.#sentAhead = true;
   }
 
   /** Whether an EPSV may go ahead now (see sendEpsvAhead and pipeline). */
@@ -237,18 +273,12 @@ export class Session {
     if (ready) return ready;
     if (!this.#epsvAhead) return undefined;
     this.#epsvAhead = false;
-    return await this.#readPipelined("EPSV");
+    return await this.readPipelined("EPSV", true);
   }
 
   /** Reads and drops the reply to an EPSV sent ahead, before another command. */
   async #settleAhead(): Promise<void> {
-    const reply = await this.#takeAhead();
-    if (reply?.code === 421) {
-      const said = JSON.stringify(`${reply.code} ${reply.text}`.slice(0, 200));
-      throw this.control.close(
-        new FtpConnectionError("closed", `The server closed the session: ${said}`),
-      );
-    }
+    await this.#takeAhead();
   }
 
   /**
@@ -297,6 +327,10 @@ export class Session {
     const peer = this.control.remoteAddr.hostname;
     if (!this.#epsvRefused) {
       let ahead = await this.#takeAhead();
+      // The server timed out the listener: ask for another.
+      if (this.#aheadListener === "expired") ahead = undefined;
+      this.#aheadListener = undefined; // Used now, or replaced by the EPSV below.
+      this.#addressAhead = ahead !== undefined;
       if (ahead && ahead.code >= 400 && this.#epsvWorked) {
         // EPSV worked on this session before: a refusal of the one sent
         // ahead says the server took it out of turn. Ask again, in turn.
@@ -317,6 +351,15 @@ export class Session {
     }
     const address = await this.pasv();
     return this.settings.trustPasvHost ? address : { host: peer, port: address.port };
+  }
+
+  /**
+   * Whether the last passive address came from an EPSV sent ahead: its
+   * listener may be gone (timed out by the server, its 421 not read yet),
+   * so a refused connection to it asks for a new one.
+   */
+  get addressAhead(): boolean {
+    return this.#addressAhead;
   }
 
   /** Announces an active-mode address: EPRT, or PORT once the server refused EPRT. */
@@ -389,7 +432,9 @@ export class Session {
     let reply = await this.sendCommand(line);
     let setupReplies: FtpReply[] | undefined;
     const withSetup = async (first?: string) => {
-      const replies = await this.pipeline(first === undefined ? setup : [first, ...setup]);
+      const replies = first === undefined
+        ? await this.pipeline(setup)
+        : await loginFlight(this, first, setup);
       if (first !== undefined) reply = replies.shift()!;
       setupReplies = replies;
     };
@@ -773,6 +818,12 @@ export class Session {
   get hasMlst(): boolean {
     return this.features.has("MLST");
   }
+}
+
+/** The error for a 421 that no command of the caller's got. */
+function sessionClosed(reply: FtpReply): FtpConnectionError {
+  const said = JSON.stringify(`${reply.code} ${reply.text}`.slice(0, 200));
+  return new FtpConnectionError("closed", `The server closed the session: ${said}`);
 }
 
 /** PWD's directory; a refusal, or a reply without a quoted path, is thrown. */

@@ -95,6 +95,12 @@ export class ControlConnection {
   #matchers?: { login?: RegExp; other?: RegExp };
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
+  /**
+   * Tells a final reply that answers no command and is to be dropped where
+   * it arrives: the session expects it (see Session, a passive listener
+   * ferry opened ahead that the server times out). It is traced, not read.
+   */
+  dismiss?: (reply: FtpReply) => boolean;
 
   private constructor(conn: ByteStream, options: ControlConnectionOptions) {
     this.#conn = conn;
@@ -261,6 +267,10 @@ export class ControlConnection {
       }
       for (const raw of replies) {
         const reply = this.#redact(raw, this.#outstanding[0] ?? false);
+        if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+          for (const line of reply.lines) this.#debug?.({ direction: "receive", line });
+          continue;
+        }
         if (!isPreliminary(reply)) {
           if (this.#outstanding.length === 0) this.#unasked.add(reply);
           else this.#outstanding.shift();

@@ -30,7 +30,7 @@ import {
   FtpPermanentError,
   FtpReplyError,
 } from "../../mod.ts";
-import type { FtpDebugMessage } from "../../mod.ts";
+import type { FtpDebugMessage, FtpWarningEvent } from "../../mod.ts";
 import { sha256File, writeRandomFile } from "../_helpers.ts";
 import { makeTempDir } from "../_servers/_common.ts";
 import { createHash } from "node:crypto";
@@ -69,7 +69,7 @@ export const STEPS = [
   ["remove", "remove"],
   ["passive", "passive mode: upload, list, download"],
   ["active", "active mode: upload, list, download"],
-  ["loginLater", "connect with login: false, then login() (QFtp, ftplib order)"],
+  ["loginLater", "a wrong password refused once (530); connect with login: false, then login()"],
   ["rawCommands", 'command()/voidCommand() throw on 4xx/5xx; send("LIST") refused'],
   ["dataCommands", 'downloadCommand("LIST dir"), uploadCommand("STOU")'],
   ["pipelined", "commands sent together: downloads in a row, MDTM batch, stat; still trusted"],
@@ -504,6 +504,23 @@ export async function runScenario(
     passive: (c) => roundTrip(c, "passive"),
     active: (c) => roundTrip(c, "active"),
     loginLater: async () => {
+      // A wrong password, sent with the set-up commands: the error is the
+      // 530 naming PASS, the password goes once (no retry on a new
+      // connection), and the server keeps its pipelining.
+      const passesBefore = trace.filter((l) => l.startsWith("> PASS")).length;
+      const wrong = new FtpClient({ ...clientOptions, password: "not-the-password" });
+      const warnings: string[] = [];
+      wrong.addEventListener("warning", (e) => warnings.push((e as FtpWarningEvent).message));
+      const refused = await wrong.connect().catch((e) => e);
+      await wrong.close().catch(() => {});
+      check(
+        refused instanceof FtpPermanentError && refused.code === 530 &&
+          /PASS \*\*\*/.test(refused.message),
+        `a wrong password: ${describeError(refused)}`,
+      );
+      equal(trace.filter((l) => l.startsWith("> PASS")).length - passesBefore, 1, "PASS sent");
+      equal(warnings.length, 0, `warnings (${warnings.join("; ")})`);
+      check(mayPipeline(serverKey(target)), "pipelining kept after a wrong password");
       // A second session, as ported QFtp/ftplib code opens it: connect, then log in.
       await using later = await FtpClient.connect({ ...clientOptions, login: false });
       equal(later.state, "connected", "state before login()");
@@ -576,10 +593,10 @@ export async function runScenario(
         `MDTM of a missing file: ${describeError(missing)}`,
       );
       equal((await c.stat(remote(names[5]))).size, content(5).length, "stat's size");
-      const server = target.host.includes(":")
-        ? `[${target.host}]:${target.port}`
-        : `${target.host}:${target.port}`;
-      check(mayPipeline(server), "the server was found to mishandle commands sent together");
+      check(
+        mayPipeline(serverKey(target)),
+        "the server was found to mishandle commands sent together",
+      );
       // 13 transfers: 6 uploads (an EPSV each: none goes ahead of an
       // upload), the first download's EPSV, and one sent ahead with the end
       // of each download (5 downloads and the listing take them) and of the
@@ -677,4 +694,11 @@ export async function runScenario(
   }
   await Deno.remove(scratch, { recursive: true }).catch(() => {});
   return { results, trace };
+}
+
+/** How `_pipelining.ts` names the server of `target` (host:port). */
+function serverKey(target: { host: string; port: number }): string {
+  return target.host.includes(":")
+    ? `[${target.host}]:${target.port}`
+    : `${target.host}:${target.port}`;
 }
