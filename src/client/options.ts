@@ -203,7 +203,11 @@ export interface FtpClientOptions {
    * RNFR's 350) are never sent early. A server that answers commands sent
    * together out of step, or drops one, fails that operation once with an
    * error saying so, and gets one command at a time from then on, for the
-   * rest of the process; `false` sends one command at a time from the start.
+   * rest of the process (the login does this by itself, on a new
+   * connection); `false` sends one command at a time from the start, and
+   * also keeps a small upload's data until its 150. A refusal among
+   * commands sent together (a wrong password, a 421) is reported as that
+   * refusal and is no reason to stop pipelining.
    *
    * @default {true}
    */

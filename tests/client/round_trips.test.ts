@@ -119,6 +119,17 @@ Deno.test("a large upload waits for the 150 before its data", async () => {
   assert.equal((await Deno.stat(join(r.server.root, "big.bin"))).size, big.length);
 });
 
+Deno.test("a resumed small upload: REST alone, STOR after its 350, the data after the 150", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  await Deno.writeTextFile(join(r.server.root, "resumed.txt"), "hello ");
+  const before = r.flights();
+  await client.upload("resumed.txt", "world\n", { offset: 6 });
+  // EPSV | REST | STOR | the data: none goes before the reply it depends on.
+  assert.equal(r.flights() - before, 4);
+  assert.equal(await Deno.readTextFile(join(r.server.root, "resumed.txt")), "hello world\n");
+});
+
 Deno.test("a refused small upload whose data went with STOR: the error names STOR, the session stays in step", async () => {
   await using r = await rig();
   await using client = await r.connect();
