@@ -73,6 +73,11 @@ Deno.test("pipelining: false sends one command at a time", async () => {
   const names = await files(r.server, 2);
   for (const name of names) await new Response(await client.download(name)).text();
   assert.equal(r.verbs().EPSV, 3, "no EPSV is sent ahead");
+  const before = r.flights();
+  await client.upload("small.txt", "small\n");
+  // EPSV | STOR | the data: a small upload's data waits for the 150 too.
+  assert.equal(r.flights() - before, 3);
+  assert.equal(await Deno.readTextFile(join(r.server.root, "small.txt")), "small\n");
 });
 
 Deno.test("downloads over one connection: two round trips per file (the next EPSV goes with the end of the last)", async () => {
