@@ -180,6 +180,7 @@ export async function openSession(
   control.onReply = hooks.onReply;
   const session = new Session(control, {
     trustPasvHost: options.trustPasvHost ?? false,
+    pipelining: options.pipelining ?? true,
     connectTimeout,
     dataTimeout: options.dataTimeout ?? 30_000,
     encoding: plan.encoding,
@@ -293,14 +294,9 @@ export async function loginSession(
   plan: ConnectPlan,
   credentials: Credentials,
 ): Promise<void> {
-  await session.login(credentials.user, credentials.password, credentials.account);
-  await session.feat();
-  await session.optsUtf8();
-  await session.optsMlst();
-  if (plan.tls) {
-    await session.pbsz();
-    await session.prot(plan.dataProtection);
-  }
+  // FEAT, TYPE I, OPTS UTF8, PBSZ and PROT go with the login's last command.
+  const { user, password, account } = credentials;
+  await session.login(user, password, account, plan.tls ? plan.dataProtection : undefined);
   if (plan.clearControl) await clearAfterLogin(session);
   // Should the session have to be replaced (a server that requires TLS
   // session reuse), the new one returns to this directory.

@@ -5,7 +5,13 @@
 // of each one opened; a protected read is peeked at, so that a refusal of
 // its TLS fails the call rather than the stream the caller reads later.
 
-import { FtpReplyError, FtpTlsError, FtpUnexpectedReplyError, replyError } from "../errors.ts";
+import {
+  FtpConnectionError,
+  FtpReplyError,
+  FtpTlsError,
+  FtpUnexpectedReplyError,
+  replyError,
+} from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import { parseAnnouncedSize } from "../protocol/reply_text.ts";
@@ -53,17 +59,48 @@ async function openPassive(
   options: OpenTransferOptions,
 ): Promise<Transfer> {
   const { settings } = session;
-  const address = await session.passiveAddress();
-  const tcp = await settings.transport.openData({
-    host: address.host,
-    port: address.port,
-    timeoutMs: settings.connectTimeout,
-    signal: options.signal,
-    purpose: "data connection",
-    phase: "data-connection",
-  });
+  const connect = async () => {
+    const address = await session.passiveAddress();
+    return await settings.transport.openData({
+      host: address.host,
+      port: address.port,
+      timeoutMs: settings.connectTimeout,
+      signal: options.signal,
+      purpose: "data connection",
+      phase: "data-connection",
+    });
+  };
+  let tcp: ByteStream;
+  try {
+    tcp = await connect();
+  } catch (error) {
+    const gone = error instanceof FtpConnectionError && error.kind === "refused";
+    if (!gone || !session.addressAhead) throw error;
+    // The listener of an EPSV sent ahead is gone: the server timed it out
+    // while the session was idle (pyftpdlib). A new EPSV opens another.
+    tcp = await connect();
+  }
   try {
     if (options.offset) await session.rest(options.offset);
+    if (earlyData(session, line, options)) {
+      // The data goes now, its 1xx is read with the final reply: the store
+      // and its data share a round trip (see EARLY_DATA_MAX_BYTES).
+      await session.sendTransfer(line);
+      const opening = session.readOpening(line);
+      opening.catch(() => {}); // Awaited by the transfer's end.
+      const data = dataConnection(session, tcp, line, options);
+      return new Transfer(
+        session,
+        data,
+        line,
+        undefined,
+        options.signal,
+        undefined,
+        undefined,
+        undefined,
+        { opening },
+      );
+    }
     const reply = await session.startTransfer(line);
     const data = dataConnection(session, tcp, line, options);
     const size = parseAnnouncedSize(reply.text);
@@ -119,6 +156,16 @@ async function openActive(
   } finally {
     listener.close();
   }
+}
+
+/**
+ * Whether an upload's data may go before its 1xx: a small STOR or APPE
+ * (the caller says, knowing the size), from the start of the file, over a
+ * plain data connection (TLS starts after the 1xx), with pipelining on.
+ */
+function earlyData(session: Session, line: string, options: OpenTransferOptions): boolean {
+  return options.earlyData === true && !options.offset && /^(STOR|APPE) /i.test(line) &&
+    !session.dataProtected && session.pipelining;
 }
 
 /**

@@ -4,6 +4,7 @@
 // transfercmd). FtpClient queues calls and runs them against this.
 
 import {
+  FtpConnectionError,
   type FtpError,
   FtpProtocolError,
   FtpTimeoutError,
@@ -26,10 +27,20 @@ import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts
 import { parsePathReply } from "../protocol/reply_text.ts";
 import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
 import type { ControlConnection } from "../transport/control_connection.ts";
+import { hostPort } from "../transport/_socket.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";
+import { loginFlight } from "./_login_flight.ts";
 import { openTransfer } from "./_open_transfer.ts";
+import {
+  answers,
+  DROPPED_HINT,
+  markPipeliningFailure,
+  mayPipeline,
+  outOfStep,
+  stopPipelining,
+} from "./_pipelining.ts";
 import type { DataTlsPolicy } from "./_tls_policy.ts";
 import type { Transfer } from "./_transfer.ts";
 import type { RateLimiter } from "./rate_limit.ts";
@@ -47,6 +58,8 @@ export interface SessionSettings {
   readonly dataTls?: DataTlsPolicy;
   /** Paces every data connection of the client (its `rateLimit`). */
   readonly rateLimit?: RateLimiter;
+  /** Whether commands that do not depend on each other may share a round trip. */
+  readonly pipelining?: boolean;
 }
 
 /** Options for {@linkcode Session.openTransfer}. */
@@ -56,9 +69,29 @@ export interface OpenTransferOptions {
   signal?: AbortSignal;
   /** Paces this transfer (the call's `rateLimit`), besides the client's limit. */
   rateLimit?: RateLimiter;
+  /**
+   * An upload small enough to sit in the socket buffers whatever the server
+   * does (see `EARLY_DATA_MAX_BYTES`): its data may go before the 1xx.
+   */
+  earlyData?: boolean;
 }
 
+/**
+ * The most bytes an upload sends before its 1xx (see `openPassive`): far
+ * below any socket buffer, so the writes never wait for the server, which
+ * reads them only once it has taken the transfer command.
+ */
+export const EARLY_DATA_MAX_BYTES = 64 * 1024;
+
 const TYPE_CODE: Record<TransferType, string> = { binary: "I", ascii: "A" };
+
+/**
+ * The most MDTM commands sent together: their replies (about 20 bytes each)
+ * stay far below any socket buffer, so neither side can block the other.
+ */
+export const MDTM_BATCH = 128;
+
+const OPTS_UTF8 = "OPTS UTF8 ON";
 
 export class Session {
   readonly control: ControlConnection;
@@ -84,11 +117,39 @@ export class Session {
   dotFileProbes = 0;
   /** Whether a listing of this session used LIST (no MLSD). */
   listedWithList = false;
+  /** An EPSV sent ahead (with a transfer's end) whose reply is still unread. */
+  #epsvAhead = false;
+  /** Whether an EPSV of this session got its 229. */
+  #epsvWorked = false;
+  /**
+   * The reply to an EPSV sent ahead, read already (commands sent after it
+   * needed their replies), kept for the next transfer: only through
+   * pipelines that expect one (see `pipeline`), dropped by any other command.
+   */
+  #epsvReady?: FtpReply;
+
+  /**
+   * The server's passive listener opened by an EPSV sent ahead, until a
+   * transfer uses or replaces it: "unused", or "expired" once the server
+   * said it timed out (pyftpdlib, after 30 s: an unasked "421 Passive data
+   * channel timed out.", the session kept). Such a 421 is ferry's doing,
+   * not the server leaving: in a session that sent an EPSV ahead, it is
+   * dropped where it arrives, whenever that is.
+   */
+  #aheadListener?: "unused" | "expired";
+  #sentAhead = false;
+  /** Whether the last passive address came from an EPSV sent ahead. */
+  #addressAhead = false;
 
   constructor(control: ControlConnection, settings: SessionSettings, transferMode: TransferMode) {
     this.control = control;
     this.settings = settings;
     this.transferMode = transferMode;
+    control.dismiss = (reply) => {
+      if (reply.code !== 421 || !this.#sentAhead || !/passive/i.test(reply.text)) return false;
+      if (this.#aheadListener) this.#aheadListener = "expired";
+      return true;
+    };
   }
 
   /** Whether data connections use TLS (PROT P was accepted). */
@@ -100,9 +161,129 @@ export class Session {
 
   /** Sends a command and returns its first non-preliminary reply. */
   async sendCommand(line: string): Promise<FtpReply> {
+    await this.#settleAhead();
     this.control.assertInStep();
     await this.control.send(line);
     return await this.readFinal(line);
+  }
+
+  /**
+   * Whether commands may be sent before the replies to earlier ones
+   * arrived: on unless the `pipelining` option is off or this server
+   * mishandled it earlier in the process (see `_pipelining.ts`).
+   */
+  get pipelining(): boolean {
+    const { hostname, port } = this.control.remoteAddr;
+    return this.settings.pipelining !== false && mayPipeline(hostPort(hostname, port));
+  }
+
+  /**
+   * Sends `lines` together, in one round trip, and returns their final
+   * replies in order; one at a time where pipelining is off. Only for
+   * commands none of which depends on another's reply: every reply is read
+   * whatever the others said, so the session stays in step, and each caller
+   * judges its own reply (its errors name its command). A reply that cannot
+   * answer its command, or one that never comes, ends pipelining to this
+   * server (see `_pipelining.ts`).
+   */
+  async pipeline(lines: readonly string[], epsvAhead = false): Promise<FtpReply[]> {
+    const replies: FtpReply[] = [];
+    // An EPSV already sent ahead is kept for the transfer that follows these.
+    const keep = epsvAhead && this.pipelining &&
+      (this.#epsvAhead || this.#epsvReady !== undefined);
+    if (!keep) await this.#settleAhead();
+    const ahead = epsvAhead && !keep && this.#mayAheadEpsv();
+    if ((lines.length < 2 && !ahead && !keep) || !this.pipelining) {
+      for (const line of lines) replies.push(await this.sendCommand(line));
+      return replies;
+    }
+    this.control.assertInStep();
+    await this.control.sendMany(ahead ? [...lines, "EPSV"] : lines);
+    if (ahead) this.#noteAhead();
+    // Its reply comes before these commands' replies.
+    if (keep) this.#epsvReady = await this.#takeAhead();
+    this.#epsvAhead = ahead;
+    for (const line of lines) replies.push(await this.readPipelined(line));
+    return replies;
+  }
+
+  /**
+   * Reads the final reply to `line`, sent together with others. A 421 is
+   * the server closing the session: the commands sent after `line` will
+   * get no reply, so the 421 is the error, naming `line` (or, for an EPSV
+   * sent `ahead`, which the caller never asked for, the session closed).
+   */
+  async readPipelined(line: string, ahead = false): Promise<FtpReply> {
+    let reply: FtpReply;
+    try {
+      reply = await this.readFinal(line);
+    } catch (error) {
+      if (error instanceof FtpTimeoutError) {
+        this.stopPipelining();
+        if (!error.message.endsWith(DROPPED_HINT)) error.message += DROPPED_HINT;
+        markPipeliningFailure(error);
+      }
+      throw error;
+    }
+    if (reply.code === 421) {
+      throw this.control.close(
+        ahead ? sessionClosed(reply) : replyError(reply, redactCommand(line)),
+      );
+    }
+    if (!answers(line, reply)) {
+      this.stopPipelining();
+      throw this.control.close(outOfStep(line, reply));
+    }
+    return reply;
+  }
+
+  /** From now on, this server gets one command at a time (it misbehaved). */
+  stopPipelining(): void {
+    const { hostname, port } = this.control.remoteAddr;
+    stopPipelining(hostPort(hostname, port));
+  }
+
+  /**
+   * After a download's or a listing's data ended (its last byte read: the
+   * server is done with the data connection), sends the next transfer's EPSV
+   * before reading the transfer's final reply: EPSV depends on nothing the
+   * final reply says, so the two replies share a round trip. Only in passive mode, with EPSV known to
+   * work and pipelining on. The reply is read by the next passive transfer,
+   * or dropped before any other command (the server then replaces the
+   * listener it opened when the next transfer asks).
+   */
+  async sendEpsvAhead(): Promise<boolean> {
+    if (!this.#epsvWorked || !this.#mayAheadEpsv()) return false;
+    await this.control.send("EPSV");
+    this.#epsvAhead = true;
+    this.#noteAhead();
+    return true;
+  }
+
+  #noteAhead(): void {
+    this.#aheadListener = "unused";
+    this.#sentAhead = true;
+  }
+
+  /** Whether an EPSV may go ahead now (see sendEpsvAhead and pipeline). */
+  #mayAheadEpsv(): boolean {
+    return !this.#epsvAhead && this.#epsvReady === undefined && this.transferMode === "passive" &&
+      !this.#epsvRefused && this.pipelining && !this.control.closed;
+  }
+
+  /** The reply to the EPSV sent ahead, if one was. */
+  async #takeAhead(): Promise<FtpReply | undefined> {
+    const ready = this.#epsvReady;
+    this.#epsvReady = undefined;
+    if (ready) return ready;
+    if (!this.#epsvAhead) return undefined;
+    this.#epsvAhead = false;
+    return await this.readPipelined("EPSV", true);
+  }
+
+  /** Reads and drops the reply to an EPSV sent ahead, before another command. */
+  async #settleAhead(): Promise<void> {
+    await this.#takeAhead();
   }
 
   /**
@@ -152,8 +333,22 @@ export class Session {
   async passiveAddress(): Promise<DataAddress> {
     const peer = this.control.remoteAddr.hostname;
     if (!this.#epsvRefused) {
-      const port = await this.epsv();
-      if (port !== undefined) return { host: peer, port };
+      let ahead = await this.#takeAhead();
+      // The server timed out the listener: ask for another.
+      if (this.#aheadListener === "expired") ahead = undefined;
+      this.#aheadListener = undefined; // Used now, or replaced by the EPSV below.
+      this.#addressAhead = ahead !== undefined;
+      if (ahead && ahead.code >= 400 && this.#epsvWorked) {
+        // EPSV worked on this session before: a refusal of the one sent
+        // ahead says the server took it out of turn. Ask again, in turn.
+        this.stopPipelining();
+        ahead = undefined;
+      }
+      const port = ahead ? epsvPort(ahead) : await this.epsv();
+      if (port !== undefined) {
+        this.#epsvWorked = true;
+        return { host: peer, port };
+      }
       this.#epsvRefused = true;
     }
     if (peer.includes(":")) {
@@ -163,6 +358,15 @@ export class Session {
     }
     const address = await this.pasv();
     return this.settings.trustPasvHost ? address : { host: peer, port: address.port };
+  }
+
+  /**
+   * Whether the last passive address came from an EPSV sent ahead: its
+   * listener may be gone (timed out by the server, its 421 not read yet),
+   * so a refused connection to it asks for a new one.
+   */
+  get addressAhead(): boolean {
+    return this.#addressAhead;
   }
 
   /** Announces an active-mode address: EPRT, or PORT once the server refused EPRT. */
@@ -176,7 +380,18 @@ export class Session {
 
   /** Sends a transfer command and reads its 1xx. */
   async startTransfer(line: string): Promise<FtpReply> {
+    await this.sendTransfer(line);
+    return await this.readOpening(line);
+  }
+
+  /** Sends a transfer command (its data connection is set up already). */
+  async sendTransfer(line: string): Promise<void> {
+    await this.#settleAhead();
     await this.control.send(line);
+  }
+
+  /** Reads the 1xx that starts the transfer `line`; any other reply is thrown. */
+  async readOpening(line: string): Promise<FtpReply> {
     const reply = await this.control.read(`the reply to "${redactCommand(line)}"`);
     if (!isPreliminary(reply)) {
       throw isCompletion(reply)
@@ -200,48 +415,94 @@ export class Session {
     return reply;
   }
 
-  /** USER, then PASS and ACCT as the server asks (230/331/332). */
-  async login(user: string, password: string, account?: string): Promise<FtpReply> {
+  /**
+   * USER, then PASS and ACCT as the server asks (230/331/332), and the
+   * session's set-up: FEAT, TYPE I, `OPTS UTF8 ON`, and with TLS `PBSZ 0`
+   * and PROT at `protection`. The set-up depends on no reply of the
+   * login's, so it goes with the login's last command (PASS, usually): all
+   * in two round trips. Where that command is not the last (the server asks
+   * for ACCT) or fails, the set-up's replies are read and left, so the
+   * session stays in step. `OPTS MLST`, which depends on FEAT's reply,
+   * follows only where the server's default facts leave out one ferry reads.
+   */
+  async login(
+    user: string,
+    password: string,
+    account?: string,
+    protection?: "P" | "C",
+  ): Promise<FtpReply> {
     this.control.hide(password);
     if (account !== undefined) this.control.hide(account);
+    this.#type = undefined;
+    const setup = this.#setupCommands(protection);
     let line = formatCommand("USER", user);
     let reply = await this.sendCommand(line);
-    if (reply.code === 331) {
+    let setupReplies: FtpReply[] | undefined;
+    const withSetup = async (first?: string) => {
+      const replies = first === undefined
+        ? await this.pipeline(setup)
+        : await loginFlight(this, first, setup);
+      if (first !== undefined) reply = replies.shift()!;
+      setupReplies = replies;
+    };
+    if (reply.code === 230 || reply.code === 202) {
+      await withSetup();
+    } else if (reply.code === 331) {
       line = formatCommand("PASS", password);
-      reply = await this.sendCommand(line);
+      await withSetup(line);
     }
     if (reply.code === 332) {
       // FtpUnexpectedReplyError's hint for 332 says to pass `account`.
       if (account === undefined) throw new FtpUnexpectedReplyError(reply, redactCommand(line));
       line = formatCommand("ACCT", account);
-      reply = await this.sendCommand(line);
+      await withSetup(line); // The set-up again: it was answered before the login was whole.
     }
     // 202: "superfluous" PASS or ACCT, accepted as logged in.
     if (reply.code !== 230 && reply.code !== 202) throw replyError(reply, redactCommand(line));
-    this.#type = undefined;
+    await this.#takeSetup(setup, setupReplies ?? await this.pipeline(setup));
     return reply;
+  }
+
+  /**
+   * The set-up sent with the login. `OPTS UTF8 ON` goes before FEAT's
+   * reply is known where names are UTF-8 anyway (a server without it
+   * refuses, which is harmless); with another encoding, only where FEAT
+   * offers UTF8 (see #takeSetup).
+   */
+  #setupCommands(protection?: "P" | "C"): string[] {
+    const lines = ["FEAT", formatCommand("TYPE", TYPE_CODE.binary)];
+    if (this.settings.encoding === "utf-8") lines.push(OPTS_UTF8);
+    if (protection) lines.push("PBSZ 0", formatCommand("PROT", protection));
+    return lines;
+  }
+
+  /** Takes the set-up's replies; PBSZ's and PROT's failures are errors. */
+  async #takeSetup(lines: readonly string[], replies: readonly FtpReply[]): Promise<void> {
+    for (const [i, line] of lines.entries()) {
+      const reply = replies[i];
+      if (line === "FEAT") this.#takeFeatures(reply);
+      else if (line.startsWith("TYPE")) this.#type = reply.code === 200 ? "binary" : undefined;
+      else if (line.startsWith("PBSZ")) this.#check(line, reply, isCompletion);
+      else if (line.startsWith("PROT")) {
+        this.#check(line, reply, isCompletion);
+        this.#dataProtected = line.endsWith(" P");
+      }
+    }
+    // Failures are harmless: names stay as they are; the default facts still parse.
+    if (!lines.includes(OPTS_UTF8) && this.features.has("UTF8")) await this.sendCommand(OPTS_UTF8);
+    const facts = this.features.get("MLST");
+    const argument = facts === undefined ? undefined : mlstOptsArgument(facts);
+    if (argument !== undefined) await this.sendCommand(formatCommand("OPTS", `MLST ${argument}`));
   }
 
   /** FEAT, read once after login; a server without FEAT offers nothing. */
   async feat(): Promise<ReadonlyMap<string, string>> {
-    const reply = await this.sendCommand("FEAT");
+    return this.#takeFeatures(await this.sendCommand("FEAT"));
+  }
+
+  #takeFeatures(reply: FtpReply): ReadonlyMap<string, string> {
     this.features = isCompletion(reply) ? parseFeatures(reply) : new Map();
     return this.features;
-  }
-
-  /** `OPTS UTF8 ON`, when offered. Failure is harmless: names stay as they are. */
-  async optsUtf8(): Promise<void> {
-    if (this.features.has("UTF8")) await this.sendCommand("OPTS UTF8 ON");
-  }
-
-  /**
-   * `OPTS MLST` asking for the facts ferry reads, when the server offers more
-   * than it sends by default. Failure is harmless: the defaults still parse.
-   */
-  async optsMlst(): Promise<void> {
-    const facts = this.features.get("MLST");
-    const argument = facts === undefined ? undefined : mlstOptsArgument(facts);
-    if (argument !== undefined) await this.sendCommand(formatCommand("OPTS", `MLST ${argument}`));
   }
 
   /**
@@ -268,14 +529,33 @@ export class Session {
   }
 
   async pwd(): Promise<string> {
-    const reply = await this.expect("PWD", (c) => c === 257);
-    const path = parsePathReply(reply.text);
-    if (path === undefined) {
-      throw new FtpProtocolError(
-        `The PWD reply ${JSON.stringify(reply.text)} holds no quoted path`,
-      );
+    return pathFrom(await this.sendCommand("PWD"));
+  }
+
+  /**
+   * Whether `path` is a directory: CWD into it and back, the one portable
+   * test. PWD and that CWD go together (one round trip), then the CWD back
+   * with the next transfer's EPSV (a stat is mostly followed by a listing).
+   */
+  async isDirectory(path: string): Promise<boolean> {
+    const into = formatCommand("CWD", path);
+    const [pwdReply, cwdReply] = await this.pipeline(["PWD", into]);
+    let start: string;
+    try {
+      start = pathFrom(pwdReply);
+    } catch (error) {
+      // The CWD went through without PWD's answer: where to go back is unknown.
+      if (isCompletion(cwdReply)) throw this.control.close(error as FtpError);
+      throw error;
     }
-    return path;
+    if (!isCompletion(cwdReply)) {
+      if (cwdReply.code >= 500) return false;
+      throw replyError(cwdReply, redactCommand(into));
+    }
+    const back = formatCommand("CWD", start);
+    this.#check(back, (await this.pipeline([back], true))[0], isCompletion);
+    await this.#trackDirectory();
+    return true;
   }
 
   /**
@@ -332,25 +612,54 @@ export class Session {
   async size(path: string): Promise<number> {
     // SIZE in ASCII mode would count converted line ends, or be refused.
     await this.type("binary");
-    const reply = await this.expect(formatCommand("SIZE", path), (c) => c === 213);
-    const size = Number(reply.text.trim());
-    if (!Number.isSafeInteger(size) || size < 0) {
-      throw new FtpProtocolError(
-        `The SIZE reply ${JSON.stringify(reply.text)} is not a byte count`,
-      );
-    }
-    return size;
+    const line = formatCommand("SIZE", path);
+    return sizeFrom(line, await this.sendCommand(line));
   }
 
   async mdtm(path: string): Promise<Date> {
-    const reply = await this.expect(formatCommand("MDTM", path), (c) => c === 213);
-    const date = parseTimeVal(reply.text);
-    if (!date) {
-      throw new FtpProtocolError(
-        `The MDTM reply ${JSON.stringify(reply.text)} is not a time value`,
-      );
+    const line = formatCommand("MDTM", path);
+    return timeFrom(line, await this.sendCommand(line));
+  }
+
+  /**
+   * SIZE and MDTM of one path in one round trip (pipelined): the size (its
+   * refusal is thrown), and the time when MDTM gave one.
+   */
+  async sizeAndTime(path: string): Promise<{ size: number; modified?: Date }> {
+    await this.type("binary");
+    const lines = [formatCommand("SIZE", path), formatCommand("MDTM", path)];
+    // A stat is mostly followed by a transfer (a get of the file, a listing
+    // of the directory): its EPSV goes now.
+    const [sizeReply, timeReply] = await this.pipeline(lines, true);
+    const size = sizeFrom(lines[0], sizeReply);
+    try {
+      return { size, modified: timeFrom(lines[1], timeReply) };
+    } catch {
+      return { size }; // No MDTM, or not for this path: the size alone.
     }
-    return date;
+  }
+
+  /**
+   * MDTM for many paths, `MDTM_BATCH` to a round trip (pipelined), the
+   * last batch with the next transfer's EPSV: each path's time, or the
+   * error its reply makes (which names its command).
+   */
+  async mdtmAll(paths: readonly string[]): Promise<(Date | FtpError)[]> {
+    const results: (Date | FtpError)[] = [];
+    for (let i = 0; i < paths.length; i += MDTM_BATCH) {
+      const lines = paths.slice(i, i + MDTM_BATCH).map((path) => formatCommand("MDTM", path));
+      // Times are asked before transfers (a plan's downloads): the last
+      // batch carries the next transfer's EPSV.
+      const replies = await this.pipeline(lines, i + MDTM_BATCH >= paths.length);
+      replies.forEach((reply, j) => {
+        try {
+          results.push(timeFrom(lines[j], reply));
+        } catch (error) {
+          results.push(error as FtpError);
+        }
+      });
+    }
+    return results;
   }
 
   async mfmt(path: string, date: Date): Promise<void> {
@@ -371,9 +680,14 @@ export class Session {
     await this.voidCommand("NOOP");
   }
 
-  /** MLST: one entry's facts over the control connection. */
-  async mlst(path: string): Promise<FtpReply> {
-    return await this.voidCommand(formatCommand("MLST", path));
+  /**
+   * MLST: one entry's facts over the control connection. With `epsvAhead`,
+   * the next transfer's EPSV goes with it (see `pipeline`).
+   */
+  async mlst(path: string, epsvAhead = false): Promise<FtpReply> {
+    const line = formatCommand("MLST", path);
+    const [reply] = await this.pipeline([line], epsvAhead);
+    return this.#check(line, reply, isCompletion);
   }
 
   /**
@@ -382,6 +696,7 @@ export class Session {
    */
   async quit(waitMs?: number): Promise<FtpReply> {
     if (waitMs === undefined) return await this.voidCommand("QUIT");
+    await this.#settleAhead().catch(() => {}); // Leaving anyway.
     this.control.assertInStep();
     await this.control.send("QUIT");
     const said = "the reply to QUIT";
@@ -405,6 +720,10 @@ export class Session {
    * that does not answer by then is taken as gone and the connection closed.
    */
   async abor(graceMs?: number): Promise<FtpReply | undefined> {
+    // The reply to an EPSV sent ahead comes before PWD's: the drain reads it.
+    let epsvAhead = this.#epsvAhead;
+    this.#epsvAhead = false;
+    this.#epsvReady = undefined;
     await this.control.send("ABOR");
     await this.control.send("PWD");
     let transferReply: FtpReply | undefined;
@@ -420,16 +739,14 @@ export class Session {
     while (true) {
       const reply = await this.control.read(waitingFor, deadline, timeout);
       if (reply.code === 257) return transferReply;
-      if (!isPreliminary(reply)) transferReply ??= reply;
+      if (epsvAhead && reply.code === 229) epsvAhead = false;
+      else if (!isPreliminary(reply)) transferReply ??= reply;
     }
   }
 
   /** EPSV: the port, or `undefined` when the server does not support it. */
   async epsv(): Promise<number | undefined> {
-    const reply = await this.sendCommand("EPSV");
-    if (reply.code === 229) return parseEpsvReply(reply.text);
-    if (isUnsupported(reply)) return undefined;
-    throw replyError(reply, "EPSV");
+    return epsvPort(await this.sendCommand("EPSV"));
   }
 
   async pasv(): Promise<DataAddress> {
@@ -479,17 +796,6 @@ export class Session {
     await this.control.clear(this.settings.transport);
   }
 
-  /** PBSZ 0 (RFC 4217: no buffer size with TLS), required before PROT. */
-  async pbsz(): Promise<void> {
-    await this.voidCommand("PBSZ 0");
-  }
-
-  /** PROT P (private) or PROT C (clear) for the data connections. */
-  async prot(level: "P" | "C"): Promise<void> {
-    await this.voidCommand(formatCommand("PROT", level));
-    this.#dataProtected = level === "P";
-  }
-
   retr(path: string, options: OpenTransferOptions): Promise<Transfer> {
     return this.openTransfer(formatCommand("RETR", path), options);
   }
@@ -529,6 +835,49 @@ export class Session {
   get hasMlst(): boolean {
     return this.features.has("MLST");
   }
+}
+
+/** The error for a 421 that no command of the caller's got. */
+function sessionClosed(reply: FtpReply): FtpConnectionError {
+  const said = JSON.stringify(`${reply.code} ${reply.text}`.slice(0, 200));
+  return new FtpConnectionError("closed", `The server closed the session: ${said}`);
+}
+
+/** PWD's directory; a refusal, or a reply without a quoted path, is thrown. */
+function pathFrom(reply: FtpReply): string {
+  if (reply.code !== 257) throw replyError(reply, "PWD");
+  const path = parsePathReply(reply.text);
+  if (path === undefined) {
+    throw new FtpProtocolError(`The PWD reply ${JSON.stringify(reply.text)} holds no quoted path`);
+  }
+  return path;
+}
+
+/** SIZE's byte count; a refusal, or a reply that is no count, is thrown. */
+function sizeFrom(line: string, reply: FtpReply): number {
+  if (reply.code !== 213) throw replyError(reply, redactCommand(line));
+  const size = Number(reply.text.trim());
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new FtpProtocolError(`The SIZE reply ${JSON.stringify(reply.text)} is not a byte count`);
+  }
+  return size;
+}
+
+/** MDTM's time; a refusal, or a reply that is no time value, is thrown. */
+function timeFrom(line: string, reply: FtpReply): Date {
+  if (reply.code !== 213) throw replyError(reply, redactCommand(line));
+  const date = parseTimeVal(reply.text);
+  if (!date) {
+    throw new FtpProtocolError(`The MDTM reply ${JSON.stringify(reply.text)} is not a time value`);
+  }
+  return date;
+}
+
+/** EPSV's port, or `undefined` when the server does not support EPSV. */
+function epsvPort(reply: FtpReply): number | undefined {
+  if (reply.code === 229) return parseEpsvReply(reply.text);
+  if (isUnsupported(reply)) return undefined;
+  throw replyError(reply, "EPSV");
 }
 
 /**

@@ -14,7 +14,8 @@ function baseName(path: string): string {
 
 export async function statEntry(session: Session, path: string): Promise<FileInfo> {
   if (session.hasMlst) {
-    const reply = await session.mlst(path);
+    // A stat is mostly followed by a transfer: its EPSV goes with MLST.
+    const reply = await session.mlst(path, true);
     // RFC 3659: the entry is the one line that starts with a space.
     const line = reply.lines.find((l) => l.startsWith(" "));
     const entry = line === undefined ? undefined : parseMlstLine(line.slice(1));
@@ -24,8 +25,8 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
     return entry.name === "" ? { ...entry, name: baseName(path) } : entry;
   }
   try {
-    const size = await session.size(path);
-    const modified = await session.mdtm(path).catch(() => undefined);
+    // SIZE and MDTM share a round trip.
+    const { size, modified } = await session.sizeAndTime(path);
     const entry: FileInfo = { name: baseName(path), type: "file", size, raw: "" };
     if (modified) {
       entry.modified = modified;
@@ -44,13 +45,5 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
 
 /** CWD into the path and back: the one portable test for "is a directory". */
 export function isDirectory(session: Session, path: string): Promise<boolean> {
-  return session.keepingDirectory(async () => {
-    try {
-      await session.cwd(path);
-      return true;
-    } catch (error) {
-      if (error instanceof FtpPermanentError) return false;
-      throw error;
-    }
-  });
+  return session.isDirectory(path);
 }

@@ -15,6 +15,7 @@ import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import { graceMs } from "./_grace.ts";
+import { outOfStep } from "./_pipelining.ts";
 import type { Session } from "./_session.ts";
 
 /** Size of the reused transfer buffer: large reads and writes are what make Deno fast. */
@@ -60,6 +61,11 @@ export class Transfer {
   readonly #command: string;
   readonly #pendingFinal?: Promise<FtpReply>;
   readonly #stopping?: { early: boolean };
+  /**
+   * The read of the 1xx of an upload whose data went before it (see
+   * `earlyData` in _open_transfer.ts): it rejects with the server's refusal.
+   */
+  readonly #earlyOpening?: Promise<FtpReply>;
   readonly #onAbort: () => void;
   /** How the transfer ends: completion or abort, whichever began first. */
   #ending?: Promise<FtpReply | undefined>;
@@ -83,6 +89,7 @@ export class Transfer {
     pendingFinal?: Promise<FtpReply>,
     opening?: FtpReply,
     stopping?: { early: boolean },
+    early?: { opening: Promise<FtpReply> },
   ) {
     this.#session = session;
     this.data = data;
@@ -92,6 +99,9 @@ export class Transfer {
     this.#pendingFinal = pendingFinal;
     this.opening = opening;
     this.#stopping = stopping;
+    this.#earlyOpening = early?.opening;
+    // A refusal of the store stops the data at once: it will not be read.
+    this.#earlyOpening?.catch((error) => this.data.close(error));
     // Closing the socket interrupts a read or write in progress, whatever
     // its size; the path that was using it then ends the transfer. During a
     // completion the wait is for the final reply, which a server that
@@ -146,8 +156,20 @@ export class Transfer {
 
   async #completion(): Promise<FtpReply> {
     let reply: FtpReply;
+    let aheadSent = false;
     if (SENDS.test(this.#command)) {
       await this.data.endUpload();
+      if (this.#earlyOpening) {
+        try {
+          await this.#earlyOpening;
+        } catch (error) {
+          this.data.close(); // Refused: that reply was the command's last.
+          throw error;
+        }
+      }
+      // No EPSV goes ahead here: some servers read the control connection
+      // until the upload's data has all arrived, and answer a command that
+      // comes meanwhile out of turn (pure-ftpd: "500 Unknown command").
       // Until the server closes the data connection, or its final reply
       // arrives, keep reading it (see DataConnection.drain).
       const final = this.#readFinal();
@@ -157,11 +179,32 @@ export class Transfer {
       reply = await final;
     } else {
       this.data.close();
+      aheadSent = await this.#sendEpsvAhead();
       reply = await this.#readFinal();
+    }
+    // A server that answered the EPSV sent ahead before the transfer ended
+    // is out of step: the 229 is not the transfer's answer.
+    if (aheadSent && reply.code === 229) {
+      this.#session.stopPipelining();
+      throw this.#session.control.close(outOfStep(this.#command, reply));
     }
     if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
     this.finalReply = reply;
     return reply;
+  }
+
+  /**
+   * Sends the next transfer's EPSV with this one's end (see
+   * `Session.sendEpsvAhead`), unless an early read of the final reply is
+   * under way (active mode). Returns whether it was sent.
+   */
+  async #sendEpsvAhead(): Promise<boolean> {
+    if (this.#pendingFinal) return false;
+    try {
+      return await this.#session.sendEpsvAhead();
+    } catch {
+      return false; // The control connection failed: reading the final reply tells.
+    }
   }
 
   async #readFinal(): Promise<FtpReply> {
@@ -237,6 +280,17 @@ export class Transfer {
    * connection is in step again.
    */
   async failure(error: unknown): Promise<unknown> {
+    if (this.#earlyOpening && this.#ending === undefined) {
+      // Data that went before the 1xx: a refusal of the store is the news,
+      // and the command has ended with it (nothing to abort).
+      const refusal = await this.#earlyOpening.then(() => undefined, (e: unknown) => e);
+      if (refusal !== undefined) {
+        this.#ending = Promise.resolve(undefined);
+        this.#end();
+        this.data.close();
+        return this.signal.aborted ? abortReason(this.signal) : refusal;
+      }
+    }
     const alreadyEnding = this.#ending !== undefined;
     let reply: FtpReply | undefined;
     try {

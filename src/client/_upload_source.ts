@@ -28,7 +28,7 @@ import type { TransferHooks } from "./_download.ts";
 import { sourceSize } from "./_call_options.ts";
 import type { LocalFile } from "./_local_file.ts";
 import { replaceFile } from "./_replace.ts";
-import type { Session } from "./_session.ts";
+import { EARLY_DATA_MAX_BYTES, type Session } from "./_session.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { abortReason } from "./_transfer.ts";
 import { pumpSource, type UploadSource } from "./_upload.ts";
@@ -157,9 +157,11 @@ export async function uploadSource(
     } else {
       const appending = options.append || (offset > 0 && !session.features.has("REST"));
       const { type, signal, rateLimit } = options;
+      // A small upload's data goes with its STOR (see EARLY_DATA_MAX_BYTES).
+      const earlyData = whole !== undefined && whole - offset <= EARLY_DATA_MAX_BYTES;
       const transfer = appending
-        ? await session.appe(target, { type, signal, rateLimit })
-        : await session.stor(target, { type, offset, signal, rateLimit });
+        ? await session.appe(target, { type, signal, rateLimit, earlyData })
+        : await session.stor(target, { type, offset, signal, rateLimit, earlyData });
       const carried = options.events(whole === undefined ? undefined : whole - offset);
       report(offset);
       const hooks: TransferHooks = {

@@ -41,6 +41,24 @@ export interface WalkOptions extends CallOptions {
    * @default {false}
    */
   followSymlinks?: boolean;
+  /**
+   * Lists one directory for the walk, in place of this client's `list()`:
+   * for example on other connections of a pool, with `readAhead`, so that
+   * several directories are listed at once. Its entries pass the walk's
+   * checks all the same.
+   *
+   * @default {undefined}
+   */
+  list?: (path: string) => Promise<FileInfo[]>;
+  /**
+   * How many directories to start listing before the walk reaches them
+   * (those it will enter next). Useful with `list` spreading listings over
+   * several connections; on one connection they only queue. The order of
+   * the entries yielded is the same either way.
+   *
+   * @default {0}
+   */
+  readAhead?: number;
 }
 
 /**
@@ -86,12 +104,28 @@ export async function* walkTree(
   // Each frame: a directory to list, its depth, and the directories above it
   // (as listed and, for followed links, as their targets) to catch loops.
   const stack = [{ path: root, depth: 0, ancestors: [normalize(root)] }];
+  const readAhead = Math.max(0, Math.floor(options.readAhead ?? 0));
+  // Listings started before the walk reached their directory (readAhead).
+  const ahead = new Map<typeof stack[number], Promise<FileInfo[]>>();
+  const listAhead = () => {
+    // The frames popped next are at the top of the stack.
+    for (let i = stack.length - 1; i >= 0 && ahead.size < readAhead; i--) {
+      if (ahead.has(stack[i])) continue;
+      const listing = source.list(stack[i].path);
+      listing.catch(() => {}); // Awaited when its directory's turn comes, if it does.
+      ahead.set(stack[i], listing);
+    }
+  };
   // Bounded: every directory is entered once per path, and paths are bounded by maxDepth.
   while (stack.length > 0) {
-    const { path, depth, ancestors } = stack.pop()!;
+    const frame = stack.pop()!;
+    const { path, depth, ancestors } = frame;
     options.signal?.throwIfAborted();
+    const listing = ahead.get(frame) ?? source.list(path);
+    ahead.delete(frame);
+    listAhead();
     const below: typeof stack = [];
-    for (const info of await source.list(path)) {
+    for (const info of await listing) {
       const reason = info.name === "" ? "could not be parsed" : unsafeNameReason(info.name);
       if (reason) {
         source.warn(
@@ -119,6 +153,7 @@ export async function* walkTree(
     }
     // Reversed so that directories are entered in listing order.
     stack.push(...below.reverse());
+    listAhead();
   }
 }
 

@@ -12,6 +12,7 @@
 import {
   FtpAbortError,
   FtpConnectionError,
+  type FtpError,
   FtpInputError,
   FtpReplyError,
   replyError,
@@ -30,6 +31,7 @@ import {
 } from "./_connect.ts";
 import { DataTlsPolicy } from "./_tls_policy.ts";
 import { probeDataTls } from "./_open_transfer.ts";
+import { isPipeliningFailure } from "./_pipelining.ts";
 import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
 import { downloadIntoStream, downloadStream, type TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
@@ -342,7 +344,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           account: acct,
         };
         try {
-          await loginSession(session, this.#plan, credentials);
+          await this.#loginOnce(ctx, session, credentials);
         } catch (error) {
           this.#policy?.failed();
           throw user === undefined && this.#options.user === undefined
@@ -352,7 +354,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         this.#credentials = credentials;
         this.#loginWith = [user, password, account];
         this.#setState("loggedIn");
-        await this.#settleDataTls(ctx, session);
+        // The login may have moved to a new connection (see #loginOnce).
+        await this.#settleDataTls(ctx, this.#require());
         // A settled TLS decision may have replaced the session: ask for it anew.
         const path = this.#pathAfterLogin;
         this.#pathAfterLogin = undefined;
@@ -548,6 +551,28 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   }
 
   /**
+   * The modification times (MDTM) of many files, asked together: up to 128
+   * commands share one round trip where the server takes commands sent
+   * together (see the `pipelining` option), instead of one round trip each.
+   * A file the server refuses (a missing one: 550) does not fail the call:
+   * its place holds the error, which names its command.
+   *
+   * @param paths The files.
+   * @param options A signal to cancel.
+   * @returns For each path, in order, its time or the error its reply made.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const times = await client.lastModifiedAll(["a.txt", "b.txt"]);
+   * for (const time of times) console.log(time instanceof Date ? time.toISOString() : time.message);
+   * ```
+   */
+  lastModifiedAll(paths: string[], options: CallOptions = {}): FtpRequest<(Date | FtpError)[]> {
+    return this.#call("lastModified", [...paths], () => this.#require().mdtmAll(paths), options);
+  }
+
+  /**
    * Sets a file's modification time (MFMT). Fails with
    * `FtpUnsupportedError` when the server does not offer MFMT.
    *
@@ -652,7 +677,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * its target.
    *
    * @param path The directory to walk; the current one when omitted.
-   * @param options `maxDepth`, `filter`, `followSymlinks`, and a signal.
+   * @param options `maxDepth`, `filter`, `followSymlinks`, `list` and `readAhead` (several
+   * directories listed at once, over other connections), and a signal.
    * @returns The entries, each with its `path` and `depth`.
    * @example
    * ```ts
@@ -665,8 +691,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    */
   walk(path = "", options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
     const signal = options.signal;
+    const list = options.list;
     return walkTree(path, {
-      list: (dir) => this.list(dir || undefined, { signal }),
+      list: list ? (dir) => list(dir) : (dir) => this.list(dir || undefined, { signal }),
       isDirectory: (dir) =>
         this.#call("stat", [dir], () => isDirectory(this.#require(), dir), { signal }),
       warn: (message) => this.#warn(message),
@@ -1310,17 +1337,18 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     );
   }
 
-  #startUpload(path: string, options: UploadOptions, ctx: JobContext) {
+  #startUpload(path: string, options: UploadOptions, ctx: JobContext, earlyData = false) {
     const session = this.#require();
     const type = transferType(options.type);
     const rateLimit = rateLimiterOf(options.rateLimit, "rateLimit");
     return options.append
-      ? session.appe(path, { type, signal: ctx.signal, rateLimit })
+      ? session.appe(path, { type, signal: ctx.signal, rateLimit, earlyData })
       : session.stor(path, {
         type,
         offset: offsetOf(options.offset),
         signal: ctx.signal,
         rateLimit,
+        earlyData,
       });
   }
 
@@ -1616,6 +1644,24 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     const directory = this.#session?.knownDirectory;
     this.#policy!.useResumingEngine();
     await this.#reconnect(ctx, directory);
+  }
+
+  /**
+   * Logs the session in. A server that mishandled the commands the login
+   * sends together (see the `pipelining` option) now gets one at a time:
+   * the login is tried once more, on a new connection.
+   */
+  async #loginOnce(ctx: JobContext, session: Session, credentials: Credentials): Promise<void> {
+    try {
+      await loginSession(session, this.#plan, credentials);
+    } catch (error) {
+      if (!isPipeliningFailure(error) || ctx.signal.aborted) throw error;
+      this.#warn(`${(error as Error).message}; logging in again`);
+      session.control.close();
+      this.#session = undefined;
+      await this.#open(ctx);
+      await loginSession(this.#session!, this.#plan, credentials);
+    }
   }
 
   /** Replaces the session with a new one: connect, log in, return to `directory`. */

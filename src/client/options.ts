@@ -266,6 +266,24 @@ export interface FtpClientOptions {
    */
   trustPasvHost?: boolean;
   /**
+   * Send commands that do not depend on each other's replies together, so
+   * that they share a round trip (pipelining): FEAT and TYPE with the
+   * login, the exact times of many files at once, the next transfer's EPSV
+   * with the end of the last one. Commands that depend on a reply (a
+   * transfer command before its data connection is set up, RNTO before
+   * RNFR's 350) are never sent early. A server that answers commands sent
+   * together out of step, or drops one, fails that operation once with an
+   * error saying so, and gets one command at a time from then on, for the
+   * rest of the process (the login does this by itself, on a new
+   * connection); `false` sends one command at a time from the start, and
+   * also keeps a small upload's data until its 150. A refusal among
+   * commands sent together (a wrong password, a 421) is reported as that
+   * refusal and is no reason to stop pipelining.
+   *
+   * @default {true}
+   */
+  pipelining?: boolean;
+  /**
    * Milliseconds allowed to open a connection. For the control connection
    * this covers, together and counted from the start, the TCP connection,
    * the TLS handshake of implicit TLS and the server's greeting (a host that

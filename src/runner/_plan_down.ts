@@ -78,7 +78,14 @@ async function remoteSources(
     throw new PlanError(`${from} does not exist on the server`);
   }
   if (found.type === "directory") {
-    const tree = await readRemoteTree(ctx.client, from, (rel) => !filter.prunes(rel), ctx.signal);
+    const tree = await readRemoteTree(
+      ctx.client,
+      from,
+      (rel) => !filter.prunes(rel),
+      ctx.signal,
+      undefined,
+      ctx.spread,
+    );
     const entries = [...tree.values()];
     notFollowed(entries, ctx);
     return {
@@ -144,16 +151,26 @@ async function downloadWork(
       },
     });
   }
-  for (const { entry, local } of files) {
+  const decisions = files.map(({ entry, local }) => {
     const there = existing.get(local);
     if (there?.isDirectory) throw new PlanError(`${local} is a directory; ${entry.path} is a file`);
     const mtime = entry.exact ? entry.modified : undefined;
-    const decision = decide(
+    return decide(
       step.overwrite,
       { size: entry.size, mtime },
       there && { size: there.size, mtime: there.mtime ?? undefined },
       true,
     );
+  });
+  // Each downloaded file gets the server's time. Where the listing's is not
+  // exact, MDTM is asked now for all of them at once (many to a round trip)
+  // rather than once per file after its transfer.
+  if (ctx.client.features.has("MDTM")) {
+    await exactTimes(files.filter((_, i) => decisions[i].transfer).map((f) => f.entry), ctx);
+  }
+  for (const [i, { entry, local }] of files.entries()) {
+    const decision = decisions[i];
+    const mtime = entry.exact ? entry.modified : undefined;
     if (!decision.transfer) {
       work.push({
         id: ctx.id(),
@@ -227,6 +244,7 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
     (rel) => !filter.prunes(rel),
     ctx.signal,
     hidden,
+    ctx.spread,
   );
   notFollowed(remote.values(), ctx);
   const localRoot = step.local.replace(/[/\\]$/, "");

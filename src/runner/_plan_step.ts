@@ -8,6 +8,7 @@ import type { FtpClient } from "../client/ftp_client.ts";
 import { FtpTimeoutError } from "../errors.ts";
 import { runConcurrent } from "./_concurrent.ts";
 import type { PlanContext } from "./_plan_context.ts";
+import type { SpreadListing } from "./_remote_tree.ts";
 import type { Lease } from "./_pool.ts";
 import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
@@ -44,6 +45,7 @@ export async function planStep(
         id: env.id,
         planned: env.planned,
         pooled: (items, fn) => pooled(items, planning, env, fn),
+        spread: spreadListing(planning, env),
       });
       if (planning.state === "loggedIn") env.silence.answered();
       env.pool.release(lease);
@@ -83,4 +85,32 @@ function pooled<T>(
     }
     if (lease) env.pool.release(lease);
   });
+}
+
+/**
+ * Lists directories on free pooled connections (opening them up to the
+ * pool's size), never waiting for one: a listing that finds none free goes
+ * through the planning connection's queue. Remembers the connections used,
+ * whose listings say whether dot-files may be missing.
+ */
+function spreadListing(planning: FtpClient, env: StepEnv): SpreadListing {
+  const used = new Set<FtpClient>([planning]);
+  return {
+    width: env.pool.size,
+    async list(path) {
+      const lease = await env.pool.tryAcquire(env.signal);
+      const client = lease?.client ?? planning;
+      used.add(client);
+      let entries;
+      try {
+        entries = await client.list(path || undefined, { signal: env.signal });
+      } catch (error) {
+        if (lease) env.pool.release(lease, breaksConnection(error));
+        throw error;
+      }
+      if (lease) env.pool.release(lease);
+      return entries;
+    },
+    mayMissDotFiles: () => [...used].some((client) => client.listingsMayMissDotFiles),
+  };
 }

@@ -279,14 +279,14 @@ export async function remoteState(
     throw new PlanError(`${toDir} exists and is not a directory`);
   }
   if (!root) return { rootExists: false, existing: new Map<string, RemoteEntry>() };
-  const tree = await readRemoteTree(ctx.client, toDir, descend, ctx.signal);
+  const tree = await readRemoteTree(ctx.client, toDir, descend, ctx.signal, undefined, ctx.spread);
   const existing = new Map<string, RemoteEntry>();
   for (const entry of tree.values()) existing.set(entry.path, entry);
   return {
     rootExists: true,
     existing,
     tree,
-    listingMayMissDotFiles: ctx.client.listingsMayMissDotFiles,
+    listingMayMissDotFiles: ctx.spread?.mayMissDotFiles() ?? ctx.client.listingsMayMissDotFiles,
   };
 }
 

@@ -8,6 +8,19 @@ import { FtpPermanentError } from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { remoteRelative } from "./_paths.ts";
 
+/**
+ * Lists directories over several connections at once (the step's pool),
+ * for walks of many directories (see {@linkcode readRemoteTree}).
+ */
+export interface SpreadListing {
+  /** Lists one directory on a free pooled connection, or the planning one. */
+  list(path: string): Promise<FileInfo[]>;
+  /** How many directories may be listed at once. */
+  width: number;
+  /** Whether a listing so far may have left out names that start with a dot. */
+  mayMissDotFiles(): boolean;
+}
+
 /** A remote entry, by "/"-separated path relative to a root. */
 export interface RemoteEntry {
   rel: string;
@@ -117,6 +130,7 @@ export async function readRemoteTree(
   descend: (rel: string) => boolean,
   signal?: AbortSignal,
   hidden?: Hidden,
+  spread?: SpreadListing,
 ): Promise<Map<string, RemoteEntry>> {
   const entries = new Map<string, RemoteEntry>();
   const onWarning = (event: { message: string }) => {
@@ -127,6 +141,10 @@ export async function readRemoteTree(
     const walk = client.walk(root, {
       signal,
       filter: (entry) => entry.type !== "directory" || descend(remoteRelative(root, entry.path)),
+      // Directories are listed a few at once over the pool: each listing
+      // costs round trips, which the connections then wait for together.
+      list: spread && ((dir) => spread.list(dir)),
+      readAhead: spread && spread.width > 1 ? spread.width : 0,
     });
     for await (const entry of walk) {
       const rel = remoteRelative(root, entry.path);
@@ -146,7 +164,7 @@ export async function readRemoteTree(
   } finally {
     client.removeEventListener("warning", onWarning);
   }
-  if (hidden && client.listingsMayMissDotFiles) {
+  if (hidden && (spread ? spread.mayMissDotFiles() : client.listingsMayMissDotFiles)) {
     hidden.dotFiles = "the server's listings may leave out names that start with a dot";
   }
   return entries;

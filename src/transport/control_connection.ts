@@ -12,7 +12,7 @@
 import { FtpConnectionError, type FtpError, FtpProtocolError, FtpTimeoutError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
 import { secretMatcher } from "../protocol/secret_text.ts";
-import { type FtpReply, ReplyParser } from "../protocol/reply.ts";
+import { type FtpReply, isPreliminary, ReplyParser } from "../protocol/reply.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { closeQuietly, connectionError, hostPort, writeAll } from "./_socket.ts";
@@ -62,7 +62,7 @@ export interface ControlConnectionOptions {
 /** The commands whose replies may echo a credential. */
 const LOGIN_COMMAND = /^(USER|PASS|ACCT)\b/i;
 
-/** Replies the server may send ahead of what was asked before it is a flood. */
+/** Replies nobody asked for that may wait before it is a flood. */
 const MAX_QUEUED_REPLIES = 64;
 const READ_BUFFER_BYTES = 64 * 1024;
 
@@ -83,12 +83,25 @@ export class ControlConnection {
   #cleared = false;
   /** Texts (passwords) replaced by `***` where a reply quotes them. */
   readonly #secrets = new Set<string>();
-  /** Whether the command awaiting its reply is USER, PASS or ACCT. */
-  #loggingIn = false;
+  /**
+   * The commands sent whose final reply has not arrived yet, oldest first
+   * (the greeting counts as one): whether each is USER, PASS or ACCT, whose
+   * replies are redacted more strictly. Several are outstanding when
+   * commands were sent together (pipelined).
+   */
+  readonly #outstanding: boolean[] = [false];
+  /** Final replies that arrived when no command was outstanding. */
+  readonly #unasked = new WeakSet<FtpReply>();
   /** The secrets' matchers (during login, after it), made once per change. */
   #matchers?: { login?: RegExp; other?: RegExp };
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
+  /**
+   * Tells a final reply that answers no command and is to be dropped where
+   * it arrives: the session expects it (see Session, a passive listener
+   * ferry opened ahead that the server times out). It is traced, not read.
+   */
+  dismiss?: (reply: FtpReply) => boolean;
 
   private constructor(conn: ByteStream, options: ControlConnectionOptions) {
     this.#conn = conn;
@@ -213,10 +226,23 @@ export class ControlConnection {
    * @param line The command, already validated by `formatCommand`.
    */
   async send(line: string): Promise<void> {
+    await this.sendMany([line]);
+  }
+
+  /**
+   * Sends command lines in one write (pipelining): their replies are read
+   * afterwards, in order, with {@linkcode read}. Only commands that do not
+   * depend on each other's replies may be sent together.
+   *
+   * @param lines The commands, each already validated by `formatCommand`.
+   */
+  async sendMany(lines: readonly string[]): Promise<void> {
     this.#throwIfClosed();
-    const bytes = this.#codec.encode(line + "\r\n");
-    this.#loggingIn = LOGIN_COMMAND.test(line);
-    this.#debug?.({ direction: "send", line: redactCommand(line) });
+    const bytes = this.#codec.encode(lines.map((line) => line + "\r\n").join(""));
+    for (const line of lines) {
+      this.#outstanding.push(LOGIN_COMMAND.test(line));
+      this.#debug?.({ direction: "send", line: redactCommand(line) });
+    }
     try {
       await writeAll(this.#conn, bytes);
     } catch (error) {
@@ -278,12 +304,20 @@ export class ControlConnection {
         throw this.close(error as FtpError);
       }
       for (const raw of replies) {
-        const reply = this.#redact(raw);
+        const reply = this.#redact(raw, this.#outstanding[0] ?? false);
+        if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+          for (const line of reply.lines) this.#debug?.({ direction: "receive", line });
+          continue;
+        }
+        if (!isPreliminary(reply)) {
+          if (this.#outstanding.length === 0) this.#unasked.add(reply);
+          else this.#outstanding.shift();
+        }
         for (const line of reply.lines) this.#debug?.({ direction: "receive", line });
         this.onReply?.(reply);
         this.#queued.push(reply);
       }
-      if (this.#queued.length > MAX_QUEUED_REPLIES) {
+      if (this.#queued.filter((r) => this.#unasked.has(r)).length > MAX_QUEUED_REPLIES) {
         throw this.close(
           new FtpProtocolError(
             `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
@@ -331,25 +365,27 @@ export class ControlConnection {
     this.#matchers = undefined;
   }
 
-  #redact(reply: FtpReply): FtpReply {
+  #redact(reply: FtpReply, toLogin: boolean): FtpReply {
     this.#matchers ??= {
       login: secretMatcher(this.#secrets, "alone"),
       other: secretMatcher(this.#secrets, "skip"),
     };
-    const matcher = this.#loggingIn ? this.#matchers.login : this.#matchers.other;
+    const matcher = toLogin ? this.#matchers.login : this.#matchers.other;
     if (!matcher) return reply;
     const clean = (text: string) => text.replace(matcher, "***");
     return { code: reply.code, text: clean(reply.text), lines: reply.lines.map(clean) };
   }
 
   /**
-   * Refuses to go on when replies are waiting that no command asked for:
-   * read as the next command's reply, they would put every later answer one
-   * step behind (a stale "213 5" taken for a file's size). A 421 among them
-   * is the server closing the connection.
+   * Refuses to go on when replies are waiting that no command asked for
+   * (they arrived when every command sent had its final reply): read as the
+   * next command's reply, they would put every later answer one step behind
+   * (a stale "213 5" taken for a file's size). A 421 among them is the
+   * server closing the connection. Replies waiting for commands sent
+   * together (pipelined) are in step: their readers take them.
    */
   assertInStep(): void {
-    const stray = this.#queued[0];
+    const stray = this.#queued.find((reply) => this.#unasked.has(reply));
     if (!stray) return;
     const said = JSON.stringify(`${stray.code} ${stray.text}`.slice(0, 200));
     throw this.close(

@@ -40,12 +40,19 @@ import {
 export interface PyftpdlibStartOptions {
   /** Certificate files: serve with `TLS_FTPHandler` (TLS offered, plain text still allowed). */
   tls?: ServerTlsFiles;
+  /**
+   * Seconds before pyftpdlib gives up on a passive listener nobody connected
+   * to (it then sends "421 Passive data channel timed out." and keeps the
+   * session).
+   * @default 30
+   */
+  passiveTimeoutSeconds?: number;
 }
 
 const SERVER_SCRIPT = `
 import logging, os, sys
 from pyftpdlib.authorizers import DummyAuthorizer
-from pyftpdlib.handlers import FTPHandler
+from pyftpdlib.handlers import FTPHandler, PassiveDTP
 from pyftpdlib.servers import FTPServer
 
 port, root, pasv_min, pasv_max = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -64,6 +71,7 @@ else:
 Handler.authorizer = authorizer
 Handler.passive_ports = range(pasv_min, pasv_max + 1)
 Handler.banner = "ferry interop (pyftpdlib)"
+PassiveDTP.timeout = int(os.environ.get("FERRY_PASSIVE_TIMEOUT", "30"))
 server = FTPServer(("127.0.0.1", port), Handler)
 server.max_cons = 64
 print("listening", flush=True)
@@ -111,6 +119,7 @@ export async function startPyftpdlib(options: PyftpdlibStartOptions = {}): Promi
       env: {
         FERRY_FTP_USER: TEST_USER,
         FERRY_FTP_PASSWORD: testPassword(),
+        FERRY_PASSIVE_TIMEOUT: String(options.passiveTimeoutSeconds ?? 30),
         // DEBUG logs every command and reply to stderr (captured in logs()).
         FERRY_FTP_LOGLEVEL: Deno.env.get("FERRY_PYFTPDLIB_LOGLEVEL") ?? "WARNING",
       },

@@ -205,13 +205,16 @@ Deno.test("a server refusing extra connections only after the first one finished
   assert.equal(reportOf(result).totals.transferred, 6);
 });
 
-Deno.test("a server allowing one connection per address: the pool shrinks to it, planning too", async () => {
+Deno.test("a server allowing one connection per address: the pool shrinks to it", async () => {
   await using dir = await tempDir();
-  // LIST only, so that same-size files need MDTM, which planning spreads over the pool.
+  // LIST only, so that same-size files need MDTM (asked together on the
+  // planning connection); the new files' uploads want more connections.
   await using server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
   const same: Record<string, string> = {};
   for (let i = 0; i < 5; i++) same[`f${i}.txt`] = "same\n";
-  await writeTree(join(dir.path, "site"), { ...same, "new.txt": "new\n" });
+  const fresh: Record<string, string> = {};
+  for (let i = 0; i < 4; i++) fresh[`new${i}.txt`] = `new ${i}\n`;
+  await writeTree(join(dir.path, "site"), { ...same, ...fresh });
   await writeTree(join(server.root, "www"), same);
   server.faults.onCommand = (c) =>
     c.verb === "USER" && server.sessionCount > 1
@@ -235,6 +238,12 @@ Deno.test("a server allowing one connection per address: the pool shrinks to it,
     "skip",
     "skip",
     "upload",
+    "upload",
+    "upload",
+    "upload",
   ]);
-  assert.equal(await Deno.readTextFile(join(server.root, "www/new.txt")), "new\n");
+  for (const [name, content] of Object.entries(fresh)) {
+    assert.equal(await Deno.readTextFile(join(server.root, "www", name)), content);
+  }
+  assert.equal(server.commands.filter((c) => c.startsWith("MDTM www/")).length, 5);
 });

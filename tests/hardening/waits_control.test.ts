@@ -207,8 +207,17 @@ const commandCases: WaitCase[] = [
       assertTimeout(outcome, "reply", /reply to "CWD \/"/);
     },
   },
+  {
+    // TYPE I goes with PASS (pipelined): the login waits for it, then tries
+    // once more one command at a time, and waits again.
+    name: "silent after TYPE (sent with the login)",
+    async run() {
+      await using server = silentAt("TYPE");
+      const outcome = await timed(() => FtpClient.connect(waitOptions(server.port)));
+      assertTimeout(outcome, "reply", /reply to "TYPE I"/);
+    },
+  },
   ...[
-    ["TYPE", /reply to "TYPE I"/],
     ["EPSV", /reply to "EPSV"/],
     ["RETR", /reply to "RETR f\.txt"/],
   ].map(([prefix, message]): WaitCase => ({

@@ -30,10 +30,11 @@ import {
   FtpPermanentError,
   FtpReplyError,
 } from "../../mod.ts";
-import type { FtpDebugMessage } from "../../mod.ts";
+import type { FtpDebugMessage, FtpWarningEvent } from "../../mod.ts";
 import { sha256File, writeRandomFile } from "../_helpers.ts";
 import { makeTempDir } from "../_servers/_common.ts";
 import { createHash } from "node:crypto";
+import { mayPipeline } from "../../src/client/_pipelining.ts";
 
 /** How the client talks to the server. */
 export type Mode = "plain" | "explicit" | "implicit";
@@ -68,9 +69,10 @@ export const STEPS = [
   ["remove", "remove"],
   ["passive", "passive mode: upload, list, download"],
   ["active", "active mode: upload, list, download"],
-  ["loginLater", "connect with login: false, then login() (QFtp, ftplib order)"],
+  ["loginLater", "a wrong password refused once (530); connect with login: false, then login()"],
   ["rawCommands", 'command()/voidCommand() throw on 4xx/5xx; send("LIST") refused'],
   ["dataCommands", 'downloadCommand("LIST dir"), uploadCommand("STOU")'],
+  ["pipelined", "commands sent together: downloads in a row, MDTM batch, stat; still trusted"],
   ["rmdir", "rmdir recursive"],
   ["quit", "quit"],
 ] as const;
@@ -329,10 +331,36 @@ export async function runScenario(
     tls: () => {
       if (target.mode === "plain") throw new Skip("n/a: plain FTP");
       const sent = (verb: string) => trace.some((l) => l.startsWith(`> ${verb}`));
-      const replied = (code: string, afterVerb: string) => {
-        const at = trace.findIndex((l) => l.startsWith(`> ${afterVerb}`));
-        const reply = at === -1 ? undefined : trace.slice(at + 1).find((l) => l.startsWith("< "));
-        return reply?.startsWith(`< ${code}`) ?? false;
+      // The code of the final reply to the first command sent that starts
+      // with `verb`: replies are matched to commands in order, as commands
+      // sent together (pipelined) are logged before their replies.
+      const replied = (code: string, verb: string) => {
+        const sentAhead: string[] = [];
+        let open: string | undefined;
+        for (const line of trace) {
+          if (line.startsWith("> ")) {
+            sentAhead.push(line.slice(2));
+            continue;
+          }
+          const head = /^< (\d{3})([ -])/.exec(line);
+          let final: string;
+          if (open !== undefined) {
+            if (!head || head[1] !== open || head[2] !== " ") continue;
+            final = open;
+            open = undefined;
+          } else if (head?.[2] === "-") {
+            open = head[1];
+            continue;
+          } else if (head) {
+            final = head[1];
+          } else {
+            continue;
+          }
+          if (final.startsWith("1")) continue;
+          const command = sentAhead.length > 0 ? sentAhead.shift()! : undefined;
+          if (command?.startsWith(verb)) return final === code;
+        }
+        return false;
       };
       if (target.mode === "explicit") {
         check(sent("AUTH TLS") || sent("AUTH SSL"), "the client never sent AUTH TLS");
@@ -476,6 +504,23 @@ export async function runScenario(
     passive: (c) => roundTrip(c, "passive"),
     active: (c) => roundTrip(c, "active"),
     loginLater: async () => {
+      // A wrong password, sent with the set-up commands: the error is the
+      // 530 naming PASS, the password goes once (no retry on a new
+      // connection), and the server keeps its pipelining.
+      const passesBefore = trace.filter((l) => l.startsWith("> PASS")).length;
+      const wrong = new FtpClient({ ...clientOptions, password: "not-the-password" });
+      const warnings: string[] = [];
+      wrong.addEventListener("warning", (e) => warnings.push((e as FtpWarningEvent).message));
+      const refused = await wrong.connect().catch((e) => e);
+      await wrong.close().catch(() => {});
+      check(
+        refused instanceof FtpPermanentError && refused.code === 530 &&
+          /PASS \*\*\*/.test(refused.message),
+        `a wrong password: ${describeError(refused)}`,
+      );
+      equal(trace.filter((l) => l.startsWith("> PASS")).length - passesBefore, 1, "PASS sent");
+      equal(warnings.length, 0, `warnings (${warnings.join("; ")})`);
+      check(mayPipeline(serverKey(target)), "pipelining kept after a wrong password");
       // A second session, as ported QFtp/ftplib code opens it: connect, then log in.
       await using later = await FtpClient.connect({ ...clientOptions, login: false });
       equal(later.state, "connected", "state before login()");
@@ -525,6 +570,49 @@ export async function runScenario(
       } finally {
         await c.cd(home);
       }
+    },
+    pipelined: async (c) => {
+      // Each download's end sends the next EPSV ahead; the listing after the
+      // last takes it; the MDTMs go in one flight; stat pipelines SIZE and
+      // MDTM where there is no MLST. The server must answer all in step.
+      const setupsBefore = dataSetups.length;
+      const names = [0, 1, 2, 3, 4, 5].map((i) => `pipelined-${i}.txt`);
+      const content = (i: number) => `pipelined ${i}\n`.repeat(i + 1);
+      for (const [i, name] of names.entries()) await c.upload(remote(name), content(i));
+      for (const [i, name] of names.entries()) {
+        const text = await new Response(await c.download(remote(name))).text();
+        equal(text, content(i), `content of ${name}`);
+      }
+      const listed = (await c.list(cell)).map((e) => e.name);
+      check(names.every((n) => listed.includes(n)), `the listing after them: ${listed}`);
+      const times = await c.lastModifiedAll([...names.map(remote), remote("no-such-file")]);
+      check(times.slice(0, -1).every((t) => t instanceof Date), `MDTM batch: ${times}`);
+      const missing = times.at(-1);
+      check(
+        missing instanceof FtpPermanentError && /MDTM /.test(missing.message),
+        `MDTM of a missing file: ${describeError(missing)}`,
+      );
+      equal((await c.stat(remote(names[5]))).size, content(5).length, "stat's size");
+      check(
+        mayPipeline(serverKey(target)),
+        "the server was found to mishandle commands sent together",
+      );
+      // 13 transfers: 6 uploads (an EPSV each: none goes ahead of an
+      // upload), the first download's EPSV, and one sent ahead with the end
+      // of each download (5 downloads and the listing take them) and of the
+      // listing (kept through the MDTMs and the stat, which expect a
+      // transfer to follow; the first DELE drops it).
+      const setups = dataSetups.slice(setupsBefore);
+      if (setups.every((d) => d === "EPSV")) equal(setups.length, 6 + 1 + 6 + 1, "EPSVs sent");
+      // A small upload's data goes with its STOR: a refused one still fails
+      // naming STOR, and the session stays in step.
+      const refused = await c.upload(remote("no-such-dir/x.txt"), "x\n").catch((e) => e);
+      check(
+        refused instanceof FtpReplyError && /STOR /.test(refused.message),
+        `a small upload into a missing directory: ${describeError(refused)}`,
+      );
+      equal((await c.stat(remote(names[0]))).size, content(0).length, "stat after the refusal");
+      for (const name of names) await c.remove(remote(name));
     },
     rmdir: async (c) => {
       await c.rmdir(cell, { recursive: true });
@@ -606,4 +694,11 @@ export async function runScenario(
   }
   await Deno.remove(scratch, { recursive: true }).catch(() => {});
   return { results, trace };
+}
+
+/** How `_pipelining.ts` names the server of `target` (host:port). */
+function serverKey(target: { host: string; port: number }): string {
+  return target.host.includes(":")
+    ? `[${target.host}]:${target.port}`
+    : `${target.host}:${target.port}`;
 }

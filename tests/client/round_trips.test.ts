@@ -1,0 +1,225 @@
+// Round trips, counted (issue 15): the embedded server behind the
+// benchmark's delay proxy (bench/_delay_proxy.ts), which counts the
+// client's flights (what it sends after something arrived from the server:
+// each waited a round trip). A change that adds a round trip per file, or to
+// the login, fails here. The one-way delay is long enough (50 ms) that
+// commands sent together cannot be split by an early reply, however loaded
+// the machine; no time is asserted.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DelayProxy } from "../../bench/_delay_proxy.ts";
+import { FtpClient, type FtpClientOptions, FtpPermanentError } from "../../mod.ts";
+import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.ts";
+import { makeTestPki } from "../_servers/certs.ts";
+
+const DELAY_MS = 50;
+
+interface Rig extends AsyncDisposable {
+  server: FtpTestServer;
+  proxy: DelayProxy;
+  /** Flights and command counts of every session so far. */
+  flights(): number;
+  verbs(): Record<string, number>;
+  connect(options?: FtpClientOptions): Promise<FtpClient>;
+}
+
+async function rig(options: FtpTestServerOptions = {}): Promise<Rig> {
+  const server = await FtpTestServer.start(options);
+  const proxy = DelayProxy.start({
+    target: { hostname: "127.0.0.1", port: server.port },
+    delayMs: DELAY_MS,
+  });
+  return {
+    server,
+    proxy,
+    flights: () => proxy.stats().flights,
+    verbs: () => proxy.stats().verbs,
+    connect: (extra = {}) =>
+      FtpClient.connect({ host: proxy.hostname, port: proxy.port, ...extra }),
+    async [Symbol.asyncDispose]() {
+      await proxy.close();
+      await server.close();
+    },
+  };
+}
+
+async function files(server: FtpTestServer, count: number): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `f${i}.txt`;
+    await Deno.writeTextFile(join(server.root, name), `file ${i}\n`.repeat(i + 1));
+    names.push(name);
+  }
+  return names;
+}
+
+Deno.test("the login takes two round trips: USER; PASS with FEAT, TYPE I and OPTS UTF8 ON", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  assert.equal(client.state, "loggedIn");
+  assert.ok(client.features.has("UTF8"));
+  const record = r.proxy.stats().connections[0];
+  // The embedded server sends the MLST facts ferry reads without OPTS MLST.
+  assert.deepEqual(record.commandsPerFlight, [1, 4]);
+  assert.equal(r.flights(), 2);
+});
+
+Deno.test("pipelining: false sends one command at a time", async () => {
+  await using r = await rig();
+  await using client = await r.connect({ pipelining: false });
+  assert.deepEqual(r.proxy.stats().connections[0].commandsPerFlight, [1, 1, 1, 1, 1]);
+  await client.download("missing").catch(() => {});
+  const names = await files(r.server, 2);
+  for (const name of names) await new Response(await client.download(name)).text();
+  assert.equal(r.verbs().EPSV, 3, "no EPSV is sent ahead");
+  const before = r.flights();
+  await client.upload("small.txt", "small\n");
+  // EPSV | STOR | the data: a small upload's data waits for the 150 too.
+  assert.equal(r.flights() - before, 3);
+  assert.equal(await Deno.readTextFile(join(r.server.root, "small.txt")), "small\n");
+});
+
+Deno.test("downloads over one connection: two round trips per file (the next EPSV goes with the end of the last)", async () => {
+  await using r = await rig();
+  const names = await files(r.server, 5);
+  await using client = await r.connect();
+  const before = r.flights();
+  for (const [i, name] of names.entries()) {
+    const text = await new Response(await client.download(name)).text();
+    assert.equal(text, `file ${i}\n`.repeat(i + 1));
+  }
+  const flights = r.flights() - before;
+  // The first file: EPSV | RETR | its end with the next EPSV; each later one: RETR | end + EPSV.
+  assert.ok(flights <= 2 * names.length + 1, `${flights} flights for ${names.length} files`);
+  // The EPSV sent ahead is read before the next command: the client is in step.
+  assert.equal(await client.size(names[0]), "file 0\n".length);
+  const verbs = r.verbs();
+  assert.equal(verbs.RETR, names.length);
+  assert.equal(verbs.EPSV, names.length + 1, "one EPSV per file, and one sent ahead");
+});
+
+Deno.test("small uploads over one connection: two round trips per file (the data goes with STOR)", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  const before = r.flights();
+  const count = 5;
+  for (let i = 0; i < count; i++) await client.upload(`u${i}.txt`, `upload ${i}\n`);
+  const flights = r.flights() - before;
+  // EPSV | STOR with its data (no EPSV goes ahead of an upload's 226).
+  assert.ok(flights <= 2 * count, `${flights} flights for ${count} files`);
+  for (let i = 0; i < count; i++) {
+    assert.equal(await Deno.readTextFile(join(r.server.root, `u${i}.txt`)), `upload ${i}\n`);
+  }
+});
+
+Deno.test("a large upload waits for the 150 before its data", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  const before = r.flights();
+  const big = new Uint8Array(256 * 1024).fill(7);
+  await client.upload("big.bin", big);
+  // EPSV | STOR | the data.
+  assert.equal(r.flights() - before, 3);
+  assert.equal((await Deno.stat(join(r.server.root, "big.bin"))).size, big.length);
+});
+
+Deno.test("a resumed small upload: REST alone, STOR after its 350, the data after the 150", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  await Deno.writeTextFile(join(r.server.root, "resumed.txt"), "hello ");
+  const before = r.flights();
+  await client.upload("resumed.txt", "world\n", { offset: 6 });
+  // EPSV | REST | STOR | the data: none goes before the reply it depends on.
+  assert.equal(r.flights() - before, 4);
+  assert.equal(await Deno.readTextFile(join(r.server.root, "resumed.txt")), "hello world\n");
+});
+
+Deno.test("a refused small upload whose data went with STOR: the error names STOR, the session stays in step", async () => {
+  await using r = await rig();
+  await using client = await r.connect();
+  const refused = await client.upload("no/such/dir/f.txt", "data\n").catch((e) => e);
+  assert.ok(refused instanceof FtpPermanentError, String(refused));
+  assert.match(refused.message, /STOR no\/such\/dir\/f\.txt/);
+  assert.equal(await client.pwd(), "/");
+  await client.upload("ok.txt", "fine\n");
+  assert.equal(await Deno.readTextFile(join(r.server.root, "ok.txt")), "fine\n");
+});
+
+Deno.test("lastModifiedAll: many MDTMs in one round trip; a missing file's error names its command", async () => {
+  await using r = await rig({ disabledCommands: ["MLST", "MLSD"] });
+  const names = await files(r.server, 40);
+  const when = new Date("2026-03-04T05:06:07Z");
+  for (const name of names) await Deno.utime(join(r.server.root, name), when, when);
+  await using client = await r.connect();
+  const before = r.flights();
+  const times = await client.lastModifiedAll([...names, "missing.txt"]);
+  assert.equal(r.flights() - before, 1);
+  assert.equal(times.length, names.length + 1);
+  for (const time of times.slice(0, -1)) assert.equal((time as Date).getTime(), when.getTime());
+  const missing = times.at(-1);
+  assert.ok(missing instanceof FtpPermanentError, String(missing));
+  assert.equal(missing.code, 550);
+  assert.match(missing.message, /MDTM missing\.txt/);
+  // In step afterwards.
+  assert.equal((await client.lastModified(names[1])).getTime(), when.getTime());
+});
+
+Deno.test("stat without MLST: SIZE and MDTM in one round trip", async () => {
+  await using r = await rig({ disabledCommands: ["MLST", "MLSD"] });
+  const [name] = await files(r.server, 1);
+  await using client = await r.connect();
+  const before = r.flights();
+  const info = await client.stat(name);
+  assert.equal(r.flights() - before, 1);
+  assert.equal(info.size, "file 0\n".length);
+  assert.ok(info.modified instanceof Date);
+  const missing = await client.stat("missing.txt").catch((e) => e);
+  assert.ok(missing instanceof FtpPermanentError, String(missing));
+  assert.match(missing.message, /SIZE missing\.txt/);
+});
+
+Deno.test("a stat sends the next transfer's EPSV with it: stat then download is two round trips", async () => {
+  for (const disabledCommands of [[], ["MLST", "MLSD"]]) {
+    await using r = await rig({ disabledCommands });
+    const [name] = await files(r.server, 1);
+    await using client = await r.connect();
+    const before = r.flights();
+    const info = await client.stat(name);
+    const text = await new Response(await client.download(name)).text();
+    assert.equal(text, "file 0\n");
+    assert.equal(info.size, text.length);
+    await client.pwd();
+    // stat + EPSV | RETR | the end + the next EPSV | PWD.
+    const flights = r.flights() - before;
+    assert.ok(flights <= 4, `${flights} flights, without ${disabledCommands}`);
+  }
+});
+
+Deno.test("FTPS: the login sends PBSZ and PROT with PASS", async () => {
+  const pki = await makeTestPki();
+  await using server = await FtpTestServer.start({
+    users: { alice: "tls-secret" },
+    tls: { cert: pki.server.certPem, key: pki.server.keyPem },
+  });
+  const sent: string[] = [];
+  await using client = await FtpClient.connect(
+    `ftpes://alice:tls-secret@localhost:${server.port}/`,
+    {
+      tls: { caCerts: [pki.caPem] },
+      debug: (m) => m.direction === "send" && sent.push(m.line),
+    },
+  );
+  assert.deepEqual(sent.slice(0, 8), [
+    "AUTH TLS",
+    "USER alice",
+    "PASS ***",
+    "FEAT",
+    "TYPE I",
+    "OPTS UTF8 ON",
+    "PBSZ 0",
+    "PROT P",
+  ]);
+  await client.upload("secret.txt", "protected\n");
+  assert.equal(await new Response(await client.download("secret.txt")).text(), "protected\n");
+});

@@ -1,0 +1,96 @@
+// Round trips of whole runs (issue 15), counted by the benchmark's delay
+// proxy in front of the embedded server, with LIST only (no MLSD), as on
+// vsftpd: the exact times the plan needs are asked together, each download
+// costs two round trips, and the directories of a tree are listed over the
+// pool, several at once. A change that adds round trips fails here; no time
+// is asserted.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DelayProxy } from "../../bench/_delay_proxy.ts";
+import { loadTask, runTask } from "../../src/runner/mod.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
+import { tempDir } from "../_helpers.ts";
+import { writeServerTask, writeTree } from "../cli/_ferry.ts";
+
+const DELAY_MS = 50;
+
+async function behindProxy() {
+  const server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
+  const proxy = DelayProxy.start({
+    target: { hostname: "127.0.0.1", port: server.port },
+    delayMs: DELAY_MS,
+  });
+  return {
+    server,
+    proxy,
+    url: `ftp://${proxy.hostname}:${proxy.port}`,
+    async [Symbol.asyncDispose]() {
+      await proxy.close();
+      await server.close();
+    },
+  };
+}
+
+async function run(dir: string, connection: string, steps: string) {
+  const file = await writeServerTask(dir, connection, steps);
+  return await runTask(await loadTask(file, { envFile: false }));
+}
+
+Deno.test("get of a directory over one connection: its MDTMs in one round trip, then two round trips per file", async () => {
+  await using dir = await tempDir();
+  await using r = await behindProxy();
+  const count = 8;
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`pub/f${i}.txt`] = `file ${i}\n`;
+  await writeTree(r.server.root, files);
+  const report = await run(
+    dir.path,
+    `url: "${r.url}", parallel: 1`,
+    `  - get: { from: pub, to: ${join(dir.path, "out")}/ }\n`,
+  );
+  assert.ok(report.ok, JSON.stringify(report, null, 2));
+  for (let i = 0; i < count; i++) {
+    assert.equal(await Deno.readTextFile(join(dir.path, "out", `f${i}.txt`)), `file ${i}\n`);
+  }
+  const stats = r.proxy.stats();
+  assert.equal(stats.controlConnections, 1);
+  const perFlight = stats.connections[0].commandsPerFlight;
+  // The files' MDTMs (and the stat's) went in one flight, none after a download.
+  assert.ok(perFlight.some((n) => n >= count), `flights: ${perFlight}`);
+  assert.equal(stats.verbs.MDTM, count + 1, "one MDTM per file, and the stat's");
+  // Login 2, the stat of pub 1 and is-it-a-directory 2, the listing 4 (LIST -a,
+  // then LIST: this server's listings show no dot-file to tell them apart),
+  // the MDTMs 1 (with the EPSV the first download takes), QUIT 1, and 2 a file.
+  assert.ok(stats.flights <= 11 + 2 * count, `${stats.flights} flights: ${perFlight}`);
+  // The stat's (dropped by PWD), the CWD back's and the listings' ends' (the last kept
+  // through the MDTMs for the first download), each download's end's.
+  assert.equal(stats.verbs.EPSV, 4 + count, "no download asks EPSV on its own");
+});
+
+Deno.test("a no-change sync up of a tree: its directories are listed over the pool, several at once", async () => {
+  await using dir = await tempDir();
+  await using r = await behindProxy();
+  const site: Record<string, string> = {};
+  const dirs = 8;
+  for (let d = 0; d < dirs; d++) {
+    for (let f = 0; f < 3; f++) site[`d${d}/f${f}.txt`] = `${d}.${f}\n`;
+  }
+  await writeTree(join(dir.path, "site"), site);
+  const steps = `  - sync: { direction: up, local: ${join(dir.path, "site")}, remote: www }\n`;
+  const first = await run(dir.path, `url: "${r.server.url}", parallel: 4`, steps);
+  assert.ok(first.ok, JSON.stringify(first, null, 2));
+  // The re-run through the proxy changes nothing...
+  const again = await run(dir.path, `url: "${r.url}", parallel: 4`, steps);
+  assert.ok(again.ok, JSON.stringify(again, null, 2));
+  assert.ok(again.steps[0].actions.every((a) => a.action === "skip"));
+  const stats = r.proxy.stats();
+  // Each directory: LIST -a, then LIST (no dot-file here tells them apart).
+  assert.equal(stats.verbs.LIST, 2 * (dirs + 1), "each directory listed");
+  assert.equal(stats.verbs.MDTM, dirs * 3 + 1, "each file's time (LIST gives minutes), the stat's");
+  // ...and spreads the 9 listings over the 4 connections: listed one after
+  // another on the planning connection, they alone would take 18 flights.
+  assert.equal(stats.controlConnections, 4);
+  const longest = Math.max(...stats.connections.map((c) => c.commandsPerFlight.length));
+  assert.ok(longest <= 16, `the busiest connection waited ${longest} round trips`);
+});
