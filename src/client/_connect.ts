@@ -3,11 +3,11 @@
 // the login sequence with FEAT, UTF-8, MLST facts and PBSZ/PROT.
 
 import { FtpInputError, FtpTimeoutError } from "../errors.ts";
+import { hostPort } from "../protocol/host.ts";
 import type { FtpReply } from "../protocol/reply.ts";
 import type { SecureMode } from "../protocol/url.ts";
 import { ControlConnection } from "../transport/control_connection.ts";
 import { NativeTransport } from "../transport/_native_transport.ts";
-import { hostPort } from "../transport/_socket.ts";
 import type { TlsConfig, Transport } from "../transport/transport.ts";
 import type { FtpClientOptions, FtpTlsOptions, TransferMode } from "./options.ts";
 import { Session } from "./_session.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { hostForUrl } from "../protocol/_host.ts";
+import { hostForUrl } from "../protocol/host.ts";
 import { hashFeatures, optsHash } from "./_commands_hash.ts";
 import { statPath } from "./_commands_listing.ts";
 import { MLST_FACTS, mlstFeature } from "./_listing_format.ts";

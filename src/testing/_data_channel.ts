@@ -8,7 +8,7 @@
  */
 
 import { within } from "./_abortable.ts";
-import { sameHost } from "../protocol/_host.ts";
+import { sameHost } from "../protocol/host.ts";
 import { closeQuietly } from "../transport/_io.ts";
 import type { DataAddress } from "../protocol/data_address.ts";
 

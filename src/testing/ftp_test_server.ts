@@ -5,7 +5,7 @@
  * @module
  */
 
-import { hostForUrl } from "../protocol/_host.ts";
+import { hostForUrl } from "../protocol/host.ts";
 import { closeQuietly } from "../transport/_io.ts";
 import { HASH_VERBS } from "./_commands_hash.ts";
 import { LIST_FORMATS } from "./_listing_format.ts";

@@ -4,7 +4,8 @@
 
 import type { ByteStream } from "./byte_stream.ts";
 import { FtpTimeoutError } from "../errors.ts";
-import { acceptFrom, closeQuietly, dial, hostPort, withDeadline, within } from "./_socket.ts";
+import { hostPort } from "../protocol/host.ts";
+import { acceptFrom, closeQuietly, dial, withDeadline, within } from "./_socket.ts";
 import {
   type DataSocketListener,
   type DialTarget,

@@ -9,7 +9,7 @@ import {
   FtpTimeoutError,
   type TimeoutPhase,
 } from "../errors.ts";
-import { hostForUrl, sameHost } from "../protocol/_host.ts";
+import { hostPort, sameHost } from "../protocol/host.ts";
 import { closeQuietly } from "./_io.ts";
 
 /** What to connect to and how long to wait. */
@@ -159,11 +159,6 @@ export async function within<T>(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Formats host and port, bracketing IPv6 addresses. */
-export function hostPort(host: string, port: number): string {
-  return `${hostForUrl(host)}:${port}`;
 }
 
 /** Maps an error from Deno's networking onto an {@linkcode FtpConnectionError}. */

@@ -15,7 +15,8 @@ import { secretMatcher } from "../protocol/secret_text.ts";
 import { type FtpReply, ReplyParser } from "../protocol/reply.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
-import { closeQuietly, connectionError, hostPort, writeAll } from "./_socket.ts";
+import { hostPort } from "../protocol/host.ts";
+import { closeQuietly, connectionError, writeAll } from "./_socket.ts";
 import type { Transport } from "./transport.ts";
 
 /**
