@@ -6,7 +6,7 @@
  * @module
  */
 
-import { writeAll } from "../transport/_io.ts";
+import { writeAll } from "../transport/write_all.ts";
 import type { CommandTable, Session } from "./_session.ts";
 import { receiveChunks, sendChunks } from "./_transfer_pump.ts";
 import { crlfToLf, lfToCrlf } from "../protocol/line_endings.ts";

@@ -5,7 +5,8 @@
 import type { ByteStream } from "./byte_stream.ts";
 import { FtpTimeoutError } from "../errors.ts";
 import { hostPort } from "../protocol/host.ts";
-import { acceptFrom, closeQuietly, dial, withDeadline, within } from "./_socket.ts";
+import { closeQuietly } from "./close_quietly.ts";
+import { acceptFrom, dial, withDeadline, within } from "./_socket.ts";
 import {
   type DataSocketListener,
   type DialTarget,

@@ -10,7 +10,7 @@ import {
   type TimeoutPhase,
 } from "../errors.ts";
 import { hostPort, sameHost } from "../protocol/host.ts";
-import { closeQuietly } from "./_io.ts";
+import { closeQuietly } from "./close_quietly.ts";
 
 /** What to connect to and how long to wait. */
 export interface DialOptions {
@@ -209,5 +209,3 @@ export function connectionError(error: unknown, what: string): FtpError {
     { cause: error },
   );
 }
-
-export { closeQuietly, writeAll, writeAllSync } from "./_io.ts";

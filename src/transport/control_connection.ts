@@ -16,7 +16,9 @@ import { type FtpReply, ReplyParser } from "../protocol/reply.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { hostPort } from "../protocol/host.ts";
-import { closeQuietly, connectionError, writeAll } from "./_socket.ts";
+import { closeQuietly } from "./close_quietly.ts";
+import { connectionError } from "./_socket.ts";
+import { writeAll } from "./write_all.ts";
 import type { Transport } from "./transport.ts";
 
 /**
