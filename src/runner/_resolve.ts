@@ -9,7 +9,7 @@ import type { FtpInputError } from "../errors.ts";
 import type { FtpClientOptions } from "../client/options.ts";
 import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";
 import { hostForUrl } from "../protocol/host.ts";
-import { durationMs } from "./_duration.ts";
+import { durationMs } from "./duration.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
 import { stepKindOf } from "./steps/registry.ts";

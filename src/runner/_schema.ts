@@ -5,7 +5,7 @@
 // schema comes from its module (steps/<kind>.ts), through the registry.
 
 import { z } from "zod";
-import { MAX_RETRIES } from "./_limits.ts";
+import { MAX_RETRIES } from "./limits.ts";
 import { schemaParts } from "./_schema_parts.ts";
 import { type Same, STEP_KINDS } from "./steps/registry.ts";
 import type { TaskFile } from "./task_file.ts";

@@ -6,8 +6,8 @@
 // that running a task (a one-shot `ferry get`, say) never loads zod.
 
 import { z } from "zod";
-import { DURATION_PATTERN } from "./_duration.ts";
-import { wholeNumberPattern } from "./_number_pattern.ts";
+import { DURATION_PATTERN } from "./duration.ts";
+import { wholeNumberPattern } from "./whole_number_pattern.ts";
 
 /** Makes an unknown key's error list the allowed ones and the likeliest. */
 function strict<T extends z.ZodRawShape>(shape: T, what: string) {
