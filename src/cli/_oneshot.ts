@@ -3,7 +3,7 @@
 
 import { FtpClient } from "../client/ftp_client.ts";
 import { parseFtpUrl } from "../protocol/url.ts";
-import { resolveTask } from "../runner/_resolve.ts";
+import { resolveTask } from "../runner/resolve_task.ts";
 import type { Task } from "../runner/task.ts";
 import type { TaskConnection, TaskStep } from "../runner/task_file.ts";
 import { formatBytes } from "./_format.ts";
