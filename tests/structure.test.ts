@@ -96,3 +96,40 @@ Deno.test("the boundary check sees static, type-only, re-exported and dynamic im
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the root entry point is what a script needs; wire helpers and parsers have subpaths", async () => {
+  const root = await import("../mod.ts");
+  const protocol = await import("../src/protocol/mod.ts");
+  const listing = await import("../src/listing/mod.ts");
+  for (
+    const name of ["FtpClient", "FtpError", "FtpTimeoutError", "PARTIAL_SUFFIX", "parseFtpUrl"]
+  ) {
+    assert.ok(name in root, `${name} belongs to @ferry/ftp`);
+  }
+  for (const name of ["formatEprtArgument", "parsePasvReply", "ReplyParser", "parseFeatures"]) {
+    assert.ok(!(name in root), `${name} is a wire helper: @ferry/ftp/protocol, not the root`);
+    assert.ok(name in protocol, `${name} is missing from @ferry/ftp/protocol`);
+  }
+  for (const name of ["parseList", "parseUnixLine", "parseMlsdLine", "ListParser"]) {
+    assert.ok(!(name in root), `${name} is a listing parser: @ferry/ftp/listing, not the root`);
+    assert.ok(name in listing, `${name} is missing from @ferry/ftp/listing`);
+  }
+});
+
+Deno.test("every entry point in deno.json exists, is re-exports or a program, and has a @module doc", async () => {
+  const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
+  const exports: Record<string, string> = config.exports;
+  assert.deepEqual(Object.keys(exports).sort(), [
+    ".",
+    "./cli",
+    "./listing",
+    "./protocol",
+    "./runner",
+    "./testing",
+  ]);
+  for (const [name, path] of Object.entries(exports)) {
+    const text = await Deno.readTextFile(join(ROOT, path));
+    assert.match(text, /@module/, `${name} (${path}) needs a @module doc`);
+    assert.ok(config.tasks.check.includes(path.replace(/^\.\//, "")), `${path} is doc-linted`);
+  }
+});

@@ -28,7 +28,8 @@ import {
 } from "./_connect.ts";
 import { DataTlsPolicy } from "./_tls_policy.ts";
 import { probeDataTls } from "./_open_transfer.ts";
-import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
+import { CommandQueue, type JobContext } from "./_command_queue.ts";
+import type { FtpRequest } from "./request.ts";
 import { downloadIntoStream, downloadStream, type TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
 import { graceMs } from "./_grace.ts";

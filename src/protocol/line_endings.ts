@@ -15,7 +15,7 @@ const LF = 0x0a;
  *
  * @example
  * ```ts
- * import { CrlfToLfStream } from "@ferry/ftp";
+ * import { CrlfToLfStream } from "@ferry/ftp/protocol";
  *
  * const text = await new Response(
  *   new Blob(["a\r\nb\r\n"]).stream().pipeThrough(new CrlfToLfStream()),
@@ -45,7 +45,7 @@ export class CrlfToLfStream extends TransformStream<Uint8Array, Uint8Array> {
  *
  * @example
  * ```ts
- * import { LfToCrlfStream } from "@ferry/ftp";
+ * import { LfToCrlfStream } from "@ferry/ftp/protocol";
  *
  * const text = await new Response(
  *   new Blob(["a\nb\r\n"]).stream().pipeThrough(new LfToCrlfStream()),
@@ -76,7 +76,7 @@ export class LfToCrlfStream extends TransformStream<Uint8Array, Uint8Array> {
  *
  * @example
  * ```ts
- * import { crlfToLf } from "@ferry/ftp";
+ * import { crlfToLf } from "@ferry/ftp/protocol";
  * const { bytes, heldCr } = crlfToLf(new TextEncoder().encode("a\r\nb\r"), false);
  * console.log(bytes.length, heldCr); // 3 true
  * ```
@@ -118,7 +118,7 @@ export function crlfToLf(
  *
  * @example
  * ```ts
- * import { lfToCrlf } from "@ferry/ftp";
+ * import { lfToCrlf } from "@ferry/ftp/protocol";
  * console.log(lfToCrlf(new TextEncoder().encode("a\nb"), false).length); // 4
  * ```
  */
