@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { closeQuietly } from "@ferry/ftp/transport";
+ * import { closeQuietly } from "./close_quietly.ts";
  *
  * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * closeQuietly(listener);

@@ -30,7 +30,7 @@ export interface OpenTransportOptions {
  *
  * @example Plain FTP
  * ```ts
- * import { openTransport } from "@ferry/ftp/transport";
+ * import { openTransport } from "./open_transport.ts";
  *
  * const transport = await openTransport({});
  * console.log(transport.kind); // "native"

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import type { PartialWriter } from "@ferry/ftp/transport";
+ * import type { PartialWriter } from "./write_all.ts";
  *
  * const sink: PartialWriter = { write: (bytes) => Promise.resolve(bytes.length) };
  * ```
@@ -26,7 +26,7 @@ export interface PartialWriter {
  *
  * @example
  * ```ts ignore
- * import { writeAll } from "@ferry/ftp/transport";
+ * import { writeAll } from "./write_all.ts";
  *
  * using conn = await Deno.connect({ hostname: "127.0.0.1", port: 2121 });
  * await writeAll(conn, new TextEncoder().encode("NOOP\r\n"));
@@ -52,7 +52,7 @@ export async function writeAll(writer: PartialWriter, bytes: Uint8Array): Promis
  *
  * @example
  * ```ts ignore
- * import { writeAllSync } from "@ferry/ftp/transport";
+ * import { writeAllSync } from "./write_all.ts";
  *
  * using file = Deno.openSync("out.bin", { write: true, create: true });
  * writeAllSync(file, new Uint8Array([1, 2, 3]));
