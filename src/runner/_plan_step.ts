@@ -9,7 +9,8 @@ import { FtpTimeoutError } from "../errors.ts";
 import { runConcurrent } from "./_concurrent.ts";
 import type { PlanContext } from "./_plan_context.ts";
 import type { Lease } from "./_pool.ts";
-import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
+import { delay } from "../std/delay.ts";
+import { breaksConnection, errorInfo, isTransient, retryDelayMs } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
 import { stepKind } from "./steps/registry.ts";
@@ -57,7 +58,7 @@ export async function planStep(
       }
       const delayMs = retryDelayMs(error, attempt);
       env.emit({ type: "retry", step: ref, attempt, delayMs, error: errorInfo(error, env.redact) });
-      await sleep(delayMs, env.signal);
+      await delay(delayMs, { signal: env.signal });
     }
   }
 }
