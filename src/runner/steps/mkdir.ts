@@ -9,8 +9,7 @@ import { statRemote } from "../_remote_tree.ts";
 import { Phase, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
-import { list, type SchemaMatches, type StepKindDef } from "./_kind.ts";
-import type { SchemaParts } from "../_schema_parts.ts";
+import { pathListAction, type StepKindDef } from "./_kind.ts";
 
 /**
  * A loaded `mkdir` step's own fields.
@@ -26,18 +25,10 @@ export interface MkdirFields {
   paths: string[];
 }
 
-const schema = (s: SchemaParts) => s.paths;
-const _same: SchemaMatches<typeof schema, PathList> = true;
-void _same;
-
 /** The mkdir step kind. */
 export const mkdir: StepKindDef<"mkdir", PathList, MkdirFields> = {
   kind: "mkdir",
-  schema,
-  resolve: (paths) => ({
-    name: `mkdir ${list(paths).join(" ")}`,
-    fields: { paths: list(paths) },
-  }),
+  ...pathListAction("mkdir"),
   async plan(step, ctx) {
     const work: Work[] = [];
     for (const path of step.paths) {

@@ -6,11 +6,10 @@
  */
 
 import { statRemote } from "../_remote_tree.ts";
-import type { SchemaParts } from "../_schema_parts.ts";
 import { Phase, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
-import { list, type SchemaMatches, type StepKindDef } from "./_kind.ts";
+import { pathListAction, type StepKindDef } from "./_kind.ts";
 
 /**
  * A loaded `rmdir` step's own fields.
@@ -26,19 +25,11 @@ export interface RmdirFields {
   paths: string[];
 }
 
-const schema = (s: SchemaParts) => s.paths;
-const _same: SchemaMatches<typeof schema, PathList> = true;
-void _same;
-
 /** The rmdir step kind. */
 export const rmdir: StepKindDef<"rmdir", PathList, RmdirFields> = {
   kind: "rmdir",
   article: "an",
-  schema,
-  resolve: (paths) => ({
-    name: `rmdir ${list(paths).join(" ")}`,
-    fields: { paths: list(paths) },
-  }),
+  ...pathListAction("rmdir"),
   async plan(step, ctx) {
     const work: Work[] = [];
     for (const path of step.paths) {
