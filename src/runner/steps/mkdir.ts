@@ -5,10 +5,9 @@
  * @module
  */
 
-import { statRemote } from "../_remote_tree.ts";
-import { Phase, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
+import { planDirectories } from "./_directories.ts";
 import { pathListAction, type StepKindDef } from "./_kind.ts";
 
 /**
@@ -29,29 +28,15 @@ export interface MkdirFields {
 export const mkdir: StepKindDef<"mkdir", PathList, MkdirFields> = {
   kind: "mkdir",
   ...pathListAction("mkdir"),
-  async plan(step, ctx) {
-    const work: Work[] = [];
-    for (const path of step.paths) {
-      const found = await statRemote(ctx.client, path, ctx.signal);
-      if (found?.type === "directory") {
-        work.push({ id: ctx.id(), action: "skip", path, reason: "exists", phase: Phase.mkdir });
-      } else if (found) {
-        throw new PlanError(`${path} exists and is not a directory`);
-      } else {
+  plan: (step, ctx) =>
+    planDirectories(step.paths, ctx, {
+      action: "mkdir",
+      decide(path, found) {
+        if (found?.type === "directory") return { skip: "exists" };
+        if (found) throw new PlanError(`${path} exists and is not a directory`);
         ctx.planned.remote.set(path, "directory");
-        work.push({
-          id: ctx.id(),
-          action: "mkdir",
-          path,
-          reason: "missing",
-          phase: Phase.mkdir,
-          run: async (client, run) => {
-            await client!.mkdir(path, { recursive: true, signal: run.signal });
-            return { bytes: 0 };
-          },
-        });
-      }
-    }
-    return work;
-  },
+        return { change: "missing" };
+      },
+      run: (client, path, signal) => client.mkdir(path, { recursive: true, signal }),
+    }),
 };
