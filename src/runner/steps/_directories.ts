@@ -4,7 +4,7 @@
 import type { FtpClient } from "../../client/ftp_client.ts";
 import type { PlanContext } from "../_plan_context.ts";
 import { type RemoteEntry, statRemote } from "../_remote_tree.ts";
-import { Phase, type Work } from "../_work.ts";
+import { Phase, serverCommand, type Work } from "../_work.ts";
 
 /** What a directory step does at one path. */
 export interface DirectoryChange {
@@ -39,10 +39,7 @@ export async function planDirectories(
       path,
       reason: verdict.change,
       phase,
-      run: async (client, run) => {
-        await how.run(client!, path, run.signal);
-        return { bytes: 0 };
-      },
+      run: serverCommand((client, signal) => how.run(client, path, signal)),
     });
   }
   return work;

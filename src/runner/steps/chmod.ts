@@ -17,7 +17,7 @@ import { globMatcher, splitGlob } from "../_filter.ts";
 import { baseName, remoteDirname, remoteRelative } from "../_paths.ts";
 import type { PlanContext } from "../_plan_context.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
-import { Phase, type Work } from "../_work.ts";
+import { Phase, serverCommand, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
 import { list, type SchemaMatches, type StepKindDef } from "./_kind.ts";
@@ -236,10 +236,7 @@ export const chmod: StepKindDef<"chmod", ChmodAction, ChmodFields> = {
               : `${octal(known)} → ${octal(wanted)}`),
           // The first runs alone (the phase that runs first, one at a time).
           phase: first ? Phase.mkdir : Phase.transfer,
-          run: async (client, run) => {
-            await siteChmod(client!, target.path, mode, run.signal);
-            return { bytes: 0 };
-          },
+          run: serverCommand((client, signal) => siteChmod(client, target.path, mode, signal)),
         });
         first = false;
       }

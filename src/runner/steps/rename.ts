@@ -8,7 +8,7 @@
 
 import { statRemote } from "../_remote_tree.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
-import { Phase } from "../_work.ts";
+import { Phase, serverCommand } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { SchemaMatches, StepKindDef } from "./_kind.ts";
 
@@ -80,10 +80,7 @@ export const rename: StepKindDef<"rename", RenameAction, RenameFields> = {
       path: to,
       reason: source ? "exists" : "created by an earlier step",
       phase: Phase.transfer,
-      run: async (client, run) => {
-        await client!.rename(from, to, { signal: run.signal });
-        return { bytes: 0 };
-      },
+      run: serverCommand((client, signal) => client.rename(from, to, { signal })),
     }];
   },
 };
