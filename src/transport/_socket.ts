@@ -7,29 +7,17 @@ import {
   FtpError,
   FtpProtocolError,
   FtpTimeoutError,
-  type TimeoutPhase,
 } from "../errors.ts";
 import { hostPort, sameHost } from "../protocol/host.ts";
 import { closeQuietly } from "./close_quietly.ts";
-
-/** What to connect to and how long to wait. */
-export interface DialOptions {
-  host: string;
-  port: number;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  /** Names the connection in errors, such as "control connection". */
-  purpose: string;
-  /** The phase a timeout reports: `connect` (the default) or `data-connection`. */
-  phase?: TimeoutPhase;
-}
+import type { DialTarget } from "./transport.ts";
 
 /**
  * Runs a connection attempt under a deadline and the caller's signal,
  * mapping timeouts, aborts and network errors onto ferry's typed errors.
  */
 export async function withDeadline<T>(
-  options: DialOptions,
+  options: DialTarget,
   connect: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const { host, port, timeoutMs, signal, purpose, phase = "connect" } = options;
@@ -66,7 +54,7 @@ export async function withDeadline<T>(
  * Connects with TCP_NODELAY on: FTP is request/response on the control
  * connection, and Nagle's delay costs tens of milliseconds per exchange.
  */
-export function dial(options: DialOptions): Promise<Deno.TcpConn> {
+export function dial(options: DialTarget): Promise<Deno.TcpConn> {
   return withDeadline(options, (signal) => {
     // The signal is not given to Deno.connect: in Deno 2.9 an abort that
     // lands as the connection completes leaks the socket. Instead the
