@@ -135,14 +135,24 @@ export type SchemaMatches<S extends (parts: SchemaParts) => z.ZodType, A> = Same
   A
 >;
 
+/**
+ * A step kind's schema, checked at build time ({@linkcode SchemaMatches})
+ * to validate exactly the objects of its action type `A`:
+ * `const schema = actionSchema<GetAction>()((s) => s.strict({ ... }, "get"))`.
+ * A schema that accepts more or less than `A` does not compile.
+ */
+export function actionSchema<A>() {
+  return <S extends (parts: SchemaParts) => z.ZodType>(
+    schema: S & (SchemaMatches<S, A> extends true ? unknown : never),
+  ): S => schema;
+}
+
 /** One path, or a list, as a list. */
 export function list(value: string | string[]): string[] {
   return typeof value === "string" ? [value] : value;
 }
 
-const pathListSchema = (s: SchemaParts) => s.paths;
-const _pathListSame: SchemaMatches<typeof pathListSchema, PathList> = true;
-void _pathListSame;
+const pathListSchema = actionSchema<PathList>()((s: SchemaParts) => s.paths);
 
 /**
  * The schema and resolution of a step kind whose action is a list of remote
