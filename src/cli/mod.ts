@@ -219,6 +219,40 @@ async function pipe(
   return direction === "get" ? await pipeGet(url, flags, io) : await pipePut(url, flags, io);
 }
 
+/**
+ * `ferry get URL [LOCAL]` and `ferry put LOCAL URL`: which positional is the
+ * URL (the other is the local side, `-` for a pipe), the boolean flag each
+ * adds, and the one-step task it runs.
+ */
+const TRANSFERS = {
+  get: {
+    url: 0,
+    positionals: [1, 2],
+    flag: "resume",
+    step: (path, local, overwrite, resume) => ({
+      get: { from: requirePath(path, "file"), to: local ?? "./", overwrite, resume },
+    }),
+  },
+  put: {
+    url: 1,
+    positionals: [2, 2],
+    flag: "atomic",
+    step: (path, local, overwrite, atomic) => ({
+      put: { from: local!, to: path ?? "./", overwrite, atomic },
+    }),
+  },
+} satisfies Record<"get" | "put", {
+  url: 0 | 1;
+  positionals: [number, number];
+  flag: string;
+  step(
+    path: string | undefined,
+    local: string | undefined,
+    overwrite: OverwritePolicy,
+    on: boolean,
+  ): TaskStep;
+}>;
+
 async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise<number> {
   const [command = "", ...rest] = args;
   if (command === "" || command === "help" || command === "--help" || command === "-h") {
@@ -311,34 +345,20 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
       const { listCommand } = await oneShotModule();
       return await listCommand(p.positionals[0], { json: p.values.json === true, ...flags }, io);
     }
-    case "get": {
-      const p = parse(rest, { ...ONE_SHOT, resume: { type: "boolean" } }, [1, 2], command);
-      if (p.help) return help();
-      if (p.positionals[1] === "-") return await pipe("get", p.positionals[0], p.values, io);
-      const { overwrite, common } = oneShotStep(p.values);
-      return await oneShot(p.positionals[0], p.values, io, (path) => ({
-        ...common,
-        get: {
-          from: requirePath(path, "file"),
-          to: p.positionals[1] ?? "./",
-          overwrite,
-          resume: p.values.resume === true,
-        },
-      }));
-    }
+    case "get":
     case "put": {
-      const p = parse(rest, { ...ONE_SHOT, atomic: { type: "boolean" } }, [2, 2], command);
+      const transfer = TRANSFERS[command];
+      const options = { ...ONE_SHOT, [transfer.flag]: { type: "boolean" as const } };
+      const p = parse(rest, options, transfer.positionals, command);
       if (p.help) return help();
-      if (p.positionals[0] === "-") return await pipe("put", p.positionals[1], p.values, io);
+      const url = p.positionals[transfer.url];
+      const local = p.positionals[1 - transfer.url];
+      if (local === "-") return await pipe(command, url, p.values, io);
       const { overwrite, common } = oneShotStep(p.values);
-      return await oneShot(p.positionals[1], p.values, io, (path) => ({
+      const on = p.values[transfer.flag] === true;
+      return await oneShot(url, p.values, io, (path) => ({
         ...common,
-        put: {
-          from: p.positionals[0],
-          to: path ?? "./",
-          overwrite,
-          atomic: p.values.atomic === true,
-        },
+        ...transfer.step(path, local, overwrite, on),
       }));
     }
     case "mkdir":
