@@ -133,3 +133,39 @@ Deno.test("every entry point in deno.json exists, is re-exports or a program, an
     assert.ok(config.tasks.check.includes(path.replace(/^\.\//, "")), `${path} is doc-linted`);
   }
 });
+
+/** The folder (or root file) below src/ a path belongs to. */
+function areaOf(path: string): string {
+  const [area] = relative(join(ROOT, "src"), path).split(sep);
+  return area;
+}
+
+/** What each layer may import (docs/architecture.md, "Layers"). */
+const MAY_IMPORT: Record<string, string[]> = {
+  "std": [],
+  "errors.ts": ["protocol"],
+  "protocol": ["errors.ts", "std"],
+  "listing": ["protocol", "errors.ts", "std"],
+  "transport": ["protocol", "errors.ts", "std"],
+  "client": ["transport", "listing", "protocol", "errors.ts", "std"],
+  "runner": ["client", "transport", "listing", "protocol", "errors.ts", "std"],
+  "testing": ["transport", "protocol", "errors.ts", "std"],
+  "cli": ["runner", "client", "testing", "listing", "protocol", "errors.ts", "std", "deno.json"],
+};
+
+Deno.test("each layer imports only the layers below it (the embedded server: protocol and transport)", async () => {
+  const offences: string[] = [];
+  for (const file of await sourceFiles(join(ROOT, "src"))) {
+    const from = areaOf(file);
+    const allowed = MAY_IMPORT[from];
+    assert.ok(allowed, `src/${from} is a new folder: give it a place in MAY_IMPORT and the docs`);
+    for (const specifier of relativeImports(await Deno.readTextFile(file))) {
+      const target = resolve(dirname(file), specifier);
+      const to = target.startsWith(join(ROOT, "src") + sep)
+        ? areaOf(target)
+        : relative(ROOT, target);
+      if (to !== from && !allowed.includes(to)) offences.push(`${relative(ROOT, file)} -> ${to}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+});
