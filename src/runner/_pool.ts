@@ -96,7 +96,10 @@ export class ConnectionPool {
             `The server refused connection ${allowed + 1}; going on with ${allowed}`,
           );
         }
-        return undefined;
+        // A connection released while this one was being refused went idle
+        // with no one waiting: lend it now, or the caller would wait for a
+        // release that never comes.
+        return this.#idle.pop();
       }
       // A caller waiting for this slot opens its own instead.
       this.#waiters.shift()?.(undefined);
