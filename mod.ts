@@ -4,6 +4,12 @@
  * (`@ferry/ftp/testing`). The task runner is `@ferry/ftp/runner`, the
  * command line `@ferry/ftp/cli`.
  *
+ * This entry point is what a script needs: the client, its options and
+ * events, the errors, the entries of a listing, and the names of the
+ * temporaries transfers write. The wire format (reply parser, PASV/EPRT
+ * arguments, FEAT, MDTM times, URLs) is `@ferry/ftp/protocol`; the listing
+ * parsers are `@ferry/ftp/listing`.
+ *
  * @example Download a file
  * ```ts
  * import { FtpClient } from "@ferry/ftp";
@@ -15,28 +21,19 @@
  * @module
  */
 
-export * from "./src/errors.ts";
-export * from "./src/protocol/reply.ts";
-export * from "./src/protocol/command.ts";
-export * from "./src/protocol/data_address.ts";
-export * from "./src/protocol/time_val.ts";
-export * from "./src/protocol/features.ts";
-export * from "./src/protocol/url.ts";
-export * from "./src/protocol/line_endings.ts";
-export * from "./src/protocol/remote_path.ts";
-export * from "./src/protocol/reply_text.ts";
-export * from "./src/listing/file_info.ts";
-export * from "./src/listing/parse_mlsd.ts";
-export * from "./src/listing/parse_unix.ts";
-export * from "./src/listing/parse_dos.ts";
-export * from "./src/listing/parse_eplf.ts";
-export * from "./src/listing/parse_list.ts";
-export * from "./src/protocol/line_splitter.ts";
-export * from "./src/protocol/text_codec.ts";
+// The client: connecting, commands, transfers, listings.
 export * from "./src/client/ftp_client.ts";
 export * from "./src/client/options.ts";
 export * from "./src/client/events.ts";
+export type * from "./src/client/request.ts";
 export * from "./src/client/temporary_names.ts";
 export { RateLimiter, type RateLimiterOptions } from "./src/client/rate_limit.ts";
-export type { FtpRequest } from "./src/client/_command_queue.ts";
 export type { FtpDebugMessage } from "./src/transport/control_connection.ts";
+
+// What the client's calls return and take.
+export type * from "./src/listing/file_info.ts";
+export type { FtpReply } from "./src/protocol/reply.ts";
+export { type FtpUrl, parseFtpUrl, redactUrl, type SecureMode } from "./src/protocol/url.ts";
+
+// The errors every call may throw: FtpError and its subclasses.
+export * from "./src/errors.ts";

@@ -1,7 +1,7 @@
 // Flag and argument checks that need nothing but the text, so the CLI can
 // refuse bad input before it loads (or runs) anything else.
 
-import { DURATION_PATTERN, durationMs } from "../runner/_duration.ts";
+import { DURATION_PATTERN, durationMs } from "../runner/duration.ts";
 import { bytesPerSecond, RATE_EXPECTED } from "../runner/_byte_rate.ts";
 import { UsageError } from "./_io.ts";
 

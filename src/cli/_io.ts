@@ -3,7 +3,7 @@
 // redactor here, which learns the passwords as soon as they are known (from
 // the arguments, then from the task), so that no output path can forget it.
 
-import { makeRedactor } from "../runner/_redact.ts";
+import { makeRedactor } from "../runner/redact.ts";
 
 /** Where the CLI writes: redacted, always. */
 export interface CliIo {

@@ -26,8 +26,20 @@ async function writeWhole(path: string, text: string): Promise<void> {
   await Deno.rename(temporary, path);
 }
 
-/** Runs a task and returns the exit code. */
-export async function runJob(task: Task, flags: JobFlags, io: CliIo): Promise<number> {
+/** The output flags `run` and `watch` share. */
+export type OutputFlags = Pick<JobFlags, "quiet" | "verbose" | "json" | "parallel">;
+
+/**
+ * The start of a task's output, for `run` and `watch` alike: its secrets
+ * hidden, where human-readable lines go (stderr under --json), the renderer,
+ * and the line naming the server (`suffix` says what kind of run it is).
+ */
+export function startOutput(
+  task: Task,
+  flags: OutputFlags,
+  io: CliIo,
+  options: { listPlan: boolean; suffix: string },
+): { human: (text: string) => void; renderer: Renderer } {
   io.hide(task.secrets);
   const human = flags.json ? io.stderr : io.stdout;
   const terminal = !flags.json && Deno.stdout.isTerminal();
@@ -40,17 +52,22 @@ export async function runJob(task: Task, flags: JobFlags, io: CliIo): Promise<nu
     verbose: flags.verbose,
     cwd: Deno.cwd(),
     steps: task.steps.length,
-    listPlan: flags.dryRun,
+    listPlan: options.listPlan,
   });
   if (!flags.quiet) {
     const parallel = flags.parallel ?? task.connection.parallel;
-    human(
-      `ferry: ${task.connection.display} (up to ${parallel} connection${
-        parallel === 1 ? "" : "s"
-      })` +
-        `${flags.dryRun ? ", dry run: nothing will be changed" : ""}\n`,
-    );
+    const connections = `up to ${parallel} connection${parallel === 1 ? "" : "s"}`;
+    human(`ferry: ${task.connection.display} (${connections})${options.suffix}\n`);
   }
+  return { human, renderer };
+}
+
+/** Runs a task and returns the exit code. */
+export async function runJob(task: Task, flags: JobFlags, io: CliIo): Promise<number> {
+  const { renderer } = startOutput(task, flags, io, {
+    listPlan: flags.dryRun,
+    suffix: flags.dryRun ? ", dry run: nothing will be changed" : "",
+  });
   try {
     const report = await withInterrupt(io, (signal) =>
       runTask(task, {

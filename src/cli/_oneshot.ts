@@ -2,9 +2,14 @@
 // they get the runner's plan, pool, retries, resume and temporary names.
 
 import { FtpClient } from "../client/ftp_client.ts";
-import { isIpAddress } from "../protocol/_host.ts";
+import { isIpAddress } from "../protocol/host.ts";
 import { parseFtpUrl } from "../protocol/url.ts";
-import { resolveTask } from "../runner/_resolve.ts";
+import {
+  type Located,
+  resolveConnection,
+  type ResolvedConnection,
+  resolveTask,
+} from "../runner/resolve_task.ts";
 import type { Task } from "../runner/task.ts";
 import type { TaskConnection, TaskStep } from "../runner/task_file.ts";
 import { formatBytes } from "./_format.ts";
@@ -123,38 +128,40 @@ function tlsVersion(flag: string, value: string): "TLSv1.2" | "TLSv1.3" {
   );
 }
 
-/** A one-step task for the URL and options, resolved as `ferry run` would resolve it. */
-async function resolveUrl(
-  url: string,
-  options: UrlOptions,
-  step: (path: string | undefined) => TaskStep,
-): Promise<{ task: Task; path: string | undefined }> {
-  const { connection, path } = fromUrl(url, options);
-  const task = await resolveTask({ version: 1, connection, steps: [step(path)] }, {
-    baseDir: Deno.cwd(),
-    error: (_path, message) => new UsageError(message),
-  });
-  if (options.passwordEnv !== undefined) task.reads.env.push(options.passwordEnv);
-  return { task, path };
+/** Resolution from the working directory, its problems reported as usage errors. */
+function atWorkingDir(): Located {
+  return { baseDir: Deno.cwd(), error: (_path, message) => new UsageError(message) };
 }
 
-/** A one-step task on a URL; `step` receives the URL's path. */
+/** A one-step task on a URL, resolved as `ferry run` would; `step` receives the URL's path. */
 export async function urlTask(
   url: string,
   options: UrlOptions,
   step: (path: string | undefined) => TaskStep,
 ): Promise<Task> {
-  return (await resolveUrl(url, options, step)).task;
+  const { connection, path } = fromUrl(url, options);
+  const task = await resolveTask(
+    { version: 1, connection, steps: [step(path)] },
+    atWorkingDir(),
+  );
+  if (options.passwordEnv !== undefined) task.reads.env.push(options.passwordEnv);
+  return task;
 }
 
-/** The client options for a URL and options, and the path the URL names (ls and pipes). */
+/**
+ * The connection a URL and options stand for, resolved as a task's
+ * connection block is (netrc, the CA file, the checks), and the path the
+ * URL names: for `ferry ls` and the pipes, which open one client and run no
+ * task.
+ */
 export async function urlConnection(
   url: string,
   options: UrlOptions,
-): Promise<{ task: Task; path: string | undefined }> {
-  // Resolved through a task so that netrc, the CA file and the checks are
-  // those of `ferry run`; the step is never run.
-  return await resolveUrl(url, options, () => ({ mkdir: "." }));
+): Promise<ResolvedConnection & { path: string | undefined }> {
+  const { connection, path } = fromUrl(url, options);
+  const resolved = await resolveConnection(connection, atWorkingDir());
+  if (options.passwordEnv !== undefined) resolved.reads.env.push(options.passwordEnv);
+  return { ...resolved, path };
 }
 
 /** `ferry ls URL`. */
@@ -163,9 +170,9 @@ export async function listCommand(
   flags: UrlOptions & { json: boolean },
   io: CliIo,
 ): Promise<number> {
-  const { task, path } = await urlConnection(url, flags);
-  io.hide(task.secrets);
-  await using client = await FtpClient.connect(task.connection.options);
+  const { connection, secrets, path } = await urlConnection(url, flags);
+  io.hide(secrets);
+  await using client = await FtpClient.connect(connection.options);
   client.addEventListener(
     "warning",
     (event) => io.stderr(`warning: ${printable(event.message)}\n`),

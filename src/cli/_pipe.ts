@@ -29,10 +29,10 @@ async function connect(
   flags: UrlOptions,
   io: CliIo,
 ): Promise<{ client: FtpClient; path: string }> {
-  const { task, path } = await urlConnection(url, flags);
-  io.hide(task.secrets);
+  const { connection, secrets, path } = await urlConnection(url, flags);
+  io.hide(secrets);
   const file = filePath(path);
-  const client = new FtpClient(task.connection.options);
+  const client = new FtpClient(connection.options);
   client.addEventListener("warning", (e) => io.stderr(`ferry: warning: ${printable(e.message)}\n`));
   try {
     await client.connect();

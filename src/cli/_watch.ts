@@ -9,9 +9,9 @@ import type { RunEvent } from "../runner/run_event.ts";
 import type { Task } from "../runner/task.ts";
 import { type WatchBatch, type WatchEvent, watchTask } from "../runner/watch_task.ts";
 import { formatBytes, formatDuration } from "./_format.ts";
-import { type CliIo, columns, EXIT_INTERRUPTED, withInterrupt } from "./_io.ts";
+import { type CliIo, EXIT_INTERRUPTED, withInterrupt } from "./_io.ts";
+import { startOutput } from "./_job.ts";
 import { printable } from "./_printable.ts";
-import { Renderer } from "./_render.ts";
 
 /** The options of `ferry watch`. */
 export interface WatchFlags {
@@ -79,28 +79,10 @@ export function batchLines(batch: WatchBatch, verbose: boolean): string[] {
 
 /** Runs `ferry watch` until Ctrl-C and returns its exit code (130). */
 export async function watchJob(task: Task, flags: WatchFlags, io: CliIo): Promise<number> {
-  io.hide(task.secrets);
-  const human = flags.json ? io.stderr : io.stdout;
-  const terminal = !flags.json && Deno.stdout.isTerminal();
-  const renderer = new Renderer({
-    write: human,
-    live: terminal && !flags.quiet,
-    color: terminal && !Deno.noColor,
-    columns,
-    quiet: flags.quiet,
-    verbose: flags.verbose,
-    cwd: Deno.cwd(),
-    steps: task.steps.length,
+  const { human, renderer } = startOutput(task, flags, io, {
     listPlan: false,
+    suffix: ": a first run, then watching for changes",
   });
-  if (!flags.quiet) {
-    const parallel = flags.parallel ?? task.connection.parallel;
-    human(
-      `ferry: ${task.connection.display} (up to ${parallel} connection${
-        parallel === 1 ? "" : "s"
-      }): a first run, then watching for changes\n`,
-    );
-  }
   let watching = false;
   const onEvent = (event: RunEvent) => {
     if (!watching) return renderer.onEvent(event);

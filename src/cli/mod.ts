@@ -22,9 +22,9 @@ import { dirname, resolve } from "node:path";
 import denoJson from "../../deno.json" with { type: "json" };
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FtpError, FtpInputError } from "../errors.ts";
-import { MAX_RETRIES } from "../runner/_limits.ts";
-import { wholeNumberPattern } from "../runner/_number_pattern.ts";
-import { urlPasswords } from "../runner/_redact.ts";
+import { MAX_RETRIES } from "../runner/limits.ts";
+import { wholeNumberPattern } from "../runner/whole_number_pattern.ts";
+import { urlPasswords } from "../runner/redact.ts";
 import { TaskFileError } from "../runner/task_file_error.ts";
 import type { OverwritePolicy, TaskStep } from "../runner/task_file.ts";
 import { HELP } from "./_help.ts";
@@ -238,6 +238,54 @@ async function pipe(
   return direction === "get" ? await pipeGet(url, flags, io) : await pipePut(url, flags, io);
 }
 
+/**
+ * `ferry get URL [LOCAL]` and `ferry put LOCAL URL`: which positional is the
+ * URL (the other is the local side, `-` for a pipe), the boolean flag each
+ * adds, and the one-step task it runs.
+ */
+const TRANSFERS = {
+  get: {
+    url: 0,
+    positionals: [1, 2],
+    flag: "resume",
+    extra: { segments: { type: "string" } },
+    step: (path, local, overwrite, resume, values) => {
+      const segments = segmentsFlag(values.segments as string | undefined);
+      return {
+        get: {
+          from: requirePath(path, "file"),
+          to: local ?? "./",
+          overwrite,
+          resume,
+          ...(segments !== undefined ? { segments } : {}),
+        },
+      };
+    },
+  },
+  put: {
+    url: 1,
+    positionals: [2, 2],
+    flag: "atomic",
+    extra: {},
+    step: (path, local, overwrite, atomic) => ({
+      put: { from: local!, to: path ?? "./", overwrite, atomic },
+    }),
+  },
+} satisfies Record<"get" | "put", {
+  url: 0 | 1;
+  positionals: [number, number];
+  flag: string;
+  /** Options of this command only, besides the one-shots' and `flag`. */
+  extra: Record<string, { type: "string" }>;
+  step(
+    path: string | undefined,
+    local: string | undefined,
+    overwrite: OverwritePolicy,
+    on: boolean,
+    values: Record<string, unknown>,
+  ): TaskStep;
+}>;
+
 async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise<number> {
   const [command = "", ...rest] = args;
   if (command === "" || command === "help" || command === "--help" || command === "-h") {
@@ -339,42 +387,26 @@ async function dispatch(args: string[], options: CliOptions, io: CliIo): Promise
       const { listCommand } = await oneShotModule();
       return await listCommand(p.positionals[0], { json: p.values.json === true, ...flags }, io);
     }
-    case "get": {
-      const p = parse(
-        rest,
-        { ...ONE_SHOT, resume: { type: "boolean" }, segments: { type: "string" } },
-        [1, 2],
-        command,
-      );
-      if (p.help) return help();
-      if (p.positionals[1] === "-") return await pipe("get", p.positionals[0], p.values, io);
-      const segments = segmentsFlag(p.values.segments as string | undefined);
-      const { overwrite, common } = oneShotStep(p.values);
-      return await oneShot(p.positionals[0], p.values, io, (path) => ({
-        ...common,
-        get: {
-          from: requirePath(path, "file"),
-          to: p.positionals[1] ?? "./",
-          overwrite,
-          resume: p.values.resume === true,
-          ...(segments !== undefined ? { segments } : {}),
-        },
-      }));
-    }
+    case "get":
     case "put": {
-      const p = parse(rest, { ...ONE_SHOT, atomic: { type: "boolean" } }, [2, 2], command);
+      const transfer = TRANSFERS[command];
+      const options = {
+        ...ONE_SHOT,
+        ...transfer.extra,
+        [transfer.flag]: { type: "boolean" as const },
+      };
+      const p = parse(rest, options, transfer.positionals, command);
       if (p.help) return help();
-      if (p.positionals[0] === "-") return await pipe("put", p.positionals[1], p.values, io);
+      const url = p.positionals[transfer.url];
+      const local = p.positionals[1 - transfer.url];
+      if (local === "-") return await pipe(command, url, p.values, io);
       const { overwrite, common } = oneShotStep(p.values);
-      return await oneShot(p.positionals[1], p.values, io, (path) => ({
-        ...common,
-        put: {
-          from: p.positionals[0],
-          to: path ?? "./",
-          overwrite,
-          atomic: p.values.atomic === true,
-        },
-      }));
+      const on = p.values[transfer.flag] === true;
+      // Checked before anything is contacted, not when the step is built.
+      const step = (path: string | undefined) =>
+        transfer.step(path, local, overwrite, on, p.values as Record<string, unknown>);
+      if (command === "get") segmentsFlag(p.values.segments as string | undefined);
+      return await oneShot(url, p.values, io, (path) => ({ ...common, ...step(path) }));
     }
     case "mkdir":
     case "rm": {

@@ -3,21 +3,7 @@
 
 import { FtpAbortError } from "../errors.ts";
 import type { FtpCommandKind } from "./events.ts";
-
-/**
- * A call's promise, carrying the id its queued command has in events
- * (QFtp returns the same id from each call).
- *
- * @example
- * ```ts
- * import { FtpClient, type FtpRequest } from "@ferry/ftp";
- *
- * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
- * const request: FtpRequest<string> = client.pwd();
- * console.log(request.id, await request);
- * ```
- */
-export type FtpRequest<T> = Promise<T> & { readonly id: number };
+import type { FtpRequest } from "./request.ts";
 
 /** What a running command can use. */
 export interface JobContext {

@@ -3,12 +3,11 @@
 // the login sequence with FEAT, UTF-8, MLST facts and PBSZ/PROT.
 
 import { FtpInputError, FtpReplyError, FtpTimeoutError, FtpTlsError } from "../errors.ts";
-import { isIpAddress } from "../protocol/_host.ts";
+import { hostPort, isIpAddress } from "../protocol/host.ts";
 import type { FtpReply } from "../protocol/reply.ts";
 import type { SecureMode } from "../protocol/url.ts";
 import { ControlConnection } from "../transport/control_connection.ts";
-import { NativeTransport } from "../transport/_native_transport.ts";
-import { hostPort } from "../transport/_socket.ts";
+import { openTransport } from "../transport/open_transport.ts";
 import type { TlsConfig, Transport } from "../transport/transport.ts";
 import type { FtpClientOptions, FtpTlsOptions, TransferMode } from "./options.ts";
 import { Session } from "./_session.ts";
@@ -128,21 +127,13 @@ export function connectPlan(options: FtpClientOptions, encoding: string): Connec
   };
 }
 
-/**
- * Makes a session's transport. Node's TLS path is imported only when used:
- * loading node:tls, node:net, node:stream and the worker costs start-up
- * time that plain FTP and Deno's TLS should not pay.
- */
-async function transportFor(
-  plan: ConnectPlan,
-  policy: DataTlsPolicy | undefined,
-): Promise<Transport> {
-  const tls = policy?.tls ?? plan.tls;
-  if (policy?.engine !== "node" || !tls) return new NativeTransport(tls, plan.localAddress);
-  const { IsolatedTlsTransport } = await import("../transport/_isolated_transport.ts");
-  const transport = new IsolatedTlsTransport(tls, plan.localAddress);
-  await transport.ready();
-  return transport;
+/** Makes a session's transport, on the engine the data-channel TLS policy chose. */
+function transportFor(plan: ConnectPlan, policy: DataTlsPolicy | undefined): Promise<Transport> {
+  return openTransport({
+    tls: policy?.tls ?? plan.tls,
+    engine: policy?.engine,
+    localAddress: plan.localAddress,
+  });
 }
 
 /** Hooks the client passes in. */

@@ -19,7 +19,7 @@
 
 import { FtpSizeMismatchError } from "../errors.ts";
 import { crlfToLf } from "../protocol/line_endings.ts";
-import { writeAllSync } from "../transport/_socket.ts";
+import { writeAllSync } from "../transport/write_all.ts";
 import type { TransferProgress, TransferResult, TransferType } from "./options.ts";
 import { localPath } from "./_local_file.ts";
 import type { Session } from "./_session.ts";

@@ -9,7 +9,7 @@
 // transfer with ABOR, as every transfer does (see Transfer.receive).
 
 import { FtpSizeMismatchError } from "../errors.ts";
-import { writeAllSync } from "../transport/_socket.ts";
+import { writeAllSync } from "../transport/write_all.ts";
 import type { Session } from "./_session.ts";
 import { transferBufferBytes } from "./_transfer.ts";
 import type { Segment } from "./_segment_state.ts";

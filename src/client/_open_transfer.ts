@@ -15,7 +15,7 @@ import {
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import { parseAnnouncedSize } from "../protocol/reply_text.ts";
-import { closeQuietly } from "../transport/_io.ts";
+import { closeQuietly } from "../transport/close_quietly.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 import { DataConnection } from "../transport/data_connection.ts";
 import type { OpenTransferOptions, Session } from "./_session.ts";

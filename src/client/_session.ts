@@ -27,7 +27,7 @@ import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts
 import { parsePathReply } from "../protocol/reply_text.ts";
 import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
 import type { ControlConnection } from "../transport/control_connection.ts";
-import { hostPort } from "../transport/_socket.ts";
+import { hostPort } from "../protocol/host.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";

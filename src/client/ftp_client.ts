@@ -32,7 +32,8 @@ import {
 import { DataTlsPolicy } from "./_tls_policy.ts";
 import { probeDataTls } from "./_open_transfer.ts";
 import { isPipeliningFailure } from "./_pipelining.ts";
-import { CommandQueue, type FtpRequest, type JobContext } from "./_command_queue.ts";
+import { CommandQueue, type JobContext } from "./_command_queue.ts";
+import type { FtpRequest } from "./request.ts";
 import { downloadIntoStream, downloadStream, type TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
 import { fetchRange, type RangeRequest } from "./_fetch_range.ts";

@@ -100,14 +100,8 @@ export function nameVerdict(name: string): NameVerdict {
  * ```
  */
 export function readDecimal(text: string, start: number, end: number): number | undefined {
-  if (end <= start || end - start > 16) return undefined;
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return undefined;
-    value = value * 10 + digit;
-  }
-  return Number.isSafeInteger(value) ? value : undefined;
+  const value = readDigits(text, start, end, 10, 16);
+  return value !== undefined && Number.isSafeInteger(value) ? value : undefined;
 }
 
 /**
@@ -126,14 +120,30 @@ export function readDecimal(text: string, start: number, end: number): number | 
  * ```
  */
 export function readOctalMode(text: string, start: number, end: number): number | undefined {
-  if (end <= start || end - start > 7) return undefined;
+  const value = readDigits(text, start, end, 8, 7);
+  return value === undefined ? undefined : value & 0o7777;
+}
+
+/**
+ * The value of `text.slice(start, end)` as digits of `radix` (at most 10),
+ * without slicing or a regular expression: `undefined` unless the range
+ * holds 1 to `maxDigits` digits and nothing else.
+ */
+function readDigits(
+  text: string,
+  start: number,
+  end: number,
+  radix: number,
+  maxDigits: number,
+): number | undefined {
+  if (end <= start || end - start > maxDigits) return undefined;
   let value = 0;
   for (let i = start; i < end; i++) {
     const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 7) return undefined;
-    value = value * 8 + digit;
+    if (digit < 0 || digit >= radix) return undefined;
+    value = value * radix + digit;
   }
-  return value & 0o7777;
+  return value;
 }
 
 /**

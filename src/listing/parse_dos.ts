@@ -53,7 +53,7 @@ const TAG_COLUMNS = 15;
  *
  * @example
  * ```ts
- * import { parseDosLine } from "@ferry/ftp";
+ * import { parseDosLine } from "@ferry/ftp/listing";
  *
  * const dir = parseDosLine("10-19-20  03:19PM       <DIR>          pub");
  * console.log(dir?.type, dir?.name, dir?.modified?.toISOString());

@@ -26,7 +26,7 @@ import { nameVerdict, readDecimal, readOctalMode, stripLineEnd, unknownEntry } f
  *
  * @example
  * ```ts
- * import { parseEplfLine } from "@ferry/ftp";
+ * import { parseEplfLine } from "@ferry/ftp/listing";
  *
  * const entry = parseEplfLine("+i8388621.48594,m825718503,r,s280,\tdjb.html");
  * console.log(entry?.name, entry?.type, entry?.size); // "djb.html" "file" 280

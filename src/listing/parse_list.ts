@@ -16,7 +16,7 @@ import { parseUnixLine, type UnixLineOptions } from "./parse_unix.ts";
  *
  * @example
  * ```ts
- * import { type ListFormat, ListParser } from "@ferry/ftp";
+ * import { type ListFormat, ListParser } from "@ferry/ftp/listing";
  *
  * const parser = new ListParser();
  * parser.parseLine("+i8388621.48594,m825718503,r,s280,\tdjb.html");
@@ -31,7 +31,7 @@ export type ListFormat = "unix" | "dos" | "eplf";
  *
  * @example
  * ```ts
- * import { type ListParserOptions, parseList } from "@ferry/ftp";
+ * import { type ListParserOptions, parseList } from "@ferry/ftp/listing";
  *
  * const options: ListParserOptions = { now: new Date("2027-01-02T08:00:00Z") };
  * const [entry] = parseList("-rw-r--r-- 1 ftp ftp 5 Dec 31 23:00 x\r\n", options);
@@ -67,7 +67,7 @@ export interface ListParserOptions {
  *
  * @example
  * ```ts
- * import { ListParser } from "@ferry/ftp";
+ * import { ListParser } from "@ferry/ftp/listing";
  *
  * const parser = new ListParser({ now: new Date("2026-11-22T01:27:00Z") });
  * for (
@@ -103,7 +103,7 @@ export class ListParser {
    *
    * @example
    * ```ts
-   * import { ListParser } from "@ferry/ftp";
+   * import { ListParser } from "@ferry/ftp/listing";
    *
    * const parser = new ListParser();
    * parser.parseLine("10-19-20  03:19PM       <DIR>          pub");
@@ -123,7 +123,7 @@ export class ListParser {
    *
    * @example
    * ```ts
-   * import { ListParser } from "@ferry/ftp";
+   * import { ListParser } from "@ferry/ftp/listing";
    *
    * const parser = new ListParser({ now: new Date("2026-11-22T01:27:00Z") });
    * console.log(parser.parseLine("total 8")); // undefined
@@ -173,7 +173,7 @@ export class ListParser {
  *
  * @example
  * ```ts
- * import { parseList } from "@ferry/ftp";
+ * import { parseList } from "@ferry/ftp/listing";
  *
  * const entries = parseList(
  *   "10-19-20  03:19PM       <DIR>          pub\r\n" +

@@ -34,7 +34,7 @@ import { nameVerdict, readDecimal, readOctalMode, stripLineEnd, unknownEntry } f
  *
  * @example
  * ```ts
- * import { parseMlsdLine } from "@ferry/ftp";
+ * import { parseMlsdLine } from "@ferry/ftp/listing";
  *
  * const entry = parseMlsdLine("type=file;size=12345;modify=20261120140509;UNIX.mode=0644; target.txt");
  * console.log(entry?.name, entry?.type, entry?.size); // "target.txt" "file" 12345
@@ -69,7 +69,7 @@ export function parseMlsdLine(line: string): FileInfo | undefined {
  *
  * @example
  * ```ts
- * import { parseMlstLine } from "@ferry/ftp";
+ * import { parseMlstLine } from "@ferry/ftp/listing";
  *
  * const entry = parseMlstLine(" type=dir;modify=20261121093000; /listing/subdir");
  * console.log(entry?.name, entry?.type); // "subdir" "directory"
@@ -119,7 +119,7 @@ const WANTED_FACTS: ReadonlySet<string> = new Set([
  *
  * @example
  * ```ts
- * import { mlstOptsArgument } from "@ferry/ftp";
+ * import { mlstOptsArgument } from "@ferry/ftp/listing";
  *
  * console.log(mlstOptsArgument("type*;size*;modify*;perm*;unique*;UNIX.mode;UNIX.uid;"));
  * // "type;size;modify;UNIX.mode;UNIX.uid;"

@@ -34,7 +34,7 @@ import {
  *
  * @example
  * ```ts
- * import { parseUnixLine, type UnixLineOptions } from "@ferry/ftp";
+ * import { parseUnixLine, type UnixLineOptions } from "@ferry/ftp/listing";
  *
  * const options: UnixLineOptions = { now: new Date("2027-01-02T08:00:00Z") };
  * const entry = parseUnixLine("-rw-r--r-- 1 ftp ftp 5 Dec 31 23:00 x", options);
@@ -93,7 +93,7 @@ const ends = new Int32Array(MAX_TOKENS);
  *
  * @example
  * ```ts
- * import { parseUnixLine } from "@ferry/ftp";
+ * import { parseUnixLine } from "@ferry/ftp/listing";
  *
  * const now = new Date("2026-11-22T01:27:00Z");
  * const entry = parseUnixLine(

@@ -24,7 +24,7 @@ const VERB = /^[A-Za-z]{3,4}$/;
  *
  * @example
  * ```ts
- * import { assertSafeArgument } from "@ferry/ftp";
+ * import { assertSafeArgument } from "@ferry/ftp/protocol";
  *
  * assertSafeArgument("reports/2026.csv", "path"); // fine
  * // assertSafeArgument("a\r\nDELE b", "path");  // throws FtpInputError
@@ -59,7 +59,7 @@ export function assertSafeArgument(
  *
  * @example
  * ```ts
- * import { formatCommand } from "@ferry/ftp";
+ * import { formatCommand } from "@ferry/ftp/protocol";
  *
  * console.log(formatCommand("RETR", "notes 2026.txt")); // "RETR notes 2026.txt"
  * ```
@@ -88,7 +88,7 @@ const SECRET_COMMAND = /^(\s*(?:PASS|ACCT))(\s+)[\s\S]*$/i;
  *
  * @example
  * ```ts
- * import { redactCommand } from "@ferry/ftp";
+ * import { redactCommand } from "@ferry/ftp/protocol";
  *
  * console.log(redactCommand("PASS hunter2")); // "PASS ***"
  * console.log(redactCommand("CWD /pub"));     // "CWD /pub"

@@ -12,7 +12,7 @@ import { FtpInputError, FtpProtocolError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import type { DataAddress } from "@ferry/ftp";
+ * import type { DataAddress } from "@ferry/ftp/protocol";
  * const address: DataAddress = { host: "127.0.0.1", port: 50000 };
  * ```
  */
@@ -44,7 +44,7 @@ function assertPort(port: number, source: string): number {
  *
  * @example
  * ```ts
- * import { parsePasvReply } from "@ferry/ftp";
+ * import { parsePasvReply } from "@ferry/ftp/protocol";
  * console.log(parsePasvReply("Entering Passive Mode (127,0,0,1,195,80)"));
  * // { host: "127.0.0.1", port: 50000 }
  * ```
@@ -77,7 +77,7 @@ export function parsePasvReply(text: string): DataAddress {
  *
  * @example
  * ```ts
- * import { parseEpsvReply } from "@ferry/ftp";
+ * import { parseEpsvReply } from "@ferry/ftp/protocol";
  * console.log(parseEpsvReply("Entering Extended Passive Mode (|||50000|)")); // 50000
  * ```
  */
@@ -107,7 +107,7 @@ export function parseEpsvReply(text: string): number {
  *
  * @example
  * ```ts
- * import { formatPortArgument } from "@ferry/ftp";
+ * import { formatPortArgument } from "@ferry/ftp/protocol";
  * console.log(formatPortArgument({ host: "127.0.0.1", port: 50000 })); // "127,0,0,1,195,80"
  * ```
  */
@@ -134,7 +134,7 @@ export function formatPortArgument(address: DataAddress): string {
  *
  * @example
  * ```ts
- * import { formatEprtArgument } from "@ferry/ftp";
+ * import { formatEprtArgument } from "@ferry/ftp/protocol";
  * console.log(formatEprtArgument({ host: "::1", port: 50000 })); // "|2|::1|50000|"
  * ```
  */
@@ -152,7 +152,7 @@ export function formatEprtArgument(address: DataAddress): string {
  *
  * @example
  * ```ts
- * import { parsePortArgument } from "@ferry/ftp";
+ * import { parsePortArgument } from "@ferry/ftp/protocol";
  * console.log(parsePortArgument("127,0,0,1,195,80")); // { host: "127.0.0.1", port: 50000 }
  * ```
  */
@@ -176,7 +176,7 @@ export function parsePortArgument(argument: string): DataAddress | undefined {
  *
  * @example
  * ```ts
- * import { parseEprtArgument } from "@ferry/ftp";
+ * import { parseEprtArgument } from "@ferry/ftp/protocol";
  * console.log(parseEprtArgument("|1|127.0.0.1|50000|")); // { host: "127.0.0.1", port: 50000 }
  * ```
  */

@@ -18,7 +18,7 @@ import type { FtpReply } from "./reply.ts";
  *
  * @example
  * ```ts
- * import { parseFeatures } from "@ferry/ftp";
+ * import { parseFeatures } from "@ferry/ftp/protocol";
  *
  * const features = parseFeatures({
  *   code: 211,

@@ -15,7 +15,7 @@ const LF = 0x0a;
  *
  * @example
  * ```ts
- * import { CrlfToLfStream } from "@ferry/ftp";
+ * import { CrlfToLfStream } from "@ferry/ftp/protocol";
  *
  * const text = await new Response(
  *   new Blob(["a\r\nb\r\n"]).stream().pipeThrough(new CrlfToLfStream()),
@@ -45,7 +45,7 @@ export class CrlfToLfStream extends TransformStream<Uint8Array, Uint8Array> {
  *
  * @example
  * ```ts
- * import { LfToCrlfStream } from "@ferry/ftp";
+ * import { LfToCrlfStream } from "@ferry/ftp/protocol";
  *
  * const text = await new Response(
  *   new Blob(["a\nb\r\n"]).stream().pipeThrough(new LfToCrlfStream()),
@@ -76,7 +76,7 @@ export class LfToCrlfStream extends TransformStream<Uint8Array, Uint8Array> {
  *
  * @example
  * ```ts
- * import { crlfToLf } from "@ferry/ftp";
+ * import { crlfToLf } from "@ferry/ftp/protocol";
  * const { bytes, heldCr } = crlfToLf(new TextEncoder().encode("a\r\nb\r"), false);
  * console.log(bytes.length, heldCr); // 3 true
  * ```
@@ -85,28 +85,20 @@ export function crlfToLf(
   chunk: Uint8Array,
   heldCr: boolean,
 ): { bytes: Uint8Array; heldCr: boolean } {
-  const out = new Uint8Array(chunk.length + 1);
-  let n = 0;
-  let i = 0;
+  const out = new ConvertedBytes(chunk, chunk.length + 1);
   if (heldCr) {
-    if (chunk.length === 0) return { bytes: out.subarray(0, 0), heldCr: true };
-    if (chunk[0] !== LF) out[n++] = CR;
+    if (chunk.length === 0) return { bytes: out.bytes, heldCr: true };
+    if (chunk[0] !== LF) out.add(CR);
   }
   const last = chunk.length - 1;
-  while (i <= last) {
-    const cr = chunk.indexOf(CR, i);
-    if (cr === -1) {
-      out.set(chunk.subarray(i), n);
-      n += chunk.length - i;
-      break;
-    }
-    out.set(chunk.subarray(i, cr), n);
-    n += cr - i;
-    if (cr === last) return { bytes: out.subarray(0, n), heldCr: true };
-    if (chunk[cr + 1] !== LF) out[n++] = CR;
-    i = cr + 1;
+  for (let cr = chunk.indexOf(CR); cr !== -1; cr = chunk.indexOf(CR, cr + 1)) {
+    out.copyTo(cr);
+    if (cr === last) return { bytes: out.bytes, heldCr: true };
+    if (chunk[cr + 1] !== LF) out.add(CR);
+    out.skip();
   }
-  return { bytes: out.subarray(0, n), heldCr: false };
+  out.copyTo(chunk.length);
+  return { bytes: out.bytes, heldCr: false };
 }
 
 /**
@@ -118,7 +110,7 @@ export function crlfToLf(
  *
  * @example
  * ```ts
- * import { lfToCrlf } from "@ferry/ftp";
+ * import { lfToCrlf } from "@ferry/ftp/protocol";
  * console.log(lfToCrlf(new TextEncoder().encode("a\nb"), false).length); // 4
  * ```
  */
@@ -126,22 +118,53 @@ export function lfToCrlf(chunk: Uint8Array, previousWasCr: boolean): Uint8Array 
   let lfs = 0;
   for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) lfs++;
   if (lfs === 0) return chunk;
-  const out = new Uint8Array(chunk.length + lfs);
-  let n = 0;
-  let i = 0;
-  while (i < chunk.length) {
-    const lf = chunk.indexOf(LF, i);
-    if (lf === -1) {
-      out.set(chunk.subarray(i), n);
-      n += chunk.length - i;
-      break;
-    }
-    out.set(chunk.subarray(i, lf), n);
-    n += lf - i;
+  const out = new ConvertedBytes(chunk, chunk.length + lfs);
+  for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, lf + 1)) {
+    out.copyTo(lf);
     const before = lf === 0 ? previousWasCr : chunk[lf - 1] === CR;
-    if (!before) out[n++] = CR;
-    out[n++] = LF;
-    i = lf + 1;
+    if (!before) out.add(CR);
   }
-  return out.subarray(0, n);
+  out.copyTo(chunk.length);
+  return out.bytes;
+}
+
+/**
+ * A chunk converted into a new buffer: the runs between the bytes a
+ * conversion looks at are copied whole, and bytes are added or skipped
+ * between them.
+ */
+class ConvertedBytes {
+  readonly #chunk: Uint8Array;
+  readonly #out: Uint8Array;
+  /** Bytes written to the output. */
+  #length = 0;
+  /** The next byte of the chunk to copy. */
+  #from = 0;
+
+  constructor(chunk: Uint8Array, capacity: number) {
+    this.#chunk = chunk;
+    this.#out = new Uint8Array(capacity);
+  }
+
+  /** Copies the chunk's bytes from where copying stopped up to `end` (exclusive). */
+  copyTo(end: number): void {
+    this.#out.set(this.#chunk.subarray(this.#from, end), this.#length);
+    this.#length += end - this.#from;
+    this.#from = end;
+  }
+
+  /** Passes over the chunk's next byte without copying it. */
+  skip(): void {
+    this.#from++;
+  }
+
+  /** Adds a byte that is not in the chunk. */
+  add(byte: number): void {
+    this.#out[this.#length++] = byte;
+  }
+
+  /** The output so far. */
+  get bytes(): Uint8Array {
+    return this.#out.subarray(0, this.#length);
+  }
 }

@@ -17,7 +17,7 @@ const BOM = 0xfeff;
  *
  * @example
  * ```ts
- * import { LineSplitter } from "@ferry/ftp";
+ * import { LineSplitter } from "@ferry/ftp/protocol";
  *
  * const splitter = new LineSplitter();
  * const bytes = new TextEncoder().encode("one\r\ntw");

@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * import { joinRemotePath } from "@ferry/ftp";
+ * import { joinRemotePath } from "@ferry/ftp/protocol";
  * console.log(joinRemotePath("/pub/", "a.txt")); // "/pub/a.txt"
  * console.log(joinRemotePath("", "a.txt"));      // "a.txt"
  * ```
@@ -34,7 +34,7 @@ export function joinRemotePath(dir: string, name: string): string {
  *
  * @example
  * ```ts
- * import { remotePathPrefixes } from "@ferry/ftp";
+ * import { remotePathPrefixes } from "@ferry/ftp/protocol";
  * console.log(remotePathPrefixes("/a/b/c")); // ["/a", "/a/b", "/a/b/c"]
  * console.log(remotePathPrefixes("x//y/"));  // ["x", "x/y"]
  * ```
@@ -63,7 +63,7 @@ export function remotePathPrefixes(path: string): string[] {
  *
  * @example
  * ```ts
- * import { unsafeNameReason } from "@ferry/ftp";
+ * import { unsafeNameReason } from "@ferry/ftp/protocol";
  * console.log(unsafeNameReason("report.pdf")); // undefined
  * console.log(unsafeNameReason("../etc"));     // "contains a path separator"
  * ```

@@ -36,7 +36,7 @@ export interface FtpReply {
  * @returns `true` for 100-199.
  * @example
  * ```ts
- * import { isPreliminary } from "@ferry/ftp";
+ * import { isPreliminary } from "@ferry/ftp/protocol";
  * console.log(isPreliminary({ code: 150, text: "", lines: [] })); // true
  * ```
  */
@@ -51,7 +51,7 @@ export function isPreliminary(reply: FtpReply): boolean {
  * @returns `true` for 200-299.
  * @example
  * ```ts
- * import { isCompletion } from "@ferry/ftp";
+ * import { isCompletion } from "@ferry/ftp/protocol";
  * console.log(isCompletion({ code: 226, text: "", lines: [] })); // true
  * ```
  */
@@ -64,7 +64,7 @@ export function isCompletion(reply: FtpReply): boolean {
  *
  * @example
  * ```ts
- * import { ReplyParser, type ReplyParserOptions } from "@ferry/ftp";
+ * import { ReplyParser, type ReplyParserOptions } from "@ferry/ftp/protocol";
  *
  * const options: ReplyParserOptions = { maxLineBytes: 8192, maxReplyBytes: 65536 };
  * const parser = new ReplyParser(options);
@@ -103,7 +103,7 @@ const CODE_LINE = /^([1-5]\d\d)([ -])/;
  *
  * @example
  * ```ts
- * import { ReplyParser } from "@ferry/ftp";
+ * import { ReplyParser } from "@ferry/ftp/protocol";
  *
  * const parser = new ReplyParser();
  * const bytes = new TextEncoder().encode("220-Hello\r\n220 Ready\r\n");

@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts
- * import { parsePathReply } from "@ferry/ftp";
+ * import { parsePathReply } from "@ferry/ftp/protocol";
  * console.log(parsePathReply('"/a ""b""" created')); // '/a "b"'
  * ```
  */
@@ -44,7 +44,7 @@ export function parsePathReply(text: string): string | undefined {
  *
  * @example
  * ```ts
- * import { parseAnnouncedSize } from "@ferry/ftp";
+ * import { parseAnnouncedSize } from "@ferry/ftp/protocol";
  * console.log(parseAnnouncedSize("Opening data connection (1024 bytes)")); // 1024
  * ```
  */

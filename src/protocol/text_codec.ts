@@ -18,7 +18,7 @@ import { FtpInputError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { textCodec } from "@ferry/ftp";
+ * import { textCodec } from "@ferry/ftp/protocol";
  *
  * const latin1 = textCodec("latin1");
  * console.log(latin1.encode("café")); // Uint8Array [99, 97, 102, 233]
@@ -51,7 +51,7 @@ const codecs = new Map<string, TextCodec>();
  *
  * @example
  * ```ts
- * import { textCodec } from "@ferry/ftp";
+ * import { textCodec } from "@ferry/ftp/protocol";
  * console.log(textCodec("gbk").decode(textCodec("gbk").encode("文件"))); // "文件"
  * ```
  */

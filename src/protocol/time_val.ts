@@ -27,7 +27,7 @@ function digits(text: string, start: number, end: number): number {
  *
  * @example
  * ```ts
- * import { parseTimeVal } from "@ferry/ftp";
+ * import { parseTimeVal } from "@ferry/ftp/protocol";
  * console.log(parseTimeVal("20260102030405")?.toISOString()); // "2026-01-02T03:04:05.000Z"
  * ```
  */
@@ -65,7 +65,7 @@ export function parseTimeVal(text: string): Date | undefined {
  *
  * @example
  * ```ts
- * import { formatTimeVal } from "@ferry/ftp";
+ * import { formatTimeVal } from "@ferry/ftp/protocol";
  * console.log(formatTimeVal(new Date("2026-01-02T03:04:05Z"))); // "20260102030405"
  * ```
  */

@@ -21,10 +21,12 @@ import { dirname } from "node:path";
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { TransferProgress } from "../client/options.ts";
 import { partialPath, segmentStatePath } from "../client/temporary_names.ts";
-import { FtpSizeMismatchError } from "../errors.ts";
 import { refuseLinksTo } from "./_no_links.ts";
-import { TransientRunError } from "./errors.ts";
-import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
+import {
+  type TransferContext,
+  type TransferOutcome,
+  transferOutcome,
+} from "./_transfer_context.ts";
 
 /** Most bytes of a partial file compared with the server's before continuing it. */
 export const RESUME_CHECK_BYTES = 64 * 1024;
@@ -131,24 +133,15 @@ export async function downloadFile(
       onProgress,
       signal: ctx.signal,
     });
-  try {
-    const result = await download().catch((error) => {
+  return await transferOutcome(
+    download().catch((error) => {
       // Planning made the step's directories; one removed since is made
       // again here, rather than with a mkdir (a thread hand-off) per file.
       if (!(error instanceof Deno.errors.NotFound) || exists(dirname(part))) throw error;
       Deno.mkdirSync(dirname(part), { recursive: true });
       return download();
-    });
-    return result.resumedFrom ? { bytes: result.bytes, resumedFrom: result.resumedFrom } : {
-      bytes: result.bytes,
-    };
-  } catch (error) {
-    // The report has always named a short transfer so: keep its name.
-    if (error instanceof FtpSizeMismatchError) {
-      throw new TransientRunError(error.message, { cause: error });
-    }
-    throw error;
-  }
+    }),
+  );
 }
 
 function regularFileSync(path: string): boolean {

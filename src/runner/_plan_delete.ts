@@ -12,17 +12,14 @@ import type { PlanContext } from "./_plan_context.ts";
 import { PlanError } from "./errors.ts";
 import type { PathFilter } from "./_filter.ts";
 import type { Hidden } from "./_remote_tree.ts";
-import { Phase, type Work } from "./_work.ts";
+import { Phase, serverCommand, type Work } from "./_work.ts";
 
 /** Deleting a remote file (for rm, put's stale temporaries and sync), without id, phase and reason. */
 export function removeRemoteFile(path: string): Pick<Work, "action" | "path" | "run" | "tolerate"> {
   return {
     action: "delete",
     path,
-    run: async (client, run) => {
-      await client!.remove(path, { signal: run.signal });
-      return { bytes: 0 };
-    },
+    run: serverCommand((client, signal) => client.remove(path, { signal })),
     // A retry that finds the file gone: the lost reply was a success.
     tolerate: (error, attempt) =>
       attempt > 1 && error instanceof FtpPermanentError && error.code === 550
@@ -36,10 +33,7 @@ export function removeRemoteDir(path: string): Removal {
   return {
     action: "rmdir",
     path,
-    run: async (client, run) => {
-      await client!.rmdir(path, { signal: run.signal });
-      return { bytes: 0 };
-    },
+    run: serverCommand((client, signal) => client.rmdir(path, { signal })),
     tolerate: (error) =>
       error instanceof FtpPermanentError
         ? "kept: not empty (holds excluded or unlisted entries)"

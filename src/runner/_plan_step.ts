@@ -10,7 +10,8 @@ import { runConcurrent } from "./_concurrent.ts";
 import type { PlanContext } from "./_plan_context.ts";
 import type { SpreadListing } from "./_remote_tree.ts";
 import type { Lease } from "./_pool.ts";
-import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
+import { delay } from "../std/delay.ts";
+import { breaksConnection, errorInfo, isTransient, retryDelayMs } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
 import { stepKind } from "./steps/registry.ts";
@@ -59,7 +60,7 @@ export async function planStep(
       }
       const delayMs = retryDelayMs(error, attempt);
       env.emit({ type: "retry", step: ref, attempt, delayMs, error: errorInfo(error, env.redact) });
-      await sleep(delayMs, env.signal);
+      await delay(delayMs, { signal: env.signal });
     }
   }
 }

@@ -96,8 +96,9 @@ export class ConnectionPool {
             `The server refused connection ${allowed + 1}; going on with ${allowed}`,
           );
         }
-        // A connection released while this one was being refused went
-        // idle with nobody waiting: take it, or it is never lent again.
+        // A connection released while this one was being refused went idle
+        // with no one waiting: lend it now, or the caller would wait for a
+        // release that never comes.
         return this.#idle.pop();
       }
       // A caller waiting for this slot opens its own instead.

@@ -50,22 +50,6 @@ export function retryDelayMs(error: unknown, attempt: number): number {
   return error instanceof FtpTimeoutError ? 0 : backoffMs(attempt);
 }
 
-/** Waits, or rejects as soon as the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** An error as the report shows it. */
 export function errorInfo(error: unknown, redact: (text: string) => string): ErrorInfo {
   if (!(error instanceof Error)) return { name: "Error", message: redact(String(error)) };

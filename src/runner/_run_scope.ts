@@ -7,7 +7,7 @@
 import type { PlanContext } from "./_plan_context.ts";
 import { ConnectionPool } from "./_pool.ts";
 import { rateLimiterOf } from "../client/rate_limit.ts";
-import { makeRedactor } from "./_redact.ts";
+import { makeRedactor } from "./redact.ts";
 import { type Planner, runStep } from "./_run_step.ts";
 import { Silence } from "./_silence.ts";
 import { totalsOf } from "./_totals.ts";

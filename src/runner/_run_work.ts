@@ -5,7 +5,8 @@
 
 import { FtpTimeoutError } from "../errors.ts";
 import type { Lease } from "./_pool.ts";
-import { breaksConnection, errorInfo, isTransient, retryDelayMs, sleep } from "./_retry.ts";
+import { delay } from "../std/delay.ts";
+import { breaksConnection, errorInfo, isTransient, retryDelayMs } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
 import type { ActionReport, PlannedAction } from "./report.ts";
@@ -145,7 +146,7 @@ export async function runWork(
       const info = errorInfo(error, env.redact);
       env.emit({ type: "retry", step: ref, action, attempt, delayMs, error: info });
       try {
-        await sleep(delayMs, env.signal);
+        await delay(delayMs, { signal: env.signal });
       } catch {
         entry.result = "cancelled";
         break;

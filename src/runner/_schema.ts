@@ -1,11 +1,11 @@
 // The one definition of a task file: zod validates task files with it at
 // run time, and schema/task.schema.json is generated from it. It stays free
 // of transforms so that the JSON Schema can say everything it checks;
-// normalisation happens afterwards, in _resolve.ts. Each step kind's action
+// normalisation happens afterwards, in resolve_task.ts. Each step kind's action
 // schema comes from its module (steps/<kind>.ts), through the registry.
 
 import { z } from "zod";
-import { MAX_RETRIES } from "./_limits.ts";
+import { MAX_RETRIES } from "./limits.ts";
 import { schemaParts } from "./_schema_parts.ts";
 import { type Same, STEP_KINDS } from "./steps/registry.ts";
 import type { TaskFile } from "./task_file.ts";

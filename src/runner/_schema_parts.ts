@@ -6,8 +6,10 @@
 // that running a task (a one-shot `ferry get`, say) never loads zod.
 
 import { z } from "zod";
-import { DURATION_PATTERN } from "./_duration.ts";
-import { wholeNumberPattern } from "./_number_pattern.ts";
+import { closestString } from "../std/closest_string.ts";
+import { levenshteinDistance } from "../std/levenshtein_distance.ts";
+import { DURATION_PATTERN } from "./duration.ts";
+import { wholeNumberPattern } from "./whole_number_pattern.ts";
 import { RATE_EXPECTED, RATE_PATTERN } from "./_byte_rate.ts";
 
 /** Makes an unknown key's error list the allowed ones and the likeliest. */
@@ -24,31 +26,11 @@ function strict<T extends z.ZodRawShape>(shape: T, what: string) {
   });
 }
 
-/** The allowed key within edit distance 2, if any. */
+/** The allowed key within edit distance 2 (case aside), if any. */
 function closest(key: string, allowed: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        previous[j] + 1,
-        row[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = row;
-  }
-  return previous[b.length];
+  if (allowed.length === 0) return undefined;
+  const guess = closestString(key, allowed);
+  return levenshteinDistance(key.toLowerCase(), guess.toLowerCase()) <= 2 ? guess : undefined;
 }
 
 const duration = z.union([

@@ -1,5 +1,9 @@
 // What a running transfer (or any action) is given, and what it returns.
 
+import type { TransferResult } from "../client/options.ts";
+import { FtpSizeMismatchError } from "../errors.ts";
+import { TransientRunError } from "./errors.ts";
+
 /** What a running transfer can use. */
 export interface TransferContext {
   signal: AbortSignal;
@@ -16,4 +20,21 @@ export interface TransferContext {
 export interface TransferOutcome {
   bytes: number;
   resumedFrom?: number;
+}
+
+/**
+ * A client transfer's result as the run records it. A short transfer (the
+ * client's FtpSizeMismatchError) is rethrown as TransientRunError, the name
+ * the report has always given it, with the client's error as its cause.
+ */
+export async function transferOutcome(transfer: Promise<TransferResult>): Promise<TransferOutcome> {
+  try {
+    const { bytes, resumedFrom } = await transfer;
+    return resumedFrom ? { bytes, resumedFrom } : { bytes };
+  } catch (error) {
+    if (error instanceof FtpSizeMismatchError) {
+      throw new TransientRunError(error.message, { cause: error });
+    }
+    throw error;
+  }
 }

@@ -19,9 +19,11 @@
 
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { TransferProgress, UploadOptions } from "../client/options.ts";
-import { FtpSizeMismatchError } from "../errors.ts";
-import { TransientRunError } from "./errors.ts";
-import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
+import {
+  type TransferContext,
+  type TransferOutcome,
+  transferOutcome,
+} from "./_transfer_context.ts";
 
 /** A local file's size and time, as of one moment. */
 export interface Identity {
@@ -83,18 +85,9 @@ export async function uploadFile(
   const viaTemporary = job.target !== job.remote;
   if (replace) Object.assign(options, { atomic: true, temporary: job.target, keepTemporary: true });
   else if (viaTemporary) options.checkSize = true;
-  try {
-    const result = await client.uploadFrom(job.local, replace ? job.remote : job.target, options);
-    return result.resumedFrom ? { bytes: result.bytes, resumedFrom: result.resumedFrom } : {
-      bytes: result.bytes,
-    };
-  } catch (error) {
-    // The report has always named a short transfer so: keep its name.
-    if (error instanceof FtpSizeMismatchError) {
-      throw new TransientRunError(error.message, { cause: error });
-    }
-    throw error;
-  }
+  return await transferOutcome(
+    client.uploadFrom(job.local, replace ? job.remote : job.target, options),
+  );
 }
 
 /**

@@ -48,3 +48,16 @@ export function idSource(): () => number {
   let next = 1;
   return () => next++;
 }
+
+/**
+ * The `run` of an action that is one command on the server and moves no
+ * bytes (a delete, a rename, a directory made or removed, a mode set).
+ */
+export function serverCommand(
+  command: (client: FtpClient, signal: AbortSignal) => Promise<unknown>,
+): NonNullable<Work["run"]> {
+  return async (client, run) => {
+    await command(client!, run.signal);
+    return { bytes: 0 };
+  };
+}

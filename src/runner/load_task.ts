@@ -11,7 +11,7 @@ import { dirname, extname, resolve } from "node:path";
 import { toFileUrl } from "./_paths.ts";
 import type { KeyPath, ParsedSource, Position, SourceFormat } from "./_source.ts";
 import { interpolate, referencedNames } from "./_interpolate.ts";
-import { type Located, resolveTask } from "./_resolve.ts";
+import { type Located, resolveTask } from "./resolve_task.ts";
 import type { Task } from "./task.ts";
 import { TaskFileError, type TaskFileIssue } from "./task_file_error.ts";
 

@@ -11,7 +11,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { dirname, extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hostForUrl } from "../protocol/_host.ts";
+import { hostForUrl } from "../protocol/host.ts";
 import { TLS_WORKER_MODULE } from "../transport/transport.ts";
 import { moduleFiles } from "./_module_files.ts";
 import { stepKind } from "./steps/registry.ts";

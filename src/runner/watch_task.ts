@@ -9,7 +9,7 @@
 
 import { FtpInputError } from "../errors.ts";
 import { assertSourcesExist } from "./_local_sources.ts";
-import { DEFAULT_WATCH } from "./_resolve.ts";
+import { DEFAULT_WATCH } from "./resolve_task.ts";
 import { RunScope } from "./_run_scope.ts";
 import { runBatch, Sent } from "./_watch_batch.ts";
 import { ChangeQueue, FolderWatch, watchedSteps } from "./_watch_changes.ts";

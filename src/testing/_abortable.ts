@@ -6,18 +6,12 @@
  * @module
  */
 
-/** Resolves after `ms` milliseconds, or at once when `signal` aborts. */
+import { delay } from "../std/delay.ts";
+
+/** Resolves after `ms` milliseconds, or at once when `signal` aborts (the session ends). */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted || !(ms > 0)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return delay(ms, { signal }).catch(() => {});
 }
 
 /** Resolves when `signal` aborts. */

@@ -5,11 +5,11 @@
  * @module
  */
 
-import { hostForUrl } from "../protocol/_host.ts";
+import { hostForUrl } from "../protocol/host.ts";
 import { hashFeatures, optsHash } from "./_commands_hash.ts";
 import { statPath } from "./_commands_listing.ts";
 import { MLST_FACTS, mlstFeature } from "./_listing_format.ts";
-import type { CommandTable, Session } from "./_session.ts";
+import type { CommandSpec, CommandTable, Session } from "./_session.ts";
 
 /** FEAT lines, each shown only while none of its commands is disabled. */
 function features(session: Session): string[] {
@@ -49,6 +49,29 @@ async function setMlstFacts(session: Session, list: string): Promise<void> {
 }
 
 /** NOOP, SYST, FEAT, OPTS, HELP, STAT, TYPE, MODE, STRU, REST, ALLO, ABOR. */
+/**
+ * A verb of which the server supports only RFC 959's default (MODE S, STRU
+ * F): the other values the RFC defines are refused with 504, anything else
+ * with 501.
+ */
+function onlyTheDefault(
+  verb: string,
+  noun: string,
+  supported: string,
+  defined: readonly string[],
+): CommandSpec {
+  return {
+    async run(session, argument) {
+      const value = argument.trim().toUpperCase();
+      if (value === supported) return await session.reply(200, `${noun} set to ${value}`);
+      if (defined.includes(value)) {
+        return await session.reply(504, `${verb} ${value} is not supported`);
+      }
+      await session.reply(501, `Unknown ${verb} ${value}`);
+    },
+  };
+}
+
 export const controlCommands: CommandTable = {
   NOOP: {
     beforeLogin: true,
@@ -131,26 +154,8 @@ export const controlCommands: CommandTable = {
       await session.reply(200, `Type set to ${session.type}`);
     },
   },
-  MODE: {
-    async run(session, argument) {
-      const mode = argument.trim().toUpperCase();
-      if (mode === "S") return await session.reply(200, "Mode set to S");
-      if (mode === "B" || mode === "C") {
-        return await session.reply(504, `MODE ${mode} is not supported`);
-      }
-      await session.reply(501, `Unknown MODE ${mode}`);
-    },
-  },
-  STRU: {
-    async run(session, argument) {
-      const structure = argument.trim().toUpperCase();
-      if (structure === "F") return await session.reply(200, "Structure set to F");
-      if (structure === "R" || structure === "P") {
-        return await session.reply(504, `STRU ${structure} is not supported`);
-      }
-      await session.reply(501, `Unknown STRU ${structure}`);
-    },
-  },
+  MODE: onlyTheDefault("MODE", "Mode", "S", ["B", "C"]),
+  STRU: onlyTheDefault("STRU", "Structure", "F", ["R", "P"]),
   REST: {
     async run(session, argument) {
       const text = argument.trim();

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { canonicalHost, isIpv6, sameHost } from "../protocol/_host.ts";
+import { canonicalHost, isIpv6, sameHost } from "../protocol/host.ts";
 import { ActiveSetup, PassiveSetup } from "./_data_channel.ts";
 import type { CommandTable, Session } from "./_session.ts";
 import {

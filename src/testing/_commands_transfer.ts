@@ -6,7 +6,7 @@
  * @module
  */
 
-import { writeAll } from "../transport/_io.ts";
+import { writeAll } from "../transport/write_all.ts";
 import type { CommandTable, Session } from "./_session.ts";
 import { receiveChunks, sendChunks } from "./_transfer_pump.ts";
 import { crlfToLf, lfToCrlf } from "../protocol/line_endings.ts";
@@ -59,18 +59,38 @@ function modeName(session: Session): string {
   return session.type === "A" ? "ASCII" : "BINARY";
 }
 
+/**
+ * Moves `file` to the restart offset (REST), after checking that it is a
+ * regular file the offset does not pass; replies the error and returns
+ * `undefined` otherwise.
+ */
+async function seekToRestart(
+  session: Session,
+  argument: string,
+  file: Deno.FsFile,
+  offset: number,
+): Promise<Deno.FileInfo | undefined> {
+  const info = await file.stat();
+  if (!info.isFile) {
+    await session.reply(550, `${argument}: not a regular file`);
+    return undefined;
+  }
+  if (offset > info.size) {
+    await session.reply(554, `Restart offset ${offset} is beyond the end of the file`);
+    return undefined;
+  }
+  await file.seek(offset, Deno.SeekMode.Start);
+  return info;
+}
+
 async function retrieve(session: Session, argument: string): Promise<void> {
   if (argument === "") return await session.reply(501, "RETR needs a file name");
   const fs = session.server.fs;
   const real = await fs.existing(fs.resolve(session.cwd, argument));
   const offset = session.restOffset;
   using file = await Deno.open(real, { read: true });
-  const info = await file.stat();
-  if (!info.isFile) return await session.reply(550, `${argument}: not a regular file`);
-  if (offset > info.size) {
-    return await session.reply(554, `Restart offset ${offset} is beyond the end of the file`);
-  }
-  await file.seek(offset, Deno.SeekMode.Start);
+  const info = await seekToRestart(session, argument, file, offset);
+  if (!info) return;
   const ascii = session.type === "A";
   const bytes = ascii ? await asciiWireSize(real, offset) : info.size - offset;
   const size = session.server.faults().hideSizes ? "" : ` (${bytes} bytes)`;
@@ -130,12 +150,8 @@ async function store(
     });
   }
   using file = opened;
-  const info = await file.stat();
-  if (!info.isFile) return await session.reply(550, `${argument}: not a regular file`);
-  if (offset > info.size) {
-    return await session.reply(554, `Restart offset ${offset} is beyond the end of the file`);
-  }
-  await file.seek(offset, Deno.SeekMode.Start);
+  const info = await seekToRestart(session, argument, file, offset);
+  if (!info) return;
   const ascii = session.type === "A";
   // The uploadKeepBytes fault: bytes past it are read and dropped.
   let room = session.server.faults().uploadKeepBytes ?? Infinity;

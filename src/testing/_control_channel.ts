@@ -7,7 +7,7 @@
  */
 
 import { sleep } from "./_abortable.ts";
-import { type PartialWriter, writeAll } from "../transport/_io.ts";
+import { type PartialWriter, writeAll } from "../transport/write_all.ts";
 import type { FtpFaults } from "./faults.ts";
 
 /** The longest command line accepted, in bytes, without its line end. */

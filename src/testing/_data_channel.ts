@@ -8,8 +8,8 @@
  */
 
 import { within } from "./_abortable.ts";
-import { sameHost } from "../protocol/_host.ts";
-import { closeQuietly } from "../transport/_io.ts";
+import { sameHost } from "../protocol/host.ts";
+import { closeQuietly } from "../transport/close_quietly.ts";
 import type { DataAddress } from "../protocol/data_address.ts";
 
 /** A data connection that a transfer command can open. */

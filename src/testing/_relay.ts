@@ -11,7 +11,8 @@
  * @module
  */
 
-import { closeQuietly, writeAll } from "../transport/_io.ts";
+import { closeQuietly } from "../transport/close_quietly.ts";
+import { writeAll } from "../transport/write_all.ts";
 import { ResumptionProbe, type SessionReuse } from "./_tls_hello.ts";
 import { RecordScanner, RecordSplitter } from "./_tls_records.ts";
 

@@ -26,7 +26,7 @@ import {
   SessionEnded,
 } from "./_control_channel.ts";
 import type { DataSetup } from "./_data_channel.ts";
-import { closeQuietly } from "../transport/_io.ts";
+import { closeQuietly } from "../transport/close_quietly.ts";
 import { MLST_FACTS } from "./_listing_format.ts";
 import type { DataPipe, PumpOutcome } from "./_transfer_pump.ts";
 import { transferOver } from "./_transfer_frame.ts";

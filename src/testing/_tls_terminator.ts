@@ -17,7 +17,7 @@
 import { within } from "./_abortable.ts";
 import { Relay, type RelayOptions } from "./_relay.ts";
 import type { SessionReuse } from "./_tls_hello.ts";
-import { closeQuietly } from "../transport/_io.ts";
+import { closeQuietly } from "../transport/close_quietly.ts";
 
 /** The certificate and key of a TLS server. */
 export interface TlsIdentity {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { closeQuietly } from "../transport/_io.ts";
+import { closeQuietly } from "../transport/close_quietly.ts";
 import type { DataSetup } from "./_data_channel.ts";
 import type { Session } from "./_session.ts";
 import type { SecureConn } from "./_tls_terminator.ts";

@@ -8,7 +8,8 @@
  */
 
 import { untilAborted } from "./_abortable.ts";
-import { closeQuietly, writeAll } from "../transport/_io.ts";
+import { closeQuietly } from "../transport/close_quietly.ts";
+import { writeAll } from "../transport/write_all.ts";
 
 /** An open data connection and the rules for one transfer over it. */
 export interface DataPipe {

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { hostForUrl } from "../protocol/_host.ts";
-import { closeQuietly } from "../transport/_io.ts";
+import { hostForUrl } from "../protocol/host.ts";
+import { closeQuietly } from "../transport/close_quietly.ts";
 import { HASH_VERBS } from "./_commands_hash.ts";
 import { LIST_FORMATS } from "./_listing_format.ts";
 import { type ServerContext, Session } from "./_session.ts";

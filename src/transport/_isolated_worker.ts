@@ -9,7 +9,8 @@
 import { parentPort } from "node:worker_threads";
 import type { ByteStream } from "./byte_stream.ts";
 import { NodeTransport } from "./_node_transport.ts";
-import { closeQuietly, writeAll } from "./_io.ts";
+import { closeQuietly } from "./close_quietly.ts";
+import { writeAll } from "./write_all.ts";
 import type { DataSocketListener, SecuredStream } from "./transport.ts";
 import {
   encodeError,

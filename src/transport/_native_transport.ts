@@ -4,15 +4,9 @@
 
 import type { ByteStream } from "./byte_stream.ts";
 import { FtpTimeoutError } from "../errors.ts";
-import {
-  acceptFrom,
-  closeQuietly,
-  dial,
-  dialDeno,
-  hostPort,
-  withDeadline,
-  within,
-} from "./_socket.ts";
+import { hostPort } from "../protocol/host.ts";
+import { closeQuietly } from "./close_quietly.ts";
+import { acceptFrom, dial, dialDeno, withDeadline, within } from "./_socket.ts";
 import {
   type DataSocketListener,
   type DialTarget,

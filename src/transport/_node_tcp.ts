@@ -14,8 +14,10 @@ import type { Buffer } from "node:buffer";
 import net from "node:net";
 import { FtpConnectionError } from "../errors.ts";
 import type { ByteStream } from "./byte_stream.ts";
-import { hostForUrl } from "../protocol/_host.ts";
-import { type DialOptions, hostPort, withDeadline } from "./_socket.ts";
+import { hostForUrl } from "../protocol/host.ts";
+import { hostPort } from "../protocol/host.ts";
+import type { DialTarget } from "./transport.ts";
+import { withDeadline } from "./_socket.ts";
 
 /** Bytes held for the reader before the socket is paused (the kernel buffers the rest). */
 const HIGH_WATER = 1024 * 1024;
@@ -36,7 +38,7 @@ function mayBind(address: string): boolean {
  * @param options Where to connect, how long to wait, and from where.
  * @returns The connection, with TCP_NODELAY on.
  */
-export function dialFrom(options: DialOptions & { localAddress: string }): Promise<ByteStream> {
+export function dialFrom(options: DialTarget & { localAddress: string }): Promise<ByteStream> {
   const { localAddress } = options;
   if (!mayBind(localAddress)) {
     return Promise.reject(
@@ -71,7 +73,7 @@ export function dialFrom(options: DialOptions & { localAddress: string }): Promi
 }
 
 /** The error for a failed connection: one the local address caused is named as such. */
-function bindError(error: Error, localAddress: string, target: DialOptions): Error {
+function bindError(error: Error, localAddress: string, target: DialTarget): Error {
   const code = (error as { code?: string }).code ?? "";
   const to = hostPort(target.host, target.port);
   if (code === "EADDRNOTAVAIL") {

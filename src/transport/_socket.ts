@@ -7,35 +7,18 @@ import {
   FtpError,
   FtpProtocolError,
   FtpTimeoutError,
-  type TimeoutPhase,
 } from "../errors.ts";
-import { hostForUrl, sameHost } from "../protocol/_host.ts";
+import { hostPort, sameHost } from "../protocol/host.ts";
 import type { ByteStream } from "./byte_stream.ts";
-import { closeQuietly } from "./_io.ts";
-
-/** What to connect to and how long to wait. */
-export interface DialOptions {
-  host: string;
-  port: number;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  /** Names the connection in errors, such as "control connection". */
-  purpose: string;
-  /** The phase a timeout reports: `connect` (the default) or `data-connection`. */
-  phase?: TimeoutPhase;
-  /**
-   * The local address to connect from (an IP address). Without it, the
-   * system picks one, and Deno's own TCP is used.
-   */
-  localAddress?: string;
-}
+import { closeQuietly } from "./close_quietly.ts";
+import type { DialTarget } from "./transport.ts";
 
 /**
  * Runs a connection attempt under a deadline and the caller's signal,
  * mapping timeouts, aborts and network errors onto ferry's typed errors.
  */
 export async function withDeadline<T>(
-  options: DialOptions,
+  options: DialTarget,
   connect: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const { host, port, timeoutMs, signal, purpose, phase = "connect" } = options;
@@ -74,14 +57,14 @@ export async function withDeadline<T>(
  * From a chosen local address, through node:net (see _node_tcp.ts);
  * otherwise a `Deno.TcpConn`.
  */
-export async function dial(options: DialOptions): Promise<ByteStream> {
+export async function dial(options: DialTarget): Promise<ByteStream> {
   if (options.localAddress === undefined) return await dialDeno(options);
   const { dialFrom } = await import("./_node_tcp.ts");
   return await dialFrom({ ...options, localAddress: options.localAddress });
 }
 
 /** Connects through Deno's own TCP (what Deno's TLS needs underneath). */
-export function dialDeno(options: DialOptions): Promise<Deno.TcpConn> {
+export function dialDeno(options: DialTarget): Promise<Deno.TcpConn> {
   return withDeadline(options, (signal) => {
     // The signal is not given to Deno.connect: in Deno 2.9 an abort that
     // lands as the connection completes leaks the socket. Instead the
@@ -176,11 +159,6 @@ export async function within<T>(
   }
 }
 
-/** Formats host and port, bracketing IPv6 addresses. */
-export function hostPort(host: string, port: number): string {
-  return `${hostForUrl(host)}:${port}`;
-}
-
 /** Maps an error from Deno's networking onto an {@linkcode FtpConnectionError}. */
 export function connectionError(error: unknown, what: string): FtpError {
   if (error instanceof FtpError) return error;
@@ -229,5 +207,3 @@ export function connectionError(error: unknown, what: string): FtpError {
     { cause: error },
   );
 }
-
-export { closeQuietly, writeAll, writeAllSync } from "./_io.ts";

@@ -15,7 +15,10 @@ import { secretMatcher } from "../protocol/secret_text.ts";
 import { type FtpReply, isPreliminary, ReplyParser } from "../protocol/reply.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
-import { closeQuietly, connectionError, hostPort, writeAll } from "./_socket.ts";
+import { hostPort } from "../protocol/host.ts";
+import { closeQuietly } from "./close_quietly.ts";
+import { connectionError } from "./_socket.ts";
+import { writeAll } from "./write_all.ts";
 import type { Transport } from "./transport.ts";
 
 /**

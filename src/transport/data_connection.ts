@@ -7,7 +7,9 @@
 
 import { FtpError, FtpTimeoutError } from "../errors.ts";
 import type { ByteStream } from "./byte_stream.ts";
-import { closeQuietly, connectionError, writeAll } from "./_socket.ts";
+import { closeQuietly } from "./close_quietly.ts";
+import { connectionError } from "./_socket.ts";
+import { writeAll } from "./write_all.ts";
 
 /** The most plaintext one TLS record carries: a read this size suggests more is waiting. */
 const TLS_RECORD_BYTES = 16 * 1024;

@@ -69,6 +69,11 @@ export interface DialTarget {
   purpose: string;
   /** The phase a timeout reports: `connect` (the default) or `data-connection`. */
   phase?: TimeoutPhase;
+  /**
+   * The local address to connect from (an IP address). Without it, the
+   * system picks one, and Deno's own TCP is used.
+   */
+  localAddress?: string;
 }
 
 /** A listening socket for one active-mode data connection. */

@@ -50,6 +50,23 @@ Deno.test("ls, get, put, mkdir and rm on URLs, with the password kept out of out
   }
 });
 
+Deno.test("ferry ls opens a client and lists: no task, no command that changes the server", async () => {
+  await using server = await FtpTestServer.start({ users: { bob: "pw-Ls4!ww" }, anonymous: false });
+  await writeTree(server.root, { "pub/a.txt": "a\n", "pub/b.txt": "b\n" });
+  const url = `ftp://bob:${encodeURIComponent("pw-Ls4!ww")}@127.0.0.1:${server.port}/pub/`;
+  const result = await ferry(["ls", url, "--json"]);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const names = JSON.parse(result.stdout).map((e: { name: string }) => e.name).sort();
+  assert.deepEqual(names, ["a.txt", "b.txt"]);
+  const verbs = server.commands.map((line) => line.split(" ")[0].toUpperCase());
+  assert.ok(verbs.includes("MLSD") || verbs.includes("LIST"), verbs.join(" "));
+  const changing = ["MKD", "XMKD", "RMD", "XRMD", "DELE", "STOR", "APPE", "STOU", "RNFR", "SITE"];
+  assert.deepEqual(verbs.filter((verb) => changing.includes(verb)), [], verbs.join(" "));
+  // One connection: ls is one client, not a task's pool.
+  assert.equal(verbs.filter((verb) => verb === "USER").length, 1, verbs.join(" "));
+  assert.deepEqual(Object.keys(await treeOf(server.root)), ["pub/", "pub/a.txt", "pub/b.txt"]);
+});
+
 Deno.test("ferry serve runs the embedded server until Ctrl-C", async () => {
   await using dir = await tempDir();
   await writeTree(dir.path, { "hello.txt": "hello\n" });

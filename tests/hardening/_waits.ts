@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { type FtpClientOptions, FtpTimeoutError, type TimeoutPhase } from "../../mod.ts";
 import { SECRET } from "./_helpers.ts";
+import { delay } from "../../src/std/delay.ts";
 
 /** The timeout in force in every case: connect, reply and data. */
 export const T = 1000;
@@ -146,7 +147,7 @@ export async function say(conn: Deno.Conn, text: string): Promise<boolean> {
 
 /** Sleeps. */
 export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return delay(ms);
 }
 
 /** Holds a connection open, reading and ignoring what comes, until it closes. */

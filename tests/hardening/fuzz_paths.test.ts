@@ -13,7 +13,8 @@
 import assert from "node:assert/strict";
 import { isAbsolute, join, relative, win32 } from "node:path";
 import fc from "fast-check";
-import { type FileInfo, joinRemotePath, unsafeNameReason } from "../../mod.ts";
+import type { FileInfo } from "../../mod.ts";
+import { joinRemotePath, unsafeNameReason } from "../../src/protocol/mod.ts";
 import { type WalkSource, walkTree } from "../../src/client/_walk.ts";
 import { remoteRelative } from "../../src/runner/_paths.ts";
 import { fuzzParams } from "./_fuzz.ts";

@@ -13,21 +13,23 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  type DataAddress,
-  formatEprtArgument,
-  formatPortArgument,
   FtpInputError,
   FtpProtocolError,
   type FtpReply,
+  parseFtpUrl,
+  redactUrl,
+} from "../../mod.ts";
+import {
+  type DataAddress,
+  formatEprtArgument,
+  formatPortArgument,
   LineSplitter,
   parseEprtArgument,
   parseEpsvReply,
-  parseFtpUrl,
   parsePasvReply,
   parsePortArgument,
-  redactUrl,
   ReplyParser,
-} from "../../mod.ts";
+} from "../../src/protocol/mod.ts";
 import { fuzzParams } from "./_fuzz.ts";
 
 const encoder = new TextEncoder();

@@ -75,7 +75,7 @@ const MUTATIONS: Mutation[] = [
   {
     id: "M7",
     what: "the runner's redactor hides nothing",
-    file: "src/runner/_redact.ts",
+    file: "src/runner/redact.ts",
     edits: [[
       "  return (text) => {\n",
       "  return (text) => {\n    if (text !== undefined) return text;\n",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { assertSafeArgument, formatCommand, FtpInputError, redactCommand } from "../../mod.ts";
+import { FtpInputError } from "../../mod.ts";
+import { assertSafeArgument, formatCommand, redactCommand } from "../../src/protocol/mod.ts";
 
 Deno.test("formatCommand joins verb and argument, keeping spaces", () => {
   assert.equal(formatCommand("RETR", " a  b "), "RETR  a  b ");

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
+import { FtpInputError, FtpProtocolError } from "../../mod.ts";
 import {
   formatEprtArgument,
   formatPortArgument,
-  FtpInputError,
-  FtpProtocolError,
   parseEprtArgument,
   parseEpsvReply,
   parsePasvReply,
   parsePortArgument,
-} from "../../mod.ts";
+} from "../../src/protocol/mod.ts";
 
 Deno.test("parsePasvReply reads the six numbers wherever they stand", () => {
   assert.deepEqual(parsePasvReply("Entering Passive Mode (127,0,0,1,195,80)."), {

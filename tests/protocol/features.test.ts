@@ -3,7 +3,7 @@
 // ("211-MLST type*;size*;", "211- REST STREAM"), which some servers use.
 
 import assert from "node:assert/strict";
-import { parseFeatures } from "../../mod.ts";
+import { parseFeatures } from "../../src/protocol/mod.ts";
 
 function feat(lines: string[]): Map<string, string> {
   return parseFeatures({ code: 211, text: "", lines });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { CrlfToLfStream, LfToCrlfStream, LineSplitter } from "../../mod.ts";
+import { CrlfToLfStream, LfToCrlfStream, LineSplitter } from "../../src/protocol/mod.ts";
 
 async function through(
   chunks: Uint8Array[],

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { FtpProtocolError, ReplyParser } from "../../mod.ts";
+import { FtpProtocolError } from "../../mod.ts";
+import { ReplyParser } from "../../src/protocol/mod.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

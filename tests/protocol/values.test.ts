@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
+import { FtpInputError, parseFtpUrl, redactUrl } from "../../mod.ts";
 import {
   formatTimeVal,
-  FtpInputError,
   joinRemotePath,
   parseAnnouncedSize,
   parseFeatures,
-  parseFtpUrl,
   parsePathReply,
   parseTimeVal,
-  redactUrl,
   remotePathPrefixes,
   unsafeNameReason,
-} from "../../mod.ts";
+} from "../../src/protocol/mod.ts";
 
 Deno.test("time values parse as UTC and format back to the second", () => {
   assert.equal(parseTimeVal("20260102030405")?.toISOString(), "2026-01-02T03:04:05.000Z");

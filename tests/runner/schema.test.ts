@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadTask, TaskFileError, taskJsonSchema } from "../../src/runner/mod.ts";
-import { wholeNumberPattern } from "../../src/runner/_number_pattern.ts";
+import { wholeNumberPattern } from "../../src/runner/whole_number_pattern.ts";
 import { tempDir } from "../_helpers.ts";
 
 Deno.test("schema/task.schema.json is up to date (run deno task schema)", async () => {

@@ -6,7 +6,7 @@ import { decide } from "../../src/runner/_compare.ts";
 import { compileFilter, splitGlob } from "../../src/runner/_filter.ts";
 import { interpolate } from "../../src/runner/_interpolate.ts";
 import { findNetrcEntry } from "../../src/runner/_netrc.ts";
-import { makeRedactor, urlPasswords } from "../../src/runner/_redact.ts";
+import { makeRedactor, urlPasswords } from "../../src/runner/redact.ts";
 import { renderFrame } from "../../src/cli/_render.ts";
 import { defineTask, permissionFlags } from "../../src/runner/mod.ts";
 

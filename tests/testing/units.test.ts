@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { canonicalHost, hostForUrl, sameHost } from "../../src/protocol/_host.ts";
+import { canonicalHost, hostForUrl, sameHost } from "../../src/protocol/host.ts";
 import { CommandQueue } from "../../src/testing/_command_queue.ts";
 import {
   decodeCommandLine,

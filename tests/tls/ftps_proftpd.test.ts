@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { FtpClient, FtpTlsError } from "../../mod.ts";
 import { runTask } from "../../src/runner/mod.ts";
-import { resolveTask } from "../../src/runner/_resolve.ts";
+import { resolveTask } from "../../src/runner/resolve_task.ts";
 import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
 import { makeTestPki } from "../_servers/certs.ts";
 import { isRoot, type ServerTlsFiles } from "../_servers/_common.ts";

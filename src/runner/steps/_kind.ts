@@ -11,7 +11,7 @@ import type { SchemaParts } from "../_schema_parts.ts";
 import type { KeyPath } from "../_source.ts";
 import type { Work } from "../_work.ts";
 import type { StepBase } from "../task.ts";
-import type { FilterRule, OverwritePolicy } from "../task_file.ts";
+import type { FilterRule, OverwritePolicy, PathList } from "../task_file.ts";
 import type { TaskFileLocation } from "../task_file_error.ts";
 
 /** A loaded step of kind `K` with its own fields `F`. */
@@ -135,9 +135,40 @@ export type SchemaMatches<S extends (parts: SchemaParts) => z.ZodType, A> = Same
   A
 >;
 
+/**
+ * A step kind's schema, checked at build time ({@linkcode SchemaMatches})
+ * to validate exactly the objects of its action type `A`:
+ * `const schema = actionSchema<GetAction>()((s) => s.strict({ ... }, "get"))`.
+ * A schema that accepts more or less than `A` does not compile.
+ */
+export function actionSchema<A>() {
+  return <S extends (parts: SchemaParts) => z.ZodType>(
+    schema: S & (SchemaMatches<S, A> extends true ? unknown : never),
+  ): S => schema;
+}
+
 /** One path, or a list, as a list. */
 export function list(value: string | string[]): string[] {
   return typeof value === "string" ? [value] : value;
+}
+
+const pathListSchema = actionSchema<PathList>()((s: SchemaParts) => s.paths);
+
+/**
+ * The schema and resolution of a step kind whose action is a list of remote
+ * paths (`mkdir`, `rmdir`, `rm`): `{ rm: ["a.txt", "old/*.log"] }`.
+ */
+export function pathListAction(kind: string): {
+  schema(parts: SchemaParts): z.ZodType<PathList>;
+  resolve(action: PathList): Resolved<{ paths: string[] }>;
+} {
+  return {
+    schema: pathListSchema,
+    resolve: (paths) => ({
+      name: `${kind} ${list(paths).join(" ")}`,
+      fields: { paths: list(paths) },
+    }),
+  };
 }
 
 /** A local path made absolute; a trailing slash (meaning "a directory") is kept. */

@@ -17,10 +17,10 @@ import { globMatcher, splitGlob } from "../_filter.ts";
 import { baseName, remoteDirname, remoteRelative } from "../_paths.ts";
 import type { PlanContext } from "../_plan_context.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
-import { Phase, type Work } from "../_work.ts";
+import { Phase, serverCommand, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
-import { list, type SchemaMatches, type StepKindDef } from "./_kind.ts";
+import { actionSchema, list, type StepKindDef } from "./_kind.ts";
 
 /**
  * Sets permissions (SITE CHMOD) on remote files, directories or globs
@@ -62,15 +62,14 @@ const MODE = /^[0-7]{3,4}$/;
 const MODE_ERROR = 'expected the mode as 3 or 4 octal digits in quotes, such as "755" or ' +
   '"0640" (in YAML, 0755 without quotes is a number)';
 
-const schema = (s: SchemaParts) =>
+const schema = actionSchema<ChmodAction>()((s: SchemaParts) =>
   s.strict({
     path: s.paths.meta({ description: "Remote files, directories or globs (*, **)." }),
     mode: s.z.string({ error: MODE_ERROR }).regex(MODE, { error: MODE_ERROR }).meta({
       description: 'Octal digits as a string, such as "755" or "0640".',
     }),
-  }, "chmod").meta({ description: "Sets permissions with SITE CHMOD." });
-const _same: SchemaMatches<typeof schema, ChmodAction> = true;
-void _same;
+  }, "chmod").meta({ description: "Sets permissions with SITE CHMOD." })
+);
 
 /** A remote path to change, and its mode when the listing shows one. */
 interface Target {
@@ -236,10 +235,7 @@ export const chmod: StepKindDef<"chmod", ChmodAction, ChmodFields> = {
               : `${octal(known)} → ${octal(wanted)}`),
           // The first runs alone (the phase that runs first, one at a time).
           phase: first ? Phase.mkdir : Phase.transfer,
-          run: async (client, run) => {
-            await siteChmod(client!, target.path, mode, run.signal);
-            return { bytes: 0 };
-          },
+          run: serverCommand((client, signal) => siteChmod(client, target.path, mode, signal)),
         });
         first = false;
       }

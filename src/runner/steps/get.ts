@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import { planGet } from "../_plan_down.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
 import type { FilterRule, OverwritePolicy, PathList } from "../task_file.ts";
-import { list, localPath, type SchemaMatches, type StepKindDef } from "./_kind.ts";
+import { actionSchema, list, localPath, type StepKindDef } from "./_kind.ts";
 
 /**
  * Downloads remote files: `from` names remote files, directories (their
@@ -93,7 +93,7 @@ export interface GetFields {
   filter: FilterRule[];
 }
 
-const schema = (s: SchemaParts) =>
+const schema = actionSchema<GetAction>()((s: SchemaParts) =>
   s.strict({
     from: s.paths,
     to: s.z.string().min(1),
@@ -101,9 +101,8 @@ const schema = (s: SchemaParts) =>
     resume: s.z.boolean().optional(),
     segments: s.z.number().int().min(1).max(16).optional(),
     filter: s.filter.optional(),
-  }, "get");
-const _same: SchemaMatches<typeof schema, GetAction> = true;
-void _same;
+  }, "get")
+);
 
 /** The get step kind. */
 export const get: StepKindDef<"get", GetAction, GetFields> = {

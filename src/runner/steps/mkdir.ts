@@ -5,12 +5,10 @@
  * @module
  */
 
-import { statRemote } from "../_remote_tree.ts";
-import { Phase, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
-import { list, type SchemaMatches, type StepKindDef } from "./_kind.ts";
-import type { SchemaParts } from "../_schema_parts.ts";
+import { planDirectories } from "./_directories.ts";
+import { pathListAction, type StepKindDef } from "./_kind.ts";
 
 /**
  * A loaded `mkdir` step's own fields.
@@ -26,41 +24,19 @@ export interface MkdirFields {
   paths: string[];
 }
 
-const schema = (s: SchemaParts) => s.paths;
-const _same: SchemaMatches<typeof schema, PathList> = true;
-void _same;
-
 /** The mkdir step kind. */
 export const mkdir: StepKindDef<"mkdir", PathList, MkdirFields> = {
   kind: "mkdir",
-  schema,
-  resolve: (paths) => ({
-    name: `mkdir ${list(paths).join(" ")}`,
-    fields: { paths: list(paths) },
-  }),
-  async plan(step, ctx) {
-    const work: Work[] = [];
-    for (const path of step.paths) {
-      const found = await statRemote(ctx.client, path, ctx.signal);
-      if (found?.type === "directory") {
-        work.push({ id: ctx.id(), action: "skip", path, reason: "exists", phase: Phase.mkdir });
-      } else if (found) {
-        throw new PlanError(`${path} exists and is not a directory`);
-      } else {
+  ...pathListAction("mkdir"),
+  plan: (step, ctx) =>
+    planDirectories(step.paths, ctx, {
+      action: "mkdir",
+      decide(path, found) {
+        if (found?.type === "directory") return { skip: "exists" };
+        if (found) throw new PlanError(`${path} exists and is not a directory`);
         ctx.planned.remote.set(path, "directory");
-        work.push({
-          id: ctx.id(),
-          action: "mkdir",
-          path,
-          reason: "missing",
-          phase: Phase.mkdir,
-          run: async (client, run) => {
-            await client!.mkdir(path, { recursive: true, signal: run.signal });
-            return { bytes: 0 };
-          },
-        });
-      }
-    }
-    return work;
-  },
+        return { change: "missing" };
+      },
+      run: (client, path, signal) => client.mkdir(path, { recursive: true, signal }),
+    }),
 };

@@ -11,10 +11,10 @@ import { planPut } from "../_plan_up.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
 import type { FilterRule, OverwritePolicy, PathList } from "../task_file.ts";
 import {
+  actionSchema,
   list,
   localBase,
   localPath,
-  type SchemaMatches,
   sourceOf,
   type StepKindDef,
   type StepOf,
@@ -91,16 +91,15 @@ export interface PutFields {
   filter: FilterRule[];
 }
 
-const schema = (s: SchemaParts) =>
+const schema = actionSchema<PutAction>()((s: SchemaParts) =>
   s.strict({
     from: s.paths,
     to: s.z.string().min(1),
     overwrite: s.overwrite.optional(),
     atomic: s.z.boolean().optional(),
     filter: s.filter.optional(),
-  }, "put");
-const _same: SchemaMatches<typeof schema, PutAction> = true;
-void _same;
+  }, "put")
+);
 
 /**
  * What watch mode watches: each folder (a glob's base) with what is below

@@ -1,6 +1,6 @@
 // The step kinds, in the order task-file messages and the JSON Schema list
 // them. Everything else loops over this list: the schema (../_schema.ts),
-// resolution (../_resolve.ts), planning (../_plan_step.ts), local sources
+// resolution (../resolve_task.ts), planning (../_plan_step.ts), local sources
 // (../_local_sources.ts), `ferry permissions`, the totals and the CLI's
 // output. A new kind is a module beside this file, its lines here and in
 // mod.ts (its types), and `deno task schema`: see docs/architecture.md.

@@ -8,9 +8,9 @@
 
 import { statRemote } from "../_remote_tree.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
-import { Phase } from "../_work.ts";
+import { Phase, serverCommand } from "../_work.ts";
 import { PlanError } from "../errors.ts";
-import type { SchemaMatches, StepKindDef } from "./_kind.ts";
+import { actionSchema, type StepKindDef } from "./_kind.ts";
 
 /**
  * Renames a remote file or directory.
@@ -44,10 +44,9 @@ export interface RenameFields {
   to: string;
 }
 
-const schema = (s: SchemaParts) =>
-  s.strict({ from: s.z.string().min(1), to: s.z.string().min(1) }, "rename");
-const _same: SchemaMatches<typeof schema, RenameAction> = true;
-void _same;
+const schema = actionSchema<RenameAction>()((s: SchemaParts) =>
+  s.strict({ from: s.z.string().min(1), to: s.z.string().min(1) }, "rename")
+);
 
 /** The rename step kind. */
 export const rename: StepKindDef<"rename", RenameAction, RenameFields> = {
@@ -80,10 +79,7 @@ export const rename: StepKindDef<"rename", RenameAction, RenameFields> = {
       path: to,
       reason: source ? "exists" : "created by an earlier step",
       phase: Phase.transfer,
-      run: async (client, run) => {
-        await client!.rename(from, to, { signal: run.signal });
-        return { bytes: 0 };
-      },
+      run: serverCommand((client, signal) => client.rename(from, to, { signal })),
     }];
   },
 };

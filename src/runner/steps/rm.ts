@@ -9,11 +9,10 @@ import { globMatcher, splitGlob } from "../_filter.ts";
 import type { PlanContext } from "../_plan_context.ts";
 import { removeRemoteFile } from "../_plan_delete.ts";
 import { readRemoteTree, statRemote } from "../_remote_tree.ts";
-import type { SchemaParts } from "../_schema_parts.ts";
 import { Phase, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
-import { list, type SchemaMatches, type StepKindDef } from "./_kind.ts";
+import { pathListAction, type StepKindDef } from "./_kind.ts";
 
 /**
  * A loaded `rm` step's own fields.
@@ -29,10 +28,6 @@ export interface RmFields {
   paths: string[];
 }
 
-const schema = (s: SchemaParts) => s.paths;
-const _same: SchemaMatches<typeof schema, PathList> = true;
-void _same;
-
 function deleteWork(path: string, reason: string, ctx: PlanContext): Work {
   return { id: ctx.id(), reason, phase: Phase.transfer, ...removeRemoteFile(path) };
 }
@@ -45,11 +40,7 @@ function skip(path: string, reason: string, ctx: PlanContext): Work {
 export const rm: StepKindDef<"rm", PathList, RmFields> = {
   kind: "rm",
   article: "an",
-  schema,
-  resolve: (paths) => ({
-    name: `rm ${list(paths).join(" ")}`,
-    fields: { paths: list(paths) },
-  }),
+  ...pathListAction("rm"),
   async plan(step, ctx) {
     const work: Work[] = [];
     for (const path of step.paths) {

@@ -5,12 +5,10 @@
  * @module
  */
 
-import { statRemote } from "../_remote_tree.ts";
-import type { SchemaParts } from "../_schema_parts.ts";
-import { Phase, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
-import { list, type SchemaMatches, type StepKindDef } from "./_kind.ts";
+import { planDirectories } from "./_directories.ts";
+import { pathListAction, type StepKindDef } from "./_kind.ts";
 
 /**
  * A loaded `rmdir` step's own fields.
@@ -26,41 +24,21 @@ export interface RmdirFields {
   paths: string[];
 }
 
-const schema = (s: SchemaParts) => s.paths;
-const _same: SchemaMatches<typeof schema, PathList> = true;
-void _same;
-
 /** The rmdir step kind. */
 export const rmdir: StepKindDef<"rmdir", PathList, RmdirFields> = {
   kind: "rmdir",
   article: "an",
-  schema,
-  resolve: (paths) => ({
-    name: `rmdir ${list(paths).join(" ")}`,
-    fields: { paths: list(paths) },
-  }),
-  async plan(step, ctx) {
-    const work: Work[] = [];
-    for (const path of step.paths) {
-      const found = await statRemote(ctx.client, path, ctx.signal);
-      if (!found) {
-        work.push({ id: ctx.id(), action: "skip", path, reason: "absent", phase: Phase.rmdir });
-      } else if (found.type !== "directory") {
-        throw new PlanError(`${path} is not a directory: use an rm step`);
-      } else {
-        work.push({
-          id: ctx.id(),
-          action: "rmdir",
-          path,
-          reason: "exists",
-          phase: Phase.rmdir,
-          run: async (client, run) => {
-            await client!.rmdir(path, { recursive: true, signal: run.signal });
-            return { bytes: 0 };
-          },
-        });
-      }
-    }
-    return work;
-  },
+  ...pathListAction("rmdir"),
+  plan: (step, ctx) =>
+    planDirectories(step.paths, ctx, {
+      action: "rmdir",
+      decide(path, found) {
+        if (!found) return { skip: "absent" };
+        if (found.type !== "directory") {
+          throw new PlanError(`${path} is not a directory: use an rm step`);
+        }
+        return { change: "exists" };
+      },
+      run: (client, path, signal) => client.rmdir(path, { recursive: true, signal }),
+    }),
 };

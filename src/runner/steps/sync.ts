@@ -10,7 +10,7 @@ import { planSyncDown } from "../_plan_down.ts";
 import { planSyncUp } from "../_plan_up.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
 import type { FilterRule, OverwritePolicy } from "../task_file.ts";
-import { localPath, type SchemaMatches, type StepKindDef } from "./_kind.ts";
+import { actionSchema, localPath, type StepKindDef } from "./_kind.ts";
 
 /**
  * Makes one directory tree match another, in one direction.
@@ -99,7 +99,7 @@ export interface SyncFields {
   filter: FilterRule[];
 }
 
-const schema = (s: SchemaParts) =>
+const schema = actionSchema<SyncAction>()((s: SchemaParts) =>
   s.strict({
     direction: s.z.enum(["up", "down"]),
     local: s.z.string().min(1),
@@ -109,9 +109,8 @@ const schema = (s: SchemaParts) =>
     atomic: s.z.boolean().optional(),
     resume: s.z.boolean().optional(),
     filter: s.filter.optional(),
-  }, "sync");
-const _same: SchemaMatches<typeof schema, SyncAction> = true;
-void _same;
+  }, "sync")
+);
 
 /** The sync step kind. */
 export const sync: StepKindDef<"sync", SyncAction, SyncFields> = {

@@ -30,7 +30,7 @@ import type { SchemaParts } from "../_schema_parts.ts";
 import { Phase, type Work } from "../_work.ts";
 import { PlanError, TransientRunError } from "../errors.ts";
 import type { FilterRule } from "../task_file.ts";
-import { localPath, type SchemaMatches, type StepKindDef } from "./_kind.ts";
+import { actionSchema, localPath, type StepKindDef } from "./_kind.ts";
 import {
   CHECKSUMS,
   chooseChecksum,
@@ -165,7 +165,7 @@ export class VerifyError extends FtpError {
   }
 }
 
-const schema = (s: SchemaParts) =>
+const schema = actionSchema<VerifyAction>()((s: SchemaParts) =>
   s.strict({
     local: s.z.string().min(1).meta({ description: "The local file or directory." }),
     remote: s.z.string().min(1).meta({ description: "The remote file or directory." }),
@@ -174,9 +174,8 @@ const schema = (s: SchemaParts) =>
         "...); download: the remote bytes, hashed as they stream.",
     }),
     filter: s.filter.optional(),
-  }, "verify").meta({ description: "Compares local and remote files; changes nothing." });
-const _same: SchemaMatches<typeof schema, VerifyAction> = true;
-void _same;
+  }, "verify").meta({ description: "Compares local and remote files; changes nothing." })
+);
 
 /** One path compared: the local and remote entries (either may be missing). */
 interface Pair {

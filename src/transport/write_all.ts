@@ -1,17 +1,37 @@
 /**
  * Writing whole buffers: `Deno.Conn.write` and `Deno.FsFile.write` may write
- * less than they were given.
+ * less than they were given. Named for `@std/io`'s `writeAll` and
+ * `writeAllSync`, which this replaces while JSR is out of reach.
  *
  * @module
  */
 
-/** Anything with a partial `write`, such as a connection or a file. */
+/**
+ * Anything with a partial `write`, such as a connection or a file.
+ *
+ * @example
+ * ```ts
+ * import type { PartialWriter } from "./write_all.ts";
+ *
+ * const sink: PartialWriter = { write: (bytes) => Promise.resolve(bytes.length) };
+ * ```
+ */
 export interface PartialWriter {
   /** Writes some of `bytes` and resolves to how many. */
   write(bytes: Uint8Array): Promise<number>;
 }
 
-/** Writes every byte of `bytes`. */
+/**
+ * Writes every byte of `bytes`, calling `write` until all are taken.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeAll } from "./write_all.ts";
+ *
+ * using conn = await Deno.connect({ hostname: "127.0.0.1", port: 2121 });
+ * await writeAll(conn, new TextEncoder().encode("NOOP\r\n"));
+ * ```
+ */
 export async function writeAll(writer: PartialWriter, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) {
@@ -29,6 +49,14 @@ export async function writeAll(writer: PartialWriter, bytes: Uint8Array): Promis
  * time with them (1 MiB writes to tmpfs: 2.0 s against 1.05 s), and for
  * small files the hand-off costs more than the write. The event loop waits
  * for each write, but the kernel keeps receiving into the socket buffer.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeAllSync } from "./write_all.ts";
+ *
+ * using file = Deno.openSync("out.bin", { write: true, create: true });
+ * writeAllSync(file, new Uint8Array([1, 2, 3]));
+ * ```
  */
 export function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
   let offset = 0;
@@ -37,14 +65,5 @@ export function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
     // A file that accepts nothing would otherwise spin here forever.
     if (written <= 0) throw new Deno.errors.WriteZero("The file accepted no bytes");
     offset += written;
-  }
-}
-
-/** Closes a connection, listener or file that may already be closed. */
-export function closeQuietly(resource: { close(): void } | undefined): void {
-  try {
-    resource?.close();
-  } catch {
-    // Already closed: closing is idempotent here by design.
   }
 }

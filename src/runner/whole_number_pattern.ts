@@ -1,9 +1,25 @@
-// A regular expression source matching exactly the decimal numbers of a
-// range (no sign, no leading zeros), for whole numbers that task files give
-// as strings. JSON Schema cannot compare a string numerically, but it can
-// match a pattern, so the published schema and the run-time check agree.
+/**
+ * A regular expression source matching exactly the decimal numbers of a
+ * range (no sign, no leading zeros), for whole numbers that task files give
+ * as strings. JSON Schema cannot compare a string numerically, but it can
+ * match a pattern, so the published schema and the run-time check agree.
+ *
+ * @module
+ */
 
-/** `^(?:...)$` matching the numbers from `min` to `max` (whole, `0 <= min <= max`). */
+/**
+ * `^(?:...)$` matching the numbers from `min` to `max` (whole, `0 <= min <= max`).
+ *
+ * @example
+ * ```ts
+ * import { wholeNumberPattern } from "@ferry/ftp/runner";
+ *
+ * const retries = new RegExp(wholeNumberPattern(0, 100));
+ * retries.test("42"); // true
+ * retries.test("042"); // false
+ * retries.test("101"); // false
+ * ```
+ */
 export function wholeNumberPattern(min: number, max: number): string {
   const parts: string[] = [];
   const longest = String(max).length;

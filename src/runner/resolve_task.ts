@@ -1,15 +1,21 @@
-// Turns validated task data into a Task: the connection block becomes
-// FtpClientOptions (secure mode from the scheme or `secure`, CA file read,
-// credentials from the URL, the block or ~/.netrc), and every step gets the
-// common defaults, then its kind's resolution (steps/<kind>.ts): local
-// paths made absolute, its own defaults and a name.
+/**
+ * Turns validated task data into a Task: the connection block becomes
+ * FtpClientOptions (secure mode from the scheme or `secure`, CA file read,
+ * credentials from the URL, the block or ~/.netrc), and every step gets the
+ * common defaults, then its kind's resolution (steps/<kind>.ts): local
+ * paths made absolute, its own defaults and a name. The CLI's one-shots
+ * (`ferry ls URL`, `ferry get URL`) resolve their URL and flags here too, so
+ * that netrc, the CA file and the checks are those of `ferry run`.
+ *
+ * @module
+ */
 
 import { resolve } from "node:path";
 import type { FtpInputError } from "../errors.ts";
 import type { FtpClientOptions } from "../client/options.ts";
 import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";
-import { hostForUrl, isIpAddress } from "../protocol/_host.ts";
-import { durationMs } from "./_duration.ts";
+import { hostForUrl, isIpAddress } from "../protocol/host.ts";
+import { durationMs } from "./duration.ts";
 import { bytesPerSecond, RATE_EXPECTED } from "./_byte_rate.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
@@ -18,21 +24,68 @@ import type { Step, Task, WatchSettings } from "./task.ts";
 import type { TaskFileLocation } from "./task_file_error.ts";
 import type { TaskConnection, TaskFile, TaskStep, WholeNumber } from "./task_file.ts";
 
-/** How resolution reports a problem at a key path. */
+/**
+ * Where relative paths start, and how resolution reports a problem at a key
+ * path.
+ *
+ * @example
+ * ```ts
+ * import type { Located } from "./resolve_task.ts";
+ *
+ * const at: Located = {
+ *   baseDir: Deno.cwd(),
+ *   error: (path, message) => new Error(`${path.join(".")}: ${message}`),
+ * };
+ * ```
+ */
 export interface Located {
+  /** Relative local paths (steps, the CA file, the netrc) start here. */
   baseDir: string;
+  /** The error for a problem at `path` (keys from the task's root). */
   error(path: KeyPath, message: string): Error;
   /** Where a key is in the task file, when the task came from one. */
   locate?(path: KeyPath): TaskFileLocation;
 }
 
-/** Default number of pooled connections. */
+/**
+ * Default number of pooled connections.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PARALLEL } from "./resolve_task.ts";
+ * const parallel = Math.max(1, DEFAULT_PARALLEL); // 4
+ * ```
+ */
 export const DEFAULT_PARALLEL = 4;
-/** Default retries of a transient failure. */
+/**
+ * Default retries of a transient failure.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RETRIES } from "./resolve_task.ts";
+ * const tries = DEFAULT_RETRIES + 1; // 4
+ * ```
+ */
 export const DEFAULT_RETRIES = 3;
-/** Default retries of a timeout (within the retries). */
+/**
+ * Default retries of a timeout (within the retries).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TIMEOUT_RETRIES } from "./resolve_task.ts";
+ * const timeoutTries = DEFAULT_TIMEOUT_RETRIES + 1; // 2
+ * ```
+ */
 export const DEFAULT_TIMEOUT_RETRIES = 1;
-/** Default watch settings (see TaskWatch). */
+/**
+ * Default watch settings (see TaskWatch).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_WATCH } from "./resolve_task.ts";
+ * const quietFor = DEFAULT_WATCH.debounceMs; // 300
+ * ```
+ */
 export const DEFAULT_WATCH: WatchSettings = {
   debounceMs: 300,
   maxWaitMs: 5_000,
@@ -43,11 +96,22 @@ function whole(value: WholeNumber): number {
   return typeof value === "number" ? value : Number(value);
 }
 
-/** Resolves validated task data. */
+/**
+ * Resolves validated task data (as `loadTask` does after validation).
+ *
+ * @example A task built in code
+ * ```ts ignore
+ * import { resolveTask } from "./resolve_task.ts";
+ *
+ * const task = await resolveTask({
+ *   version: 1,
+ *   connection: { url: "ftp://127.0.0.1:2121" },
+ *   steps: [{ mkdir: "www" }],
+ * }, { baseDir: Deno.cwd(), error: (_path, message) => new Error(message) });
+ * ```
+ */
 export async function resolveTask(data: TaskFile, at: Located): Promise<Task> {
-  const reads = { env: [] as string[], files: [] as string[] };
-  const secrets: string[] = [];
-  const connection = await resolveConnection(data.connection, at, reads, secrets);
+  const { connection, secrets, reads } = await resolveConnection(data.connection, at);
   const steps = data.steps.map((step, index) => resolveStep(step, index, at));
   const w = data.watch ?? {};
   const watch: WatchSettings = {
@@ -58,12 +122,39 @@ export async function resolveTask(data: TaskFile, at: Located): Promise<Task> {
   return { baseDir: at.baseDir, connection, steps, watch, secrets, reads };
 }
 
-async function resolveConnection(
+/** A task's connection block, resolved: what opening a client needs, and what it read. */
+export interface ResolvedConnection {
+  /** The client options (password included), the pool size and the display name. */
+  connection: Task["connection"];
+  /** Strings never to show: the password, wherever it came from. */
+  secrets: string[];
+  /** What resolution read besides the block: environment variables and files. */
+  reads: Task["reads"];
+}
+
+/**
+ * Resolves a task file's connection block alone: what `ferry run` makes of
+ * it, for whoever opens a client without a task (the CLI's `ferry ls URL`
+ * and pipes).
+ *
+ * @example
+ * ```ts ignore
+ * import { FtpClient } from "@ferry/ftp";
+ * import { resolveConnection } from "./resolve_task.ts";
+ *
+ * const { connection } = await resolveConnection({ url: "ftp://127.0.0.1:2121" }, {
+ *   baseDir: Deno.cwd(),
+ *   error: (_path, message) => new Error(message),
+ * });
+ * await using client = await FtpClient.connect(connection.options);
+ * ```
+ */
+export async function resolveConnection(
   block: TaskConnection,
   at: Located,
-  reads: Task["reads"],
-  secrets: string[],
-): Promise<Task["connection"]> {
+): Promise<ResolvedConnection> {
+  const reads: Task["reads"] = { env: [], files: [] };
+  const secrets: string[] = [];
   let url: FtpUrl | undefined;
   if (block.url !== undefined) {
     try {
@@ -175,11 +266,8 @@ async function resolveConnection(
   const who = options.user !== undefined ? `${encodeURIComponent(options.user)}@` : "";
   // A relative path shows as ftp://h/pub, an absolute one as ftp://h//srv.
   const display = `${scheme}://${who}${hostForUrl(host)}:${options.port}/${options.path ?? ""}`;
-  return {
-    options,
-    parallel: block.parallel === undefined ? DEFAULT_PARALLEL : whole(block.parallel),
-    display,
-  };
+  const parallel = block.parallel === undefined ? DEFAULT_PARALLEL : whole(block.parallel);
+  return { connection: { options, parallel, display }, secrets, reads };
 }
 
 function defaultNetrc(reads: Task["reads"]): string | undefined {

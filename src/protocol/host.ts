@@ -14,6 +14,15 @@ const MAPPED_IPV4 = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
  * The canonical text of an address: IPv4 in plain decimal, IPv6 compressed
  * and lower case, IPv4-mapped IPv6 as IPv4. Anything else is returned lower
  * cased, so that it never equals a real address by accident.
+ *
+ * @example Spellings of one address
+ * ```ts
+ * import { canonicalHost } from "@ferry/ftp/protocol";
+ *
+ * canonicalHost("127.000.0.1"); // "127.0.0.1"
+ * canonicalHost("::ffff:127.0.0.1"); // "127.0.0.1"
+ * canonicalHost("0:0:0:0:0:0:0:1"); // "::1"
+ * ```
  */
 export function canonicalHost(host: string): string {
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
@@ -33,17 +42,46 @@ export function canonicalHost(host: string): string {
   return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
 }
 
-/** Whether two spellings name the same address. */
+/**
+ * Whether two spellings name the same address.
+ *
+ * @example
+ * ```ts
+ * import { sameHost } from "@ferry/ftp/protocol";
+ *
+ * sameHost("::ffff:127.0.0.1", "127.0.0.1"); // true
+ * ```
+ */
 export function sameHost(a: string, b: string): boolean {
   return canonicalHost(a) === canonicalHost(b);
 }
 
-/** Whether an address is IPv6 (after unmapping IPv4-mapped ones). */
+/**
+ * Whether an address is IPv6 (after unmapping IPv4-mapped ones).
+ *
+ * @example
+ * ```ts
+ * import { isIpv6 } from "@ferry/ftp/protocol";
+ *
+ * isIpv6("::1"); // true
+ * isIpv6("::ffff:127.0.0.1"); // false
+ * ```
+ */
 export function isIpv6(host: string): boolean {
   return canonicalHost(host).includes(":");
 }
 
-/** The host as written in a URL or `host:port` text: IPv6 in brackets. */
+/**
+ * The host as written in a URL or `host:port` text: IPv6 in brackets.
+ *
+ * @example
+ * ```ts
+ * import { hostForUrl } from "@ferry/ftp/protocol";
+ *
+ * hostForUrl("::1"); // "[::1]"
+ * hostForUrl("127.0.0.1"); // "127.0.0.1"
+ * ```
+ */
 export function hostForUrl(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
@@ -63,4 +101,18 @@ export function isIpAddress(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Host and port as `host:port` text, bracketing IPv6 addresses.
+ *
+ * @example
+ * ```ts
+ * import { hostPort } from "@ferry/ftp/protocol";
+ *
+ * hostPort("::1", 21); // "[::1]:21"
+ * ```
+ */
+export function hostPort(host: string, port: number): string {
+  return `${hostForUrl(host)}:${port}`;
 }

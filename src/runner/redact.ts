@@ -1,11 +1,15 @@
-// The one redactor every output passes through: the runner's events and
-// report, and everything the CLI prints or writes. It hides passwords by
-// where they stand, whatever it was given: the password part of any URL,
-// the argument of PASS and ACCT in a protocol line, the value of a password
-// field. And it hides the passwords it is given wherever their text appears,
-// as is or percent-encoded in any form, when they are long enough
-// (MIN_SECRET_LENGTH) not to turn up by chance in unrelated text: with a
-// password "x", "should-not-exist" must stay as it is.
+/**
+ * The one redactor every output passes through: the runner's events and
+ * report, and everything the CLI prints or writes. It hides passwords by
+ * where they stand, whatever it was given: the password part of any URL,
+ * the argument of PASS and ACCT in a protocol line, the value of a password
+ * field. And it hides the passwords it is given wherever their text appears,
+ * as is or percent-encoded in any form, when they are long enough
+ * (MIN_SECRET_LENGTH) not to turn up by chance in unrelated text: with a
+ * password "x", "should-not-exist" must stay as it is.
+ *
+ * @module
+ */
 
 import { secretMatcher } from "../protocol/secret_text.ts";
 import { redactUrl } from "../protocol/url.ts";
@@ -39,6 +43,14 @@ const VARIABLE = /\b([A-Z][A-Z0-9_]*PASS(?:WORD|WD)?[A-Z0-9_]*=)[^\s"']+/g;
  * A function replacing by `***` every password in a URL, PASS/ACCT argument
  * and password field, and every secret of `MIN_SECRET_LENGTH` characters or
  * more (as is or percent-encoded in any form) wherever it appears.
+ *
+ * @example
+ * ```ts
+ * import { makeRedactor } from "@ferry/ftp/runner";
+ *
+ * const redact = makeRedactor(["hunter2-secret"]);
+ * redact("ftp://ann:pw@127.0.0.1/ and hunter2-secret"); // "ftp://ann:***@127.0.0.1/ and ***"
+ * ```
  */
 export function makeRedactor(secrets: readonly string[]): (text: string) => string {
   const matcher = secretMatcher(secrets, "skip");
@@ -58,6 +70,13 @@ export function makeRedactor(secrets: readonly string[]): (text: string) => stri
 /**
  * The password of a URL as it was typed (raw and decoded), for hiding an
  * argument before it has been parsed, or when it cannot be.
+ *
+ * @example
+ * ```ts
+ * import { urlPasswords } from "@ferry/ftp/runner";
+ *
+ * urlPasswords("ftp://ann:p%40ss@127.0.0.1/"); // ["p%40ss", "p@ss"]
+ * ```
  */
 export function urlPasswords(text: string): string[] {
   const match = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([\s\S]*)@/i.exec(text);
