@@ -2,7 +2,7 @@
 // refuse bad input before it loads (or runs) anything else.
 
 import { DURATION_PATTERN, durationMs } from "../runner/duration.ts";
-import { bytesPerSecond, RATE_EXPECTED } from "../runner/_byte_rate.ts";
+import { bytesPerSecond, RATE_EXPECTED } from "../runner/byte_rate.ts";
 import { UsageError } from "./_io.ts";
 
 /** Parses `--parallel`. */

@@ -10,7 +10,7 @@ import { closestString } from "../std/closest_string.ts";
 import { levenshteinDistance } from "../std/levenshtein_distance.ts";
 import { DURATION_PATTERN } from "./duration.ts";
 import { wholeNumberPattern } from "./whole_number_pattern.ts";
-import { RATE_EXPECTED, RATE_PATTERN } from "./_byte_rate.ts";
+import { RATE_EXPECTED, RATE_PATTERN } from "./byte_rate.ts";
 
 /** Makes an unknown key's error list the allowed ones and the likeliest. */
 function strict<T extends z.ZodRawShape>(shape: T, what: string) {

@@ -29,6 +29,7 @@ export * from "./errors.ts";
 export * from "./steps/mod.ts";
 export * from "./watch_task.ts";
 export * from "./redact.ts";
+export * from "./byte_rate.ts";
 export * from "./duration.ts";
 export * from "./limits.ts";
 export * from "./whole_number_pattern.ts";

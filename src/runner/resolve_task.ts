@@ -16,7 +16,7 @@ import type { FtpClientOptions } from "../client/options.ts";
 import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";
 import { hostForUrl, isIpAddress } from "../protocol/host.ts";
 import { durationMs } from "./duration.ts";
-import { bytesPerSecond, RATE_EXPECTED } from "./_byte_rate.ts";
+import { bytesPerSecond, RATE_EXPECTED } from "./byte_rate.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
 import { stepKindOf } from "./steps/registry.ts";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadTask, TaskFileError } from "../../src/runner/mod.ts";
-import { bytesPerSecond, RATE_PATTERN } from "../../src/runner/_byte_rate.ts";
+import { bytesPerSecond, RATE_PATTERN } from "../../src/runner/byte_rate.ts";
 import { tempDir } from "../_helpers.ts";
 
 const MiB = 1024 * 1024;
