@@ -148,8 +148,13 @@ export async function uploadSource(
     if (options.resume) offset = await resumeFrom(session, target, whole!);
     let sent = 0;
     let reply = "";
-    const report = (bytes: number) => options.onProgress?.({ bytes, offset, total: whole });
-    if (offset > 0 && offset === whole) {
+    // A local file is read from `offset` on; bytes, text and streams are
+    // the rest already, sent whole after REST.
+    const inMemory = typeof source === "string" || source instanceof Uint8Array ||
+      source instanceof ReadableStream;
+    const total = whole === undefined || !inMemory ? whole : offset + whole;
+    const report = (bytes: number) => options.onProgress?.({ bytes, offset, total });
+    if (offset > 0 && offset === total) {
       // Whole there already (an attempt whose end was not confirmed). Only
       // a file with bytes: an empty one is always stored, since "0 of 0
       // bytes there" is just as true of a file that was never created.
@@ -158,11 +163,11 @@ export async function uploadSource(
       const appending = options.append || (offset > 0 && !session.features.has("REST"));
       const { type, signal, rateLimit } = options;
       // A small upload's data goes with its STOR (see EARLY_DATA_MAX_BYTES).
-      const earlyData = whole !== undefined && whole - offset <= EARLY_DATA_MAX_BYTES;
+      const earlyData = total !== undefined && total - offset <= EARLY_DATA_MAX_BYTES;
       const transfer = appending
         ? await session.appe(target, { type, signal, rateLimit, earlyData })
         : await session.stor(target, { type, offset, signal, rateLimit, earlyData });
-      const carried = options.events(whole === undefined ? undefined : whole - offset);
+      const carried = options.events(total === undefined ? undefined : total - offset);
       report(offset);
       const hooks: TransferHooks = {
         signal: options.signal,

@@ -124,8 +124,8 @@ for (const transferMode of ["passive", "active"] as const) {
     const after = wire.sent().slice(before.length);
     const verb = transferMode === "passive" ? "EPSV" : "EPRT";
     for (
+      // TYPE I went with the login's set-up, encrypted (pipelining).
       const line of [
-        "TYPE I",
         verb,
         "STOR after-ccc.bin",
         "RETR after-ccc.bin",
