@@ -33,3 +33,17 @@ export async function openSource(source: LocalFile, offset: number): Promise<Den
 export async function sourceFileSize(source: LocalFile, offset: number): Promise<number> {
   return (await Deno.stat(localPath(source.localPath))).size - offset;
 }
+
+/**
+ * Whether something is at a local path. Any failure to look reads as
+ * absent: the callers ask on clean-up paths, where a second error must not
+ * hide the first.
+ */
+export function localPathExists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -13,6 +13,7 @@
 // replaced file of the same size, and the download starts over.
 
 import { segmentStatePath } from "./temporary_names.ts";
+import { localPathExists } from "./_local_file.ts";
 
 export { segmentStatePath };
 
@@ -103,20 +104,11 @@ export function removeSegments(path: string): void {
  * its size. A temporary without a progress file beside it is left alone.
  */
 export function discardSegmented(part: string, statePath = segmentStatePath(part)): void {
-  if (!exists(statePath)) return;
+  if (!localPathExists(statePath)) return;
   try {
     Deno.removeSync(part);
   } catch {
     // Not there.
   }
   removeSegments(statePath);
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -19,7 +19,7 @@
 import { posix } from "node:path";
 import { FtpError, FtpSizeMismatchError } from "../errors.ts";
 import type { TransferProgress, TransferResult } from "./options.ts";
-import { localPath } from "./_local_file.ts";
+import { localPath, localPathExists } from "./_local_file.ts";
 import type { RangeSink } from "./_fetch_range.ts";
 import { type SegmentLine, SegmentLines } from "./_segment_lines.ts";
 import {
@@ -110,10 +110,10 @@ export async function downloadSegmented(
   const file: SegmentedFile = { remote: absolute, size, mtime: serverTime?.toISOString() ?? "" };
   const count = Math.min(options.segments, Math.floor(size / MIN_SEGMENT_BYTES));
 
-  let segments = options.resume && serverTime && exists(part)
+  let segments = options.resume && serverTime && localPathExists(part)
     ? loadSegments(statePath, file)
     : undefined;
-  if (options.resume && !segments && (exists(part) || exists(statePath))) {
+  if (options.resume && !segments && (localPathExists(part) || localPathExists(statePath))) {
     options.warn(
       `${part}: its segments do not match ${remote} on the server (size or time changed, ` +
         `or no server time to compare): starting over`,
@@ -220,7 +220,7 @@ export async function downloadSegmented(
     if (resumedFrom > 0) result.resumedFrom = resumedFrom;
     return result;
   } catch (error) {
-    if (exists(part)) save(true);
+    if (localPathExists(part)) save(true);
     cleanUp();
     throw error;
   } finally {
@@ -231,13 +231,4 @@ export async function downloadSegmented(
 /** Whether a segment's failure may pass on another try: not a file that changed, nor bad input. */
 function worthRetrying(error: unknown): boolean {
   return error instanceof FtpError && error.retryable && !(error instanceof FtpSizeMismatchError);
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -12,6 +12,7 @@
 
 import type { AddressInfo } from "node:net";
 import tls from "node:tls";
+import { ChunkQueue } from "../transport/chunk_queue.ts";
 import type { InternalTlsListener, TlsIdentity, TlsStream } from "./_tls_terminator.ts";
 
 /** Unread control bytes beyond this close the connection (a flooding client). */
@@ -20,45 +21,22 @@ const QUEUE_LIMIT_BYTES = 1024 * 1024;
 /** A verified node:tls server socket, read without ever pausing it. */
 export class NodeTlsStream implements TlsStream {
   readonly #socket: tls.TLSSocket;
-  readonly #chunks: Uint8Array[] = [];
-  #queued = 0;
-  #ended = false;
-  #error: Error | undefined;
-  #wake: (() => void) | undefined;
+  readonly #queue = new ChunkQueue();
 
   /** @param socket A server socket whose handshake has completed. */
   constructor(socket: tls.TLSSocket) {
     this.#socket = socket;
     socket.on("data", (data: Uint8Array) => {
-      this.#chunks.push(data);
-      this.#queued += data.length;
-      if (this.#queued > QUEUE_LIMIT_BYTES) socket.destroy();
-      this.#notify();
+      this.#queue.push(data);
+      if (this.#queue.buffered > QUEUE_LIMIT_BYTES) socket.destroy();
     });
-    socket.on("end", () => this.#finish());
-    socket.on("close", () => this.#finish());
-    socket.on("error", (error: Error) => {
-      this.#error ??= error;
-      this.#notify();
-    });
+    socket.on("end", () => this.#queue.end());
+    socket.on("close", () => this.#queue.end());
+    socket.on("error", (error: Error) => this.#queue.fail(error));
   }
 
-  async read(buffer: Uint8Array): Promise<number | null> {
-    // Each wait ends with a chunk, the end, or an error.
-    while (this.#chunks.length === 0 && !this.#ended && !this.#error) {
-      await new Promise<void>((resolve) => this.#wake = resolve);
-    }
-    const chunk = this.#chunks[0];
-    if (chunk === undefined) {
-      if (this.#error && !this.#ended) throw this.#error;
-      return null;
-    }
-    const n = Math.min(buffer.length, chunk.length);
-    buffer.set(chunk.subarray(0, n));
-    if (n === chunk.length) this.#chunks.shift();
-    else this.#chunks[0] = chunk.subarray(n);
-    this.#queued -= n;
-    return n;
+  read(buffer: Uint8Array): Promise<number | null> {
+    return this.#queue.read(buffer);
   }
 
   write(bytes: Uint8Array): Promise<number> {
@@ -78,22 +56,11 @@ export class NodeTlsStream implements TlsStream {
 
   close(): void {
     this.#socket.destroy();
-    this.#finish();
+    this.#queue.end();
   }
 
   handshake(): Promise<void> {
     return Promise.resolve(); // done before the socket is handed over
-  }
-
-  #finish(): void {
-    this.#ended = true;
-    this.#notify();
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
   }
 }
 

@@ -35,6 +35,7 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from "./_isolated_wire.ts";
+import { takeHeld } from "./_held_bytes.ts";
 
 /** Bytes a data connection may have written but not yet acknowledged by the worker. */
 const WRITE_WINDOW = 2 * 1024 * 1024;
@@ -337,10 +338,8 @@ class IsolatedStream implements SecuredStream {
   }
 
   #takeLeftover(buffer: Uint8Array): number {
-    const bytes = this.#leftover!;
-    const n = Math.min(bytes.length, buffer.length);
-    buffer.set(bytes.subarray(0, n));
-    this.#leftover = n === bytes.length ? undefined : bytes.subarray(n);
+    const [n, rest] = takeHeld(this.#leftover!, buffer);
+    this.#leftover = rest;
     return n;
   }
 

@@ -20,6 +20,7 @@ import { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { ByteStream } from "./byte_stream.ts";
 import type { SecuredStream } from "./transport.ts";
+import { ChunkQueue } from "./chunk_queue.ts";
 import { PlainAfterTls, TlsUnwrap } from "./_tls_unwrap.ts";
 
 /** Plaintext bytes held for the reader before the TCP connection is left unread. */
@@ -171,12 +172,7 @@ async function writeAll(conn: ByteStream, bytes: Uint8Array): Promise<void> {
 export class NodeTlsStream implements SecuredStream {
   readonly socket: TLSSocket;
   readonly #duplex: PullDuplex;
-  readonly #chunks: Uint8Array[] = [];
-  #head = 0;
-  #buffered = 0;
-  #ended = false;
-  #error?: Error;
-  #wake?: () => void;
+  readonly #queue = new ChunkQueue();
   /** Fails the writes still waiting for Node when the socket closes. */
   readonly #pendingWrites = new Set<(error: Error) => void>();
   /** Maps TLS failures to ferry's errors. */
@@ -218,11 +214,7 @@ export class NodeTlsStream implements SecuredStream {
         )));
     });
     this.ready.catch(() => {}); // Observed by write(), read() and the control's handshake.
-    socket.on("data", (chunk: Uint8Array) => {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
-      this.#notify();
-    });
+    socket.on("data", (chunk: Uint8Array) => this.#queue.push(chunk));
     socket.on("end", () => this.#finish());
     socket.on("close", () => {
       this.#finish();
@@ -240,59 +232,35 @@ export class NodeTlsStream implements SecuredStream {
   // hung in an upload; the cause was not pinned down, and this and the
   // handshake guard above close the two ways a write could wait forever.
   #failWrites(): void {
-    const error = this.#error ??
+    const error = this.#queue.error ??
       new Deno.errors.ConnectionReset("The data connection closed during a write");
     for (const fail of [...this.#pendingWrites]) fail(error);
   }
 
   /** Whether the reader has room for more plaintext (the Duplex asks). */
   hasRoom(): boolean {
-    return this.#buffered < HIGH_WATER;
+    return this.#queue.buffered < HIGH_WATER;
   }
 
   #finish(error?: Error): void {
-    if (error && !this.#ended) this.#error ??= this.#mapError(error);
-    this.#ended = true;
-    this.#notify();
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    if (error && !this.#queue.ended) this.#queue.fail(this.#mapError(error));
+    this.#queue.end();
   }
 
   async read(buffer: Uint8Array): Promise<number | null> {
-    // Bounded: each wait ends on data, the end, an error, or close().
-    while (this.#buffered === 0) {
-      if (this.#error) throw this.#error;
-      if (this.#ended) return null;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-    // Gather several TLS records (16 KiB each) into one read.
-    let n = 0;
-    while (n < buffer.length && this.#head < this.#chunks.length) {
-      const chunk = this.#chunks[this.#head];
-      const take = Math.min(chunk.length, buffer.length - n);
-      buffer.set(take === chunk.length ? chunk : chunk.subarray(0, take), n);
-      n += take;
-      if (take === chunk.length) this.#head++;
-      else this.#chunks[this.#head] = chunk.subarray(take);
-    }
-    this.#chunks.splice(0, this.#head);
-    this.#head = 0;
-    this.#buffered -= n;
-    this.#duplex.pump();
+    // Gathers several TLS records (16 KiB each) into one read.
+    const n = await this.#queue.read(buffer);
+    if (n !== null) this.#duplex.pump();
     return n;
   }
 
   async write(bytes: Uint8Array): Promise<number> {
-    if (this.#error) throw this.#error;
+    if (this.#queue.error) throw this.#queue.error;
     // Nothing goes out before the peer has been checked.
     await this.ready;
     // The callback fires once Node no longer needs the buffer, so the caller
     // may reuse it as soon as this resolves.
-    if (this.#error) throw this.#error;
+    if (this.#queue.error) throw this.#queue.error;
     return await new Promise<number>((resolve, reject) => {
       const fail = (error: Error) => {
         this.#pendingWrites.delete(fail);
@@ -315,7 +283,7 @@ export class NodeTlsStream implements SecuredStream {
   closeWrite(): Promise<void> {
     const duplex = this.#duplex;
     const flushed = new Promise<void>((resolve) => {
-      if (duplex.writableFinished || this.#ended) return resolve();
+      if (duplex.writableFinished || this.#queue.ended) return resolve();
       duplex.once("finish", () => resolve());
       duplex.once("close", () => resolve());
       // A peer that closed first (ProFTPD refusing a data connection that did
@@ -350,7 +318,7 @@ export class NodeTlsStream implements SecuredStream {
     this.#duplex.release();
     // 'end' is the peer's close_notify (or the end of the TCP stream,
     // told apart below); 'close' follows once ours is written too.
-    let peerEnded = this.#ended && !this.#error;
+    let peerEnded = this.#queue.ended && !this.#queue.error;
     socket.once("end", () => (peerEnded = true));
     const closed = new Promise<void>((resolve) => {
       if (socket.destroyed) return resolve();
@@ -379,7 +347,7 @@ export class NodeTlsStream implements SecuredStream {
   close(): void {
     this.socket.destroy();
     this.#finish(
-      this.#ended ? undefined : new Deno.errors.Interrupted("The connection was closed"),
+      this.#queue.ended ? undefined : new Deno.errors.Interrupted("The connection was closed"),
     );
     this.#failWrites();
   }

@@ -14,6 +14,7 @@ import type { Buffer } from "node:buffer";
 import net from "node:net";
 import { FtpConnectionError } from "../errors.ts";
 import type { ByteStream } from "./byte_stream.ts";
+import { ChunkQueue } from "./chunk_queue.ts";
 import { hostForUrl } from "../protocol/host.ts";
 import { hostPort } from "../protocol/host.ts";
 import type { DialTarget } from "./transport.ts";
@@ -99,11 +100,7 @@ function bindError(error: Error, localAddress: string, target: DialTarget): Erro
 /** A node:net socket as a ByteStream: reads are pulled, with the socket paused while they wait. */
 export class NodeTcpStream implements ByteStream {
   readonly #socket: net.Socket;
-  readonly #chunks: Uint8Array[] = [];
-  #buffered = 0;
-  #ended = false;
-  #error?: Error;
-  #wake?: () => void;
+  readonly #queue = new ChunkQueue();
   readonly localAddr: Deno.NetAddr;
   readonly remoteAddr: Deno.NetAddr;
 
@@ -121,54 +118,23 @@ export class NodeTcpStream implements ByteStream {
       port: socket.remotePort ?? 0,
     };
     socket.on("data", (chunk: Buffer) => {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
-      if (this.#buffered >= HIGH_WATER) socket.pause();
-      this.#notify();
+      this.#queue.push(chunk);
+      if (this.#queue.buffered >= HIGH_WATER) socket.pause();
     });
-    socket.on("end", () => {
-      this.#ended = true;
-      this.#notify();
-    });
-    socket.on("error", (error: Error) => {
-      this.#error ??= error;
-      this.#notify();
-    });
-    socket.on("close", () => {
-      this.#ended = true;
-      this.#notify();
-    });
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    socket.on("end", () => this.#queue.end());
+    socket.on("error", (error: Error) => this.#queue.fail(error));
+    socket.on("close", () => this.#queue.end());
   }
 
   async read(buffer: Uint8Array): Promise<number | null> {
-    // Bounded: each wait ends on data, the end, an error, or close().
-    while (this.#chunks.length === 0) {
-      if (this.#error) throw this.#error;
-      if (this.#ended) return null;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-    let n = 0;
-    while (n < buffer.length && this.#chunks.length > 0) {
-      const chunk = this.#chunks[0];
-      const take = Math.min(chunk.length, buffer.length - n);
-      buffer.set(take === chunk.length ? chunk : chunk.subarray(0, take), n);
-      n += take;
-      if (take === chunk.length) this.#chunks.shift();
-      else this.#chunks[0] = chunk.subarray(take);
-    }
-    this.#buffered -= n;
-    if (this.#buffered < HIGH_WATER && this.#socket.isPaused()) this.#socket.resume();
+    const n = await this.#queue.read(buffer);
+    if (this.#queue.buffered < HIGH_WATER && this.#socket.isPaused()) this.#socket.resume();
     return n;
   }
 
   write(bytes: Uint8Array): Promise<number> {
-    if (this.#error) return Promise.reject(this.#error);
+    const failed = this.#queue.error;
+    if (failed) return Promise.reject(failed);
     // The callback fires once the bytes are handed to the kernel: the
     // caller may then reuse the buffer.
     return new Promise<number>((resolve, reject) => {
@@ -190,8 +156,9 @@ export class NodeTcpStream implements ByteStream {
 
   close(): void {
     this.#socket.destroy();
-    if (!this.#ended) this.#error ??= new Deno.errors.Interrupted("The connection was closed");
-    this.#ended = true;
-    this.#notify();
+    if (!this.#queue.ended) {
+      this.#queue.fail(new Deno.errors.Interrupted("The connection was closed"));
+    }
+    this.#queue.end();
   }
 }

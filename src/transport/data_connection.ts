@@ -9,6 +9,7 @@ import { FtpError, FtpTimeoutError } from "../errors.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
+import { takeHeld } from "./_held_bytes.ts";
 import { writeAll } from "./write_all.ts";
 
 /** The most plaintext one TLS record carries: a read this size suggests more is waiting. */
@@ -190,10 +191,8 @@ export class DataConnection {
   }
 
   #takeUnread(buffer: Uint8Array): number {
-    const bytes = this.#unread!;
-    const n = Math.min(bytes.length, buffer.length);
-    buffer.set(bytes.subarray(0, n));
-    this.#unread = n === bytes.length ? undefined : bytes.subarray(n);
+    const [n, rest] = takeHeld(this.#unread!, buffer);
+    this.#unread = rest;
     return n;
   }
 
