@@ -217,14 +217,21 @@ Deno.test("watch: NOOPs keep idle connections past the server's idle timeout", a
   await using watch = await startWatch(dir.path, `url: "${server.url}", parallel: 2`, SYNC, {
     watch: { keepAliveMs: 250 },
   });
+  const open = server.sessionCount;
   const logins = server.commands.filter((c) => c.startsWith("USER")).length;
+  assert.ok(open >= 1);
   // Idle for more than twice the server's idle timeout.
   await new Promise((r) => setTimeout(r, 2_500));
+  // The server timed none of them out.
+  assert.equal(server.sessionCount, open, "every connection still open");
   await Deno.writeTextFile(join(dir.path, "site/a.txt"), "a2");
   const batch = await watch.nextBatch(0);
   assert.ok(batch.ok, JSON.stringify(batch));
   assert.equal(await Deno.readTextFile(join(server.root, "www/a.txt")), "a2");
-  assert.equal(server.commands.filter((c) => c.startsWith("USER")).length, logins, "no new login");
+  // A batch may open the pool's second connection (directories are listed
+  // over the pool), never a replacement for one the server dropped.
+  const after = server.commands.filter((c) => c.startsWith("USER")).length;
+  assert.ok(after - logins <= 2 - open, `${after - logins} new logins with ${open} kept open`);
   assert.ok(server.commands.filter((c) => c === "NOOP").length >= 4);
   assert.ok(!watch.events.some((e) => e.type === "dropped"));
 });
