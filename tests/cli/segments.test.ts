@@ -83,3 +83,23 @@ Deno.test("a task file's get step with segments: 4 fetches four ranges; segments
   assert.match(refused.stderr, /segments/);
   assert.equal(logins(), before, "never connected");
 });
+
+Deno.test("ferry permissions for a task with segments: the printed flags run it, the progress file included", async () => {
+  const { server, content, retrs } = await lab();
+  await using _server = server;
+  await using dir = await tempDir();
+  const task = await writeServerTask(
+    dir.path,
+    `url: "${server.url}"`,
+    `  - get: { from: big.bin, to: out/, segments: 4 }\n`,
+  );
+  const printed = await ferry(["permissions", task], { cwd: dir.path });
+  assert.equal(printed.code, 0, printed.stderr);
+  const flags = printed.stdout.trim().split(" ");
+  assert.ok(!flags.includes("-A") && !flags.includes("--allow-all"), printed.stdout);
+  const run = await ferry(["run", task], { cwd: dir.path, permissions: flags });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(retrs.length, 4, "four ranges under the printed flags");
+  assert.equal(await sha256File(join(dir.path, "out", "big.bin")), sha256(content));
+  assert.deepEqual([...Deno.readDirSync(join(dir.path, "out"))].map((e) => e.name), ["big.bin"]);
+});
