@@ -31,6 +31,7 @@ import {
 } from "./_connect.ts";
 import { DataTlsPolicy } from "./_tls_policy.ts";
 import { probeDataTls } from "./_open_transfer.ts";
+import type { Transfer } from "./_transfer.ts";
 import { isPipeliningFailure } from "./_pipelining.ts";
 import { CommandQueue, type JobContext } from "./_command_queue.ts";
 import type { FtpRequest } from "./request.ts";
@@ -947,12 +948,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [command],
       async (ctx) => {
         const type = transferType(options.type);
-        const transfer = await this.#require().openTransfer(command, {
-          type,
-          offset: offsetOf(options.offset),
-          signal: ctx.signal,
-          rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
-        });
+        const transfer = await this.#openCommandTransfer(command, options, ctx);
         const size = transfer.announcedSize;
         const offset = offsetOf(options.offset);
         const { stream, finished } = downloadStream(
@@ -971,6 +967,20 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       undefined,
       true,
     );
+  }
+
+  /** Opens the data connection of a raw data command (downloadCommand, uploadCommand). */
+  #openCommandTransfer(
+    command: string,
+    options: DownloadOptions | UploadOptions,
+    ctx: JobContext,
+  ): Promise<Transfer> {
+    return this.#require().openTransfer(command, {
+      type: transferType(options.type),
+      offset: offsetOf(options.offset),
+      signal: ctx.signal,
+      rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
+    });
   }
 
   /**
@@ -999,12 +1009,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [command],
       async (ctx) => {
         const type = transferType(options.type);
-        const transfer = await this.#require().openTransfer(command, {
-          type,
-          offset: offsetOf(options.offset),
-          signal: ctx.signal,
-          rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
-        });
+        const transfer = await this.#openCommandTransfer(command, options, ctx);
         const offset = offsetOf(options.offset);
         const hooks = this.#hooks(ctx, undefined, progressOf(options, offset, undefined));
         const { stream, finished } = uploadStream(transfer, type, hooks);
