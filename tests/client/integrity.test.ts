@@ -15,40 +15,12 @@ import {
   type TransferProgress,
 } from "../../mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
-import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
 import { hostileServer } from "../hardening/_hostile_server.ts";
+import { LABS } from "../_servers/labs.ts";
 
 const KiB = 1024;
 const OLD = "the old version, which must survive\n";
-
-/** A server to run a scenario against: its URL (logged into the served directory) and that directory on disk. */
-interface Lab extends AsyncDisposable {
-  url: string;
-  dir: string;
-  /** The commands the server received, where it tells (the embedded server). */
-  commands?: () => readonly string[];
-}
-
-async function embeddedLab(): Promise<Lab> {
-  const server = await FtpTestServer.start();
-  return {
-    url: server.url,
-    dir: server.root,
-    commands: () => server.commands,
-    [Symbol.asyncDispose]: () => server.close(),
-  };
-}
-
-async function vsftpdLab(): Promise<Lab> {
-  const server = await startVsftpd();
-  return { url: server.url, dir: server.dir, [Symbol.asyncDispose]: () => server.close() };
-}
-
-const LABS = [
-  { name: "embedded server", start: embeddedLab, ignore: false },
-  { name: "vsftpd", start: vsftpdLab, ignore: vsftpd.ignore },
-];
 
 /** Writes a file on the server's disk that the server may write to (vsftpd runs as `ftp`). */
 async function serverFile(path: string, bytes: Uint8Array | string): Promise<void> {

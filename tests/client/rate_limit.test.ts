@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import { FtpAbortError, FtpClient, FtpInputError, RateLimiter } from "../../mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
-import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
 import { flatness, LIVE_MEMORY_FLAGS } from "../_live_memory.ts";
+import { embeddedLab, LABS } from "../_servers/labs.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -21,32 +21,6 @@ const RATE = 2 * MiB;
  * unpaced transfer (a fraction of a second on loopback).
  */
 const AT_LEAST_MS = 3_500;
-
-interface Lab extends AsyncDisposable {
-  url: string;
-  dir: string;
-  commands?: () => readonly string[];
-}
-
-async function embeddedLab(): Promise<Lab> {
-  const server = await FtpTestServer.start();
-  return {
-    url: server.url,
-    dir: server.root,
-    commands: () => server.commands,
-    [Symbol.asyncDispose]: () => server.close(),
-  };
-}
-
-async function vsftpdLab(): Promise<Lab> {
-  const server = await startVsftpd();
-  return { url: server.url, dir: server.dir, [Symbol.asyncDispose]: () => server.close() };
-}
-
-const LABS = [
-  { name: "embedded server", start: embeddedLab, ignore: false },
-  { name: "vsftpd", start: vsftpdLab, ignore: vsftpd.ignore },
-];
 
 /** Writes a file the server may read and replace (vsftpd runs as `ftp`). */
 async function serverFile(path: string, bytes: Uint8Array): Promise<void> {
