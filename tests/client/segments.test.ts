@@ -6,7 +6,7 @@
 // help. Hashes of the local file against the server's decide every case.
 
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { FtpClient, FtpInputError, type TransferProgress } from "../../mod.ts";
 import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
@@ -184,20 +184,33 @@ Deno.test("segments: an interrupted run keeps each segment's progress, and the n
   assert.deepEqual(names(dir.path), ["big.bin"]);
 });
 
+/**
+ * A segmented, resumable download of big.bin stopped once `stopAt` bytes
+ * arrived; its progress file is left beside the temporary.
+ */
+async function interruptedDownload(
+  client: FtpClient,
+  local: string,
+  segments: number,
+  stopAt: number,
+): Promise<void> {
+  const stop = new AbortController();
+  await client.downloadTo("big.bin", local, {
+    segments,
+    resume: true,
+    signal: stop.signal,
+    onProgress: (p) => p.bytes >= stopAt && stop.abort(),
+  }).catch(() => {});
+  assert.ok(names(dirname(local)).includes("big.bin.ferry-segments.ferry-part"));
+}
+
 Deno.test("segments: a saved progress of a file that changed on the server starts over", async () => {
   const { server } = await embedded(16 * MiB);
   await using _server = server;
   await using dir = await tempDir();
   const local = join(dir.path, "big.bin");
   await using client = await FtpClient.connect(server.url);
-  const stop = new AbortController();
-  await client.downloadTo("big.bin", local, {
-    segments: 2,
-    resume: true,
-    signal: stop.signal,
-    onProgress: (p) => p.bytes >= 4 * MiB && stop.abort(),
-  }).catch(() => {});
-  assert.ok(names(dir.path).includes("big.bin.ferry-segments.ferry-part"));
+  await interruptedDownload(client, local, 2, 4 * MiB);
   // Replaced by a file of the same size, a minute later.
   const replaced = pseudoRandomBytes(16 * MiB, 99);
   const remote = join(server.root, "big.bin");
@@ -361,14 +374,7 @@ Deno.test("segments: a segmented temporary (with holes) is never continued over 
   await using dir = await tempDir();
   const local = join(dir.path, "big.bin");
   await using client = await FtpClient.connect(server.url);
-  const stop = new AbortController();
-  await client.downloadTo("big.bin", local, {
-    segments: 4,
-    resume: true,
-    signal: stop.signal,
-    onProgress: (p) => p.bytes >= 6 * MiB && stop.abort(),
-  }).catch(() => {});
-  assert.ok(names(dir.path).includes("big.bin.ferry-segments.ferry-part"));
+  await interruptedDownload(client, local, 4, 6 * MiB);
   const offsets = recordRetrs(server);
   // One connection, trusting the partial file: it must not continue from its size.
   await client.downloadTo("big.bin", local, { resume: true });
