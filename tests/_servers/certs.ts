@@ -25,6 +25,8 @@
  * @module
  */
 
+import type { ServerTlsFiles } from "./_common.ts";
+
 /** A certificate and its private key, as PEM text and as files. */
 export interface TestCertificate {
   /** The certificate, PEM. */
@@ -311,5 +313,15 @@ async function generateIn(dir: string): Promise<TestPki> {
     wrongHost: await readCertificate(dir, "wrong-host"),
     selfSigned: await readCertificate(dir, "self-signed"),
     client: await readCertificate(dir, "client"),
+  };
+}
+
+/** The PKI's server files as the server launchers take them. */
+export function serverTlsFiles(pki: TestPki): ServerTlsFiles {
+  return {
+    caCertPath: pki.caPath,
+    certPath: pki.server.certPath,
+    keyPath: pki.server.keyPath,
+    combinedPath: pki.combinedPath,
   };
 }

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { tempDir } from "../_helpers.ts";
-import { makeTestPki } from "../_servers/certs.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { isRoot, type ServerHandle, type ServerTlsFiles } from "../_servers/_common.ts";
 import { startProftpd } from "../_servers/proftpd.ts";
 import { vsftpd } from "../_servers/vsftpd.ts";
@@ -16,12 +16,7 @@ import { startInteropVsftpd } from "../interop/_vsftpd.ts";
 import { deployAndBackup, makeSite } from "./_ftps_jobs.ts";
 
 const pki = await makeTestPki();
-const tls: ServerTlsFiles = {
-  caCertPath: pki.caPath,
-  certPath: pki.server.certPath,
-  keyPath: pki.server.keyPath,
-  combinedPath: pki.combinedPath,
-};
+const tls: ServerTlsFiles = serverTlsFiles(pki);
 
 const SERVERS: [string, () => Promise<ServerHandle>, boolean][] = [
   ["ProFTPD", () => startProftpd({ tls, passivePorts: 200 }), !isRoot()],

@@ -5,7 +5,7 @@
 // Exits 1 if any run failed. Needs root (the servers log the test user in).
 
 import { tempDir } from "../_helpers.ts";
-import { makeTestPki } from "../_servers/certs.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import type { ServerHandle, ServerTlsFiles } from "../_servers/_common.ts";
 import { startProftpd } from "../_servers/proftpd.ts";
 import { startInteropVsftpd } from "../interop/_vsftpd.ts";
@@ -13,12 +13,7 @@ import { deployAndBackup, makeSite } from "./_ftps_jobs.ts";
 
 const runs = Number(Deno.args[0] ?? 10);
 const pki = await makeTestPki();
-const tls: ServerTlsFiles = {
-  caCertPath: pki.caPath,
-  certPath: pki.server.certPath,
-  keyPath: pki.server.keyPath,
-  combinedPath: pki.combinedPath,
-};
+const tls: ServerTlsFiles = serverTlsFiles(pki);
 const servers: [string, () => Promise<ServerHandle>][] = [
   ["ProFTPD", () => startProftpd({ tls, passivePorts: 1000 })],
   ["vsftpd (require_ssl_reuse=YES)", () => startInteropVsftpd({ tls, requireSslReuse: true })],

@@ -11,7 +11,7 @@
 // --v8-flags=--expose-gc (the task passes it).
 
 import { flatness } from "../_live_memory.ts";
-import { makeTestPki } from "../_servers/certs.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { REPO_ROOT, type ServerHandle, type ServerTlsFiles } from "../_servers/_common.ts";
 import { startProftpd } from "../_servers/proftpd.ts";
 import { type LoadResult, runLoad } from "./_load.ts";
@@ -25,12 +25,7 @@ const BOUNDS = { growth: 32 * MiB, level: 192 * MiB };
 const REPORT = `${REPO_ROOT}/docs/interop.md`;
 
 const pki = await makeTestPki();
-const tls: ServerTlsFiles = {
-  caCertPath: pki.caPath,
-  certPath: pki.server.certPath,
-  keyPath: pki.server.keyPath,
-  combinedPath: pki.combinedPath,
-};
+const tls: ServerTlsFiles = serverTlsFiles(pki);
 const servers: [string, () => Promise<ServerHandle>][] = [
   ["ProFTPD (mod_tls), session reuse required", () => startProftpd({ tls, passivePorts: 1000 })],
   ["vsftpd, require_ssl_reuse=YES", () => startInteropVsftpd({ tls, requireSslReuse: true })],

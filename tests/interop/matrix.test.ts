@@ -19,7 +19,7 @@ import {
 import { startProftpd } from "../_servers/proftpd.ts";
 import { startPureFtpd } from "../_servers/pure_ftpd.ts";
 import { startPyftpdlib } from "../_servers/pyftpdlib.ts";
-import { makeTestPki } from "../_servers/certs.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import {
   type Justification,
   normalizeMessage,
@@ -252,12 +252,7 @@ Deno.test({
     const password = testPassword();
     const ftpsReason = await ftpsUnsupportedReason();
     const pki = await makeTestPki();
-    const tls: ServerTlsFiles = {
-      caCertPath: pki.caPath,
-      certPath: pki.server.certPath,
-      keyPath: pki.server.keyPath,
-      combinedPath: pki.combinedPath,
-    };
+    const tls: ServerTlsFiles = serverTlsFiles(pki);
     await using files: LocalFiles = await prepareLocalFiles();
     const reports: ServerReport[] = [];
     const recorded: string[] = [];

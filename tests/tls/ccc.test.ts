@@ -21,7 +21,7 @@ import { peer, runPeer } from "../_peers.ts";
 import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
 import { ferry, writeTask } from "../cli/_ferry.ts";
 import { join } from "node:path";
-import { makeTestPki } from "../_servers/certs.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { isRoot, type ServerTlsFiles } from "../_servers/_common.ts";
 import { startProftpd } from "../_servers/proftpd.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
@@ -400,12 +400,7 @@ print(ftp.quit())
   },
 });
 
-const files: ServerTlsFiles = {
-  caCertPath: pki.caPath,
-  certPath: pki.server.certPath,
-  keyPath: pki.server.keyPath,
-  combinedPath: pki.combinedPath,
-};
+const files: ServerTlsFiles = serverTlsFiles(pki);
 
 for (const transferMode of ["passive", "active"] as const) {
   Deno.test({

@@ -12,19 +12,14 @@
 import assert from "node:assert/strict";
 import { FtpClient, FtpTlsError } from "../../mod.ts";
 import { pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
-import { makeTestPki } from "../_servers/certs.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { isRoot, type ServerHandle, type ServerTlsFiles } from "../_servers/_common.ts";
 import { startProftpd } from "../_servers/proftpd.ts";
 import { vsftpd } from "../_servers/vsftpd.ts";
 import { startInteropVsftpd } from "../interop/_vsftpd.ts";
 
 const pki = await makeTestPki();
-const tls: ServerTlsFiles = {
-  caCertPath: pki.caPath,
-  certPath: pki.server.certPath,
-  keyPath: pki.server.keyPath,
-  combinedPath: pki.combinedPath,
-};
+const tls: ServerTlsFiles = serverTlsFiles(pki);
 
 const SERVERS: [string, (reuse: boolean) => Promise<ServerHandle>, boolean][] = [
   [

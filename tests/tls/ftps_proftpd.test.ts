@@ -10,17 +10,12 @@ import { FtpClient, FtpTlsError } from "../../mod.ts";
 import { runTask } from "../../src/runner/mod.ts";
 import { resolveTask } from "../../src/runner/resolve_task.ts";
 import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
-import { makeTestPki } from "../_servers/certs.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { isRoot, type ServerTlsFiles } from "../_servers/_common.ts";
 import { type ProftpdStartOptions, startProftpd } from "../_servers/proftpd.ts";
 
 const pki = await makeTestPki();
-const tls: ServerTlsFiles = {
-  caCertPath: pki.caPath,
-  certPath: pki.server.certPath,
-  keyPath: pki.server.keyPath,
-  combinedPath: pki.combinedPath,
-};
+const tls: ServerTlsFiles = serverTlsFiles(pki);
 const ignore = !isRoot();
 
 function start(options: Omit<ProftpdStartOptions, "tls"> = {}) {

@@ -9,18 +9,13 @@ import assert from "node:assert/strict";
 import { FtpClient, type FtpClientOptions, FtpInputError, FtpTlsError } from "../../mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
-import { makeTestPki } from "../_servers/certs.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { isRoot, type ServerTlsFiles } from "../_servers/_common.ts";
 import { type ProftpdStartOptions, startProftpd } from "../_servers/proftpd.ts";
 import { ferry } from "../cli/_ferry.ts";
 
 const pki = await makeTestPki();
-const files: ServerTlsFiles = {
-  caCertPath: pki.caPath,
-  certPath: pki.server.certPath,
-  keyPath: pki.server.keyPath,
-  combinedPath: pki.combinedPath,
-};
+const files: ServerTlsFiles = serverTlsFiles(pki);
 const ignore = !isRoot();
 
 function proftpd(options: Omit<ProftpdStartOptions, "tls"> = {}) {
