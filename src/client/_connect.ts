@@ -292,6 +292,6 @@ export async function loginSession(
   // Should the session have to be replaced (a server that requires TLS
   // session reuse), the new one returns to this directory.
   if (session.settings.dataTls?.mayReconnect && session.dataProtected) {
-    session.knownDirectory = await session.pwd();
+    session.knownDirectory = session.currentDirectory ?? await session.pwd();
   }
 }

@@ -108,6 +108,13 @@ export class Session {
   /** The directory last confirmed by PWD, for reconnecting (see FtpClient). */
   knownDirectory?: string;
   /**
+   * The current directory where it is known without asking: the login's
+   * PWD, a PWD since, or an absolute CWD; unknown after a relative CWD,
+   * CDUP or a raw command. Lets a probe that must come back (isDirectory)
+   * send its way back with its way in.
+   */
+  #cwd?: string;
+  /**
    * How LIST gets dot-files here, once known (see `_listing.ts`): `"ask"`
    * with `LIST -a`; `"shown"` by a plain LIST; `"unasked"` a plain LIST
    * that may leave them out (the server refused `-a`, or never told).
@@ -473,6 +480,8 @@ export class Session {
     const lines = ["FEAT", formatCommand("TYPE", TYPE_CODE.binary)];
     if (this.settings.encoding === "utf-8") lines.push(OPTS_UTF8);
     if (protection) lines.push("PBSZ 0", formatCommand("PROT", protection));
+    // Where the session starts, for the probes that must come back to it.
+    lines.push("PWD");
     return lines;
   }
 
@@ -482,6 +491,7 @@ export class Session {
       const reply = replies[i];
       if (line === "FEAT") this.#takeFeatures(reply);
       else if (line.startsWith("TYPE")) this.#type = reply.code === 200 ? "binary" : undefined;
+      else if (line === "PWD") this.#cwd = pathIn(reply);
       else if (line.startsWith("PBSZ")) this.#check(line, reply, isCompletion);
       else if (line.startsWith("PROT")) {
         this.#check(line, reply, isCompletion);
@@ -512,6 +522,7 @@ export class Session {
    */
   forgetState(rawLine: string): void {
     this.#type = undefined;
+    this.#cwd = undefined;
     if (/^REST\b/i.test(rawLine)) this.#restSentRaw = true;
   }
 
@@ -529,7 +540,13 @@ export class Session {
   }
 
   async pwd(): Promise<string> {
-    return pathFrom(await this.sendCommand("PWD"));
+    this.#cwd = pathFrom(await this.sendCommand("PWD"));
+    return this.#cwd;
+  }
+
+  /** The current directory where it is known without a PWD (see #cwd). */
+  get currentDirectory(): string | undefined {
+    return this.#cwd;
   }
 
   /**
@@ -539,6 +556,9 @@ export class Session {
    */
   async isDirectory(path: string): Promise<boolean> {
     const into = formatCommand("CWD", path);
+    if (this.#cwd !== undefined && this.pipelining) {
+      return await this.#isDirectoryFrom(this.#cwd, into);
+    }
     const [pwdReply, cwdReply] = await this.pipeline(["PWD", into]);
     let start: string;
     try {
@@ -572,12 +592,34 @@ export class Session {
     }
   }
 
+  /**
+   * isDirectory where the current directory is known: the CWD back goes
+   * with the CWD in (and the next transfer's EPSV), one round trip. Where
+   * the CWD in fails, the CWD back leads where the session already is.
+   */
+  async #isDirectoryFrom(start: string, into: string): Promise<boolean> {
+    const back = formatCommand("CWD", start);
+    const [intoReply, backReply] = await this.pipeline([into, back], true);
+    if (!isCompletion(intoReply)) {
+      if (intoReply.code >= 500) return false;
+      throw replyError(intoReply, redactCommand(into));
+    }
+    // In, but not back: where the session is now is unknown.
+    if (!isCompletion(backReply)) {
+      throw this.control.close(replyError(backReply, redactCommand(back)));
+    }
+    return true;
+  }
+
   async cwd(path: string): Promise<void> {
+    this.#cwd = undefined;
     await this.voidCommand(formatCommand("CWD", path));
+    if (path.startsWith("/")) this.#cwd = path;
     await this.#trackDirectory();
   }
 
   async cdup(): Promise<void> {
+    this.#cwd = undefined;
     await this.voidCommand("CDUP");
     await this.#trackDirectory();
   }
@@ -585,7 +627,7 @@ export class Session {
   /** While a reconnect may still be needed (see knownDirectory), keep the directory known. */
   async #trackDirectory(): Promise<void> {
     if (this.knownDirectory !== undefined && this.settings.dataTls?.mayReconnect) {
-      this.knownDirectory = await this.pwd();
+      this.knownDirectory = this.#cwd ?? await this.pwd();
     }
   }
 
@@ -844,6 +886,11 @@ function sessionClosed(reply: FtpReply): FtpConnectionError {
 }
 
 /** PWD's directory; a refusal, or a reply without a quoted path, is thrown. */
+/** The path a PWD reply names, if it is one. */
+function pathIn(reply: FtpReply): string | undefined {
+  return reply.code === 257 ? parsePathReply(reply.text) : undefined;
+}
+
 function pathFrom(reply: FtpReply): string {
   if (reply.code !== 257) throw replyError(reply, "PWD");
   const path = parsePathReply(reply.text);

@@ -24,6 +24,11 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
     }
     return entry.name === "" ? { ...entry, name: baseName(path) } : entry;
   }
+  // A name that ends in a slash can only be a directory: the CWD probe
+  // first (a file's SIZE and MDTM would be asked for nothing).
+  if (path.endsWith("/") && await isDirectory(session, path)) {
+    return { name: baseName(path), type: "directory", raw: "" };
+  }
   try {
     // SIZE and MDTM share a round trip.
     const { size, modified } = await session.sizeAndTime(path);

@@ -54,21 +54,21 @@ async function files(server: FtpTestServer, count: number): Promise<string[]> {
   return names;
 }
 
-Deno.test("the login takes two round trips: USER; PASS with FEAT, TYPE I and OPTS UTF8 ON", async () => {
+Deno.test("the login takes two round trips: USER; PASS with FEAT, TYPE I, OPTS UTF8 ON and PWD", async () => {
   await using r = await rig();
   await using client = await r.connect();
   assert.equal(client.state, "loggedIn");
   assert.ok(client.features.has("UTF8"));
   const record = r.proxy.stats().connections[0];
   // The embedded server sends the MLST facts ferry reads without OPTS MLST.
-  assert.deepEqual(record.commandsPerFlight, [1, 4]);
+  assert.deepEqual(record.commandsPerFlight, [1, 5]);
   assert.equal(r.flights(), 2);
 });
 
 Deno.test("pipelining: false sends one command at a time", async () => {
   await using r = await rig();
   await using client = await r.connect({ pipelining: false });
-  assert.deepEqual(r.proxy.stats().connections[0].commandsPerFlight, [1, 1, 1, 1, 1]);
+  assert.deepEqual(r.proxy.stats().connections[0].commandsPerFlight, [1, 1, 1, 1, 1, 1]);
   await client.download("missing").catch(() => {});
   const names = await files(r.server, 2);
   for (const name of names) await new Response(await client.download(name)).text();
@@ -179,6 +179,45 @@ Deno.test("stat without MLST: SIZE and MDTM in one round trip", async () => {
   assert.match(missing.message, /SIZE missing\.txt/);
 });
 
+Deno.test("stat of a directory without MLST: one round trip when named with a slash, two without; the current directory is kept", async () => {
+  await using r = await rig({ disabledCommands: ["MLST", "MLSD"] });
+  await Deno.mkdir(join(r.server.root, "d/sub"), { recursive: true });
+  const [name] = await files(r.server, 1);
+  await using client = await r.connect();
+  let before = r.flights();
+  // CWD into it and CWD back (to the directory the login's PWD named) together.
+  assert.equal((await client.stat("d/")).type, "directory");
+  assert.equal(r.flights() - before, 1);
+  before = r.flights();
+  // SIZE and MDTM first (it may be a file), then the CWD probe.
+  assert.equal((await client.stat("d")).type, "directory");
+  assert.equal(r.flights() - before, 2);
+  assert.equal(await client.pwd(), "/");
+  // A file named with a slash: the CWD in fails, the CWD back leads nowhere
+  // new, and SIZE and MDTM decide (this server takes the slash).
+  const notDir = await client.stat(`${name}/`);
+  assert.equal(notDir.type, "file");
+  assert.equal(await client.pwd(), "/");
+  // After a relative CWD the client asks where it is (PWD) before probing.
+  await client.cd("d");
+  before = r.flights();
+  assert.equal((await client.stat("sub/")).type, "directory");
+  assert.equal(r.flights() - before, 2);
+  assert.equal(await client.pwd(), "/d");
+  // An absolute one is known.
+  await client.cd("/d/sub");
+  before = r.flights();
+  assert.equal((await client.stat("/d/")).type, "directory");
+  assert.equal(r.flights() - before, 1);
+  assert.equal(await client.pwd(), "/d/sub");
+  // A raw CWD makes it unknown again.
+  await client.command("CWD /d");
+  before = r.flights();
+  assert.equal((await client.stat("sub/")).type, "directory");
+  assert.equal(r.flights() - before, 2);
+  assert.equal(await client.pwd(), "/d");
+});
+
 Deno.test("a stat sends the next transfer's EPSV with it: stat then download is two round trips", async () => {
   for (const disabledCommands of [[], ["MLST", "MLSD"]]) {
     await using r = await rig({ disabledCommands });
@@ -196,7 +235,7 @@ Deno.test("a stat sends the next transfer's EPSV with it: stat then download is 
   }
 });
 
-Deno.test("FTPS: the login sends PBSZ and PROT with PASS", async () => {
+Deno.test("FTPS: the login sends PBSZ, PROT and PWD with PASS", async () => {
   const pki = await makeTestPki();
   await using server = await FtpTestServer.start({
     users: { alice: "tls-secret" },
@@ -210,7 +249,7 @@ Deno.test("FTPS: the login sends PBSZ and PROT with PASS", async () => {
       debug: (m) => m.direction === "send" && sent.push(m.line),
     },
   );
-  assert.deepEqual(sent.slice(0, 8), [
+  assert.deepEqual(sent.slice(0, 9), [
     "AUTH TLS",
     "USER alice",
     "PASS ***",
@@ -219,6 +258,7 @@ Deno.test("FTPS: the login sends PBSZ and PROT with PASS", async () => {
     "OPTS UTF8 ON",
     "PBSZ 0",
     "PROT P",
+    "PWD",
   ]);
   await client.upload("secret.txt", "protected\n");
   assert.equal(await new Response(await client.download("secret.txt")).text(), "protected\n");
