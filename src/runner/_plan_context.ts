@@ -16,6 +16,12 @@ export interface PlanContext {
   /** Lists directories over the pool, several at once (for readRemoteTree). */
   spread?: SpreadListing;
   /**
+   * Says the step will have work for several connections (a directory's
+   * files): the pool opens its others now, so that their logins overlap
+   * the rest of the plan.
+   */
+  warm?(): void;
+  /**
    * In a dry run, the paths earlier steps would create (nothing was
    * changed), so that a later step naming them plans instead of failing.
    */

@@ -59,6 +59,7 @@ async function remoteSources(
     notFollowed(hits, ctx);
     const files = hits.filter((e) => e.type === "file");
     if (files.length === 0) throw new PlanError(`${from} matches no remote file`);
+    if (files.length > 1) ctx.warm?.();
     return { files, dirs: [], expanded: true };
   }
   const found = await statRemote(ctx.client, from, ctx.signal);
@@ -78,6 +79,8 @@ async function remoteSources(
     throw new PlanError(`${from} does not exist on the server`);
   }
   if (found.type === "directory") {
+    // Its files, or its subdirectories' listings, will have work for the pool.
+    ctx.warm?.();
     const tree = await readRemoteTree(
       ctx.client,
       from,
@@ -237,6 +240,7 @@ export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Wo
     return [];
   }
   if (root?.type !== "directory") throw new PlanError(`${step.remote} is not a remote directory`);
+  ctx.warm?.();
   const hidden = nothingHidden();
   const remote = await readRemoteTree(
     ctx.client,

@@ -46,6 +46,7 @@ export async function planStep(
         id: env.id,
         planned: env.planned,
         pooled: (items, fn) => pooled(items, planning, env, fn),
+        warm: () => env.pool.warm(env.signal),
         spread: spreadListing(planning, env),
       });
       if (planning.state === "loggedIn") env.silence.answered();

@@ -46,6 +46,7 @@ async function localSources(
       e.type === "file" && match(e.rel) && filter.includes(e.rel)
     );
     if (files.length === 0) throw new PlanError(`${from} matches no file`);
+    if (files.length > 1) ctx.warm?.();
     return { files, dirs: [], expanded: true };
   }
   const info = await statLocal(from);
@@ -53,8 +54,10 @@ async function localSources(
   if (info.isDirectory) {
     const tree = await readLocalTree(from, filter, ctx.warn);
     const entries = [...tree.values()];
+    const files = entries.filter((e) => e.type === "file" && filter.includes(e.rel));
+    if (files.length > 1) ctx.warm?.();
     return {
-      files: entries.filter((e) => e.type === "file" && filter.includes(e.rel)),
+      files,
       dirs: entries.filter((e) => e.type === "directory"),
       expanded: true,
     };
@@ -373,6 +376,8 @@ export async function planSyncUp(step: SyncStep, ctx: PlanContext): Promise<Work
   const files = entries.filter((e) => e.type === "file" && filter.includes(e.rel))
     .map((entry) => ({ entry, rel: entry.rel, remote: joinRemote(toDir, entry.rel) }));
   const dirs = entries.filter((e) => e.type === "directory");
+  // The remote tree is listed over the pool, and the files may all be new.
+  ctx.warm?.();
   const state = await remoteState(toDir, (rel) => !filter.prunes(rel), ctx);
   // The walk prunes what the filter excludes, so excluded remote trees are never touched.
   const remoteTree = state.tree ?? new Map<string, RemoteEntry>();

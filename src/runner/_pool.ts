@@ -26,6 +26,12 @@ export interface PoolHooks {
   debug?(connection: number, line: string): void;
 }
 
+/** A connection warm() is opening: its lease, or undefined if the open failed. */
+interface WarmSlot {
+  claimed: boolean;
+  lease: Promise<Lease | undefined>;
+}
+
 /** The pool. */
 export class ConnectionPool {
   readonly #options: FtpClientOptions;
@@ -34,6 +40,8 @@ export class ConnectionPool {
   readonly #all = new Set<Lease>();
   readonly #waiters: ((lease: Lease | undefined) => void)[] = [];
   readonly #closing: Promise<void>[] = [];
+  /** Connections warm() is opening that no tryAcquire has claimed yet. */
+  readonly #unclaimed = new Set<WarmSlot>();
   #max: number;
   #opening = 0;
   #nextId = 1;
@@ -78,6 +86,13 @@ export class ConnectionPool {
     if (this.#closed) throw new Error("The connection pool is closed");
     const idle = this.#idle.pop();
     if (idle) return idle;
+    const warming = this.#unclaimed.values().next().value;
+    if (warming) {
+      this.#unclaimed.delete(warming);
+      warming.claimed = true;
+      // Refused: see below.
+      return await warming.lease ?? this.#idle.pop();
+    }
     if (this.#all.size + this.#opening >= this.#max) return undefined;
     this.#opening++;
     try {
@@ -85,28 +100,72 @@ export class ConnectionPool {
       this.#all.add(lease);
       return lease;
     } catch (error) {
-      // The same login works on the other connections: a refusal of one
-      // more is a limit (421, or 530 as ProFTPD words it), not a failure.
-      if (this.#all.size > 0 && !signal.aborted) {
-        // Several opens may fail at once: say it once.
-        const allowed = Math.max(1, this.#all.size);
-        if (allowed < this.#max) {
-          this.#max = allowed;
-          this.#hooks.warn(
-            `The server refused connection ${allowed + 1}; going on with ${allowed}`,
-          );
-        }
-        // A connection released while this one was being refused went idle
-        // with no one waiting: lend it now, or the caller would wait for a
-        // release that never comes.
-        return this.#idle.pop();
-      }
-      // A caller waiting for this slot opens its own instead.
-      this.#waiters.shift()?.(undefined);
+      // A connection released while this one was being refused went idle
+      // with no one waiting: lend it now, or the caller would wait for a
+      // release that never comes.
+      if (this.#refused(signal)) return this.#idle.pop();
       throw error;
     } finally {
       this.#opening--;
     }
+  }
+
+  /**
+   * Opens connections up to the pool's size in the background, so that
+   * their logins overlap the planning of a step that will have work for
+   * them (a directory's files) instead of following it. One still opening
+   * is claimed by the next tryAcquire that finds none idle, which waits for
+   * it rather than passing it by; one no one claimed goes to a waiter or
+   * idle once logged in. A refusal shrinks the pool as in tryAcquire, and
+   * any other failure is left for the next open to meet.
+   */
+  warm(signal: AbortSignal): void {
+    if (this.#closed || signal.aborted) return;
+    const missing = this.#max - this.#all.size - this.#opening;
+    for (let i = 0; i < missing; i++) {
+      this.#opening++;
+      const slot: WarmSlot = { claimed: false, lease: Promise.resolve(undefined) };
+      slot.lease = this.#open(signal).then(
+        (lease) => {
+          this.#opening--;
+          this.#unclaimed.delete(slot);
+          this.#all.add(lease);
+          if (!slot.claimed) this.release(lease);
+          return lease;
+        },
+        () => {
+          this.#opening--;
+          this.#unclaimed.delete(slot);
+          if (!this.#refused(signal) || slot.claimed) return undefined;
+          // Lent to no one (see tryAcquire): a waiter takes it now.
+          const idle = this.#idle.pop();
+          if (idle) this.release(idle);
+          return undefined;
+        },
+      );
+      this.#unclaimed.add(slot);
+      this.#closing.push(slot.lease.then(() => {}));
+    }
+  }
+
+  /**
+   * After a failed open: whether it was the server refusing one more
+   * connection while others work (a limit: 421, or 530 as ProFTPD words
+   * it, since the same login works on the others), which shrinks the pool.
+   * Otherwise a caller waiting for this slot opens its own instead.
+   */
+  #refused(signal: AbortSignal): boolean {
+    if (this.#all.size > 0 && !signal.aborted) {
+      // Several opens may fail at once: say it once.
+      const allowed = Math.max(1, this.#all.size);
+      if (allowed < this.#max) {
+        this.#max = allowed;
+        this.#hooks.warn(`The server refused connection ${allowed + 1}; going on with ${allowed}`);
+      }
+      return true;
+    }
+    this.#waiters.shift()?.(undefined);
+    return false;
   }
 
   /**
@@ -158,7 +217,10 @@ export class ConnectionPool {
     const clients = [...this.#all].map((lease) => lease.client.close().catch(() => {}));
     this.#all.clear();
     this.#idle.length = 0;
-    await Promise.all([...clients, ...this.#closing]);
+    await Promise.all(clients);
+    // A connection still opening when the pool closed is closed when its
+    // open ends, and that close joins the list: bounded by the opens begun.
+    while (this.#closing.length > 0) await Promise.all(this.#closing.splice(0));
   }
 
   #wait(signal: AbortSignal): Promise<Lease | undefined> {

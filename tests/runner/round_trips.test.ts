@@ -59,13 +59,14 @@ Deno.test("get of a directory over one connection: its MDTMs in one round trip, 
   // The files' MDTMs (and the stat's) went in one flight, none after a download.
   assert.ok(perFlight.some((n) => n >= count), `flights: ${perFlight}`);
   assert.equal(stats.verbs.MDTM, count + 1, "one MDTM per file, and the stat's");
-  // Login 2, the stat of pub 1 and is-it-a-directory 2, the listing 4 (LIST -a,
+  // Login 2, the stat of pub 1 and is-it-a-directory 1 (the CWD back goes with
+  // the CWD in: the login's PWD said where back is), the listing 4 (LIST -a,
   // then LIST: this server's listings show no dot-file to tell them apart),
   // the MDTMs 1 (with the EPSV the first download takes), QUIT 1, and 2 a file.
-  assert.ok(stats.flights <= 11 + 2 * count, `${stats.flights} flights: ${perFlight}`);
-  // The stat's (dropped by PWD), the CWD back's and the listings' ends' (the last kept
+  assert.ok(stats.flights <= 10 + 2 * count, `${stats.flights} flights: ${perFlight}`);
+  // The stat's (kept through the CWDs), the listings' ends' (the last kept
   // through the MDTMs for the first download), each download's end's.
-  assert.equal(stats.verbs.EPSV, 4 + count, "no download asks EPSV on its own");
+  assert.equal(stats.verbs.EPSV, 3 + count, "no download asks EPSV on its own");
 });
 
 Deno.test("a no-change sync up of a tree: its directories are listed over the pool, several at once", async () => {
@@ -93,4 +94,80 @@ Deno.test("a no-change sync up of a tree: its directories are listed over the po
   assert.equal(stats.controlConnections, 4);
   const longest = Math.max(...stats.connections.map((c) => c.commandsPerFlight.length));
   assert.ok(longest <= 16, `the busiest connection waited ${longest} round trips`);
+});
+
+/** Indexes in the server's command log of the lines that start with `verb `. */
+function indexesOf(commands: readonly string[], verb: string): number[] {
+  return commands.flatMap((line, i) => line.startsWith(`${verb} `) ? [i] : []);
+}
+
+Deno.test("get of a directory over four connections: the other three log in while the plan runs, not after it", async () => {
+  await using dir = await tempDir();
+  await using r = await behindProxy();
+  const count = 12;
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`pub/f${i}.txt`] = `file ${i}\n`.repeat(i + 1);
+  await writeTree(r.server.root, files);
+  const report = await run(
+    dir.path,
+    `url: "${r.url}", parallel: 4`,
+    `  - get: { from: pub/, to: ${join(dir.path, "out")}/ }\n`,
+  );
+  assert.ok(report.ok, JSON.stringify(report, null, 2));
+  for (let i = 0; i < count; i++) {
+    assert.equal(
+      await Deno.readTextFile(join(dir.path, "out", `f${i}.txt`)),
+      `file ${i}\n`.repeat(i + 1),
+    );
+  }
+  const commands = r.server.commands;
+  const logins = indexesOf(commands, "PASS");
+  const firstRetr = indexesOf(commands, "RETR")[0];
+  assert.equal(logins.length, 4, commands.join("\n"));
+  // Opened when the plan found a directory: logged in before any download began.
+  assert.ok(logins.every((i) => i < firstRetr), commands.join("\n"));
+  // A directory named with a slash is no file: no SIZE or MDTM asked of it.
+  assert.ok(!commands.some((line) => /^(SIZE|MDTM) pub\/$/.test(line)), commands.join("\n"));
+  assert.equal(r.proxy.stats().controlConnections, 4);
+});
+
+Deno.test("put of a directory over four connections: the other three log in while the plan runs, not after it", async () => {
+  await using dir = await tempDir();
+  await using r = await behindProxy();
+  const count = 12;
+  const site: Record<string, string> = {};
+  for (let i = 0; i < count; i++) site[`f${i}.txt`] = `upload ${i}\n`.repeat(i + 1);
+  await writeTree(join(dir.path, "site"), site);
+  const report = await run(
+    dir.path,
+    `url: "${r.url}", parallel: 4`,
+    `  - put: { from: ${join(dir.path, "site")}/, to: www/ }\n`,
+  );
+  assert.ok(report.ok, JSON.stringify(report, null, 2));
+  for (let i = 0; i < count; i++) {
+    assert.equal(
+      await Deno.readTextFile(join(r.server.root, "www", `f${i}.txt`)),
+      `upload ${i}\n`.repeat(i + 1),
+    );
+  }
+  const commands = r.server.commands;
+  const logins = indexesOf(commands, "PASS");
+  const firstStor = indexesOf(commands, "STOR")[0];
+  assert.equal(logins.length, 4, commands.join("\n"));
+  assert.ok(logins.every((i) => i < firstStor), commands.join("\n"));
+  assert.equal(r.proxy.stats().controlConnections, 4);
+});
+
+Deno.test("get of one file with parallel 4: no other connection is opened", async () => {
+  await using dir = await tempDir();
+  await using r = await behindProxy();
+  await writeTree(r.server.root, { "pub/one.txt": "one\n" });
+  const report = await run(
+    dir.path,
+    `url: "${r.url}", parallel: 4`,
+    `  - get: { from: pub/one.txt, to: ${join(dir.path, "one.txt")} }\n`,
+  );
+  assert.ok(report.ok, JSON.stringify(report, null, 2));
+  assert.equal(await Deno.readTextFile(join(dir.path, "one.txt")), "one\n");
+  assert.equal(r.proxy.stats().controlConnections, 1);
 });
