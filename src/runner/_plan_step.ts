@@ -90,28 +90,53 @@ function pooled<T>(
 }
 
 /**
- * Lists directories on free pooled connections (opening them up to the
- * pool's size), never waiting for one: a listing that finds none free goes
- * through the planning connection's queue. Remembers the connections used,
- * whose listings say whether dot-files may be missing.
+ * Lists directories on the planning connection while it is free (a tree's
+ * root: it is logged in, often with an EPSV ready) and on free pooled
+ * connections (opening them up to the pool's size, or claiming one warm()
+ * is opening). A listing that finds none free waits for one of this
+ * tree's listings to end, never for a pooled connection that may not come
+ * (the pool may have shrunk to the planning connection). Remembers the
+ * connections used, whose listings say whether dot-files may be missing.
  */
 function spreadListing(planning: FtpClient, env: StepEnv): SpreadListing {
   const used = new Set<FtpClient>([planning]);
+  let planningFree = true;
+  const waiting: (() => void)[] = [];
+  const ended = () => waiting.shift()?.();
+  const listOn = (client: FtpClient, path: string) => {
+    used.add(client);
+    return client.list(path || undefined, { signal: env.signal });
+  };
   return {
     width: env.pool.size,
     async list(path) {
-      const lease = await env.pool.tryAcquire(env.signal);
-      const client = lease?.client ?? planning;
-      used.add(client);
-      let entries;
-      try {
-        entries = await client.list(path || undefined, { signal: env.signal });
-      } catch (error) {
-        if (lease) env.pool.release(lease, breaksConnection(error));
-        throw error;
+      // Bounded: each pass lists, or waits for a listing in flight (one
+      // is, on the planning connection) to end.
+      for (;;) {
+        if (planningFree) {
+          planningFree = false;
+          try {
+            return await listOn(planning, path);
+          } finally {
+            planningFree = true;
+            ended();
+          }
+        }
+        const lease = await env.pool.tryAcquire(env.signal);
+        if (lease) {
+          try {
+            const entries = await listOn(lease.client, path);
+            env.pool.release(lease);
+            return entries;
+          } catch (error) {
+            env.pool.release(lease, breaksConnection(error));
+            throw error;
+          } finally {
+            ended();
+          }
+        }
+        await new Promise<void>((resolve) => waiting.push(resolve));
       }
-      if (lease) env.pool.release(lease);
-      return entries;
     },
     mayMissDotFiles: () => [...used].some((client) => client.listingsMayMissDotFiles),
   };
