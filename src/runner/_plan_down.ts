@@ -12,7 +12,13 @@ import type { PlanContext } from "./_plan_context.ts";
 import { LocalLinkError, PlanError } from "./errors.ts";
 import { exactTimes } from "./_exact_times.ts";
 import { planDeletions } from "./_plan_delete.ts";
-import { nothingHidden, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
+import {
+  nothingHidden,
+  readRemoteTree,
+  type RemoteEntry,
+  statRemote,
+  statRemoteDirectory,
+} from "./_remote_tree.ts";
 import { assertDistinctTargets, LOCAL_CASE_INSENSITIVE } from "./_targets.ts";
 import { downloadFile } from "./_download_file.ts";
 import { Phase, type Work } from "./_work.ts";
@@ -234,7 +240,7 @@ export async function planGet(step: GetStep, ctx: PlanContext): Promise<Work[]> 
 /** sync down: the remote directory onto the local one, optionally deleting extras. */
 export async function planSyncDown(step: SyncStep, ctx: PlanContext): Promise<Work[]> {
   const filter = await compileFilter(step.filter);
-  const root = await statRemote(ctx.client, step.remote, ctx.signal);
+  const root = await statRemoteDirectory(ctx.client, step.remote, ctx.signal);
   if (!root && ctx.planned.remote.get(step.remote) === "directory") {
     ctx.warn(`${step.remote} is made by an earlier step: a dry run cannot know its content`);
     return [];

@@ -14,7 +14,13 @@ import { exactTimes } from "./_exact_times.ts";
 import { identityOf, type PlanContext } from "./_plan_context.ts";
 import { PlanError } from "./errors.ts";
 import { planDeletions, removeRemoteDir, removeRemoteFile } from "./_plan_delete.ts";
-import { hasDotSegment, readRemoteTree, type RemoteEntry, statRemote } from "./_remote_tree.ts";
+import {
+  hasDotSegment,
+  readRemoteTree,
+  type RemoteEntry,
+  statRemote,
+  statRemoteDirectory,
+} from "./_remote_tree.ts";
 import { assertDistinctTargets } from "./_targets.ts";
 import { isFingerprinted, ownerOf, temporaryFor } from "./_temporaries.ts";
 import { leftPartial, uploadFile, type UploadJob } from "./_upload_file.ts";
@@ -277,7 +283,7 @@ export async function remoteState(
 ) {
   const root = toDir === "" || toDir === "." || toDir === "/"
     ? { type: "directory" }
-    : await statRemote(ctx.client, toDir, ctx.signal);
+    : await statRemoteDirectory(ctx.client, toDir, ctx.signal);
   if (root && root.type !== "directory") {
     throw new PlanError(`${toDir} exists and is not a directory`);
   }

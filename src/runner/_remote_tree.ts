@@ -61,6 +61,24 @@ export async function statRemote(
   }
 }
 
+/**
+ * statRemote for a path that is a directory when it exists (a destination,
+ * a sync's root). Without MLST, a stat finds a directory only after SIZE and
+ * MDTM failed; named with a slash it is probed as one at once (one round
+ * trip). Anything else (a file, nothing) is stat'ed as before.
+ */
+export async function statRemoteDirectory(
+  client: FtpClient,
+  path: string,
+  signal?: AbortSignal,
+): Promise<RemoteEntry | undefined> {
+  if (!client.features.has("MLST") && !path.endsWith("/")) {
+    const directory = await statRemote(client, `${path}/`, signal);
+    if (directory?.type === "directory") return { ...directory, path };
+  }
+  return await statRemote(client, path, signal);
+}
+
 /** What a listing may be hiding (see readRemoteTree). */
 export interface Hidden {
   /** Relative paths, each with its subtree, and why; `""` is the whole tree. */
