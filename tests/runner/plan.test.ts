@@ -63,3 +63,33 @@ Deno.test("runTask: a missing local source throws a located TaskFileError before
   assert.ok(plain instanceof FtpInputError && !(plain instanceof TaskFileError), String(plain));
   assert.match(plain.message, /^the local folder \S*absent does not exist \(step 2,/);
 });
+
+Deno.test("a destination or sync root that is a remote file: the step fails naming it, before anything is sent (with MLST and without)", async () => {
+  for (const disabledCommands of [[], ["MLST", "MLSD"]]) {
+    await using dir = await tempDir();
+    await using server = await FtpTestServer.start({ disabledCommands });
+    await writeTree(server.root, { "www": "a file, not a directory\n" });
+    await writeTree(dir.path, { "site/a.txt": "a\n", "site/b.txt": "b\n" });
+    const report = await runSteps(
+      dir.path,
+      server,
+      `  - { put: { from: site/, to: www/ }, continueOnError: true }
+  - { sync: { direction: up, local: site, remote: www }, continueOnError: true }
+  - { sync: { direction: down, local: down, remote: www }, continueOnError: true }
+`,
+    );
+    const [put, up, down] = report.steps;
+    const without = `without ${disabledCommands}`;
+    assert.equal(put.result, "failed", without);
+    assert.match(put.error!.message, /www exists and is not a directory/, without);
+    assert.equal(up.result, "failed", without);
+    assert.match(up.error!.message, /www exists and is not a directory/, without);
+    assert.equal(down.result, "failed", without);
+    assert.match(down.error!.message, /www is not a remote directory/, without);
+    assert.ok(
+      !server.commands.some((c) => /^(STOR|MKD|DELE|RETR)/.test(c)),
+      server.commands.join(),
+    );
+    assert.equal(await Deno.readTextFile(`${server.root}/www`), "a file, not a directory\n");
+  }
+});
