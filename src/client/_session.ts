@@ -479,9 +479,9 @@ export class Session {
   #setupCommands(protection?: "P" | "C"): string[] {
     const lines = ["FEAT", formatCommand("TYPE", TYPE_CODE.binary)];
     if (this.settings.encoding === "utf-8") lines.push(OPTS_UTF8);
-    if (protection) lines.push("PBSZ 0", formatCommand("PROT", protection));
     // Where the session starts, for the probes that must come back to it.
     lines.push("PWD");
+    if (protection) lines.push("PBSZ 0", formatCommand("PROT", protection));
     return lines;
   }
 

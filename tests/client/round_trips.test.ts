@@ -256,9 +256,9 @@ Deno.test("FTPS: the login sends PBSZ, PROT and PWD with PASS", async () => {
     "FEAT",
     "TYPE I",
     "OPTS UTF8 ON",
+    "PWD",
     "PBSZ 0",
     "PROT P",
-    "PWD",
   ]);
   await client.upload("secret.txt", "protected\n");
   assert.equal(await new Response(await client.download("secret.txt")).text(), "protected\n");
