@@ -176,17 +176,18 @@ const commandCases: WaitCase[] = [
     },
   },
   {
-    name: "a reply that drips one byte every 100 ms (PWD)",
+    // NOOP: the login asks PWD itself.
+    name: "a reply that drips one byte every 100 ms (NOOP)",
     async run() {
       await using server = hostileServer({
         script: async (line: string, session: HostileSession) => {
-          if (line !== "PWD") return false;
-          await session.trickle('257 "/" is the current directory, told very slowly\r\n', 100);
+          if (line !== "NOOP") return false;
+          await session.trickle("200 NOOP ok, told very slowly, one byte at a time\r\n", 100);
           return true;
         },
       });
-      const { outcome, state } = await afterLogin(server.port, (c) => c.pwd());
-      assertTimeout(outcome, "reply", /reply to "PWD"/);
+      const { outcome, state } = await afterLogin(server.port, (c) => c.noop());
+      assertTimeout(outcome, "reply", /reply to "NOOP"/);
       assert.equal(state, "unconnected");
     },
   },
