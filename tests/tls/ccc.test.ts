@@ -313,6 +313,8 @@ while True:
             io.sendall(b"230 in\\r\\n")
         elif verb == b"FEAT":
             io.sendall(b"211 no features\\r\\n")
+        elif verb == b"PWD":
+            io.sendall(b'257 "/" is the current directory\\r\\n')
         elif verb == b"CCC":
             io.sendall(b"200 Clearing control channel protection\\r\\n")
             if after == "close":
