@@ -70,7 +70,7 @@ export class DataConnection {
   /**
    * Why the connection is closed (`undefined` while open). The error for a
    * normal close is made when something asks: every transfer ends with
-   * one, and an error's stack costs more than a small file's bytes.
+   * one, and hardly ever does anything ask why.
    */
   #reason(): FtpError | undefined {
     if (!this.#closed) return undefined;
