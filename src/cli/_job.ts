@@ -77,7 +77,8 @@ export async function runJob(task: Task, flags: JobFlags, io: CliIo): Promise<nu
         trace: flags.verbose,
         parallel: flags.parallel,
       }));
-    const json = JSON.stringify(report, null, 2) + "\n";
+    // Made only when asked for: a run of 1000 files has a large report.
+    const json = flags.report || flags.json ? JSON.stringify(report, null, 2) + "\n" : "";
     if (flags.report) await writeWhole(flags.report, io.redact(json));
     if (flags.json) io.stdout(json);
     return report.interrupted ? EXIT_INTERRUPTED : report.ok ? 0 : 1;

@@ -147,6 +147,8 @@ export class Session {
   #sentAhead = false;
   /** Whether the last passive address came from an EPSV sent ahead. */
   #addressAhead = false;
+  /** The read buffers of small transfers, reused from one to the next (see Transfer.receive). */
+  spareBuffers?: [Uint8Array, Uint8Array];
 
   constructor(control: ControlConnection, settings: SessionSettings, transferMode: TransferMode) {
     this.control = control;

@@ -32,6 +32,14 @@ export function transferBufferBytes(size: number | undefined): number {
   return Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(size + 1)));
 }
 
+/**
+ * The largest read buffers a session keeps for its next transfer: a small
+ * file's two buffers, allocated and zeroed for each of a thousand files,
+ * cost more than their bytes (and the garbage collections they bring).
+ * Larger transfers allocate theirs, which their bytes outweigh.
+ */
+const SPARE_BUFFER_BYTES = 64 * 1024;
+
 const NEVER = new AbortController().signal;
 
 /**
@@ -317,7 +325,15 @@ export class Transfer {
    * session stays usable.
    */
   async *receive(bufferBytes: number): AsyncGenerator<Uint8Array> {
-    const buffers = [new Uint8Array(bufferBytes), new Uint8Array(bufferBytes)];
+    const reuse = bufferBytes <= SPARE_BUFFER_BYTES;
+    const spare = reuse ? this.#session.spareBuffers : undefined;
+    this.#session.spareBuffers = undefined;
+    const [first, second] = spare ??
+      (reuse
+        ? [new Uint8Array(SPARE_BUFFER_BYTES), new Uint8Array(SPARE_BUFFER_BYTES)]
+        : [new Uint8Array(bufferBytes), new Uint8Array(bufferBytes)]);
+    const buffers = [first.subarray(0, bufferBytes), second.subarray(0, bufferBytes)];
+    let completed = false;
     let current = 0;
     const readInto = (buffer: Uint8Array) => {
       const reading = this.data.readMany(buffer);
@@ -341,9 +357,13 @@ export class Transfer {
         yield filled;
       }
       await this.complete();
+      completed = true;
     } finally {
       if (!this.ended) await this.abort().catch(() => {});
     }
+    // Only after a whole transfer: its last read found the end, so no read
+    // still holds either buffer, and the caller is done with the last view.
+    if (completed && reuse) this.#session.spareBuffers = [first, second];
   }
 }
 

@@ -119,6 +119,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   #lastError?: Error;
   readonly #codec: TextCodec;
   readonly #plan: ConnectPlan;
+  /** The event types anyone added a listener for (see `#emit`). */
+  readonly #heard = new Set<string>();
   /** Which TLS engine the sessions use, and what is known of the server (FTPS only). */
   readonly #policy?: DataTlsPolicy;
   #credentials?: Credentials;
@@ -149,14 +151,14 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.#queue = new CommandQueue({
       started: (id, kind) => {
         this.#lastError = undefined;
-        this.dispatchEvent(new FtpCommandStartedEvent(id, kind));
+        this.#emit("commandStarted", () => new FtpCommandStartedEvent(id, kind));
       },
       finished: (id, kind, error) => {
         if (error) this.#lastError = error;
         if (this.#session?.control.closed) this.#dropSession();
-        this.dispatchEvent(new FtpCommandFinishedEvent(id, kind, error));
+        this.#emit("commandFinished", () => new FtpCommandFinishedEvent(id, kind, error));
       },
-      done: (error) => this.dispatchEvent(new FtpDoneEvent(error)),
+      done: (error) => this.#emit("done", () => new FtpDoneEvent(error)),
     }, options.cancelPendingOnError ?? true);
   }
 
@@ -614,7 +616,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       path ? [path] : [],
       (ctx) => {
         const onEntry = (entry: FileInfo) =>
-          this.dispatchEvent(new FtpListInfoEvent(ctx.id, entry));
+          this.#emit("listInfo", () => new FtpListInfoEvent(ctx.id, entry));
         return listAll(
           this.#require(),
           path,
@@ -659,7 +661,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           this.#dotFiles,
         );
         const onEntry = (entry: FileInfo) =>
-          this.dispatchEvent(new FtpListInfoEvent(ctx.id, entry));
+          this.#emit("listInfo", () => new FtpListInfoEvent(ctx.id, entry));
         const { stream, finished } = iteratorStream(entries, ctx.signal, onEntry);
         ctx.hold(finished);
         return stream;
@@ -1503,7 +1505,17 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | AddEventListenerOptions,
   ): void {
+    if (listener) this.#heard.add(type);
     super.addEventListener(type, listener, options);
+  }
+
+  /**
+   * Dispatches the event `make` makes, if anyone ever listened to `type`:
+   * a small file's transfer has eight events (replies, progress, command
+   * start and end), which cost more to make than nobody hearing them.
+   */
+  #emit(type: keyof FtpClientEventMap, make: () => Event): void {
+    if (this.#heard.has(type)) this.dispatchEvent(make());
   }
 
   /**
@@ -1586,7 +1598,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       transferMode: this.#transferMode,
       signal: ctx.signal,
       onReply: (reply: FtpReply) =>
-        this.dispatchEvent(new FtpReplyEvent(reply, this.#queue.current?.id ?? 0)),
+        this.#emit("reply", () => new FtpReplyEvent(reply, this.#queue.current?.id ?? 0)),
     };
     try {
       // Another connection of the process may be finding out which TLS engine the server needs.
@@ -1730,12 +1742,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * (`perCall`, which counts from the transfer's offset).
    */
   #hooks(ctx: JobContext, total?: number, perCall?: (moved: number) => void): TransferHooks {
-    this.dispatchEvent(new FtpProgressEvent(ctx.id, 0, total));
+    this.#emit("progress", () => new FtpProgressEvent(ctx.id, 0, total));
     perCall?.(0);
     return {
       signal: ctx.signal,
       progress: (bytes) => {
-        this.dispatchEvent(new FtpProgressEvent(ctx.id, bytes, total));
+        this.#emit("progress", () => new FtpProgressEvent(ctx.id, bytes, total));
         perCall?.(bytes);
       },
     };

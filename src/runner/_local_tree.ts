@@ -3,7 +3,7 @@
 // files; links to directories are not followed (a loop could be endless),
 // and are reported.
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { PathFilter } from "./_filter.ts";
 
 /** A local file or directory, by "/"-separated path relative to a root. */
@@ -36,17 +36,45 @@ const STATS_IN_FLIGHT = 32;
 /**
  * Stats many paths, a bounded number at a time: one after the other, a
  * thousand files' targets cost a thousand thread hand-offs in sequence.
+ * Where many paths share a directory that is missing or empty (a first
+ * download), they are absent without a stat each: a failed stat costs an
+ * error with its stack (1000 targets: about 45 ms), reading a directory
+ * about a microsecond per entry it holds.
  */
 export async function statLocalAll(
   paths: readonly string[],
 ): Promise<Map<string, Deno.FileInfo | undefined>> {
   const found = new Map<string, Deno.FileInfo | undefined>();
-  for (let i = 0; i < paths.length; i += STATS_IN_FLIGHT) {
-    const batch = paths.slice(i, i + STATS_IN_FLIGHT);
+  const perDirectory = new Map<string, number>();
+  for (const path of paths) {
+    const dir = dirname(path);
+    perDirectory.set(dir, (perDirectory.get(dir) ?? 0) + 1);
+  }
+  const vacant = new Set(
+    [...perDirectory].filter(([dir, n]) => n >= STATS_IN_FLIGHT && emptyOrMissing(dir))
+      .map(([dir]) => dir),
+  );
+  const toStat = paths.filter((path) => {
+    if (!vacant.has(dirname(path))) return true;
+    found.set(path, undefined);
+    return false;
+  });
+  for (let i = 0; i < toStat.length; i += STATS_IN_FLIGHT) {
+    const batch = toStat.slice(i, i + STATS_IN_FLIGHT);
     const infos = await Promise.all(batch.map(statLocal));
     batch.forEach((path, j) => found.set(path, infos[j]));
   }
   return found;
+}
+
+/** Whether `dir` is an empty directory or is missing; `false` when unsure. */
+function emptyOrMissing(dir: string): boolean {
+  try {
+    for (const _ of Deno.readDirSync(dir)) return false;
+    return true;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound;
+  }
 }
 
 /**

@@ -60,6 +60,24 @@ function stoppable<T>(work: Promise<T>, signal: AbortSignal, onAbandon: () => vo
   });
 }
 
+/** Per step: the signal that ends a wait for a connection (see waitingSignal). */
+const waitingSignals = new WeakMap<StepEnv["silence"], AbortSignal>();
+
+/**
+ * What ends a wait for a connection: the run's end, or the step giving up
+ * on a silent server. Made once per step, not per action: `AbortSignal.any`
+ * costs more than a small file's transfer, and each one made stays
+ * registered with both sources until collected.
+ */
+function waitingSignal(env: StepEnv): AbortSignal {
+  let signal = waitingSignals.get(env.silence);
+  if (!signal) {
+    signal = AbortSignal.any([env.signal, env.silence.signal]);
+    waitingSignals.set(env.silence, signal);
+  }
+  return signal;
+}
+
 /** Runs one action to its end: ok, skipped (tolerated), failed or cancelled. */
 export async function runWork(
   w: Work,
@@ -87,7 +105,7 @@ export async function runWork(
     let reached = 0;
     try {
       env.signal.throwIfAborted();
-      const waiting = AbortSignal.any([env.signal, env.silence.signal]);
+      const waiting = waitingSignal(env);
       if (!w.local) lease = await env.pool.acquire(waiting);
       const running = w.run!(lease?.client, {
         signal: env.signal,

@@ -95,6 +95,12 @@ export class ControlConnection {
   readonly #outstanding: boolean[] = [false];
   /** Final replies that arrived when no command was outstanding. */
   readonly #unasked = new WeakSet<FtpReply>();
+  /** The reply timer (see `#armTimer`), and when it fires. */
+  #timer?: ReturnType<typeof setTimeout>;
+  #timerAt = Infinity;
+  /** The deadline of the read waiting now, and how to fail it. */
+  #waitUntil = Infinity;
+  #expire?: () => void;
   /** The secrets' matchers (during login, after it), made once per change. */
   #matchers?: { login?: RegExp; other?: RegExp };
   /** Called with every complete reply, in order. */
@@ -339,18 +345,42 @@ export class ControlConnection {
         throw this.#failure ?? this.close(connectionError(error, "control connection"));
       }
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      const expire = () => reject(this.close(timeoutError()));
-      timer = setTimeout(expire, Math.max(0, deadline - performance.now()));
+      this.#expire = () => reject(this.close(timeoutError()));
     });
+    this.#waitUntil = deadline;
+    this.#armTimer(deadline);
+    Deno.refTimer(this.#timer!);
     try {
       return await Promise.race([this.#conn.read(this.#buffer), timeout]);
     } catch (error) {
       throw this.#failure ?? this.close(connectionError(error, "control connection"));
     } finally {
-      clearTimeout(timer);
+      this.#expire = undefined;
+      this.#waitUntil = Infinity;
+      // Idle, the timer must not keep the process alive.
+      if (this.#timer !== undefined) Deno.unrefTimer(this.#timer);
     }
+  }
+
+  /**
+   * One timer per connection for the reply deadlines, rather than one per
+   * reply read (three or more per small file): it is armed for the earliest
+   * deadline and, when it fires before the waiting read's deadline (the
+   * reads it was armed for are over), armed again for that one.
+   */
+  #armTimer(deadline: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= deadline) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = deadline;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      if (this.#expire === undefined) return;
+      if (performance.now() >= this.#waitUntil) return this.#expire();
+      this.#armTimer(this.#waitUntil);
+      Deno.refTimer(this.#timer!);
+    }, Math.max(0, deadline - performance.now()));
   }
 
   /**
@@ -429,6 +459,8 @@ export class ControlConnection {
   ): FtpError {
     if (this.#failure) return this.#failure;
     this.#failure = reason;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     closeQuietly(this.#conn);
     return reason;
   }

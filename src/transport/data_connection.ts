@@ -35,15 +35,17 @@ export class DataConnection {
   readonly #conn: ByteStream;
   readonly #stallTimeout: number;
   readonly #purpose: string;
+  /** Why the connection closed, when a reason was given (see `#reason`). */
   #failure?: FtpError;
+  #closed = false;
   #busySince = 0;
   #wrote = false;
   #unread?: Uint8Array;
   #eof = false;
   #watchdog?: ReturnType<typeof setInterval>;
   readonly #pacer?: DataPacer;
-  /** Ends a wait for the pacer when the connection closes. */
-  readonly #closing = new AbortController();
+  /** Ends a wait for the pacer when the connection closes (made by the first wait). */
+  #closing?: AbortController;
 
   /**
    * Wraps an open socket.
@@ -62,7 +64,17 @@ export class DataConnection {
 
   /** Whether the connection was closed. */
   get closed(): boolean {
-    return this.#failure !== undefined;
+    return this.#closed;
+  }
+
+  /**
+   * Why the connection is closed (`undefined` while open). The error for a
+   * normal close is made when something asks: every transfer ends with
+   * one, and hardly ever does anything ask why.
+   */
+  #reason(): FtpError | undefined {
+    if (!this.#closed) return undefined;
+    return this.#failure ??= new FtpError("The data connection is closed");
   }
 
   /**
@@ -84,7 +96,7 @@ export class DataConnection {
       n = await this.#conn.read(chunk);
       if (n === null) this.#eof = true;
     } catch (error) {
-      throw this.#failure ?? this.close(connectionError(error, "data connection"));
+      throw this.#reason() ?? this.close(connectionError(error, "data connection"));
     } finally {
       this.#busySince = 0;
     }
@@ -95,10 +107,11 @@ export class DataConnection {
   /** Waits for the pacer to allow `bytes`; closing the connection ends the wait. */
   async #pace(bytes: number): Promise<void> {
     if (!this.#pacer) return;
+    if (this.#closed) throw this.#reason();
     try {
-      await this.#pacer.take(bytes, this.#closing.signal);
+      await this.#pacer.take(bytes, (this.#closing ??= new AbortController()).signal);
     } catch (error) {
-      throw this.#failure ?? error;
+      throw this.#reason() ?? error;
     }
   }
 
@@ -148,14 +161,14 @@ export class DataConnection {
     try {
       await writeAll(this.#conn, bytes);
     } catch (error) {
-      throw this.#failure ?? this.close(connectionError(error, "data connection"));
+      throw this.#reason() ?? this.close(connectionError(error, "data connection"));
     } finally {
       this.#busySince = 0;
     }
   }
 
   #begin(): void {
-    if (this.#failure) throw this.#failure;
+    if (this.#closed) throw this.#reason();
     this.#busySince = performance.now();
     // One interval per connection instead of a timer per read: TLS delivers
     // 16 KiB records, and a timer each would cost more than the read.
@@ -202,7 +215,7 @@ export class DataConnection {
    * truncated, failed upload). The stall watchdog bounds the wait.
    */
   async endUpload(): Promise<void> {
-    if (this.#failure) return;
+    if (this.#closed) return;
     this.#begin();
     try {
       await this.#conn.closeWrite();
@@ -241,9 +254,10 @@ export class DataConnection {
   close(reason?: FtpError): FtpError | undefined {
     clearInterval(this.#watchdog);
     this.#watchdog = undefined;
-    if (this.#failure) return this.#failure;
-    this.#failure = reason ?? new FtpError("The data connection is closed");
-    this.#closing.abort(this.#failure);
+    if (this.#closed) return this.#reason();
+    this.#closed = true;
+    this.#failure = reason;
+    this.#closing?.abort(this.#reason());
     closeQuietly(this.#conn);
     return reason;
   }

@@ -93,3 +93,46 @@ Deno.test("a destination or sync root that is a remote file: the step fails nami
     assert.equal(await Deno.readTextFile(`${server.root}/www`), "a file, not a directory\n");
   }
 });
+
+Deno.test("a get of many files into an empty, a missing and a partly filled directory: only the files there are kept (overwrite: never)", async () => {
+  // 40 files to a directory: enough that planning looks at the directory
+  // once instead of each missing target (see statLocalAll).
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`src/f${String(i).padStart(2, "0")}.txt`] = `remote ${i}`;
+  await writeTree(server.root, files);
+  await Deno.mkdir(`${dir.path}/empty`);
+  await writeTree(dir.path, { "filled/f07.txt": "local 7", "filled/other.txt": "x" });
+  // Stats of targets, by directory: a missing target's stat costs an error.
+  const stats: Record<string, number> = {};
+  const stat = Deno.stat;
+  (Deno as { stat: typeof Deno.stat }).stat = (path) => {
+    const target = String(path).match(/\/(empty|missing|filled)\/f\d+\.txt$/);
+    if (target) stats[target[1]] = (stats[target[1]] ?? 0) + 1;
+    return stat(path);
+  };
+  let report;
+  try {
+    report = await runSteps(
+      dir.path,
+      server,
+      `  - get: { from: src/, to: empty/, overwrite: never }
+  - get: { from: src/, to: missing/, overwrite: never }
+  - get: { from: src/, to: filled/, overwrite: never }
+`,
+    );
+  } finally {
+    (Deno as { stat: typeof Deno.stat }).stat = stat;
+  }
+  assert.ok(report.ok, JSON.stringify(report.steps.map((s) => s.error)));
+  assert.deepEqual(stats, { filled: 40 });
+  const downloads = (step: number) =>
+    report.steps[step].actions.filter((a) => a.action === "download").length;
+  assert.deepEqual([downloads(0), downloads(1), downloads(2)], [40, 40, 39]);
+  const read = (path: string) => Deno.readTextFile(`${dir.path}/${path}`);
+  assert.equal(await read("empty/f07.txt"), "remote 7");
+  assert.equal(await read("missing/f39.txt"), "remote 39");
+  assert.equal(await read("filled/f07.txt"), "local 7");
+  assert.equal(await read("filled/f08.txt"), "remote 8");
+});

@@ -1,0 +1,208 @@
+/**
+ * `deno task bench:small-files`: the CPU floor of many small downloads on
+ * loopback. vsftpd serves 1000 files of 4 KiB from tmpfs; in interleaved
+ * rounds (one unmeasured warm-up round first), `ferry get URL/ DIR/
+ * --parallel N` (the CLI from src, a fresh process as bench/peers.ts runs
+ * it) and lftp's `mirror --parallel=N` fetch them all, for N = 8 and N = 1.
+ * Prints the median files per second of each and the ratio lftp's time /
+ * ferry's (above 1: ferry is faster), with the load average before and
+ * after. Every run's files are hash-checked.
+ *
+ * Options (environment): FERRY_BENCH_RUNS (measured rounds, default 7),
+ * FERRY_BENCH_FILES (default 1000), FERRY_BENCH_PARALLEL (default "8,1"),
+ * FERRY_BENCH_BASELINE=DIR (another checkout of ferry, the code before a
+ * change, run in the same rounds as "before"), FERRY_BENCH_PROFILE=DIR (also one run of
+ * ferry at `--parallel 8` under `--cpu-prof`, the profile written to DIR and
+ * summarised: self time by function and by source file).
+ *
+ * Needs root (vsftpd) and lftp. Not part of CI's test run.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { startVsftpd } from "../tests/_servers/vsftpd.ts";
+import { makeFile, median, run } from "./_bench_kit.ts";
+
+const RUNS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 7);
+const FILES = Number(Deno.env.get("FERRY_BENCH_FILES") ?? 1000);
+const PROFILE = Deno.env.get("FERRY_BENCH_PROFILE");
+const PARALLEL = (Deno.env.get("FERRY_BENCH_PARALLEL") ?? "8,1").split(",").map(Number);
+/** Another checkout of ferry (the code before a change) to run in the same rounds. */
+const BASELINE = Deno.env.get("FERRY_BENCH_BASELINE");
+const BYTES = 4096;
+const repo = new URL("..", import.meta.url).pathname;
+const work = `/dev/shm/ferry-small-files-${Deno.pid}`;
+const root = join(work, "root");
+const pub = join(root, "pub");
+const out = join(work, "out");
+
+await Deno.mkdir(join(pub, "small"), { recursive: true });
+await Deno.mkdir(out, { recursive: true });
+await Deno.chmod(root, 0o755);
+await Deno.chmod(pub, 0o777);
+const hashes = new Map<string, string>();
+for (let i = 1; i <= FILES; i++) {
+  const name = `f${String(i).padStart(4, "0")}.bin`;
+  hashes.set(name, await makeFile(join(pub, "small", name), BYTES, i));
+}
+
+const vsftpd = await startVsftpd({
+  maxPerIp: 64,
+  config: { anon_root: root, pasv_min_port: "31000", pasv_max_port: "31999" },
+});
+const base = `ftp://127.0.0.1:${vsftpd.port}`;
+
+const ferry = (parallel: number, extra: string[] = [], checkout = repo) => [
+  Deno.execPath(),
+  "run",
+  "-A",
+  ...extra,
+  join(checkout, "src/cli/mod.ts"),
+  "get",
+  `${base}/pub/small/`,
+  `${out}/`,
+  "--parallel",
+  String(parallel),
+  "-q",
+];
+const lftp = (parallel: number) => [
+  "lftp",
+  "-e",
+  `set ftp:ssl-allow no; mirror --parallel=${parallel} pub/small ${out}; bye`,
+  base,
+];
+
+async function clean() {
+  await Deno.remove(out, { recursive: true }).catch(() => {});
+  await Deno.mkdir(out, { recursive: true });
+}
+
+async function check() {
+  const entries = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+  const expected = [...hashes.keys()].sort();
+  if (entries.join() !== expected.join()) {
+    throw new Error(`${out} holds ${entries.length} entries, expected ${expected.length} files`);
+  }
+  // One sha256sum for all of them: a process per file would take longer than the runs.
+  const sums = await run(["sha256sum", "--", ...expected.map((name) => join(out, name))]);
+  for (const line of sums.trim().split("\n")) {
+    const [actual, path] = line.split("  ");
+    const name = path.slice(out.length + 1);
+    if (actual !== hashes.get(name)) throw new Error(`${name}: hash ${actual}, expected another`);
+  }
+}
+
+const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+
+interface Result {
+  client: string;
+  parallel: number;
+  seconds: number[];
+  /** CPU seconds (user + system) of the process and its children. */
+  cpu: number[];
+}
+
+/** Runs a command as a fresh process: wall seconds, and CPU seconds (user + system). */
+async function timed(cmd: string[]): Promise<{ seconds: number; cpu: number }> {
+  const start = performance.now();
+  const output = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%U %S", ...cmd],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - start) / 1000;
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  if (!output.success) throw new Error(`${cmd.join(" ")} failed: ${stderr.slice(-1500)}`);
+  const [user, system] = stderr.split("\n").at(-1)!.split(" ").map(Number);
+  return { seconds, cpu: user + system };
+}
+
+async function interleaved(parallel: number): Promise<Result[]> {
+  const cells = [
+    { client: "ferry", command: ferry(parallel) },
+    { client: "lftp", command: lftp(parallel) },
+  ];
+  if (BASELINE) cells.push({ client: "before", command: ferry(parallel, [], BASELINE) });
+  const seconds = cells.map(() => [] as number[]);
+  const cpu = cells.map(() => [] as number[]);
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [i, c] of cells.entries()) {
+      await clean();
+      const result = await timed(c.command);
+      if (round === 0) continue;
+      await check();
+      seconds[i].push(result.seconds);
+      cpu[i].push(result.cpu);
+    }
+  }
+  return cells.map((c, i) => ({ client: c.client, parallel, seconds: seconds[i], cpu: cpu[i] }));
+}
+
+console.log(`vsftpd on ${base}; ${FILES} × ${BYTES} B; ${RUNS} rounds; load ${load()}`);
+for (const parallel of PARALLEL) {
+  const before = load();
+  const [f, l, b] = await interleaved(parallel);
+  const fs = median(f.seconds);
+  const ls = median(l.seconds);
+  const line = (r: Result, s: number) =>
+    `  ${r.client.padEnd(6)} ${s.toFixed(3)} s  ${(FILES / s).toFixed(0).padStart(5)} files/s  ` +
+    `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")})`;
+  console.log(`--parallel ${parallel} (load before ${before}, after ${load()})`);
+  console.log(line(f, fs));
+  console.log(line(l, ls));
+  console.log(`  ratio lftp/ferry ${(ls / fs).toFixed(2)}`);
+  if (b) {
+    console.log(line(b, median(b.seconds)));
+    console.log(`  ratio lftp/before ${(ls / median(b.seconds)).toFixed(2)}`);
+  }
+}
+
+if (PROFILE) {
+  await Deno.mkdir(PROFILE, { recursive: true });
+  await clean();
+  await timed(ferry(8, [`--cpu-prof`, `--cpu-prof-dir=${PROFILE}`]));
+  await check();
+  for (const entry of Deno.readDirSync(PROFILE)) {
+    if (entry.name.endsWith(".cpuprofile")) summarise(join(PROFILE, entry.name));
+  }
+}
+
+await vsftpd.close();
+await Deno.remove(work, { recursive: true }).catch(() => {});
+
+/** Prints a V8 CPU profile's self time by function and by file (the top ones). */
+function summarise(path: string) {
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+  }
+  const profile = JSON.parse(Deno.readTextFileSync(path)) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  for (const [id, us] of self) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const file = url.replace(/^.*\/(src|ext|node_modules)\//, "$1/") || "(native)";
+    const key = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+    byFile.set(file, (byFile.get(file) ?? 0) + us);
+  }
+  const top = (map: Map<string, number>, n: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) =>
+      `  ${(100 * us / total).toFixed(1).padStart(5)}%  ${k}`
+    ).join("\n");
+  console.log(`profile ${path}: ${(total / 1000).toFixed(0)} ms sampled`);
+  console.log(`by function:\n${top(byFunction, 30)}`);
+  console.log(`by file:\n${top(byFile, 20)}`);
+}

@@ -1,0 +1,109 @@
+// The work a small download costs besides its round trips (issue 15, the
+// CPU floor of 1000 small files): timers, events, buffers, counted rather
+// than timed. Each count is one that a change adding per-file work fails.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { FtpClient } from "../../mod.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
+import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
+
+const FILES = 20;
+
+async function withFiles(sizes: number[]) {
+  const server = await FtpTestServer.start();
+  const hashes: string[] = [];
+  for (const [i, size] of sizes.entries()) {
+    const bytes = pseudoRandomBytes(size, i + 1);
+    await Deno.writeFile(join(server.root, `f${i}.bin`), bytes);
+    hashes.push(sha256(bytes));
+  }
+  return { server, hashes };
+}
+
+/**
+ * Counts the timers (setTimeout) the client starts during `work`; the
+ * embedded server runs in this process too, and its timers are left out.
+ */
+async function countTimeouts(work: () => Promise<void>): Promise<number> {
+  const original = globalThis.setTimeout;
+  let started = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    const caller = new Error().stack!.split("\n")[2] ?? "";
+    if (!caller.includes("/src/testing/")) started++;
+    return original(...args);
+  }) as typeof setTimeout;
+  try {
+    await work();
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  return started;
+}
+
+Deno.test("small downloads: one reply timer per connection, not one per reply read", async () => {
+  const { server, hashes } = await withFiles(new Array(FILES).fill(4096));
+  await using _ = server;
+  await using dir = await tempDir();
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+  await client.downloadTo("f0.bin", join(dir.path, "warm.bin")); // The first EPSV goes in turn.
+  const timers = await countTimeouts(async () => {
+    for (let i = 0; i < FILES; i++) {
+      await client.downloadTo(`f${i}.bin`, join(dir.path, `f${i}.bin`));
+    }
+  });
+  for (let i = 0; i < FILES; i++) {
+    assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i]);
+  }
+  // Per file: the data connection's connect deadline. The three replies
+  // each file reads (150, 226, the next EPSV's 229) share the connection's timer.
+  assert.ok(timers <= FILES + 2, `${timers} timers for ${FILES} downloads`);
+});
+
+Deno.test("events nobody listens to are not dispatched; those listened to still are", async () => {
+  const { server } = await withFiles([100, 200]);
+  await using _ = server;
+  await using dir = await tempDir();
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+  const dispatched: string[] = [];
+  const original = client.dispatchEvent.bind(client);
+  client.dispatchEvent = (event: Event) => {
+    dispatched.push(event.type);
+    return original(event);
+  };
+  await client.downloadTo("f0.bin", join(dir.path, "f0.bin"));
+  assert.deepEqual(dispatched, []);
+  const replies: number[] = [];
+  client.addEventListener("reply", (event) => replies.push(event.reply.code));
+  await client.downloadTo("f1.bin", join(dir.path, "f1.bin"));
+  assert.ok(replies.includes(150) && replies.includes(226), `replies ${replies}`);
+  assert.deepEqual(new Set(dispatched), new Set(["reply"]));
+});
+
+Deno.test("small downloads reuse their read buffers: bytes intact across sizes on one connection, a stopped transfer in between", async () => {
+  // Around the reused buffers' size (64 KiB), and a listing and an aborted
+  // download in between, whose buffers must not be handed on.
+  const sizes = [0, 1, 4096, 65_535, 65_536, 65_537, 200_000, 10, 4096, 70_000, 3];
+  const { server, hashes } = await withFiles(sizes);
+  await using _ = server;
+  await Deno.writeFile(join(server.root, "big.bin"), pseudoRandomBytes(8 << 20, 99));
+  await using dir = await tempDir();
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+  for (const [i] of sizes.entries()) {
+    await client.downloadTo(`f${i}.bin`, join(dir.path, `f${i}.bin`));
+    if (i === 3) await client.list();
+    if (i === 6) {
+      const controller = new AbortController();
+      const cut = client.downloadTo("big.bin", join(dir.path, "cut.bin"), {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.bytes > 0) controller.abort();
+        },
+      });
+      await assert.rejects(cut);
+    }
+  }
+  for (const [i] of sizes.entries()) {
+    assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i], `f${i}.bin`);
+  }
+});
