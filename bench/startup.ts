@@ -192,14 +192,14 @@ spans("empty script", probeEmpty, [
 ]);
 spans("ferry get, through main()", probeCli, [
   ["spawn to the probe's first line", "spawned", "start"],
-  ["load src/cli/mod.ts", "start", "cliModule"],
+  ["load src/cli/mod.ts (graph of every command)", "start", "cliModule"],
   ["load _oneshot.ts, _job.ts", "cliModule", "getModules"],
   ["main: task, connect, login, get, close", "getModules", "done"],
   ["returned to exit seen", "done", "exited"],
 ]);
 spans("FtpClient script", probeLib, [
   ["spawn to the probe's first line", "spawned", "start"],
-  ["load mod.ts", "start", "clientModule"],
+  ["load mod.ts (graph and evaluation)", "start", "clientModule"],
   ["connect + login", "clientModule", "connected"],
   ["downloadTo", "connected", "downloaded"],
   ["close (QUIT)", "downloaded", "done"],
