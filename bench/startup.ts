@@ -179,7 +179,7 @@ function span(job: Job, from: string, to: string) {
 const spans = (title: string, job: Job, rows: [string, string, string][]) => {
   console.log(`  ${title}`);
   for (const [label, from, to] of rows) {
-    console.log(`    ${label.padEnd(42)}${span(job, from, to)}`);
+    console.log(`    ${label.padEnd(46)}${span(job, from, to)}`);
   }
 };
 console.log(
