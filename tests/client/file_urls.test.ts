@@ -3,8 +3,12 @@
 // give what node:url's fileURLToPath gives, and refuse what it refuses.
 
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { FtpClient } from "../../mod.ts";
 import { fileUrlPath } from "../../src/client/_local_file.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
+import { sha256File, tempDir } from "../_helpers.ts";
 
 const POSIX_URLS = [
   "file:///tmp/a.txt",
@@ -47,4 +51,22 @@ Deno.test("fileUrlPath follows node:url's Windows rules: drive letters, UNC, no 
   assert.throws(() => path("file:///no/drive"), TypeError);
   assert.throws(() => path("file:///C:/a%2Fb"), TypeError);
   assert.throws(() => path("file:///C:/a%5cb"), TypeError);
+});
+
+Deno.test("upload from and downloadTo file: URLs move the bytes intact (a name with a space and é)", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const source = join(dir.path, "from here é.bin");
+  const bytes = crypto.getRandomValues(new Uint8Array(60_000));
+  await Deno.writeFile(source, bytes);
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}/`);
+  await client.upload("up.bin", pathToFileURL(source));
+  const target = join(dir.path, "to there é.bin");
+  await client.downloadTo("up.bin", pathToFileURL(target));
+  assert.equal(await sha256File(target), await sha256File(source));
+  await assert.rejects(
+    client.downloadTo("up.bin", new URL("file:///tmp/a%2Fb")),
+    TypeError,
+  );
+  assert.equal(await sha256File(target), await sha256File(source));
 });
