@@ -16,7 +16,6 @@
 // (a warning says so), a file whose size the server will not tell, and a
 // file under SEGMENT_THRESHOLD_BYTES, which gains little.
 
-import { posix } from "node:path";
 import { FtpError, FtpSizeMismatchError } from "../errors.ts";
 import type { TransferProgress, TransferResult } from "./options.ts";
 import { localPath, localPathExists } from "./_local_file.ts";
@@ -102,6 +101,8 @@ export async function downloadSegmented(
     );
     return await one();
   }
+  // node:path only here: loading it costs every client's start (docs/performance.md).
+  const { posix } = await import("node:path");
   const absolute = remote.startsWith("/") ? remote : posix.join(await session.pwd(), remote);
   const serverTime = session.features.has("MDTM")
     ? await session.mdtm(remote).catch(() => undefined)

@@ -2,13 +2,7 @@
 // OS (node:path), and relative paths inside a tree are kept "/"-separated so
 // that the same relative path names a file on both sides.
 
-import { pathToFileURL } from "node:url";
 import { posix, relative, sep } from "node:path";
-
-/** A local path as a file: URL. */
-export function toFileUrl(path: string): URL {
-  return pathToFileURL(path);
-}
 
 /** The parent of a remote path (`""` for a bare name, `/` for `/x`). */
 export function remoteDirname(path: string): string {

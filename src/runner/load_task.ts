@@ -8,7 +8,7 @@
  */
 
 import { dirname, extname, resolve } from "node:path";
-import { toFileUrl } from "./_paths.ts";
+import { pathToFileURL } from "node:url";
 import type { KeyPath, ParsedSource, Position, SourceFormat } from "./_source.ts";
 import { interpolate, referencedNames } from "./_interpolate.ts";
 import { type Located, resolveTask } from "./resolve_task.ts";
@@ -106,7 +106,7 @@ export async function loadTask(path: string, options: LoadTaskOptions = {}): Pro
 async function importModule(path: string, absolute: string): Promise<ParsedSource> {
   let module: { default?: unknown };
   try {
-    module = await import(toFileUrl(absolute).href);
+    module = await import(pathToFileURL(absolute).href);
   } catch (error) {
     fail(path, `cannot load the task module: ${errorText(error)}`);
   }

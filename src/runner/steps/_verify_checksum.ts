@@ -4,8 +4,6 @@
 // strongest first; and the same over local bytes or a download, hashed as
 // they stream. Kept beside verify.ts, which alone uses it.
 
-import { createHash } from "node:crypto";
-import { crc32 } from "node:zlib";
 import type { FtpClient } from "../../client/ftp_client.ts";
 import { FtpError } from "../../errors.ts";
 import type { TransferContext } from "../_transfer_context.ts";
@@ -97,22 +95,28 @@ function checkHex(hex: string | undefined, how: Checksum): string {
   return how.algorithm === "CRC32" ? hex.toLowerCase().padStart(8, "0") : hex.toLowerCase();
 }
 
-/** Hashes chunks as they come; CRC32 through zlib, the rest through node:crypto. */
-function hasher(algorithm: Algorithm) {
+/**
+ * Hashes chunks as they come; CRC32 through zlib, the rest through node:crypto.
+ * Imported here, not at the top: loading node:crypto or node:zlib costs a
+ * command that does not verify about 40 ms at start (docs/performance.md).
+ */
+async function hasher(algorithm: Algorithm) {
   if (algorithm === "CRC32") {
+    const { crc32 } = await import("node:zlib");
     let crc = 0;
     return {
       update: (chunk: Uint8Array) => void (crc = crc32(chunk, crc)),
       hex: () => crc.toString(16).padStart(8, "0"),
     };
   }
+  const { createHash } = await import("node:crypto");
   const hash = createHash(algorithm.replace("-", "").toLowerCase());
   return { update: (chunk: Uint8Array) => void hash.update(chunk), hex: () => hash.digest("hex") };
 }
 
 /** A local file's checksum, read as a stream. */
 export async function localChecksum(path: string, algorithm: Algorithm): Promise<string> {
-  const hash = hasher(algorithm);
+  const hash = await hasher(algorithm);
   using file = await Deno.open(path);
   for await (const chunk of file.readable) hash.update(chunk);
   return hash.hex();
@@ -120,7 +124,7 @@ export async function localChecksum(path: string, algorithm: Algorithm): Promise
 
 /** The remote file's SHA-256, hashed as its bytes arrive; the bytes received. */
 export async function downloadedChecksum(client: FtpClient, path: string, run: TransferContext) {
-  const hash = hasher("SHA-256");
+  const hash = await hasher("SHA-256");
   let bytes = 0;
   for await (const chunk of await client.download(path, { signal: run.signal })) {
     hash.update(chunk);

@@ -1,0 +1,222 @@
+/**
+ * `deno task bench:startup`: ferry's own work in a one-file get, the bar of
+ * issue 15 (the time above `deno run` of an empty script, at most 20 ms on
+ * loopback).
+ *
+ * Against vsftpd on loopback (one 4 KiB file), as fresh processes
+ * in interleaved rounds (the order rotates each round; the machine is shared,
+ * so medians), it times:
+ *
+ * - (a) `deno run` of an empty script with the CLI's permissions and config;
+ * - (b) `ferry get ftp://…/file.bin out.bin` through the shim that `deno
+ *   install --global … --config deno.json src/cli/mod.ts` writes (the
+ *   README's way to run the CLI from a checkout);
+ * - (c) the same get by a minimal script using the library
+ *   (`FtpClient.connect`, `downloadTo`: bench/_startup_get.ts);
+ *
+ * and prints (b) − (a) and (c) − (a), ferry's own work, against the bar. It
+ * then breaks the time down with performance.now() marks taken inside the
+ * process (bench/_startup_probe.ts) and counts the modules each path loads
+ * (`deno info --json`, static imports plus the dynamic ones the path takes).
+ * Prints the load average before and after. Needs root (vsftpd).
+ *
+ * FERRY_BENCH_RUNS sets the rounds (default 21, at least 15 for the record).
+ *
+ * @module
+ */
+
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startVsftpd } from "../tests/_servers/vsftpd.ts";
+import { moduleGraph } from "../tests/_module_graph.ts";
+import { makeFile, median, run, sha256File } from "./_bench_kit.ts";
+
+const ROUNDS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 21);
+/** Unmeasured rounds first: the first runs after a change compile and fill Deno's caches. */
+const WARM_UP = 3;
+const BAR_MS = 20;
+const repo = fileURLToPath(new URL("..", import.meta.url));
+/** The README's install line: the permissions of `deno task ferry`. */
+const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
+
+const loadAverage = async () => (await Deno.readTextFile("/proc/loadavg")).split(" ", 3).join(" ");
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+// Not below /dev/shm: Deno wants --allow-all to write below /dev.
+const work = await Deno.makeTempDir({ prefix: "ferry-startup-" });
+await using vsftpd = await startVsftpd();
+const hash = await makeFile(join(vsftpd.dir, "file.bin"), 4096, 15);
+const url = `${vsftpd.url.replace(/\/$/, "")}/file.bin`;
+const out = join(work, "out.bin");
+
+// Every command through a shim that `deno install --global` wrote with the
+// same permissions and config, so that (a), (b) and (c) differ only in the
+// script.
+const bin = join(work, "bin");
+const env = {
+  PATH: [bin, dirname(Deno.execPath()), Deno.env.get("PATH") ?? ""].join(delimiter),
+  NO_COLOR: "1",
+};
+for (
+  const [name, script, permissions] of [
+    ["ferry", "src/cli/mod.ts", PERMISSIONS],
+    ["empty", "bench/_startup_empty.ts", PERMISSIONS],
+    ["lib-get", "bench/_startup_get.ts", PERMISSIONS],
+    // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
+    ["probe", "bench/_startup_probe.ts", ["--allow-all"]],
+  ] as const
+) {
+  await run([
+    Deno.execPath(),
+    "install",
+    "--global",
+    "--quiet",
+    "--root",
+    work,
+    "--name",
+    name,
+    ...permissions,
+    "--config",
+    join(repo, "deno.json"),
+    join(repo, script),
+  ], { cwd: repo });
+}
+
+interface Job {
+  name: string;
+  args: string[];
+  /** A get: out.bin is removed before and checked after. */
+  get: boolean;
+  walls: number[];
+  /** User + system CPU time of the process (GNU time), less sensitive to a busy machine. */
+  cpus: number[];
+  /** The probe's marks (epoch ms) with `spawned` and `exited` as the parent saw them. */
+  marks: Record<string, number>[];
+  /** The probe's main-thread CPU time at each mark (ms). */
+  cpuMarks: Record<string, number>[];
+}
+
+const jobs: Job[] = [
+  { name: "empty", args: [], get: false },
+  { name: "ferry", args: ["get", url, out], get: true },
+  { name: "lib-get", args: [url, out], get: true },
+  { name: "probe", args: ["empty"], get: false },
+  { name: "probe", args: ["cli", url, out], get: true },
+  { name: "probe", args: ["lib", url, out], get: true },
+].map((job) => ({ ...job, walls: [], cpus: [], marks: [], cpuMarks: [] }));
+
+const timeFile = join(work, "time.txt");
+
+async function once(job: Job, record: boolean) {
+  if (job.get) await Deno.remove(out).catch(() => {});
+  const spawned = performance.timeOrigin + performance.now();
+  const output = await new Deno.Command("/usr/bin/time", {
+    args: ["-o", timeFile, "-f", "%U %S", join(bin, job.name), ...job.args],
+    cwd: work,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const exited = performance.timeOrigin + performance.now();
+  const wall = exited - spawned;
+  const stderr = new TextDecoder().decode(output.stderr);
+  if (!output.success) {
+    const stdout = new TextDecoder().decode(output.stdout);
+    throw new Error(`${job.name} ${job.args.join(" ")} failed:\n${stdout}${stderr}`);
+  }
+  if (job.get && await sha256File(out) !== hash) throw new Error(`${job.name}: out.bin differs`);
+  if (!record) return;
+  job.walls.push(wall);
+  const [user, system] = (await Deno.readTextFile(timeFile)).trim().split(" ").map(Number);
+  job.cpus.push((user + system) * 1000);
+  if (job.name === "probe") {
+    const { marks, cpuMarks } = JSON.parse(stderr.trim().split("\n").at(-1)!);
+    job.marks.push({ spawned, ...marks, exited });
+    job.cpuMarks.push(cpuMarks);
+  }
+}
+
+const loadBefore = await loadAverage();
+console.log(`vsftpd on ${vsftpd.url}; ${ROUNDS} rounds (+${WARM_UP} warm-up), load ${loadBefore}`);
+for (let round = 0; round < WARM_UP + ROUNDS; round++) {
+  for (let i = 0; i < jobs.length; i++) {
+    await once(jobs[(round + i) % jobs.length], round >= WARM_UP);
+  }
+}
+const loadAfter = await loadAverage();
+
+const [empty, cli, lib, probeEmpty, probeCli, probeLib] = jobs;
+/** The median of the per-round differences (pairs from the same round). */
+const paired = (a: number[], b: number[]) => median(a.map((value, i) => value - b[i]));
+
+console.log(
+  `\na fresh process, median of ${ROUNDS}; differences are medians of the per-round ` +
+    `differences (load ${loadBefore} → ${loadAfter})`,
+);
+const row = (label: string, job: Job) =>
+  console.log(`  ${label.padEnd(34)}${ms(median(job.walls))} wall, ${ms(median(job.cpus))} CPU`);
+row("(a) deno run, empty script", empty);
+row("(b) ferry get (installed shim)", cli);
+row("(c) FtpClient script", lib);
+for (const [label, job] of [["(b) − (a) ferry get", cli], ["(c) − (a) library", lib]] as const) {
+  const own = paired(job.walls, empty.walls);
+  console.log(
+    `  ${label.padEnd(34)}${ms(own)} wall (difference of medians ${
+      ms(median(job.walls) - median(empty.walls))
+    }), ${ms(paired(job.cpus, empty.cpus))} CPU; bar ${BAR_MS} ms: ${
+      own <= BAR_MS ? "met" : "not met"
+    }`,
+  );
+}
+
+/** Median of the time between two marks (`spawned` and `exited` as the parent saw them). */
+function span(job: Job, from: string, to: string) {
+  const wall = median(job.marks.map((m) => m[to] - m[from]));
+  const inside = from in job.cpuMarks[0] && to in job.cpuMarks[0];
+  const cpu = inside ? median(job.cpuMarks.map((m) => m[to] - m[from])) : undefined;
+  return `${ms(wall).padStart(9)}${cpu === undefined ? "" : `  ${ms(cpu).padStart(9)}`}`;
+}
+const spans = (title: string, job: Job, rows: [string, string, string][]) => {
+  console.log(`  ${title}`);
+  for (const [label, from, to] of rows) {
+    console.log(`    ${label.padEnd(46)}${span(job, from, to)}`);
+  }
+};
+console.log(
+  `\nwhere the time goes: medians of wall time, and of the main thread's CPU time ` +
+    `(/proc/thread-self/schedstat) inside the process`,
+);
+spans("empty script", probeEmpty, [
+  ["spawn to its first line", "spawned", "start"],
+  ["its first line to exit seen", "start", "exited"],
+]);
+spans("ferry get, through main()", probeCli, [
+  ["spawn to the probe's first line", "spawned", "start"],
+  ["load src/cli/mod.ts (graph of every command)", "start", "cliModule"],
+  ["load _oneshot.ts, _job.ts", "cliModule", "getModules"],
+  ["main: task, connect, login, get, close", "getModules", "done"],
+  ["returned to exit seen", "done", "exited"],
+]);
+spans("FtpClient script", probeLib, [
+  ["spawn to the probe's first line", "spawned", "start"],
+  ["load mod.ts (graph and evaluation)", "start", "clientModule"],
+  ["connect + login", "clientModule", "connected"],
+  ["downloadTo", "connected", "downloaded"],
+  ["close (QUIT)", "downloaded", "done"],
+  ["closed to exit seen", "done", "exited"],
+]);
+
+const graph = async (entry: string, dynamic: string[]) => {
+  const modules = await moduleGraph(join(repo, entry), dynamic.map((path) => join(repo, path)));
+  const local = modules.filter((m) => m.startsWith("file:")).length;
+  return `${modules.length} modules (${local} of the project's, ${
+    modules.length - local
+  } node:/npm:)`;
+};
+console.log(`\nmodules loaded (deno info --json: static imports, plus the dynamic ones taken)`);
+console.log(
+  `  ferry get   ${await graph("src/cli/mod.ts", ["src/cli/_oneshot.ts", "src/cli/_job.ts"])}`,
+);
+console.log(`  FtpClient   ${await graph("mod.ts", [])}`);
+
+await Deno.remove(work, { recursive: true });

@@ -1,0 +1,47 @@
+// What a one-file `ferry get` and a library script load at start. Every module
+// costs start-up time, and the first node: module costs most (Deno then
+// initialises its Node compatibility): docs/performance.md, "Cold start", and
+// `deno task bench:startup`. These tests guard the structure the measured start
+// relies on, not a time: the modules come from `deno info --json` (the static
+// imports, plus the dynamic imports a get takes: src/cli/mod.ts loads
+// _oneshot.ts and _job.ts for it).
+
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { moduleGraph } from "./_module_graph.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const project = (specifier: string) => specifier.replace(`file://${ROOT}`, "");
+
+/** What a one-file get must not load: other commands' code, TLS workers, parsers it has no use for. */
+const NOT_FOR_A_GET = [
+  /^npm:/, // yaml, zod, jsonc-parser, picomatch: task files and filters
+  /^src\/runner\/(load_task|_schema|_schema_parts|_validate|_source|_interpolate|_module_files)\.ts$/,
+  /^src\/runner\/(watch_task|_watch_batch|_watch_changes|permissions|task_schema)\.ts$/,
+  /^src\/cli\/(_watch|_serve|_pipe)\.ts$/,
+  /^src\/testing\//,
+  /^src\/transport\/(_isolated_|_node_)/, // the Node TLS path, for servers that require session reuse
+];
+
+Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker code", async () => {
+  const modules = (await moduleGraph(`${ROOT}src/cli/mod.ts`, [
+    `${ROOT}src/cli/_oneshot.ts`,
+    `${ROOT}src/cli/_job.ts`,
+  ])).map(project);
+  const offenders = modules.filter((m) => NOT_FOR_A_GET.some((pattern) => pattern.test(m)));
+  assert.deepEqual(offenders, []);
+  // node:path and parseArgs stay; node:crypto and node:zlib (the verify step's
+  // hashes) and node:url cost a get tens of milliseconds for nothing.
+  assert.deepEqual(modules.filter((m) => m.startsWith("node:")), ["node:path", "node:util"]);
+});
+
+Deno.test("the library's entry point loads no node: module, no runner, CLI or test server", async () => {
+  const modules = (await moduleGraph(`${ROOT}mod.ts`)).map(project);
+  const offenders = modules.filter((m) =>
+    !m.startsWith("src/client/") && !m.startsWith("src/protocol/") &&
+    !m.startsWith("src/listing/") && !m.startsWith("src/transport/") &&
+    !m.startsWith("src/std/") && m !== "mod.ts" && m !== "src/errors.ts"
+  );
+  assert.deepEqual(offenders, []);
+  assert.deepEqual(modules.filter((m) => /^src\/transport\/(_isolated_|_node_)/.test(m)), []);
+});
