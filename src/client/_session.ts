@@ -86,10 +86,13 @@ export const EARLY_DATA_MAX_BYTES = 64 * 1024;
 const TYPE_CODE: Record<TransferType, string> = { binary: "I", ascii: "A" };
 
 /**
- * The most MDTM commands sent together: their replies (about 20 bytes each)
- * stay far below any socket buffer, so neither side can block the other.
+ * The most MDTM commands sent together. The server reads one and answers it
+ * before the next, so it stops reading only when it cannot write a reply:
+ * 512 replies (20 to 60 bytes each, at most about 30 KiB) stay below any
+ * socket buffer, so neither side can block the other however long the
+ * paths. A 300-file deploy's times take one round trip.
  */
-export const MDTM_BATCH = 128;
+export const MDTM_BATCH = 512;
 
 const OPTS_UTF8 = "OPTS UTF8 ON";
 
@@ -692,9 +695,10 @@ export class Session {
     const results: (Date | FtpError)[] = [];
     for (let i = 0; i < paths.length; i += MDTM_BATCH) {
       const lines = paths.slice(i, i + MDTM_BATCH).map((path) => formatCommand("MDTM", path));
-      // Times are asked before transfers (a plan's downloads): the last
-      // batch carries the next transfer's EPSV.
-      const replies = await this.pipeline(lines, i + MDTM_BATCH >= paths.length);
+      // Times are asked before transfers (a plan's downloads): the first
+      // batch carries the next transfer's EPSV (or keeps one already sent
+      // ahead), and the later batches keep it.
+      const replies = await this.pipeline(lines, true);
       replies.forEach((reply, j) => {
         try {
           results.push(timeFrom(lines[j], reply));

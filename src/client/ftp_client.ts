@@ -555,7 +555,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   }
 
   /**
-   * The modification times (MDTM) of many files, asked together: up to 128
+   * The modification times (MDTM) of many files, asked together: up to 512
    * commands share one round trip where the server takes commands sent
    * together (see the `pipelining` option), instead of one round trip each.
    * A file the server refuses (a missing one: 550) does not fail the call:

@@ -70,6 +70,39 @@ const MAX_QUEUED_REPLIES = 64;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 /**
+ * The most bytes of commands sent together in one write. Over TLS a write is
+ * a record of its own, and Pure-FTPd reads a record into a 4 KiB buffer and
+ * drops the rest of a longer one: commands past it would never be answered.
+ */
+const MAX_WRITE_BYTES = 2048;
+
+/** Whole lines joined into writes of at most MAX_WRITE_BYTES (a longer line alone). */
+function writesOf(lines: Uint8Array[]): Uint8Array[] {
+  const writes: Uint8Array[] = [];
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  const flush = () => {
+    if (parts.length === 0) return;
+    const joined = new Uint8Array(size);
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    writes.push(joined);
+    parts = [];
+    size = 0;
+  };
+  for (const line of lines) {
+    if (size + line.length > MAX_WRITE_BYTES) flush();
+    parts.push(line);
+    size += line.length;
+  }
+  flush();
+  return writes;
+}
+
+/**
  * One control connection. Reads are serialized: concurrent `read()` calls get
  * consecutive replies in call order.
  */
@@ -247,13 +280,13 @@ export class ControlConnection {
    */
   async sendMany(lines: readonly string[]): Promise<void> {
     this.#throwIfClosed();
-    const bytes = this.#codec.encode(lines.map((line) => line + "\r\n").join(""));
+    const writes = writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
     for (const line of lines) {
       this.#outstanding.push(LOGIN_COMMAND.test(line));
       this.#debug?.({ direction: "send", line: redactCommand(line) });
     }
     try {
-      await writeAll(this.#conn, bytes);
+      for (const bytes of writes) await writeAll(this.#conn, bytes);
     } catch (error) {
       throw this.close(connectionError(error, "control connection"));
     }

@@ -587,6 +587,20 @@ export async function runScenario(
       check(names.every((n) => listed.includes(n)), `the listing after them: ${listed}`);
       const times = await c.lastModifiedAll([...names.map(remote), remote("no-such-file")]);
       check(times.slice(0, -1).every((t) => t instanceof Date), `MDTM batch: ${times}`);
+      // A full batch and then some (512, then 89): every reply in step (over
+      // TLS too: Pure-FTPd leaves unread what a TLS record holds past 4 KiB,
+      // so commands go in writes of at most 2 KiB).
+      const many = Array.from({ length: 600 }, (_, i) => remote(names[i % names.length]));
+      const manyTimes = await c.lastModifiedAll([...many, remote("no-such-file")]);
+      check(
+        manyTimes.length === 601 &&
+          manyTimes.slice(0, -1).every((t, i) =>
+            t instanceof Date && t.getTime() === (times[i % names.length] as Date).getTime()
+          ) && manyTimes[600] instanceof FtpPermanentError,
+        `MDTM batches of 512 and 89: ${
+          manyTimes.filter((t) => !(t instanceof Date)).length
+        } not times`,
+      );
       const missing = times.at(-1);
       check(
         missing instanceof FtpPermanentError && /MDTM /.test(missing.message),
