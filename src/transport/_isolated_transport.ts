@@ -40,6 +40,10 @@ import { takeHeld } from "./_held_bytes.ts";
 
 /** Bytes a data connection may have written but not yet acknowledged by the worker. */
 const WRITE_WINDOW = 2 * 1024 * 1024;
+/** Write buffers kept for reuse per stream: enough to fill the window with 256 KiB writes. */
+const MAX_WRITE_BUFFERS = 10;
+/** The smallest write buffer made, so that small writes share sizes. */
+const MIN_WRITE_BUFFER = 64 * 1024;
 
 /**
  * The worker's young generation: 1 MiB instead of V8's default (16 MiB
@@ -60,6 +64,19 @@ interface Pending {
   reject(error: Error): void;
   /** The stream the request concerns, to record what the worker says of its TLS session. */
   stream?: IsolatedStream;
+}
+
+/** Write buffers this thread allocated for TLS workers (tests count them). */
+let writeBuffersMade = 0;
+
+/**
+ * How many write buffers this thread has allocated for its TLS workers so
+ * far (the others came back from a worker for reuse).
+ *
+ * @returns The count since the process started.
+ */
+export function isolatedWriteBuffersMade(): number {
+  return writeBuffersMade;
 }
 
 /** Every live transport, for {@linkcode isolatedLiveBytes}. */
@@ -126,7 +143,11 @@ export class IsolatedTlsTransport implements Transport {
     this.#worker = worker;
     live.add(this);
     // The first request: its reply comes before any other.
-    this.#initialized = this.call({ op: "init", tls: this.#tls, localAddress: this.#localAddress })
+    this.#initialized = this.call({
+      op: "init",
+      tls: this.#tls,
+      localAddress: this.#localAddress,
+    })
       .then(() => {});
     this.#initialized.catch(() => {});
     return worker;
@@ -287,6 +308,8 @@ class IsolatedStream implements SecuredStream {
   /** The plain stream this TLS stream was made from, for its addresses until then. */
   readonly #plain?: IsolatedStream;
   #leftover?: Uint8Array;
+  /** Write buffers the worker gave back, for later writes. */
+  readonly #writeBuffers: ArrayBuffer[] = [];
   /** The last read's buffer, given back to the worker with the next read. */
   #spare?: ArrayBuffer;
   #closed = false;
@@ -369,6 +392,14 @@ class IsolatedStream implements SecuredStream {
     return this.#takeLeftover(buffer);
   }
 
+  /** A buffer of at least `size` bytes from those the worker gave back, or a new one. */
+  #writeBuffer(size: number): ArrayBuffer {
+    const i = this.#writeBuffers.findIndex((b) => b.byteLength >= size);
+    if (i >= 0) return this.#writeBuffers.splice(i, 1)[0];
+    writeBuffersMade++;
+    return new ArrayBuffer(Math.max(size, MIN_WRITE_BUFFER));
+  }
+
   #takeLeftover(buffer: Uint8Array): number {
     const held = this.#leftover!;
     const [n, rest] = takeHeld(held, buffer);
@@ -381,18 +412,21 @@ class IsolatedStream implements SecuredStream {
     if (this.#writeError) throw this.#writeError;
     if (this.#closed) throw this.#interrupted();
     const { id } = await this.#opening;
-    // Copied by structured cloning, not transferred: buffers transferred
-    // into the worker stayed alive there (a 256 MiB upload left 160 MiB
-    // alive after forced collections; copied, 8 MiB). The slice keeps the
-    // clone to the bytes written, not the whole buffer under the view.
-    const copy = bytes.byteOffset === 0 && bytes.length === bytes.buffer.byteLength
-      ? bytes
-      : bytes.slice();
+    // Copied into a buffer that is transferred to the worker and comes back
+    // with the acknowledgement, for a later write: a copy per write (as
+    // structured cloning makes) was garbage in both threads, collected late.
+    const buffer = this.#writeBuffer(bytes.length);
+    new Uint8Array(buffer, 0, bytes.length).set(bytes);
     const writing = this.#transport.call(
-      { op: "write", id, bytes: copy.buffer as ArrayBuffer },
-      [],
+      { op: "write", id, bytes: buffer, n: bytes.length },
+      [buffer],
       this,
-    );
+    ).then((result) => {
+      if (result.bytes && this.#writeBuffers.length < MAX_WRITE_BUFFERS) {
+        this.#writeBuffers.push(result.bytes);
+      }
+      return result;
+    });
     // The first write waits for the TLS handshake: a refused handshake fails
     // it, as on the other paths. After that, writes overlap within the window.
     if (!this.#bulk || this.#firstWrite) {
@@ -400,12 +434,13 @@ class IsolatedStream implements SecuredStream {
       await writing;
       return bytes.length;
     }
-    this.#unacknowledged += copy.length;
+    const n = bytes.length;
+    this.#unacknowledged += n;
     writing.then(
-      () => this.#acknowledge(copy.length),
+      () => this.#acknowledge(n),
       (error) => {
         this.#writeError ??= error;
-        this.#acknowledge(copy.length);
+        this.#acknowledge(n);
       },
     );
     // Bounded: every write in flight is acknowledged or fails, or close() ends the wait.
@@ -440,6 +475,7 @@ class IsolatedStream implements SecuredStream {
     this.#closed = true;
     this.#leftover = undefined;
     this.#spare = undefined;
+    this.#writeBuffers.length = 0;
     for (const giveUp of [...this.#waiting]) giveUp(this.#interrupted());
     this.#acknowledge(0);
     if (this.#wire) this.#transport.closed(this.#wire.id);

@@ -37,7 +37,7 @@ export type WorkerRequest =
   | { req: number; op: "listen"; host: string }
   | { req: number; op: "accept"; listener: number; serverHost: string; timeoutMs: number }
   | { req: number; op: "read"; id: number; size: number; buffer?: ArrayBuffer }
-  | { req: number; op: "write"; id: number; bytes: ArrayBuffer }
+  | { req: number; op: "write"; id: number; bytes: ArrayBuffer; n: number }
   | { req: number; op: "closeWrite"; id: number }
   | { req: number; op: "liveBytes" }
   | { req: number; op: "stats" };
@@ -64,7 +64,7 @@ export type WorkerReply =
 export interface WireResult {
   stream?: WireStream;
   listener?: { id: number; address: { host: string; port: number } };
-  /** Bytes read (`read`), or accepted (`write`). */
+  /** Bytes read (`read`), or accepted (`write`, whose buffer comes back in `bytes`). */
   n?: number;
   /**
    * The bytes read (the first `n` of the buffer), absent at the end of the

@@ -76,7 +76,8 @@ class Served {
 
   async #readOnce(size: number): Promise<WireResult> {
     const buffer = this.#takeSpare(size);
-    const n = await this.stream.read(new Uint8Array(buffer, 0, size));
+    const view = new Uint8Array(buffer, 0, size);
+    const n = await this.stream.read(view);
     if (n === null) {
       this.#ended = true;
       this.#spare.push(buffer);
@@ -203,8 +204,12 @@ async function run(message: WorkerRequest): Promise<WireResult> {
     }
     case "read":
       return await served(message.id).read(message.size, message.buffer);
-    case "write":
-      return await served(message.id).write(new Uint8Array(message.bytes));
+    case "write": {
+      await served(message.id).write(new Uint8Array(message.bytes, 0, message.n));
+      // The buffer goes back for a later write (the write is through, so
+      // nothing here holds it any more).
+      return { n: message.n, bytes: message.bytes };
+    }
     case "closeWrite":
       return await served(message.id).closeWrite();
     case "stats":

@@ -54,6 +54,7 @@ export class PullDuplex extends Duplex {
   #wanted = false;
   #reading = false;
   #scratch = new Uint8Array(READ_BYTES);
+  #joinBuffer = new Uint8Array(0);
   /** The read in flight, settled once its bytes are where they belong. */
   #inFlight?: Promise<void>;
   /** The last write to the connection, settled once it is through. */
@@ -159,7 +160,10 @@ export class PullDuplex extends Duplex {
   ): void {
     if (chunks.length === 1) return this._write(chunks[0].chunk, "", done);
     const total = chunks.reduce((sum, c) => sum + c.chunk.length, 0);
-    const joined = new Uint8Array(total);
+    // One buffer reused for every batch (the next batch comes only once this
+    // one is written): a new one per batch was garbage, collected late.
+    if (this.#joinBuffer.length < total) this.#joinBuffer = new Uint8Array(total);
+    const joined = this.#joinBuffer.subarray(0, total);
     let offset = 0;
     for (const { chunk } of chunks) {
       joined.set(chunk, offset);

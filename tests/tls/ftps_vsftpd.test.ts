@@ -8,7 +8,10 @@ import { FtpClient, FtpTlsError, type TransferMode } from "../../mod.ts";
 import { flatness, LIVE_MEMORY_FLAGS } from "../_live_memory.ts";
 import { makeTestPki } from "../_servers/certs.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
-import { isolatedStats } from "../../src/transport/_isolated_transport.ts";
+import {
+  isolatedStats,
+  isolatedWriteBuffersMade,
+} from "../../src/transport/_isolated_transport.ts";
 import {
   pseudoRandomBytes,
   readAll,
@@ -133,7 +136,7 @@ const MiB = 1 << 20;
 
 Deno.test({
   name:
-    "Node's TLS path with vsftpd requiring reuse: read buffers go back and forth between the worker and the client, the worker holds at most 256 KiB of plaintext for a slow reader, an aborted download leaves no worker; bytes intact",
+    "Node's TLS path with vsftpd requiring reuse: read and write buffers go back and forth between the worker and the client, the worker holds at most 256 KiB of plaintext for a slow reader, an aborted download leaves no worker; bytes intact",
   ignore,
   async fn(t) {
     await using server = await startTlsVsftpd(true);
@@ -185,6 +188,17 @@ Deno.test({
         stats.mostPlaintextHeld <= 256 * 1024,
         `most plaintext held: ${stats.mostPlaintextHeld}`,
       );
+    });
+    await t.step("an upload: write buffers come back from the worker for reuse", async () => {
+      const client = await connect();
+      const before = isolatedWriteBuffersMade();
+      await client.uploadFrom(`${local.path}/fast.bin`, "up.bin");
+      const made = isolatedWriteBuffersMade() - before;
+      await client.close();
+      assert.equal(await sha256File(`${server.dir}/up.bin`), hash);
+      // 64 MiB is hundreds of writes; at most a window's worth (2 MiB) of
+      // buffers is in flight at once, plus the control connection's.
+      assert.ok(made <= 16, `write buffers made: ${made}`);
     });
     await t.step("an aborted download: the worker ends, nothing is left open", async () => {
       const client = await connect();
