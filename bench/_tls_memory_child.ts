@@ -6,14 +6,11 @@
 // Usage: deno run -A _tls_memory_child.ts MOD_URL URL CA_PATH PATH REMOTE LOCAL
 // MOD_URL is the ferry to measure (its mod.ts; another checkout for a
 // before/after). PATH: "node" (Node's TLS in a worker, tls.sessionReuse
-// "always"), "native" (Deno's TLS, "never"), or "native-worker" (Deno's
-// TLS run in a worker: the experiment of docs/performance.md, "FTPS get").
+// "always") or "native" (Deno's TLS, "never"). Commit 0470438 also had
+// "native-worker", the experiment of docs/performance.md ("FTPS get").
 
 const [modUrl, url, caPath, path, remote, local] = Deno.args;
 const { FtpClient } = await import(modUrl) as typeof import("../mod.ts");
-if (path === "native-worker") {
-  (globalThis as Record<symbol, unknown>)[Symbol.for("ferry.experiment.nativeTlsWorker")] = true;
-}
 const caCerts = [await Deno.readTextFile(caPath)];
 const peak = { rss: 0, heapUsed: 0, external: 0 };
 const sample = () => {

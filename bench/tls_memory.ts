@@ -7,9 +7,6 @@
  *   session reuse; this vsftpd has `require_ssl_reuse=YES`);
  * - `native`: Deno's TLS (a second vsftpd on the same files without that
  *   requirement);
- * - `native-worker`: the experiment of docs/performance.md ("FTPS get"):
- *   Deno's TLS run in a worker, whose thread decrypts while the client's
- *   thread writes the file;
  * - `lftp`: `lftp -e 'get'` against the server without the requirement.
  *
  * Each run is a fresh process; rounds are interleaved (every path once per
@@ -19,6 +16,8 @@
  * `FERRY_BENCH_BASELINE=DIR` adds the `node` and `native` paths of another
  * checkout of ferry (say, `git archive` of an older commit) as "before".
  * Prints a Markdown table; docs/performance.md keeps the numbers by hand.
+ * (Commit 0470438 also measured Deno's TLS run in a worker, issue 15's
+ * experiment for FTPS get; docs/performance.md has why it was not kept.)
  *
  * @module
  */
@@ -116,10 +115,6 @@ try {
       run: () => ferry(mod, "native", urlOf(noReuse.port), pki.caPath, out),
     });
   }
-  cells.push({
-    label: "native-worker",
-    run: () => ferry(trees.at(-1)![1], "native-worker", urlOf(noReuse.port), pki.caPath, out),
-  });
   cells.push({ label: "lftp", run: () => lftp(noReuse.port, pki.caPath, out) });
 
   const results = new Map(cells.map((c) => [c.label, [] as Awaited<ReturnType<Cell["run"]>>[]]));

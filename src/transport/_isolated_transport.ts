@@ -113,17 +113,14 @@ export class IsolatedTlsTransport implements Transport {
   #stopped?: Error;
   #controlId?: number;
   readonly #localAddress?: string;
-  readonly #engine: "node" | "native";
 
   /**
    * @param config TLS settings; this transport exists for TLS.
    * @param localAddress Where connections are made from.
-   * @param engine The TLS the worker runs (Deno's only as an experiment).
    */
-  constructor(config: TlsConfig, localAddress?: string, engine: "node" | "native" = "node") {
+  constructor(config: TlsConfig, localAddress?: string) {
     this.#tls = config;
     this.#localAddress = localAddress;
-    this.#engine = engine;
   }
 
   #initialized?: Promise<void>;
@@ -150,7 +147,6 @@ export class IsolatedTlsTransport implements Transport {
       op: "init",
       tls: this.#tls,
       localAddress: this.#localAddress,
-      engine: this.#engine,
     })
       .then(() => {});
     this.#initialized.catch(() => {});

@@ -28,14 +28,7 @@ export interface WireTarget {
 
 /** What the transport asks its worker. Each request carries a number the reply repeats. */
 export type WorkerRequest =
-  | {
-    req: number;
-    op: "init";
-    tls: TlsConfig;
-    localAddress?: string;
-    /** The TLS the worker runs: Node's (the default), or Deno's (an experiment, see open_transport.ts). */
-    engine?: "node" | "native";
-  }
+  | { req: number; op: "init"; tls: TlsConfig; localAddress?: string }
   | { req: number; op: "openControl"; target: WireTarget; implicitTls: boolean }
   | { req: number; op: "secureControl"; id: number }
   | { req: number; op: "clearControl"; id: number; timeoutMs: number }

@@ -9,7 +9,6 @@
 import { parentPort } from "node:worker_threads";
 import type { ByteStream } from "./byte_stream.ts";
 import { NodeTransport } from "./_node_transport.ts";
-import { NativeTransport } from "./_native_transport.ts";
 import { mostPlaintextHeld } from "./_node_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { writeAll } from "./write_all.ts";
@@ -30,8 +29,6 @@ import {
  * (docs/performance.md).
  */
 const MAX_READ = 256 * 1024;
-/** A filling read stops once less than a TLS record's room is left. */
-const FILL_SLACK = 16 * 1024;
 
 /**
  * One stream served to the client. A data connection's TLS stream reads
@@ -51,12 +48,10 @@ class Served {
    */
   readonly #spare: ArrayBuffer[] = [];
   #writing: Promise<unknown> = Promise.resolve();
-  readonly #fill: boolean;
 
   constructor(stream: ByteStream, readAhead: boolean) {
     this.stream = stream;
     this.#readAhead = readAhead;
-    this.#fill = readAhead && transport instanceof NativeTransport;
   }
 
   get resumed(): boolean | undefined {
@@ -82,22 +77,11 @@ class Served {
   async #readOnce(size: number): Promise<WireResult> {
     const buffer = this.#takeSpare(size);
     const view = new Uint8Array(buffer, 0, size);
-    let n = await this.stream.read(view);
+    const n = await this.stream.read(view);
     if (n === null) {
       this.#ended = true;
       this.#spare.push(buffer);
       return { end: true };
-    }
-    // Deno's TLS returns one record (16 KiB) per read: a bulk stream fills
-    // the buffer, so that a message between the threads carries many.
-    // Bounded: each read adds bytes or ends the stream.
-    while (this.#fill && n < size - FILL_SLACK) {
-      const more = await this.stream.read(view.subarray(n));
-      if (more === null) {
-        this.#ended = true;
-        break;
-      }
-      n += more;
     }
     return { n, bytes: buffer };
   }
@@ -131,7 +115,7 @@ class Served {
   }
 }
 
-let transport: NodeTransport | NativeTransport | undefined;
+let transport: NodeTransport | undefined;
 /** Read buffers allocated in this worker so far (tests count them: `stats`). */
 let readBuffersMade = 0;
 let nextId = 1;
@@ -158,7 +142,7 @@ function served(id: number): Served {
   return found;
 }
 
-function ready(): NodeTransport | NativeTransport {
+function ready(): NodeTransport {
   if (!transport) throw new Error("The TLS worker was not initialised");
   return transport;
 }
@@ -176,9 +160,7 @@ async function dial<T>(req: number, connect: (signal: AbortSignal) => Promise<T>
 async function run(message: WorkerRequest): Promise<WireResult> {
   switch (message.op) {
     case "init":
-      transport = message.engine === "native"
-        ? new NativeTransport(message.tls, message.localAddress)
-        : new NodeTransport(message.tls, message.localAddress);
+      transport = new NodeTransport(message.tls, message.localAddress);
       return {};
     case "openControl": {
       const { target, implicitTls } = message;

@@ -43,13 +43,9 @@ export interface OpenTransportOptions {
  */
 export async function openTransport(options: OpenTransportOptions): Promise<Transport> {
   const { tls, engine = "native", localAddress } = options;
-  // EXPERIMENT (issue 15, bench/tls_memory.ts): Deno's TLS in a worker.
-  const inWorker = engine === "native" && tls &&
-    (globalThis as Record<symbol, unknown>)[Symbol.for("ferry.experiment.nativeTlsWorker")] ===
-      true;
-  if ((engine !== "node" || !tls) && !inWorker) return new NativeTransport(tls, localAddress);
+  if (engine !== "node" || !tls) return new NativeTransport(tls, localAddress);
   const { IsolatedTlsTransport } = await import("./_isolated_transport.ts");
-  const transport = new IsolatedTlsTransport(tls!, localAddress, inWorker ? "native" : "node");
+  const transport = new IsolatedTlsTransport(tls, localAddress);
   await transport.ready();
   return transport;
 }
