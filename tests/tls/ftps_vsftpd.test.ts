@@ -251,7 +251,7 @@ Deno.test({
     await Deno.chmod(`${server.dir}/big.bin`, 0o644);
     const url = urlOf(server.port);
     // Memory alive after forced collections every 64 MiB: the client's
-    // buffers (the node:tls path's plaintext buffer holds up to 4 MiB), not
+    // buffers (the node:tls path's plaintext buffer holds up to 128 KiB), not
     // the file. Peak RSS is not the measure: Deno's node:tls allocates a
     // buffer per 16 KiB record and V8 frees them in batches, so the peak
     // moves with the collector's timing (docs/performance.md).
@@ -281,7 +281,7 @@ Deno.test({
       await Deno.remove(`${server.dir}/up.bin`);
     });
     await t.step("a deliberately slow reader: no hang, bounded memory", async () => {
-      // 256 MiB is enough to outrun the 4 MiB buffer many times over.
+      // 256 MiB is enough to outrun the 128 KiB buffer many times over.
       await Deno.truncate(`${server.dir}/big.bin`, 256 * MiB);
       const expected = await sha256File(`${server.dir}/big.bin`);
       const result = await child([url, pki.caPath, "slow", "big.bin", `${local.path}/slow.bin`]);
@@ -304,7 +304,7 @@ Deno.test({
     await Deno.copyFile(source, `${server.dir}/big.bin`);
     await Deno.chmod(`${server.dir}/big.bin`, 0o644);
     const url = urlOf(server.port);
-    // Each connection's TLS worker holds a few MiB of buffers (up to 4 MiB
+    // Each connection's TLS worker holds a few MiB of buffers (up to 128 KiB
     // of plaintext waiting for the reader, a chunk read ahead, 2 MiB of
     // writes in flight) besides its own heap: bounded by the connections,
     // not by the bytes (docs/performance.md has the 8 × 1 GiB run).
