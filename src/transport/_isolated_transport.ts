@@ -34,11 +34,28 @@ import {
   type WorkerNotice,
   type WorkerReply,
   type WorkerRequest,
+  type WorkerStats,
 } from "./_isolated_wire.ts";
 import { takeHeld } from "./_held_bytes.ts";
 
 /** Bytes a data connection may have written but not yet acknowledged by the worker. */
 const WRITE_WINDOW = 2 * 1024 * 1024;
+/** Write buffers kept for reuse per stream: enough to fill the window with 256 KiB writes. */
+const MAX_WRITE_BUFFERS = 10;
+/** The smallest write buffer made, so that small writes share sizes. */
+const MIN_WRITE_BUFFER = 64 * 1024;
+
+/**
+ * The worker's young generation: 2 MiB instead of V8's default (16 MiB
+ * semi-spaces). node:tls gives each decrypted chunk a buffer of its own,
+ * and the worker's heap is small, so without this its collector ran rarely
+ * and tens of MiB of dead buffers waited per connection; frequent small
+ * scavenges free them young. (1 MiB was slower and no smaller: buffers
+ * still in use lived through enough scavenges to be promoted.) Only the
+ * young generation is limited: a worker that ran out of heap would be
+ * terminated (ERR_WORKER_OUT_OF_MEMORY).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
 
 /** Requests without their number, which the transport assigns. */
 type Request = WorkerRequest extends infer R ? R extends { req: number } ? Omit<R, "req"> : never
@@ -49,6 +66,19 @@ interface Pending {
   reject(error: Error): void;
   /** The stream the request concerns, to record what the worker says of its TLS session. */
   stream?: IsolatedStream;
+}
+
+/** Write buffers this thread allocated for TLS workers (tests count them). */
+let writeBuffersMade = 0;
+
+/**
+ * How many write buffers this thread has allocated for its TLS workers so
+ * far (the others came back from a worker for reuse).
+ *
+ * @returns The count since the process started.
+ */
+export function isolatedWriteBuffersMade(): number {
+  return writeBuffersMade;
 }
 
 /** Every live transport, for {@linkcode isolatedLiveBytes}. */
@@ -63,6 +93,16 @@ const live = new Set<IsolatedTlsTransport>();
 export async function isolatedLiveBytes(): Promise<number> {
   const counts = await Promise.all([...live].map((t) => t.liveBytes().catch(() => 0)));
   return counts.reduce((sum, n) => sum + n, 0);
+}
+
+/**
+ * The counters of every TLS worker alive now (tests check how bytes cross
+ * between the threads).
+ *
+ * @returns One entry per worker.
+ */
+export function isolatedStats(): Promise<WorkerStats[]> {
+  return Promise.all([...live].map(async (t) => (await t.call({ op: "stats" })).stats!));
 }
 
 /** Node's resuming TLS in a worker of its own: one per control connection. */
@@ -89,7 +129,7 @@ export class IsolatedTlsTransport implements Transport {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(TLS_WORKER_MODULE);
+    const worker = new Worker(TLS_WORKER_MODULE, { resourceLimits: WORKER_LIMITS });
     worker.unref();
     worker.on("message", (message: WorkerReply) => this.#settle(message));
     worker.on("error", (error: Error) => {
@@ -105,7 +145,11 @@ export class IsolatedTlsTransport implements Transport {
     this.#worker = worker;
     live.add(this);
     // The first request: its reply comes before any other.
-    this.#initialized = this.call({ op: "init", tls: this.#tls, localAddress: this.#localAddress })
+    this.#initialized = this.call({
+      op: "init",
+      tls: this.#tls,
+      localAddress: this.#localAddress,
+    })
       .then(() => {});
     this.#initialized.catch(() => {});
     return worker;
@@ -266,6 +310,10 @@ class IsolatedStream implements SecuredStream {
   /** The plain stream this TLS stream was made from, for its addresses until then. */
   readonly #plain?: IsolatedStream;
   #leftover?: Uint8Array;
+  /** Write buffers the worker gave back, for later writes. */
+  readonly #writeBuffers: ArrayBuffer[] = [];
+  /** The last read's buffer, given back to the worker with the next read. */
+  #spare?: ArrayBuffer;
   #closed = false;
   #writeError?: Error;
   #unacknowledged = 0;
@@ -326,20 +374,39 @@ class IsolatedStream implements SecuredStream {
     if (this.#leftover) return this.#takeLeftover(buffer);
     if (this.#closed) throw this.#interrupted();
     const { id } = await this.#opening;
-    const result = await this.#call({ op: "read", id, size: buffer.length });
+    // The buffer of the last read goes back to the worker for a later one:
+    // a buffer per read, in this thread and the worker, was garbage that
+    // each thread collected late (peak RSS 2-3x the memory in use).
+    const spare = this.#spare;
+    this.#spare = undefined;
+    const result = await this.#call(
+      { op: "read", id, size: buffer.length, buffer: spare },
+      spare ? [spare] : [],
+    );
     if (result.end) return null;
     const bytes = new Uint8Array(result.bytes!, 0, result.n!);
     if (bytes.length <= buffer.length) {
       buffer.set(bytes);
+      this.#spare = result.bytes;
       return bytes.length;
     }
     this.#leftover = bytes;
     return this.#takeLeftover(buffer);
   }
 
+  /** A buffer of at least `size` bytes from those the worker gave back, or a new one. */
+  #writeBuffer(size: number): ArrayBuffer {
+    const i = this.#writeBuffers.findIndex((b) => b.byteLength >= size);
+    if (i >= 0) return this.#writeBuffers.splice(i, 1)[0];
+    writeBuffersMade++;
+    return new ArrayBuffer(Math.max(size, MIN_WRITE_BUFFER));
+  }
+
   #takeLeftover(buffer: Uint8Array): number {
-    const [n, rest] = takeHeld(this.#leftover!, buffer);
+    const held = this.#leftover!;
+    const [n, rest] = takeHeld(held, buffer);
     this.#leftover = rest;
+    if (!rest) this.#spare = held.buffer as ArrayBuffer;
     return n;
   }
 
@@ -347,18 +414,21 @@ class IsolatedStream implements SecuredStream {
     if (this.#writeError) throw this.#writeError;
     if (this.#closed) throw this.#interrupted();
     const { id } = await this.#opening;
-    // Copied by structured cloning, not transferred: buffers transferred
-    // into the worker stayed alive there (a 256 MiB upload left 160 MiB
-    // alive after forced collections; copied, 8 MiB). The slice keeps the
-    // clone to the bytes written, not the whole buffer under the view.
-    const copy = bytes.byteOffset === 0 && bytes.length === bytes.buffer.byteLength
-      ? bytes
-      : bytes.slice();
+    // Copied into a buffer that is transferred to the worker and comes back
+    // with the acknowledgement, for a later write: a copy per write (as
+    // structured cloning makes) was garbage in both threads, collected late.
+    const buffer = this.#writeBuffer(bytes.length);
+    new Uint8Array(buffer, 0, bytes.length).set(bytes);
     const writing = this.#transport.call(
-      { op: "write", id, bytes: copy.buffer as ArrayBuffer },
-      [],
+      { op: "write", id, bytes: buffer, n: bytes.length },
+      [buffer],
       this,
-    );
+    ).then((result) => {
+      if (result.bytes && this.#writeBuffers.length < MAX_WRITE_BUFFERS) {
+        this.#writeBuffers.push(result.bytes);
+      }
+      return result;
+    });
     // The first write waits for the TLS handshake: a refused handshake fails
     // it, as on the other paths. After that, writes overlap within the window.
     if (!this.#bulk || this.#firstWrite) {
@@ -366,12 +436,13 @@ class IsolatedStream implements SecuredStream {
       await writing;
       return bytes.length;
     }
-    this.#unacknowledged += copy.length;
+    const n = bytes.length;
+    this.#unacknowledged += n;
     writing.then(
-      () => this.#acknowledge(copy.length),
+      () => this.#acknowledge(n),
       (error) => {
         this.#writeError ??= error;
-        this.#acknowledge(copy.length);
+        this.#acknowledge(n);
       },
     );
     // Bounded: every write in flight is acknowledged or fails, or close() ends the wait.
@@ -405,6 +476,8 @@ class IsolatedStream implements SecuredStream {
     if (this.#closed) return;
     this.#closed = true;
     this.#leftover = undefined;
+    this.#spare = undefined;
+    this.#writeBuffers.length = 0;
     for (const giveUp of [...this.#waiting]) giveUp(this.#interrupted());
     this.#acknowledge(0);
     if (this.#wire) this.#transport.closed(this.#wire.id);

@@ -36,10 +36,11 @@ export type WorkerRequest =
   | { req: number; op: "secureData"; id: number }
   | { req: number; op: "listen"; host: string }
   | { req: number; op: "accept"; listener: number; serverHost: string; timeoutMs: number }
-  | { req: number; op: "read"; id: number; size: number }
-  | { req: number; op: "write"; id: number; bytes: ArrayBuffer }
+  | { req: number; op: "read"; id: number; size: number; buffer?: ArrayBuffer }
+  | { req: number; op: "write"; id: number; bytes: ArrayBuffer; n: number }
   | { req: number; op: "closeWrite"; id: number }
-  | { req: number; op: "liveBytes" };
+  | { req: number; op: "liveBytes" }
+  | { req: number; op: "stats" };
 
 /** Requests that get no reply. */
 export type WorkerNotice =
@@ -63,9 +64,13 @@ export type WorkerReply =
 export interface WireResult {
   stream?: WireStream;
   listener?: { id: number; address: { host: string; port: number } };
-  /** Bytes read (`read`), or accepted (`write`). */
+  /** Bytes read (`read`), or accepted (`write`, whose buffer comes back in `bytes`). */
   n?: number;
-  /** The bytes read; absent at the end of the stream. */
+  /**
+   * The bytes read (the first `n` of the buffer), absent at the end of the
+   * stream. A read's buffer is transferred, never copied, and goes back to
+   * the worker with a later read, so that bytes cross without allocating.
+   */
   bytes?: ArrayBuffer;
   /** The stream ended (`read`). */
   end?: boolean;
@@ -73,6 +78,16 @@ export interface WireResult {
   resumed?: boolean;
   /** Bytes alive in the worker after a forced collection (`liveBytes`). */
   live?: number;
+  /** What the worker counted (`stats`). */
+  stats?: WorkerStats;
+}
+
+/** Counters of a TLS worker, for tests of how bytes cross. */
+export interface WorkerStats {
+  /** Read buffers the worker allocated (the others came back from the client's thread). */
+  readBuffersMade: number;
+  /** The most decrypted bytes one stream held, waiting for the reader. */
+  mostPlaintextHeld: number;
 }
 
 /** An error as plain data. */

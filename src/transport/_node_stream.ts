@@ -23,10 +23,25 @@ import type { SecuredStream } from "./transport.ts";
 import { ChunkQueue } from "./chunk_queue.ts";
 import { PlainAfterTls, TlsUnwrap } from "./_tls_unwrap.ts";
 
-/** Plaintext bytes held for the reader before the TCP connection is left unread. */
-const HIGH_WATER = 4 * 1024 * 1024;
-/** Ciphertext read from TCP at once. */
-const READ_BYTES = 256 * 1024;
+/**
+ * Plaintext bytes held for the reader before the TCP connection is left
+ * unread. Small on purpose: node:tls hands each decrypted chunk over in a
+ * buffer of its own, and what waits here lives long enough to be promoted,
+ * so it becomes garbage the worker's collector frees late (4 MiB, and 256
+ * KiB reads, had a 1 GiB download's peak RSS 20-30 MiB higher than 128
+ * KiB and 32 KiB reads, at the same speed; docs/performance.md).
+ */
+const HIGH_WATER = 128 * 1024;
+/** The most plaintext any stream of this isolate held for its reader (tests read it). */
+let heldMost = 0;
+
+/** The most plaintext bytes a stream of this isolate has held for its reader so far. */
+export function mostPlaintextHeld(): number {
+  return heldMost;
+}
+
+/** Ciphertext read from TCP at once (two TLS records). */
+const READ_BYTES = 32 * 1024;
 
 /**
  * A Duplex over a TCP connection (Deno's, or node:net's from a chosen local
@@ -38,7 +53,8 @@ export class PullDuplex extends Duplex {
   readonly #allowed: () => boolean;
   #wanted = false;
   #reading = false;
-  readonly #scratch = new Uint8Array(READ_BYTES);
+  #scratch = new Uint8Array(READ_BYTES);
+  #joinBuffer = new Uint8Array(0);
   /** The read in flight, settled once its bytes are where they belong. */
   #inFlight?: Promise<void>;
   /** The last write to the connection, settled once it is through. */
@@ -64,20 +80,27 @@ export class PullDuplex extends Duplex {
     if (this.#unwrap?.plainStarted) return;
     this.#reading = true;
     this.#wanted = false;
-    // One reused read buffer, and a copy of exactly what arrived for TLS: a
-    // fresh 256 KiB buffer per read was mostly empty (reads bring what the
-    // network has, often 16-64 KiB) and all garbage.
+    // One reused read buffer. TLS copies what it is given as the Duplex
+    // emits it; only a chunk the Duplex had to hold (TLS paused it) keeps
+    // the buffer, which is then replaced. A copy per read was garbage that
+    // the worker's collector freed late (tens of MiB in use per GiB read).
     const scratch = this.#scratch;
     this.#inFlight = this.conn.read(scratch).then(
       (n) => {
         this.#reading = false;
         this.#inFlight = undefined;
         if (n === null) this.#tcpEnded = true;
-        const read = n === null ? null : scratch.slice(0, n);
+        // Past CCC the bytes may outlive this read (kept for the plain stream).
+        const read = n === null
+          ? null
+          : this.#unwrap
+          ? scratch.slice(0, n)
+          : scratch.subarray(0, n);
         const forTls = this.#unwrap ? this.#unwrap.split(read) : read;
         if (forTls === null) this.push(null);
         else if (forTls !== undefined && forTls.length > 0) {
           this.push(Buffer.from(forTls.buffer, forTls.byteOffset, forTls.length));
+          if (this.readableLength > 0) this.#scratch = new Uint8Array(READ_BYTES);
         } else if (forTls !== undefined) this.#wanted = true; // Half a record: read on.
         this.pump();
       },
@@ -137,7 +160,10 @@ export class PullDuplex extends Duplex {
   ): void {
     if (chunks.length === 1) return this._write(chunks[0].chunk, "", done);
     const total = chunks.reduce((sum, c) => sum + c.chunk.length, 0);
-    const joined = new Uint8Array(total);
+    // One buffer reused for every batch (the next batch comes only once this
+    // one is written): a new one per batch was garbage, collected late.
+    if (this.#joinBuffer.length < total) this.#joinBuffer = new Uint8Array(total);
+    const joined = this.#joinBuffer.subarray(0, total);
     let offset = 0;
     for (const { chunk } of chunks) {
       joined.set(chunk, offset);
@@ -214,7 +240,10 @@ export class NodeTlsStream implements SecuredStream {
         )));
     });
     this.ready.catch(() => {}); // Observed by write(), read() and the control's handshake.
-    socket.on("data", (chunk: Uint8Array) => this.#queue.push(chunk));
+    socket.on("data", (chunk: Uint8Array) => {
+      this.#queue.push(chunk);
+      heldMost = Math.max(heldMost, this.#queue.buffered);
+    });
     socket.on("end", () => this.#finish());
     socket.on("close", () => {
       this.#finish();
