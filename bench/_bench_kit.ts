@@ -88,18 +88,24 @@ export async function makeFile(path: string, size: number, seed: number): Promis
   return hash.digest("hex");
 }
 
-/** Runs a command as a fresh process, returning wall seconds and peak RSS (KiB). */
-export async function timed(cmd: string[]): Promise<{ seconds: number; peakKiB: number }> {
+/**
+ * Runs a command as a fresh process (under GNU time), returning wall
+ * seconds, peak RSS (KiB) and CPU seconds (user + system, with children).
+ */
+export async function timed(
+  cmd: string[],
+): Promise<{ seconds: number; peakKiB: number; cpu: number }> {
   const start = performance.now();
   const output = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%M", ...cmd],
+    args: ["-f", "%M %U %S", ...cmd],
     stdout: "null",
     stderr: "piped",
   }).output();
   const seconds = (performance.now() - start) / 1000;
   const stderr = new TextDecoder().decode(output.stderr).trim();
   if (!output.success) throw new Error(`${cmd.join(" ")} failed: ${stderr.slice(-1500)}`);
-  return { seconds, peakKiB: Number(stderr.split("\n").at(-1)) };
+  const [peakKiB, user, system] = stderr.split("\n").at(-1)!.split(" ").map(Number);
+  return { seconds, peakKiB, cpu: user + system };
 }
 
 /** The median (the mean of the middle two for an even count). */

@@ -22,7 +22,7 @@
 
 import { join } from "node:path";
 import { startVsftpd } from "../tests/_servers/vsftpd.ts";
-import { makeFile, median, run } from "./_bench_kit.ts";
+import { makeFile, median, run, timed } from "./_bench_kit.ts";
 
 const RUNS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 7);
 const FILES = Number(Deno.env.get("FERRY_BENCH_FILES") ?? 1000);
@@ -101,21 +101,6 @@ interface Result {
   seconds: number[];
   /** CPU seconds (user + system) of the process and its children. */
   cpu: number[];
-}
-
-/** Runs a command as a fresh process: wall seconds, and CPU seconds (user + system). */
-async function timed(cmd: string[]): Promise<{ seconds: number; cpu: number }> {
-  const start = performance.now();
-  const output = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%U %S", ...cmd],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const seconds = (performance.now() - start) / 1000;
-  const stderr = new TextDecoder().decode(output.stderr).trim();
-  if (!output.success) throw new Error(`${cmd.join(" ")} failed: ${stderr.slice(-1500)}`);
-  const [user, system] = stderr.split("\n").at(-1)!.split(" ").map(Number);
-  return { seconds, cpu: user + system };
 }
 
 async function interleaved(parallel: number): Promise<Result[]> {

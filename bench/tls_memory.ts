@@ -25,7 +25,7 @@
 import { join } from "node:path";
 import { makeTestPki } from "../tests/_servers/certs.ts";
 import { startVsftpd } from "../tests/_servers/vsftpd.ts";
-import { makeFile, median, sha256File } from "./_bench_kit.ts";
+import { makeFile, median, sha256File, timed } from "./_bench_kit.ts";
 
 const RUNS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 5);
 const SIZE = Number(Deno.env.get("FERRY_BENCH_BYTES") ?? 1 << 30);
@@ -64,23 +64,13 @@ async function ferry(
 }
 
 async function lftp(port: number, caPath: string, out: string) {
-  const started = performance.now();
-  const output = await new Deno.Command("/usr/bin/time", {
-    args: [
-      "-f",
-      "%M",
-      "lftp",
-      "-e",
-      `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${caPath}; get pub/big.bin -o ${out}; bye`,
-      `ftp://localhost:${port}`,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const wall = (performance.now() - started) / 1000;
-  const stderr = new TextDecoder().decode(output.stderr).trim();
-  if (!output.success) throw new Error(stderr.slice(-2000));
-  return { wall, peakRss: Number(stderr.split("\n").at(-1)) * 1024 };
+  const { seconds, peakKiB } = await timed([
+    "lftp",
+    "-e",
+    `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${caPath}; get pub/big.bin -o ${out}; bye`,
+    `ftp://localhost:${port}`,
+  ]);
+  return { wall: seconds, peakRss: peakKiB * 1024 };
 }
 
 try {
