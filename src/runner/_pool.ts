@@ -29,7 +29,8 @@ export interface PoolHooks {
 /** A connection warm() is opening: its lease, or undefined if the open failed. */
 interface WarmSlot {
   claimed: boolean;
-  lease: Promise<Lease | undefined>;
+  /** The lease; or the open's error, and whether it was a refusal of one more. */
+  lease: Promise<Lease | { error: unknown; refused: boolean }>;
 }
 
 /** The pool. */
@@ -90,8 +91,11 @@ export class ConnectionPool {
     if (warming) {
       this.#unclaimed.delete(warming);
       warming.claimed = true;
-      // Refused: see below.
-      return await warming.lease ?? this.#idle.pop();
+      const opened = await warming.lease;
+      if ("client" in opened) return opened;
+      // As when this call's own open fails, below.
+      if (opened.refused) return this.#idle.pop();
+      throw opened.error;
     }
     if (this.#all.size + this.#opening >= this.#max) return undefined;
     this.#opening++;
@@ -124,7 +128,7 @@ export class ConnectionPool {
     const missing = this.#max - this.#all.size - this.#opening;
     for (let i = 0; i < missing; i++) {
       this.#opening++;
-      const slot: WarmSlot = { claimed: false, lease: Promise.resolve(undefined) };
+      const slot = { claimed: false } as WarmSlot;
       slot.lease = this.#open(signal).then(
         (lease) => {
           this.#opening--;
@@ -133,14 +137,16 @@ export class ConnectionPool {
           if (!slot.claimed) this.release(lease);
           return lease;
         },
-        () => {
+        (error) => {
           this.#opening--;
           this.#unclaimed.delete(slot);
-          if (!this.#refused(signal) || slot.claimed) return undefined;
-          // Lent to no one (see tryAcquire): a waiter takes it now.
-          const idle = this.#idle.pop();
-          if (idle) this.release(idle);
-          return undefined;
+          const refused = this.#refused(signal);
+          if (refused && !slot.claimed) {
+            // Lent to no one (see tryAcquire): a waiter takes it now.
+            const idle = this.#idle.pop();
+            if (idle) this.release(idle);
+          }
+          return { error, refused };
         },
       );
       this.#unclaimed.add(slot);
