@@ -1,48 +1,16 @@
 // Round trips, counted (issue 15): the embedded server behind the
-// benchmark's delay proxy (bench/_delay_proxy.ts), which counts the
-// client's flights (what it sends after something arrived from the server:
-// each waited a round trip). A change that adds a round trip per file, or to
-// the login, fails here. The one-way delay is long enough (50 ms) that
-// commands sent together cannot be split by an early reply, however loaded
-// the machine; no time is asserted.
+// benchmark's delay proxy (tests/_delay_rig.ts), which counts the client's
+// flights. A change that adds a round trip per file, or to the login, fails
+// here; no time is asserted.
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DelayProxy } from "../../bench/_delay_proxy.ts";
-import { FtpClient, type FtpClientOptions, FtpPermanentError } from "../../mod.ts";
-import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.ts";
+import { FtpClient, FtpPermanentError } from "../../mod.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
+import { delayRig } from "../_delay_rig.ts";
 import { makeTestPki } from "../_servers/certs.ts";
 
-const DELAY_MS = 50;
-
-interface Rig extends AsyncDisposable {
-  server: FtpTestServer;
-  proxy: DelayProxy;
-  /** Flights and command counts of every session so far. */
-  flights(): number;
-  verbs(): Record<string, number>;
-  connect(options?: FtpClientOptions): Promise<FtpClient>;
-}
-
-async function rig(options: FtpTestServerOptions = {}): Promise<Rig> {
-  const server = await FtpTestServer.start(options);
-  const proxy = DelayProxy.start({
-    target: { hostname: "127.0.0.1", port: server.port },
-    delayMs: DELAY_MS,
-  });
-  return {
-    server,
-    proxy,
-    flights: () => proxy.stats().flights,
-    verbs: () => proxy.stats().verbs,
-    connect: (extra = {}) =>
-      FtpClient.connect({ host: proxy.hostname, port: proxy.port, ...extra }),
-    async [Symbol.asyncDispose]() {
-      await proxy.close();
-      await server.close();
-    },
-  };
-}
+const rig = delayRig;
 
 async function files(server: FtpTestServer, count: number): Promise<string[]> {
   const names: string[] = [];

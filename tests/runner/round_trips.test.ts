@@ -7,30 +7,13 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DelayProxy } from "../../bench/_delay_proxy.ts";
 import { loadTask, runTask } from "../../src/runner/mod.ts";
-import { FtpTestServer } from "../../src/testing/mod.ts";
+import { delayRig } from "../_delay_rig.ts";
 import { tempDir } from "../_helpers.ts";
 import { writeServerTask, writeTree } from "../cli/_ferry.ts";
 
-const DELAY_MS = 50;
-
-async function behindProxy() {
-  const server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
-  const proxy = DelayProxy.start({
-    target: { hostname: "127.0.0.1", port: server.port },
-    delayMs: DELAY_MS,
-  });
-  return {
-    server,
-    proxy,
-    url: `ftp://${proxy.hostname}:${proxy.port}`,
-    async [Symbol.asyncDispose]() {
-      await proxy.close();
-      await server.close();
-    },
-  };
-}
+/** LIST only (no MLSD), as on vsftpd. */
+const behindProxy = () => delayRig({ disabledCommands: ["MLSD", "MLST"] });
 
 async function run(dir: string, connection: string, steps: string) {
   const file = await writeServerTask(dir, connection, steps);
