@@ -420,19 +420,8 @@ Deno.test({
   async fn() {
     const pki = await makeTestPki();
     await using server = await startVsftpd({
-      config: {
-        ssl_enable: "YES",
-        allow_anon_ssl: "YES",
-        force_anon_logins_ssl: "YES",
-        force_anon_data_ssl: "YES",
-        ssl_tlsv1: "YES",
-        ssl_sslv2: "NO",
-        ssl_sslv3: "NO",
-        ssl_ciphers: "HIGH",
-        rsa_cert_file: pki.server.certPath,
-        rsa_private_key_file: pki.server.keyPath,
-        require_ssl_reuse: "YES",
-      },
+      tls: { certPath: pki.server.certPath, keyPath: pki.server.keyPath, requireSslReuse: true },
+      config: { force_anon_logins_ssl: "YES", force_anon_data_ssl: "YES" },
     });
     const content = pseudoRandomBytes(16 * MiB, 29);
     await Deno.writeFile(join(server.dir, "big.bin"), content);

@@ -25,20 +25,12 @@ const pki = await makeTestPki();
 
 function startTlsVsftpd(requireReuse: boolean) {
   return startVsftpd({
-    config: {
-      ssl_enable: "YES",
-      allow_anon_ssl: "YES",
-      force_anon_logins_ssl: "YES",
-      force_anon_data_ssl: "YES",
-      ssl_tlsv1: "YES",
-      ssl_sslv2: "NO",
-      ssl_sslv3: "NO",
-      // vsftpd 3.0.3's default cipher list is refused by OpenSSL 3.
-      ssl_ciphers: "HIGH",
-      rsa_cert_file: pki.server.certPath,
-      rsa_private_key_file: pki.server.keyPath,
-      require_ssl_reuse: requireReuse ? "YES" : "NO",
+    tls: {
+      certPath: pki.server.certPath,
+      keyPath: pki.server.keyPath,
+      requireSslReuse: requireReuse,
     },
+    config: { force_anon_logins_ssl: "YES", force_anon_data_ssl: "YES" },
   });
 }
 
