@@ -21,6 +21,9 @@
  * Prints the load average before and after. Needs root (vsftpd).
  *
  * FERRY_BENCH_RUNS sets the rounds (default 21, at least 15 for the record).
+ * FERRY_BENCH_BASELINE=DIR (another checkout of ferry, the code before a
+ * change) adds its (b) and (c), through shims of its own, to the same rounds,
+ * and prints the per-round differences after − before.
  *
  * @module
  */
@@ -32,6 +35,8 @@ import { moduleGraph } from "../tests/_module_graph.ts";
 import { makeFile, median, run, sha256File } from "./_bench_kit.ts";
 
 const ROUNDS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 21);
+/** Another checkout of ferry (the code before a change) to run in the same rounds. */
+const BASELINE = Deno.env.get("FERRY_BENCH_BASELINE");
 /** Unmeasured rounds first: the first runs after a change compile and fill Deno's caches. */
 const WARM_UP = 3;
 const BAR_MS = 20;
@@ -57,15 +62,18 @@ const env = {
   PATH: [bin, dirname(Deno.execPath()), Deno.env.get("PATH") ?? ""].join(delimiter),
   NO_COLOR: "1",
 };
-for (
-  const [name, script, permissions] of [
-    ["ferry", "src/cli/mod.ts", PERMISSIONS],
-    ["empty", "bench/_startup_empty.ts", PERMISSIONS],
-    ["lib-get", "bench/_startup_get.ts", PERMISSIONS],
-    // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
-    ["probe", "bench/_startup_probe.ts", ["--allow-all"]],
-  ] as const
-) {
+const shims: [string, string, string, readonly string[]][] = [
+  ["ferry", repo, "src/cli/mod.ts", PERMISSIONS],
+  ["empty", repo, "bench/_startup_empty.ts", PERMISSIONS],
+  ["lib-get", repo, "bench/_startup_get.ts", PERMISSIONS],
+  // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
+  ["probe", repo, "bench/_startup_probe.ts", ["--allow-all"]],
+];
+if (BASELINE) {
+  shims.push(["ferry-before", BASELINE, "src/cli/mod.ts", PERMISSIONS]);
+  shims.push(["lib-get-before", BASELINE, "bench/_startup_get.ts", PERMISSIONS]);
+}
+for (const [name, checkout, script, permissions] of shims) {
   await run([
     Deno.execPath(),
     "install",
@@ -77,9 +85,9 @@ for (
     name,
     ...permissions,
     "--config",
-    join(repo, "deno.json"),
-    join(repo, script),
-  ], { cwd: repo });
+    join(checkout, "deno.json"),
+    join(checkout, script),
+  ], { cwd: checkout });
 }
 
 interface Job {
@@ -88,7 +96,7 @@ interface Job {
   /** A get: out.bin is removed before and checked after. */
   get: boolean;
   walls: number[];
-  /** User + system CPU time of the process (GNU time), less sensitive to a busy machine. */
+  /** User + system CPU time of the process (`os.wait4`), less sensitive to a busy machine. */
   cpus: number[];
   /** The probe's marks (epoch ms) with `spawned` and `exited` as the parent saw them. */
   marks: Record<string, number>[];
@@ -103,15 +111,35 @@ const jobs: Job[] = [
   { name: "probe", args: ["empty"], get: false },
   { name: "probe", args: ["cli", url, out], get: true },
   { name: "probe", args: ["lib", url, out], get: true },
+  ...(BASELINE
+    ? [
+      { name: "ferry-before", args: ["get", url, out], get: true },
+      { name: "lib-get-before", args: [url, out], get: true },
+    ]
+    : []),
 ].map((job) => ({ ...job, walls: [], cpus: [], marks: [], cpuMarks: [] }));
 
 const timeFile = join(work, "time.txt");
+/**
+ * Runs the command and writes its user and system CPU time in seconds to the
+ * file: `os.wait4`'s microseconds, where GNU time rounds to 10 ms, which is
+ * the size of the changes measured here.
+ */
+const CPU_TIME = `
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(f"{usage.ru_utime} {usage.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
 
 async function once(job: Job, record: boolean) {
   if (job.get) await Deno.remove(out).catch(() => {});
   const spawned = performance.timeOrigin + performance.now();
-  const output = await new Deno.Command("/usr/bin/time", {
-    args: ["-o", timeFile, "-f", "%U %S", join(bin, job.name), ...job.args],
+  const output = await new Deno.Command("python3", {
+    args: ["-c", CPU_TIME, timeFile, join(bin, job.name), ...job.args],
     cwd: work,
     env,
     stdout: "piped",
@@ -145,7 +173,7 @@ for (let round = 0; round < WARM_UP + ROUNDS; round++) {
 }
 const loadAfter = await loadAverage();
 
-const [empty, cli, lib, probeEmpty, probeCli, probeLib] = jobs;
+const [empty, cli, lib, probeEmpty, probeCli, probeLib, cliBefore, libBefore] = jobs;
 /** The median of the per-round differences (pairs from the same round). */
 const paired = (a: number[], b: number[]) => median(a.map((value, i) => value - b[i]));
 
@@ -158,7 +186,13 @@ const row = (label: string, job: Job) =>
 row("(a) deno run, empty script", empty);
 row("(b) ferry get (installed shim)", cli);
 row("(c) FtpClient script", lib);
-for (const [label, job] of [["(b) − (a) ferry get", cli], ["(c) − (a) library", lib]] as const) {
+const own: [string, Job][] = [["(b) − (a) ferry get", cli], ["(c) − (a) library", lib]];
+if (BASELINE) {
+  row("(b) before", cliBefore);
+  row("(c) before", libBefore);
+  own.push(["(b) − (a) before", cliBefore], ["(c) − (a) before", libBefore]);
+}
+for (const [label, job] of own) {
   const own = paired(job.walls, empty.walls);
   console.log(
     `  ${label.padEnd(34)}${ms(own)} wall (difference of medians ${
@@ -167,6 +201,24 @@ for (const [label, job] of [["(b) − (a) ferry get", cli], ["(c) − (a) librar
       own <= BAR_MS ? "met" : "not met"
     }`,
   );
+}
+
+if (BASELINE) {
+  console.log(`\nagainst ${BASELINE} in the same rounds (medians of per-round differences)`);
+  for (
+    const [label, after, before] of [
+      ["(b) ferry get", cli, cliBefore],
+      ["(c) library", lib, libBefore],
+    ] as const
+  ) {
+    console.log(
+      `  ${label.padEnd(20)}before ${ms(median(before.cpus))} CPU, ${
+        ms(median(before.walls))
+      } wall; after − before: ${ms(paired(after.cpus, before.cpus))} CPU, ${
+        ms(paired(after.walls, before.walls))
+      } wall`,
+    );
+  }
 }
 
 /** Median of the time between two marks (`spawned` and `exited` as the parent saw them). */

@@ -12,7 +12,6 @@ import { isIP } from "node:net";
 import { dirname, extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostForUrl } from "../protocol/host.ts";
-import { TLS_WORKER_MODULE } from "../transport/transport.ts";
 import { moduleFiles } from "./_module_files.ts";
 import { stepKind } from "./steps/registry.ts";
 import type { Task } from "./task.ts";
@@ -149,14 +148,13 @@ export async function taskPermissions(
   if (task.file && /^\.[mc]?[jt]s$/.test(extname(task.file))) {
     read.push(...await moduleReads(task.file));
   }
-  // FTPS may need Node's TLS, which runs in a worker; starting it from local
-  // files reads its module and the modules it imports (ferry's own sources).
-  const secure = (task.connection.options.secure ?? "none") !== "none";
-  if (secure && TLS_WORKER_MODULE.protocol === "file:" && OWN_SOURCES !== undefined) {
-    read.push(OWN_SOURCES);
-  }
+  // Run from local files, ferry reads its own modules as a job needs them:
+  // deno.json's "lazy-dynamic-imports" loads a dynamic import (the task-file
+  // loader, the runner, a step kind, FTPS's TLS worker) when its line runs,
+  // not at start, and Deno checks read access to each such file.
+  if (OWN_SOURCES !== undefined) read.push(OWN_SOURCES);
   for (const step of task.steps) {
-    const kind = stepKind(step.kind);
+    const kind = await stepKind(step.kind);
     const access = await kind.permissions?.(step);
     read.push(...access?.read ?? []);
     write.push(...access?.write ?? []);

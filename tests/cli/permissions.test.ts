@@ -86,6 +86,37 @@ for (const mode of ["passive", "active"]) {
   }
 }
 
+const OWN_SOURCES = fileURLToPath(new URL("../../src", import.meta.url));
+
+Deno.test("flags for a plain FTP job read ferry's own source folder, which the job needs: its modules load when it uses them", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeTree(server.root, { "pub/a.txt": "hello\n" });
+  const task = await writeServerTask(
+    dir.path,
+    `url: "${server.url}", netrc: false`,
+    `  - get: { from: pub/a.txt, to: out/ }
+`,
+  );
+  const flags = await flagsFor(task, dir.path);
+  const read = flags.find((f) => f.startsWith("--allow-read="))!;
+  assert.ok(read.slice("--allow-read=".length).split(",").includes(OWN_SOURCES), read);
+  await assertRunsWith(flags, task, dir.path);
+  // Without it, the first module loaded late (the task-file loader) is denied.
+  const narrowed = flags.map((f) =>
+    f.startsWith("--allow-read=")
+      ? "--allow-read=" + read.slice("--allow-read=".length).split(",")
+        .filter((path) => path !== OWN_SOURCES).join(",")
+      : f
+  );
+  const connections = server.connections.length;
+  const denied = await ferry(["run", task], { cwd: dir.path, permissions: narrowed });
+  assert.equal(denied.code, 1, denied.stdout + denied.stderr);
+  assert.match(denied.stderr, /Requires read access to .*src\/runner\//);
+  // Denied while loading, before the server was contacted.
+  assert.equal(server.connections.length, connections);
+});
+
 Deno.test("flags for a TypeScript task let it load its module and imports", async () => {
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
