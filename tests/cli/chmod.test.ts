@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { ensureTestUser, isRoot, testPassword } from "../_servers/_common.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
@@ -212,7 +213,9 @@ Deno.test("chmod reads and writes nothing locally: ferry permissions names only 
   );
   const result = await ferry(["permissions", task, "--no-env-file"], { cwd: dir.path });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout.trim(), `--allow-net=127.0.0.1 --allow-read=${task}`);
+  // ferry's own src/: its modules are read when the job needs them.
+  const ownSources = fileURLToPath(new URL("../../src", import.meta.url));
+  assert.equal(result.stdout.trim(), `--allow-net=127.0.0.1 --allow-read=${task},${ownSources}`);
 });
 
 Deno.test("the JSON Schema describes the chmod step", async () => {

@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.ts";
 import type { ActionReport, RunReport } from "../../src/runner/report.ts";
 import { ensureTestUser, isRoot, testPassword } from "../_servers/_common.ts";
@@ -374,6 +375,8 @@ Deno.test("verify: a missing local tree is refused before connecting; a missing 
   assert.match(step.error!.message, /nowhere does not exist on the server: nothing to compare/);
 });
 
+const OWN_SOURCES = fileURLToPath(new URL("../../src", import.meta.url));
+
 Deno.test("verify reads the local tree and writes nothing: ferry permissions", async () => {
   await using dir = await tempDir();
   await writeTree(dir.path, { "dist/a.txt": "a" });
@@ -386,7 +389,8 @@ Deno.test("verify reads the local tree and writes nothing: ferry permissions", a
   assert.equal(result.code, 0, result.stderr);
   assert.equal(
     result.stdout.trim(),
-    `--allow-net=127.0.0.1 --allow-read=${join(dir.path, "dist")},${task}`,
+    // ferry's own src/: its modules are read when the job needs them.
+    `--allow-net=127.0.0.1 --allow-read=${join(dir.path, "dist")},${task},${OWN_SOURCES}`,
   );
 });
 
