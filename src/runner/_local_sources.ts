@@ -30,7 +30,7 @@ async function kindOf(path: string): Promise<"file" | "folder" | undefined> {
 
 /** The paths a step reads from: each with whether it must be a folder. */
 async function sourcesOf(step: Step): Promise<LocalSource[]> {
-  return await stepKind(step.kind).sources?.(step) ?? [];
+  return await (await stepKind(step.kind)).sources?.(step) ?? [];
 }
 
 /**
@@ -84,7 +84,7 @@ export function sourceError(problems: SourceProblem[]): FtpInputError {
 export async function assertSourcesExist(task: Task): Promise<void> {
   const problems: SourceProblem[] = [];
   for (const step of task.steps) {
-    if (stepKind(step.kind).writesLocal?.(step)) break;
+    if ((await stepKind(step.kind)).writesLocal?.(step)) break;
     if (!step.continueOnError) problems.push(...await sourceProblems(step));
   }
   if (problems.length > 0) throw sourceError(problems);

@@ -18,8 +18,8 @@ import { stepKind } from "./steps/registry.ts";
 import type { StepRef } from "./run_event.ts";
 import type { Step } from "./task.ts";
 
-function plan(step: Step, ctx: PlanContext): Promise<Work[]> {
-  return stepKind(step.kind).plan(step, ctx);
+async function plan(step: Step, ctx: PlanContext): Promise<Work[]> {
+  return await (await stepKind(step.kind)).plan(step, ctx);
 }
 
 /**

@@ -7,7 +7,8 @@
 import { z } from "zod";
 import { MAX_RETRIES } from "./limits.ts";
 import { schemaParts } from "./_schema_parts.ts";
-import { type Same, STEP_KINDS } from "./steps/registry.ts";
+import { STEP_KINDS } from "./steps/all_kinds.ts";
+import type { Same } from "./steps/registry.ts";
 import type { TaskFile } from "./task_file.ts";
 
 const { strict, duration, whole, rate } = schemaParts;

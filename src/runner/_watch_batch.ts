@@ -23,7 +23,9 @@ export class Sent {
   readonly #planned = new Map<string, string>();
 
   /** A planner (the step kind's by default) that compares with, and records, identities. */
-  planner(plan: Planner = (step, ctx) => stepKind(step.kind).plan(step, ctx)): Planner {
+  planner(
+    plan: Planner = async (step, ctx) => await (await stepKind(step.kind)).plan(step, ctx),
+  ): Planner {
     const identities = { known: this.#known, planned: this.#planned };
     return (step, ctx) => plan(step, { ...ctx, identities });
   }

@@ -24,7 +24,7 @@ export interface Watched {
 export async function watchedSteps(task: Task): Promise<Watched[]> {
   const watched: Watched[] = [];
   for (const step of task.steps) {
-    const spec = await stepKind(step.kind).watch?.(step);
+    const spec = await (await stepKind(step.kind)).watch?.(step);
     if (spec) watched.push({ step, spec });
   }
   return watched;

@@ -19,7 +19,7 @@ import { durationMs } from "./duration.ts";
 import { bytesPerSecond, RATE_EXPECTED } from "./byte_rate.ts";
 import { findNetrcEntry } from "./_netrc.ts";
 import type { KeyPath } from "./_source.ts";
-import { stepKindOf } from "./steps/registry.ts";
+import { stepKind, type StepKindDef, stepKindNameOf } from "./steps/registry.ts";
 import type { Step, Task, WatchSettings } from "./task.ts";
 import type { TaskFileLocation } from "./task_file_error.ts";
 import type { TaskConnection, TaskFile, TaskStep, WholeNumber } from "./task_file.ts";
@@ -112,7 +112,9 @@ function whole(value: WholeNumber): number {
  */
 export async function resolveTask(data: TaskFile, at: Located): Promise<Task> {
   const { connection, secrets, reads } = await resolveConnection(data.connection, at);
-  const steps = data.steps.map((step, index) => resolveStep(step, index, at));
+  // Each kind's module loads here, when a task first uses the kind.
+  const kinds = await Promise.all(data.steps.map((step) => stepKind(stepKindNameOf(step))));
+  const steps = data.steps.map((step, index) => resolveStep(step, index, kinds[index], at));
   const w = data.watch ?? {};
   const watch: WatchSettings = {
     debounceMs: w.debounce === undefined ? DEFAULT_WATCH.debounceMs : durationMs(w.debounce),
@@ -292,8 +294,7 @@ async function readNetrc(file: string, host: string, user: string | undefined) {
   }
 }
 
-function resolveStep(step: TaskStep, index: number, at: Located): Step {
-  const kind = stepKindOf(step);
+function resolveStep(step: TaskStep, index: number, kind: StepKindDef, at: Located): Step {
   const action = (step as unknown as Record<string, unknown>)[kind.kind];
   const resolved = kind.resolve(action, {
     baseDir: at.baseDir,

@@ -1,21 +1,16 @@
 // The step kinds, in the order task-file messages and the JSON Schema list
-// them. Everything else loops over this list: the schema (../_schema.ts),
-// resolution (../resolve_task.ts), planning (../_plan_step.ts), local sources
-// (../_local_sources.ts), `ferry permissions`, the totals and the CLI's
-// output. A new kind is a module beside this file, its lines here and in
-// mod.ts (its types), and `deno task schema`: see docs/architecture.md.
+// them, each loaded when a task first uses it: a one-file get should not pay
+// for the verify step's hashes, sync's planning or chmod's parser at start
+// (docs/performance.md, "Cold start"). Everything else loops over this list:
+// resolution (../resolve_task.ts), planning (../_plan_step.ts), local
+// sources (../_local_sources.ts), `ferry permissions`, the totals and the
+// CLI's output; the schema (../_schema.ts) takes every kind from
+// all_kinds.ts. A new kind is a module beside this file, its lines here, in
+// all_kinds.ts and in mod.ts (its types), and `deno task schema`: see
+// docs/architecture.md.
 
 import type { StepKind } from "../task.ts";
 import type { ActionStyle, Same, StepKindDef } from "./_kind.ts";
-import { chmod } from "./chmod.ts";
-import { get } from "./get.ts";
-import { mkdir } from "./mkdir.ts";
-import { put } from "./put.ts";
-import { rename } from "./rename.ts";
-import { rm } from "./rm.ts";
-import { rmdir } from "./rmdir.ts";
-import { sync } from "./sync.ts";
-import { verify } from "./verify.ts";
 
 export type {
   ActionStyle,
@@ -27,28 +22,43 @@ export type {
   WatchSpec,
 } from "./_kind.ts";
 
-const KINDS = [mkdir, rm, rmdir, rename, put, get, sync, chmod, verify] as const;
+/** How each kind's module is loaded; a dynamic import runs once, when it is first asked for. */
+const KINDS = {
+  mkdir: () => import("./mkdir.ts").then((m) => m.mkdir),
+  rm: () => import("./rm.ts").then((m) => m.rm),
+  rmdir: () => import("./rmdir.ts").then((m) => m.rmdir),
+  rename: () => import("./rename.ts").then((m) => m.rename),
+  put: () => import("./put.ts").then((m) => m.put),
+  get: () => import("./get.ts").then((m) => m.get),
+  sync: () => import("./sync.ts").then((m) => m.sync),
+  chmod: () => import("./chmod.ts").then((m) => m.chmod),
+  verify: () => import("./verify.ts").then((m) => m.verify),
+} satisfies { [K in StepKind]: () => Promise<StepKindDef<K>> };
 
 // The kinds listed here and the types in mod.ts must name the same kinds.
-const _sameKinds: Same<(typeof KINDS)[number]["kind"], StepKind> = true;
+const _sameKinds: Same<keyof typeof KINDS, StepKind> = true;
 void _sameKinds;
 
-/** Every step kind. */
-export const STEP_KINDS: readonly StepKindDef[] = KINDS;
+/** Every step kind's name, in the registry's order. */
+export const STEP_KIND_NAMES: readonly StepKind[] = Object.keys(KINDS) as StepKind[];
 
-const BY_KIND = new Map(STEP_KINDS.map((kind) => [kind.kind, kind]));
+/** The kinds loaded so far, by name. */
+const loaded = new Map<string, StepKindDef>();
 
-/** The step kind called `kind`. */
-export function stepKind(kind: string): StepKindDef {
-  const found = BY_KIND.get(kind);
-  if (!found) throw new Error(`no step kind "${kind}"`);
-  return found;
+/** The step kind called `kind`, its module loaded on first use. */
+export async function stepKind(kind: string): Promise<StepKindDef> {
+  const found = loaded.get(kind);
+  if (found) return found;
+  if (!Object.hasOwn(KINDS, kind)) throw new Error(`no step kind "${kind}"`);
+  const definition: StepKindDef = await KINDS[kind as StepKind]();
+  loaded.set(kind, definition);
+  return definition;
 }
 
-/** The step kind whose key the task-file step holds. */
-export function stepKindOf(step: object): StepKindDef {
-  const found = STEP_KINDS.find((kind) => kind.kind in step);
-  if (!found) throw new Error(`a step with none of ${[...BY_KIND.keys()].join(", ")}`);
+/** The name of the step kind whose key the task-file step holds. */
+export function stepKindNameOf(step: object): StepKind {
+  const found = STEP_KIND_NAMES.find((kind) => kind in step);
+  if (!found) throw new Error(`a step with none of ${STEP_KIND_NAMES.join(", ")}`);
   return found;
 }
 
@@ -66,15 +76,17 @@ const BASIC_ACTIONS: Readonly<Record<string, ActionStyle>> = {
   skip: { symbol: "=", counts: "unchanged" },
 };
 
-const ACTIONS: Readonly<Record<string, ActionStyle>> = Object.assign(
-  {},
-  BASIC_ACTIONS,
-  ...STEP_KINDS.map((kind) => kind.actions ?? {}),
-);
-
 const UNKNOWN_ACTION: ActionStyle = { symbol: "?", counts: "changed" };
 
-/** How an action is shown and counted. */
+/**
+ * How an action is shown and counted. A kind's own actions (chmod's,
+ * verify's) come from its definition, which is loaded: a step of that kind
+ * planned them.
+ */
 export function actionStyle(action: string): ActionStyle {
-  return ACTIONS[action] ?? UNKNOWN_ACTION;
+  if (Object.hasOwn(BASIC_ACTIONS, action)) return BASIC_ACTIONS[action];
+  for (const kind of loaded.values()) {
+    if (kind.actions && Object.hasOwn(kind.actions, action)) return kind.actions[action];
+  }
+  return UNKNOWN_ACTION;
 }
