@@ -1,7 +1,7 @@
 // Running a loaded task from the CLI: renderer, Ctrl-C, report file, exit
 // code. Shared by `run`, `plan` and the one-shot get/put/mkdir/rm.
 
-import { dirname } from "node:path";
+import { dirname } from "../std/path.ts";
 import { partialPath } from "../client/temporary_names.ts";
 import { runTask } from "../runner/run_task.ts";
 import type { Task } from "../runner/task.ts";

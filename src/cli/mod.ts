@@ -18,9 +18,8 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "../std/path.ts";
 import denoJson from "../../deno.json" with { type: "json" };
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FtpError, FtpInputError } from "../errors.ts";
 import { MAX_RETRIES } from "../runner/limits.ts";
 import { wholeNumberPattern } from "../runner/whole_number_pattern.ts";
@@ -38,6 +37,7 @@ import {
 } from "./_flags.ts";
 import { type CliIo, processIo, UsageError } from "./_io.ts";
 import type { UrlOptions } from "./_oneshot.ts";
+import { type OptionSpec, parseArgs } from "./_parse_args.ts";
 import { printable, printableLines } from "./_printable.ts";
 
 // What a command needs is loaded when it runs: a one-shot `get` should not
@@ -123,13 +123,13 @@ const POLICIES = ["always", "never", "newer", "different"];
 
 function parse(
   args: string[],
-  options: NonNullable<ParseArgsConfig["options"]>,
+  options: Readonly<Record<string, OptionSpec>>,
   positionals: [number, number],
   command: string,
 ) {
   let parsed;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs(args, options);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

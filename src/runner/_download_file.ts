@@ -17,7 +17,7 @@
 // Anything else starts over from byte 0. A failed try always keeps the
 // partial file, for the next try (or run) to judge.
 
-import { dirname } from "node:path";
+import { dirname } from "../std/path.ts";
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { TransferProgress } from "../client/options.ts";
 import { partialPath, segmentStatePath } from "../client/temporary_names.ts";

@@ -3,7 +3,7 @@
 // files; links to directories are not followed (a loop could be endless),
 // and are reported.
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "../std/path.ts";
 import type { PathFilter } from "./_filter.ts";
 
 /** A local file or directory, by "/"-separated path relative to a root. */

@@ -6,7 +6,7 @@
 // be a real directory. Checked while planning and again right before each
 // write, since the tree may change in between.
 
-import { dirname, isAbsolute, join, relative, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, SEPARATOR as sep } from "../std/path.ts";
 import { LocalLinkError } from "./errors.ts";
 
 // Synchronous: an lstat is quicker than the hand-off to Deno's thread pool

@@ -1,8 +1,8 @@
 // Path helpers. Remote paths are always "/"-separated; local ones follow the
-// OS (node:path), and relative paths inside a tree are kept "/"-separated so
+// OS (node:path's rules, ../std/path.ts), and relative paths inside a tree are kept "/"-separated so
 // that the same relative path names a file on both sides.
 
-import { posix, relative, sep } from "node:path";
+import { posixRelative, relative, SEPARATOR as sep } from "../std/path.ts";
 
 /** The parent of a remote path (`""` for a bare name, `/` for `/x`). */
 export function remoteDirname(path: string): string {
@@ -35,5 +35,5 @@ export function localRelative(root: string, path: string): string {
 export function remoteRelative(root: string, path: string): string {
   if (root === "" || root === ".") return path;
   const base = root.endsWith("/") ? root : `${root}/`;
-  return path.startsWith(base) ? path.slice(base.length) : posix.relative(root, path);
+  return path.startsWith(base) ? path.slice(base.length) : posixRelative(root, path);
 }

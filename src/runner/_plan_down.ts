@@ -2,7 +2,7 @@
 // The remote side is read with walk(), whose name checks keep a hostile
 // listing from steering a download (or a delete) outside the destination.
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "../std/path.ts";
 import { decide } from "./_compare.ts";
 import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filter.ts";
 import { type LocalEntry, readLocalTree, statLocal, statLocalAll } from "./_local_tree.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../std/path.ts";
 import type { FtpInputError } from "../errors.ts";
 import type { FtpClientOptions } from "../client/options.ts";
 import { type FtpUrl, parseFtpUrl } from "../protocol/url.ts";

@@ -4,7 +4,7 @@
 // the runner loops over the registry and never names a kind.
 
 import type { z } from "zod";
-import { resolve } from "node:path";
+import { resolve } from "../../std/path.ts";
 import { splitGlob } from "../_filter.ts";
 import type { PlanContext } from "../_plan_context.ts";
 import type { SchemaParts } from "../_schema_parts.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../../std/path.ts";
 import { planGet } from "../_plan_down.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
 import type { FilterRule, OverwritePolicy, PathList } from "../task_file.ts";
