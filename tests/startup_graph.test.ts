@@ -8,6 +8,8 @@
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { FtpTestServer } from "../src/testing/mod.ts";
+import { tempDir } from "./_helpers.ts";
 import { moduleGraph } from "./_module_graph.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -35,9 +37,50 @@ Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker 
   ])).map(project);
   const offenders = modules.filter((m) => NOT_FOR_A_GET.some((pattern) => pattern.test(m)));
   assert.deepEqual(offenders, []);
-  // node:path and parseArgs stay; node:crypto and node:zlib (the verify step's
-  // hashes) and node:url cost a get tens of milliseconds for nothing.
-  assert.deepEqual(modules.filter((m) => m.startsWith("node:")), ["node:path", "node:util"]);
+  // No node: module: the first one starts Deno's Node layer (node:path alone
+  // costs about 15 ms of CPU); paths and arguments use src/std/path.ts and
+  // src/cli/_parse_args.ts.
+  assert.deepEqual(modules.filter((m) => m.startsWith("node:")), []);
+  // 111 at the time of writing (125 before the step registry loaded kinds on use).
+  assert.ok(modules.length <= 115, `${modules.length} modules`);
+});
+
+Deno.test("a one-file ferry get starts no setTimeout or setInterval (the first loads Deno's Node timers)", async () => {
+  await using server = await FtpTestServer.start();
+  await Deno.mkdir(`${server.root}/pub`);
+  await Deno.writeTextFile(`${server.root}/pub/a.txt`, "hello\n");
+  await using dir = await tempDir();
+  const child = `
+    const started = [];
+    for (const name of ["setTimeout", "setInterval"]) {
+      const original = globalThis[name];
+      globalThis[name] = (...args) => {
+        started.push(name + ": " + new Error().stack.split("\\n")[2].trim());
+        return original(...args);
+      };
+    }
+    const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
+    const code = await main(["get", "-q", Deno.args[0], Deno.args[1]]);
+    console.log(JSON.stringify({ code, started }));
+  `;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      "--config",
+      `${ROOT}deno.json`,
+      child,
+      `${server.url}/pub/a.txt`,
+      `${dir.path}/a.txt`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.ok(output.success, stderr);
+  const { code, started } = JSON.parse(new TextDecoder().decode(output.stdout));
+  assert.equal(code, 0, stderr);
+  assert.equal(await Deno.readTextFile(`${dir.path}/a.txt`), "hello\n");
+  assert.deepEqual(started, []);
 });
 
 Deno.test("the library's entry point loads no node: module, no runner, CLI or test server", async () => {

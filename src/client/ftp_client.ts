@@ -40,6 +40,7 @@ import { downloadToFile } from "./_download_file.ts";
 import { fetchRange, type RangeRequest } from "./_fetch_range.ts";
 import { downloadSegmented } from "./_segmented_download.ts";
 import { graceMs } from "./_grace.ts";
+import { startTimer, type Timer } from "../transport/timer.ts";
 import { type DotFileOptions, listAll, nameList, openListing } from "./_listing.ts";
 import { makeDirectories, removeTree } from "./_recursive.ts";
 import type { Session } from "./_session.ts";
@@ -1412,12 +1413,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.#queue.abortCurrent(reason);
     // An aborted transfer sends ABOR and drains its replies; give it the
     // grace (1 s at most) so that QUIT can follow on a connection in step.
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     const grace = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), graceMs(this.#options.replyTimeout ?? 30_000));
+      timer = startTimer(graceMs(this.#options.replyTimeout ?? 30_000), () => resolve(false));
     });
     const settled = await Promise.race([this.#queue.currentSettled().then(() => true), grace]);
-    clearTimeout(timer);
+    timer?.clear();
     const session = this.#session;
     if (!session || session.control.closed || !settled) {
       session?.control.close(new FtpConnectionError("not-connected", "The client was closed"));

@@ -11,6 +11,7 @@ import {
 import { hostPort, sameHost } from "../protocol/host.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
+import { startTimer, type Timer } from "./timer.ts";
 import type { DialTarget } from "./transport.ts";
 
 /**
@@ -25,10 +26,10 @@ export async function withDeadline<T>(
   signal?.throwIfAborted();
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const timer = startTimer(timeoutMs, () => {
     timedOut = true;
     controller.abort();
-  }, timeoutMs);
+  });
   const onAbort = () => controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
@@ -46,7 +47,7 @@ export async function withDeadline<T>(
     }
     throw connectionError(error, `${purpose} to ${hostPort(host, port)}`);
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     signal?.removeEventListener("abort", onAbort);
   }
 }
@@ -107,10 +108,10 @@ export async function acceptFrom<T>(
   timeoutMs: number,
 ): Promise<T> {
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const timer = startTimer(timeoutMs, () => {
     timedOut = true;
     listener.close();
-  }, timeoutMs);
+  });
   try {
     // Bounded by the timer: it closes the listener, which ends the loop.
     while (true) {
@@ -128,7 +129,7 @@ export async function acceptFrom<T>(
     }
     throw new FtpProtocolError("The active-mode data listener failed", { cause: error });
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     listener.close();
   }
 }
@@ -145,17 +146,17 @@ export async function within<T>(
   giveUp: () => void,
   limitMs = timeoutMs,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = startTimer(timeoutMs, () => {
       giveUp();
       reject(new FtpTimeoutError("connect", limitMs, what));
-    }, Math.max(0, timeoutMs));
+    });
   });
   try {
     return await Promise.race([work, expired]);
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
   }
 }
 

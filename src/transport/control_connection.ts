@@ -18,6 +18,7 @@ import type { ByteStream } from "./byte_stream.ts";
 import { hostPort } from "../protocol/host.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
+import { startTimer, type Timer } from "./timer.ts";
 import { writeAll } from "./write_all.ts";
 import type { Transport } from "./transport.ts";
 
@@ -129,7 +130,7 @@ export class ControlConnection {
   /** Final replies that arrived when no command was outstanding. */
   readonly #unasked = new WeakSet<FtpReply>();
   /** The reply timer (see `#armTimer`), and when it fires. */
-  #timer?: ReturnType<typeof setTimeout>;
+  #timer?: Timer;
   #timerAt = Infinity;
   /** The deadline of the read waiting now, and how to fail it. */
   #waitUntil = Infinity;
@@ -383,7 +384,7 @@ export class ControlConnection {
     });
     this.#waitUntil = deadline;
     this.#armTimer(deadline);
-    Deno.refTimer(this.#timer!);
+    this.#timer!.ref();
     try {
       return await Promise.race([this.#conn.read(this.#buffer), timeout]);
     } catch (error) {
@@ -392,7 +393,7 @@ export class ControlConnection {
       this.#expire = undefined;
       this.#waitUntil = Infinity;
       // Idle, the timer must not keep the process alive.
-      if (this.#timer !== undefined) Deno.unrefTimer(this.#timer);
+      this.#timer?.unref();
     }
   }
 
@@ -404,16 +405,15 @@ export class ControlConnection {
    */
   #armTimer(deadline: number): void {
     if (this.#timer !== undefined && this.#timerAt <= deadline) return;
-    clearTimeout(this.#timer);
+    this.#timer?.clear();
     this.#timerAt = deadline;
-    this.#timer = setTimeout(() => {
+    this.#timer = startTimer(deadline - performance.now(), () => {
       this.#timer = undefined;
       this.#timerAt = Infinity;
       if (this.#expire === undefined) return;
       if (performance.now() >= this.#waitUntil) return this.#expire();
       this.#armTimer(this.#waitUntil);
-      Deno.refTimer(this.#timer!);
-    }, Math.max(0, deadline - performance.now()));
+    });
   }
 
   /**
@@ -492,7 +492,7 @@ export class ControlConnection {
   ): FtpError {
     if (this.#failure) return this.#failure;
     this.#failure = reason;
-    clearTimeout(this.#timer);
+    this.#timer?.clear();
     this.#timer = undefined;
     closeQuietly(this.#conn);
     return reason;

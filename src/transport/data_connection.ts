@@ -10,6 +10,7 @@ import type { ByteStream } from "./byte_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
 import { takeHeld } from "./_held_bytes.ts";
+import { startInterval, type Timer } from "./timer.ts";
 import { writeAll } from "./write_all.ts";
 
 /** The most plaintext one TLS record carries: a read this size suggests more is waiting. */
@@ -42,7 +43,7 @@ export class DataConnection {
   #wrote = false;
   #unread?: Uint8Array;
   #eof = false;
-  #watchdog?: ReturnType<typeof setInterval>;
+  #watchdog?: Timer;
   readonly #pacer?: DataPacer;
   /** Ends a wait for the pacer when the connection closes (made by the first wait). */
   #closing?: AbortController;
@@ -172,7 +173,7 @@ export class DataConnection {
     this.#busySince = performance.now();
     // One interval per connection instead of a timer per read: TLS delivers
     // 16 KiB records, and a timer each would cost more than the read.
-    this.#watchdog ??= setInterval(() => {
+    this.#watchdog ??= startInterval(Math.max(10, Math.min(1000, this.#stallTimeout / 4)), () => {
       if (
         this.#busySince !== 0 &&
         performance.now() - this.#busySince > this.#stallTimeout
@@ -185,7 +186,7 @@ export class DataConnection {
           ),
         );
       }
-    }, Math.max(10, Math.min(1000, this.#stallTimeout / 4)));
+    });
   }
 
   /** The stream underneath (to ask a TLS stream whether it resumed). */
@@ -252,7 +253,7 @@ export class DataConnection {
    * @returns The reason that stands.
    */
   close(reason?: FtpError): FtpError | undefined {
-    clearInterval(this.#watchdog);
+    this.#watchdog?.clear();
     this.#watchdog = undefined;
     if (this.#closed) return this.#reason();
     this.#closed = true;

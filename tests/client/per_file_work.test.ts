@@ -22,21 +22,39 @@ async function withFiles(sizes: number[]) {
 }
 
 /**
- * Counts the timers (setTimeout) the client starts during `work`; the
- * embedded server runs in this process too, and its timers are left out.
+ * Counts the timers the client starts during `work`: `setTimeout` and
+ * `setInterval`, and `AbortSignal.timeout`, which src/transport/timer.ts
+ * builds its timers on; the embedded server runs in this process too, and its
+ * timers are left out.
  */
 async function countTimeouts(work: () => Promise<void>): Promise<number> {
-  const original = globalThis.setTimeout;
+  const originals = {
+    setTimeout: globalThis.setTimeout,
+    setInterval: globalThis.setInterval,
+    signalTimeout: AbortSignal.timeout,
+  };
   let started = 0;
+  const count = () => {
+    if (!new Error().stack!.includes("/src/testing/")) started++;
+  };
   globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
-    const caller = new Error().stack!.split("\n")[2] ?? "";
-    if (!caller.includes("/src/testing/")) started++;
-    return original(...args);
+    count();
+    return originals.setTimeout(...args);
   }) as typeof setTimeout;
+  globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+    count();
+    return originals.setInterval(...args);
+  }) as typeof setInterval;
+  AbortSignal.timeout = (ms: number) => {
+    count();
+    return originals.signalTimeout.call(AbortSignal, ms);
+  };
   try {
     await work();
   } finally {
-    globalThis.setTimeout = original;
+    globalThis.setTimeout = originals.setTimeout;
+    globalThis.setInterval = originals.setInterval;
+    AbortSignal.timeout = originals.signalTimeout;
   }
   return started;
 }
@@ -55,9 +73,11 @@ Deno.test("small downloads: one reply timer per connection, not one per reply re
   for (let i = 0; i < FILES; i++) {
     assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i]);
   }
-  // Per file: the data connection's connect deadline. The three replies
-  // each file reads (150, 226, the next EPSV's 229) share the connection's timer.
-  assert.ok(timers <= FILES + 2, `${timers} timers for ${FILES} downloads`);
+  // Per file: the data connection's connect deadline and its stall watchdog.
+  // The three replies each file reads (150, 226, the next EPSV's 229) share
+  // the connection's timer.
+  assert.ok(timers >= FILES, `${timers} timers for ${FILES} downloads: are they counted?`);
+  assert.ok(timers <= 2 * FILES + 2, `${timers} timers for ${FILES} downloads`);
 });
 
 Deno.test("events nobody listens to are not dispatched; those listened to still are", async () => {
