@@ -267,7 +267,11 @@ const graph = async (entry: string, dynamic: string[]) => {
 };
 console.log(`\nmodules loaded (deno info --json: static imports, plus the dynamic ones taken)`);
 console.log(
-  `  ferry get   ${await graph("src/cli/mod.ts", ["src/cli/_oneshot.ts", "src/cli/_job.ts"])}`,
+  `  ferry get   ${await graph("src/cli/mod.ts", [
+    "src/cli/_oneshot.ts",
+    "src/cli/_job.ts",
+    "src/runner/steps/get.ts",
+  ])}`,
 );
 console.log(`  FtpClient   ${await graph("mod.ts", [])}`);
 

@@ -37,15 +37,14 @@ import { CommandQueue, type JobContext } from "./_command_queue.ts";
 import type { FtpRequest } from "./request.ts";
 import { downloadIntoStream, downloadStream, type TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
-import { fetchRange, type RangeRequest } from "./_fetch_range.ts";
-import { downloadSegmented } from "./_segmented_download.ts";
+import type { RangeRequest } from "./_fetch_range.ts";
 import { graceMs } from "./_grace.ts";
 import { startTimer, type Timer } from "../transport/timer.ts";
-import { type DotFileOptions, listAll, nameList, openListing } from "./_listing.ts";
-import { makeDirectories, removeTree } from "./_recursive.ts";
+import type { DotFileOptions } from "./_listing.ts";
+import { lazyModule } from "./_lazy_module.ts";
 import type { Session } from "./_session.ts";
 import { isDirectory, statEntry } from "./_stat.ts";
-import { type WalkEntry, type WalkOptions, walkTree } from "./_walk.ts";
+import type { WalkEntry, WalkOptions } from "./_walk.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import { type UploadSource, uploadStream } from "./_upload.ts";
 import { checkUploadOptions, sourceUploadOptions, uploadSource } from "./_upload_source.ts";
@@ -90,6 +89,13 @@ import {
 import { iteratorStream } from "./_iterator_stream.ts";
 import { assertRawCommand, isUploadVerb } from "./_raw_commands.ts";
 import { rateLimiterOf } from "./rate_limit.ts";
+
+// Loaded on their first call (_lazy_module.ts): a one-file download needs none of them.
+const listing = lazyModule(() => import("./_listing.ts"));
+const recursive = lazyModule(() => import("./_recursive.ts"));
+const walking = lazyModule(() => import("./_walk.ts"));
+const segmented = lazyModule(() => import("./_segmented_download.ts"));
+const ranges = lazyModule(() => import("./_fetch_range.ts"));
 
 export type { UploadSource, WalkEntry, WalkOptions };
 
@@ -437,8 +443,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   mkdir(path: string, options: RecursiveOptions = {}): FtpRequest<void> {
     return this.#call("mkdir", [path], async () => {
       const session = this.#require();
-      if (options.recursive) await makeDirectories(session, path);
-      else await session.mkd(path);
+      if (!options.recursive) {
+        await session.mkd(path);
+        return;
+      }
+      const { makeDirectories } = recursive.module ?? await recursive.load();
+      await makeDirectories(session, path);
     }, options);
   }
 
@@ -466,6 +476,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [path],
       async (ctx) => {
         const session = this.#require();
+        const { removeTree } = recursive.module ?? await recursive.load();
         await removeTree(session, path, ctx.signal, this.#maxListingBytes, this.#dotFiles);
       },
       options,
@@ -615,11 +626,13 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "list",
       path ? [path] : [],
-      (ctx) => {
+      async (ctx) => {
+        const session = this.#require();
         const onEntry = (entry: FileInfo) =>
           this.#emit("listInfo", () => new FtpListInfoEvent(ctx.id, entry));
-        return listAll(
-          this.#require(),
+        const { listAll } = listing.module ?? await listing.load();
+        return await listAll(
+          session,
           path,
           ctx.signal,
           this.#maxBytes(options),
@@ -654,8 +667,10 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       "list",
       path ? [path] : [],
       async (ctx) => {
+        const session = this.#require();
+        const { openListing } = listing.module ?? await listing.load();
         const entries = await openListing(
-          this.#require(),
+          session,
           path,
           ctx.signal,
           this.#maxBytes(options),
@@ -697,12 +712,18 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   walk(path = "", options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
     const signal = options.signal;
     const list = options.list;
-    return walkTree(path, {
-      list: list ? (dir) => list(dir) : (dir) => this.list(dir || undefined, { signal }),
-      isDirectory: (dir) =>
+    const tree = {
+      list: list
+        ? (dir: string) => list(dir)
+        : (dir: string) => this.list(dir || undefined, { signal }),
+      isDirectory: (dir: string) =>
         this.#call("stat", [dir], () => isDirectory(this.#require(), dir), { signal }),
-      warn: (message) => this.#warn(message),
-    }, options);
+      warn: (message: string) => this.#warn(message),
+    };
+    if (walking.module) return walking.module.walkTree(path, tree, options);
+    return (async function* () {
+      yield* (await walking.load()).walkTree(path, tree, options);
+    })();
   }
 
   /**
@@ -722,7 +743,11 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "nlst",
       path ? [path] : [],
-      (ctx) => nameList(this.#require(), path, ctx.signal, this.#maxBytes(options)),
+      async (ctx) => {
+        const session = this.#require();
+        const { nameList } = listing.module ?? await listing.load();
+        return await nameList(session, path, ctx.signal, this.#maxBytes(options));
+      },
       options,
       () => checkMaxBytes(options),
     );
@@ -1145,37 +1170,45 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
             warn: (message) => this.#warn(message),
           });
         if ((options.segments ?? 1) === 1) return single();
-        return downloadSegmented(this.#require(), path, destination, {
-          segments: options.segments!,
-          resume,
-          keepTemporary: options.keepTemporary ?? resume,
-          size: options.size,
-          mtime: options.mtime,
-          signal: ctx.signal,
-          events: (size) => this.#hooks(ctx, size ?? options.size).progress,
-          onProgress: options.onProgress,
-          warn: (message) => this.#warn(message),
-          info: (message) => this.dispatchEvent(new FtpInfoEvent(message)),
-          own: (session) => ({
-            // The call's limit is one budget for all its segments.
-            fetch: (request) => fetchRange(session, { ...request, rateLimit }),
-            get usable() {
-              return !session.control.closed;
-            },
-            close: () => Promise.resolve(),
-          }),
-          open: async (signal) => {
-            const clone = await (options.segmentConnection?.(signal) ?? this.#clone(signal));
-            return {
-              fetch: (request) => clone.#fetchRange({ ...request, rateLimit }),
+        const session = this.#require();
+        // Segments load their modules first; a single download (above) waits for nothing.
+        return (async () => {
+          const [{ downloadSegmented }, { fetchRange }] = await Promise.all([
+            segmented.module ?? segmented.load(),
+            ranges.module ?? ranges.load(),
+          ]);
+          return await downloadSegmented(session, path, destination, {
+            segments: options.segments!,
+            resume,
+            keepTemporary: options.keepTemporary ?? resume,
+            size: options.size,
+            mtime: options.mtime,
+            signal: ctx.signal,
+            events: (size) => this.#hooks(ctx, size ?? options.size).progress,
+            onProgress: options.onProgress,
+            warn: (message) => this.#warn(message),
+            info: (message) => this.dispatchEvent(new FtpInfoEvent(message)),
+            own: (session) => ({
+              // The call's limit is one budget for all its segments.
+              fetch: (request) => fetchRange(session, { ...request, rateLimit }),
               get usable() {
-                return clone.state === "loggedIn";
+                return !session.control.closed;
               },
-              close: () => clone.close(),
-            };
-          },
-          single,
-        });
+              close: () => Promise.resolve(),
+            }),
+            open: async (signal) => {
+              const clone = await (options.segmentConnection?.(signal) ?? this.#clone(signal));
+              return {
+                fetch: (request) => clone.#fetchRange({ ...request, rateLimit }),
+                get usable() {
+                  return clone.state === "loggedIn";
+                },
+                close: () => clone.close(),
+              };
+            },
+            single,
+          });
+        })();
       },
       options,
       () => checkDownloadOptions(options, destination instanceof WritableStream),
@@ -1208,7 +1241,11 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "download",
       [request.remote],
-      (ctx) => fetchRange(this.#require(), { ...request, signal: ctx.signal }),
+      async (ctx) => {
+        const session = this.#require();
+        const { fetchRange } = ranges.module ?? await ranges.load();
+        return await fetchRange(session, { ...request, signal: ctx.signal });
+      },
       { signal: request.signal },
     );
   }
