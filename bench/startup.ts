@@ -194,11 +194,13 @@ if (BASELINE) {
 }
 for (const [label, job] of own) {
   const own = paired(job.walls, empty.walls);
+  const ownCpu = paired(job.cpus, empty.cpus);
+  // Both: on a loaded machine the wall-time difference can even come out negative.
   console.log(
     `  ${label.padEnd(34)}${ms(own)} wall (difference of medians ${
       ms(median(job.walls) - median(empty.walls))
-    }), ${ms(paired(job.cpus, empty.cpus))} CPU; bar ${BAR_MS} ms: ${
-      own <= BAR_MS ? "met" : "not met"
+    }), ${ms(ownCpu)} CPU; bar ${BAR_MS} ms: ${
+      own <= BAR_MS && ownCpu <= BAR_MS ? "met" : "not met"
     }`,
   );
 }
