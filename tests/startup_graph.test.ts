@@ -49,7 +49,12 @@ Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker 
   assert.ok(modules.length <= 104, `${modules.length} modules`);
 });
 
-Deno.test("a one-file ferry get starts no setTimeout or setInterval (the first loads Deno's Node timers)", async () => {
+/**
+ * Runs `body` (which gets the file's URL and a local path as `Deno.args`) in
+ * a child process that records every setTimeout and setInterval started;
+ * returns what `body` printed last, parsed, and the timers.
+ */
+async function timersStartedBy(body: string): Promise<{ code: number; started: string[] }> {
   await using server = await FtpTestServer.start();
   await Deno.mkdir(`${server.root}/pub`);
   await Deno.writeTextFile(`${server.root}/pub/a.txt`, "hello\n");
@@ -63,8 +68,7 @@ Deno.test("a one-file ferry get starts no setTimeout or setInterval (the first l
         return original(...args);
       };
     }
-    const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
-    const code = await main(["get", "-q", Deno.args[0], Deno.args[1]]);
+    const code = await (async () => { ${body} })();
     console.log(JSON.stringify({ code, started }));
   `;
   const output = await new Deno.Command(Deno.execPath(), {
@@ -81,9 +85,30 @@ Deno.test("a one-file ferry get starts no setTimeout or setInterval (the first l
   }).output();
   const stderr = new TextDecoder().decode(output.stderr);
   assert.ok(output.success, stderr);
-  const { code, started } = JSON.parse(new TextDecoder().decode(output.stdout));
-  assert.equal(code, 0, stderr);
-  assert.equal(await Deno.readTextFile(`${dir.path}/a.txt`), "hello\n");
+  const result = JSON.parse(new TextDecoder().decode(output.stdout));
+  assert.equal(await Deno.readTextFile(`${dir.path}/a.txt`), "hello\n", stderr);
+  return result;
+}
+
+Deno.test("a one-file ferry get starts no setTimeout or setInterval (the first loads Deno's Node timers)", async () => {
+  const { code, started } = await timersStartedBy(`
+    const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
+    return await main(["get", "-q", Deno.args[0], Deno.args[1]]);
+  `);
+  assert.equal(code, 0);
+  assert.deepEqual(started, []);
+});
+
+Deno.test("the library's connect, downloadTo and close start no setTimeout or setInterval", async () => {
+  const { code, started } = await timersStartedBy(`
+    const { FtpClient } = await import(${JSON.stringify(`${ROOT}mod.ts`)});
+    const url = new URL(Deno.args[0]);
+    const client = await FtpClient.connect(url.origin);
+    await client.downloadTo(url.pathname, Deno.args[1]);
+    await client.close();
+    return 0;
+  `);
+  assert.equal(code, 0);
   assert.deepEqual(started, []);
 });
 
