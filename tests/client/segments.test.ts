@@ -302,7 +302,11 @@ const REAL: { name: string; ignore: boolean; start: () => Promise<Real> }[] = [
     name: "vsftpd",
     ignore: vsftpd.ignore,
     start: async () => {
-      const server = await startVsftpd();
+      // Each transfer capped (16 MiB/s), as pure-ftpd's below: uncapped, one
+      // connection could fetch every range before the others have logged in
+      // on a loaded machine, and the test would not see ranges at once.
+      const rate = String(16 * 1024 * 1024);
+      const server = await startVsftpd({ config: { anon_max_rate: rate, local_max_rate: rate } });
       return { url: server.url, dir: server.dir, [Symbol.asyncDispose]: () => server.close() };
     },
   },
