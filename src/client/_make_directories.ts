@@ -170,11 +170,12 @@ function judgeInto(line: string, reply: FtpReply): boolean {
 
 /** The error for `path`, not made because `culprit` (itself, or a level above) is no directory. */
 function notMade(path: string, culprit: string, reply: FtpReply): FtpError {
-  const error = replyError(reply, redactCommand(formatCommand("MKD", culprit)));
-  const which = culprit === path
-    ? `"${path}" is not a directory and could not be created`
-    : `"${culprit}" is not a directory and could not be created`;
-  error.message = `Cannot create the directory "${path}": ${which} (${error.message}). ` +
+  const line = redactCommand(formatCommand("MKD", culprit));
+  const error = replyError(reply, line);
+  const shown = reply.text.length > 500 ? `${reply.text.slice(0, 500)}…` : reply.text;
+  const which = culprit === path ? "it" : `"${culprit}"`;
+  error.message = `Cannot create the directory "${path}": ${which} is not a directory and ` +
+    `could not be created (${reply.code} ${shown}, the server's reply to "${line}"). ` +
     `If a file has that name, remove or rename it; otherwise check that you may create ` +
     `directories there`;
   return error;
