@@ -174,8 +174,8 @@ function notMade(path: string, culprit: string, reply: FtpReply): FtpError {
   const error = replyError(reply, line);
   const shown = reply.text.length > 500 ? `${reply.text.slice(0, 500)}…` : reply.text;
   const which = culprit === path ? "it" : `"${culprit}"`;
-  error.message = `Cannot create the directory "${path}": ${which} is not a directory and ` +
-    `could not be created (${reply.code} ${shown}, the server's reply to "${line}"). ` +
+  error.message = `Cannot create the directory "${path}": ${which} is not a directory ferry ` +
+    `can enter, and could not be created (${reply.code} ${shown}, the server's reply to "${line}"). ` +
     `If a file has that name, remove or rename it; otherwise check that you may create ` +
     `directories there`;
   return error;

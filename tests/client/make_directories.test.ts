@@ -61,7 +61,10 @@ Deno.test("mkdir -p where a level is a file: a typed error naming it, nothing ma
   assert.equal(error.code, 550);
   assert.equal(error.command, "MKD www/assets", "the error is the level that is in the way");
   assert.match(error.message, /"www\/assets\/img\/icons"/);
-  assert.match(error.message, /"www\/assets" is not a directory and could not be created \(550 /);
+  assert.match(
+    error.message,
+    /"www\/assets" is not a directory ferry can enter, and could not be created \(550 /,
+  );
   assert.equal(await Deno.readTextFile(join(r.server.root, "www/assets")), "a file");
   assert.equal(await client.pwd(), "/");
   // The deepest level itself a file.
