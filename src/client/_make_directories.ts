@@ -104,7 +104,7 @@ export async function makeDirectories(
   // The paths whose MKD failed, unless a deeper one showed them directories.
   const open = order.filter((path) => !known.has(path));
   if (session.pipelining) {
-    // All asked together: one more round trip.
+    // All asked together: one more round trip (two where a PWD must say where back is).
     const answers = await probeDirectories(session, open);
     open.forEach((path, i) => answers[i] ? isDirectory(path) : known.set(path, false));
   } else {
@@ -128,19 +128,14 @@ function assertBack(session: Session, line: string, reply: FtpReply): void {
 }
 
 /**
- * Whether each path is a directory: CWD into it and back. Where the
- * session's directory is known, every pair goes in one flight (pipelined);
- * otherwise Session.isDirectory asks its PWD first. A 4xx to the CWD in is
+ * Whether each path is a directory: CWD into it and back (to the session's
+ * directory, asked with PWD first where it is not known), every pair in
+ * one flight where commands may be sent together. A 4xx to the CWD in is
  * thrown (no answer); a 5xx means no directory.
  */
 async function probeDirectories(session: Session, paths: readonly string[]): Promise<boolean[]> {
-  const start = session.currentDirectory;
-  if (start === undefined) {
-    const answers: boolean[] = [];
-    for (const path of paths) answers.push(await session.isDirectory(path));
-    return answers;
-  }
-  const back = formatCommand("CWD", start);
+  if (paths.length === 0) return [];
+  const back = formatCommand("CWD", session.currentDirectory ?? await session.pwd());
   const answers: boolean[] = [];
   if (!session.pipelining) {
     // One at a time, the way back only where the way in worked.

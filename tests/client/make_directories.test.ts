@@ -49,6 +49,17 @@ Deno.test("mkdir -p from a subdirectory and of an absolute path: levels relative
   assert.equal(r.flights() - before, 2);
   assert.ok(await isDirectory(join(r.server.root, "abs/x")));
   assert.equal(await client.pwd(), "/home");
+  // After a relative CWD the session's directory is unknown: a new tree still
+  // takes one round trip; an existing one asks PWD before its CWD in and back.
+  await client.cd("site");
+  before = r.flights();
+  await client.mkdir("new/er", { recursive: true });
+  assert.equal(r.flights() - before, 1);
+  before = r.flights();
+  await client.mkdir("new/er", { recursive: true });
+  assert.equal(r.flights() - before, 3);
+  assert.ok(await isDirectory(join(r.server.root, "home/site/new/er")));
+  assert.equal(await client.pwd(), "/home/site");
 });
 
 Deno.test("mkdir -p where a level is a file: a typed error naming it, nothing made below, the session in step", async () => {
