@@ -32,7 +32,7 @@ function firstFlight(trace: readonly string[], from: number): string[] {
 
 for (const spec of LAB) {
   Deno.test(
-    `mkdir -p on ${spec.name}: every level's MKD sent together, none, some or all existing; a file in the way is a clear error`,
+    `mkdir -p on ${spec.name}: every level's MKD sent together, none, some or all existing; a file in the way is a clear error; four clients at once`,
     { ignore: spec.ignore },
     async () => {
       await using server = await spec.start();
@@ -68,6 +68,22 @@ for (const spec of LAB) {
       assert.match(error.message, new RegExp(`"${p}file" is not a directory`));
       assert.equal(await Deno.readTextFile(join(server.dir, "file")), "a file\n");
       assert.equal(await client.pwd(), home, "the session's directory is kept");
+
+      // Four clients at once over overlapping trees: a level another made first is no error.
+      await Promise.all([0, 1, 2, 3].map(async (i) => {
+        await using other = await FtpClient.connect({
+          host: url.hostname,
+          port: Number(url.port),
+          user: decodeURIComponent(url.username),
+          password: server.password,
+        });
+        const paths = [`${p}race/shared/deep/er`, `${p}race/own${i}/x`, `${p}race/shared/deep`];
+        const results = await other.mkdirAll(paths, { recursive: true });
+        assert.deepEqual(results.map((e) => e?.message), [undefined, undefined, undefined]);
+      }));
+      for (const path of ["race/shared/deep/er", "race/own0/x", "race/own3/x"]) {
+        assert.ok(await isDirectory(join(server.dir, path)), path);
+      }
     },
   );
 
