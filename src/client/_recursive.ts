@@ -1,31 +1,9 @@
-// Recursive directory work: mkdir -p and rm -r, built from single commands.
+// Recursive directory work: rm -r, built from single commands (mkdir -p is
+// in _make_directories.ts).
 
-import { FtpPermanentError } from "../errors.ts";
 import { type DotFileOptions, listAll } from "./_listing.ts";
 import type { Session } from "./_session.ts";
 import { walkTree } from "./_walk.ts";
-
-/**
- * Creates a directory and its missing parents. Walks down with CWD, creating
- * a level only where CWD fails, then returns to the starting directory:
- * one round trip per existing level, and no guessing from MKD's error text
- * whether a directory exists.
- */
-export function makeDirectories(session: Session, path: string): Promise<void> {
-  const segments = path.split("/").filter((s) => s !== "" && s !== ".");
-  return session.keepingDirectory(async () => {
-    if (path.startsWith("/")) await session.cwd("/");
-    for (const segment of segments) {
-      try {
-        await session.cwd(segment);
-      } catch (error) {
-        if (!(error instanceof FtpPermanentError)) throw error;
-        await session.mkd(segment);
-        await session.cwd(segment);
-      }
-    }
-  });
-}
 
 /**
  * Removes a directory and everything in it. Files and symbolic links are

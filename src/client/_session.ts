@@ -584,20 +584,6 @@ export class Session {
   }
 
   /**
-   * Runs `work`, then changes back to the directory it started in: for work
-   * that must change directory (probing, creating level by level) without
-   * the caller noticing.
-   */
-  async keepingDirectory<T>(work: () => Promise<T>): Promise<T> {
-    const start = await this.pwd();
-    try {
-      return await work();
-    } finally {
-      if (!this.control.closed) await this.cwd(start);
-    }
-  }
-
-  /**
    * isDirectory where the current directory is known: the CWD back goes
    * with the CWD in (and the next transfer's EPSV), one round trip. Where
    * the CWD in fails, the CWD back leads where the session already is.

@@ -26,9 +26,8 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
   }
   // A name that ends in a slash can only be a directory: the CWD probe
   // first (a file's SIZE and MDTM would be asked for nothing).
-  if (path.endsWith("/") && await isDirectory(session, path)) {
-    return { name: baseName(path), type: "directory", raw: "" };
-  }
+  const probed = path.endsWith("/") ? await isDirectory(session, path) : undefined;
+  if (probed) return { name: baseName(path), type: "directory", raw: "" };
   try {
     // SIZE and MDTM share a round trip.
     const { size, modified } = await session.sizeAndTime(path);
@@ -41,7 +40,8 @@ export async function statEntry(session: Session, path: string): Promise<FileInf
     return entry;
   } catch (error) {
     if (!(error instanceof FtpPermanentError)) throw error;
-    if (await isDirectory(session, path)) {
+    // Not probed again where the probe above said no.
+    if (probed === undefined && await isDirectory(session, path)) {
       return { name: baseName(path), type: "directory", raw: "" };
     }
     throw error;

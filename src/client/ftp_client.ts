@@ -93,6 +93,7 @@ import { rateLimiterOf } from "./rate_limit.ts";
 // Loaded on their first call (_lazy_module.ts): a one-file download needs none of them.
 const listing = lazyModule(() => import("./_listing.ts"));
 const recursive = lazyModule(() => import("./_recursive.ts"));
+const directories = lazyModule(() => import("./_make_directories.ts"));
 const walking = lazyModule(() => import("./_walk.ts"));
 const segmented = lazyModule(() => import("./_segmented_download.ts"));
 const ranges = lazyModule(() => import("./_fetch_range.ts"));
@@ -428,7 +429,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 
   /**
    * Creates a directory (MKD); with `recursive`, also its missing parents,
-   * and an existing directory is not an error.
+   * and an existing directory is not an error. `recursive` sends the MKD of
+   * every level (`a`, `a/b`, `a/b/c`) and a CWD into the path and back
+   * together: one round trip whether none, some or all levels exist, where
+   * the server takes commands sent together (see the `pipelining` option).
+   * A level that is a file fails the call with the MKD reply of that level,
+   * the path named in its message. The current directory is not changed.
    *
    * @param path The directory.
    * @param options `recursive`, and a signal to cancel.
@@ -443,13 +449,55 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
   mkdir(path: string, options: RecursiveOptions = {}): FtpRequest<void> {
     return this.#call("mkdir", [path], async () => {
       const session = this.#require();
-      if (!options.recursive) {
-        await session.mkd(path);
-        return;
-      }
-      const { makeDirectories } = recursive.module ?? await recursive.load();
-      await makeDirectories(session, path);
+      if (!options.recursive) return void await session.mkd(path);
+      const { makeDirectories } = directories.module ?? await directories.load();
+      const [error] = await makeDirectories(session, [path], { recursive: true, probeLast: true });
+      if (error) throw error;
     }, options);
+  }
+
+  /**
+   * Creates many directories (MKD), with `recursive` each with its missing
+   * parents, every MKD sent together, parents first: one round trip where
+   * the server takes commands sent together (see the `pipelining` option),
+   * one per directory where it does not. A path that exists already as a
+   * directory is no error; only paths whose MKD failed are then asked
+   * about (CWD in and back, again together). Without `recursive`, each
+   * path's parent must exist or come earlier in `paths`. The session's
+   * directory is not changed.
+   *
+   * A path that is not a directory afterwards does not fail the call: its
+   * place holds the error, the MKD reply of the level in the way (the path,
+   * or the topmost level above it that is a file or could not be made),
+   * with the path named in its message.
+   *
+   * @param paths The directories, relative to the current one or absolute.
+   * @param options `recursive`, and a signal to cancel.
+   * @returns For each path, in order, `undefined` where it is a directory
+   * now, or the error that says why not.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const results = await client.mkdirAll(["site/css", "site/img/icons"], { recursive: true });
+   * for (const error of results) if (error) console.error(error.message);
+   * ```
+   */
+  mkdirAll(
+    paths: string[],
+    options: RecursiveOptions = {},
+  ): FtpRequest<(FtpError | undefined)[]> {
+    const recursive = options.recursive === true;
+    return this.#call(
+      "mkdir",
+      [...paths],
+      async () => {
+        const session = this.#require();
+        const { makeDirectories } = directories.module ?? await directories.load();
+        return await makeDirectories(session, [...paths], { recursive });
+      },
+      options,
+    );
   }
 
   /**

@@ -7,6 +7,7 @@ import { basename } from "node:path";
 import type { FtpClient } from "../client/ftp_client.ts";
 import { FtpPermanentError } from "../errors.ts";
 import { decide } from "./_compare.ts";
+import { DirectoryBatch, remoteParents } from "./_directory_batch.ts";
 import { compileFilter, globMatcher, type PathFilter, splitGlob } from "./_filter.ts";
 import { type LocalEntry, readLocalTree, statLocal } from "./_local_tree.ts";
 import { joinRemote, remoteDirname, remoteRelative } from "./_paths.ts";
@@ -79,11 +80,26 @@ async function localSources(
   return { files: [file], dirs: [], expanded: false };
 }
 
-/** Directories to create: the deepest missing ones (mkdir -p makes the rest). */
-function missingDirs(needed: Set<string>, existing: (path: string) => boolean): string[] {
-  const missing = [...needed].filter((d) => d !== "" && d !== "/" && d !== "." && !existing(d))
-    .sort();
-  return missing.filter((d, i) => !missing.slice(i + 1).some((other) => other.startsWith(`${d}/`)));
+/**
+ * Directories to create, parents first: those the files need below
+ * `toDir` (and `toDir`) with every level between, less those that exist.
+ */
+function missingDirs(
+  needed: Set<string>,
+  toDir: string,
+  existing: (path: string) => boolean,
+): string[] {
+  const levels = new Set<string>();
+  for (const dir of needed) {
+    levels.add(dir);
+    const rel = remoteRelative(toDir, dir);
+    if (rel === "" || rel === "." || rel.startsWith("../")) continue;
+    const parts = rel.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      levels.add(joinRemote(toDir, parts.slice(0, i).join("/")));
+    }
+  }
+  return [...levels].filter((d) => d !== "" && d !== "/" && d !== "." && !existing(d)).sort();
 }
 
 /** What uploadWork compares: local files against what the remote side holds. */
@@ -171,7 +187,18 @@ export async function uploadWork(
   if (!plan.rootExists) needed.add(plan.toDir);
   const isDir = (path: string) =>
     plan.existing.get(path)?.type === "directory" || (plan.rootExists && path === plan.toDir);
-  for (const dir of missingDirs(needed, isDir)) {
+  const missing = missingDirs(needed, plan.toDir, isDir);
+  const inTheWay = missing.find((dir) => plan.existing.get(dir)?.type === "file");
+  if (inTheWay !== undefined) {
+    throw new PlanError(
+      `${inTheWay} is a file on the server, where the upload needs a directory: ` +
+        `remove or rename it on the server, or leave that directory out of the step (filter)`,
+    );
+  }
+  // Made together, in one round trip (see DirectoryBatch); a destination
+  // that does not exist may lack its parents too.
+  const batch = new DirectoryBatch(missing, plan.rootExists ? [] : remoteParents(plan.toDir));
+  for (const dir of missing) {
     ctx.planned.remote.set(dir, "directory");
     work.push({
       id: ctx.id(),
@@ -180,7 +207,7 @@ export async function uploadWork(
       reason: "missing",
       phase: Phase.mkdir,
       run: async (client, run) => {
-        await client!.mkdir(dir, { recursive: true, signal: run.signal });
+        await batch.make(client!, dir, run.signal);
         return { bytes: 0 };
       },
     });

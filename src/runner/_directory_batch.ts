@@ -1,0 +1,60 @@
+// The directories an upload step creates, made together. The plan knows
+// which are missing (the listing did not show them) and lists each as an
+// action, parents first; the first of them to run sends every MKD in one
+// round trip (FtpClient.mkdirAll), and each action takes its own
+// directory's result. A retry of an action that failed makes its directory
+// alone (mkdir -p).
+
+import type { FtpClient } from "../client/ftp_client.ts";
+import type { FtpError } from "../errors.ts";
+import { remoteDirname } from "./_paths.ts";
+
+/** One step's missing directories, made by the first action that runs. */
+export class DirectoryBatch {
+  readonly #paths: readonly string[];
+  #results?: Promise<Map<string, FtpError | undefined>>;
+
+  /**
+   * @param missing The directories to make, each after its parent, whose
+   * parent exists or comes earlier.
+   * @param parents Parents of the first that may be missing too (those of
+   * a destination that does not exist yet), top first: made before it, and
+   * in no action of their own.
+   */
+  constructor(missing: readonly string[], parents: readonly string[] = []) {
+    this.#paths = missing.length === 0 ? [] : [...parents, ...missing];
+  }
+
+  /** Makes `path`, with the others on the first call. */
+  async make(client: FtpClient, path: string, signal: AbortSignal): Promise<void> {
+    const pending = this.#results ??= client.mkdirAll([...this.#paths], { signal }).then(
+      (errors) => new Map(this.#paths.map((p, i) => [p, errors[i]])),
+    );
+    let results: Map<string, FtpError | undefined>;
+    try {
+      results = await pending;
+    } catch (error) {
+      // Nothing was learnt (a lost connection): the next try asks again.
+      if (this.#results === pending) this.#results = undefined;
+      throw error;
+    }
+    if (results.has(path)) {
+      const error = results.get(path);
+      results.delete(path);
+      if (error) throw error;
+      return;
+    }
+    // This action's result was taken by its failed first try.
+    await client.mkdir(path, { recursive: true, signal });
+  }
+}
+
+/** The parents of a remote path, top first (`a/b/c`: `a`, `a/b`). */
+export function remoteParents(path: string): string[] {
+  const parents: string[] = [];
+  // Bounded by the path's depth.
+  for (let dir = remoteDirname(path); dir !== "" && dir !== "/"; dir = remoteDirname(dir)) {
+    parents.unshift(dir);
+  }
+  return parents;
+}
