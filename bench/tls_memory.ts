@@ -144,15 +144,16 @@ try {
     }
   }
   loads.push(loadAverage());
-  const lftpWall = median((results.get("lftp") ?? []).map((r) => r.wall));
+  const lftpRuns = results.get("lftp");
+  const lftpWall = lftpRuns ? median(lftpRuns.map((r) => r.wall)) : undefined;
   const lines = [
     `${(SIZE / MiB).toFixed(0)} MiB FTPS ${put ? "put" : "get"}, ${RUNS} interleaved rounds, ${
       new Date().toISOString().slice(0, 10)
     }; ` +
     `1-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
     "",
-    "| path | process, median | MB/s | / lftp | transfer only, median | peak RSS, median (max) |",
-    "| ---- | --------------- | ---- | ------ | --------------------- | ---------------------- |",
+    "| path | process, median | MB/s | / lftp | transfer only, median | peak RSS, median (range) |",
+    "| ---- | --------------- | ---- | ------ | --------------------- | ------------------------ |",
   ];
   for (const [label, runs] of results) {
     const wall = median(runs.map((r) => r.wall));
@@ -160,10 +161,10 @@ try {
     const rss = runs.map((r) => r.peakRss / MiB);
     lines.push(
       `| ${label} | ${wall.toFixed(2)} s | ${(SIZE / wall / 1e6).toFixed(0)} | ${
-        (lftpWall / wall).toFixed(2)
+        lftpWall ? (lftpWall / wall).toFixed(2) : "—"
       } | ${transfers.length ? `${median(transfers).toFixed(2)} s` : "—"} | ${
         median(rss).toFixed(0)
-      } MiB (${Math.max(...rss).toFixed(0)}) |`,
+      } MiB (${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)}) |`,
     );
   }
   lines.push("", "Every run (process seconds):");
