@@ -88,6 +88,12 @@ export interface WorkerStats {
   readBuffersMade: number;
   /** The most decrypted bytes one stream held, waiting for the reader. */
   mostPlaintextHeld: number;
+  /** The most plaintext handed to node:tls in one write. */
+  largestTlsWrite: number;
+  /** The most ciphertext one stream had waiting to be written to its connection. */
+  mostCiphertextQueued: number;
+  /** node:tls's buffers (ciphertext written, plaintext read) freed as soon as they were used. */
+  tlsBuffersReleased: number;
 }
 
 /** An error as plain data. */

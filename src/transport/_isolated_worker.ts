@@ -9,7 +9,12 @@
 import { parentPort } from "node:worker_threads";
 import type { ByteStream } from "./byte_stream.ts";
 import { NodeTransport } from "./_node_transport.ts";
-import { mostPlaintextHeld } from "./_node_stream.ts";
+import {
+  largestTlsWriteMade,
+  mostCiphertextQueued,
+  mostPlaintextHeld,
+  tlsBuffersReleased,
+} from "./_node_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { writeAll } from "./write_all.ts";
 import type { DataSocketListener, SecuredStream } from "./transport.ts";
@@ -213,7 +218,15 @@ async function run(message: WorkerRequest): Promise<WireResult> {
     case "closeWrite":
       return await served(message.id).closeWrite();
     case "stats":
-      return { stats: { readBuffersMade, mostPlaintextHeld: mostPlaintextHeld() } };
+      return {
+        stats: {
+          readBuffersMade,
+          mostPlaintextHeld: mostPlaintextHeld(),
+          largestTlsWrite: largestTlsWriteMade(),
+          mostCiphertextQueued: mostCiphertextQueued(),
+          tlsBuffersReleased: tlsBuffersReleased(),
+        },
+      };
     case "liveBytes": {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();

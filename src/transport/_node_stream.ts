@@ -40,6 +40,67 @@ export function mostPlaintextHeld(): number {
   return heldMost;
 }
 
+/**
+ * Plaintext handed to node:tls at once: one TLS record's worth (the most a
+ * record holds). Given 1 MiB at once, node:tls encrypted it in batches of
+ * records, up to 96 KiB of ciphertext waiting below TLS for the connection;
+ * a record at a time, the one being written and the next (32 KiB).
+ * Measured alone, a 1 GiB upload's peak RSS fell by about 20 MiB
+ * (docs/performance.md).
+ */
+const RECORD_BYTES = 16 * 1024;
+/** The most plaintext this isolate handed node:tls in one write (tests read it). */
+let largestTlsWrite = 0;
+/** The most ciphertext one stream of this isolate had waiting below TLS for the connection. */
+let cipherQueuedMost = 0;
+
+/** The largest write this isolate's TLS streams handed to node:tls so far. */
+export function largestTlsWriteMade(): number {
+  return largestTlsWrite;
+}
+
+/**
+ * The most ciphertext one of this isolate's TLS streams had waiting to be
+ * written to its connection (in the Duplex below TLS, the write in flight
+ * included) so far.
+ */
+export function mostCiphertextQueued(): number {
+  return cipherQueuedMost;
+}
+
+/**
+ * Frees at once the memory of a buffer node:tls made for one write to the
+ * connection, or for one decrypted chunk, once its bytes are written or
+ * copied out: detaching it (`transfer(0)`) releases its memory now, where a
+ * dropped buffer waits for the collector, and the worker's collector ran
+ * late (20-45 MiB of such garbage in a 1 GiB upload's worker, after forced
+ * collections 4 MiB; docs/performance.md). Only a large buffer that the
+ * chunk fills alone: a small chunk may share its buffer with others
+ * (node:buffer's pool). node:tls makes a buffer per chunk and does not look
+ * at it again (the SHA-256 checks of tests/tls/ would see it if it did).
+ */
+function release(chunk: Uint8Array): void {
+  const buffer = chunk.buffer;
+  if (!(buffer instanceof ArrayBuffer) || chunk.byteOffset !== 0) return;
+  if (chunk.byteLength !== buffer.byteLength || buffer.byteLength < RELEASE_MIN_BYTES) return;
+  try {
+    buffer.transfer(0);
+    buffersReleased++;
+  } catch {
+    // Not detachable: the collector frees it.
+  }
+}
+
+/** The smallest buffer {@linkcode release} frees: below node:buffer's pool size (8 KiB), never. */
+const RELEASE_MIN_BYTES = 8 * 1024;
+/** Buffers of node:tls that this isolate freed at once (tests count them). */
+let buffersReleased = 0;
+
+/** How many of node:tls's buffers this isolate freed as soon as they were used, so far. */
+export function tlsBuffersReleased(): number {
+  return buffersReleased;
+}
+
 /** Ciphertext read from TCP at once (two TLS records). */
 const READ_BYTES = 32 * 1024;
 
@@ -144,10 +205,16 @@ export class PullDuplex extends Duplex {
     _encoding: string,
     done: (error?: Error | null) => void,
   ): void {
-    this.#write(chunk, done);
+    this.#write(chunk, (error) => {
+      // node:tls made the chunk for this write alone (it does not look at it again).
+      release(chunk);
+      done(error);
+    });
   }
 
   #write(bytes: Uint8Array, done: (error?: Error | null) => void): void {
+    // What is being written now, and what TLS queued behind it.
+    cipherQueuedMost = Math.max(cipherQueuedMost, bytes.length + this.writableLength);
     const writing = writeAll(this.conn, bytes);
     this.#writes = writing.catch(() => {});
     writing.then(() => done(), done);
@@ -168,6 +235,7 @@ export class PullDuplex extends Duplex {
     for (const { chunk } of chunks) {
       joined.set(chunk, offset);
       offset += chunk.length;
+      release(chunk);
     }
     this.#write(joined, done);
   }
@@ -198,7 +266,8 @@ async function writeAll(conn: ByteStream, bytes: Uint8Array): Promise<void> {
 export class NodeTlsStream implements SecuredStream {
   readonly socket: TLSSocket;
   readonly #duplex: PullDuplex;
-  readonly #queue = new ChunkQueue();
+  /** Each decrypted chunk is node:tls's for this stream alone: freed once read. */
+  readonly #queue = new ChunkQueue(release);
   /** Fails the writes still waiting for Node when the socket closes. */
   readonly #pendingWrites = new Set<(error: Error) => void>();
   /** Maps TLS failures to ferry's errors. */
@@ -287,10 +356,22 @@ export class NodeTlsStream implements SecuredStream {
     if (this.#queue.error) throw this.#queue.error;
     // Nothing goes out before the peer has been checked.
     await this.ready;
-    // The callback fires once Node no longer needs the buffer, so the caller
-    // may reuse it as soon as this resolves.
-    if (this.#queue.error) throw this.#queue.error;
-    return await new Promise<number>((resolve, reject) => {
+    // One record's worth at a time, each once the last is on the wire.
+    for (let offset = 0; offset < bytes.length; offset += RECORD_BYTES) {
+      await this.#writeRecord(bytes.subarray(offset, offset + RECORD_BYTES));
+    }
+    return bytes.length;
+  }
+
+  /**
+   * Hands node:tls one record's plaintext and waits for its callback, which
+   * comes once the record's ciphertext is written to the connection (so the
+   * caller may reuse the buffer when this resolves).
+   */
+  #writeRecord(bytes: Uint8Array): Promise<number> {
+    if (this.#queue.error) return Promise.reject(this.#queue.error);
+    largestTlsWrite = Math.max(largestTlsWrite, bytes.length);
+    return new Promise<number>((resolve, reject) => {
       const fail = (error: Error) => {
         this.#pendingWrites.delete(fail);
         reject(error);

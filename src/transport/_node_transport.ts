@@ -32,7 +32,7 @@ import tls from "node:tls";
 import type { ByteStream } from "./byte_stream.ts";
 import { NativeTransport } from "./_native_transport.ts";
 import { NodeTlsStream, PullDuplex } from "./_node_stream.ts";
-import { dial, within } from "./_socket.ts";
+import { connectionError, dial, within } from "./_socket.ts";
 import {
   type DataSocketListener,
   type DialTarget,
@@ -43,6 +43,15 @@ import {
 } from "./transport.ts";
 
 const trustedExtras = new Set<string>();
+
+/** Whether an error is the connection closed or reset under TLS (a broken pipe, a reset). */
+function connectionLost(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code ?? "";
+  return error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted ||
+    ["EPIPE", "ECONNRESET", "ECONNABORTED"].includes(code);
+}
 
 /** Why an unauthorized certificate was refused, with expiry told apart. */
 function certificateProblem(socket: tls.TLSSocket): Error {
@@ -182,7 +191,15 @@ export class NodeTransport implements Transport {
     const stream = new NodeTlsStream(
       socket,
       duplex,
-      (error) => tlsError(error, this.#tls, what),
+      // Past the handshake, a connection the server closed (a data connection
+      // it refuses after the handshake, say) is a lost connection, as on
+      // Deno's TLS, not a TLS failure: the transfer then reports the
+      // server's reply (425...). Writes of one record at a time meet such a
+      // close more often than one large write did.
+      (error) =>
+        holder.stream?.sessionResumed !== undefined && connectionLost(error)
+          ? connectionError(error, what)
+          : tlsError(error, this.#tls, what),
       (s) => !verify || s.authorized || s.isSessionReused() ? undefined : certificateProblem(s),
     );
     holder.stream = stream;

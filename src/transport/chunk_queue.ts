@@ -29,10 +29,21 @@
 export class ChunkQueue {
   readonly #chunks: Uint8Array[] = [];
   #head = 0;
+  /** Bytes of the head chunk already read. */
+  #offset = 0;
+  readonly #taken?: (chunk: Uint8Array) => void;
   #buffered = 0;
   #ended = false;
   #error?: Error;
   #wake?: () => void;
+
+  /**
+   * @param taken Called with each chunk (as pushed) once all its bytes are
+   * read, for an owner that frees its memory at once.
+   */
+  constructor(taken?: (chunk: Uint8Array) => void) {
+    this.#taken = taken;
+  }
 
   /** Bytes held for the reader. */
   get buffered(): number {
@@ -86,11 +97,20 @@ export class ChunkQueue {
     let n = 0;
     while (n < buffer.length && this.#head < this.#chunks.length) {
       const chunk = this.#chunks[this.#head];
-      const take = Math.min(chunk.length, buffer.length - n);
-      buffer.set(take === chunk.length ? chunk : chunk.subarray(0, take), n);
+      const take = Math.min(chunk.length - this.#offset, buffer.length - n);
+      buffer.set(
+        this.#offset === 0 && take === chunk.length
+          ? chunk
+          : chunk.subarray(this.#offset, this.#offset + take),
+        n,
+      );
       n += take;
-      if (take === chunk.length) this.#head++;
-      else this.#chunks[this.#head] = chunk.subarray(take);
+      this.#offset += take;
+      if (this.#offset === chunk.length) {
+        this.#head++;
+        this.#offset = 0;
+        this.#taken?.(chunk);
+      }
     }
     this.#chunks.splice(0, this.#head);
     this.#head = 0;

@@ -9,7 +9,15 @@ import assert from "node:assert/strict";
 import { FtpClient, FtpTlsError } from "../../mod.ts";
 import { runTask } from "../../src/runner/mod.ts";
 import { resolveTask } from "../../src/runner/resolve_task.ts";
-import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
+import {
+  pseudoRandomBytes,
+  readAll,
+  sha256,
+  sha256File,
+  tempDir,
+  writeRandomFile,
+} from "../_helpers.ts";
+import { isolatedStats } from "../../src/transport/_isolated_transport.ts";
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { isRoot, type ServerTlsFiles } from "../_servers/_common.ts";
 import { type ProftpdStartOptions, startProftpd } from "../_servers/proftpd.ts";
@@ -46,6 +54,48 @@ Deno.test({
     assert.doesNotMatch(error.message, /firewall|other transfer mode/i);
     // The session goes on: the refusal cost one data connection, not the login.
     assert.equal(await client.pwd(), "/");
+  },
+});
+
+Deno.test({
+  name: "ProFTPD, Node's TLS path, 4 uploads of 16 MiB at once: every file's SHA-256 intact, " +
+    "each worker handed node:tls one record at a time and let no ciphertext pile up",
+  ignore,
+  async fn() {
+    await using server = await start();
+    await using dir = await tempDir();
+    const MiB = 1 << 20;
+    const clients = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        FtpClient.connect({
+          host: server.host,
+          port: server.port,
+          user: server.user,
+          password: server.password,
+          secure: "explicit",
+          tls: { caCerts: [pki.caPem], sessionReuse: "always" },
+        })
+      ),
+    );
+    try {
+      const hashes = await Promise.all(clients.map(async (client, i) => {
+        const source = `${dir.path}/up${i}.bin`;
+        const hash = await writeRandomFile(source, 16 * MiB, 30 + i);
+        await client.uploadFrom(source, `up${i}.bin`);
+        return hash;
+      }));
+      for (const [i, hash] of hashes.entries()) {
+        assert.equal(await sha256File(`${server.root}/up${i}.bin`), hash, `up${i}.bin`);
+      }
+      const stats = await isolatedStats();
+      assert.equal(stats.length, 4, "one TLS worker per connection");
+      for (const { largestTlsWrite, mostCiphertextQueued } of stats) {
+        assert.ok(largestTlsWrite <= 16 * 1024, `largest TLS write: ${largestTlsWrite}`);
+        assert.ok(mostCiphertextQueued <= 64 * 1024, `ciphertext queued: ${mostCiphertextQueued}`);
+      }
+    } finally {
+      for (const client of clients) await client.close();
+    }
   },
 });
 

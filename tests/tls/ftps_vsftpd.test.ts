@@ -128,7 +128,7 @@ const MiB = 1 << 20;
 
 Deno.test({
   name:
-    "Node's TLS path with vsftpd requiring reuse: read and write buffers go back and forth between the worker and the client, the worker holds at most 256 KiB of plaintext for a slow reader, an aborted download leaves no worker; bytes intact",
+    "Node's TLS path with vsftpd requiring reuse: read and write buffers go back and forth between the worker and the client, node:tls's buffers are freed once used, the worker holds at most 256 KiB of plaintext for a slow reader, an aborted download leaves no worker; bytes intact",
   ignore,
   async fn(t) {
     await using server = await startTlsVsftpd(true);
@@ -144,17 +144,26 @@ Deno.test({
       await client.connect();
       return client;
     };
-    await t.step("a fast reader: a few read buffers in all, not one per read", async () => {
-      const client = await connect();
-      await client.downloadTo("big.bin", `${local.path}/fast.bin`);
-      assert.equal(await sha256File(`${local.path}/fast.bin`), hash);
-      const [stats] = await isolatedStats();
-      await client.close();
-      // 64 MiB is at least 256 reads of 256 KiB. The data connection needs
-      // two buffers (one filled in the worker while the other is copied out
-      // here), the control connection's reads a few more.
-      assert.ok(stats.readBuffersMade <= 8, `read buffers made: ${stats.readBuffersMade}`);
-    });
+    await t.step(
+      "a fast reader: a few read buffers in all, not one per read; decrypted chunks freed once read",
+      async () => {
+        const client = await connect();
+        await client.downloadTo("big.bin", `${local.path}/fast.bin`);
+        assert.equal(await sha256File(`${local.path}/fast.bin`), hash);
+        const [stats] = await isolatedStats();
+        await client.close();
+        // 64 MiB is at least 256 reads of 256 KiB. The data connection needs
+        // two buffers (one filled in the worker while the other is copied out
+        // here), the control connection's reads a few more.
+        assert.ok(stats.readBuffersMade <= 8, `read buffers made: ${stats.readBuffersMade}`);
+        // Each decrypted chunk (one per 32 KiB of ciphertext read) is freed as
+        // soon as it is read, not left to the worker's collector.
+        assert.ok(
+          stats.tlsBuffersReleased >= size / (64 * 1024),
+          `node:tls buffers freed at once: ${stats.tlsBuffersReleased}`,
+        );
+      },
+    );
     await t.step("a slow reader: the worker holds at most 256 KiB of plaintext", async () => {
       const client = await connect();
       const reader = (await client.download("big.bin")).getReader({ mode: "byob" });
@@ -181,17 +190,38 @@ Deno.test({
         `most plaintext held: ${stats.mostPlaintextHeld}`,
       );
     });
-    await t.step("an upload: write buffers come back from the worker for reuse", async () => {
-      const client = await connect();
-      const before = isolatedWriteBuffersMade();
-      await client.uploadFrom(`${local.path}/fast.bin`, "up.bin");
-      const made = isolatedWriteBuffersMade() - before;
-      await client.close();
-      assert.equal(await sha256File(`${server.dir}/up.bin`), hash);
-      // 64 MiB is hundreds of writes; at most a window's worth (2 MiB) of
-      // buffers is in flight at once, plus the control connection's.
-      assert.ok(made <= 16, `write buffers made: ${made}`);
-    });
+    await t.step(
+      "an upload: write buffers come back from the worker for reuse, node:tls gets one record at a time, no ciphertext piles up below it, and each record's buffer is freed once written",
+      async () => {
+        const client = await connect();
+        const before = isolatedWriteBuffersMade();
+        await client.uploadFrom(`${local.path}/fast.bin`, "up.bin");
+        const made = isolatedWriteBuffersMade() - before;
+        const [stats] = await isolatedStats();
+        await client.close();
+        assert.equal(await sha256File(`${server.dir}/up.bin`), hash);
+        // 64 MiB is hundreds of writes; at most a window's worth (2 MiB) of
+        // buffers is in flight at once, plus the control connection's.
+        assert.ok(made <= 16, `write buffers made: ${made}`);
+        // Given 1 MiB at once, node:tls encrypted batches of records, up to
+        // 96 KiB of ciphertext waiting below it; a record (16 KiB) at a
+        // time, the one being written and the next (32 KiB).
+        assert.ok(
+          stats.largestTlsWrite <= 16 * 1024,
+          `largest TLS write: ${stats.largestTlsWrite}`,
+        );
+        assert.ok(
+          stats.mostCiphertextQueued <= 64 * 1024,
+          `most ciphertext queued: ${stats.mostCiphertextQueued}`,
+        );
+        // And each record's ciphertext buffer is freed once written: nearly
+        // all of the 4,096 records of 64 MiB.
+        assert.ok(
+          stats.tlsBuffersReleased >= (size / (16 * 1024)) * 0.75,
+          `node:tls buffers freed at once: ${stats.tlsBuffersReleased}`,
+        );
+      },
+    );
     await t.step("an aborted download: the worker ends, nothing is left open", async () => {
       const client = await connect();
       const reader = (await client.download("big.bin")).getReader();

@@ -1,5 +1,6 @@
 // The queue every Node-backed stream reads through: bytes come out whole and
-// in order, held bytes before the end or an error, and a waiting read wakes.
+// in order, held bytes before the end or an error, a waiting read wakes, and
+// the owner learns when a chunk is read to the end (to free it at once).
 
 import assert from "node:assert/strict";
 import { ChunkQueue } from "../../src/transport/chunk_queue.ts";
@@ -59,4 +60,26 @@ Deno.test("a waiting read wakes on data, on the end and on an error", async () =
   const failing = forError.read(buffer);
   forError.fail(new Deno.errors.BrokenPipe("gone"));
   await assert.rejects(failing, Deno.errors.BrokenPipe);
+});
+
+Deno.test("each chunk is handed to its owner once all its bytes are read, as it was pushed, in order", async () => {
+  const taken: Uint8Array[] = [];
+  const queue = new ChunkQueue((chunk) => taken.push(chunk));
+  const first = bytes(1, 2, 3);
+  const second = bytes(4, 5);
+  queue.push(first);
+  queue.push(second);
+  const buffer = new Uint8Array(2);
+  assert.equal(await queue.read(buffer), 2);
+  assert.deepEqual(buffer, bytes(1, 2));
+  assert.deepEqual(taken, [], "the first chunk still has a byte to read");
+  assert.equal(await queue.read(buffer), 2);
+  assert.deepEqual(buffer, bytes(3, 4));
+  assert.equal(taken.length, 1);
+  assert.equal(taken[0], first, "the chunk itself, not a view of its rest");
+  // The owner may free a taken chunk at once: the rest is read from the next one only.
+  first.buffer.transfer(0);
+  assert.equal(await queue.read(buffer), 1);
+  assert.deepEqual(buffer.subarray(0, 1), bytes(5));
+  assert.deepEqual(taken, [first, second]);
 });
