@@ -304,11 +304,6 @@ export class Session {
     }
   }
 
-  /** Whether an EPSV sent ahead still waits for its reply. */
-  get epsvAheadPending(): boolean {
-    return this.#epsvAhead;
-  }
-
   #noteAhead(): void {
     this.#aheadListener = "unused";
     this.#sentAhead = true;
