@@ -219,7 +219,9 @@ export class Transfer {
    * the other is not; otherwise the second is the upload's, since a server
    * that answers out of turn answers before the upload ends. Any answer out
    * of turn ends EPSV ahead of uploads to this server, for the process; the
-   * upload is reported by its own reply either way.
+   * upload is reported by its own reply either way. A session that ends
+   * after a refusal leaves that refusal as the upload's reply: a failure is
+   * never turned into a success.
    */
   async #uploadReply(first: FtpReply): Promise<FtpReply> {
     const session = this.#session;
@@ -232,7 +234,14 @@ export class Transfer {
       session.epsvAheadAnswered(undefined);
       return await this.#readFinal();
     }
-    const second = await this.#readFinal();
+    let second: FtpReply;
+    try {
+      second = await this.#readFinal();
+    } catch {
+      // The session ended after the refusal (vsftpd, its data TLS refused
+      // with 522, hangs up): the refusal is the upload's news.
+      return first;
+    }
     if (second.code === 229) {
       session.epsvAheadAnswered(second);
       return first;
