@@ -28,6 +28,41 @@ export function stopPipelining(server: string): void {
   sequentialServers.add(server);
 }
 
+/**
+ * Servers whose greeting names software seen to read the control connection
+ * only after an upload's data has all arrived (or to queue what comes
+ * meanwhile), so that an EPSV sent once the client closed the upload's data
+ * is answered after the upload's final reply: vsftpd and ferry's embedded
+ * server (tests/interop/upload_ahead.test.ts shows it, large files and
+ * small, plain and FTPS). Not the others, which read the control connection
+ * while the data still arrives: Pure-FTPd answers such an EPSV with "500
+ * Unknown command", ProFTPD with "450 EPSV: data transfer in progress"
+ * (both drop it, then complete the upload), and pyftpdlib answers it with a
+ * 229 and cuts the upload short, never sending its final reply.
+ */
+const UPLOAD_AHEAD_GREETINGS = /\bvsFTPd\b|^ferry test server\b/i;
+
+/** Servers (host:port) seen to answer an EPSV sent ahead of an upload's end out of turn. */
+const uploadAheadRefused = new Set<string>();
+
+/**
+ * Whether the next transfer's EPSV may go as soon as an upload's data is
+ * closed, before its final reply (see Transfer's completion): only for
+ * software known to keep that EPSV's answer behind the upload's own
+ * (`greeting` names it), and not after `server` answered one out of turn.
+ * A greeting that names other software, or none (a renamed banner), keeps
+ * the EPSV behind the final reply, as for any server.
+ */
+export function mayEpsvAheadOfUpload(server: string, greeting: string | undefined): boolean {
+  return greeting !== undefined && UPLOAD_AHEAD_GREETINGS.test(greeting.trimStart()) &&
+    !uploadAheadRefused.has(server);
+}
+
+/** From now on, `server` gets no EPSV ahead of an upload's final reply. */
+export function stopEpsvAheadOfUploads(server: string): void {
+  uploadAheadRefused.add(server);
+}
+
 /** Errors that come from a server mishandling commands sent together. */
 const failures = new WeakSet<object>();
 
@@ -48,6 +83,7 @@ export function isPipeliningFailure(error: unknown): boolean {
 /** Forgets every server's misbehaviour (tests). */
 export function resetPipelining(): void {
   sequentialServers.clear();
+  uploadAheadRefused.clear();
 }
 
 /** What each command's positive final reply may be; others take any 2xx or 3xx. */

@@ -37,8 +37,10 @@ import {
   answers,
   DROPPED_HINT,
   markPipeliningFailure,
+  mayEpsvAheadOfUpload,
   mayPipeline,
   outOfStep,
+  stopEpsvAheadOfUploads,
   stopPipelining,
 } from "./_pipelining.ts";
 import type { DataTlsPolicy } from "./_tls_policy.ts";
@@ -270,6 +272,36 @@ export class Session {
     this.#epsvAhead = true;
     this.#noteAhead();
     return true;
+  }
+
+  /**
+   * After an upload's data went and its connection was closed by the client,
+   * sends the next transfer's EPSV before the upload's final reply, where
+   * the server's software is known to answer it after that reply (see
+   * `mayEpsvAheadOfUpload`): the upload's end and the next address then
+   * share a round trip. Returns whether it was sent.
+   */
+  async sendEpsvAheadOfUpload(): Promise<boolean> {
+    const { hostname, port } = this.control.remoteAddr;
+    if (!mayEpsvAheadOfUpload(hostPort(hostname, port), this.greeting?.text)) return false;
+    return await this.sendEpsvAhead();
+  }
+
+  /**
+   * The reply to the EPSV sent ahead was read by the transfer it was sent
+   * with (see Transfer's completion of an upload): `reply` when it answered
+   * in turn and may serve the next transfer; `undefined` when it came out
+   * of turn (the next transfer asks again, in turn), and this server gets
+   * no EPSV ahead of an upload from now on.
+   */
+  epsvAheadAnswered(reply: FtpReply | undefined): void {
+    this.#epsvAhead = false;
+    this.#epsvReady = reply;
+    if (reply === undefined) {
+      this.#aheadListener = undefined;
+      const { hostname, port } = this.control.remoteAddr;
+      stopEpsvAheadOfUploads(hostPort(hostname, port));
+    }
   }
 
   #noteAhead(): void {
@@ -696,14 +728,20 @@ export class Session {
     return results;
   }
 
-  async mfmt(path: string, date: Date): Promise<void> {
+  /**
+   * MFMT. With `epsvAhead` (an upload's time, set after its end), an EPSV
+   * sent ahead is kept for the next transfer, or one goes with it (see
+   * `pipeline`): the time costs no round trip of the next upload's.
+   */
+  async mfmt(path: string, date: Date, epsvAhead = false): Promise<void> {
     if (!this.features.has("MFMT")) {
       throw new FtpUnsupportedError(
         "The server does not offer MFMT (not in its FEAT reply), so modification times cannot be set",
       );
     }
-    const stamp = formatTimeVal(date);
-    await this.expect(formatCommand("MFMT", `${stamp} ${path}`), (c) => c === 213 || c === 253);
+    const line = formatCommand("MFMT", `${formatTimeVal(date)} ${path}`);
+    const [reply] = await this.pipeline([line], epsvAhead);
+    this.#check(line, reply, (r) => r.code === 213 || r.code === 253);
   }
 
   async site(argument: string): Promise<FtpReply> {

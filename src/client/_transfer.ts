@@ -167,6 +167,13 @@ export class Transfer {
     let aheadSent = false;
     if (SENDS.test(this.#command)) {
       await this.data.endUpload();
+      // The client's data is all sent and closed: the next transfer's EPSV
+      // may go now, where the server is known to answer it only after this
+      // upload's final reply (see Session.sendEpsvAheadOfUpload). Others
+      // read the control connection while the upload's data still arrives
+      // and answer a command that comes meanwhile out of turn (Pure-FTPd:
+      // "500 Unknown command"): for them it waits for the final reply.
+      aheadSent = await this.#sendEpsvAhead(true);
       if (this.#earlyOpening) {
         try {
           await this.#earlyOpening;
@@ -175,9 +182,6 @@ export class Transfer {
           throw error;
         }
       }
-      // No EPSV goes ahead here: some servers read the control connection
-      // until the upload's data has all arrived, and answer a command that
-      // comes meanwhile out of turn (pure-ftpd: "500 Unknown command").
       // Until the server closes the data connection, or its final reply
       // arrives, keep reading it (see DataConnection.drain).
       const final = this.#readFinal();
@@ -185,16 +189,17 @@ export class Transfer {
       await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
       this.data.close();
       reply = await final;
+      if (aheadSent) reply = await this.#uploadReply(reply);
     } else {
       this.data.close();
-      aheadSent = await this.#sendEpsvAhead();
+      aheadSent = await this.#sendEpsvAhead(false);
       reply = await this.#readFinal();
-    }
-    // A server that answered the EPSV sent ahead before the transfer ended
-    // is out of step: the 229 is not the transfer's answer.
-    if (aheadSent && reply.code === 229) {
-      this.#session.stopPipelining();
-      throw this.#session.control.close(outOfStep(this.#command, reply));
+      // A server that answered the EPSV sent ahead before the transfer ended
+      // is out of step: the 229 is not the transfer's answer.
+      if (aheadSent && reply.code === 229) {
+        this.#session.stopPipelining();
+        throw this.#session.control.close(outOfStep(this.#command, reply));
+      }
     }
     if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
     this.finalReply = reply;
@@ -202,14 +207,62 @@ export class Transfer {
   }
 
   /**
-   * Sends the next transfer's EPSV with this one's end (see
-   * `Session.sendEpsvAhead`), unless an early read of the final reply is
-   * under way (active mode). Returns whether it was sent.
+   * The upload's own final reply, when the next EPSV went ahead of it.
+   * `first`, the reply read, is it when it is a completion other than 229:
+   * the EPSV's 229 then follows, in turn, for the next transfer. A 229 or a
+   * refusal may be the EPSV's answer out of turn (a server that read it
+   * while the upload's data still arrived), so the next reply, which comes
+   * in every case, tells them apart: after an out-of-turn 229, the upload's
+   * reply; after a refusal, a 229 (the refusal was the upload's, in turn) or
+   * the upload's reply (a completion: the refusal was the EPSV's). Of two
+   * refusals, one is an "unknown command" (500, 502: the EPSV dropped) when
+   * the other is not; otherwise the second is the upload's, since a server
+   * that answers out of turn answers before the upload ends. Any answer out
+   * of turn ends EPSV ahead of uploads to this server, for the process; the
+   * upload is reported by its own reply either way. A session that ends
+   * after a refusal leaves that refusal as the upload's reply: a failure is
+   * never turned into a success.
    */
-  async #sendEpsvAhead(): Promise<boolean> {
+  async #uploadReply(first: FtpReply): Promise<FtpReply> {
+    const session = this.#session;
+    if (first.code !== 229 && isCompletion(first)) return first;
+    // Closing the session, or an ABOR's drain reads what follows: no sorting.
+    if (first.code === 421 || this.#abortDrain) return first;
+    if (first.code === 229) {
+      // Out of turn: the upload's reply follows (pyftpdlib cut the upload
+      // short and sends none: the reply timeout then fails the upload).
+      session.epsvAheadAnswered(undefined);
+      return await this.#readFinal();
+    }
+    let second: FtpReply;
+    try {
+      second = await this.#readFinal();
+    } catch {
+      // The session ended after the refusal (vsftpd, its data TLS refused
+      // with 522, hangs up): the refusal is the upload's news.
+      return first;
+    }
+    if (second.code === 229) {
+      session.epsvAheadAnswered(second);
+      return first;
+    }
+    session.epsvAheadAnswered(undefined);
+    if (isCompletion(second)) return second;
+    return isUnknownCommand(first) && !isUnknownCommand(second) ? second : first;
+  }
+
+  /**
+   * Sends the next transfer's EPSV with this one's end (see
+   * `Session.sendEpsvAhead` and `Session.sendEpsvAheadOfUpload`), unless an
+   * early read of the final reply is under way (active mode). Returns
+   * whether it was sent.
+   */
+  async #sendEpsvAhead(upload: boolean): Promise<boolean> {
     if (this.#pendingFinal) return false;
     try {
-      return await this.#session.sendEpsvAhead();
+      return upload
+        ? await this.#session.sendEpsvAheadOfUpload()
+        : await this.#session.sendEpsvAhead();
     } catch {
       return false; // The control connection failed: reading the final reply tells.
     }
@@ -403,6 +456,11 @@ export async function abortCommand(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A refusal that says the server did not know the command (RFC 959's 500 and 502). */
+function isUnknownCommand(reply: FtpReply): boolean {
+  return reply.code === 500 || reply.code === 502;
 }
 
 /** The signal's reason as an `FtpAbortError`. */

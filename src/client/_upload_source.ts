@@ -239,7 +239,7 @@ async function verifyStored(
 async function setTime(session: Session, target: string, options: SourceUploadOptions) {
   if (!session.features.has("MFMT")) return;
   throwIfAborted(options.signal);
-  await session.mfmt(target, options.mtime!).catch((error) => {
+  await session.mfmt(target, options.mtime!, true).catch((error) => {
     if (!(error instanceof FtpPermanentError)) throw error;
     options.warn(`Could not set the time of ${target}: ${error.message}`);
   });

@@ -178,7 +178,8 @@ for (const mode of ["EPSV", "PASV"] as const) {
     assert.equal(sha256(await Deno.readFile(`${server.root}/b.bin`)), sha256(data));
     const stats = proxy.stats();
     assert.equal(stats.dataConnections, 2, "both transfers came through the proxy");
-    assert.equal(stats.verbs[mode], 2);
+    // With EPSV, the upload's end sends the next one too, which nothing uses here.
+    assert.equal(stats.verbs[mode], mode === "EPSV" ? 3 : 2);
     assert.ok(stats.flights >= 4, `${stats.flights} flights`);
   });
 }

@@ -230,7 +230,9 @@ for (const lab of LABS) {
       assert.deepEqual(names(server.dir), ["site.bin"]);
       if (server.commands) {
         const commands = server.commands();
-        const last = commands.slice(commands.lastIndexOf("STOR site.bin.ferry-part"));
+        // The next transfer's EPSV, sent with the upload's end, may sit among them.
+        const last = commands.slice(commands.lastIndexOf("STOR site.bin.ferry-part"))
+          .filter((line) => line !== "EPSV");
         assert.deepEqual(last, [
           "STOR site.bin.ferry-part",
           "SIZE site.bin.ferry-part",

@@ -52,6 +52,49 @@ Deno.test("get of a directory over one connection: its MDTMs in one round trip, 
   assert.equal(stats.verbs.EPSV, 3 + count, "no download asks EPSV on its own");
 });
 
+for (
+  const { server, mfmt, perFile } of [
+    { server: "no MFMT (as vsftpd)", mfmt: false, perFile: 1 },
+    { server: "MFMT (the time set after each upload)", mfmt: true, perFile: 2 },
+  ]
+) {
+  Deno.test(`put of a directory over one connection, ${server}: ${perFile} round trip(s) per file (the next EPSV goes with each upload's end)`, async () => {
+    await using dir = await tempDir();
+    await using r = await delayRig({
+      disabledCommands: ["MLSD", "MLST", ...(mfmt ? [] : ["MFMT"])],
+    });
+    const count = 20;
+    const site: Record<string, string> = {};
+    for (let i = 0; i < count; i++) site[`f${i}.txt`] = `upload ${i}\n`.repeat(i + 1);
+    await writeTree(join(dir.path, "site"), site);
+    const report = await run(
+      dir.path,
+      `url: "${r.url}", parallel: 1`,
+      `  - put: { from: ${join(dir.path, "site")}/, to: www/ }\n`,
+    );
+    assert.ok(report.ok, JSON.stringify(report, null, 2));
+    for (let i = 0; i < count; i++) {
+      assert.equal(
+        await Deno.readTextFile(join(r.server.root, "www", `f${i}.txt`)),
+        `upload ${i}\n`.repeat(i + 1),
+      );
+    }
+    const stats = r.proxy.stats();
+    assert.equal(stats.controlConnections, 1);
+    assert.equal(stats.verbs.STOR, count);
+    assert.equal(stats.verbs.MFMT ?? 0, mfmt ? count : 0);
+    // Login 2, the plan (the destination's probes, MKD) about 12, QUIT 1;
+    // then per file: STOR, its data, the data's close and the next EPSV in
+    // one flight (and MFMT, which waits for the 226, in another). Waiting
+    // for each 226 before the next EPSV would take one more a file.
+    const perFlight = stats.connections[0].commandsPerFlight;
+    assert.ok(
+      stats.flights <= perFile * count + 16,
+      `${stats.flights} flights for ${count} files: ${perFlight}\n${r.server.commands.join("\n")}`,
+    );
+  });
+}
+
 Deno.test("a no-change sync up of a tree: its directories are listed over the pool, several at once", async () => {
   await using dir = await tempDir();
   await using r = await behindProxy();
