@@ -20,6 +20,30 @@ async function run(dir: string, connection: string, steps: string) {
   return await runTask(await loadTask(file, { envFile: false }));
 }
 
+/** Puts a local folder of `count` small files into `www/` and checks the server's copies. */
+async function putSite(
+  dir: string,
+  r: { url: string; server: { root: string } },
+  count: number,
+  parallel: number,
+) {
+  const site: Record<string, string> = {};
+  for (let i = 0; i < count; i++) site[`f${i}.txt`] = `upload ${i}\n`.repeat(i + 1);
+  await writeTree(join(dir, "site"), site);
+  const report = await run(
+    dir,
+    `url: "${r.url}", parallel: ${parallel}`,
+    `  - put: { from: ${join(dir, "site")}/, to: www/ }\n`,
+  );
+  assert.ok(report.ok, JSON.stringify(report, null, 2));
+  for (let i = 0; i < count; i++) {
+    assert.equal(
+      await Deno.readTextFile(join(r.server.root, "www", `f${i}.txt`)),
+      site[`f${i}.txt`],
+    );
+  }
+}
+
 Deno.test("get of a directory over one connection: its MDTMs in one round trip, then two round trips per file", async () => {
   await using dir = await tempDir();
   await using r = await behindProxy();
@@ -64,21 +88,7 @@ for (
       disabledCommands: ["MLSD", "MLST", ...(mfmt ? [] : ["MFMT"])],
     });
     const count = 20;
-    const site: Record<string, string> = {};
-    for (let i = 0; i < count; i++) site[`f${i}.txt`] = `upload ${i}\n`.repeat(i + 1);
-    await writeTree(join(dir.path, "site"), site);
-    const report = await run(
-      dir.path,
-      `url: "${r.url}", parallel: 1`,
-      `  - put: { from: ${join(dir.path, "site")}/, to: www/ }\n`,
-    );
-    assert.ok(report.ok, JSON.stringify(report, null, 2));
-    for (let i = 0; i < count; i++) {
-      assert.equal(
-        await Deno.readTextFile(join(r.server.root, "www", `f${i}.txt`)),
-        `upload ${i}\n`.repeat(i + 1),
-      );
-    }
+    await putSite(dir.path, r, count, 1);
     const stats = r.proxy.stats();
     assert.equal(stats.controlConnections, 1);
     assert.equal(stats.verbs.STOR, count);
@@ -182,22 +192,7 @@ Deno.test("get of a directory over four connections: the other three log in whil
 Deno.test("put of a directory over four connections: the other three log in while the plan runs, not after it", async () => {
   await using dir = await tempDir();
   await using r = await behindProxy();
-  const count = 12;
-  const site: Record<string, string> = {};
-  for (let i = 0; i < count; i++) site[`f${i}.txt`] = `upload ${i}\n`.repeat(i + 1);
-  await writeTree(join(dir.path, "site"), site);
-  const report = await run(
-    dir.path,
-    `url: "${r.url}", parallel: 4`,
-    `  - put: { from: ${join(dir.path, "site")}/, to: www/ }\n`,
-  );
-  assert.ok(report.ok, JSON.stringify(report, null, 2));
-  for (let i = 0; i < count; i++) {
-    assert.equal(
-      await Deno.readTextFile(join(r.server.root, "www", `f${i}.txt`)),
-      `upload ${i}\n`.repeat(i + 1),
-    );
-  }
+  await putSite(dir.path, r, 12, 4);
   const commands = r.server.commands;
   const logins = indexesOf(commands, "PASS");
   const firstStor = indexesOf(commands, "STOR")[0];
