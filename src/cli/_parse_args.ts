@@ -125,8 +125,10 @@ export function parseArgs(
         const takesValue = own(options, name)?.type === "string";
         store(name, arg, takesValue ? remaining.shift() : undefined, false);
       } else {
-        const name = arg.slice(2, equals);
-        store(name, `--${name}`, arg.slice(equals + 1), true);
+        // As node's: a value follows an "=" past the dashes, and the name ends at the first "=".
+        const at = arg.indexOf("=");
+        const name = arg.slice(2, at);
+        store(name, `--${name}`, arg.slice(at + 1), true);
       }
     } else {
       positionals.push(arg);

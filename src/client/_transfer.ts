@@ -14,6 +14,7 @@ import {
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
+import { startTimer } from "../transport/timer.ts";
 import { graceMs } from "./_grace.ts";
 import { outOfStep } from "./_pipelining.ts";
 import type { Session } from "./_session.ts";
@@ -226,14 +227,16 @@ export class Transfer {
   async #uploadReply(first: FtpReply): Promise<FtpReply> {
     const session = this.#session;
     if (first.code !== 229 && isCompletion(first)) return first;
-    // Closing the session, or an ABOR's drain reads what follows: no sorting.
-    if (first.code === 421 || this.#abortDrain) return first;
     if (first.code === 229) {
       // Out of turn: the upload's reply follows (pyftpdlib cut the upload
       // short and sends none: the reply timeout then fails the upload).
       session.epsvAheadAnswered(undefined);
+      // An ABOR's drain reads what follows: the upload's own reply is unknown.
+      if (this.#abortDrain) throw outOfStep(this.#command, first);
       return await this.#readFinal();
     }
+    // Closing the session, or an ABOR's drain reads what follows: no sorting.
+    if (first.code === 421 || this.#abortDrain) return first;
     let second: FtpReply;
     try {
       second = await this.#readFinal();
@@ -243,12 +246,13 @@ export class Transfer {
       return first;
     }
     if (second.code === 229) {
-      session.epsvAheadAnswered(second);
+      // After an ABOR, the EPSV's listener is gone with the transfer's state.
+      if (!this.#abortDrain) session.epsvAheadAnswered(second);
       return first;
     }
     session.epsvAheadAnswered(undefined);
     if (isCompletion(second)) return second;
-    return isUnknownCommand(first) && !isUnknownCommand(second) ? second : first;
+    return isUnknownCommand(second) && !isUnknownCommand(first) ? first : second;
   }
 
   /**
@@ -273,14 +277,14 @@ export class Transfer {
     // The early read waits without a deadline while data flows; from now on
     // the reply timeout applies.
     const control = this.#session.control;
-    const timer = setTimeout(
-      () => control.close(control.timeoutError(`the reply to "${redactCommand(this.#command)}"`)),
+    const timer = startTimer(
       control.replyTimeout,
+      () => control.close(control.timeoutError(`the reply to "${redactCommand(this.#command)}"`)),
     );
     try {
       return await this.#pendingFinal;
     } finally {
-      clearTimeout(timer);
+      timer.clear();
     }
   }
 
@@ -438,7 +442,7 @@ export async function abortCommand(
   if (!pendingFinal) return await session.abor(grace);
   const control = session.control;
   const limit = grace ?? control.replyTimeout;
-  const timer = setTimeout(() => {
+  const timer = startTimer(limit, () => {
     control.close(
       new FtpTimeoutError(
         "reply",
@@ -446,7 +450,7 @@ export async function abortCommand(
         "waiting for the replies to ABOR; closing the connection",
       ),
     );
-  }, limit);
+  });
   try {
     const aborting = session.abor(grace);
     aborting.catch(() => {}); // Awaited below, after the reply queued ahead of it.
@@ -454,7 +458,7 @@ export async function abortCommand(
     const late = await aborting;
     return early ?? late;
   } finally {
-    clearTimeout(timer);
+    timer.clear();
   }
 }
 

@@ -29,7 +29,7 @@ const WORDS = [
   "--limit-rate=1M", "-o", "-oout", "-o-", "-o-x", "-ovq", "-qvo", "-qvoX", "-qo", "-vq", "-qz",
   "-Z", "-zq", "--user", "--user=a:b", "-t", "-tt", "--tag", "--", "-", "--unknown", "--unknown=3",
   "---x", "--=x", "--q", "ftp://h/a", "out/", "-x-", "--__proto__", "--constructor", "--toString",
-  "-qh", "x", "", "--output", "--output=-a", "-o=x", "--help=",
+  "-qh", "x", "", "--output", "--output=-a", "-o=x", "--help=", "--=a=b", "--report=a=b",
 ];
 
 function outcome(parse: () => { values: object; positionals: string[] }) {

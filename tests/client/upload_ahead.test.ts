@@ -170,6 +170,38 @@ Deno.test("an upload refused after its data (552), in turn, with the EPSV sent a
   assert.ok(mayEpsvAheadOfUpload(`127.0.0.2:${proxy.port}`, VSFTPD_GREETING.slice(4)));
 });
 
+Deno.test("an EPSV sent ahead answered out of turn with a refusal (450), then the upload refused (452): the error is the upload's 452 naming STOR, not the EPSV's 450", async () => {
+  resetPipelining();
+  let state: "before" | "held" | "after" = "before";
+  await using server = hostileServer({
+    greeting: VSFTPD_GREETING,
+    script: async (line, session) => {
+      if (state === "before" && line === "STOR full.bin") {
+        state = "held";
+        await session.write("150 Ok to send data.\r\n");
+        await readAll(await session.data());
+        return true;
+      }
+      if (state !== "held") return false;
+      // The EPSV that came during the upload: what ProFTPD says to it (and
+      // drops it), then the upload's own refusal.
+      state = "after";
+      await session.write(
+        "450 EPSV: data transfer in progress\r\n452 Insufficient storage space\r\n",
+      );
+      return true;
+    },
+  });
+  const url = `ftp://127.0.0.1:${server.port}`;
+  await using client = await FtpClient.connect(url);
+  const error = await client.upload("full.bin", "too much\n").catch((e) => e);
+  assert.equal(error?.code, 452, String(error));
+  assert.match(error.message, /STOR full\.bin/);
+  assert.equal(mayEpsvAheadOfUpload(`127.0.0.1:${server.port}`, VSFTPD_GREETING.slice(4)), false);
+  await client.upload("small.txt", "fits\n");
+  assert.equal(decoder.decode(server.files.get("/small.txt")), "fits\n");
+});
+
 Deno.test("a server whose greeting names no software known to answer in turn gets no EPSV ahead of an upload's end", async () => {
   resetPipelining();
   await using server = hostileServer({ greeting: "220 FTP server ready\r\n" });
