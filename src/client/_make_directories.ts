@@ -10,7 +10,7 @@
 import { type FtpError, replyError } from "../errors.ts";
 import { formatCommand, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
-import type { Session } from "./_session.ts";
+import { isDirectoryAnswer, type Session } from "./_session.ts";
 
 /**
  * The most reply bytes a flight may draw. The server writes its replies
@@ -97,7 +97,7 @@ export async function makeDirectories(
   if (probe.length > 0) {
     const [into, back] = replies.slice(lines.length);
     if (isCompletion(into)) {
-      assertBack(session, probe[1], back);
+      session.assertBack(probe[1], back);
       isDirectory(last!);
     }
   }
@@ -122,11 +122,6 @@ export async function makeDirectories(
   });
 }
 
-/** In, but not back: where the session is now is unknown, so it is closed. */
-function assertBack(session: Session, line: string, reply: FtpReply): void {
-  if (!isCompletion(reply)) throw session.control.close(replyError(reply, redactCommand(line)));
-}
-
 /**
  * Whether each path is a directory: CWD into it and back (to the session's
  * directory, asked with PWD first where it is not known), every pair in
@@ -142,25 +137,18 @@ async function probeDirectories(session: Session, paths: readonly string[]): Pro
     for (const path of paths) {
       const into = formatCommand("CWD", path);
       const reply = await session.sendCommand(into);
-      answers.push(judgeInto(into, reply));
-      if (isCompletion(reply)) assertBack(session, back, await session.sendCommand(back));
+      answers.push(isDirectoryAnswer(into, reply));
+      if (isCompletion(reply)) session.assertBack(back, await session.sendCommand(back));
     }
     return answers;
   }
   const lines = paths.flatMap((path) => [formatCommand("CWD", path), back]);
   const replies = await inFlights(session, lines);
   for (let i = 0; i < lines.length; i += 2) {
-    if (isCompletion(replies[i])) assertBack(session, back, replies[i + 1]);
+    if (isCompletion(replies[i])) session.assertBack(back, replies[i + 1]);
   }
-  for (let i = 0; i < lines.length; i += 2) answers.push(judgeInto(lines[i], replies[i]));
+  for (let i = 0; i < lines.length; i += 2) answers.push(isDirectoryAnswer(lines[i], replies[i]));
   return answers;
-}
-
-/** A CWD's answer to "is it a directory": 2xx yes, 5xx no; a 4xx is no answer (thrown). */
-function judgeInto(line: string, reply: FtpReply): boolean {
-  if (isCompletion(reply)) return true;
-  if (reply.code >= 500) return false;
-  throw replyError(reply, redactCommand(line));
 }
 
 /** The error for `path`, not made because `culprit` (itself, or a level above) is no directory. */

@@ -605,10 +605,7 @@ export class Session {
       if (isCompletion(cwdReply)) throw this.control.close(error as FtpError);
       throw error;
     }
-    if (!isCompletion(cwdReply)) {
-      if (cwdReply.code >= 500) return false;
-      throw replyError(cwdReply, redactCommand(into));
-    }
+    if (!isDirectoryAnswer(into, cwdReply)) return false;
     const back = formatCommand("CWD", start);
     this.#check(back, (await this.pipeline([back], true))[0], isCompletion);
     await this.#trackDirectory();
@@ -623,15 +620,18 @@ export class Session {
   async #isDirectoryFrom(start: string, into: string): Promise<boolean> {
     const back = formatCommand("CWD", start);
     const [intoReply, backReply] = await this.pipeline([into, back], true);
-    if (!isCompletion(intoReply)) {
-      if (intoReply.code >= 500) return false;
-      throw replyError(intoReply, redactCommand(into));
-    }
-    // In, but not back: where the session is now is unknown.
-    if (!isCompletion(backReply)) {
-      throw this.control.close(replyError(backReply, redactCommand(back)));
-    }
+    if (!isDirectoryAnswer(into, intoReply)) return false;
+    this.assertBack(back, backReply);
     return true;
+  }
+
+  /**
+   * After a directory probe went in (its CWD answered 2xx): the CWD `line`
+   * back must have worked too, or where the session is now is unknown, so
+   * it is closed.
+   */
+  assertBack(line: string, reply: FtpReply): void {
+    if (!isCompletion(reply)) throw this.control.close(replyError(reply, redactCommand(line)));
   }
 
   async cwd(path: string): Promise<void> {
@@ -910,6 +910,16 @@ export class Session {
 }
 
 /** The error for a 421 that no command of the caller's got. */
+/**
+ * A probe's CWD `line` answering "is it a directory": 2xx yes, 5xx no; a 4xx
+ * is no answer (thrown, naming the command).
+ */
+export function isDirectoryAnswer(line: string, reply: FtpReply): boolean {
+  if (isCompletion(reply)) return true;
+  if (reply.code >= 500) return false;
+  throw replyError(reply, redactCommand(line));
+}
+
 function sessionClosed(reply: FtpReply): FtpConnectionError {
   const said = JSON.stringify(`${reply.code} ${reply.text}`.slice(0, 200));
   return new FtpConnectionError("closed", `The server closed the session: ${said}`);
