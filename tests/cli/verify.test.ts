@@ -390,7 +390,10 @@ Deno.test("verify reads the local tree and writes nothing: ferry permissions", a
   assert.equal(
     result.stdout.trim(),
     // ferry's own src/: its modules are read when the job needs them.
-    `--allow-net=127.0.0.1 --allow-read=${join(dir.path, "dist")},${task},${OWN_SOURCES}`,
+    // The paths come sorted, so where the checkout lies decides the order.
+    `--allow-net=127.0.0.1 --allow-read=${
+      [join(dir.path, "dist"), task, OWN_SOURCES].sort().join(",")
+    }`,
   );
 });
 
