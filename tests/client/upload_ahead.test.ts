@@ -15,30 +15,14 @@ import { mayEpsvAheadOfUpload, resetPipelining } from "../../src/client/_pipelin
 import { loadTask, runTask } from "../../src/runner/mod.ts";
 import { DelayProxy } from "../../bench/_delay_proxy.ts";
 import { hostileServer, type HostileSession } from "../hardening/_hostile_server.ts";
-import { tempDir } from "../_helpers.ts";
+import { readAll, tempDir } from "../_helpers.ts";
 import { writeServerTask, writeTree } from "../cli/_ferry.ts";
 
 const VSFTPD_GREETING = "220 (vsFTPd 3.0.3)\r\n";
 const decoder = new TextDecoder();
 
-async function readAll(conn: Deno.Conn): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  const buffer = new Uint8Array(64 * 1024);
-  // Bounded by the client, which closes the data connection.
-  while (true) {
-    const n = await conn.read(buffer).catch(() => null);
-    if (n === null) break;
-    chunks.push(buffer.slice(0, n));
-  }
-  conn.close();
-  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return all;
-}
+/** The upload's bytes, read until the client closes the data connection. */
+const receive = async (conn: Deno.Conn) => await readAll(conn.readable);
 
 /** What the server does with the command that comes after an upload's data. */
 type OutOfTurn = "500" | "450" | "229, upload cut";
@@ -58,7 +42,7 @@ function outOfTurnServer(how: OutOfTurn) {
         done.add(session);
         const path = session.resolve(line.slice(5));
         await session.write("150 Ok to send data.\r\n");
-        const bytes = await readAll(await session.data());
+        const bytes = await receive(await session.data());
         // pyftpdlib drops the data connection on the EPSV: what arrived by then stays.
         server.files.set(path, how === "229, upload cut" ? bytes.subarray(0, 3) : bytes);
         held.set(session, path);
@@ -151,7 +135,7 @@ Deno.test("an upload refused after its data (552), in turn, with the EPSV sent a
       if (line !== "STOR full.bin" || refused) return false;
       refused = true;
       await session.write("150 Ok to send data.\r\n");
-      await readAll(await session.data());
+      await receive(await session.data());
       await session.write("552 Quota exceeded.\r\n");
       return true;
     },
@@ -179,7 +163,7 @@ Deno.test("an EPSV sent ahead answered out of turn with a refusal (450), then th
       if (state === "before" && line === "STOR full.bin") {
         state = "held";
         await session.write("150 Ok to send data.\r\n");
-        await readAll(await session.data());
+        await receive(await session.data());
         return true;
       }
       if (state !== "held") return false;
