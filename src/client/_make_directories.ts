@@ -10,43 +10,14 @@
 import { type FtpError, replyError } from "../errors.ts";
 import { formatCommand, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
-import { isDirectoryAnswer, type Session } from "./_session.ts";
-
-/**
- * The most reply bytes a flight may draw. The server writes its replies
- * while the client is still writing commands and reads them only after:
- * kept far below any socket buffer (as `MDTM_BATCH`), neither side can
- * block the other however many directories and however long their paths.
- */
-const FLIGHT_REPLY_BYTES = 32 * 1024;
-
-/** What one reply to a command of `line` may take: the server may echo the path twice. */
-function replyBytes(line: string): number {
-  return 2 * line.length + 100;
-}
+import { inFlights, probeDirectories } from "./_flights.ts";
+import type { Session } from "./_session.ts";
 
 /** The levels of `path`, top first: `a/b/c` gives `a`, `a/b`, `a/b/c`; `/x/y` gives `/x`, `/x/y`. */
 export function levelsOf(path: string): string[] {
   const root = path.startsWith("/") ? "/" : "";
   const segments = path.split("/").filter((s) => s !== "" && s !== ".");
   return segments.map((_, i) => root + segments.slice(0, i + 1).join("/"));
-}
-
-/** `lines` sent together in flights of at most `FLIGHT_REPLY_BYTES` of replies. */
-async function inFlights(session: Session, lines: readonly string[]): Promise<FtpReply[]> {
-  const replies: FtpReply[] = [];
-  let start = 0;
-  // Bounded by the number of lines: each flight takes at least one.
-  while (start < lines.length) {
-    let end = start + 1;
-    let bytes = replyBytes(lines[start]);
-    while (end < lines.length && bytes + replyBytes(lines[end]) <= FLIGHT_REPLY_BYTES) {
-      bytes += replyBytes(lines[end++]);
-    }
-    replies.push(...await session.pipeline(lines.slice(start, end)));
-    start = end;
-  }
-  return replies;
 }
 
 /** Options for {@linkcode makeDirectories}. */
@@ -120,35 +91,6 @@ export async function makeDirectories(
     const culprit = levelsOf(path).find((level) => known.get(level) === false && made.has(level));
     return notMade(path, culprit ?? path, made.get(culprit ?? path)!);
   });
-}
-
-/**
- * Whether each path is a directory: CWD into it and back (to the session's
- * directory, asked with PWD first where it is not known), every pair in
- * one flight where commands may be sent together. A 4xx to the CWD in is
- * thrown (no answer); a 5xx means no directory.
- */
-async function probeDirectories(session: Session, paths: readonly string[]): Promise<boolean[]> {
-  if (paths.length === 0) return [];
-  const back = formatCommand("CWD", session.currentDirectory ?? await session.pwd());
-  const answers: boolean[] = [];
-  if (!session.pipelining) {
-    // One at a time, the way back only where the way in worked.
-    for (const path of paths) {
-      const into = formatCommand("CWD", path);
-      const reply = await session.sendCommand(into);
-      answers.push(isDirectoryAnswer(into, reply));
-      if (isCompletion(reply)) session.assertBack(back, await session.sendCommand(back));
-    }
-    return answers;
-  }
-  const lines = paths.flatMap((path) => [formatCommand("CWD", path), back]);
-  const replies = await inFlights(session, lines);
-  for (let i = 0; i < lines.length; i += 2) {
-    if (isCompletion(replies[i])) session.assertBack(back, replies[i + 1]);
-  }
-  for (let i = 0; i < lines.length; i += 2) answers.push(isDirectoryAnswer(lines[i], replies[i]));
-  return answers;
 }
 
 /** The error for `path`, not made because `culprit` (itself, or a level above) is no directory. */
