@@ -696,12 +696,32 @@ export class Session {
     // A stat is mostly followed by a transfer (a get of the file, a listing
     // of the directory): its EPSV goes now.
     const [sizeReply, timeReply] = await this.pipeline(lines, true);
-    const size = sizeFrom(lines[0], sizeReply);
-    try {
-      return { size, modified: timeFrom(lines[1], timeReply) };
-    } catch {
-      return { size }; // No MDTM, or not for this path: the size alone.
+    return sizeAndTimeFrom(lines, [sizeReply, timeReply]);
+  }
+
+  /**
+   * sizeAndTime for many paths, `MDTM_BATCH` commands to a round trip
+   * (pipelined): each path's size and time, or the error its SIZE reply
+   * makes (which names its command).
+   */
+  async sizeAndTimeAll(
+    paths: readonly string[],
+  ): Promise<({ size: number; modified?: Date } | FtpError)[]> {
+    await this.type("binary");
+    const results: ({ size: number; modified?: Date } | FtpError)[] = [];
+    for (let i = 0; i < paths.length; i += MDTM_BATCH / 2) {
+      const lines = paths.slice(i, i + MDTM_BATCH / 2)
+        .flatMap((path) => [formatCommand("SIZE", path), formatCommand("MDTM", path)]);
+      const replies = await this.pipeline(lines);
+      for (let j = 0; j < lines.length; j += 2) {
+        try {
+          results.push(sizeAndTimeFrom(lines.slice(j, j + 2), replies.slice(j, j + 2)));
+        } catch (error) {
+          results.push(error as FtpError);
+        }
+      }
     }
+    return results;
   }
 
   /**
@@ -909,7 +929,6 @@ export class Session {
   }
 }
 
-/** The error for a 421 that no command of the caller's got. */
 /**
  * A probe's CWD `line` answering "is it a directory": 2xx yes, 5xx no; a 4xx
  * is no answer (thrown, naming the command).
@@ -920,17 +939,18 @@ export function isDirectoryAnswer(line: string, reply: FtpReply): boolean {
   throw replyError(reply, redactCommand(line));
 }
 
+/** The error for a 421 that no command of the caller's got. */
 function sessionClosed(reply: FtpReply): FtpConnectionError {
   const said = JSON.stringify(`${reply.code} ${reply.text}`.slice(0, 200));
   return new FtpConnectionError("closed", `The server closed the session: ${said}`);
 }
 
-/** PWD's directory; a refusal, or a reply without a quoted path, is thrown. */
 /** The path a PWD reply names, if it is one. */
 function pathIn(reply: FtpReply): string | undefined {
   return reply.code === 257 ? parsePathReply(reply.text) : undefined;
 }
 
+/** PWD's directory; a refusal, or a reply without a quoted path, is thrown. */
 function pathFrom(reply: FtpReply): string {
   if (reply.code !== 257) throw replyError(reply, "PWD");
   const path = parsePathReply(reply.text);
@@ -948,6 +968,19 @@ function sizeFrom(line: string, reply: FtpReply): number {
     throw new FtpProtocolError(`The SIZE reply ${JSON.stringify(reply.text)} is not a byte count`);
   }
   return size;
+}
+
+/** A path's size (its SIZE refusal is thrown) and time, from the replies to its SIZE and MDTM. */
+function sizeAndTimeFrom(
+  lines: readonly string[],
+  [sizeReply, timeReply]: readonly FtpReply[],
+): { size: number; modified?: Date } {
+  const size = sizeFrom(lines[0], sizeReply);
+  try {
+    return { size, modified: timeFrom(lines[1], timeReply) };
+  } catch {
+    return { size }; // No MDTM, or not for this path: the size alone.
+  }
 }
 
 /** MDTM's time; a refusal, or a reply that is no time value, is thrown. */

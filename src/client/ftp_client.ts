@@ -95,6 +95,7 @@ const listing = lazyModule(() => import("./_listing.ts"));
 const recursive = lazyModule(() => import("./_recursive.ts"));
 const directories = lazyModule(() => import("./_make_directories.ts"));
 const walking = lazyModule(() => import("./_walk.ts"));
+const statting = lazyModule(() => import("./_stat_all.ts"));
 const segmented = lazyModule(() => import("./_segmented_download.ts"));
 const ranges = lazyModule(() => import("./_fetch_range.ts"));
 
@@ -818,6 +819,37 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    */
   stat(path: string, options: CallOptions = {}): FtpRequest<FileInfo> {
     return this.#call("stat", [path], () => statEntry(this.#require(), path), options);
+  }
+
+  /**
+   * What {@linkcode FtpClient.stat} learns of one path, asked of many
+   * together: every MLST in one round trip where the server offers MLST;
+   * otherwise the SIZE and MDTM of every path in one, then the directory
+   * probes (CWD in and back) of those that are no file in another. Two
+   * round trips for any number of paths, where the server takes commands
+   * sent together (see the `pipelining` option); one path at a time, as
+   * `stat`, where it does not. The session's directory is not changed.
+   *
+   * A path the server refuses (a missing one: 550) does not fail the call:
+   * its place holds the error, which names its command.
+   *
+   * @param paths Files or directories, relative to the current directory or absolute.
+   * @param options A signal to cancel.
+   * @returns For each path, in order, its entry or the error its reply made.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const found = await client.statAll(["a.txt", "site", "missing"]);
+   * for (const entry of found) console.log("type" in entry ? entry.type : entry.message);
+   * ```
+   */
+  statAll(paths: string[], options: CallOptions = {}): FtpRequest<(FileInfo | FtpError)[]> {
+    return this.#call("stat", [...paths], async () => {
+      const session = this.#require();
+      const { statEntries } = statting.module ?? await statting.load();
+      return await statEntries(session, [...paths]);
+    }, options);
   }
 
   /**

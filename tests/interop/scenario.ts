@@ -30,7 +30,7 @@ import {
   FtpPermanentError,
   FtpReplyError,
 } from "../../mod.ts";
-import type { FtpDebugMessage, FtpWarningEvent } from "../../mod.ts";
+import type { FileInfo, FtpDebugMessage, FtpWarningEvent } from "../../mod.ts";
 import { sha256File, writeRandomFile } from "../_helpers.ts";
 import { makeTempDir } from "../_servers/_common.ts";
 import { createHash } from "node:crypto";
@@ -432,6 +432,24 @@ export async function runScenario(
       const dir = await c.stat(remote("deep"));
       equal(dir.type, "directory", "type of deep");
       equal(dir.name, "deep", "name of deep");
+      // statAll asks the same of many paths together: what stat says of each,
+      // a missing one's refusal in its place, every reply in step (300 paths:
+      // more than one flight's worth of MLST replies).
+      const some = ["big.bin", "deep", "deep/er/", "no-such-file", "deep/er/est"].map(remote);
+      const many = Array.from({ length: 300 }, (_, i) => some[i % some.length]);
+      const found = await c.statAll(many);
+      equal(found.length, many.length, "statAll's results");
+      const shown = (entry: FileInfo | Error) =>
+        entry instanceof Error
+          ? `error ${(entry as FtpPermanentError).code}`
+          : `${entry.type}:${entry.name}:${entry.type === "file" ? entry.size : ""}`;
+      const expected: string[] = [];
+      // One at a time: a failed call clears the calls queued behind it.
+      for (const path of some) expected.push(await c.stat(path).then(shown, shown));
+      equal(expected[3], "error 550", "stat of a missing file");
+      for (const [i, entry] of found.entries()) {
+        equal(shown(entry), expected[i % some.length], `statAll of ${many[i]}`);
+      }
     },
     rename: async (c) => {
       await c.rename(remote(UNICODE_NAME), remote(RENAMED_NAME));
