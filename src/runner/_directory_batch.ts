@@ -1,4 +1,4 @@
-// The directories an upload step creates, made together. The plan knows
+// The directories an upload or mkdir step creates, made together. The plan knows
 // which are missing (the listing did not show them) and lists each as an
 // action, parents first; the first of them to run sends every MKD in one
 // round trip (FtpClient.mkdirAll), and each action takes its own
@@ -20,14 +20,21 @@ export class DirectoryBatch {
    * @param parents Parents of the first that may be missing too (those of
    * a destination that does not exist yet), top first: made before it, and
    * in no action of their own.
+   * @param recursive Make each path's missing parents too (a mkdir step's
+   * paths, which need not come parents first).
    */
-  constructor(missing: readonly string[], parents: readonly string[] = []) {
+  constructor(
+    missing: readonly string[],
+    parents: readonly string[] = [],
+    readonly recursive = false,
+  ) {
     this.#paths = missing.length === 0 ? [] : [...parents, ...missing];
   }
 
   /** Makes `path`, with the others on the first call. */
   async make(client: FtpClient, path: string, signal: AbortSignal): Promise<void> {
-    const pending = this.#results ??= client.mkdirAll([...this.#paths], { signal }).then(
+    const recursive = this.recursive;
+    const pending = this.#results ??= client.mkdirAll([...this.#paths], { recursive, signal }).then(
       (errors) => new Map(this.#paths.map((p, i) => [p, errors[i]])),
     );
     let results: Map<string, FtpError | undefined>;

@@ -46,19 +46,45 @@ export async function statRemote(
   signal?: AbortSignal,
 ): Promise<RemoteEntry | undefined> {
   try {
-    const info = await client.stat(path, { signal });
-    return {
-      rel: info.name,
-      path,
-      type: info.type,
-      size: info.size,
-      modified: info.modified,
-      exact: isExactTime(info),
-    };
+    return remoteEntry(path, await client.stat(path, { signal }));
   } catch (error) {
-    if (error instanceof FtpPermanentError && error.code === 550) return undefined;
+    if (isMissing(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * statRemote of many paths, asked together (two round trips at most where
+ * the server takes commands sent together, see `FtpClient.statAll`).
+ */
+export async function statRemoteAll(
+  client: FtpClient,
+  paths: readonly string[],
+  signal?: AbortSignal,
+): Promise<(RemoteEntry | undefined)[]> {
+  if (paths.length === 0) return [];
+  const found = await client.statAll([...paths], { signal });
+  return found.map((info, i) => {
+    if (!(info instanceof Error)) return remoteEntry(paths[i], info);
+    if (isMissing(info)) return undefined;
+    throw info;
+  });
+}
+
+function remoteEntry(path: string, info: FileInfo): RemoteEntry {
+  return {
+    rel: info.name,
+    path,
+    type: info.type,
+    size: info.size,
+    modified: info.modified,
+    exact: isExactTime(info),
+  };
+}
+
+/** A 550: the server says the path does not exist (or may not be seen). */
+function isMissing(error: unknown): boolean {
+  return error instanceof FtpPermanentError && error.code === 550;
 }
 
 /**

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FtpClient, FtpPermanentError } from "../../mod.ts";
 import { tempDir } from "../_helpers.ts";
-import { treeOf, writeServerTask, writeTree } from "./_ferry.ts";
+import { ferry, treeOf, writeServerTask, writeTree } from "./_ferry.ts";
 import { LAB, type LabServer } from "./_lab.ts";
 import { checkedFerry } from "./_report_check.ts";
 
@@ -142,6 +142,53 @@ for (const spec of LAB) {
       }
       assert.ok(actions.filter((a) => a.action === "upload").every((a) => a.result !== "ok"));
       assert.equal(await Deno.readTextFile(join(server.dir, "f")), "a file\n");
+    },
+  );
+
+  Deno.test(
+    `mkdir and rm steps with path lists on ${spec.name}: stat-ed together, made together; two runs at once`,
+    { ignore: spec.ignore },
+    async () => {
+      await using dir = await tempDir();
+      await using server = await spec.start();
+      await writeTree(server.dir, {
+        "old/keep.txt": "kept\n",
+        "a.txt": "a\n",
+        "old/b.txt": "b\n",
+        "c.txt": "c\n",
+      });
+      await server.settle();
+      const mkdirs = ["new/x/y", "old", "new/z", "old/sub", "logs"];
+      const task = await writeServerTask(
+        dir.path,
+        `${server.connection}, parallel: 4`,
+        `  - mkdir: [${mkdirs.join(", ")}]\n`,
+      );
+      // Two runs at once, each over four connections: a directory the other
+      // made first is no error.
+      const runs = await Promise.all([0, 1].map(() => ferry(["run", task], { env: server.env })));
+      for (const run of runs) assert.equal(run.code, 0, run.stdout + run.stderr);
+      for (const path of mkdirs) assert.ok(await isDirectory(join(server.dir, path)), path);
+      // A third run, checked against the disk: everything exists, nothing made.
+      const again = await checkedFerry(server, dir.path, ["run", task]);
+      assert.equal(again.result.code, 0, again.result.stdout + again.result.stderr);
+      assert.ok(again.report.steps[0].actions.every((a) => a.action === "skip"));
+
+      const rm = await writeServerTask(
+        dir.path,
+        `${server.connection}, parallel: 4`,
+        `  - rm: [a.txt, gone.txt, old/b.txt, new/none.txt, c.txt]\n`,
+      );
+      const { result, report } = await checkedFerry(server, dir.path, ["run", rm]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.deepEqual(
+        report.steps[0].actions.map((a) => `${a.action} ${a.path}`),
+        ["delete a.txt", "skip gone.txt", "delete old/b.txt", "skip new/none.txt", "delete c.txt"],
+      );
+      for (const gone of ["a.txt", "old/b.txt", "c.txt"]) {
+        assert.equal(await Deno.stat(join(server.dir, gone)).then(() => 1, () => 0), 0, gone);
+      }
+      assert.equal(await Deno.readTextFile(join(server.dir, "old/keep.txt")), "kept\n");
     },
   );
 }

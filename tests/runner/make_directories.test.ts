@@ -136,3 +136,61 @@ Deno.test("put into a folder below a file: the MKD in the way fails each directo
   assert.equal(await Deno.readTextFile(join(r.server.root, "f")), "a file\n");
   assert.ok(!r.server.commands.some((c) => c.startsWith("STOR")), r.server.commands.join("\n"));
 });
+
+/** The flights a one-step run takes (login and QUIT included), with the report. */
+async function flightsOf(dir: string, r: DelayRig, step: string) {
+  const before = r.proxy.stats();
+  const report = await run(dir, r, 1, `  - ${step}\n`);
+  const after = r.proxy.stats();
+  return {
+    report,
+    flights: after.flights - before.flights,
+    mkd: (after.verbs.MKD ?? 0) - (before.verbs.MKD ?? 0),
+  };
+}
+
+for (const mlst of [true, false]) {
+  Deno.test(`mkdir step with six paths${mlst ? "" : ", no MLST"}: stat-ed together, made together; no more round trips than one path`, async () => {
+    await using dir = await tempDir();
+    await using r = await delayRig({ disabledCommands: mlst ? [] : ["MLSD", "MLST"] });
+    await writeTree(r.server.root, { "www/old/keep.txt": "kept\n" });
+    const six = ["www/a", "www/b/c", "www/old", "www/d/e/f", "logs", "www/old/g"];
+    const one = await flightsOf(dir.path, r, "mkdir: one/x");
+    const fresh = await flightsOf(dir.path, r, `mkdir: [${six.join(", ")}]`);
+    assert.ok(fresh.report.ok, JSON.stringify(fresh.report, null, 2));
+    assert.equal(fresh.flights, one.flights, "six paths, as many flights as one");
+    for (const path of six) assert.ok(await isDirectory(join(r.server.root, path)), path);
+    assert.equal(await Deno.readTextFile(join(r.server.root, "www/old/keep.txt")), "kept\n");
+    const actions = fresh.report.steps[0].actions.map((a) => `${a.action} ${a.path} ${a.result}`);
+    assert.deepEqual(actions.sort(), [
+      "mkdir logs ok",
+      "mkdir www/a ok",
+      "mkdir www/b/c ok",
+      "mkdir www/d/e/f ok",
+      "mkdir www/old/g ok",
+      "skip www/old skipped",
+    ]);
+    // A re-run finds them all: nothing made, and again no more flights than one path.
+    const oneAgain = await flightsOf(dir.path, r, "mkdir: one/x");
+    const again = await flightsOf(dir.path, r, `mkdir: [${six.join(", ")}]`);
+    assert.ok(again.report.ok);
+    assert.equal(again.mkd, 0);
+    assert.equal(again.flights, oneAgain.flights);
+    assert.ok(again.report.steps[0].actions.every((a) => a.action === "skip"));
+  });
+}
+
+Deno.test("mkdir step where a path is a file: a plan error before anything is made", async () => {
+  await using dir = await tempDir();
+  await using r = await delayRig({ disabledCommands: ["MLSD", "MLST"] });
+  await writeTree(r.server.root, { "www/file": "a file\n" });
+  const { report, mkd } = await flightsOf(dir.path, r, "mkdir: [www/new, www/file]");
+  assert.equal(report.ok, false);
+  assert.match(JSON.stringify(report), /www\/file exists and is not a directory/);
+  assert.equal(mkd, 0);
+  assert.equal(await isDirectory(join(r.server.root, "www/new")), false);
+});
+
+async function isDirectory(path: string): Promise<boolean> {
+  return await Deno.stat(path).then((info) => info.isDirectory, () => false);
+}

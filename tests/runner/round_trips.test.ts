@@ -214,3 +214,38 @@ Deno.test("get of one file with parallel 4: no other connection is opened", asyn
   assert.equal(await Deno.readTextFile(join(dir.path, "one.txt")), "one\n");
   assert.equal(r.proxy.stats().controlConnections, 1);
 });
+
+Deno.test("rm step with named paths: every path stat-ed together in the plan (two round trips, not two a path)", async () => {
+  await using dir = await tempDir();
+  await using r = await behindProxy();
+  const files = ["a.txt", "b.txt", "www/c.txt", "www/d.txt", "e.txt"];
+  await writeTree(r.server.root, {
+    ...Object.fromEntries(files.map((f) => [f, `${f}\n`])),
+    "www/keep.txt": "kept\n",
+  });
+  const flights = async (paths: string[]) => {
+    const before = r.proxy.stats();
+    const report = await run(
+      dir.path,
+      `url: "${r.url}", parallel: 1`,
+      `  - rm: [${paths.join(", ")}]\n`,
+    );
+    const after = r.proxy.stats();
+    return { report, flights: after.flights - before.flights, dele: after.verbs.DELE ?? 0 };
+  };
+  const missing = ["gone.txt", "www/gone.txt", "x/y.txt", "nope", "www/nope"];
+  // The plan's stats of five missing paths cost what one costs.
+  const one = await flights(["gone.txt"]);
+  const five = await flights(missing);
+  assert.ok(five.report.ok, JSON.stringify(five.report, null, 2));
+  assert.equal(five.flights, one.flights);
+  assert.ok(five.report.steps[0].actions.every((a) => a.action === "skip"));
+  // Five files: the same plan, then a DELE each.
+  const deleted = await flights(files);
+  assert.ok(deleted.report.ok, JSON.stringify(deleted.report, null, 2));
+  assert.equal(deleted.flights, one.flights + files.length - 1);
+  for (const f of files) {
+    assert.equal(await Deno.stat(join(r.server.root, f)).then(() => true, () => false), false, f);
+  }
+  assert.equal(await Deno.readTextFile(join(r.server.root, "www/keep.txt")), "kept\n");
+});

@@ -1,9 +1,10 @@
 // Planning a step that makes or removes remote directories (mkdir, rmdir):
-// one stat per path, then a skip, a refusal (PlanError) or the change.
+// every path stat-ed together (FtpClient.statAll), then for each a skip, a
+// refusal (PlanError) or the change.
 
 import type { FtpClient } from "../../client/ftp_client.ts";
 import type { PlanContext } from "../_plan_context.ts";
-import { type RemoteEntry, statRemote } from "../_remote_tree.ts";
+import { type RemoteEntry, statRemoteAll } from "../_remote_tree.ts";
 import { Phase, serverCommand, type Work } from "../_work.ts";
 
 /** What a directory step does at one path. */
@@ -27,8 +28,9 @@ export async function planDirectories(
 ): Promise<Work[]> {
   const phase = Phase[how.action];
   const work: Work[] = [];
-  for (const path of paths) {
-    const verdict = how.decide(path, await statRemote(ctx.client, path, ctx.signal));
+  const found = await statRemoteAll(ctx.client, paths, ctx.signal);
+  for (const [i, path] of paths.entries()) {
+    const verdict = how.decide(path, found[i]);
     if ("skip" in verdict) {
       work.push({ id: ctx.id(), action: "skip", path, reason: verdict.skip, phase });
       continue;

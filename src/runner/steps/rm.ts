@@ -8,7 +8,7 @@
 import { globMatcher, splitGlob } from "../_filter.ts";
 import type { PlanContext } from "../_plan_context.ts";
 import { removeRemoteFile } from "../_plan_delete.ts";
-import { readRemoteTree, statRemote } from "../_remote_tree.ts";
+import { readRemoteTree, statRemote, statRemoteAll } from "../_remote_tree.ts";
 import { Phase, type Work } from "../_work.ts";
 import { PlanError } from "../errors.ts";
 import type { PathList } from "../task_file.ts";
@@ -43,8 +43,13 @@ export const rm: StepKindDef<"rm", PathList, RmFields> = {
   ...pathListAction("rm"),
   async plan(step, ctx) {
     const work: Work[] = [];
-    for (const path of step.paths) {
-      const { base, glob } = await splitGlob(path);
+    const split = await Promise.all(step.paths.map((path) => splitGlob(path)));
+    // The named paths (no glob) are stat-ed together.
+    const named = step.paths.filter((_, i) => !split[i].glob);
+    const stats = await statRemoteAll(ctx.client, named, ctx.signal);
+    const foundAt = new Map(named.map((path, i) => [path, stats[i]]));
+    for (const [i, path] of step.paths.entries()) {
+      const { base, glob } = split[i];
       if (glob) {
         const match = globMatcher(glob);
         const root = await statRemote(ctx.client, base || ".", ctx.signal);
@@ -61,7 +66,7 @@ export const rm: StepKindDef<"rm", PathList, RmFields> = {
         for (const hit of hits) work.push(deleteWork(hit.path, `matches ${glob}`, ctx));
         continue;
       }
-      const found = await statRemote(ctx.client, path, ctx.signal);
+      const found = foundAt.get(path);
       if (!found) {
         work.push(
           ctx.planned.remote.has(path)
