@@ -21,12 +21,14 @@ export function replyBytes(line: string): number {
 
 /**
  * `lines` sent together in flights of at most `FLIGHT_REPLY_BYTES` of
- * replies, as `bytesOf` estimates each line's reply.
+ * replies, as `bytesOf` estimates each line's reply; with `epsvAhead`, the
+ * next transfer's EPSV goes with them (see `Session.pipeline`).
  */
 export async function inFlights(
   session: Session,
   lines: readonly string[],
   bytesOf: (line: string) => number = replyBytes,
+  epsvAhead = false,
 ): Promise<FtpReply[]> {
   const replies: FtpReply[] = [];
   let start = 0;
@@ -37,7 +39,7 @@ export async function inFlights(
     while (end < lines.length && bytes + bytesOf(lines[end]) <= FLIGHT_REPLY_BYTES) {
       bytes += bytesOf(lines[end++]);
     }
-    replies.push(...await session.pipeline(lines.slice(start, end)));
+    replies.push(...await session.pipeline(lines.slice(start, end), epsvAhead));
     start = end;
   }
   return replies;
@@ -46,12 +48,14 @@ export async function inFlights(
 /**
  * Whether each path is a directory: CWD into it and back (to the session's
  * directory, asked with PWD first where it is not known), every pair in
- * one flight where commands may be sent together. A 4xx to the CWD in is
- * thrown (no answer); a 5xx means no directory.
+ * one flight where commands may be sent together (with the next
+ * transfer's EPSV where `epsvAhead`). A 4xx to the CWD in is thrown (no
+ * answer); a 5xx means no directory.
  */
 export async function probeDirectories(
   session: Session,
   paths: readonly string[],
+  epsvAhead = false,
 ): Promise<boolean[]> {
   if (paths.length === 0) return [];
   const back = formatCommand("CWD", session.currentDirectory ?? await session.pwd());
@@ -67,7 +71,7 @@ export async function probeDirectories(
     return answers;
   }
   const lines = paths.flatMap((path) => [formatCommand("CWD", path), back]);
-  const replies = await inFlights(session, lines);
+  const replies = await inFlights(session, lines, replyBytes, epsvAhead);
   for (let i = 0; i < lines.length; i += 2) {
     if (isCompletion(replies[i])) session.assertBack(back, replies[i + 1]);
   }

@@ -701,18 +701,20 @@ export class Session {
 
   /**
    * sizeAndTime for many paths, `MDTM_BATCH` commands to a round trip
-   * (pipelined): each path's size and time, or the error its SIZE reply
-   * makes (which names its command).
+   * (pipelined; with `epsvAhead`, the next transfer's EPSV goes with the
+   * first): each path's size and time, or the error its SIZE reply makes
+   * (which names its command).
    */
   async sizeAndTimeAll(
     paths: readonly string[],
+    epsvAhead = false,
   ): Promise<({ size: number; modified?: Date } | FtpError)[]> {
     await this.type("binary");
     const results: ({ size: number; modified?: Date } | FtpError)[] = [];
     for (let i = 0; i < paths.length; i += MDTM_BATCH / 2) {
       const lines = paths.slice(i, i + MDTM_BATCH / 2)
         .flatMap((path) => [formatCommand("SIZE", path), formatCommand("MDTM", path)]);
-      const replies = await this.pipeline(lines);
+      const replies = await this.pipeline(lines, epsvAhead);
       for (let j = 0; j < lines.length; j += 2) {
         try {
           results.push(sizeAndTimeFrom(lines.slice(j, j + 2), replies.slice(j, j + 2)));

@@ -3,7 +3,9 @@
 // path in one flight, then the CWD probes (in and back) of the paths whose
 // SIZE was refused in another: two round trips for any number of paths,
 // where one stat at a time takes one or two each. A name that ends in a
-// slash is probed first, as stat() does.
+// slash is probed first, as stat() does, and the next transfer's EPSV goes
+// with the first flight (a stat is mostly followed by a transfer: the files
+// of a get step named one by one).
 
 import {
   FtpError,
@@ -41,7 +43,7 @@ export async function statEntries(
   if (!session.pipelining) return await oneAtATime(session, paths);
   if (session.hasMlst) {
     const lines = paths.map((path) => formatCommand("MLST", path));
-    const replies = await inFlights(session, lines, mlstReplyBytes);
+    const replies = await inFlights(session, lines, mlstReplyBytes, true);
     return paths.map((path, i) => {
       try {
         if (!isCompletion(replies[i])) throw replyError(replies[i], redactCommand(lines[i]));
@@ -54,12 +56,12 @@ export async function statEntries(
   }
   const results = new Array<FileInfo | FtpError | undefined>(paths.length);
   const slashed = indexesOf(paths, (path) => path.endsWith("/"));
-  const probedFirst = await probeDirectories(session, slashed.map((i) => paths[i]));
+  const probedFirst = await probeDirectories(session, slashed.map((i) => paths[i]), true);
   slashed.forEach((i, k) => {
     if (probedFirst[k]) results[i] = directoryEntry(paths[i]);
   });
   const sized = indexesOf(paths, (_, i) => results[i] === undefined);
-  const sizes = await session.sizeAndTimeAll(sized.map((i) => paths[i]));
+  const sizes = await session.sizeAndTimeAll(sized.map((i) => paths[i]), true);
   const refused: number[] = [];
   sized.forEach((i, k) => {
     const found = sizes[k];
@@ -68,7 +70,7 @@ export async function statEntries(
     // Not probed again where the first probe said no.
     if (found instanceof FtpPermanentError && !paths[i].endsWith("/")) refused.push(i);
   });
-  const probed = await probeDirectories(session, refused.map((i) => paths[i]));
+  const probed = await probeDirectories(session, refused.map((i) => paths[i]), true);
   refused.forEach((i, k) => {
     if (probed[k]) results[i] = directoryEntry(paths[i]);
   });

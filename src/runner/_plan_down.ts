@@ -17,6 +17,7 @@ import {
   readRemoteTree,
   type RemoteEntry,
   statRemote,
+  statRemoteAll,
   statRemoteDirectory,
 } from "./_remote_tree.ts";
 import { assertDistinctTargets, LOCAL_CASE_INSENSITIVE } from "./_targets.ts";
@@ -40,16 +41,39 @@ function notFollowed(entries: Iterable<RemoteEntry>, ctx: PlanContext): void {
   }
 }
 
+/**
+ * A get step's named paths (its sources, and its globs' bases) stat-ed
+ * together, when it has more than one: one or two round trips for all. A
+ * single source is stat-ed alone, with the next transfer's EPSV.
+ */
+async function statSources(
+  from: readonly string[],
+  ctx: PlanContext,
+): Promise<Map<string, RemoteEntry | undefined>> {
+  if (from.length < 2) return new Map();
+  const named = [
+    ...new Set(
+      await Promise.all(from.map(async (path) => {
+        const { base, glob } = await splitGlob(path);
+        return glob ? base : path;
+      })),
+    ),
+  ].filter((path) => path !== "");
+  const found = await statRemoteAll(ctx.client, named, ctx.signal);
+  return new Map(named.map((path, i) => [path, found[i]]));
+}
+
 async function remoteSources(
   from: string,
   filter: PathFilter,
   ctx: PlanContext,
+  known: Map<string, RemoteEntry | undefined>,
 ): Promise<RemoteSources> {
+  const stat = (path: string) =>
+    known.has(path) ? known.get(path) : statRemote(ctx.client, path, ctx.signal);
   const { base, glob } = await splitGlob(from);
   if (glob) {
-    const root = base === ""
-      ? { type: "directory" }
-      : await statRemote(ctx.client, base, ctx.signal);
+    const root = base === "" ? { type: "directory" } : await stat(base);
     if (root?.type !== "directory") {
       throw new PlanError(`${from}: ${base} is not a remote directory`);
     }
@@ -68,7 +92,7 @@ async function remoteSources(
     if (files.length > 1) ctx.warm?.();
     return { files, dirs: [], expanded: true };
   }
-  const found = await statRemote(ctx.client, from, ctx.signal);
+  const found = await stat(from);
   if (!found) {
     if (ctx.planned.remote.get(from) === "directory") {
       ctx.warn(`${from} is made by an earlier step: a dry run cannot know its content`);
@@ -219,7 +243,8 @@ async function downloadWork(
 export async function planGet(step: GetStep, ctx: PlanContext): Promise<Work[]> {
   const filter = await compileFilter(step.filter);
   const sources: RemoteSources[] = [];
-  for (const from of step.from) sources.push(await remoteSources(from, filter, ctx));
+  const known = await statSources(step.from, ctx);
+  for (const from of step.from) sources.push(await remoteSources(from, filter, ctx, known));
   const endsWithSlash = /[/\\]$/.test(step.to);
   const to = endsWithSlash ? step.to.slice(0, -1) : step.to;
   const toInfo = await statLocal(to);

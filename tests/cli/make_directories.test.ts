@@ -146,7 +146,7 @@ for (const spec of LAB) {
   );
 
   Deno.test(
-    `mkdir and rm steps with path lists on ${spec.name}: stat-ed together, made together; two runs at once`,
+    `mkdir, get and rm steps with path lists on ${spec.name}: stat-ed together, made together; two runs at once`,
     { ignore: spec.ignore },
     async () => {
       await using dir = await tempDir();
@@ -173,6 +173,21 @@ for (const spec of LAB) {
       const again = await checkedFerry(server, dir.path, ["run", task]);
       assert.equal(again.result.code, 0, again.result.stdout + again.result.stderr);
       assert.ok(again.report.steps[0].actions.every((a) => a.action === "skip"));
+
+      // A get of named files: stat-ed together, every byte home.
+      const get = await writeServerTask(
+        dir.path,
+        `${server.connection}, parallel: 4`,
+        `  - get: { from: [a.txt, old/b.txt, c.txt], to: got/ }\n`,
+      );
+      const got = await checkedFerry(server, dir.path, ["run", get]);
+      assert.equal(got.result.code, 0, got.result.stdout + got.result.stderr);
+      const there = await treeOf(server.dir);
+      assert.deepEqual(await treeOf(join(dir.path, "got")), {
+        "a.txt": there["a.txt"],
+        "b.txt": there["old/b.txt"],
+        "c.txt": there["c.txt"],
+      });
 
       const rm = await writeServerTask(
         dir.path,

@@ -249,3 +249,30 @@ Deno.test("rm step with named paths: every path stat-ed together in the plan (tw
   }
   assert.equal(await Deno.readTextFile(join(r.server.root, "www/keep.txt")), "kept\n");
 });
+
+Deno.test("get step with several named files: their stats go together in the plan, then two round trips per file", async () => {
+  await using dir = await tempDir();
+  await using r = await behindProxy();
+  const names = ["a.txt", "b.txt", "www/c.txt", "www/d.txt", "e.txt"];
+  await writeTree(r.server.root, Object.fromEntries(names.map((f) => [f, `${f}\n`.repeat(50)])));
+  const get = async (from: string[], to: string) => {
+    const before = r.proxy.stats();
+    const report = await run(
+      dir.path,
+      `url: "${r.url}", parallel: 1`,
+      `  - get: { from: [${from.join(", ")}], to: ${join(dir.path, to)}/ }\n`,
+    );
+    assert.ok(report.ok, JSON.stringify(report, null, 2));
+    return r.proxy.stats().flights - before.flights;
+  };
+  const one = await get(["a.txt"], "one");
+  const five = await get(names, "five");
+  for (const name of names) {
+    assert.equal(
+      await Deno.readTextFile(join(dir.path, "five", name.split("/").pop()!)),
+      `${name}\n`.repeat(50),
+    );
+  }
+  // Four more files: two round trips each; the plan's stats cost no more than one.
+  assert.equal(five, one + 4 * 2);
+});
