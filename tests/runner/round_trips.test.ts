@@ -276,3 +276,35 @@ Deno.test("get step with several named files: their stats go together in the pla
   // Four more files: two round trips each; the plan's stats cost no more than one.
   assert.equal(five, one + 4 * 2);
 });
+
+Deno.test("verify where listings may hide dot-files: the dot-files are asked for by name together, not one round trip each", async () => {
+  await using dir = await tempDir();
+  // vsftpd-like listings that hide dot-files, and no way to ask for them (no `LIST -a`).
+  await using r = await delayRig({
+    disabledCommands: ["MLSD", "MLST"],
+    hideDotFiles: true,
+    listOptions: false,
+  });
+  const site: Record<string, string> = { "index.html": "home\n" };
+  for (let i = 0; i < 6; i++) site[`d${i}/.htaccess`] = `deny ${i}\n`;
+  await writeTree(join(dir.path, "site"), site);
+  await writeTree(join(r.server.root, "www"), site);
+  const verify = async (count: number) => {
+    const before = r.proxy.stats();
+    const local = join(dir.path, `site${count}`);
+    await writeTree(local, Object.fromEntries(Object.entries(site).slice(0, count + 1)));
+    const report = await run(
+      dir.path,
+      `url: "${r.url}", parallel: 1`,
+      `  - verify: { local: ${local}, remote: www, by: size }\n`,
+    );
+    return { report, flights: r.proxy.stats().flights - before.flights };
+  };
+  // One dot-file and six: the same round trips (the six are asked together).
+  const one = await verify(1);
+  const six = await verify(6);
+  assert.ok(one.report.ok, JSON.stringify(one.report, null, 2));
+  assert.ok(six.report.ok, JSON.stringify(six.report, null, 2));
+  assert.match(JSON.stringify(six.report), /d5\/\.htaccess/);
+  assert.equal(six.flights, one.flights);
+});

@@ -25,6 +25,7 @@ import {
   readRemoteTree,
   type RemoteEntry,
   statRemote,
+  statRemoteAll,
 } from "../_remote_tree.ts";
 import type { SchemaParts } from "../_schema_parts.ts";
 import { Phase, type Work } from "../_work.ts";
@@ -258,9 +259,11 @@ async function pairsOf(step: VerifyFields, ctx: PlanContext): Promise<Pair[] | u
   const under = (rel: string, roots: Iterable<string>) =>
     [...roots].some((r) => r === "" || rel === r || rel.startsWith(`${r}/`));
   const pairs: Pair[] = [];
+  // Files the listing may have left out, asked for by name together.
+  const unlisted: Pair[] = [];
   for (const rel of new Set([...locals.keys(), ...remotes.keys()])) {
     const local = locals.get(rel);
-    let remote = remotes.get(rel);
+    const remote = remotes.get(rel);
     const isFile = local?.type === "file" || remote?.type === "file";
     if (!isFile || !filter.includes(rel)) continue;
     if (remote && remote.type !== "file" && remote.type !== "directory") {
@@ -273,16 +276,18 @@ async function pairsOf(step: VerifyFields, ctx: PlanContext): Promise<Pair[] | u
     }
     const remotePath = joinRemote(remoteRoot, rel);
     if (!local && under(rel, skipped.keys())) continue; // readLocalTree warned
+    const pair = { rel, local, remote, localPath: join(localRoot, rel), remotePath };
     if (
       !remote &&
       ((hidden.dotFiles && hasDotSegment(rel)) || under(rel, hidden.paths.keys()) ||
         hidden.unreadable.size > 0)
     ) {
-      // The listing may have left it out: ask for it by name.
-      remote = await statRemote(ctx.client, remotePath, ctx.signal);
+      unlisted.push(pair);
     }
-    pairs.push({ rel, local, remote, localPath: join(localRoot, rel), remotePath });
+    pairs.push(pair);
   }
+  const found = await statRemoteAll(ctx.client, unlisted.map((p) => p.remotePath), ctx.signal);
+  unlisted.forEach((pair, i) => pair.remote = found[i]);
   // Below a file that is a directory on the other side, the clash says it all.
   const clashes = pairs.filter((p) => p.local && p.remote && p.local.type !== p.remote.type)
     .map((p) => p.rel);
