@@ -10,7 +10,8 @@
 import { type FtpError, replyError } from "../errors.ts";
 import { formatCommand, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
-import { inFlights, probeDirectories } from "./_flights.ts";
+import { inFlights } from "./_flights.ts";
+import { probeDirectories } from "./_probe_directories.ts";
 import type { Session } from "./_session.ts";
 
 /** The levels of `path`, top first: `a/b/c` gives `a`, `a/b`, `a/b/c`; `/x/y` gives `/x`, `/x/y`. */
