@@ -692,38 +692,11 @@ export class Session {
    */
   async sizeAndTime(path: string): Promise<{ size: number; modified?: Date }> {
     await this.type("binary");
-    const lines = [formatCommand("SIZE", path), formatCommand("MDTM", path)];
+    const lines = sizeAndTimeLines(path);
     // A stat is mostly followed by a transfer (a get of the file, a listing
     // of the directory): its EPSV goes now.
     const [sizeReply, timeReply] = await this.pipeline(lines, true);
     return sizeAndTimeFrom(lines, [sizeReply, timeReply]);
-  }
-
-  /**
-   * sizeAndTime for many paths, `MDTM_BATCH` commands to a round trip
-   * (pipelined; with `epsvAhead`, the next transfer's EPSV goes with the
-   * first): each path's size and time, or the error its SIZE reply makes
-   * (which names its command).
-   */
-  async sizeAndTimeAll(
-    paths: readonly string[],
-    epsvAhead = false,
-  ): Promise<({ size: number; modified?: Date } | FtpError)[]> {
-    await this.type("binary");
-    const results: ({ size: number; modified?: Date } | FtpError)[] = [];
-    for (let i = 0; i < paths.length; i += MDTM_BATCH / 2) {
-      const lines = paths.slice(i, i + MDTM_BATCH / 2)
-        .flatMap((path) => [formatCommand("SIZE", path), formatCommand("MDTM", path)]);
-      const replies = await this.pipeline(lines, epsvAhead);
-      for (let j = 0; j < lines.length; j += 2) {
-        try {
-          results.push(sizeAndTimeFrom(lines.slice(j, j + 2), replies.slice(j, j + 2)));
-        } catch (error) {
-          results.push(error as FtpError);
-        }
-      }
-    }
-    return results;
   }
 
   /**
@@ -972,8 +945,17 @@ function sizeFrom(line: string, reply: FtpReply): number {
   return size;
 }
 
+/**
+ * The SIZE and MDTM of `path` (asked in binary type: SIZE in ASCII would
+ * count converted line ends, or be refused), for sizeAndTime and statAll's
+ * batches.
+ */
+export function sizeAndTimeLines(path: string): [string, string] {
+  return [formatCommand("SIZE", path), formatCommand("MDTM", path)];
+}
+
 /** A path's size (its SIZE refusal is thrown) and time, from the replies to its SIZE and MDTM. */
-function sizeAndTimeFrom(
+export function sizeAndTimeFrom(
   lines: readonly string[],
   [sizeReply, timeReply]: readonly FtpReply[],
 ): { size: number; modified?: Date } {

@@ -823,12 +823,15 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 
   /**
    * What {@linkcode FtpClient.stat} learns of one path, asked of many
-   * together: every MLST in one round trip where the server offers MLST;
-   * otherwise the SIZE and MDTM of every path in one, then the directory
-   * probes (CWD in and back) of those that are no file in another. Two
-   * round trips for any number of paths, where the server takes commands
-   * sent together (see the `pipelining` option); one path at a time, as
-   * `stat`, where it does not. The session's directory is not changed.
+   * together: the MLSTs sent together where the server offers MLST;
+   * otherwise the SIZE and MDTM of every path together, then the directory
+   * probes (CWD in and back) of those that are no file, together. Commands
+   * sent together go in flights of at most 32 KiB of replies (about 75
+   * MLSTs or 150 SIZE and MDTM pairs of short paths), each one round trip,
+   * where the server takes commands sent together (see the `pipelining`
+   * option); one command at a time where it does not. A name that ends in
+   * `/` is probed first, as `stat` does. The session's directory is not
+   * changed.
    *
    * A path the server refuses (a missing one: 550) does not fail the call:
    * its place holds the error, which names its command.

@@ -1,9 +1,10 @@
-// The directories an upload or mkdir step creates, made together. The plan knows
-// which are missing (the listing did not show them) and lists each as an
-// action, parents first; the first of them to run sends every MKD in one
-// round trip (FtpClient.mkdirAll), and each action takes its own
-// directory's result. A retry of an action that failed makes its directory
-// alone (mkdir -p).
+// The directories a step creates, made together. The plan knows which are
+// missing (an upload's from the listing, which did not show them, parents
+// first; a mkdir step's from its stats, in the task's order, each made with
+// its parents) and lists each as an action; the first of them to run sends
+// every MKD in one round trip (FtpClient.mkdirAll), and each action takes
+// its own directory's result. A retry of an action that failed makes its
+// directory alone (mkdir -p).
 
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { FtpError } from "../errors.ts";
@@ -15,13 +16,13 @@ export class DirectoryBatch {
   #results?: Promise<Map<string, FtpError | undefined>>;
 
   /**
-   * @param missing The directories to make, each after its parent, whose
-   * parent exists or comes earlier.
+   * @param missing The directories to make. Unless `recursive`, each
+   * one's parent exists or comes earlier.
    * @param parents Parents of the first that may be missing too (those of
    * a destination that does not exist yet), top first: made before it, and
    * in no action of their own.
    * @param recursive Make each path's missing parents too (a mkdir step's
-   * paths, which need not come parents first).
+   * paths, in any order).
    */
   constructor(
     missing: readonly string[],

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type FileInfo, type FtpClient, FtpPermanentError } from "../../mod.ts";
+import { type FileInfo, type FtpClient, FtpPermanentError, FtpTransientError } from "../../mod.ts";
 import { delayRig } from "../_delay_rig.ts";
 
 const PATHS = ["a.txt", "site", "missing", "site/b.bin", "site/", "site/deeper", "gone/x"];
@@ -87,17 +87,62 @@ Deno.test("statAll without MLST: SIZE and MDTM together, then the probes togethe
   assert.equal(await client.pwd(), "/");
 });
 
-Deno.test("statAll with pipelining off: stat of each in turn, the same answers", async () => {
+Deno.test("statAll with pipelining off: the same commands one at a time, the same answers", async () => {
   await using r = await delayRig({ disabledCommands: ["MLST"] });
   await makeTree(r.server.root);
   await using client = await r.connect({ pipelining: false });
   const plain = PATHS.filter((p) => !p.endsWith("/"));
   const before = r.proxy.stats();
   const found = await client.statAll(plain);
-  const flights = r.proxy.stats().flights - before.flights;
-  // One command a round trip: SIZE and MDTM of each, the probes of four.
-  assert.ok(flights >= 2 * plain.length, `${flights} flights`);
+  const after = r.proxy.stats();
+  // One command a round trip: SIZE and MDTM of each, a CWD into the four that are
+  // no file, and a CWD back out of the two directories.
+  assert.equal(after.flights - before.flights, 2 * plain.length + 4 + 2);
+  assert.equal(after.commands - before.commands, after.flights - before.flights);
   assert.deepEqual(found.map(shown), await statEach(client, plain));
+});
+
+for (const pipelining of [true, false]) {
+  Deno.test(`statAll, pipelining ${pipelining ? "on" : "off"}: a 4xx to a directory probe fails the call (no answer), the session still usable`, async () => {
+    await using r = await delayRig({
+      disabledCommands: ["MLST"],
+      faults: {
+        onCommand: (c) =>
+          c.verb === "CWD" && c.argument === "site"
+            ? { reply: "450 Busy, try later\r\n" }
+            : undefined,
+      },
+    });
+    await makeTree(r.server.root);
+    await using client = await r.connect({ pipelining });
+    const error = await client.statAll(["a.txt", "site", "missing"]).catch((e) => e);
+    assert.ok(error instanceof FtpTransientError, String(error));
+    assert.equal(error.code, 450);
+    assert.equal(error.command, "CWD site");
+    // A missing path alone is an answer, kept in its place.
+    const [file, missing] = await client.statAll(["a.txt", "missing"]);
+    assert.equal((file as FileInfo).size, 5);
+    assert.ok(missing instanceof FtpPermanentError && missing.command === "SIZE missing");
+    assert.equal(await client.pwd(), "/");
+  });
+}
+
+Deno.test("statAll: duplicates, an empty list, and after a relative cd (where the session is, asked first)", async () => {
+  await using r = await delayRig({ disabledCommands: ["MLST"] });
+  await makeTree(r.server.root);
+  await using client = await r.connect();
+  let before = r.flights();
+  assert.deepEqual(await client.statAll([]), []);
+  assert.equal(r.flights(), before, "nothing sent for nothing");
+  const twice = await client.statAll(["a.txt", "a.txt", "site", "site"]);
+  assert.deepEqual(twice.map(shown), await statEach(client, ["a.txt", "a.txt", "site", "site"]));
+  await client.cd("site");
+  before = r.flights();
+  const inside = await client.statAll(["b.bin", "deeper", "nope"]);
+  // SIZE and MDTM; PWD (the way back is not known after a relative CWD); the probes.
+  assert.equal(r.flights() - before, 3);
+  assert.deepEqual(inside.map(shown), await statEach(client, ["b.bin", "deeper", "nope"]));
+  assert.equal(await client.pwd(), "/site");
 });
 
 Deno.test("statAll: a bad path is refused before anything is sent", async () => {
