@@ -11,7 +11,9 @@
  * DIR on the first: per file, connect to the EPSV port, RETR, read the data
  * until the server closes it and write it to OUT/name (open, write per read,
  * close), then send the next file's EPSV before reading the transfer's 226
- * (ferry's pipelining: RETR and EPSV are two writes per file). With `full`,
+ * (ferry's pipelining: RETR and EPSV are two writes per file). File calls
+ * are synchronous, as ferry's are (an asynchronous one is a hand-off to
+ * Deno's thread pool, which costs more than a small file's write). With `full`,
  * also what ferry does beyond that: the MDTMs of the connection's share
  * pipelined in batches of 128 before the transfers, the file written under
  * a partial name after an lstat (the link check) and an lstat of a progress
@@ -81,7 +83,15 @@ async function readAll(conn: Deno.TcpConn, file: Deno.FsFile, buffer: Uint8Array
   for (;;) {
     const n = await conn.read(buffer);
     if (n === null) return;
-    for (let at = 0; at < n;) at += await file.write(buffer.subarray(at, n));
+    for (let at = 0; at < n;) at += file.writeSync(buffer.subarray(at, n));
+  }
+}
+
+function lstatQuietly(path: string): void {
+  try {
+    Deno.lstatSync(path);
+  } catch {
+    // Not there: the usual case, and the costly one (an error per call).
   }
 }
 
@@ -93,10 +103,10 @@ async function worker(control: Control, queue: string[], times: Map<string, Date
     const target = `${out}/${name}`;
     const path = full ? `${out}/.${name}.part` : target;
     if (full) {
-      await Deno.lstat(path).catch(() => {});
-      await Deno.lstat(`${path}.progress`).catch(() => {});
+      lstatQuietly(path);
+      lstatQuietly(`${path}.progress`);
     }
-    const file = await Deno.open(path, { write: true, create: true, truncate: true });
+    const file = Deno.openSync(path, { write: true, create: true, truncate: true });
     const data = await Deno.connect({ hostname, port: epsvPort(next) });
     await control.expect(1, `RETR ${pathname}${name}`);
     await readAll(data, file, buffer);
@@ -108,8 +118,8 @@ async function worker(control: Control, queue: string[], times: Map<string, Date
     if (following !== undefined) next = await control.expect(2);
     if (full) {
       const mtime = times.get(name)!;
-      await Deno.utime(path, mtime, mtime);
-      await Deno.rename(path, target);
+      Deno.utimeSync(path, mtime, mtime);
+      Deno.renameSync(path, target);
     }
     name = following;
   }
