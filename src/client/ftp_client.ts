@@ -1656,7 +1656,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         // A raw command may be "PASS ...": quote it only redacted.
         if (argsAreCommands) assertSafeArgument(arg, "command", redactCommand(arg));
         else assertSafeArgument(arg, "path");
-        this.#codec.encode(arg);
+        // Only a legacy encoding can fail to carry a character; UTF-8 carries them all.
+        if (this.#codec.encoding !== "utf-8") this.#codec.encode(arg);
       }
       check?.();
     } catch (error) {
