@@ -154,7 +154,8 @@ for (const parallel of PARALLEL) {
   const ls = median(l.seconds);
   const line = (r: Result, s: number) =>
     `  ${r.client.padEnd(6)} ${s.toFixed(3)} s  ${(FILES / s).toFixed(0).padStart(5)} files/s  ` +
-    `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")})`;
+    `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")}; ` +
+    `CPU ${r.cpu.map((x) => x.toFixed(2)).join(" ")})`;
   console.log(`--parallel ${parallel} (load before ${before}, after ${load()})`);
   console.log(line(f, fs));
   console.log(line(l, ls));
@@ -162,6 +163,9 @@ for (const parallel of PARALLEL) {
   if (b) {
     console.log(line(b, median(b.seconds)));
     console.log(`  ratio lftp/before ${(ls / median(b.seconds)).toFixed(2)}`);
+    // Paired: the same round ran both, under the same load.
+    const fewer = f.cpu.filter((cpu, i) => cpu < b.cpu[i]).length;
+    console.log(`  ferry used less CPU than before in ${fewer} of ${f.cpu.length} rounds`);
   }
   for (const r of others.filter((r) => r.client !== "before")) {
     console.log(line(r, median(r.seconds)));
