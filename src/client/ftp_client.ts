@@ -81,6 +81,7 @@ import {
   checkMaxBytes,
   checkTransferOptions,
   type CommonTransferOptions,
+  isStreamTarget,
   isUploadSource,
   offsetOf,
   transferType,
@@ -1187,7 +1188,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         const type = transferType(options.type);
         const offset = offsetOf(options.offset);
         const rateLimit = rateLimiterOf(options.rateLimit, "rateLimit");
-        if (destination instanceof WritableStream) {
+        if (isStreamTarget(destination)) {
           return downloadIntoStream(this.#require(), path, destination, {
             type,
             offset,
@@ -1259,7 +1260,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         })();
       },
       options,
-      () => checkDownloadOptions(options, destination instanceof WritableStream),
+      () => checkDownloadOptions(options, isStreamTarget(destination)),
     );
   }
 
