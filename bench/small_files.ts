@@ -13,7 +13,12 @@
  * FERRY_BENCH_BASELINE=DIR (another checkout of ferry, the code before a
  * change, run in the same rounds as "before"), FERRY_BENCH_PROFILE=DIR (also one run of
  * ferry at `--parallel 8` under `--cpu-prof`, the profile written to DIR and
- * summarised: self time by function and by source file).
+ * summarised: self time by function and by source file), FERRY_BENCH_FLOOR=1
+ * (also bench/_small_files_floor.ts in the same rounds, twice: "floor", a
+ * hand-written Deno getter with no ferry code doing per file what the runner
+ * does over the wire and to the file, and "floor+", which adds the runner's
+ * MDTMs, link check, partial file, mtime and rename: Deno's own cost of the
+ * job, start-up included).
  *
  * Needs root (vsftpd) and lftp. Not part of CI's test run.
  *
@@ -30,6 +35,8 @@ const PROFILE = Deno.env.get("FERRY_BENCH_PROFILE");
 const PARALLEL = (Deno.env.get("FERRY_BENCH_PARALLEL") ?? "8,1").split(",").map(Number);
 /** Another checkout of ferry (the code before a change) to run in the same rounds. */
 const BASELINE = Deno.env.get("FERRY_BENCH_BASELINE");
+/** Also run the hand-written Deno floor (bench/_small_files_floor.ts) in the same rounds. */
+const FLOOR = Deno.env.get("FERRY_BENCH_FLOOR") === "1";
 const BYTES = 4096;
 const repo = new URL("..", import.meta.url).pathname;
 const work = `/dev/shm/ferry-small-files-${Deno.pid}`;
@@ -65,6 +72,16 @@ const ferry = (parallel: number, extra: string[] = [], checkout = repo) => [
   "--parallel",
   String(parallel),
   "-q",
+];
+const floor = (parallel: number, mode: string) => [
+  Deno.execPath(),
+  "run",
+  "-A",
+  join(repo, "bench/_small_files_floor.ts"),
+  `${base}/pub/small/`,
+  out,
+  String(parallel),
+  mode,
 ];
 const lftp = (parallel: number) => [
   "lftp",
@@ -109,6 +126,10 @@ async function interleaved(parallel: number): Promise<Result[]> {
     { client: "lftp", command: lftp(parallel) },
   ];
   if (BASELINE) cells.push({ client: "before", command: ferry(parallel, [], BASELINE) });
+  if (FLOOR) {
+    cells.push({ client: "floor", command: floor(parallel, "plain") });
+    cells.push({ client: "floor+", command: floor(parallel, "full") });
+  }
   const seconds = cells.map(() => [] as number[]);
   const cpu = cells.map(() => [] as number[]);
   for (let round = 0; round <= RUNS; round++) {
@@ -127,12 +148,14 @@ async function interleaved(parallel: number): Promise<Result[]> {
 console.log(`vsftpd on ${base}; ${FILES} × ${BYTES} B; ${RUNS} rounds; load ${load()}`);
 for (const parallel of PARALLEL) {
   const before = load();
-  const [f, l, b] = await interleaved(parallel);
+  const [f, l, ...others] = await interleaved(parallel);
+  const b = others.find((r) => r.client === "before");
   const fs = median(f.seconds);
   const ls = median(l.seconds);
   const line = (r: Result, s: number) =>
     `  ${r.client.padEnd(6)} ${s.toFixed(3)} s  ${(FILES / s).toFixed(0).padStart(5)} files/s  ` +
-    `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")})`;
+    `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")}; ` +
+    `CPU ${r.cpu.map((x) => x.toFixed(2)).join(" ")})`;
   console.log(`--parallel ${parallel} (load before ${before}, after ${load()})`);
   console.log(line(f, fs));
   console.log(line(l, ls));
@@ -140,6 +163,12 @@ for (const parallel of PARALLEL) {
   if (b) {
     console.log(line(b, median(b.seconds)));
     console.log(`  ratio lftp/before ${(ls / median(b.seconds)).toFixed(2)}`);
+    // Paired: the same round ran both, under the same load.
+    const fewer = f.cpu.filter((cpu, i) => cpu < b.cpu[i]).length;
+    console.log(`  ferry used less CPU than before in ${fewer} of ${f.cpu.length} rounds`);
+  }
+  for (const r of others.filter((r) => r.client !== "before")) {
+    console.log(line(r, median(r.seconds)));
   }
 }
 

@@ -51,25 +51,43 @@ Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker 
 
 /**
  * Runs `body` (which gets the file's URL and a local path as `Deno.args`) in
- * a child process that records every setTimeout and setInterval started;
- * returns what `body` printed last, parsed, and the timers.
+ * a child process that records every setTimeout and setInterval started and
+ * every clearTimeout and clearInterval called (the first of any of them loads
+ * Deno's Node timers), and every first look at a stream global
+ * (`ReadableStream`, `TransformStream` and the like, which Deno loads on that
+ * look); returns what `body` returned, the timer calls and the stream globals.
  */
-async function timersStartedBy(body: string): Promise<{ code: number; started: string[] }> {
+async function timersStartedBy(
+  body: string,
+): Promise<{ code: number; started: string[]; streams: string[] }> {
   await using server = await FtpTestServer.start();
   await Deno.mkdir(`${server.root}/pub`);
   await Deno.writeTextFile(`${server.root}/pub/a.txt`, "hello\n");
   await using dir = await tempDir();
   const child = `
     const started = [];
-    for (const name of ["setTimeout", "setInterval"]) {
+    for (const name of ["setTimeout", "setInterval", "clearTimeout", "clearInterval"]) {
       const original = globalThis[name];
       globalThis[name] = (...args) => {
         started.push(name + ": " + new Error().stack.split("\\n")[2].trim());
         return original(...args);
       };
     }
+    const streams = new Set();
+    for (const name of Object.getOwnPropertyNames(globalThis)) {
+      if (!/Stream|QueuingStrategy/.test(name)) continue;
+      const property = Object.getOwnPropertyDescriptor(globalThis, name);
+      if (!property.get) continue;
+      Object.defineProperty(globalThis, name, {
+        ...property,
+        get() {
+          streams.add(name + ": " + new Error().stack.split("\\n")[2].trim());
+          return property.get.call(this);
+        },
+      });
+    }
     const code = await (async () => { ${body} })();
-    console.log(JSON.stringify({ code, started }));
+    console.log(JSON.stringify({ code, started, streams: [...streams] }));
   `;
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -99,8 +117,25 @@ Deno.test("a one-file ferry get starts no setTimeout or setInterval (the first l
   assert.deepEqual(started, []);
 });
 
-Deno.test("the library's connect, downloadTo and close start no setTimeout or setInterval", async () => {
-  const { code, started } = await timersStartedBy(`
+Deno.test("a ferry get of one file, and of a directory, loads no Deno streams and no Node timers", async () => {
+  // A directory goes through the runner's listing, planning and pool.
+  for (const directory of [false, true]) {
+    const { code, started, streams } = await timersStartedBy(`
+      const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
+      const [file, local] = Deno.args;
+      const args = ${directory}
+        ? [file.slice(0, file.lastIndexOf("/") + 1), local.slice(0, local.lastIndexOf("/") + 1)]
+        : [file, local];
+      return await main(["get", "-q", ...args]);
+    `);
+    assert.equal(code, 0);
+    assert.deepEqual(started, [], directory ? "directory" : "one file");
+    assert.deepEqual(streams, [], directory ? "directory" : "one file");
+  }
+});
+
+Deno.test("the library's connect, downloadTo and close start no setTimeout or setInterval and load no streams", async () => {
+  const { code, started, streams } = await timersStartedBy(`
     const { FtpClient } = await import(${JSON.stringify(`${ROOT}mod.ts`)});
     const url = new URL(Deno.args[0]);
     const client = await FtpClient.connect(url.origin);
@@ -110,6 +145,7 @@ Deno.test("the library's connect, downloadTo and close start no setTimeout or se
   `);
   assert.equal(code, 0);
   assert.deepEqual(started, []);
+  assert.deepEqual(streams, []);
 });
 
 Deno.test("the library's entry point loads no node: module, no runner, CLI or test server", async () => {

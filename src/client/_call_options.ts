@@ -117,6 +117,19 @@ export function checkMaxBytes(options: { maxBytes?: number }): void {
   }
 }
 
+/**
+ * Whether a download's destination is a stream rather than a local path.
+ * Told by its shape (a `getWriter` method), not by `instanceof WritableStream`:
+ * the first look at a stream global makes Deno load its streams (several
+ * milliseconds of start-up), which a download to a file never needs.
+ */
+export function isStreamTarget(
+  destination: string | URL | WritableStream<Uint8Array>,
+): destination is WritableStream<Uint8Array> {
+  return typeof destination === "object" && destination !== null && !(destination instanceof URL) &&
+    typeof (destination as WritableStream).getWriter === "function";
+}
+
 /** Whether the second argument of `upload()` is a source (not options). */
 export function isUploadSource(value: unknown): value is UploadSource {
   return typeof value === "string" || value instanceof Uint8Array || value instanceof URL ||

@@ -1,7 +1,7 @@
 // Downloads: a started RETR turned into a byte stream, or piped into a writable one.
 
 import { FtpAbortError } from "../errors.ts";
-import { CrlfToLfStream } from "../protocol/line_endings.ts";
+import { crlfToLfTransformer } from "../protocol/line_end_conversion.ts";
 import type { TransferResult, TransferType } from "./options.ts";
 import type { Session } from "./_session.ts";
 import type { RateLimiter } from "./rate_limit.ts";
@@ -105,7 +105,9 @@ export function downloadStream(
       await stop(new FtpAbortError("The download was cancelled by its reader"));
     },
   });
-  const output = type === "ascii" ? stream.pipeThrough(new CrlfToLfStream()) : stream;
+  const output = type === "ascii"
+    ? stream.pipeThrough(new TransformStream(crlfToLfTransformer()))
+    : stream;
   return { stream: output, finished };
 }
 

@@ -81,6 +81,7 @@ import {
   checkMaxBytes,
   checkTransferOptions,
   type CommonTransferOptions,
+  isStreamTarget,
   isUploadSource,
   offsetOf,
   transferType,
@@ -1222,7 +1223,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         const type = transferType(options.type);
         const offset = offsetOf(options.offset);
         const rateLimit = rateLimiterOf(options.rateLimit, "rateLimit");
-        if (destination instanceof WritableStream) {
+        if (isStreamTarget(destination)) {
           return downloadIntoStream(this.#require(), path, destination, {
             type,
             offset,
@@ -1294,7 +1295,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         })();
       },
       options,
-      () => checkDownloadOptions(options, destination instanceof WritableStream),
+      () => checkDownloadOptions(options, isStreamTarget(destination)),
     );
   }
 
@@ -1691,7 +1692,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         // A raw command may be "PASS ...": quote it only redacted.
         if (argsAreCommands) assertSafeArgument(arg, "command", redactCommand(arg));
         else assertSafeArgument(arg, "path");
-        this.#codec.encode(arg);
+        // Only a legacy encoding can fail to carry a character; UTF-8 carries them all.
+        if (this.#codec.encoding !== "utf-8") this.#codec.encode(arg);
       }
       check?.();
     } catch (error) {

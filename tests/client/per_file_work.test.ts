@@ -127,3 +127,47 @@ Deno.test("small downloads reuse their read buffers: bytes intact across sizes o
     assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i], `f${i}.bin`);
   }
 });
+
+Deno.test("small downloads encode each command line once: a path is not encoded again to check it (UTF-8 carries every character)", async () => {
+  const { server, hashes } = await withFiles(new Array(FILES).fill(4096));
+  await using _ = server;
+  await using dir = await tempDir();
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+  await client.downloadTo("f0.bin", join(dir.path, "warm.bin")); // The first EPSV goes in turn.
+  const encode = TextEncoder.prototype.encode;
+  let encoded = 0;
+  TextEncoder.prototype.encode = function (this: TextEncoder, input?: string) {
+    if (!new Error().stack!.includes("/src/testing/")) encoded++;
+    return encode.call(this, input);
+  };
+  try {
+    for (let i = 0; i < FILES; i++) {
+      await client.downloadTo(`f${i}.bin`, join(dir.path, `f${i}.bin`));
+    }
+  } finally {
+    TextEncoder.prototype.encode = encode;
+  }
+  for (let i = 0; i < FILES; i++) {
+    assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i]);
+  }
+  // Per file: RETR, and the next file's EPSV sent with the transfer's end.
+  assert.ok(encoded >= FILES, `${encoded} encodings for ${FILES} downloads: are they counted?`);
+  assert.ok(encoded <= 2 * FILES + 1, `${encoded} encodings for ${FILES} downloads`);
+});
+
+Deno.test("a name a legacy encoding cannot carry still fails the call before anything is sent", async () => {
+  const { server } = await withFiles([10]);
+  await using _ = server;
+  await using dir = await tempDir();
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`, {
+    encoding: "latin1",
+  });
+  const commands: string[] = [];
+  client.addEventListener("commandStarted", (event) => commands.push(event.command));
+  await assert.rejects(
+    client.downloadTo("文件.bin", join(dir.path, "x.bin")),
+    (error: Error) => error.name === "FtpInputError",
+  );
+  assert.deepEqual(commands, []);
+  await assert.rejects(Deno.stat(join(dir.path, "x.bin")), Deno.errors.NotFound);
+});

@@ -32,3 +32,36 @@ Deno.test("a step of 40 downloads combines its signals once, not once per file",
   }
   assert.ok(combined <= 2, `AbortSignal.any called ${combined} times for 40 files`);
 });
+
+Deno.test("a step of 40 downloads touches no setTimeout or clearTimeout (they load Deno's Node timers)", async () => {
+  // Deno 2.9.6 loads node:timers and its Node layer (about 20 ms of CPU) on
+  // the first setTimeout, setInterval, clearTimeout or clearInterval; the
+  // runner's deadlines use src/transport/timer.ts instead. The embedded
+  // server runs in this process and uses them: its calls are left out.
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`src/f${i}.txt`] = `file ${i}`;
+  await writeTree(server.root, files);
+  const names = ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] as const;
+  const originals = names.map((name) => globalThis[name]);
+  const calls: string[] = [];
+  names.forEach((name, i) => {
+    const original = originals[i] as (...args: unknown[]) => unknown;
+    (globalThis as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      if (!new Error().stack!.includes("/src/testing/")) calls.push(name);
+      return original(...args);
+    };
+  });
+  let report;
+  try {
+    report = await runSteps(dir.path, server, `  - get: { from: src/, to: out/ }\n`);
+  } finally {
+    names.forEach((name, i) => (globalThis as Record<string, unknown>)[name] = originals[i]);
+  }
+  assert.ok(report.ok, JSON.stringify(report.steps.map((s) => s.error)));
+  for (let i = 0; i < 40; i++) {
+    assert.equal(await Deno.readTextFile(`${dir.path}/out/f${i}.txt`), `file ${i}`);
+  }
+  assert.deepEqual(calls, []);
+});
