@@ -75,7 +75,9 @@ export function downloadStream(
       const request = c.byobRequest;
       const view = request?.view
         ? new Uint8Array(request.view.buffer, request.view.byteOffset, request.view.byteLength)
-        : (buffer ??= new Uint8Array(transferBufferBytes(transfer.announcedSize)));
+        : (buffer ??= new Uint8Array(
+          Math.min(transferBufferBytes(transfer.announcedSize), transfer.chunkBytes),
+        ));
       let n: number | null;
       try {
         n = await transfer.data.readMany(view);

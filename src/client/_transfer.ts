@@ -373,15 +373,29 @@ export class Transfer {
   }
 
   /**
+   * The most bytes worth reading or writing at once on this data
+   * connection: 1 MiB, or less where the stream moves less at once (Node's
+   * TLS path: 256 KiB per message between threads). A 1 MiB buffer there
+   * was never more than half filled, and held memory in the client's
+   * thread: two read buffers, or a file's two buffers and a window of 1 MiB
+   * write copies (docs/performance.md, "Memory over FTPS").
+   */
+  get chunkBytes(): number {
+    return Math.min(TRANSFER_CHUNK_BYTES, this.data.stream.chunkBytes ?? TRANSFER_CHUNK_BYTES);
+  }
+
+  /**
    * Reads the data connection until its end, yielding the bytes as they
    * come, then completes the transfer. Two buffers of `bufferBytes` take
    * turns: while the caller handles one (writes it to a file, say), the
    * next read fills the other. So the caller must be done with each view
    * before asking for the next. A caller that stops early (break, or a
    * throw such as a failed local write) gets the transfer aborted, so the
-   * session stays usable.
+   * session stays usable. The buffers are no larger than the data
+   * connection moves at once ({@linkcode Transfer.chunkBytes}).
    */
   async *receive(bufferBytes: number): AsyncGenerator<Uint8Array> {
+    bufferBytes = Math.min(bufferBytes, this.chunkBytes);
     const reuse = bufferBytes <= SPARE_BUFFER_BYTES;
     const spare = reuse ? this.#session.spareBuffers : undefined;
     this.#session.spareBuffers = undefined;

@@ -19,4 +19,10 @@ export interface ByteStream {
   readonly localAddr: Deno.Addr;
   /** The peer's address. */
   readonly remoteAddr: Deno.Addr;
+  /**
+   * The most bytes one read returns or one write is worth, when a stream
+   * has such a bound (Node's TLS path serves reads of at most 256 KiB from
+   * its worker). A larger transfer buffer would only hold memory.
+   */
+  readonly chunkBytes?: number;
 }
