@@ -75,9 +75,7 @@ export function downloadStream(
       const request = c.byobRequest;
       const view = request?.view
         ? new Uint8Array(request.view.buffer, request.view.byteOffset, request.view.byteLength)
-        : (buffer ??= new Uint8Array(
-          Math.min(transferBufferBytes(transfer.announcedSize), transfer.chunkBytes),
-        ));
+        : (buffer ??= new Uint8Array(transferBufferBytes(transfer.announcedSize)));
       let n: number | null;
       try {
         n = await transfer.data.readMany(view);

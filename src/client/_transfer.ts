@@ -373,12 +373,12 @@ export class Transfer {
   }
 
   /**
-   * The most bytes worth reading or writing at once on this data
-   * connection: 1 MiB, or less where the stream moves less at once (Node's
-   * TLS path: 256 KiB per message between threads). A 1 MiB buffer there
-   * was never more than half filled, and held memory in the client's
-   * thread: two read buffers, or a file's two buffers and a window of 1 MiB
-   * write copies (docs/performance.md, "Memory over FTPS").
+   * The most bytes worth writing at once on this data connection (an
+   * upload's pieces, and its file's reads): 1 MiB, or less where the stream
+   * takes less at once. On Node's TLS path (256 KiB per message between
+   * threads) each 1 MiB piece was copied into a 1 MiB buffer, a window of
+   * them held in both threads (docs/performance.md, "Memory over FTPS").
+   * Downloads keep 1 MiB read buffers: 256 KiB ones measured no lower.
    */
   get chunkBytes(): number {
     return Math.min(TRANSFER_CHUNK_BYTES, this.data.stream.chunkBytes ?? TRANSFER_CHUNK_BYTES);
@@ -391,11 +391,9 @@ export class Transfer {
    * next read fills the other. So the caller must be done with each view
    * before asking for the next. A caller that stops early (break, or a
    * throw such as a failed local write) gets the transfer aborted, so the
-   * session stays usable. The buffers are no larger than the data
-   * connection moves at once ({@linkcode Transfer.chunkBytes}).
+   * session stays usable.
    */
   async *receive(bufferBytes: number): AsyncGenerator<Uint8Array> {
-    bufferBytes = Math.min(bufferBytes, this.chunkBytes);
     const reuse = bufferBytes <= SPARE_BUFFER_BYTES;
     const spare = reuse ? this.#session.spareBuffers : undefined;
     this.#session.spareBuffers = undefined;

@@ -336,7 +336,7 @@ class IsolatedStream implements SecuredStream {
   /** Fails the requests still waiting when close() is called: nothing waits on the worker after that. */
   readonly #waiting = new Set<(error: Error) => void>();
   sessionResumed: boolean | undefined;
-  /** The worker serves reads of at most this much: larger buffers here would only hold memory. */
+  /** Writes cross to the worker in messages of at most this much: larger ones would only hold memory. */
   readonly chunkBytes = MESSAGE_BYTES;
 
   constructor(

@@ -22,7 +22,7 @@ import type { TlsConfig } from "./transport.ts";
  * Each data stream has two read buffers of this size in circulation (one
  * filled in the worker, one copied out in the client's thread); 256 KiB
  * had a lower peak RSS than 1 MiB for a 1 GiB download, at the same speed
- * (docs/performance.md). The client's transfer buffers are sized to it.
+ * (docs/performance.md). An upload's writes are sized to it.
  */
 export const MESSAGE_BYTES = 256 * 1024;
 
@@ -103,8 +103,6 @@ export interface WorkerStats {
   mostCiphertextQueued: number;
   /** node:tls's buffers (ciphertext written, plaintext read) freed as soon as they were used. */
   tlsBuffersReleased: number;
-  /** The largest read the client's thread asked for (its transfer buffer's size, at most). */
-  largestReadAsked: number;
 }
 
 /** An error as plain data. */

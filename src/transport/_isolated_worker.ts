@@ -59,7 +59,6 @@ class Served {
   /** @param buffer A buffer given back by the client's thread, for this or a later read. */
   read(size: number, buffer?: ArrayBuffer): Promise<WireResult> {
     if (buffer && buffer.byteLength > 0) this.#spare.push(buffer);
-    largestReadAsked = Math.max(largestReadAsked, size);
     const bytes = Math.max(1, Math.min(size, MESSAGE_BYTES));
     if (!this.#readAhead) return this.#readOnce(bytes);
     const current = this.#next ?? this.#readOnce(bytes);
@@ -117,8 +116,7 @@ class Served {
 let transport: NodeTransport | undefined;
 /** Read buffers allocated in this worker so far (tests count them: `stats`). */
 let readBuffersMade = 0;
-/** The largest read the client's thread asked for (tests read it: `stats`). */
-let largestReadAsked = 0;
+
 let nextId = 1;
 const streams = new Map<number, Served>();
 const listeners = new Map<number, DataSocketListener>();
@@ -217,7 +215,6 @@ async function run(message: WorkerRequest): Promise<WireResult> {
       return {
         stats: {
           readBuffersMade,
-          largestReadAsked,
           mostPlaintextHeld: mostPlaintextHeld(),
           largestTlsWrite: largestTlsWriteMade(),
           mostCiphertextQueued: mostCiphertextQueued(),

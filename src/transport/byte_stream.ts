@@ -20,9 +20,9 @@ export interface ByteStream {
   /** The peer's address. */
   readonly remoteAddr: Deno.Addr;
   /**
-   * The most bytes one read returns or one write is worth, when a stream
-   * has such a bound (Node's TLS path serves reads of at most 256 KiB from
-   * its worker). A larger transfer buffer would only hold memory.
+   * The most bytes one write is worth, when a stream has such a bound
+   * (Node's TLS path hands its worker at most 256 KiB per message): larger
+   * writes would only hold memory.
    */
   readonly chunkBytes?: number;
 }

@@ -146,7 +146,7 @@ Deno.test({
       return client;
     };
     await t.step(
-      "a fast reader: a few read buffers in all, not one per read, none larger than the worker serves; decrypted chunks freed once read",
+      "a fast reader: a few read buffers in all, not one per read; decrypted chunks freed once read",
       async () => {
         const client = await connect();
         await client.downloadTo("big.bin", `${local.path}/fast.bin`);
@@ -157,12 +157,6 @@ Deno.test({
         // two buffers (one filled in the worker while the other is copied out
         // here), the control connection's reads a few more.
         assert.ok(stats.readBuffersMade <= 8, `read buffers made: ${stats.readBuffersMade}`);
-        // The client's buffers are no larger than what the worker serves at
-        // once (256 KiB): a 1 MiB buffer was never more than half filled.
-        assert.ok(
-          stats.largestReadAsked <= 256 * 1024,
-          `largest read asked: ${stats.largestReadAsked}`,
-        );
         // Each decrypted chunk (one per 32 KiB of ciphertext read) is freed as
         // soon as it is read, not left to the worker's collector.
         assert.ok(
