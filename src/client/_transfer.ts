@@ -373,6 +373,18 @@ export class Transfer {
   }
 
   /**
+   * The most bytes worth writing at once on this data connection (an
+   * upload's pieces, and its file's reads): 1 MiB, or less where the stream
+   * takes less at once. On Node's TLS path (256 KiB per message between
+   * threads) each 1 MiB piece was copied into a 1 MiB buffer, a window of
+   * them held in both threads (docs/performance.md, "Memory over FTPS").
+   * Downloads keep 1 MiB read buffers: 256 KiB ones measured no lower.
+   */
+  get chunkBytes(): number {
+    return Math.min(TRANSFER_CHUNK_BYTES, this.data.stream.chunkBytes ?? TRANSFER_CHUNK_BYTES);
+  }
+
+  /**
    * Reads the data connection until its end, yielding the bytes as they
    * come, then completes the transfer. Two buffers of `bufferBytes` take
    * turns: while the caller handles one (writes it to a file, say), the

@@ -7,7 +7,7 @@ import type { FtpReply } from "../protocol/reply.ts";
 import type { TransferType } from "./options.ts";
 import type { TransferHooks } from "./_download.ts";
 import { type LocalFile, openSource } from "./_local_file.ts";
-import { abortReason, type Transfer, TRANSFER_CHUNK_BYTES } from "./_transfer.ts";
+import { abortReason, type Transfer } from "./_transfer.ts";
 
 /**
  * What `upload()` accepts as a source. A `URL` names a local file.
@@ -26,8 +26,9 @@ export type UploadSource = ReadableStream<Uint8Array> | Uint8Array | string | UR
 const CR = 0x0d;
 
 /**
- * Sends bytes in large writes: small chunks are gathered into one 1 MiB
- * buffer, large ones go out as they are, without a copy. ASCII uploads get
+ * Sends bytes in large writes: small chunks are gathered into one buffer of
+ * the connection's chunk (1 MiB; 256 KiB on Node's TLS path), large ones go
+ * out as they are, without a copy. ASCII uploads get
  * LF converted to CRLF on the way.
  */
 class TransferWriter {
@@ -43,7 +44,11 @@ class TransferWriter {
     this.#transfer = transfer;
     this.#ascii = type === "ascii";
     this.#hooks = hooks;
+    this.chunkBytes = transfer.chunkBytes;
   }
+
+  /** The size of the pieces sent, and of a source's reads (see {@linkcode Transfer.chunkBytes}). */
+  readonly chunkBytes: number;
 
   async write(chunk: Uint8Array): Promise<void> {
     if (chunk.length === 0) return;
@@ -52,12 +57,12 @@ class TransferWriter {
       this.#lastWasCr = chunk[chunk.length - 1] === CR;
       chunk = converted;
     }
-    if (this.#filled === 0 && chunk.length >= TRANSFER_CHUNK_BYTES / 4) {
+    if (this.#filled === 0 && chunk.length >= this.chunkBytes / 4) {
       return await this.#send(chunk);
     }
     let offset = 0;
     while (offset < chunk.length) {
-      this.#buffer ??= new Uint8Array(TRANSFER_CHUNK_BYTES);
+      this.#buffer ??= new Uint8Array(this.chunkBytes);
       const take = Math.min(chunk.length - offset, this.#buffer.length - this.#filled);
       this.#buffer.set(chunk.subarray(offset, offset + take), this.#filled);
       this.#filled += take;
@@ -73,10 +78,13 @@ class TransferWriter {
     await this.#send(pending);
   }
 
-  /** Sends in pieces of at most 1 MiB, so progress is reported as it happens. */
+  /**
+   * Sends in pieces of at most the connection's chunk (1 MiB, 256 KiB on
+   * Node's TLS path), so progress is reported as it happens.
+   */
   async #send(bytes: Uint8Array): Promise<void> {
-    for (let offset = 0; offset < bytes.length; offset += TRANSFER_CHUNK_BYTES) {
-      const piece = bytes.subarray(offset, offset + TRANSFER_CHUNK_BYTES);
+    for (let offset = 0; offset < bytes.length; offset += this.chunkBytes) {
+      const piece = bytes.subarray(offset, offset + this.chunkBytes);
       await this.#transfer.data.write(piece);
       this.bytes += piece.length;
       this.#hooks.progress(this.bytes);
@@ -196,7 +204,7 @@ async function pumpFile(source: LocalFile, offset: number, writer: TransferWrite
   using file = await openSource(source, offset);
   // Two buffers take turns, so that reading the next piece of the file
   // overlaps sending this one.
-  const buffers = [new Uint8Array(TRANSFER_CHUNK_BYTES), new Uint8Array(TRANSFER_CHUNK_BYTES)];
+  const buffers = [new Uint8Array(writer.chunkBytes), new Uint8Array(writer.chunkBytes)];
   let current = 0;
   let pending = file.read(buffers[current]);
   try {

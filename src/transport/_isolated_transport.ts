@@ -29,6 +29,7 @@ import {
 } from "./transport.ts";
 import {
   decodeError,
+  MESSAGE_BYTES,
   type WireResult,
   type WireStream,
   type WorkerNotice,
@@ -40,7 +41,7 @@ import { takeHeld } from "./_held_bytes.ts";
 
 /** Bytes a data connection may have written but not yet acknowledged by the worker. */
 const WRITE_WINDOW = 2 * 1024 * 1024;
-/** Write buffers kept for reuse per stream: enough to fill the window with 256 KiB writes. */
+/** Write buffers kept for reuse per stream: enough to fill the window with writes of MESSAGE_BYTES. */
 const MAX_WRITE_BUFFERS = 10;
 /** The smallest write buffer made, so that small writes share sizes. */
 const MIN_WRITE_BUFFER = 64 * 1024;
@@ -70,6 +71,8 @@ interface Pending {
 
 /** Write buffers this thread allocated for TLS workers (tests count them). */
 let writeBuffersMade = 0;
+/** The largest of them (tests check it). */
+let largestWriteBuffer = 0;
 
 /**
  * How many write buffers this thread has allocated for its TLS workers so
@@ -79,6 +82,17 @@ let writeBuffersMade = 0;
  */
 export function isolatedWriteBuffersMade(): number {
   return writeBuffersMade;
+}
+
+/**
+ * The largest write buffer this thread has allocated for its TLS workers
+ * so far: a client's transfer writes at most {@linkcode MESSAGE_BYTES} at
+ * once on this path.
+ *
+ * @returns Its size in bytes (0 before any write).
+ */
+export function isolatedLargestWriteBuffer(): number {
+  return largestWriteBuffer;
 }
 
 /** Every live transport, for {@linkcode isolatedLiveBytes}. */
@@ -322,6 +336,8 @@ class IsolatedStream implements SecuredStream {
   /** Fails the requests still waiting when close() is called: nothing waits on the worker after that. */
   readonly #waiting = new Set<(error: Error) => void>();
   sessionResumed: boolean | undefined;
+  /** Writes cross to the worker in messages of at most this much: larger ones would only hold memory. */
+  readonly chunkBytes = MESSAGE_BYTES;
 
   constructor(
     transport: IsolatedTlsTransport,
@@ -399,7 +415,9 @@ class IsolatedStream implements SecuredStream {
     const i = this.#writeBuffers.findIndex((b) => b.byteLength >= size);
     if (i >= 0) return this.#writeBuffers.splice(i, 1)[0];
     writeBuffersMade++;
-    return new ArrayBuffer(Math.max(size, MIN_WRITE_BUFFER));
+    const bytes = Math.max(size, MIN_WRITE_BUFFER);
+    largestWriteBuffer = Math.max(largestWriteBuffer, bytes);
+    return new ArrayBuffer(bytes);
   }
 
   #takeLeftover(buffer: Uint8Array): number {

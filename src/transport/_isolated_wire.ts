@@ -17,6 +17,15 @@ import {
 } from "../errors.ts";
 import type { TlsConfig } from "./transport.ts";
 
+/**
+ * The most bytes one read or write message carries between the threads.
+ * Each data stream has two read buffers of this size in circulation (one
+ * filled in the worker, one copied out in the client's thread); 256 KiB
+ * had a lower peak RSS than 1 MiB for a 1 GiB download, at the same speed
+ * (docs/performance.md). An upload's writes are sized to it.
+ */
+export const MESSAGE_BYTES = 256 * 1024;
+
 /** Where and how long to connect, without the signal (which cannot cross). */
 export interface WireTarget {
   host: string;

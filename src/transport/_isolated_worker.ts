@@ -20,20 +20,13 @@ import { writeAll } from "./write_all.ts";
 import type { DataSocketListener, SecuredStream } from "./transport.ts";
 import {
   encodeError,
+  MESSAGE_BYTES,
   type WireResult,
   type WireStream,
   type WorkerNotice,
   type WorkerReply,
   type WorkerRequest,
 } from "./_isolated_wire.ts";
-
-/**
- * The largest read served at once. Each stream has two such buffers in
- * circulation (one being filled here, one being copied out there); 256 KiB
- * had a lower peak RSS than 1 MiB for a 1 GiB download, at the same speed
- * (docs/performance.md).
- */
-const MAX_READ = 256 * 1024;
 
 /**
  * One stream served to the client. A data connection's TLS stream reads
@@ -66,7 +59,7 @@ class Served {
   /** @param buffer A buffer given back by the client's thread, for this or a later read. */
   read(size: number, buffer?: ArrayBuffer): Promise<WireResult> {
     if (buffer && buffer.byteLength > 0) this.#spare.push(buffer);
-    const bytes = Math.max(1, Math.min(size, MAX_READ));
+    const bytes = Math.max(1, Math.min(size, MESSAGE_BYTES));
     if (!this.#readAhead) return this.#readOnce(bytes);
     const current = this.#next ?? this.#readOnce(bytes);
     this.#next = undefined;
@@ -123,6 +116,7 @@ class Served {
 let transport: NodeTransport | undefined;
 /** Read buffers allocated in this worker so far (tests count them: `stats`). */
 let readBuffersMade = 0;
+
 let nextId = 1;
 const streams = new Map<number, Served>();
 const listeners = new Map<number, DataSocketListener>();

@@ -19,4 +19,10 @@ export interface ByteStream {
   readonly localAddr: Deno.Addr;
   /** The peer's address. */
   readonly remoteAddr: Deno.Addr;
+  /**
+   * The most bytes one write is worth, when a stream has such a bound
+   * (Node's TLS path hands its worker at most 256 KiB per message): larger
+   * writes would only hold memory.
+   */
+  readonly chunkBytes?: number;
 }

@@ -9,6 +9,7 @@ import { flatness, LIVE_MEMORY_FLAGS } from "../_live_memory.ts";
 import { makeTestPki } from "../_servers/certs.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import {
+  isolatedLargestWriteBuffer,
   isolatedStats,
   isolatedWriteBuffersMade,
 } from "../../src/transport/_isolated_transport.ts";
@@ -191,7 +192,7 @@ Deno.test({
       );
     });
     await t.step(
-      "an upload: write buffers come back from the worker for reuse, node:tls gets one record at a time, no ciphertext piles up below it, and each record's buffer is freed once written",
+      "an upload: write buffers (each at most 256 KiB) come back from the worker for reuse, node:tls gets one record at a time, no ciphertext piles up below it, and each record's buffer is freed once written",
       async () => {
         const client = await connect();
         const before = isolatedWriteBuffersMade();
@@ -203,6 +204,12 @@ Deno.test({
         // 64 MiB is hundreds of writes; at most a window's worth (2 MiB) of
         // buffers is in flight at once, plus the control connection's.
         assert.ok(made <= 16, `write buffers made: ${made}`);
+        // Each write copy is at most what one message carries (256 KiB), not
+        // the file's 1 MiB reads.
+        assert.ok(
+          isolatedLargestWriteBuffer() <= 256 * 1024,
+          `largest write buffer: ${isolatedLargestWriteBuffer()}`,
+        );
         // Given 1 MiB at once, node:tls encrypted batches of records, up to
         // 96 KiB of ciphertext waiting below it; a record (16 KiB) at a
         // time, the one being written and the next (32 KiB).
