@@ -30,6 +30,10 @@ const NOT_FOR_A_GET = [
   // The client's listings, tree operations and segmented downloads, loaded on their first call.
   /^src\/client\/(_listing|_walk|_recursive|_segmented_download|_segment_lines|_fetch_range)\.ts$/,
   /^src\/listing\/parse_(list|unix|dos|eplf)\.ts$/,
+  // Downloads into streams and the line-end transform streams: defining or
+  // testing for a stream class loads Deno's web streams.
+  /^src\/client\/_download\.ts$/,
+  /^src\/protocol\/line_ending_streams\.ts$/,
 ];
 
 Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker code", async () => {
@@ -44,32 +48,52 @@ Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker 
   // costs about 15 ms of CPU); paths and arguments use src/std/path.ts and
   // src/cli/_parse_args.ts.
   assert.deepEqual(modules.filter((m) => m.startsWith("node:")), []);
-  // 100 at the time of writing (125 before the step registry and the client
-  // loaded what a get does not use on first use).
-  assert.ok(modules.length <= 104, `${modules.length} modules`);
+  // 99 at the time of writing (125 before the step registry and the client
+  // loaded what a get does not use on first use, 100 before the streams did).
+  assert.ok(modules.length <= 99, `${modules.length} modules`);
 });
 
 /**
- * Runs `body` (which gets the file's URL and a local path as `Deno.args`) in
- * a child process that records every setTimeout and setInterval started;
- * returns what `body` printed last, parsed, and the timers.
+ * Globals whose first use makes Deno load more of itself: the timers load its
+ * Node timers (node:timers and about twenty modules of its Node layer, 10-16
+ * ms of CPU; even `clearTimeout(undefined)`), the stream classes its web
+ * streams (about 6 ms; even `x instanceof WritableStream`, or a module that
+ * defines a subclass of `TransformStream`).
  */
-async function timersStartedBy(body: string): Promise<{ code: number; started: string[] }> {
+const LOADS_MORE = [
+  "setTimeout",
+  "setInterval",
+  "clearTimeout",
+  "clearInterval",
+  "ReadableStream",
+  "WritableStream",
+  "TransformStream",
+];
+
+/**
+ * Runs `body` (which gets the file's URL and a local path as `Deno.args`) in
+ * a child process that records every read of a `LOADS_MORE` global (where
+ * from); returns what `body` returned and the reads.
+ */
+async function globalsReadBy(body: string): Promise<{ code: number; read: string[] }> {
   await using server = await FtpTestServer.start();
   await Deno.mkdir(`${server.root}/pub`);
   await Deno.writeTextFile(`${server.root}/pub/a.txt`, "hello\n");
   await using dir = await tempDir();
   const child = `
-    const started = [];
-    for (const name of ["setTimeout", "setInterval"]) {
-      const original = globalThis[name];
-      globalThis[name] = (...args) => {
-        started.push(name + ": " + new Error().stack.split("\\n")[2].trim());
-        return original(...args);
-      };
+    const read = [];
+    for (const name of ${JSON.stringify(LOADS_MORE)}) {
+      const own = Object.getOwnPropertyDescriptor(globalThis, name);
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        get() {
+          read.push(name + ": " + new Error().stack.split("\\n")[2].trim());
+          return own.get ? own.get.call(globalThis) : own.value;
+        },
+      });
     }
     const code = await (async () => { ${body} })();
-    console.log(JSON.stringify({ code, started }));
+    console.log(JSON.stringify({ code, read }));
   `;
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -90,17 +114,17 @@ async function timersStartedBy(body: string): Promise<{ code: number; started: s
   return result;
 }
 
-Deno.test("a one-file ferry get starts no setTimeout or setInterval (the first loads Deno's Node timers)", async () => {
-  const { code, started } = await timersStartedBy(`
+Deno.test("a one-file ferry get uses no timer or stream global (their first use loads more of Deno)", async () => {
+  const { code, read } = await globalsReadBy(`
     const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
     return await main(["get", "-q", Deno.args[0], Deno.args[1]]);
   `);
   assert.equal(code, 0);
-  assert.deepEqual(started, []);
+  assert.deepEqual(read, []);
 });
 
-Deno.test("the library's connect, downloadTo and close start no setTimeout or setInterval", async () => {
-  const { code, started } = await timersStartedBy(`
+Deno.test("the library's connect, downloadTo and close use no timer or stream global", async () => {
+  const { code, read } = await globalsReadBy(`
     const { FtpClient } = await import(${JSON.stringify(`${ROOT}mod.ts`)});
     const url = new URL(Deno.args[0]);
     const client = await FtpClient.connect(url.origin);
@@ -109,7 +133,7 @@ Deno.test("the library's connect, downloadTo and close start no setTimeout or se
     return 0;
   `);
   assert.equal(code, 0);
-  assert.deepEqual(started, []);
+  assert.deepEqual(read, []);
 });
 
 Deno.test("the library's entry point loads no node: module, no runner, CLI or test server", async () => {
@@ -121,4 +145,8 @@ Deno.test("the library's entry point loads no node: module, no runner, CLI or te
   );
   assert.deepEqual(offenders, []);
   assert.deepEqual(modules.filter((m) => /^src\/transport\/(_isolated_|_node_)/.test(m)), []);
+  assert.deepEqual(
+    modules.filter((m) => /^src\/(client\/_download|protocol\/line_ending_streams)\.ts$/.test(m)),
+    [],
+  );
 });

@@ -1,7 +1,9 @@
 // Downloads: a started RETR turned into a byte stream, or piped into a writable one.
+// Loaded on first use (ftp_client.ts): web streams cost start-up time that a
+// download to a file does not need.
 
 import { FtpAbortError } from "../errors.ts";
-import { CrlfToLfStream } from "../protocol/line_endings.ts";
+import { CrlfToLfStream } from "../protocol/line_ending_streams.ts";
 import type { TransferResult, TransferType } from "./options.ts";
 import type { Session } from "./_session.ts";
 import type { RateLimiter } from "./rate_limit.ts";

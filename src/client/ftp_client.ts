@@ -35,7 +35,7 @@ import type { Transfer } from "./_transfer.ts";
 import { isPipeliningFailure } from "./_pipelining.ts";
 import { CommandQueue, type JobContext } from "./_command_queue.ts";
 import type { FtpRequest } from "./request.ts";
-import { downloadIntoStream, downloadStream, type TransferHooks } from "./_download.ts";
+import type { TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
 import type { RangeRequest } from "./_fetch_range.ts";
 import { graceMs } from "./_grace.ts";
@@ -82,6 +82,7 @@ import {
   checkTransferOptions,
   type CommonTransferOptions,
   isUploadSource,
+  isWritableStream,
   offsetOf,
   transferType,
   urlOptions,
@@ -97,6 +98,8 @@ const directories = lazyModule(() => import("./_make_directories.ts"));
 const walking = lazyModule(() => import("./_walk.ts"));
 const segmented = lazyModule(() => import("./_segmented_download.ts"));
 const ranges = lazyModule(() => import("./_fetch_range.ts"));
+// Downloads into streams: web streams cost start-up time a download to a file does not need.
+const streaming = lazyModule(() => import("./_download.ts"));
 
 export type { UploadSource, WalkEntry, WalkOptions };
 
@@ -1024,6 +1027,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [command],
       async (ctx) => {
         const type = transferType(options.type);
+        const { downloadStream } = streaming.module ?? await streaming.load();
         const transfer = await this.#openCommandTransfer(command, options, ctx);
         const size = transfer.announcedSize;
         const offset = offsetOf(options.offset);
@@ -1126,6 +1130,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       async (ctx) => {
         const type = transferType(options.type);
         const offset = offsetOf(options.offset);
+        const { downloadStream } = streaming.module ?? await streaming.load();
         const transfer = await this.#require().retr(path, {
           type,
           offset,
@@ -1187,19 +1192,21 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         const type = transferType(options.type);
         const offset = offsetOf(options.offset);
         const rateLimit = rateLimiterOf(options.rateLimit, "rateLimit");
-        if (destination instanceof WritableStream) {
-          return downloadIntoStream(this.#require(), path, destination, {
-            type,
-            offset,
-            signal: ctx.signal,
-            rateLimit,
-            hooks: (size) =>
-              this.#hooks(
-                ctx,
-                size ?? options.size,
-                progressOf(options, offset, options.size ?? size),
-              ),
-          });
+        if (isWritableStream(destination)) {
+          const into = ({ downloadIntoStream }: typeof import("./_download.ts")) =>
+            downloadIntoStream(this.#require(), path, destination, {
+              type,
+              offset,
+              signal: ctx.signal,
+              rateLimit,
+              hooks: (size) =>
+                this.#hooks(
+                  ctx,
+                  size ?? options.size,
+                  progressOf(options, offset, options.size ?? size),
+                ),
+            });
+          return streaming.module ? into(streaming.module) : streaming.load().then(into);
         }
         const resume = options.resume === true;
         const single = () =>
@@ -1259,7 +1266,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         })();
       },
       options,
-      () => checkDownloadOptions(options, destination instanceof WritableStream),
+      () => checkDownloadOptions(options, isWritableStream(destination)),
     );
   }
 

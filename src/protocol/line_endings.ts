@@ -2,70 +2,14 @@
  * Line-end conversion for ASCII transfers (TYPE A): the network form is CRLF,
  * the local form LF, as ftplib's `retrlines`/`storlines` and QFtp's `Ascii`
  * type convert them. Both directions work on streams split anywhere, including
- * between a CR and its LF.
+ * between a CR and its LF. The transform streams built on these functions are
+ * in line_ending_streams.ts (see there why a file of their own).
  *
  * @module
  */
 
 const CR = 0x0d;
 const LF = 0x0a;
-
-/**
- * Converts CRLF to LF (network to local). A lone CR is kept.
- *
- * @example
- * ```ts
- * import { CrlfToLfStream } from "@ferry/ftp/protocol";
- *
- * const text = await new Response(
- *   new Blob(["a\r\nb\r\n"]).stream().pipeThrough(new CrlfToLfStream()),
- * ).text();
- * console.log(JSON.stringify(text)); // "a\nb\n"
- * ```
- */
-export class CrlfToLfStream extends TransformStream<Uint8Array, Uint8Array> {
-  /** Creates the transform. */
-  constructor() {
-    let heldCr = false;
-    super({
-      transform(chunk, controller) {
-        const out = crlfToLf(chunk, heldCr);
-        heldCr = out.heldCr;
-        if (out.bytes.length > 0) controller.enqueue(out.bytes);
-      },
-      flush(controller) {
-        if (heldCr) controller.enqueue(Uint8Array.of(CR));
-      },
-    });
-  }
-}
-
-/**
- * Converts lone LF to CRLF (local to network). Existing CRLF pairs are kept.
- *
- * @example
- * ```ts
- * import { LfToCrlfStream } from "@ferry/ftp/protocol";
- *
- * const text = await new Response(
- *   new Blob(["a\nb\r\n"]).stream().pipeThrough(new LfToCrlfStream()),
- * ).text();
- * console.log(JSON.stringify(text)); // "a\r\nb\r\n"
- * ```
- */
-export class LfToCrlfStream extends TransformStream<Uint8Array, Uint8Array> {
-  /** Creates the transform. */
-  constructor() {
-    let lastWasCr = false;
-    super({
-      transform(chunk, controller) {
-        if (chunk.length === 0) return;
-        controller.enqueue(lfToCrlf(chunk, lastWasCr));
-        lastWasCr = chunk[chunk.length - 1] === CR;
-      },
-    });
-  }
-}
 
 /**
  * Converts CRLF to LF in one chunk.
