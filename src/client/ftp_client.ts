@@ -46,9 +46,8 @@ import type { Session } from "./_session.ts";
 import { isDirectory, statEntry } from "./_stat.ts";
 import type { WalkEntry, WalkOptions } from "./_walk.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
-import { type UploadSource, uploadStream } from "./_upload.ts";
-import { checkUploadOptions, sourceUploadOptions, uploadSource } from "./_upload_source.ts";
-import { replaceFile } from "./_replace.ts";
+import type { UploadSource } from "./_upload.ts";
+import { checkUploadOptions, sourceUploadOptions } from "./_upload_options.ts";
 import {
   type FtpClientEventMap,
   FtpCommandFinishedEvent,
@@ -100,6 +99,11 @@ const segmented = lazyModule(() => import("./_segmented_download.ts"));
 const ranges = lazyModule(() => import("./_fetch_range.ts"));
 // Downloads into streams: web streams cost start-up time a download to a file does not need.
 const streaming = lazyModule(() => import("./_download.ts"));
+// Uploads and replacing renames (their option checks are in _upload_options.ts,
+// which runs before a call is queued).
+const uploads = lazyModule(() => import("./_upload.ts"));
+const sourceUploads = lazyModule(() => import("./_upload_source.ts"));
+const replacing = lazyModule(() => import("./_replace.ts"));
 
 export type { UploadSource, WalkEntry, WalkOptions };
 
@@ -578,7 +582,10 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "rename",
       [from, to],
-      () => replaceFile(this.#require(), from, to, (message) => this.#warn(message)),
+      async () => {
+        const { replaceFile } = replacing.module ?? await replacing.load();
+        return await replaceFile(this.#require(), from, to, (message) => this.#warn(message));
+      },
       options,
     );
   }
@@ -1089,6 +1096,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [command],
       async (ctx) => {
         const type = transferType(options.type);
+        const { uploadStream } = uploads.module ?? await uploads.load();
         const transfer = await this.#openCommandTransfer(command, options, ctx);
         const offset = offsetOf(options.offset);
         const hooks = this.#hooks(ctx, undefined, progressOf(options, offset, undefined));
@@ -1362,6 +1370,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [path],
       async (ctx) => {
         const type = transferType(options.type);
+        const { uploadStream } = uploads.module ?? await uploads.load();
         const transfer = await this.#startUpload(path, options, ctx);
         const offset = offsetOf(options.offset);
         const hooks = this.#hooks(ctx, undefined, progressOf(options, offset, undefined));
@@ -1419,8 +1428,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "upload",
       options.atomic ? [path, options.temporary ?? path] : [path],
-      (ctx) =>
-        uploadSource(this.#require(), path, source, {
+      async (ctx) => {
+        const { uploadSource } = sourceUploads.module ?? await sourceUploads.load();
+        return await uploadSource(this.#require(), path, source, {
           ...sourceUploadOptions(options),
           type: transferType(options.type),
           offset: offsetOf(options.offset),
@@ -1429,7 +1439,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           events: (total) => this.#hooks(ctx, total).progress,
           onProgress: options.onProgress,
           warn: (message) => this.#warn(message),
-        }),
+        });
+      },
       options,
       () => {
         checkTransferOptions(options);
