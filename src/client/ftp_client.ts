@@ -39,7 +39,7 @@ import type { TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
 import type { RangeRequest } from "./_fetch_range.ts";
 import { graceMs } from "./_grace.ts";
-import { startTimer, type Timer } from "../transport/timer.ts";
+import { startTimer, type Timer } from "../std/timer.ts";
 import type { DotFileOptions } from "./_listing.ts";
 import { lazyModule } from "./_lazy_module.ts";
 import type { Session } from "./_session.ts";
