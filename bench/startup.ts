@@ -13,8 +13,12 @@
  *   README's way to run the CLI from a checkout);
  * - (c) the same get by a minimal script using the library
  *   (`FtpClient.connect`, `downloadTo`: bench/_startup_get.ts);
+ * - (d) the platform's floor: the same get hand-written in one file with no
+ *   ferry code (bench/_startup_floor.ts: connect, USER/PASS, TYPE, EPSV, RETR,
+ *   write, QUIT), what any Deno program pays for the job;
  *
- * and prints (b) − (a) and (c) − (a), ferry's own work, against the bar. It
+ * and prints (b) − (a) and (c) − (a), ferry's own work, against the bar, and
+ * (d) − (a), how low a one-file get in Deno can go. It
  * then breaks the time down with performance.now() marks taken inside the
  * process (bench/_startup_probe.ts) and counts the modules each path loads
  * (`deno info --json`, static imports plus the dynamic ones the path takes).
@@ -66,6 +70,7 @@ const shims: [string, string, string, readonly string[]][] = [
   ["ferry", repo, "src/cli/mod.ts", PERMISSIONS],
   ["empty", repo, "bench/_startup_empty.ts", PERMISSIONS],
   ["lib-get", repo, "bench/_startup_get.ts", PERMISSIONS],
+  ["floor", repo, "bench/_startup_floor.ts", PERMISSIONS],
   // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
   ["probe", repo, "bench/_startup_probe.ts", ["--allow-all"]],
 ];
@@ -108,6 +113,7 @@ const jobs: Job[] = [
   { name: "empty", args: [], get: false },
   { name: "ferry", args: ["get", url, out], get: true },
   { name: "lib-get", args: [url, out], get: true },
+  { name: "floor", args: [url, out], get: true },
   { name: "probe", args: ["empty"], get: false },
   { name: "probe", args: ["cli", url, out], get: true },
   { name: "probe", args: ["lib", url, out], get: true },
@@ -173,7 +179,7 @@ for (let round = 0; round < WARM_UP + ROUNDS; round++) {
 }
 const loadAfter = await loadAverage();
 
-const [empty, cli, lib, probeEmpty, probeCli, probeLib, cliBefore, libBefore] = jobs;
+const [empty, cli, lib, floor, probeEmpty, probeCli, probeLib, cliBefore, libBefore] = jobs;
 /** The median of the per-round differences (pairs from the same round). */
 const paired = (a: number[], b: number[]) => median(a.map((value, i) => value - b[i]));
 
@@ -186,7 +192,12 @@ const row = (label: string, job: Job) =>
 row("(a) deno run, empty script", empty);
 row("(b) ferry get (installed shim)", cli);
 row("(c) FtpClient script", lib);
-const own: [string, Job][] = [["(b) − (a) ferry get", cli], ["(c) − (a) library", lib]];
+row("(d) floor: one-file hand-written get", floor);
+const own: [string, Job][] = [
+  ["(b) − (a) ferry get", cli],
+  ["(c) − (a) library", lib],
+  ["(d) − (a) floor, no ferry code", floor],
+];
 if (BASELINE) {
   row("(b) before", cliBefore);
   row("(c) before", libBefore);
@@ -202,6 +213,14 @@ for (const [label, job] of own) {
     }), ${ms(ownCpu)} CPU; bar ${BAR_MS} ms: ${
       own <= BAR_MS && ownCpu <= BAR_MS ? "met" : "not met"
     }`,
+  );
+}
+// Above the floor: the part of (b) and (c) that is ferry's and not the platform's.
+for (const [label, job] of [["(b) − (d) ferry get", cli], ["(c) − (d) library", lib]] as const) {
+  console.log(
+    `  ${label.padEnd(34)}${ms(paired(job.walls, floor.walls))} wall, ${
+      ms(paired(job.cpus, floor.cpus))
+    } CPU above the floor`,
   );
 }
 

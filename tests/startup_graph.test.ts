@@ -30,6 +30,12 @@ const NOT_FOR_A_GET = [
   // The client's listings, tree operations and segmented downloads, loaded on their first call.
   /^src\/client\/(_listing|_walk|_recursive|_segmented_download|_segment_lines|_fetch_range)\.ts$/,
   /^src\/listing\/parse_(list|unix|dos|eplf)\.ts$/,
+  // Downloads into streams and the line-end transform streams: defining or
+  // testing for a stream class loads Deno's web streams.
+  /^src\/client\/_download\.ts$/,
+  // Uploads and replacing renames (their option checks are in _upload_options.ts).
+  /^src\/client\/(_upload|_upload_source|_replace)\.ts$/,
+  /^src\/protocol\/line_ending_streams\.ts$/,
 ];
 
 Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker code", async () => {
@@ -44,50 +50,53 @@ Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker 
   // costs about 15 ms of CPU); paths and arguments use src/std/path.ts and
   // src/cli/_parse_args.ts.
   assert.deepEqual(modules.filter((m) => m.startsWith("node:")), []);
-  // 100 at the time of writing (125 before the step registry and the client
-  // loaded what a get does not use on first use).
-  assert.ok(modules.length <= 104, `${modules.length} modules`);
+  // 97 at the time of writing (125 before the step registry and the client
+  // loaded what a get does not use on first use, 100 before downloads into
+  // streams and uploads did).
+  assert.ok(modules.length <= 97, `${modules.length} modules`);
 });
 
 /**
- * Runs `body` (which gets the file's URL and a local path as `Deno.args`) in
- * a child process that records every setTimeout and setInterval started and
- * every clearTimeout and clearInterval called (the first of any of them loads
- * Deno's Node timers), and every first look at a stream global
- * (`ReadableStream`, `TransformStream` and the like, which Deno loads on that
- * look); returns what `body` returned, the timer calls and the stream globals.
+ * Globals whose first use makes Deno load more of itself: the timers load its
+ * Node timers (node:timers and about twenty modules of its Node layer, 10-16
+ * ms of CPU; even `clearTimeout(undefined)`), the stream classes its web
+ * streams (about 6 ms; even `x instanceof WritableStream`, or a module that
+ * defines a subclass of `TransformStream`).
  */
-async function timersStartedBy(
-  body: string,
-): Promise<{ code: number; started: string[]; streams: string[] }> {
+const LOADS_MORE = [
+  "setTimeout",
+  "setInterval",
+  "clearTimeout",
+  "clearInterval",
+  "ReadableStream",
+  "WritableStream",
+  "TransformStream",
+];
+
+/**
+ * Runs `body` (which gets the file's URL and a local path as `Deno.args`) in
+ * a child process that records every read of a `LOADS_MORE` global (where
+ * from); returns what `body` returned and the reads.
+ */
+async function globalsReadBy(body: string): Promise<{ code: number; read: string[] }> {
   await using server = await FtpTestServer.start();
   await Deno.mkdir(`${server.root}/pub`);
   await Deno.writeTextFile(`${server.root}/pub/a.txt`, "hello\n");
   await using dir = await tempDir();
   const child = `
-    const started = [];
-    for (const name of ["setTimeout", "setInterval", "clearTimeout", "clearInterval"]) {
-      const original = globalThis[name];
-      globalThis[name] = (...args) => {
-        started.push(name + ": " + new Error().stack.split("\\n")[2].trim());
-        return original(...args);
-      };
-    }
-    const streams = new Set();
-    for (const name of Object.getOwnPropertyNames(globalThis)) {
-      if (!/Stream|QueuingStrategy/.test(name)) continue;
-      const property = Object.getOwnPropertyDescriptor(globalThis, name);
-      if (!property.get) continue;
+    const read = [];
+    for (const name of ${JSON.stringify(LOADS_MORE)}) {
+      const own = Object.getOwnPropertyDescriptor(globalThis, name);
       Object.defineProperty(globalThis, name, {
-        ...property,
+        configurable: true,
         get() {
-          streams.add(name + ": " + new Error().stack.split("\\n")[2].trim());
-          return property.get.call(this);
+          read.push(name + ": " + new Error().stack.split("\\n")[2].trim());
+          return own.get ? own.get.call(globalThis) : own.value;
         },
       });
     }
     const code = await (async () => { ${body} })();
-    console.log(JSON.stringify({ code, started, streams: [...streams] }));
+    console.log(JSON.stringify({ code, read }));
   `;
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -108,34 +117,28 @@ async function timersStartedBy(
   return result;
 }
 
-Deno.test("a one-file ferry get starts no setTimeout or setInterval (the first loads Deno's Node timers)", async () => {
-  const { code, started } = await timersStartedBy(`
+Deno.test("a one-file ferry get uses no timer or stream global (their first use loads more of Deno)", async () => {
+  const { code, read } = await globalsReadBy(`
     const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
     return await main(["get", "-q", Deno.args[0], Deno.args[1]]);
   `);
   assert.equal(code, 0);
-  assert.deepEqual(started, []);
+  assert.deepEqual(read, []);
 });
 
-Deno.test("a ferry get of one file, and of a directory, loads no Deno streams and no Node timers", async () => {
-  // A directory goes through the runner's listing, planning and pool.
-  for (const directory of [false, true]) {
-    const { code, started, streams } = await timersStartedBy(`
-      const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
-      const [file, local] = Deno.args;
-      const args = ${directory}
-        ? [file.slice(0, file.lastIndexOf("/") + 1), local.slice(0, local.lastIndexOf("/") + 1)]
-        : [file, local];
-      return await main(["get", "-q", ...args]);
-    `);
-    assert.equal(code, 0);
-    assert.deepEqual(started, [], directory ? "directory" : "one file");
-    assert.deepEqual(streams, [], directory ? "directory" : "one file");
-  }
+Deno.test("a ferry get of a directory uses no timer or stream global either (listing, plan, pool)", async () => {
+  const { code, read } = await globalsReadBy(`
+    const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
+    const [file, local] = Deno.args;
+    const directory = (path) => path.slice(0, path.lastIndexOf("/") + 1);
+    return await main(["get", "-q", directory(file), directory(local)]);
+  `);
+  assert.equal(code, 0);
+  assert.deepEqual(read, []);
 });
 
-Deno.test("the library's connect, downloadTo and close start no setTimeout or setInterval and load no streams", async () => {
-  const { code, started, streams } = await timersStartedBy(`
+Deno.test("the library's connect, downloadTo and close use no timer or stream global", async () => {
+  const { code, read } = await globalsReadBy(`
     const { FtpClient } = await import(${JSON.stringify(`${ROOT}mod.ts`)});
     const url = new URL(Deno.args[0]);
     const client = await FtpClient.connect(url.origin);
@@ -144,8 +147,7 @@ Deno.test("the library's connect, downloadTo and close start no setTimeout or se
     return 0;
   `);
   assert.equal(code, 0);
-  assert.deepEqual(started, []);
-  assert.deepEqual(streams, []);
+  assert.deepEqual(read, []);
 });
 
 Deno.test("the library's entry point loads no node: module, no runner, CLI or test server", async () => {
@@ -157,4 +159,11 @@ Deno.test("the library's entry point loads no node: module, no runner, CLI or te
   );
   assert.deepEqual(offenders, []);
   assert.deepEqual(modules.filter((m) => /^src\/transport\/(_isolated_|_node_)/.test(m)), []);
+  assert.deepEqual(
+    modules.filter((m) =>
+      /^src\/(client\/(_download|_upload|_upload_source|_replace)|protocol\/line_ending_streams)\.ts$/
+        .test(m)
+    ),
+    [],
+  );
 });

@@ -8,6 +8,7 @@
 import type { ActionReport, PlannedAction, RunReport } from "../runner/report.ts";
 import type { RunEvent, StepRef } from "../runner/run_event.ts";
 import { actionStyle } from "../runner/steps/registry.ts";
+import { startInterval, type Timer } from "../std/timer.ts";
 import { fit, formatBytes, formatDuration, formatEta } from "./_format.ts";
 import { printable } from "./_printable.ts";
 
@@ -86,7 +87,8 @@ export class Renderer {
   readonly #o: RenderOptions;
   readonly #active = new Map<number, Active>();
   #drawn = 0;
-  #timer?: ReturnType<typeof setInterval>;
+  /** The live line's redraw (not setInterval: its first use loads Deno's Node timers). */
+  #timer?: Timer;
   #total = { files: 0, filesPlanned: 0, bytes: 0, bytesPlanned: 0, startedAt: 0 };
   #doneBytes = 0;
 
@@ -263,15 +265,15 @@ export class Renderer {
   #startLive(): void {
     if (!this.#o.live || this.#timer !== undefined) return;
     if (this.#total.startedAt === 0) this.#total.startedAt = performance.now();
-    this.#timer = setInterval(() => {
+    this.#timer = startInterval(100, () => {
       this.#clear();
       this.#draw();
-    }, 100);
+    });
   }
 
   #stopLive(): void {
     if (this.#timer === undefined) return;
-    clearInterval(this.#timer);
+    this.#timer.clear();
     this.#timer = undefined;
     this.#clear();
   }

@@ -1,7 +1,9 @@
 // Downloads: a started RETR turned into a byte stream, or piped into a writable one.
+// Loaded on first use (ftp_client.ts): web streams cost start-up time that a
+// download to a file does not need.
 
 import { FtpAbortError } from "../errors.ts";
-import { crlfToLfTransformer } from "../protocol/line_end_conversion.ts";
+import { CrlfToLfStream } from "../protocol/line_ending_streams.ts";
 import type { TransferResult, TransferType } from "./options.ts";
 import type { Session } from "./_session.ts";
 import type { RateLimiter } from "./rate_limit.ts";
@@ -105,9 +107,7 @@ export function downloadStream(
       await stop(new FtpAbortError("The download was cancelled by its reader"));
     },
   });
-  const output = type === "ascii"
-    ? stream.pipeThrough(new TransformStream(crlfToLfTransformer()))
-    : stream;
+  const output = type === "ascii" ? stream.pipeThrough(new CrlfToLfStream()) : stream;
   return { stream: output, finished };
 }
 

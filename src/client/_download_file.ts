@@ -18,7 +18,7 @@
 // `writeAllSync`).
 
 import { FtpSizeMismatchError } from "../errors.ts";
-import { crlfToLf } from "../protocol/line_end_conversion.ts";
+import { crlfToLf } from "../protocol/line_endings.ts";
 import { writeAllSync } from "../transport/write_all.ts";
 import type { TransferProgress, TransferResult, TransferType } from "./options.ts";
 import { localPath } from "./_local_file.ts";

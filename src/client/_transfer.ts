@@ -14,7 +14,7 @@ import {
 import { redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
-import { startTimer } from "../transport/timer.ts";
+import { startTimer } from "../std/timer.ts";
 import { graceMs } from "./_grace.ts";
 import { outOfStep } from "./_pipelining.ts";
 import type { Session } from "./_session.ts";

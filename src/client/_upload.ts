@@ -2,7 +2,7 @@
 // (bytes, text, a readable stream, a local file).
 
 import { FtpAbortError } from "../errors.ts";
-import { lfToCrlf } from "../protocol/line_end_conversion.ts";
+import { lfToCrlf } from "../protocol/line_endings.ts";
 import type { FtpReply } from "../protocol/reply.ts";
 import type { TransferType } from "./options.ts";
 import type { TransferHooks } from "./_download.ts";

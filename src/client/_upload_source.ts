@@ -17,13 +17,8 @@
 // cancelled then stops before the next one (the renames of a replacement
 // excepted, see _replace.ts).
 
-import {
-  FtpInputError,
-  FtpPermanentError,
-  FtpReplyError,
-  FtpSizeMismatchError,
-} from "../errors.ts";
-import type { TransferProgress, TransferResult, TransferType, UploadOptions } from "./options.ts";
+import { FtpPermanentError, FtpReplyError, FtpSizeMismatchError } from "../errors.ts";
+import type { TransferProgress, TransferResult, TransferType } from "./options.ts";
 import type { TransferHooks } from "./_download.ts";
 import { sourceSize } from "./_call_options.ts";
 import type { LocalFile } from "./_local_file.ts";
@@ -52,85 +47,6 @@ export interface SourceUploadOptions {
   events(total: number | undefined): (carried: number) => void;
   onProgress?: (progress: TransferProgress) => void;
   warn(message: string): void;
-}
-
-/** The options of a whole-source upload, as the client takes them. */
-export function sourceUploadOptions(
-  options: UploadOptions,
-): Pick<
-  SourceUploadOptions,
-  "append" | "atomic" | "temporary" | "resume" | "keepTemporary" | "checkSize" | "mtime"
-> {
-  const resume = options.resume === true;
-  return {
-    append: options.append === true,
-    atomic: options.atomic === true,
-    temporary: options.temporary,
-    resume,
-    keepTemporary: options.keepTemporary ?? resume,
-    checkSize: options.checkSize,
-    mtime: options.mtime,
-  };
-}
-
-/**
- * Refuses option combinations that cannot work, before anything is sent.
- * `source` is absent for `upload(path)` and `uploadCommand`, which return
- * a stream: those take none of the whole-source options.
- */
-export function checkUploadOptions(
-  path: string,
-  options: UploadOptions,
-  source?: Exclude<UploadSource, URL> | LocalFile,
-): void {
-  const wholeOnly = ["atomic", "temporary", "resume", "keepTemporary", "checkSize", "mtime"]
-    .filter((name) => options[name as keyof UploadOptions] !== undefined);
-  if (source === undefined && wholeOnly.length > 0) {
-    throw new FtpInputError(
-      `${wholeOnly.join(", ")} need a whole source: use upload(path, source, options) or ` +
-        `uploadFrom(localPath, path, options)`,
-    );
-  }
-  if (options.append && (options.atomic || options.resume)) {
-    throw new FtpInputError(
-      "append adds to the remote file: it goes with neither atomic nor resume",
-    );
-  }
-  if (options.resume && options.offset) {
-    throw new FtpInputError(
-      "Use either resume (from the size the server holds) or offset, not both",
-    );
-  }
-  if (options.atomic && options.offset) {
-    throw new FtpInputError("An atomic upload writes a new temporary: offset does not apply");
-  }
-  if (options.temporary !== undefined && !options.atomic) {
-    throw new FtpInputError("temporary names an atomic upload's temporary: add atomic: true");
-  }
-  if (options.temporary !== undefined && (options.temporary === "" || options.temporary === path)) {
-    throw new FtpInputError("An atomic upload's temporary must be another name than its target");
-  }
-  const localSource = typeof source === "object" && "localPath" in source;
-  if (options.resume && source !== undefined && !localSource) {
-    throw new FtpInputError(
-      "resume reads the source from the byte the server holds: it needs a local file " +
-        "(uploadFrom, or a file: URL)",
-    );
-  }
-  if (options.checkSize && options.append) {
-    throw new FtpInputError(
-      "checkSize cannot know what an appended file should hold: the server's bytes before the " +
-        "append are not counted",
-    );
-  }
-  if (options.checkSize && options.type === "ascii") {
-    throw new FtpInputError(
-      "checkSize compares byte counts, which ASCII uploads change on the way: use binary",
-    );
-  }
-  if (options.mtime !== undefined && !(options.mtime instanceof Date && !isNaN(+options.mtime))) {
-    throw new FtpInputError("mtime must be a valid Date");
-  }
 }
 
 /** Uploads a whole source (see the module comment). */

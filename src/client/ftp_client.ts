@@ -35,20 +35,19 @@ import type { Transfer } from "./_transfer.ts";
 import { isPipeliningFailure } from "./_pipelining.ts";
 import { CommandQueue, type JobContext } from "./_command_queue.ts";
 import type { FtpRequest } from "./request.ts";
-import { downloadIntoStream, downloadStream, type TransferHooks } from "./_download.ts";
+import type { TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
 import type { RangeRequest } from "./_fetch_range.ts";
 import { graceMs } from "./_grace.ts";
-import { startTimer, type Timer } from "../transport/timer.ts";
+import { startTimer, type Timer } from "../std/timer.ts";
 import type { DotFileOptions } from "./_listing.ts";
 import { lazyModule } from "./_lazy_module.ts";
 import type { Session } from "./_session.ts";
 import { isDirectory, statEntry } from "./_stat.ts";
 import type { WalkEntry, WalkOptions } from "./_walk.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
-import { type UploadSource, uploadStream } from "./_upload.ts";
-import { checkUploadOptions, sourceUploadOptions, uploadSource } from "./_upload_source.ts";
-import { replaceFile } from "./_replace.ts";
+import type { UploadSource } from "./_upload.ts";
+import { checkUploadOptions, sourceUploadOptions } from "./_upload_options.ts";
 import {
   type FtpClientEventMap,
   FtpCommandFinishedEvent,
@@ -81,8 +80,8 @@ import {
   checkMaxBytes,
   checkTransferOptions,
   type CommonTransferOptions,
-  isStreamTarget,
   isUploadSource,
+  isWritableStream,
   offsetOf,
   transferType,
   urlOptions,
@@ -99,6 +98,13 @@ const walking = lazyModule(() => import("./_walk.ts"));
 const statting = lazyModule(() => import("./_stat_all.ts"));
 const segmented = lazyModule(() => import("./_segmented_download.ts"));
 const ranges = lazyModule(() => import("./_fetch_range.ts"));
+// Downloads into streams: web streams cost start-up time a download to a file does not need.
+const streaming = lazyModule(() => import("./_download.ts"));
+// Uploads and replacing renames (their option checks are in _upload_options.ts,
+// which runs before a call is queued).
+const uploads = lazyModule(() => import("./_upload.ts"));
+const sourceUploads = lazyModule(() => import("./_upload_source.ts"));
+const replacing = lazyModule(() => import("./_replace.ts"));
 
 export type { UploadSource, WalkEntry, WalkOptions };
 
@@ -577,7 +583,10 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "rename",
       [from, to],
-      () => replaceFile(this.#require(), from, to, (message) => this.#warn(message)),
+      async () => {
+        const { replaceFile } = replacing.module ?? await replacing.load();
+        return await replaceFile(this.#require(), from, to, (message) => this.#warn(message));
+      },
       options,
     );
   }
@@ -1060,6 +1069,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [command],
       async (ctx) => {
         const type = transferType(options.type);
+        const { downloadStream } = streaming.module ?? await streaming.load();
         const transfer = await this.#openCommandTransfer(command, options, ctx);
         const size = transfer.announcedSize;
         const offset = offsetOf(options.offset);
@@ -1121,6 +1131,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [command],
       async (ctx) => {
         const type = transferType(options.type);
+        const { uploadStream } = uploads.module ?? await uploads.load();
         const transfer = await this.#openCommandTransfer(command, options, ctx);
         const offset = offsetOf(options.offset);
         const hooks = this.#hooks(ctx, undefined, progressOf(options, offset, undefined));
@@ -1162,6 +1173,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       async (ctx) => {
         const type = transferType(options.type);
         const offset = offsetOf(options.offset);
+        const { downloadStream } = streaming.module ?? await streaming.load();
         const transfer = await this.#require().retr(path, {
           type,
           offset,
@@ -1223,19 +1235,21 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         const type = transferType(options.type);
         const offset = offsetOf(options.offset);
         const rateLimit = rateLimiterOf(options.rateLimit, "rateLimit");
-        if (isStreamTarget(destination)) {
-          return downloadIntoStream(this.#require(), path, destination, {
-            type,
-            offset,
-            signal: ctx.signal,
-            rateLimit,
-            hooks: (size) =>
-              this.#hooks(
-                ctx,
-                size ?? options.size,
-                progressOf(options, offset, options.size ?? size),
-              ),
-          });
+        if (isWritableStream(destination)) {
+          const into = ({ downloadIntoStream }: typeof import("./_download.ts")) =>
+            downloadIntoStream(this.#require(), path, destination, {
+              type,
+              offset,
+              signal: ctx.signal,
+              rateLimit,
+              hooks: (size) =>
+                this.#hooks(
+                  ctx,
+                  size ?? options.size,
+                  progressOf(options, offset, options.size ?? size),
+                ),
+            });
+          return streaming.module ? into(streaming.module) : streaming.load().then(into);
         }
         const resume = options.resume === true;
         const single = () =>
@@ -1295,7 +1309,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
         })();
       },
       options,
-      () => checkDownloadOptions(options, isStreamTarget(destination)),
+      () => checkDownloadOptions(options, isWritableStream(destination)),
     );
   }
 
@@ -1391,6 +1405,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [path],
       async (ctx) => {
         const type = transferType(options.type);
+        const { uploadStream } = uploads.module ?? await uploads.load();
         const transfer = await this.#startUpload(path, options, ctx);
         const offset = offsetOf(options.offset);
         const hooks = this.#hooks(ctx, undefined, progressOf(options, offset, undefined));
@@ -1448,8 +1463,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     return this.#call(
       "upload",
       options.atomic ? [path, options.temporary ?? path] : [path],
-      (ctx) =>
-        uploadSource(this.#require(), path, source, {
+      async (ctx) => {
+        const { uploadSource } = sourceUploads.module ?? await sourceUploads.load();
+        return await uploadSource(this.#require(), path, source, {
           ...sourceUploadOptions(options),
           type: transferType(options.type),
           offset: offsetOf(options.offset),
@@ -1458,7 +1474,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           events: (total) => this.#hooks(ctx, total).progress,
           onProgress: options.onProgress,
           warn: (message) => this.#warn(message),
-        }),
+        });
+      },
       options,
       () => {
         checkTransferOptions(options);

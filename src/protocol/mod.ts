@@ -28,6 +28,7 @@ export * from "./url.ts";
 export * from "./host.ts";
 export * from "./remote_path.ts";
 export * from "./line_endings.ts";
+export * from "./line_ending_streams.ts";
 export * from "./line_splitter.ts";
 export * from "./text_codec.ts";
 export * from "./secret_text.ts";

@@ -6,7 +6,7 @@
 import { FtpTimeoutError } from "../errors.ts";
 import type { Lease } from "./_pool.ts";
 import { delay } from "../std/delay.ts";
-import { startTimer, type Timer } from "../transport/timer.ts";
+import { startTimer, type Timer } from "../std/timer.ts";
 import { breaksConnection, errorInfo, isTransient, retryDelayMs } from "./_retry.ts";
 import type { StepEnv } from "./_step_env.ts";
 import type { Work } from "./_work.ts";
@@ -37,7 +37,7 @@ const STOP_GRACE_MS = 1000;
 
 /**
  * Settles like `work`, or rejects with the signal's reason `STOP_GRACE_MS`
- * after it aborts. The grace timer is src/transport/timer.ts's: a
+ * after it aborts. The grace timer is src/std/timer.ts's: a
  * `clearTimeout` per action (even of no timer) would load Deno's Node
  * timers, about 20 ms of CPU in a run.
  */

@@ -11,7 +11,7 @@ import {
 import { hostPort, sameHost } from "../protocol/host.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
-import { startTimer, type Timer } from "./timer.ts";
+import { startTimer, type Timer } from "../std/timer.ts";
 import type { DialTarget } from "./transport.ts";
 
 /**

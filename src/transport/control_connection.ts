@@ -18,7 +18,7 @@ import type { ByteStream } from "./byte_stream.ts";
 import { hostPort } from "../protocol/host.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
-import { startTimer, type Timer } from "./timer.ts";
+import { startTimer, type Timer } from "../std/timer.ts";
 import { writeAll } from "./write_all.ts";
 import type { Transport } from "./transport.ts";
 

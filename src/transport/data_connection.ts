@@ -10,7 +10,7 @@ import type { ByteStream } from "./byte_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
 import { takeHeld } from "./_held_bytes.ts";
-import { startInterval, type Timer } from "./timer.ts";
+import { startInterval, type Timer } from "../std/timer.ts";
 import { writeAll } from "./write_all.ts";
 
 /** The most plaintext one TLS record carries: a read this size suggests more is waiting. */

@@ -125,3 +125,45 @@ Deno.test("ferry plan, run and ls print a file named with escape sequences as te
     "the file itself keeps its name",
   );
 });
+
+Deno.test("the live progress line redraws without setInterval and stops at the end (setInterval's first use loads Deno's Node timers)", async () => {
+  const sleep = globalThis.setTimeout;
+  const wait = (ms: number) => new Promise((resolve) => sleep(resolve, ms));
+  const started: string[] = [];
+  const originals = { setInterval: globalThis.setInterval, setTimeout: globalThis.setTimeout };
+  for (const name of ["setInterval", "setTimeout"] as const) {
+    // deno-lint-ignore no-explicit-any -- a recording wrapper of either timer
+    (globalThis as any)[name] = (...args: unknown[]) => {
+      started.push(name);
+      // deno-lint-ignore no-explicit-any -- forwarded as given
+      return (originals[name] as any)(...args);
+    };
+  }
+  try {
+    let out = "";
+    const renderer = new Renderer({
+      write: (text) => out += text,
+      live: true,
+      color: false,
+      columns: () => 100,
+      quiet: false,
+      verbose: false,
+      cwd: "/nowhere",
+      steps: 1,
+      listPlan: false,
+    });
+    const events = eventsNaming("big.bin");
+    for (const event of events.slice(0, 4)) renderer.onEvent(event); // up to a first progress
+    // The live block is drawn every 100 ms: wait (bounded) for two frames.
+    for (let i = 0; i < 50 && out.split("big.bin").length < 3; i++) await wait(20);
+    assert.ok(out.split("big.bin").length >= 3, `no live frames: ${JSON.stringify(out)}`);
+    for (const event of events.slice(4)) renderer.onEvent(event);
+    renderer.close();
+    const ended = out;
+    await wait(300);
+    assert.equal(out, ended, "the live block was drawn after the run ended");
+  } finally {
+    Object.assign(globalThis, originals);
+  }
+  assert.deepEqual(started, []);
+});

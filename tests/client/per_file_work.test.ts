@@ -23,7 +23,7 @@ async function withFiles(sizes: number[]) {
 
 /**
  * Counts the timers the client starts during `work`: `setTimeout` and
- * `setInterval`, and `AbortSignal.timeout`, which src/transport/timer.ts
+ * `setInterval`, and `AbortSignal.timeout`, which src/std/timer.ts
  * builds its timers on; the embedded server runs in this process too, and its
  * timers are left out.
  */

@@ -36,7 +36,7 @@ Deno.test("a step of 40 downloads combines its signals once, not once per file",
 Deno.test("a step of 40 downloads touches no setTimeout or clearTimeout (they load Deno's Node timers)", async () => {
   // Deno 2.9.6 loads node:timers and its Node layer (about 20 ms of CPU) on
   // the first setTimeout, setInterval, clearTimeout or clearInterval; the
-  // runner's deadlines use src/transport/timer.ts instead. The embedded
+  // runner's deadlines use src/std/timer.ts instead. The embedded
   // server runs in this process and uses them: its calls are left out.
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();

@@ -1,5 +1,6 @@
 /**
- * Timers for the connections' deadlines that do not start Deno's Node layer.
+ * Timers that do not start Deno's Node layer: the connections' deadlines and
+ * the CLI's live progress line (in std/ so that every layer may use them).
  * Deno 2.9.6 loads `node:timers` and about twenty modules of its Node
  * compatibility on the first `setTimeout` or `setInterval` (10–15 ms of CPU);
  * `AbortSignal.timeout` does not, and a one-file `ferry get` needs no other

@@ -1,4 +1,4 @@
-// src/transport/timer.ts: the connections' timers, on AbortSignal.timeout
+// src/std/timer.ts: the connections' timers, on AbortSignal.timeout
 // instead of setTimeout (whose first use loads Deno's Node layer). They must
 // behave as setTimeout's do where the client relies on it: fire once unless
 // cleared, keep the process alive unless unref'd, and not lose a deadline that
@@ -6,10 +6,10 @@
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { startInterval, startTimer } from "../../src/transport/timer.ts";
+import { startInterval, startTimer } from "../../src/std/timer.ts";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const TIMER_MODULE = fileURLToPath(new URL("../../src/transport/timer.ts", import.meta.url));
+const TIMER_MODULE = fileURLToPath(new URL("../../src/std/timer.ts", import.meta.url));
 
 Deno.test("a timer fires once, after its delay; a cleared one does not", async () => {
   const fired: number[] = [];
