@@ -1,7 +1,8 @@
-// The synchronous part of an upload call: its options checked and shaped
-// before the call is queued. Apart from _upload_source.ts, which loads on the
-// first upload (ftp_client.ts): each module on a get's path costs start-up
-// time (docs/performance.md, "Cold start").
+// The synchronous checks of an upload call, run before the call is queued.
+// They live apart from _upload.ts and _upload_source.ts, which load on the
+// first upload (ftp_client.ts), because each module on a get's path costs
+// start-up time (docs/performance.md, "Cold start"); the options are shaped
+// when the call runs.
 
 import { FtpInputError } from "../errors.ts";
 import type { UploadOptions } from "./options.ts";

@@ -18,11 +18,13 @@ import {
 import type { TlsConfig } from "./transport.ts";
 
 /**
- * The most bytes one read or write message carries between the threads.
- * Each data stream has two read buffers of this size in circulation (one
- * filled in the worker, one copied out in the client's thread); 256 KiB
- * had a lower peak RSS than 1 MiB for a 1 GiB download, at the same speed
- * (docs/performance.md). An upload's writes are sized to it.
+ * The most bytes one read message carries between the threads (the
+ * worker caps its reads). Each data stream has two read buffers of this
+ * size in circulation (one filled in the worker, one copied out in the
+ * client's thread); 256 KiB had a lower peak RSS than 1 MiB for a 1 GiB
+ * download, at the same speed (docs/performance.md). A write message is as
+ * large as the write: an upload's writer sizes its writes to this through
+ * the stream's `chunkBytes`.
  */
 export const MESSAGE_BYTES = 256 * 1024;
 

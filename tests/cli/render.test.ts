@@ -130,8 +130,14 @@ Deno.test("the live progress line redraws without setInterval and stops at the e
   const sleep = globalThis.setTimeout;
   const wait = (ms: number) => new Promise((resolve) => sleep(resolve, ms));
   const started: string[] = [];
-  const originals = { setInterval: globalThis.setInterval, setTimeout: globalThis.setTimeout };
-  for (const name of ["setInterval", "setTimeout"] as const) {
+  const originals = {
+    setInterval: globalThis.setInterval,
+    setTimeout: globalThis.setTimeout,
+    clearInterval: globalThis.clearInterval,
+    clearTimeout: globalThis.clearTimeout,
+  };
+  // Clearing loads the Node timers too, even of no timer.
+  for (const name of ["setInterval", "setTimeout", "clearInterval", "clearTimeout"] as const) {
     // deno-lint-ignore no-explicit-any -- a recording wrapper of either timer
     (globalThis as any)[name] = (...args: unknown[]) => {
       started.push(name);
