@@ -29,6 +29,9 @@ export async function openTransfer(
   line: string,
   options: OpenTransferOptions,
 ): Promise<Transfer> {
+  // Cancelled before anything went (while the call's module loaded, or an
+  // earlier step awaited): nothing to undo, the session stays in step.
+  if (options.signal?.aborted) throw abortReason(options.signal);
   const { settings } = session;
   const policy = settings.dataTls;
   const isRead = READS.test(line);

@@ -156,6 +156,34 @@ Deno.test("an AbortSignal removes a queued call before it runs", async () => {
   assert.equal(await Deno.readTextFile(`${server.root}/f.txt`), "x");
 });
 
+Deno.test("a transfer whose signal aborts as it starts sends nothing (its module may still be loading)", async () => {
+  await using server = await FtpTestServer.start();
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${server.root}/f.txt`, "x".repeat(1000));
+  await using client = await FtpClient.connect({ port: server.port });
+  const calls: [string, (signal: AbortSignal) => Promise<unknown>][] = [
+    ["download", (signal) => client.download("f.txt", { signal })],
+    ["downloadTo", (signal) => client.downloadTo("f.txt", `${dir.path}/f.txt`, { signal })],
+    ["upload", (signal) => client.upload("up.txt", "data", { signal })],
+    ["uploadCommand", (signal) => client.uploadCommand("STOR up2.txt", { signal })],
+    ["downloadCommand", (signal) => client.downloadCommand("RETR f.txt", { signal })],
+    ["list", (signal) => client.list("", { signal })],
+  ];
+  for (const [name, call] of calls) {
+    const controller = new AbortController();
+    const onStart = () => controller.abort();
+    client.addEventListener("commandStarted", onStart, { once: true });
+    const sentBefore = server.commands.length;
+    const error = await call(controller.signal).catch((e) => e);
+    assert.ok(error instanceof FtpAbortError, `${name}: ${error}`);
+    await client.noop(); // Still in step.
+    const sent = server.commands.slice(sentBefore).filter((c) => c !== "NOOP");
+    assert.deepEqual(sent, [], `${name} sent ${sent.join(", ")}`);
+  }
+  assert.equal(await Deno.stat(`${dir.path}/f.txt`).then(() => true, () => false), false);
+  assert.equal(await Deno.stat(`${server.root}/up.txt`).then(() => true, () => false), false);
+});
+
 Deno.test("close() with a transfer in progress rejects what is queued and drops the connection", async () => {
   await using server = await FtpTestServer.start();
   const client = await FtpClient.connect({ port: server.port });
