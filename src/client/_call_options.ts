@@ -6,7 +6,13 @@ import { parseFtpUrl } from "../protocol/url.ts";
 import { type LocalFile, sourceFileSize } from "./_local_file.ts";
 import type { UploadSource } from "./_upload.ts";
 import { rateLimiterOf } from "./rate_limit.ts";
-import type { DownloadOptions, FtpClientOptions, TransferType, UploadOptions } from "./options.ts";
+import type {
+  DownloadOptions,
+  FtpClientOptions,
+  TransferProgress,
+  TransferType,
+  UploadOptions,
+} from "./options.ts";
 
 /** Client options from an `ftp://` URL. */
 export function urlOptions(url: string): FtpClientOptions {
@@ -143,4 +149,18 @@ export async function sourceSize(
   if (source instanceof Uint8Array) return source.length;
   if ("localPath" in source) return await sourceFileSize(source, offset);
   return undefined;
+}
+
+/**
+ * A call's `onProgress` as a function of the bytes moved, for the calls
+ * whose transfer is one stream from `offset`.
+ */
+export function progressOf(
+  options: { onProgress?: (progress: TransferProgress) => void },
+  offset: number,
+  total: number | undefined,
+): ((moved: number) => void) | undefined {
+  const report = options.onProgress;
+  if (!report) return undefined;
+  return (moved) => report({ bytes: offset + moved, offset, total });
 }

@@ -295,3 +295,15 @@ export async function loginSession(
     session.knownDirectory = session.currentDirectory ?? await session.pwd();
   }
 }
+
+/**
+ * A login refused while logging in anonymously by default: say so, since
+ * the error names PASS though the caller gave no password.
+ */
+export function anonymousRefusal(error: unknown): unknown {
+  if (error instanceof FtpReplyError) {
+    error.message += ". This was an anonymous login, because no user was given: pass user " +
+      "and password, or connect with { login: false } and call login() yourself";
+  }
+  return error;
+}

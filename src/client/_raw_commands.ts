@@ -5,6 +5,8 @@
 // idea of the session wrong. Both are refused before anything is sent.
 
 import { FtpInputError } from "../errors.ts";
+import { redactCommand } from "../protocol/command.ts";
+import { checkTransferOptions, type CommonTransferOptions } from "./_call_options.ts";
 
 /** Verb to the call that does its job properly. */
 const INSTEAD: Record<string, string> = {
@@ -54,4 +56,29 @@ export function isUploadVerb(line: string): boolean {
 export function isDataVerb(line: string): boolean {
   const verb = /^\s*([A-Za-z]+)/.exec(line)?.[1]?.toUpperCase() ?? "";
   return DATA_VERBS.has(verb);
+}
+
+/** Refuses a data command sent the wrong way, or one that changes session state. */
+export function checkDataCommand(
+  command: string,
+  direction: "download" | "upload",
+  options: CommonTransferOptions,
+): void {
+  checkTransferOptions(options);
+  if (options.append) {
+    throw new FtpInputError("append is for upload(); with uploadCommand, send APPE yourself");
+  }
+  if (isUploadVerb(command) !== (direction === "upload")) {
+    throw new FtpInputError(
+      direction === "upload"
+        ? `"${redactCommand(command)}" sends data to the client: use downloadCommand()`
+        : `"${redactCommand(command)}" sends data to the server: use uploadCommand()`,
+    );
+  }
+  try {
+    assertRawCommand(command);
+  } catch (error) {
+    // The data commands themselves are what these calls are for.
+    if (!/needs a data connection/.test((error as Error).message)) throw error;
+  }
 }

@@ -14,13 +14,13 @@ import {
   FtpConnectionError,
   type FtpError,
   FtpInputError,
-  FtpReplyError,
   replyError,
 } from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import {
+  anonymousRefusal,
   assertClearable,
   assertExplicitTls,
   type ConnectPlan,
@@ -70,7 +70,6 @@ import type {
   RecursiveOptions,
   RenameOptions,
   TransferMode,
-  TransferProgress,
   TransferResult,
   UploadOptions,
 } from "./options.ts";
@@ -79,15 +78,16 @@ import {
   checkDownloadOptions,
   checkMaxBytes,
   checkTransferOptions,
-  type CommonTransferOptions,
   isUploadSource,
   isWritableStream,
   offsetOf,
+  progressOf,
   transferType,
   urlOptions,
 } from "./_call_options.ts";
 import { iteratorStream } from "./_iterator_stream.ts";
-import { assertRawCommand, isUploadVerb } from "./_raw_commands.ts";
+import { assertRawCommand, checkDataCommand } from "./_raw_commands.ts";
+import type { CommandDownload, CommandUpload } from "./command_results.ts";
 import { rateLimiterOf } from "./rate_limit.ts";
 
 // Loaded on their first call (_lazy_module.ts): a one-file download needs none of them.
@@ -106,7 +106,7 @@ const uploads = lazyModule(() => import("./_upload.ts"));
 const sourceUploads = lazyModule(() => import("./_upload_source.ts"));
 const replacing = lazyModule(() => import("./_replace.ts"));
 
-export type { UploadSource, WalkEntry, WalkOptions };
+export type { CommandDownload, CommandUpload, UploadSource, WalkEntry, WalkOptions };
 
 /**
  * An FTP client. Every method returns a promise carrying the id of its
@@ -1895,20 +1895,6 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 }
 
 /**
- * A call's `onProgress` as a function of the bytes moved, for the calls
- * whose transfer is one stream from `offset`.
- */
-function progressOf(
-  options: { onProgress?: (progress: TransferProgress) => void },
-  offset: number,
-  total: number | undefined,
-): ((moved: number) => void) | undefined {
-  const report = options.onProgress;
-  if (!report) return undefined;
-  return (moved) => report({ bytes: offset + moved, offset, total });
-}
-
-/**
  * Commands that react to their signal themselves (ABOR, cleanup) before
  * rejecting; the others reject at once and run on to keep the connection in
  * step.
@@ -1919,78 +1905,3 @@ const OWNS_ABORT = new Set<FtpCommandKind>(["download", "upload", "list", "nlst"
 const DATA_COMMANDS = new Set<FtpCommandKind>(["download", "upload", "list", "nlst", "rmdir"]);
 
 const DEFAULT_MAX_LISTING_BYTES = 256 * 1024 * 1024;
-
-/**
- * What `downloadCommand()` returns.
- *
- * @example
- * ```ts
- * import { FtpClient, type CommandDownload } from "@ferry/ftp";
- * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
- * const result: CommandDownload = await client.downloadCommand("NLST");
- * console.log(result.reply.code, result.size, await new Response(result.stream).text());
- * ```
- */
-export interface CommandDownload {
-  /** The bytes the server sends; read to the end to complete the command. */
-  stream: ReadableStream<Uint8Array>;
-  /** The size the server announced in its 1xx reply, if it did. */
-  size: number | undefined;
-  /** The 1xx reply that started the transfer. */
-  reply: FtpReply;
-}
-
-/**
- * What `uploadCommand()` returns.
- *
- * @example
- * ```ts
- * import { FtpClient, type CommandUpload } from "@ferry/ftp";
- * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
- * const result: CommandUpload = await client.uploadCommand("APPE log.txt");
- * await new Blob(["one more line\n"]).stream().pipeTo(result.stream);
- * ```
- */
-export interface CommandUpload {
-  /** Where to write the bytes; close it to complete the command. */
-  stream: WritableStream<Uint8Array>;
-  /** The 1xx reply that started the transfer (STOU's names the file). */
-  reply: FtpReply;
-}
-
-/** Refuses a data command sent the wrong way, or one that changes session state. */
-function checkDataCommand(
-  command: string,
-  direction: "download" | "upload",
-  options: CommonTransferOptions,
-): void {
-  checkTransferOptions(options);
-  if (options.append) {
-    throw new FtpInputError("append is for upload(); with uploadCommand, send APPE yourself");
-  }
-  if (isUploadVerb(command) !== (direction === "upload")) {
-    throw new FtpInputError(
-      direction === "upload"
-        ? `"${redactCommand(command)}" sends data to the client: use downloadCommand()`
-        : `"${redactCommand(command)}" sends data to the server: use uploadCommand()`,
-    );
-  }
-  try {
-    assertRawCommand(command);
-  } catch (error) {
-    // The data commands themselves are what these calls are for.
-    if (!/needs a data connection/.test((error as Error).message)) throw error;
-  }
-}
-
-/**
- * A login refused while logging in anonymously by default: say so, since
- * the error names PASS though the caller gave no password.
- */
-function anonymousRefusal(error: unknown): unknown {
-  if (error instanceof FtpReplyError) {
-    error.message += ". This was an anonymous login, because no user was given: pass user " +
-      "and password, or connect with { login: false } and call login() yourself";
-  }
-  return error;
-}
