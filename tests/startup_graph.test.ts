@@ -28,7 +28,7 @@ const NOT_FOR_A_GET = [
   /^src\/runner\/steps\/_(verify_checksum|directories)\.ts$/,
   /^src\/runner\/(_plan_up|_upload_file|_plan_changes)\.ts$/,
   // The client's listings, tree operations and segmented downloads, loaded on their first call.
-  /^src\/client\/(_listing|_walk|_recursive|_segmented_download|_segment_lines|_fetch_range)\.ts$/,
+  /^src\/client\/(_listing|_iterator_stream|_walk|_recursive|_segmented_download|_segment_lines|_fetch_range)\.ts$/,
   /^src\/listing\/parse_(list|unix|dos|eplf)\.ts$/,
   // Downloads into streams and the line-end transform streams: defining or
   // testing for a stream class loads Deno's web streams.

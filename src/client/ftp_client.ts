@@ -9,37 +9,18 @@
  * @module
  */
 
-import {
-  FtpAbortError,
-  FtpConnectionError,
-  type FtpError,
-  FtpInputError,
-  replyError,
-} from "../errors.ts";
+import { FtpAbortError, type FtpError, FtpInputError, replyError } from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
-import {
-  anonymousRefusal,
-  assertClearable,
-  assertExplicitTls,
-  type ConnectPlan,
-  connectPlan,
-  type Credentials,
-  loginSession,
-  openSession,
-} from "./_connect.ts";
-import { DataTlsPolicy } from "./_tls_policy.ts";
-import { probeDataTls } from "./_open_transfer.ts";
+import { anonymousRefusal, assertClearable, assertExplicitTls } from "./_connect.ts";
+import { Connection } from "./_connection.ts";
 import type { Transfer } from "./_transfer.ts";
-import { isPipeliningFailure } from "./_pipelining.ts";
 import { CommandQueue, type JobContext } from "./_command_queue.ts";
 import type { FtpRequest } from "./request.ts";
 import type { TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
 import type { RangeRequest } from "./_fetch_range.ts";
-import { graceMs } from "./_grace.ts";
-import { startTimer, type Timer } from "../std/timer.ts";
 import type { DotFileOptions } from "./_listing.ts";
 import { lazyModule } from "./_lazy_module.ts";
 import type { Session } from "./_session.ts";
@@ -57,9 +38,7 @@ import {
   FtpInfoEvent,
   FtpListInfoEvent,
   FtpProgressEvent,
-  FtpReplyEvent,
   type FtpState,
-  FtpStateChangedEvent,
   FtpWarningEvent,
 } from "./events.ts";
 import type {
@@ -85,13 +64,14 @@ import {
   transferType,
   urlOptions,
 } from "./_call_options.ts";
-import { iteratorStream } from "./_iterator_stream.ts";
 import { assertRawCommand, checkDataCommand } from "./_raw_commands.ts";
 import type { CommandDownload, CommandUpload } from "./command_results.ts";
 import { rateLimiterOf } from "./rate_limit.ts";
 
 // Loaded on their first call (_lazy_module.ts): a one-file download needs none of them.
 const listing = lazyModule(() => import("./_listing.ts"));
+// listStream()'s stream of entries (a web stream: see `streaming` below).
+const entryStreams = lazyModule(() => import("./_iterator_stream.ts"));
 const recursive = lazyModule(() => import("./_recursive.ts"));
 const directories = lazyModule(() => import("./_make_directories.ts"));
 const walking = lazyModule(() => import("./_walk.ts"));
@@ -128,18 +108,13 @@ export type { CommandDownload, CommandUpload, UploadSource, WalkEntry, WalkOptio
 export class FtpClient extends EventTarget implements AsyncDisposable {
   readonly #options: FtpClientOptions;
   readonly #queue: CommandQueue;
-  #session?: Session;
-  #state: FtpState = "unconnected";
-  #transferMode: TransferMode;
+  /** The session, state and TLS policy, and how they are opened and replaced. */
+  readonly #connection: Connection;
   #closing?: Promise<void>;
   #lastError?: Error;
   readonly #codec: TextCodec;
-  readonly #plan: ConnectPlan;
   /** The event types anyone added a listener for (see `#emit`). */
   readonly #heard = new Set<string>();
-  /** Which TLS engine the sessions use, and what is known of the server (FTPS only). */
-  readonly #policy?: DataTlsPolicy;
-  #credentials?: Credentials;
   /** The arguments of the login that succeeded, for clones (see `segments`). */
   #loginWith?: [string | undefined, string | undefined, string | undefined];
   /** The options' path, still to change into after a `login()` (with `login: false`). */
@@ -156,14 +131,11 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.#options = { ...options };
     this.#codec = textCodec(options.encoding);
     checkMaxBytes({ maxBytes: options.maxListingBytes });
-    this.#plan = connectPlan(this.#options, this.#codec.encoding);
-    if (this.#plan.tls) {
-      this.#policy = new DataTlsPolicy(
-        this.#plan,
-        (message) => this.dispatchEvent(new FtpInfoEvent(message)),
-      );
-    }
-    this.#transferMode = options.transferMode ?? "passive";
+    this.#connection = new Connection(this.#options, this.#codec.encoding, {
+      dispatch: (event) => this.dispatchEvent(event),
+      emit: (type, make) => this.#emit(type, make),
+      currentId: () => this.#queue.current?.id ?? 0,
+    });
     this.#queue = new CommandQueue({
       started: (id, kind) => {
         this.#lastError = undefined;
@@ -171,7 +143,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       },
       finished: (id, kind, error) => {
         if (error) this.#lastError = error;
-        if (this.#session?.control.closed) this.#dropSession();
+        if (this.#connection.session?.control.closed) this.#connection.drop();
         this.#emit("commandFinished", () => new FtpCommandFinishedEvent(id, kind, error));
       },
       done: (error) => this.#emit("done", () => new FtpDoneEvent(error)),
@@ -213,17 +185,17 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 
   /** The connection state, as QFtp's `state()`. */
   get state(): FtpState {
-    return this.#state;
+    return this.#connection.state;
   }
 
   /** The server's greeting text (ftplib's `getwelcome()`), once connected. */
   get welcome(): string | undefined {
-    return this.#session?.greeting?.text;
+    return this.#connection.session?.greeting?.text;
   }
 
   /** The features from FEAT, read once after login: name to parameters. */
   get features(): ReadonlyMap<string, string> {
-    return this.#session?.features ?? new Map();
+    return this.#connection.session?.features ?? new Map();
   }
 
   /**
@@ -235,7 +207,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * for absent.
    */
   get listingsMayMissDotFiles(): boolean {
-    const session = this.#session;
+    const session = this.#connection.session;
     if (!session?.listedWithList) return false;
     if (!(this.#options.listHidden ?? true)) return true;
     return session.dotFiles !== "ask" && session.dotFiles !== "shown";
@@ -263,15 +235,16 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 
   /** Passive or active data connections; takes effect from the next transfer. */
   get transferMode(): TransferMode {
-    return this.#transferMode;
+    return this.#connection.transferMode;
   }
 
   set transferMode(mode: TransferMode) {
     if (mode !== "passive" && mode !== "active") {
       throw new FtpInputError(`transferMode must be "passive" or "active", got ${mode}`);
     }
-    this.#transferMode = mode;
-    if (this.#session) this.#session.transferMode = mode;
+    this.#connection.transferMode = mode;
+    const session = this.#connection.session;
+    if (session) session.transferMode = mode;
   }
 
   /**
@@ -300,7 +273,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.#closing = undefined;
     const opened = this.#queue.enqueue("connect", async (ctx) => {
       await closing;
-      await this.#open(ctx);
+      await this.#connection.open(ctx);
     }, options.signal);
     const path = this.#options.path;
     if (this.#options.login === false) {
@@ -364,18 +337,18 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           account: acct,
         };
         try {
-          await this.#loginOnce(ctx, session, credentials);
+          await this.#connection.loginOnce(ctx, session, credentials);
         } catch (error) {
-          this.#policy?.failed();
+          this.#connection.policy?.failed();
           throw user === undefined && this.#options.user === undefined
             ? anonymousRefusal(error)
             : error;
         }
-        this.#credentials = credentials;
+        this.#connection.credentials = credentials;
         this.#loginWith = [user, password, account];
-        this.#setState("loggedIn");
-        // The login may have moved to a new connection (see #loginOnce).
-        await this.#settleDataTls(ctx, this.#require());
+        this.#connection.setState("loggedIn");
+        // The login may have moved to a new connection (see Connection.loginOnce).
+        await this.#connection.settleDataTls(ctx, this.#require());
         // A settled TLS decision may have replaced the session: ask for it anew.
         const path = this.#pathAfterLogin;
         this.#pathAfterLogin = undefined;
@@ -728,6 +701,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       async (ctx) => {
         const session = this.#require();
         const { openListing } = listing.module ?? await listing.load();
+        const { iteratorStream } = entryStreams.module ?? await entryStreams.load();
         const entries = await openListing(
           session,
           path,
@@ -931,18 +905,18 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [],
       async () => {
         const session = this.#require("connected");
-        if (this.#state !== "loggedIn") {
+        if (this.#connection.state !== "loggedIn") {
           // USER and PASS must travel encrypted: CCC comes after the login.
           throw new FtpInputError(
             "ccc() clears the control connection only after login, so that the password " +
               "never travels in clear text: call login() first",
           );
         }
-        assertClearable(session, this.#plan);
+        assertClearable(session, this.#connection.plan);
         await session.ccc();
       },
       options,
-      () => assertExplicitTls(this.#plan),
+      () => assertExplicitTls(this.#connection.plan),
     );
   }
 
@@ -1513,15 +1487,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * ```
    */
   quit(options: CallOptions = {}): FtpRequest<void> {
-    return this.#call("quit", [], async () => {
-      const session = this.#require("connected");
-      this.#setState("closing");
-      try {
-        await session.quit();
-      } finally {
-        this.#dropSession();
-      }
-    }, options);
+    return this.#call("quit", [], () => this.#connection.quit(), options);
   }
 
   /**
@@ -1551,26 +1517,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     this.#queue.abortCurrent(reason);
     // An aborted transfer sends ABOR and drains its replies; give it the
     // grace (1 s at most) so that QUIT can follow on a connection in step.
-    let timer: Timer | undefined;
-    const grace = new Promise<boolean>((resolve) => {
-      timer = startTimer(graceMs(this.#options.replyTimeout ?? 30_000), () => resolve(false));
-    });
-    const settled = await Promise.race([this.#queue.currentSettled().then(() => true), grace]);
-    timer?.clear();
-    const session = this.#session;
-    if (!session || session.control.closed || !settled) {
-      session?.control.close(new FtpConnectionError("not-connected", "The client was closed"));
-      return this.#dropSession();
-    }
-    this.#setState("closing");
-    try {
-      // Leaving does not depend on the goodbye: wait for it only briefly.
-      await session.quit(graceMs(session.control.replyTimeout));
-    } catch {
-      // Leaving anyway: a server that fumbles QUIT changes nothing here.
-    } finally {
-      this.#dropSession();
-    }
+    await this.#connection.leave(() => this.#queue.currentSettled());
   }
 
   /**
@@ -1717,146 +1664,14 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       return Object.assign(Promise.reject(error), { id: 0 });
     }
     // Commands with data connections go through the data-channel TLS policy.
-    const work = DATA_COMMANDS.has(kind) && this.#policy
-      ? (ctx: JobContext) => this.#dataCommand(ctx, () => run(ctx))
+    const work = DATA_COMMANDS.has(kind) && this.#connection.policy
+      ? (ctx: JobContext) => this.#connection.dataCommand(ctx, () => run(ctx))
       : run;
     return this.#queue.enqueue(kind, work, options.signal, ownsAbort);
   }
 
-  async #open(ctx: JobContext): Promise<void> {
-    if (this.#session && !this.#session.control.closed) {
-      throw new FtpInputError("Already connected; close() before connecting again");
-    }
-    if (!/^[\d.]+$|:/.test(this.#plan.host)) this.#setState("hostLookup");
-    this.#setState("connecting");
-    if (this.#plan.tls && !this.#plan.tls.verify) {
-      this.#warn(
-        "TLS certificate verification is off (tls.verify: false): any certificate is accepted",
-      );
-    }
-    const hooks = {
-      transferMode: this.#transferMode,
-      signal: ctx.signal,
-      onReply: (reply: FtpReply) =>
-        this.#emit("reply", () => new FtpReplyEvent(reply, this.#queue.current?.id ?? 0)),
-    };
-    try {
-      // Another connection of the process may be finding out which TLS engine the server needs.
-      await this.#policy?.beforeConnect(this.#options.connectTimeout ?? 15_000, ctx.signal);
-      try {
-        this.#session = await openSession(this.#plan, this.#policy, hooks);
-      } catch (error) {
-        // A server that refuses the TLS 1.2 Node's TLS offers gets 1.3 (once).
-        if (!this.#policy?.retryConnect(error)) throw error;
-        this.#session = await openSession(this.#plan, this.#policy, hooks);
-      }
-    } catch (error) {
-      this.#policy?.failed();
-      this.#setState("unconnected");
-      throw error;
-    }
-    this.#setState("connected");
-  }
-
-  /**
-   * After a login on Deno's TLS, when nobody in the process knows yet
-   * whether the server requires TLS session reuse: a listing finds out, and
-   * if it does, the client logs in again on Node's TLS. So connect() ends
-   * on the TLS engine that works, and its first transfer is not refused.
-   */
-  async #settleDataTls(ctx: JobContext, session: Session): Promise<void> {
-    const policy = this.#policy;
-    if (!policy) return;
-    await policy.afterLogin(session.dataProtected, () => probeDataTls(session, ctx.signal));
-    if (policy.switchNeeded) await this.#useResumingEngine(ctx);
-  }
-
-  /**
-   * Runs a command that opens data connections under the data-channel TLS
-   * policy. When the server turns out to require TLS session reuse (or is
-   * known to), and Deno's TLS is in use, the client moves to Node's TLS
-   * first: reconnects (same user, same directory) and runs the work, once.
-   * Refusals of a data connection's TLS reach the caller named as such.
-   */
-  async #dataCommand<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
-    const policy = this.#policy!;
-    // Known from another connection of the process: no refused transfer needed here.
-    if (policy.switchNeeded && this.#session) await this.#useResumingEngine(ctx);
-    policy.startCommand();
-    try {
-      const result = await work();
-      policy.succeeded();
-      return result;
-    } catch (error) {
-      const failure = policy.classify(error);
-      if (!policy.switchNeeded || !this.#session) throw failure;
-      await this.#useResumingEngine(ctx);
-      policy.startCommand();
-      const result = await work();
-      policy.succeeded();
-      return result;
-    }
-  }
-
-  async #useResumingEngine(ctx: JobContext): Promise<void> {
-    const directory = this.#session?.knownDirectory;
-    this.#policy!.useResumingEngine();
-    await this.#reconnect(ctx, directory);
-  }
-
-  /**
-   * Logs the session in. A server that mishandled the commands the login
-   * sends together (see the `pipelining` option) now gets one at a time:
-   * the login is tried once more, on a new connection.
-   */
-  async #loginOnce(ctx: JobContext, session: Session, credentials: Credentials): Promise<void> {
-    try {
-      await loginSession(session, this.#plan, credentials);
-    } catch (error) {
-      if (!isPipeliningFailure(error) || ctx.signal.aborted) throw error;
-      this.#warn(`${(error as Error).message}; logging in again`);
-      session.control.close();
-      this.#session = undefined;
-      await this.#open(ctx);
-      await loginSession(this.#session!, this.#plan, credentials);
-    }
-  }
-
-  /** Replaces the session with a new one: connect, log in, return to `directory`. */
-  async #reconnect(ctx: JobContext, directory: string | undefined): Promise<void> {
-    this.#session?.control.close();
-    this.#session = undefined;
-    await this.#open(ctx);
-    await loginSession(this.#session!, this.#plan, this.#credentials!);
-    this.#setState("loggedIn");
-    if (directory !== undefined) await this.#session!.cwd(directory);
-  }
-
   #require(state: "connected" | "loggedIn" = "loggedIn"): Session {
-    const session = this.#session;
-    if (!session || session.control.closed) {
-      throw new FtpConnectionError("not-connected", "Not connected: call connect() first");
-    }
-    if (state === "loggedIn" && this.#state !== "loggedIn") {
-      throw new FtpConnectionError(
-        "not-logged-in",
-        "Not logged in: the login failed or has not happened yet; call login() first",
-      );
-    }
-    return session;
-  }
-
-  #dropSession(): void {
-    this.#session?.control.close();
-    this.#session = undefined;
-    this.#setState("unconnected");
-  }
-
-  #setState(state: FtpState): void {
-    if (state === this.#state) return;
-    const previous = this.#state;
-    this.#state = state;
-    this.dispatchEvent(new FtpStateChangedEvent(state, previous));
+    return this.#connection.require(state);
   }
 
   get #maxListingBytes(): number {
