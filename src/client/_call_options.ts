@@ -2,6 +2,8 @@
 // or sent, so that bad input fails at once with FtpInputError.
 
 import { FtpInputError } from "../errors.ts";
+import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
+import type { TextCodec } from "../protocol/text_codec.ts";
 import { parseFtpUrl } from "../protocol/url.ts";
 import { type LocalFile, sourceFileSize } from "./_local_file.ts";
 import type { UploadSource } from "./_upload.ts";
@@ -22,6 +24,20 @@ export function urlOptions(url: string): FtpClientOptions {
   if (parsed.password !== undefined) options.password = parsed.password;
   if (parsed.path !== undefined) options.path = parsed.path;
   return options;
+}
+
+/**
+ * Refuses a call's arguments (paths, or raw command lines with `asCommands`)
+ * that a command line or the control connection's encoding cannot carry.
+ */
+export function checkArguments(args: string[], codec: TextCodec, asCommands: boolean): void {
+  for (const arg of args) {
+    // A raw command may be "PASS ...": quote it only redacted.
+    if (asCommands) assertSafeArgument(arg, "command", redactCommand(arg));
+    else assertSafeArgument(arg, "path");
+    // Only a legacy encoding can fail to carry a character; UTF-8 carries them all.
+    if (codec.encoding !== "utf-8") codec.encode(arg);
+  }
 }
 
 /** The transfer type, checked. */

@@ -5,6 +5,18 @@ import { FtpAbortError } from "../errors.ts";
 import type { FtpCommandKind } from "./events.ts";
 import type { FtpRequest } from "./request.ts";
 
+/**
+ * Commands that react to their signal themselves (ABOR, cleanup) before
+ * rejecting; the others reject at once and run on to keep the connection in
+ * step.
+ */
+export const OWNS_ABORT: ReadonlySet<FtpCommandKind> = new Set<FtpCommandKind>([
+  "download",
+  "upload",
+  "list",
+  "nlst",
+]);
+
 /** What a running command can use. */
 export interface JobContext {
   /** The command's id. */

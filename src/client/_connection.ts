@@ -22,6 +22,7 @@ import type { Session } from "./_session.ts";
 import { DataTlsPolicy } from "./_tls_policy.ts";
 import {
   type FtpClientEventMap,
+  type FtpCommandKind,
   FtpInfoEvent,
   FtpReplyEvent,
   type FtpState,
@@ -29,6 +30,9 @@ import {
   FtpWarningEvent,
 } from "./events.ts";
 import type { FtpClientOptions, TransferMode } from "./options.ts";
+
+/** Commands that open data connections. */
+const DATA_COMMANDS = new Set<FtpCommandKind>(["download", "upload", "list", "nlst", "rmdir"]);
 
 /** Where a connection's events go (the client, an EventTarget). */
 export interface ConnectionEvents {
@@ -122,13 +126,27 @@ export class Connection {
   }
 
   /**
+   * A call's work, run under the data-channel TLS policy (see `#dataCommand`)
+   * when it opens data connections and the connection is FTPS.
+   */
+  underTlsPolicy<T>(
+    kind: FtpCommandKind,
+    run: (ctx: JobContext) => Promise<T>,
+  ): (ctx: JobContext) => Promise<T> {
+    // Commands with data connections go through the data-channel TLS policy.
+    return DATA_COMMANDS.has(kind) && this.policy
+      ? (ctx: JobContext) => this.#dataCommand(ctx, () => run(ctx))
+      : run;
+  }
+
+  /**
    * Runs a command that opens data connections under the data-channel TLS
    * policy. When the server turns out to require TLS session reuse (or is
    * known to), and Deno's TLS is in use, the client moves to Node's TLS
    * first: reconnects (same user, same directory) and runs the work, once.
    * Refusals of a data connection's TLS reach the caller named as such.
    */
-  async dataCommand<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
+  async #dataCommand<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
     const policy = this.policy!;
     // Known from another connection of the process: no refused transfer needed here.
     if (policy.switchNeeded && this.session) await this.#useResumingEngine(ctx);

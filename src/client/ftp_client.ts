@@ -16,7 +16,7 @@ import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import { anonymousRefusal, assertClearable, assertExplicitTls } from "./_connect.ts";
 import { Connection } from "./_connection.ts";
 import type { Transfer } from "./_transfer.ts";
-import { CommandQueue, type JobContext } from "./_command_queue.ts";
+import { CommandQueue, type JobContext, OWNS_ABORT } from "./_command_queue.ts";
 import type { FtpRequest } from "./request.ts";
 import type { TransferHooks } from "./_download.ts";
 import { downloadToFile } from "./_download_file.ts";
@@ -54,6 +54,7 @@ import type {
 } from "./options.ts";
 import { type LocalFile, localFile } from "./_local_file.ts";
 import {
+  checkArguments,
   checkDownloadOptions,
   checkMaxBytes,
   checkTransferOptions,
@@ -1652,21 +1653,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     argsAreCommands = kind === "send",
   ): FtpRequest<T> {
     try {
-      for (const arg of args) {
-        // A raw command may be "PASS ...": quote it only redacted.
-        if (argsAreCommands) assertSafeArgument(arg, "command", redactCommand(arg));
-        else assertSafeArgument(arg, "path");
-        // Only a legacy encoding can fail to carry a character; UTF-8 carries them all.
-        if (this.#codec.encoding !== "utf-8") this.#codec.encode(arg);
-      }
+      checkArguments(args, this.#codec, argsAreCommands);
       check?.();
     } catch (error) {
       return Object.assign(Promise.reject(error), { id: 0 });
     }
-    // Commands with data connections go through the data-channel TLS policy.
-    const work = DATA_COMMANDS.has(kind) && this.#connection.policy
-      ? (ctx: JobContext) => this.#connection.dataCommand(ctx, () => run(ctx))
-      : run;
+    const work = this.#connection.underTlsPolicy(kind, run);
     return this.#queue.enqueue(kind, work, options.signal, ownsAbort);
   }
 
@@ -1708,15 +1700,5 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     };
   }
 }
-
-/**
- * Commands that react to their signal themselves (ABOR, cleanup) before
- * rejecting; the others reject at once and run on to keep the connection in
- * step.
- */
-const OWNS_ABORT = new Set<FtpCommandKind>(["download", "upload", "list", "nlst"]);
-
-/** Commands that open data connections. */
-const DATA_COMMANDS = new Set<FtpCommandKind>(["download", "upload", "list", "nlst", "rmdir"]);
 
 const DEFAULT_MAX_LISTING_BYTES = 256 * 1024 * 1024;
