@@ -277,6 +277,27 @@ export interface Credentials {
 }
 
 /**
+ * What a login sends: through a proxy, the user names the server too
+ * (`user@host`, or `user@host:port` off port 21).
+ */
+export function loginCredentials(
+  options: FtpClientOptions,
+  name: string,
+  secret: string,
+  acct: string | undefined,
+): Credentials {
+  const proxy = options.proxy;
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 21;
+  const target = port === 21 ? host : `${host}:${port}`;
+  return {
+    user: proxy ? `${name}@${target}` : name,
+    password: secret,
+    account: acct,
+  };
+}
+
+/**
  * Logs in, reads FEAT, turns on UTF-8 and the MLST facts ferry reads, and
  * with TLS sets PBSZ 0 and PROT P (or C on request).
  */

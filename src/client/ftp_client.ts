@@ -13,7 +13,12 @@ import { FtpAbortError, type FtpError, FtpInputError, replyError } from "../erro
 import type { FileInfo } from "../listing/file_info.ts";
 import { assertSafeArgument, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";
-import { anonymousRefusal, assertClearable, assertExplicitTls } from "./_connect.ts";
+import {
+  anonymousRefusal,
+  assertClearable,
+  assertExplicitTls,
+  loginCredentials,
+} from "./_connect.ts";
 import { Connection } from "./_connection.ts";
 import type { Transfer } from "./_transfer.ts";
 import { CommandQueue, type JobContext, OWNS_ABORT } from "./_command_queue.ts";
@@ -67,7 +72,7 @@ import {
 } from "./_call_options.ts";
 import { assertRawCommand, checkDataCommand } from "./_raw_commands.ts";
 import type { CommandDownload, CommandUpload } from "./command_results.ts";
-import { rateLimiterOf } from "./rate_limit.ts";
+import { type RateLimiter, rateLimiterOf } from "./rate_limit.ts";
 
 // Loaded on their first call (_lazy_module.ts): a one-file download needs none of them.
 const listing = lazyModule(() => import("./_listing.ts"));
@@ -328,15 +333,7 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       [name],
       async (ctx) => {
         const session = this.#require("connected");
-        const proxy = this.#options.proxy;
-        const host = this.#options.host ?? "127.0.0.1";
-        const port = this.#options.port ?? 21;
-        const target = port === 21 ? host : `${host}:${port}`;
-        const credentials = {
-          user: proxy ? `${name}@${target}` : name,
-          password: secret,
-          account: acct,
-        };
+        const credentials = loginCredentials(this.#options, name, secret, acct);
         try {
           await this.#connection.loginOnce(ctx, session, credentials);
         } catch (error) {
@@ -1207,85 +1204,120 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
       "download",
       [path],
       (ctx) => {
-        const type = transferType(options.type);
-        const offset = offsetOf(options.offset);
+        // One limiter for the call: its segments (and a fallback to one connection) share it.
         const rateLimit = rateLimiterOf(options.rateLimit, "rateLimit");
         if (isWritableStream(destination)) {
-          const into = ({ downloadIntoStream }: typeof import("./_download.ts")) =>
-            downloadIntoStream(this.#require(), path, destination, {
-              type,
-              offset,
-              signal: ctx.signal,
-              rateLimit,
-              hooks: (size) =>
-                this.#hooks(
-                  ctx,
-                  size ?? options.size,
-                  progressOf(options, offset, options.size ?? size),
-                ),
-            });
-          return streaming.module ? into(streaming.module) : streaming.load().then(into);
+          return this.#downloadIntoStream(ctx, path, destination, options, rateLimit);
         }
-        const resume = options.resume === true;
-        const single = () =>
-          downloadToFile(this.#require(), path, destination, {
-            type,
-            offset,
-            resume,
-            resumeCheck: options.resumeCheck ?? 0,
-            keepTemporary: options.keepTemporary ?? resume,
-            size: options.size,
-            mtime: options.mtime,
-            signal: ctx.signal,
-            rateLimit,
-            events: (size) => this.#hooks(ctx, size ?? options.size).progress,
-            onProgress: options.onProgress,
-            warn: (message) => this.#warn(message),
-          });
+        const single = () => this.#downloadToFile(ctx, path, destination, options, rateLimit);
         if ((options.segments ?? 1) === 1) return single();
-        const session = this.#require();
-        // Segments load their modules first; a single download (above) waits for nothing.
-        return (async () => {
-          const [{ downloadSegmented }, { fetchRange }] = await Promise.all([
-            segmented.module ?? segmented.load(),
-            ranges.module ?? ranges.load(),
-          ]);
-          return await downloadSegmented(session, path, destination, {
-            segments: options.segments!,
-            resume,
-            keepTemporary: options.keepTemporary ?? resume,
-            size: options.size,
-            mtime: options.mtime,
-            signal: ctx.signal,
-            events: (size) => this.#hooks(ctx, size ?? options.size).progress,
-            onProgress: options.onProgress,
-            warn: (message) => this.#warn(message),
-            info: (message) => this.dispatchEvent(new FtpInfoEvent(message)),
-            own: (session) => ({
-              // The call's limit is one budget for all its segments.
-              fetch: (request) => fetchRange(session, { ...request, rateLimit }),
-              get usable() {
-                return !session.control.closed;
-              },
-              close: () => Promise.resolve(),
-            }),
-            open: async (signal) => {
-              const clone = await (options.segmentConnection?.(signal) ?? this.#clone(signal));
-              return {
-                fetch: (request) => clone.#fetchRange({ ...request, rateLimit }),
-                get usable() {
-                  return clone.state === "loggedIn";
-                },
-                close: () => clone.close(),
-              };
-            },
-            single,
-          });
-        })();
+        return this.#downloadSegmented(ctx, path, destination, options, rateLimit, single);
       },
       options,
       () => checkDownloadOptions(options, isWritableStream(destination)),
     );
+  }
+
+  /** downloadTo into a writable stream. */
+  #downloadIntoStream(
+    ctx: JobContext,
+    path: string,
+    destination: WritableStream<Uint8Array>,
+    options: DownloadOptions,
+    rateLimit: RateLimiter | undefined,
+  ): Promise<TransferResult> {
+    const type = transferType(options.type);
+    const offset = offsetOf(options.offset);
+    const into = ({ downloadIntoStream }: typeof import("./_download.ts")) =>
+      downloadIntoStream(this.#require(), path, destination, {
+        type,
+        offset,
+        signal: ctx.signal,
+        rateLimit,
+        hooks: (size) =>
+          this.#hooks(
+            ctx,
+            size ?? options.size,
+            progressOf(options, offset, options.size ?? size),
+          ),
+      });
+    return streaming.module ? into(streaming.module) : streaming.load().then(into);
+  }
+
+  /** downloadTo a local file over the client's own connection. */
+  #downloadToFile(
+    ctx: JobContext,
+    path: string,
+    destination: string | URL,
+    options: DownloadOptions,
+    rateLimit: RateLimiter | undefined,
+  ): Promise<TransferResult> {
+    const resume = options.resume === true;
+    return downloadToFile(this.#require(), path, destination, {
+      type: transferType(options.type),
+      offset: offsetOf(options.offset),
+      resume,
+      resumeCheck: options.resumeCheck ?? 0,
+      keepTemporary: options.keepTemporary ?? resume,
+      size: options.size,
+      mtime: options.mtime,
+      signal: ctx.signal,
+      rateLimit,
+      events: (size) => this.#hooks(ctx, size ?? options.size).progress,
+      onProgress: options.onProgress,
+      warn: (message) => this.#warn(message),
+    });
+  }
+
+  /** downloadTo a local file in segments, over the client's own connection and clones. */
+  #downloadSegmented(
+    ctx: JobContext,
+    path: string,
+    destination: string | URL,
+    options: DownloadOptions,
+    rateLimit: RateLimiter | undefined,
+    single: () => Promise<TransferResult>,
+  ): Promise<TransferResult> {
+    const resume = options.resume === true;
+    const session = this.#require();
+    // Segments load their modules first; a single download waits for nothing.
+    return (async () => {
+      const [{ downloadSegmented }, { fetchRange }] = await Promise.all([
+        segmented.module ?? segmented.load(),
+        ranges.module ?? ranges.load(),
+      ]);
+      return await downloadSegmented(session, path, destination, {
+        segments: options.segments!,
+        resume,
+        keepTemporary: options.keepTemporary ?? resume,
+        size: options.size,
+        mtime: options.mtime,
+        signal: ctx.signal,
+        events: (size) => this.#hooks(ctx, size ?? options.size).progress,
+        onProgress: options.onProgress,
+        warn: (message) => this.#warn(message),
+        info: (message) => this.dispatchEvent(new FtpInfoEvent(message)),
+        own: (session) => ({
+          // The call's limit is one budget for all its segments.
+          fetch: (request) => fetchRange(session, { ...request, rateLimit }),
+          get usable() {
+            return !session.control.closed;
+          },
+          close: () => Promise.resolve(),
+        }),
+        open: async (signal) => {
+          const clone = await (options.segmentConnection?.(signal) ?? this.#clone(signal));
+          return {
+            fetch: (request) => clone.#fetchRange({ ...request, rateLimit }),
+            get usable() {
+              return clone.state === "loggedIn";
+            },
+            close: () => clone.close(),
+          };
+        },
+        single,
+      });
+    })();
   }
 
   /** A new client with this one's options and login, for the segments of a download. */
