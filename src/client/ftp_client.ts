@@ -4,7 +4,12 @@
  * runs each against the session, which holds one method per FTP command.
  *
  * This file is long because it is the documented public surface: each method
- * is a few lines that validate input, queue, and call the session.
+ * is a few lines that validate input, queue, and call the session. The
+ * machinery is beside it: the session in `_session.ts`, connecting,
+ * reconnecting and leaving in `_connection.ts`, the queue in
+ * `_command_queue.ts`, the checks made before queueing in `_call_options.ts`
+ * and `_upload_options.ts`, and what a call loads on first use in the
+ * modules named below.
  *
  * @module
  */
