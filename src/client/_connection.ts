@@ -52,6 +52,7 @@ export class Connection {
   transferMode: TransferMode;
   /** The credentials of the login that succeeded, for reconnects. */
   credentials?: Credentials;
+  /** Where and how to connect and log in, from the client's options. */
   readonly plan: ConnectPlan;
   /** Which TLS engine the sessions use, and what is known of the server (FTPS only). */
   readonly policy?: DataTlsPolicy;
@@ -77,6 +78,7 @@ export class Connection {
     return this.#state;
   }
 
+  /** Opens a session (greeting, AUTH TLS for explicit FTPS), not yet logged in. */
   async open(ctx: JobContext): Promise<void> {
     if (this.session && !this.session.control.closed) {
       throw new FtpInputError("Already connected; close() before connecting again");
@@ -261,6 +263,7 @@ export class Connection {
     this.setState("unconnected");
   }
 
+  /** Moves to `state`, telling the listeners (`stateChanged`) when it is new. */
   setState(state: FtpState): void {
     if (state === this.#state) return;
     const previous = this.#state;
