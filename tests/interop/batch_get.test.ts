@@ -9,74 +9,18 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { FtpTestServer } from "../../src/testing/mod.ts";
 import { loadTask, runTask } from "../../src/runner/mod.ts";
-import { isRoot, type ServerHandle, ServerUnavailableError } from "../_servers/_common.ts";
+import { type ServerHandle, ServerUnavailableError } from "../_servers/_common.ts";
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
-import { startProftpd } from "../_servers/proftpd.ts";
-import { startPureFtpd } from "../_servers/pure_ftpd.ts";
-import { startPyftpdlib } from "../_servers/pyftpdlib.ts";
-import { vsftpd } from "../_servers/vsftpd.ts";
-import { peer } from "../_peers.ts";
 import { pseudoRandomBytes, tempDir } from "../_helpers.ts";
 import { writeServerTask } from "../cli/_ferry.ts";
-import { startInteropVsftpd } from "./_vsftpd.ts";
+import { serverSpecs } from "./_server_specs.ts";
 
 const pki = await makeTestPki();
 const tls = serverTlsFiles(pki);
 
-interface Spec {
-  name: string;
-  ignore: boolean;
-  /** Whether a file of mode 000 is refused (the server runs as the test user). */
-  denies: boolean;
-  start(): Promise<ServerHandle>;
-}
-
-const SERVERS: Spec[] = [
-  {
-    name: "embedded server",
-    ignore: false,
-    denies: false,
-    async start() {
-      const server = await FtpTestServer.start({
-        users: { alice: "embedded-secret" },
-        anonymous: false,
-        tls: { cert: pki.server.certPem, key: pki.server.keyPem },
-      });
-      return {
-        host: "127.0.0.1",
-        port: server.port,
-        user: "alice",
-        password: "embedded-secret",
-        root: server.root,
-        version: "embedded",
-        logs: () => "",
-        close: () => server.close(),
-        [Symbol.asyncDispose]: () => server.close(),
-      };
-    },
-  },
-  {
-    name: "vsftpd",
-    ignore: vsftpd.ignore || !isRoot(),
-    denies: true,
-    start: () => startInteropVsftpd({ tls, requireSslReuse: true }),
-  },
-  { name: "Pure-FTPd", ignore: !isRoot(), denies: true, start: () => startPureFtpd({ tls }) },
-  {
-    name: "ProFTPD",
-    ignore: !isRoot(),
-    denies: true,
-    start: () => startProftpd({ tls, passivePorts: 200 }),
-  },
-  {
-    name: "pyftpdlib",
-    ignore: peer("python3").ignore,
-    denies: false,
-    start: () => startPyftpdlib({ tls }),
-  },
-];
+/** Servers that run as the test user refuse a file of mode 000 (pyftpdlib runs as root here). */
+const DENIES = new Set(["vsftpd", "Pure-FTPd", "ProFTPD"]);
 
 const UNREADABLE = "b/f13.bin";
 
@@ -102,7 +46,7 @@ async function hashOf(path: string): Promise<string> {
   return createHash("sha256").update(await Deno.readFile(path)).digest("hex");
 }
 
-for (const spec of SERVERS) {
+for (const spec of serverSpecs(pki, tls)) {
   Deno.test({
     name:
       `${spec.name}: get of 60 files in batches over four connections, plain and explicit FTPS, every file whole`,
@@ -121,7 +65,7 @@ for (const spec of SERVERS) {
       }
       await using _server = server;
       const hashes = await writeFiles(server.root);
-      if (spec.denies) await Deno.chmod(join(server.root, "batch", UNREADABLE), 0o000);
+      if (DENIES.has(spec.name)) await Deno.chmod(join(server.root, "batch", UNREADABLE), 0o000);
       for (const scheme of ["ftp", "ftpes"] as const) {
         const to = join(dir.path, `down-${scheme}`);
         const task = await writeServerTask(
@@ -137,7 +81,7 @@ for (const spec of SERVERS) {
         assert.equal(actions.length, 60, scheme);
         for (const [rel, hash] of hashes) {
           const entry = actions.find((a) => a.path === join(to, rel))!;
-          if (spec.denies && rel === UNREADABLE) {
+          if (DENIES.has(spec.name) && rel === UNREADABLE) {
             assert.equal(entry.result, "failed", `${scheme}: ${rel}`);
             assert.equal(entry.error?.code, 550, `${scheme}: ${JSON.stringify(entry.error)}`);
             await assert.rejects(Deno.stat(join(to, rel)), Deno.errors.NotFound);
@@ -146,7 +90,7 @@ for (const spec of SERVERS) {
           assert.equal(entry.result, "ok", `${scheme}: ${rel}: ${JSON.stringify(entry.error)}`);
           assert.equal(await hashOf(join(to, rel)), hash, `${scheme}: ${rel}`);
         }
-        assert.equal(report.ok, !spec.denies, scheme);
+        assert.equal(report.ok, !DENIES.has(spec.name), scheme);
       }
     },
   });
