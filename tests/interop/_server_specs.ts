@@ -7,7 +7,7 @@
  */
 
 import { FtpTestServer } from "../../src/testing/mod.ts";
-import { isRoot, type ServerHandle } from "../_servers/_common.ts";
+import { isRoot, type ServerHandle, ServerUnavailableError } from "../_servers/_common.ts";
 import type { ServerTlsFiles } from "../_servers/_common.ts";
 import type { TestPki } from "../_servers/certs.ts";
 import { startProftpd } from "../_servers/proftpd.ts";
@@ -63,4 +63,17 @@ export function serverSpecs(pki: TestPki, tls: ServerTlsFiles): ServerSpec[] {
     },
     { name: "pyftpdlib", ignore: peer("python3").ignore, start: () => startPyftpdlib({ tls }) },
   ];
+}
+
+/** Starts the server, or warns and returns `undefined` when it cannot run here. */
+export async function startOrSkip(spec: ServerSpec): Promise<ServerHandle | undefined> {
+  try {
+    return await spec.start();
+  } catch (error) {
+    if (error instanceof ServerUnavailableError) {
+      console.warn(`skipped: ${spec.name}: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  }
 }

@@ -10,11 +10,10 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { loadTask, runTask } from "../../src/runner/mod.ts";
-import { type ServerHandle, ServerUnavailableError } from "../_servers/_common.ts";
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { pseudoRandomBytes, tempDir } from "../_helpers.ts";
 import { writeServerTask } from "../cli/_ferry.ts";
-import { serverSpecs } from "./_server_specs.ts";
+import { serverSpecs, startOrSkip } from "./_server_specs.ts";
 
 const pki = await makeTestPki();
 const tls = serverTlsFiles(pki);
@@ -53,16 +52,8 @@ for (const spec of serverSpecs(pki, tls)) {
     ignore: spec.ignore,
     async fn() {
       await using dir = await tempDir();
-      let server: ServerHandle;
-      try {
-        server = await spec.start();
-      } catch (error) {
-        if (error instanceof ServerUnavailableError) {
-          console.warn(`skipped: ${spec.name}: ${error.message}`);
-          return;
-        }
-        throw error;
-      }
+      const server = await startOrSkip(spec);
+      if (!server) return;
       await using _server = server;
       const hashes = await writeFiles(server.root);
       if (DENIES.has(spec.name)) await Deno.chmod(join(server.root, "batch", UNREADABLE), 0o000);

@@ -16,7 +16,7 @@ import { type ServerHandle, ServerUnavailableError } from "../_servers/_common.t
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { tempDir } from "../_helpers.ts";
 import { writeServerTask } from "../cli/_ferry.ts";
-import { serverSpecs } from "./_server_specs.ts";
+import { serverSpecs, startOrSkip } from "./_server_specs.ts";
 
 const pki = await makeTestPki();
 const tls = serverTlsFiles(pki);
@@ -58,16 +58,8 @@ for (const spec of SERVERS) {
       resetPipelining();
       await using dir = await tempDir();
       const hashes = await writeSite(join(dir.path, "site"));
-      let server: ServerHandle;
-      try {
-        server = await spec.start();
-      } catch (error) {
-        if (error instanceof ServerUnavailableError) {
-          console.warn(`skipped: ${spec.name}: ${error.message}`);
-          return;
-        }
-        throw error;
-      }
+      const server = await startOrSkip(spec);
+      if (!server) return;
       await using _server = server;
       for (const scheme of ["ftp", "ftpes"] as const) {
         const to = `up-${scheme}`;

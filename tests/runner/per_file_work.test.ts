@@ -7,12 +7,17 @@ import { tempDir } from "../_helpers.ts";
 import { writeTree } from "../cli/_ferry.ts";
 import { runSteps } from "./_run.ts";
 
-Deno.test("a step of 40 downloads combines its signals once, not once per file", async () => {
-  await using dir = await tempDir();
-  await using server = await FtpTestServer.start();
+/** Writes src/f0.txt ... src/f39.txt on the server. */
+async function writeForty(server: FtpTestServer): Promise<void> {
   const files: Record<string, string> = {};
   for (let i = 0; i < 40; i++) files[`src/f${i}.txt`] = `file ${i}`;
   await writeTree(server.root, files);
+}
+
+Deno.test("a step of 40 downloads combines its signals once, not once per file", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeForty(server);
   const any = AbortSignal.any;
   let combined = 0;
   AbortSignal.any = (signals) => {
@@ -40,9 +45,7 @@ Deno.test("a step of 40 downloads touches no setTimeout or clearTimeout (they lo
   // server runs in this process and uses them: its calls are left out.
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 40; i++) files[`src/f${i}.txt`] = `file ${i}`;
-  await writeTree(server.root, files);
+  await writeForty(server);
   const names = ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] as const;
   const originals = names.map((name) => globalThis[name]);
   const calls: string[] = [];
@@ -76,9 +79,7 @@ Deno.test("a step of 40 downloads makes a queued call (an AbortController) per r
   // this process: its own are left out.
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 40; i++) files[`src/f${i}.txt`] = `file ${i}`;
-  await writeTree(server.root, files);
+  await writeForty(server);
   const Original = globalThis.AbortController;
   const lstatSync = Deno.lstatSync;
   let controllers = 0;
