@@ -45,7 +45,17 @@ export interface FileDownloadOptions {
   events(announcedSize: number | undefined): (carried: number) => void;
   onProgress?: (progress: TransferProgress) => void;
   warn(message: string): void;
+  /**
+   * Open the temporary create-new (a file or link there fails the call) and
+   * look for no segmented download's progress file: the caller checked.
+   */
+  exclusive?: boolean;
+  /** Called once the temporary is open: from here on, the server is asked. */
+  opened?: () => void;
 }
+
+/** A temporary the caller knows is not there: made new, never through a link. */
+const EXCLUSIVE: Deno.OpenOptions = { read: true, write: true, createNew: true };
 
 /** Where a transfer starts: the offset, and how many bytes before it to compare first. */
 interface Start {
@@ -70,15 +80,16 @@ export async function downloadToFile(
   const path = localPath(destination);
   if (options.offset > 0) return await continueInPlace(session, remote, path, options);
   const part = partialPath(path);
-  discardSegmented(part);
+  if (!options.exclusive) discardSegmented(part);
   // Opened before RETR is sent, so that a local problem (a missing
   // directory, no permission) fails the call without touching the server.
-  const file = Deno.openSync(part, {
-    read: true,
-    write: true,
-    create: true,
-    truncate: !options.resume,
-  });
+  const file = Deno.openSync(
+    part,
+    options.exclusive
+      ? EXCLUSIVE
+      : { read: true, write: true, create: true, truncate: !options.resume },
+  );
+  options.opened?.();
   try {
     let start = startOf(session, file, options);
     let received = await receive(session, remote, file, start, options);

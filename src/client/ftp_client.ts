@@ -53,6 +53,9 @@ import {
 } from "./events.ts";
 import type {
   CallOptions,
+  DownloadAllFile,
+  DownloadAllOptions,
+  DownloadAllOutcome,
   DownloadOptions,
   FtpClientOptions,
   ListOptions,
@@ -96,6 +99,8 @@ const streaming = lazyModule(() => import("./_download.ts"));
 const uploads = lazyModule(() => import("./_upload.ts"));
 const sourceUploads = lazyModule(() => import("./_upload_source.ts"));
 const replacing = lazyModule(() => import("./_replace.ts"));
+// Many files in one call: loaded by the first downloadAllTo.
+const batches = lazyModule(() => import("./_download_batch.ts"));
 
 export type { CommandDownload, CommandUpload, UploadSource, WalkEntry, WalkOptions };
 
@@ -1672,6 +1677,72 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     options?: boolean | EventListenerOptions,
   ): void {
     super.removeEventListener(type, listener, options);
+  }
+
+  /**
+   * Downloads many files to local paths in ONE queued call, one after
+   * another on this connection: each as `downloadTo` a local path does it
+   * (`<name>.ferry-part` renamed into place only when whole and of `size`
+   * bytes, `mtime` set before the rename), on the wire the same commands
+   * (RETR; the next file's EPSV goes with a transfer's end), but the cost of
+   * a call (queue entry, abort controller, listener on the signal) is paid
+   * once for all. For many small files that is most of the client's work.
+   *
+   * One file's failure is that file's: its outcome holds the error (with
+   * the server's code), and the next file goes on. A connection that closes,
+   * or the call's signal, ends the call: the files not started are reported
+   * `started: false`. The call itself rejects only on bad input (before
+   * anything is queued) or when cancelled before it starts.
+   *
+   * @param files The remote files and where to put them (see {@linkcode DownloadAllFile}).
+   * @param options `type`, `keepTemporary`, `exclusive`, `onProgress`,
+   * `onFileEnd`, `rateLimit` and a signal (see {@linkcode DownloadAllOptions}).
+   * @returns Each file's outcome, in order.
+   * @example
+   * ```ts
+   * import { FtpClient } from "@ferry/ftp";
+   * await using client = await FtpClient.connect("ftp://127.0.0.1:2121");
+   * const outcomes = await client.downloadAllTo([
+   *   { path: "logs/a.log", destination: "./a.log" },
+   *   { path: "logs/b.log", destination: "./b.log", mtime: "remote" },
+   * ]);
+   * for (const outcome of outcomes) if (!outcome.ok) console.error(outcome.error.message);
+   * ```
+   */
+  downloadAllTo(
+    files: readonly DownloadAllFile[],
+    options: DownloadAllOptions = {},
+  ): FtpRequest<DownloadAllOutcome[]> {
+    const list = [...files];
+    return this.#call(
+      "download",
+      list.map((file) => file.path),
+      async (ctx) => {
+        const { downloadBatch } = batches.module ?? await batches.load();
+        return await downloadBatch(list, {
+          session: () => this.#require(),
+          signal: ctx.signal,
+          type: transferType(options.type),
+          keepTemporary: options.keepTemporary ?? false,
+          exclusive: options.exclusive ?? false,
+          rateLimit: rateLimiterOf(options.rateLimit, "rateLimit"),
+          events: (size) => this.#hooks(ctx, size).progress,
+          onProgress: options.onProgress,
+          onFileEnd: options.onFileEnd,
+          warn: (message) => this.#warn(message),
+        });
+      },
+      options,
+      () => {
+        checkDownloadOptions({ type: options.type, rateLimit: options.rateLimit }, false);
+        for (const file of list) {
+          if (typeof file.destination !== "string" && !(file.destination instanceof URL)) {
+            throw new FtpInputError("Each file's destination must be a local path or a file URL");
+          }
+          checkDownloadOptions({ size: file.size, mtime: file.mtime }, false);
+        }
+      },
+    );
   }
 
   // ---- Internals ------------------------------------------------------------

@@ -335,3 +335,110 @@ export interface TransferResult {
   /** `downloadTo` with `segments`: the most connections that carried segments at once. */
   connections?: number;
 }
+
+/**
+ * One file of a `downloadAllTo` call.
+ *
+ * @example
+ * ```ts
+ * import type { DownloadAllFile } from "@ferry/ftp";
+ *
+ * const file: DownloadAllFile = { path: "logs/a.log", destination: "./a.log", size: 4096 };
+ * ```
+ */
+export interface DownloadAllFile {
+  /** The remote file. */
+  path: string;
+  /** The local path (string or file URL) to put it at. */
+  destination: string | URL;
+  /**
+   * The file's size, when known: a download that ends short of it fails
+   * (see `DownloadOptions.size`).
+   *
+   * @default {undefined}
+   */
+  size?: number;
+  /**
+   * The modification time to give the file before its rename, or `"remote"`
+   * for the server's (MDTM, after the transfer; see `DownloadOptions.mtime`).
+   *
+   * @default {undefined}
+   */
+  mtime?: Date | "remote";
+}
+
+/**
+ * Options for `downloadAllTo`.
+ *
+ * @example
+ * ```ts
+ * import type { DownloadAllOptions } from "@ferry/ftp";
+ *
+ * const options: DownloadAllOptions = {
+ *   keepTemporary: true,
+ *   onFileEnd: (index, outcome) => console.log(index, outcome.ok),
+ * };
+ * ```
+ */
+export interface DownloadAllOptions extends CallOptions {
+  /**
+   * Binary (TYPE I) or ASCII (TYPE A, CRLF becomes LF), for every file.
+   *
+   * @default {"binary"}
+   */
+  type?: TransferType;
+  /**
+   * Keep a file's `<name>.ferry-part` when its download fails, for a later
+   * `downloadTo` with `resume` to continue.
+   *
+   * @default {false}
+   */
+  keepTemporary?: boolean;
+  /**
+   * Open each file's `<name>.ferry-part` as a new file (create-new): a file
+   * or a link already there fails that file with `Deno.errors.AlreadyExists`
+   * before anything is sent for it, instead of being emptied. A caller that
+   * has checked that no partial file and no segmented download's progress
+   * file is there saves a look for the latter per file (the task runner
+   * does). Without it, each file is started as `downloadTo` starts one.
+   *
+   * @default {false}
+   */
+  exclusive?: boolean;
+  /**
+   * Progress of the file at `index` (as `DownloadOptions.onProgress`).
+   *
+   * @default {undefined}
+   */
+  onProgress?: (index: number, progress: TransferProgress) => void;
+  /**
+   * Called as each file ends, in order. Returning `false` stops the call
+   * before the next file: the files not started get
+   * `{ ok: false, started: false }`.
+   *
+   * @default {undefined}
+   */
+  onFileEnd?: (index: number, outcome: DownloadAllOutcome) => boolean | void;
+  /**
+   * A bandwidth limit for the whole call, in bytes per second (or a
+   * {@linkcode RateLimiter}), on top of the client's `rateLimit`.
+   *
+   * @default {undefined}
+   */
+  rateLimit?: number | RateLimiter;
+}
+
+/**
+ * How one file of a `downloadAllTo` call ended: its result, or its error
+ * (`started` says whether anything was sent for it).
+ *
+ * @example
+ * ```ts
+ * import type { DownloadAllOutcome } from "@ferry/ftp";
+ *
+ * const show = (o: DownloadAllOutcome) => o.ok ? `${o.result.bytes} B` : o.error.message;
+ * ```
+ */
+export type DownloadAllOutcome =
+  | { ok: true; result: TransferResult }
+  | { ok: false; error: Error; started: boolean };

@@ -234,6 +234,7 @@ async function downloadWork(
       reason: decision.reason,
       phase: Phase.transfer,
       run: (client, run) => downloadFile(client!, job, run),
+      download: job,
     });
   }
   return work;

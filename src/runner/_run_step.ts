@@ -16,6 +16,9 @@ import type { ActionReport, StepReport } from "./report.ts";
 import type { StepRef } from "./run_event.ts";
 import type { Step } from "./task.ts";
 
+// Loaded by a step with several downloads: a one-file get does without it.
+let batches: Promise<typeof import("./_run_batch.ts")> | undefined;
+
 /** Plans a step's work: its kind's planner unless another is given. */
 export type Planner = (step: Step, ctx: PlanContext) => Promise<Work[]>;
 
@@ -59,12 +62,19 @@ export async function runStep(
     if (failed || env.signal.aborted) break;
     const items = work.filter((w) => w.phase === phase && w.run);
     const limit = SEQUENTIAL_PHASES.has(phase) ? 1 : env.pool.size;
-    await runConcurrent(items, limit, async (w) => {
+    const one = async (w: Work, firstFailure?: { error: unknown }) => {
       if (env.signal.aborted || env.silence.gaveUp) return;
       const entry = actions.get(w.id)!;
-      await runWork(w, entry, step, ref, env);
+      await runWork(w, entry, step, ref, env, firstFailure);
       if (entry.result === "failed") failed = true;
-    });
+    };
+    // Several downloads: in batches, one client call per run of files.
+    if (items.filter((w) => w.download).length >= 2) {
+      const { runBatches } = await (batches ??= import("./_run_batch.ts"));
+      await runBatches(items, limit, actions, ref, env, one);
+    } else {
+      await runConcurrent(items, limit, (w) => one(w));
+    }
   }
   await removeLeftovers(work, actions, env);
   report.result = env.signal.aborted ? "cancelled" : failed ? "failed" : "ok";

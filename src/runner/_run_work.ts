@@ -41,7 +41,11 @@ const STOP_GRACE_MS = 1000;
  * `clearTimeout` per action (even of no timer) would load Deno's Node
  * timers, about 20 ms of CPU in a run.
  */
-function stoppable<T>(work: Promise<T>, signal: AbortSignal, onAbandon: () => void): Promise<T> {
+export function stoppable<T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  onAbandon: () => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timer: Timer | undefined;
     const onAbort = () => {
@@ -75,7 +79,7 @@ const waitingSignals = new WeakMap<StepEnv["silence"], AbortSignal>();
  * costs more than a small file's transfer, and each one made stays
  * registered with both sources until collected.
  */
-function waitingSignal(env: StepEnv): AbortSignal {
+export function waitingSignal(env: StepEnv): AbortSignal {
   let signal = waitingSignals.get(env.silence);
   if (!signal) {
     signal = AbortSignal.any([env.signal, env.silence.signal]);
@@ -84,13 +88,18 @@ function waitingSignal(env: StepEnv): AbortSignal {
   return signal;
 }
 
-/** Runs one action to its end: ok, skipped (tolerated), failed or cancelled. */
+/**
+ * Runs one action to its end: ok, skipped (tolerated), failed or cancelled.
+ * `firstFailure`: its first try already ran elsewhere (a batch of
+ * downloads, src/runner/_run_batch.ts) and failed so; this goes on from there.
+ */
 export async function runWork(
   w: Work,
   entry: ActionReport,
   step: Step,
   ref: StepRef,
   env: StepEnv,
+  firstFailure?: { error: unknown },
 ): Promise<void> {
   const t0 = performance.now();
   const action = publicAction(entry);
@@ -110,6 +119,7 @@ export async function runWork(
     let startOffset = 0;
     let reached = 0;
     try {
+      if (attempt === 1 && firstFailure) throw firstFailure.error;
       env.signal.throwIfAborted();
       const waiting = waitingSignal(env);
       if (!w.local) lease = await env.pool.acquire(waiting);

@@ -32,9 +32,13 @@ export async function transferOutcome(transfer: Promise<TransferResult>): Promis
     const { bytes, resumedFrom } = await transfer;
     return resumedFrom ? { bytes, resumedFrom } : { bytes };
   } catch (error) {
-    if (error instanceof FtpSizeMismatchError) {
-      throw new TransientRunError(error.message, { cause: error });
-    }
-    throw error;
+    throw runError(error);
   }
+}
+
+/** A transfer's error as the run records it (see transferOutcome). */
+export function runError(error: unknown): unknown {
+  return error instanceof FtpSizeMismatchError
+    ? new TransientRunError(error.message, { cause: error })
+    : error;
 }

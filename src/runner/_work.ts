@@ -6,6 +6,7 @@
 import type { FtpClient } from "../client/ftp_client.ts";
 import type { PlannedAction } from "./report.ts";
 import type { TransferContext, TransferOutcome } from "./_transfer_context.ts";
+import type { DownloadJob } from "./_download_file.ts";
 
 /** Phases, in order. */
 export const Phase = {
@@ -41,6 +42,8 @@ export interface Work extends PlannedAction {
    * to be removed then: the partial upload of a new file.
    */
   leftover?(): string | undefined;
+  /** A download's job: the runner may carry it out in a batch (src/runner/_run_batch.ts). */
+  download?: DownloadJob;
 }
 
 /** Creates work ids unique within a run. */

@@ -64,29 +64,46 @@ export async function dial(options: DialTarget): Promise<ByteStream> {
   return await dialFrom({ ...options, localAddress: options.localAddress });
 }
 
-/** Connects through Deno's own TCP (what Deno's TLS needs underneath). */
+/**
+ * Connects through Deno's own TCP (what Deno's TLS needs underneath), under
+ * the deadline and the caller's signal as `withDeadline` does, but with no
+ * AbortController and one listener: it runs for every data connection, one
+ * per small file.
+ */
 export function dialDeno(options: DialTarget): Promise<Deno.TcpConn> {
-  return withDeadline(options, (signal) => {
+  const { host, port, timeoutMs, signal, purpose, phase = "connect" } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<Deno.TcpConn>((resolve, reject) => {
     // The signal is not given to Deno.connect: in Deno 2.9 an abort that
     // lands as the connection completes leaks the socket. Instead the
     // attempt is abandoned, and a connection that arrives late is closed.
-    const connecting = Deno.connect({ hostname: options.host, port: options.port });
-    return new Promise<Deno.TcpConn>((resolve, reject) => {
-      const onAbort = () => {
-        reject(signal.reason);
-        connecting.then((late) => closeQuietly(late), () => {});
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      connecting.then((conn) => {
-        signal.removeEventListener("abort", onAbort);
-        if (signal.aborted) return closeQuietly(conn);
-        conn.setNoDelay(true);
-        resolve(conn);
-      }, (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      });
+    const connecting = Deno.connect({ hostname: host, port });
+    let over = false;
+    const end = (): boolean => {
+      if (over) return false;
+      over = true;
+      timer.clear();
+      signal?.removeEventListener("abort", onAbort);
+      return true;
+    };
+    const abandon = (error: Error) => {
+      if (!end()) return;
+      reject(error);
+      connecting.then((late) => closeQuietly(late), () => {});
+    };
+    const timer = startTimer(timeoutMs, () =>
+      abandon(
+        new FtpTimeoutError(phase, timeoutMs, `opening the ${purpose} to ${hostPort(host, port)}`),
+      ));
+    const onAbort = () =>
+      abandon(new FtpAbortError(`Opening the ${purpose} was aborted`, { cause: signal!.reason }));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    connecting.then((conn) => {
+      if (!end()) return closeQuietly(conn);
+      conn.setNoDelay(true);
+      resolve(conn);
+    }, (error) => {
+      if (end()) reject(connectionError(error, `${purpose} to ${hostPort(host, port)}`));
     });
   });
 }

@@ -10,75 +10,20 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { FtpTestServer } from "../../src/testing/mod.ts";
 import { mayEpsvAheadOfUpload, resetPipelining } from "../../src/client/_pipelining.ts";
 import { loadTask, runTask } from "../../src/runner/mod.ts";
-import { isRoot, type ServerHandle, ServerUnavailableError } from "../_servers/_common.ts";
+import { type ServerHandle, ServerUnavailableError } from "../_servers/_common.ts";
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
-import { startProftpd } from "../_servers/proftpd.ts";
-import { startPureFtpd } from "../_servers/pure_ftpd.ts";
-import { startPyftpdlib } from "../_servers/pyftpdlib.ts";
-import { vsftpd } from "../_servers/vsftpd.ts";
-import { peer } from "../_peers.ts";
 import { tempDir } from "../_helpers.ts";
 import { writeServerTask } from "../cli/_ferry.ts";
-import { startInteropVsftpd } from "./_vsftpd.ts";
+import { serverSpecs, startOrSkip } from "./_server_specs.ts";
 
 const pki = await makeTestPki();
 const tls = serverTlsFiles(pki);
 
-interface Spec {
-  name: string;
-  ignore: boolean;
-  /** Whether the EPSV goes ahead of an upload's end on this server. */
-  ahead: boolean;
-  start(): Promise<ServerHandle>;
-}
-
-const SERVERS: Spec[] = [
-  {
-    name: "embedded server",
-    ignore: false,
-    ahead: true,
-    async start() {
-      const server = await FtpTestServer.start({
-        users: { alice: "embedded-secret" },
-        anonymous: false,
-        tls: { cert: pki.server.certPem, key: pki.server.keyPem },
-      });
-      return {
-        host: "127.0.0.1",
-        port: server.port,
-        user: "alice",
-        password: "embedded-secret",
-        root: server.root,
-        version: "embedded",
-        logs: () => "",
-        close: () => server.close(),
-        [Symbol.asyncDispose]: () => server.close(),
-      };
-    },
-  },
-  {
-    name: "vsftpd",
-    ignore: vsftpd.ignore || !isRoot(),
-    ahead: true,
-    start: () => startInteropVsftpd({ tls, requireSslReuse: true }),
-  },
-  { name: "Pure-FTPd", ignore: !isRoot(), ahead: false, start: () => startPureFtpd({ tls }) },
-  {
-    name: "ProFTPD",
-    ignore: !isRoot(),
-    ahead: false,
-    start: () => startProftpd({ tls, passivePorts: 200 }),
-  },
-  {
-    name: "pyftpdlib",
-    ignore: peer("python3").ignore,
-    ahead: false,
-    start: () => startPyftpdlib({ tls }),
-  },
-];
+/** Where the EPSV goes ahead of an upload's end (their greetings name them). */
+const AHEAD = new Set(["embedded server", "vsftpd"]);
+const SERVERS = serverSpecs(pki, tls).map((spec) => ({ ...spec, ahead: AHEAD.has(spec.name) }));
 
 /** 24 small files (1 to 60 KiB) and 3 of 8 MiB, each of its own bytes. */
 async function writeSite(dir: string): Promise<Map<string, string>> {
@@ -113,16 +58,8 @@ for (const spec of SERVERS) {
       resetPipelining();
       await using dir = await tempDir();
       const hashes = await writeSite(join(dir.path, "site"));
-      let server: ServerHandle;
-      try {
-        server = await spec.start();
-      } catch (error) {
-        if (error instanceof ServerUnavailableError) {
-          console.warn(`skipped: ${spec.name}: ${error.message}`);
-          return;
-        }
-        throw error;
-      }
+      const server = await startOrSkip(spec);
+      if (!server) return;
       await using _server = server;
       for (const scheme of ["ftp", "ftpes"] as const) {
         const to = `up-${scheme}`;

@@ -1,0 +1,155 @@
+// A get step's downloads in batches (src/runner/_run_batch.ts): what each
+// file guaranteed when it was a call of its own still holds per file in a
+// batch: its error with the server's code, its retries, its report entry and
+// events, nothing partial at a final path when the run stops.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadTask, type RunEvent, type RunReport, runTask } from "../../src/runner/mod.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
+import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
+import { writeServerTask } from "../cli/_ferry.ts";
+
+const FILES = 40;
+
+/** Runs `steps` against the server over four connections. */
+async function runSteps(
+  dir: string,
+  server: FtpTestServer,
+  steps: string,
+  options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {},
+): Promise<RunReport> {
+  const file = await writeServerTask(dir, `url: "${server.url}", parallel: 4`, steps);
+  return await runTask(await loadTask(file, { envFile: false }), options);
+}
+
+async function serverWithFiles() {
+  const server = await FtpTestServer.start();
+  const hashes = new Map<string, string>();
+  await Deno.mkdir(join(server.root, "src"));
+  for (let i = 0; i < FILES; i++) {
+    const bytes = pseudoRandomBytes(500 + i * 331, i + 7);
+    await Deno.writeFile(join(server.root, "src", `f${i}.bin`), bytes);
+    hashes.set(`f${i}.bin`, sha256(bytes));
+  }
+  return { server, hashes };
+}
+
+Deno.test("batched get: a 550 on one file mid-batch fails that file only (code kept, one try); a 450 on another is retried; the rest arrive whole", async () => {
+  await using dir = await tempDir();
+  const { server, hashes } = await serverWithFiles();
+  await using _server = server;
+  let busy = 0;
+  server.faults.onCommand = (c) => {
+    if (c.verb !== "RETR") return undefined;
+    if (c.argument === "src/f17.bin") return { reply: "550 src/f17.bin: Permission denied.\r\n" };
+    if (c.argument === "src/f5.bin" && ++busy === 1) {
+      return { reply: "450 src/f5.bin: file busy.\r\n" };
+    }
+    return undefined;
+  };
+  const events: RunEvent[] = [];
+  const report = await runSteps(
+    dir.path,
+    server,
+    `  - { get: { from: src/, to: out/ }, retries: 2 }\n`,
+    { onEvent: (e) => events.push(e) },
+  );
+  const step = report.steps[0];
+  assert.equal(step.result, "failed");
+  const byPath = new Map(step.actions.map((a) => [a.path, a]));
+  const failed = byPath.get(join(dir.path, "out", "f17.bin"))!;
+  assert.equal(failed.result, "failed");
+  assert.equal(failed.attempts, 1);
+  assert.equal(failed.error?.code, 550);
+  assert.match(failed.error!.message, /f17\.bin/);
+  assert.equal(server.commands.filter((c) => c === "RETR src/f17.bin").length, 1);
+  await assert.rejects(Deno.stat(join(dir.path, "out", "f17.bin")), Deno.errors.NotFound);
+  const retried = byPath.get(join(dir.path, "out", "f5.bin"))!;
+  assert.equal(retried.result, "ok");
+  assert.equal(retried.attempts, 2);
+  assert.equal(
+    events.filter((e) => e.type === "retry" && e.action?.path === retried.path).length,
+    1,
+  );
+  for (const [name, hash] of hashes) {
+    if (name === "f17.bin") continue;
+    const entry = byPath.get(join(dir.path, "out", name))!;
+    assert.equal(entry.result, "ok", name);
+    assert.equal(entry.bytes, 500 + Number(name.slice(1, -4)) * 331, name);
+    assert.equal(await sha256File(join(dir.path, "out", name)), hash, name);
+  }
+  const leftovers = [...Deno.readDirSync(join(dir.path, "out"))]
+    .map((e) => e.name).filter((n) => n.endsWith(".ferry-part") && n !== "f17.bin.ferry-part");
+  assert.deepEqual(leftovers, []);
+});
+
+Deno.test("batched get: each file has its actionStart, progress and one actionEnd, as one call per file gave", async () => {
+  await using dir = await tempDir();
+  const { server, hashes } = await serverWithFiles();
+  await using _server = server;
+  const events: RunEvent[] = [];
+  const report = await runSteps(dir.path, server, `  - get: { from: src/, to: out/ }\n`, {
+    onEvent: (e) => events.push(e),
+  });
+  assert.ok(report.ok);
+  for (const name of hashes.keys()) {
+    const path = join(dir.path, "out", name);
+    const mine = events.filter((e) => "action" in e && e.action?.path === path);
+    const kinds = mine.map((e) => e.type);
+    assert.equal(kinds[0], "actionStart", name);
+    assert.equal(kinds.at(-1), "actionEnd", name);
+    assert.equal(kinds.filter((k) => k === "actionEnd").length, 1, name);
+    assert.ok(kinds.includes("progress"), name);
+    const end = mine.at(-1)!;
+    assert.ok(end.type === "actionEnd" && end.action.result === "ok" && end.action.attempts === 1);
+  }
+});
+
+Deno.test("batched get: a run stopped mid-batch leaves no partial file at a final path; what the report calls ok is whole", async () => {
+  await using dir = await tempDir();
+  const { server, hashes } = await serverWithFiles();
+  await using _server = server;
+  let retrs = 0;
+  // The tenth transfer onwards is slow: the stop lands inside batches.
+  server.faults.onCommand = (c) =>
+    c.verb === "RETR" && ++retrs >= 10 ? { delayMs: 200 } : undefined;
+  const stop = new AbortController();
+  let ended = 0;
+  const report = await runSteps(dir.path, server, `  - get: { from: src/, to: out/ }\n`, {
+    signal: stop.signal,
+    onEvent: (e) => {
+      if (e.type === "actionEnd" && e.action.action === "download" && ++ended === 9) stop.abort();
+    },
+  });
+  const step = report.steps[0];
+  assert.equal(step.result, "cancelled");
+  const downloads = step.actions.filter((a) => a.action === "download");
+  const ok = downloads.filter((a) => a.result === "ok");
+  assert.ok(ok.length >= 9 && ok.length < FILES, `${ok.length} ok`);
+  for (const entry of downloads) {
+    const name = entry.path.slice(entry.path.lastIndexOf("/") + 1);
+    if (entry.result === "ok") {
+      assert.equal(await sha256File(entry.path), hashes.get(name), name);
+    } else {
+      assert.equal(entry.result, "cancelled", name);
+      await assert.rejects(Deno.stat(entry.path), Deno.errors.NotFound, name);
+    }
+  }
+});
+
+Deno.test("batched get: a partial file left by an earlier run is continued the ordinary way (REST), the others go in batches", async () => {
+  await using dir = await tempDir();
+  const { server, hashes } = await serverWithFiles();
+  await using _server = server;
+  const full = await Deno.readFile(join(server.root, "src", "f30.bin"));
+  await Deno.mkdir(join(dir.path, "out"));
+  await Deno.writeFile(join(dir.path, "out", "f30.bin.ferry-part"), full.subarray(0, 4000));
+  const report = await runSteps(dir.path, server, `  - get: { from: src/, to: out/ }\n`, {});
+  assert.ok(report.ok, JSON.stringify(report.steps[0].error));
+  const entry = report.steps[0].actions.find((a) => a.path.endsWith("/f30.bin"))!;
+  assert.equal(entry.resumedFrom, 4000);
+  for (const [name, hash] of hashes) {
+    assert.equal(await sha256File(join(dir.path, "out", name)), hash, name);
+  }
+});
