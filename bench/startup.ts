@@ -74,6 +74,8 @@ const shims: [string, string, string, readonly string[]][] = [
   // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
   ["probe", repo, "bench/_startup_probe.ts", ["--allow-all"]],
 ];
+const EXTRA = (Deno.env.get("FERRY_BENCH_EXTRA") ?? "").split(",").filter(Boolean);
+EXTRA.forEach((e, i) => shims.push([`ferry-x${i}`, repo, e, PERMISSIONS]));
 if (BASELINE) {
   shims.push(["ferry-before", BASELINE, "src/cli/mod.ts", PERMISSIONS]);
   shims.push(["lib-get-before", BASELINE, "bench/_startup_get.ts", PERMISSIONS]);
@@ -117,6 +119,7 @@ const jobs: Job[] = [
   { name: "probe", args: ["empty"], get: false },
   { name: "probe", args: ["cli", url, out], get: true },
   { name: "probe", args: ["lib", url, out], get: true },
+  ...EXTRA.map((e, i) => ({ name: `ferry-x${i}`, args: ["get", url, out], get: !e.includes("_imports") })),
   ...(BASELINE
     ? [
       { name: "ferry-before", args: ["get", url, out], get: true },
@@ -179,9 +182,14 @@ for (let round = 0; round < WARM_UP + ROUNDS; round++) {
 }
 const loadAfter = await loadAverage();
 
-const [empty, cli, lib, floor, probeEmpty, probeCli, probeLib, cliBefore, libBefore] = jobs;
+const [empty, cli, lib, floor, probeEmpty, probeCli, probeLib] = jobs;
+const [cliBefore, libBefore] = jobs.filter((j) => j.name.endsWith("-before"));
 /** The median of the per-round differences (pairs from the same round). */
 const paired = (a: number[], b: number[]) => median(a.map((value, i) => value - b[i]));
+EXTRA.forEach((e, i) => {
+  const x = jobs.find((j) => j.name === `ferry-x${i}`)!;
+  console.log(`extra ${e}: ${ms(median(x.cpus))} CPU; − (a) ${ms(paired(x.cpus, empty.cpus))}; − (b) ${ms(paired(x.cpus, cli.cpus))}`);
+});
 
 console.log(
   `\na fresh process, median of ${ROUNDS}; differences are medians of the per-round ` +

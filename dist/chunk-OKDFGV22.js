@@ -1,0 +1,11 @@
+// src/transport/close_quietly.ts
+function closeQuietly(resource) {
+  try {
+    resource?.close();
+  } catch {
+  }
+}
+
+export {
+  closeQuietly
+};

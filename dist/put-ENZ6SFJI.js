@@ -1,0 +1,18 @@
+import {
+  put
+} from "./chunk-LSLUAX23.js";
+import "./chunk-QFXLK4HJ.js";
+import "./chunk-MVEHBQMZ.js";
+import "./chunk-UUIWI3OP.js";
+import "./chunk-LZUWT6VM.js";
+import "./chunk-FW2PYL6C.js";
+import "./chunk-GKD4NT2B.js";
+import "./chunk-GOUEWUCF.js";
+import "./chunk-2IPWHU7E.js";
+import "./chunk-LFXU7JLJ.js";
+import "./chunk-FS6M5UPR.js";
+import "./chunk-ZN2EVIR7.js";
+import "./chunk-UN72SBEK.js";
+export {
+  put
+};

@@ -1,0 +1,14 @@
+import {
+  rmdir
+} from "./chunk-MR2Q5276.js";
+import "./chunk-XBKAXUNN.js";
+import "./chunk-GKD4NT2B.js";
+import "./chunk-GOUEWUCF.js";
+import "./chunk-2IPWHU7E.js";
+import "./chunk-LFXU7JLJ.js";
+import "./chunk-FS6M5UPR.js";
+import "./chunk-ZN2EVIR7.js";
+import "./chunk-UN72SBEK.js";
+export {
+  rmdir
+};
