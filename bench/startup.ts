@@ -9,8 +9,12 @@
  *
  * - (a) `deno run` of an empty script with the CLI's permissions and config;
  * - (b) `ferry get ftp://…/file.bin out.bin` through the shim that `deno
- *   install --global … --config deno.json src/cli/mod.ts` writes (the
- *   README's way to run the CLI from a checkout);
+ *   install --global … --config deno.json dist/cli/mod.js` writes (the
+ *   README's way to run the CLI from a checkout: the bundle `deno task build`
+ *   makes; a checkout without dist/, such as a baseline from before it,
+ *   installs src/cli/mod.ts);
+ * - (b′) the same get through a shim of src/cli/mod.ts, the sources the bundle
+ *   is made from, when the checkout has a bundle;
  * - (c) the same get by a minimal script using the library
  *   (`FtpClient.connect`, `downloadTo`: bench/_startup_get.ts);
  * - (d) the platform's floor: the same get hand-written in one file with no
@@ -48,6 +52,14 @@ const repo = fileURLToPath(new URL("..", import.meta.url));
 /** The README's install line: the permissions of `deno task ferry`. */
 const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 
+/** The CLI entry the README installs from `checkout`: the bundle if it has one. */
+const cliEntry = async (checkout: string) =>
+  await Deno.stat(join(checkout, "dist/cli/mod.js")).then(
+    () => "dist/cli/mod.js",
+    () => "src/cli/mod.ts",
+  );
+const BUNDLED = (await cliEntry(repo)) !== "src/cli/mod.ts";
+
 const loadAverage = async () => (await Deno.readTextFile("/proc/loadavg")).split(" ", 3).join(" ");
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -67,17 +79,16 @@ const env = {
   NO_COLOR: "1",
 };
 const shims: [string, string, string, readonly string[]][] = [
-  ["ferry", repo, "src/cli/mod.ts", PERMISSIONS],
+  ["ferry", repo, await cliEntry(repo), PERMISSIONS],
   ["empty", repo, "bench/_startup_empty.ts", PERMISSIONS],
   ["lib-get", repo, "bench/_startup_get.ts", PERMISSIONS],
   ["floor", repo, "bench/_startup_floor.ts", PERMISSIONS],
   // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
   ["probe", repo, "bench/_startup_probe.ts", ["--allow-all"]],
 ];
-const EXTRA = (Deno.env.get("FERRY_BENCH_EXTRA") ?? "").split(",").filter(Boolean);
-EXTRA.forEach((e, i) => shims.push([`ferry-x${i}`, repo, e, PERMISSIONS]));
+if (BUNDLED) shims.push(["ferry-src", repo, "src/cli/mod.ts", PERMISSIONS]);
 if (BASELINE) {
-  shims.push(["ferry-before", BASELINE, "src/cli/mod.ts", PERMISSIONS]);
+  shims.push(["ferry-before", BASELINE, await cliEntry(BASELINE), PERMISSIONS]);
   shims.push(["lib-get-before", BASELINE, "bench/_startup_get.ts", PERMISSIONS]);
 }
 for (const [name, checkout, script, permissions] of shims) {
@@ -119,7 +130,7 @@ const jobs: Job[] = [
   { name: "probe", args: ["empty"], get: false },
   { name: "probe", args: ["cli", url, out], get: true },
   { name: "probe", args: ["lib", url, out], get: true },
-  ...EXTRA.map((e, i) => ({ name: `ferry-x${i}`, args: ["get", url, out], get: !e.includes("_imports") })),
+  ...(BUNDLED ? [{ name: "ferry-src", args: ["get", url, out], get: true }] : []),
   ...(BASELINE
     ? [
       { name: "ferry-before", args: ["get", url, out], get: true },
@@ -183,13 +194,13 @@ for (let round = 0; round < WARM_UP + ROUNDS; round++) {
 const loadAfter = await loadAverage();
 
 const [empty, cli, lib, floor, probeEmpty, probeCli, probeLib] = jobs;
-const [cliBefore, libBefore] = jobs.filter((j) => j.name.endsWith("-before"));
+const byName = (name: string) => jobs.find((job) => job.name === name)!;
+const cliSources = BUNDLED ? byName("ferry-src") : undefined;
+// Only read when BASELINE is set.
+const cliBefore = byName("ferry-before");
+const libBefore = byName("lib-get-before");
 /** The median of the per-round differences (pairs from the same round). */
 const paired = (a: number[], b: number[]) => median(a.map((value, i) => value - b[i]));
-EXTRA.forEach((e, i) => {
-  const x = jobs.find((j) => j.name === `ferry-x${i}`)!;
-  console.log(`extra ${e}: ${ms(median(x.cpus))} CPU; − (a) ${ms(paired(x.cpus, empty.cpus))}; − (b) ${ms(paired(x.cpus, cli.cpus))}`);
-});
 
 console.log(
   `\na fresh process, median of ${ROUNDS}; differences are medians of the per-round ` +
@@ -198,7 +209,8 @@ console.log(
 const row = (label: string, job: Job) =>
   console.log(`  ${label.padEnd(34)}${ms(median(job.walls))} wall, ${ms(median(job.cpus))} CPU`);
 row("(a) deno run, empty script", empty);
-row("(b) ferry get (installed shim)", cli);
+row(`(b) ferry get (shim of ${BUNDLED ? "dist/" : "src/"})`, cli);
+if (cliSources) row("(b′) ferry get (shim of src/)", cliSources);
 row("(c) FtpClient script", lib);
 row("(d) floor: one-file hand-written get", floor);
 const own: [string, Job][] = [
@@ -206,6 +218,7 @@ const own: [string, Job][] = [
   ["(c) − (a) library", lib],
   ["(d) − (a) floor, no ferry code", floor],
 ];
+if (cliSources) own.splice(1, 0, ["(b′) − (a) ferry get from src/", cliSources]);
 if (BASELINE) {
   row("(b) before", cliBefore);
   row("(c) before", libBefore);
@@ -229,6 +242,14 @@ for (const [label, job] of [["(b) − (d) ferry get", cli], ["(c) − (d) librar
     `  ${label.padEnd(34)}${ms(paired(job.walls, floor.walls))} wall, ${
       ms(paired(job.cpus, floor.cpus))
     } CPU above the floor`,
+  );
+}
+
+if (cliSources) {
+  console.log(
+    `  (b) − (b′) bundle − sources         ${ms(paired(cli.cpus, cliSources.cpus))} CPU, ${
+      ms(paired(cli.walls, cliSources.walls))
+    } wall`,
   );
 }
 
