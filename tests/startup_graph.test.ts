@@ -153,23 +153,16 @@ async function globalsReadBy(body: string): Promise<{ code: number; read: string
   return result;
 }
 
-Deno.test("a one-file ferry get uses no timer or stream global (their first use loads more of Deno)", async () => {
-  const { code, read } = await globalsReadBy(`
-    const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
-    return await main(["get", "-q", Deno.args[0], Deno.args[1]]);
-  `);
-  assert.equal(code, 0);
-  assert.deepEqual(read, []);
-});
-
-Deno.test("a one-file ferry get from the bundle uses no timer or stream global either", async () => {
-  const { code, read } = await globalsReadBy(`
-    const { main } = await import(${JSON.stringify(`${ROOT}dist/cli/mod.js`)});
-    return await main(["get", "-q", Deno.args[0], Deno.args[1]]);
-  `);
-  assert.equal(code, 0);
-  assert.deepEqual(read, []);
-});
+for (const [from, entry] of [["src/", "src/cli/mod.ts"], ["the bundle", "dist/cli/mod.js"]]) {
+  Deno.test(`a one-file ferry get from ${from} uses no timer or stream global (their first use loads more of Deno)`, async () => {
+    const { code, read } = await globalsReadBy(`
+      const { main } = await import(${JSON.stringify(`${ROOT}${entry}`)});
+      return await main(["get", "-q", Deno.args[0], Deno.args[1]]);
+    `);
+    assert.equal(code, 0);
+    assert.deepEqual(read, []);
+  });
+}
 
 Deno.test("a ferry get of a directory uses no timer or stream global either (listing, plan, pool)", async () => {
   const { code, read } = await globalsReadBy(`
