@@ -11,8 +11,8 @@
  * - (b) `ferry get ftp://…/file.bin out.bin` through the shim that `deno
  *   install --global … --config deno.json dist/cli/mod.js` writes (the
  *   README's way to run the CLI from a checkout: the bundle `deno task build`
- *   makes; a checkout without dist/, such as a baseline from before it,
- *   installs src/cli/mod.ts);
+ *   makes, which this script runs first; a checkout without the build, such
+ *   as a baseline from before it, installs src/cli/mod.ts);
  * - (b′) the same get through a shim of src/cli/mod.ts, the sources the bundle
  *   is made from, when the checkout has a bundle;
  * - (c) the same get by a minimal script using the library
@@ -52,13 +52,18 @@ const repo = fileURLToPath(new URL("..", import.meta.url));
 /** The README's install line: the permissions of `deno task ferry`. */
 const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 
-/** The CLI entry the README installs from `checkout`: the bundle if it has one. */
-const cliEntry = async (checkout: string) =>
-  await Deno.stat(join(checkout, "dist/cli/mod.js")).then(
-    () => "dist/cli/mod.js",
-    () => "src/cli/mod.ts",
-  );
-const BUNDLED = (await cliEntry(repo)) !== "src/cli/mod.ts";
+/**
+ * The CLI entry the README installs from `checkout`: the bundle, built first
+ * (dist/ is not committed) when the checkout has the build; else its sources.
+ */
+const cliEntry = async (checkout: string) => {
+  const hasBuild = await Deno.stat(join(checkout, "tasks/build.ts")).then(() => true, () => false);
+  if (!hasBuild) return "src/cli/mod.ts";
+  await run([Deno.execPath(), "task", "build"], { cwd: checkout });
+  return "dist/cli/mod.js";
+};
+const CLI_ENTRY = await cliEntry(repo);
+const BUNDLED = CLI_ENTRY !== "src/cli/mod.ts";
 
 const loadAverage = async () => (await Deno.readTextFile("/proc/loadavg")).split(" ", 3).join(" ");
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -79,7 +84,7 @@ const env = {
   NO_COLOR: "1",
 };
 const shims: [string, string, string, readonly string[]][] = [
-  ["ferry", repo, await cliEntry(repo), PERMISSIONS],
+  ["ferry", repo, CLI_ENTRY, PERMISSIONS],
   ["empty", repo, "bench/_startup_empty.ts", PERMISSIONS],
   ["lib-get", repo, "bench/_startup_get.ts", PERMISSIONS],
   ["floor", repo, "bench/_startup_floor.ts", PERMISSIONS],

@@ -1,6 +1,7 @@
-// `deno task build`: writes dist/, the CLI as the README installs it, from
-// src/. `deno task build --check` writes nothing and fails if dist/ is not
-// exactly what a build makes now (tests/cli/dist.test.ts runs that check).
+// `deno task build`: writes dist/, the CLI as the README installs it from a
+// checkout, from src/. dist/ is not committed (generated code would drift
+// from src/ with every change, and differ by Deno version): the README's
+// install runs this first, and the tests that run the bundle build it.
 //
 // Why a bundle: a one-file `ferry get` from src/ loads 97 modules, and each
 // costs Deno 0.3-0.5 ms of CPU to read, check against its code cache and
@@ -123,42 +124,15 @@ export async function build(outDir: string): Promise<string[]> {
   return written;
 }
 
-/** The paths that differ between dist/ and a fresh build in `fresh` (empty if none). */
-export async function differences(fresh: string, dist = DIST): Promise<string[]> {
-  const want = await files(fresh);
-  const have = await files(dist).catch(() => [] as string[]);
-  const differ = [...new Set([...want, ...have])].filter((path) =>
-    !want.includes(path) || !have.includes(path)
-  );
-  for (const path of want.filter((p) => have.includes(p))) {
-    const [a, b] = await Promise.all([fresh, dist].map((root) => Deno.readFile(join(root, path))));
-    if (a.length !== b.length || a.some((byte, i) => byte !== b[i])) differ.push(path);
-  }
-  return differ.sort();
+/** Replaces `outDir` (dist/ by default) with a fresh build; returns its files. */
+export async function rebuild(outDir: string = DIST): Promise<string[]> {
+  await Deno.remove(outDir, { recursive: true }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  return await build(outDir);
 }
 
 if (import.meta.main) {
-  if (Deno.args.includes("--check")) {
-    const work = await Deno.makeTempDir({ prefix: "ferry-build-" });
-    try {
-      const fresh = join(work, "dist");
-      const written = await build(fresh);
-      const stale = await differences(fresh);
-      if (stale.length > 0) {
-        console.error(
-          `dist/ is stale against src/ (${stale.length} files differ: ${
-            stale.slice(0, 5).join(", ")
-          }${stale.length > 5 ? ", …" : ""}); run \`deno task build\` and commit dist/`,
-        );
-        Deno.exit(1);
-      }
-      console.log(`dist/ is up to date (${written.length} files)`);
-    } finally {
-      await Deno.remove(work, { recursive: true });
-    }
-  } else {
-    await Deno.remove(DIST, { recursive: true }).catch(() => {});
-    const written = await build(DIST);
-    console.log(`dist/: ${written.length} files from ${ENTRIES.join(", ")}`);
-  }
+  const written = await rebuild();
+  console.log(`dist/: ${written.length} files from ${ENTRIES.join(", ")}`);
 }

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { FtpTestServer } from "../src/testing/mod.ts";
 import { tempDir } from "./_helpers.ts";
 import { moduleGraph } from "./_module_graph.ts";
+import { bundleBuilt } from "./_bundle.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const project = (specifier: string) => specifier.replace(`file://${ROOT}`, "");
@@ -73,6 +74,7 @@ function bundled(name: string): string {
 }
 
 Deno.test("a one-file ferry get from the bundle loads the same modules' code as from src/, in at most 47 files, none node: or npm:", async () => {
+  await bundleBuilt();
   const files = await moduleGraph(`${ROOT}dist/cli/mod.js`, [
     bundled("_oneshot"),
     bundled("_job"),
@@ -155,6 +157,7 @@ async function globalsReadBy(body: string): Promise<{ code: number; read: string
 
 for (const [from, entry] of [["src/", "src/cli/mod.ts"], ["the bundle", "dist/cli/mod.js"]]) {
   Deno.test(`a one-file ferry get from ${from} uses no timer or stream global (their first use loads more of Deno)`, async () => {
+    if (entry.startsWith("dist/")) await bundleBuilt();
     const { code, read } = await globalsReadBy(`
       const { main } = await import(${JSON.stringify(`${ROOT}${entry}`)});
       return await main(["get", "-q", Deno.args[0], Deno.args[1]]);

@@ -1,14 +1,12 @@
-// dist/ (the bundle the README installs) must be what `deno task build` makes
-// from the sources now: a change to src/ or deno.json without a rebuild fails
-// here, so the committed bundle cannot drift from the code that is tested.
-// And `ferry permissions` run from the bundle must print read access to the
-// bundle's folder, where its lazily loaded chunks are.
-// (`FERRY_TEST_CLI=dist deno test -A tests/cli/` runs every CLI test on it.)
+// The bundle the README installs from a checkout (dist/, `deno task build`):
+// `ferry permissions` run from it must print read access to the bundle's
+// folder, where its lazily loaded chunks are. (`deno task build`, then
+// `FERRY_TEST_CLI=dist deno test -A tests/cli/`, runs every CLI test on it.)
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, differences } from "../../tasks/build.ts";
+import { bundleBuilt } from "../_bundle.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
 import { run } from "../_servers/_common.ts";
@@ -29,37 +27,8 @@ const bundled = (args: string[], permissions: string[], cwd: string) =>
     ...args,
   ], { cwd, env: { NO_COLOR: "1" } });
 
-Deno.test("dist/ is exactly what `deno task build` makes from src/ now", async () => {
-  await using dir = await tempDir();
-  const fresh = join(dir.path, "dist");
-  const written = await build(fresh);
-  assert.ok(written.includes("cli/mod.js") && written.includes("transport/_isolated_worker.js"));
-  const stale = await differences(fresh);
-  assert.deepEqual(
-    stale,
-    [],
-    "dist/ is stale against src/: run `deno task build` and commit dist/",
-  );
-});
-
-Deno.test("the staleness check sees a changed, a missing and an extra file", async () => {
-  await using dir = await tempDir();
-  const fresh = join(dir.path, "fresh");
-  const copy = join(dir.path, "copy");
-  await Deno.mkdir(join(fresh, "cli"), { recursive: true });
-  await Deno.mkdir(join(copy, "cli"), { recursive: true });
-  for (const root of [fresh, copy]) {
-    await Deno.writeTextFile(join(root, "cli/mod.js"), "export {};\n");
-    await Deno.writeTextFile(join(root, "chunk-A.js"), "export const a = 1;\n");
-  }
-  assert.deepEqual(await differences(fresh, copy), []);
-  await Deno.writeTextFile(join(copy, "chunk-A.js"), "export const a = 2;\n");
-  await Deno.writeTextFile(join(copy, "chunk-OLD.js"), "export {};\n");
-  await Deno.writeTextFile(join(fresh, "chunk-NEW.js"), "export {};\n");
-  assert.deepEqual(await differences(fresh, copy), ["chunk-A.js", "chunk-NEW.js", "chunk-OLD.js"]);
-});
-
 Deno.test("ferry permissions from the bundle grants reading dist/, and the job runs under exactly those flags", async () => {
+  await bundleBuilt();
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
   await writeTree(server.root, { "pub/a.txt": "hello\n" });

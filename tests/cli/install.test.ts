@@ -1,5 +1,5 @@
 // The README's way to put the CLI on PATH from a checkout: `deno install
-// --global` of the bundle (dist/cli/mod.js, `deno task build`) with the
+// --global` of the bundle (`deno task build` writes dist/cli/mod.js) with the
 // permissions it needs, then `ferry` runs from anywhere: a plain get, and an
 // FTPS get from vsftpd requiring TLS session reuse, which runs on Node's TLS in
 // a worker whose module the bundle names relative to its own chunk
@@ -25,6 +25,9 @@ const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-en
 /** Installs the README's checkout line into a temporary root; returns the PATH that finds it. */
 async function installFerry(root: string): Promise<Record<string, string>> {
   const deno = Deno.execPath();
+  // The README's first line: dist/ is built, not committed.
+  const built = await run(deno, ["task", "build"], { cwd: REPO });
+  assert.equal(built.code, 0, built.stdout + built.stderr);
   const installed = await run(deno, [
     "install",
     "--global",

@@ -1,8 +1,0 @@
-import {
-  MAX_WALK_DEPTH,
-  walkTree
-} from "./chunk-VJG3NOR2.js";
-export {
-  MAX_WALK_DEPTH,
-  walkTree
-};
