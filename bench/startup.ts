@@ -9,8 +9,12 @@
  *
  * - (a) `deno run` of an empty script with the CLI's permissions and config;
  * - (b) `ferry get ftp://…/file.bin out.bin` through the shim that `deno
- *   install --global … --config deno.json src/cli/mod.ts` writes (the
- *   README's way to run the CLI from a checkout);
+ *   install --global … --config deno.json dist/cli/mod.js` writes (the
+ *   README's way to run the CLI from a checkout: the bundle `deno task build`
+ *   makes, which this script runs first; a checkout without the build, such
+ *   as a baseline from before it, installs src/cli/mod.ts);
+ * - (b′) the same get through a shim of src/cli/mod.ts, the sources the bundle
+ *   is made from, when the checkout has a bundle;
  * - (c) the same get by a minimal script using the library
  *   (`FtpClient.connect`, `downloadTo`: bench/_startup_get.ts);
  * - (d) the platform's floor: the same get hand-written in one file with no
@@ -48,6 +52,19 @@ const repo = fileURLToPath(new URL("..", import.meta.url));
 /** The README's install line: the permissions of `deno task ferry`. */
 const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 
+/**
+ * The CLI entry the README installs from `checkout`: the bundle, built first
+ * (dist/ is not committed) when the checkout has the build; else its sources.
+ */
+const cliEntry = async (checkout: string) => {
+  const hasBuild = await Deno.stat(join(checkout, "tasks/build.ts")).then(() => true, () => false);
+  if (!hasBuild) return "src/cli/mod.ts";
+  await run([Deno.execPath(), "task", "build"], { cwd: checkout });
+  return "dist/cli/mod.js";
+};
+const CLI_ENTRY = await cliEntry(repo);
+const BUNDLED = CLI_ENTRY !== "src/cli/mod.ts";
+
 const loadAverage = async () => (await Deno.readTextFile("/proc/loadavg")).split(" ", 3).join(" ");
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -67,15 +84,16 @@ const env = {
   NO_COLOR: "1",
 };
 const shims: [string, string, string, readonly string[]][] = [
-  ["ferry", repo, "src/cli/mod.ts", PERMISSIONS],
+  ["ferry", repo, CLI_ENTRY, PERMISSIONS],
   ["empty", repo, "bench/_startup_empty.ts", PERMISSIONS],
   ["lib-get", repo, "bench/_startup_get.ts", PERMISSIONS],
   ["floor", repo, "bench/_startup_floor.ts", PERMISSIONS],
   // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
   ["probe", repo, "bench/_startup_probe.ts", ["--allow-all"]],
 ];
+if (BUNDLED) shims.push(["ferry-src", repo, "src/cli/mod.ts", PERMISSIONS]);
 if (BASELINE) {
-  shims.push(["ferry-before", BASELINE, "src/cli/mod.ts", PERMISSIONS]);
+  shims.push(["ferry-before", BASELINE, await cliEntry(BASELINE), PERMISSIONS]);
   shims.push(["lib-get-before", BASELINE, "bench/_startup_get.ts", PERMISSIONS]);
 }
 for (const [name, checkout, script, permissions] of shims) {
@@ -117,6 +135,7 @@ const jobs: Job[] = [
   { name: "probe", args: ["empty"], get: false },
   { name: "probe", args: ["cli", url, out], get: true },
   { name: "probe", args: ["lib", url, out], get: true },
+  ...(BUNDLED ? [{ name: "ferry-src", args: ["get", url, out], get: true }] : []),
   ...(BASELINE
     ? [
       { name: "ferry-before", args: ["get", url, out], get: true },
@@ -179,7 +198,12 @@ for (let round = 0; round < WARM_UP + ROUNDS; round++) {
 }
 const loadAfter = await loadAverage();
 
-const [empty, cli, lib, floor, probeEmpty, probeCli, probeLib, cliBefore, libBefore] = jobs;
+const [empty, cli, lib, floor, probeEmpty, probeCli, probeLib] = jobs;
+const byName = (name: string) => jobs.find((job) => job.name === name)!;
+const cliSources = BUNDLED ? byName("ferry-src") : undefined;
+// Only read when BASELINE is set.
+const cliBefore = byName("ferry-before");
+const libBefore = byName("lib-get-before");
 /** The median of the per-round differences (pairs from the same round). */
 const paired = (a: number[], b: number[]) => median(a.map((value, i) => value - b[i]));
 
@@ -190,7 +214,8 @@ console.log(
 const row = (label: string, job: Job) =>
   console.log(`  ${label.padEnd(34)}${ms(median(job.walls))} wall, ${ms(median(job.cpus))} CPU`);
 row("(a) deno run, empty script", empty);
-row("(b) ferry get (installed shim)", cli);
+row(`(b) ferry get (shim of ${BUNDLED ? "dist/" : "src/"})`, cli);
+if (cliSources) row("(b′) ferry get (shim of src/)", cliSources);
 row("(c) FtpClient script", lib);
 row("(d) floor: one-file hand-written get", floor);
 const own: [string, Job][] = [
@@ -198,6 +223,7 @@ const own: [string, Job][] = [
   ["(c) − (a) library", lib],
   ["(d) − (a) floor, no ferry code", floor],
 ];
+if (cliSources) own.splice(1, 0, ["(b′) − (a) ferry get from src/", cliSources]);
 if (BASELINE) {
   row("(b) before", cliBefore);
   row("(c) before", libBefore);
@@ -221,6 +247,14 @@ for (const [label, job] of [["(b) − (d) ferry get", cli], ["(c) − (d) librar
     `  ${label.padEnd(34)}${ms(paired(job.walls, floor.walls))} wall, ${
       ms(paired(job.cpus, floor.cpus))
     } CPU above the floor`,
+  );
+}
+
+if (cliSources) {
+  console.log(
+    `  (b) − (b′) bundle − sources         ${ms(paired(cli.cpus, cliSources.cpus))} CPU, ${
+      ms(paired(cli.walls, cliSources.walls))
+    } wall`,
   );
 }
 

@@ -5,12 +5,15 @@
 // relies on, not a time: the modules come from `deno info --json` (the static
 // imports, plus the dynamic imports a get takes: src/cli/mod.ts loads
 // _oneshot.ts and _job.ts for it, the step registry the get step's module).
+// The README installs the bundle (dist/, tasks/build.ts), whose get must load
+// the same code in fewer files, with the same lazy imports left lazy.
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { FtpTestServer } from "../src/testing/mod.ts";
 import { tempDir } from "./_helpers.ts";
 import { moduleGraph } from "./_module_graph.ts";
+import { bundleBuilt } from "./_bundle.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const project = (specifier: string) => specifier.replace(`file://${ROOT}`, "");
@@ -38,12 +41,16 @@ const NOT_FOR_A_GET = [
   /^src\/protocol\/line_ending_streams\.ts$/,
 ];
 
-Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker code", async () => {
-  const modules = (await moduleGraph(`${ROOT}src/cli/mod.ts`, [
+/** The source modules a one-file get loads, from src/. */
+const sourcesOfAGet = async () =>
+  (await moduleGraph(`${ROOT}src/cli/mod.ts`, [
     `${ROOT}src/cli/_oneshot.ts`,
     `${ROOT}src/cli/_job.ts`,
     `${ROOT}src/runner/steps/get.ts`,
   ])).map(project);
+
+Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker code", async () => {
+  const modules = await sourcesOfAGet();
   const offenders = modules.filter((m) => NOT_FOR_A_GET.some((pattern) => pattern.test(m)));
   assert.deepEqual(offenders, []);
   // No node: module: the first one starts Deno's Node layer (node:path alone
@@ -54,6 +61,37 @@ Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker 
   // loaded what a get does not use on first use, 100 before downloads into
   // streams and uploads did).
   assert.ok(modules.length <= 97, `${modules.length} modules`);
+});
+
+/** The bundle's file for a lazily imported module (esbuild names it `NAME-HASH.js`). */
+function bundled(name: string): string {
+  const files = [...Deno.readDirSync(`${ROOT}dist`)].map((entry) => entry.name)
+    .filter((file) =>
+      file.startsWith(`${name}-`) && /^[A-Z0-9]+\.js$/.test(file.slice(name.length + 1))
+    );
+  assert.equal(files.length, 1, `dist/${name}-*.js: ${files}`);
+  return `${ROOT}dist/${files[0]}`;
+}
+
+Deno.test("a one-file ferry get from the bundle loads the same modules' code as from src/, in at most 47 files, none node: or npm:", async () => {
+  await bundleBuilt();
+  const files = await moduleGraph(`${ROOT}dist/cli/mod.js`, [
+    bundled("_oneshot"),
+    bundled("_job"),
+    bundled("get"),
+  ]);
+  assert.deepEqual(files.filter((file) => !file.startsWith("file:")), []);
+  // esbuild heads each module's code with a comment naming its source.
+  const sources = new Set<string>();
+  for (const file of files) {
+    for (const line of (await Deno.readTextFile(new URL(file))).split("\n")) {
+      if (/^\/\/ (src\/.*\.ts|mod\.ts|deno\.json)$/.test(line)) sources.add(line.slice(3));
+    }
+  }
+  // The same code as a get from src/: none of what a get must not load, nothing else.
+  assert.deepEqual([...sources].sort(), await sourcesOfAGet());
+  // 47 at the time of writing, for the 97 modules of src/.
+  assert.ok(files.length <= 47, `${files.length} files`);
 });
 
 /**
@@ -117,14 +155,17 @@ async function globalsReadBy(body: string): Promise<{ code: number; read: string
   return result;
 }
 
-Deno.test("a one-file ferry get uses no timer or stream global (their first use loads more of Deno)", async () => {
-  const { code, read } = await globalsReadBy(`
-    const { main } = await import(${JSON.stringify(`${ROOT}src/cli/mod.ts`)});
-    return await main(["get", "-q", Deno.args[0], Deno.args[1]]);
-  `);
-  assert.equal(code, 0);
-  assert.deepEqual(read, []);
-});
+for (const [from, entry] of [["src/", "src/cli/mod.ts"], ["the bundle", "dist/cli/mod.js"]]) {
+  Deno.test(`a one-file ferry get from ${from} uses no timer or stream global (their first use loads more of Deno)`, async () => {
+    if (entry.startsWith("dist/")) await bundleBuilt();
+    const { code, read } = await globalsReadBy(`
+      const { main } = await import(${JSON.stringify(`${ROOT}${entry}`)});
+      return await main(["get", "-q", Deno.args[0], Deno.args[1]]);
+    `);
+    assert.equal(code, 0);
+    assert.deepEqual(read, []);
+  });
+}
 
 Deno.test("a ferry get of a directory uses no timer or stream global either (listing, plan, pool)", async () => {
   const { code, read } = await globalsReadBy(`

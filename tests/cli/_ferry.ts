@@ -7,7 +7,22 @@ import { sha256File } from "../_helpers.ts";
 import { run } from "../_servers/_common.ts";
 import type { RunReport } from "../../src/runner/report.ts";
 
-const CLI = fileURLToPath(new URL("../../src/cli/mod.ts", import.meta.url));
+/**
+ * The CLI the tests run: its sources, or with FERRY_TEST_CLI=dist the bundle
+ * the README installs (dist/cli/mod.js, built by `deno task build`), so that
+ * the whole CLI suite can run against what users get.
+ */
+export const CLI_UNDER_TEST: "src" | "dist" = Deno.env.get("FERRY_TEST_CLI") === "dist"
+  ? "dist"
+  : "src";
+const CLI = fileURLToPath(
+  new URL(
+    CLI_UNDER_TEST === "dist" ? "../../dist/cli/mod.js" : "../../src/cli/mod.ts",
+    import.meta.url,
+  ),
+);
+/** ferry's configuration: the bundle needs its import map (npm packages) and unstable flag. */
+const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
 /** What a ferry run produced. */
 export interface FerryResult {
@@ -26,7 +41,8 @@ export interface FerryOptions {
 }
 
 function ferryArgs(args: string[], options: FerryOptions): string[] {
-  return ["run", "--quiet", ...(options.permissions ?? ["-A"]), CLI, ...args];
+  const config = CLI_UNDER_TEST === "dist" ? ["--config", CONFIG] : [];
+  return ["run", "--quiet", ...config, ...(options.permissions ?? ["-A"]), CLI, ...args];
 }
 
 function command(args: string[], options: FerryOptions): Deno.Command {

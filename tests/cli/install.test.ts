@@ -1,13 +1,20 @@
 // The README's way to put the CLI on PATH from a checkout: `deno install
-// --global` with the permissions it needs, then `ferry` runs from anywhere.
-// (The JSR form cannot be tried here: JSR is out of reach from this machine.)
+// --global` of the bundle (`deno task build` writes dist/cli/mod.js) with the
+// permissions it needs, then `ferry` runs from anywhere: a plain get, and an
+// FTPS get from vsftpd requiring TLS session reuse, which runs on Node's TLS in
+// a worker whose module the bundle names relative to its own chunk
+// (tasks/build.ts). (The JSR form cannot be tried here: JSR is out of reach
+// from this machine.)
 
 import assert from "node:assert/strict";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
-import { run } from "../_servers/_common.ts";
+import { isRoot, run } from "../_servers/_common.ts";
+import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
+import { vsftpd } from "../_servers/vsftpd.ts";
+import { startInteropVsftpd } from "../interop/_vsftpd.ts";
 import { writeTree } from "./_ferry.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -15,26 +22,34 @@ const REPO = fileURLToPath(new URL("../../", import.meta.url));
 /** The permissions the README's install line grants: those of `deno task ferry`. */
 const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 
-Deno.test("deno install --global from a checkout puts a working ferry on PATH", async () => {
-  await using root = await tempDir();
-  await using elsewhere = await tempDir();
+/** Installs the README's checkout line into a temporary root; returns the PATH that finds it. */
+async function installFerry(root: string): Promise<Record<string, string>> {
   const deno = Deno.execPath();
+  // The README's first line: dist/ is built, not committed.
+  const built = await run(deno, ["task", "build"], { cwd: REPO });
+  assert.equal(built.code, 0, built.stdout + built.stderr);
   const installed = await run(deno, [
     "install",
     "--global",
     "--root",
-    root.path,
+    root,
     "--name",
     "ferry",
     ...PERMISSIONS,
     "--config",
     join(REPO, "deno.json"),
-    join(REPO, "src/cli/mod.ts"),
+    join(REPO, "dist/cli/mod.js"),
   ], { cwd: REPO });
   assert.equal(installed.code, 0, installed.stdout + installed.stderr);
-  const bin = join(root.path, "bin");
+  const bin = join(root, "bin");
   // The shim runs `deno` from PATH, as it will on a user's machine.
-  const env = { PATH: [bin, dirname(deno), Deno.env.get("PATH") ?? ""].join(delimiter) };
+  return { PATH: [bin, dirname(deno), Deno.env.get("PATH") ?? ""].join(delimiter) };
+}
+
+Deno.test("deno install --global from a checkout puts a working ferry on PATH", async () => {
+  await using root = await tempDir();
+  await using elsewhere = await tempDir();
+  const env = await installFerry(root.path);
   const version = await run("ferry", ["--version"], { cwd: elsewhere.path, env });
   assert.equal(version.code, 0, version.stderr);
   const { version: expected } = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
@@ -49,4 +64,40 @@ Deno.test("deno install --global from a checkout puts a working ferry on PATH", 
   );
   assert.equal(got.code, 0, got.stdout + got.stderr);
   assert.equal(await Deno.readTextFile(join(elsewhere.path, "copy.txt")), "hello\n");
+});
+
+Deno.test({
+  name: "the installed ferry gets a file over FTPS from vsftpd requiring TLS session reuse " +
+    "(Node's TLS worker, loaded from the bundle)",
+  ignore: !isRoot() || vsftpd.ignore,
+  async fn() {
+    await using root = await tempDir();
+    await using elsewhere = await tempDir();
+    const env = await installFerry(root.path);
+    const pki = await makeTestPki();
+    try {
+      await using server = await startInteropVsftpd({
+        tls: serverTlsFiles(pki),
+        requireSslReuse: true,
+      });
+      const bytes = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
+      await Deno.writeFile(join(server.root, "data.bin"), bytes);
+      const got = await run("ferry", [
+        "get",
+        "--verbose",
+        `ftpes://${server.user}@${server.host}:${server.port}/data.bin`,
+        "copy.bin",
+        "--ca-file",
+        pki.caPath,
+        "--password-env",
+        "FTP_PASSWORD",
+      ], { cwd: elsewhere.path, env: { ...env, FTP_PASSWORD: server.password } });
+      assert.equal(got.code, 0, got.stdout + got.stderr + server.logs());
+      assert.deepEqual(await Deno.readFile(join(elsewhere.path, "copy.bin")), bytes);
+      // The data connection was refused on Deno's TLS and succeeded on Node's.
+      assert.match(got.stdout + got.stderr, /requires data connections to resume/);
+    } finally {
+      await Deno.remove(pki.dir, { recursive: true });
+    }
+  },
 });

@@ -11,7 +11,14 @@ import { FtpTestServer } from "../../src/testing/mod.ts";
 import { tempDir } from "../_helpers.ts";
 import { makeTestPki } from "../_servers/certs.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
-import { ferry, reportOf, writeServerTask, writeTask, writeTree } from "./_ferry.ts";
+import {
+  CLI_UNDER_TEST,
+  ferry,
+  reportOf,
+  writeServerTask,
+  writeTask,
+  writeTree,
+} from "./_ferry.ts";
 
 const MOD = fileURLToPath(new URL("../../src/runner/mod.ts", import.meta.url));
 
@@ -86,7 +93,8 @@ for (const mode of ["passive", "active"]) {
   }
 }
 
-const OWN_SOURCES = fileURLToPath(new URL("../../src", import.meta.url));
+/** The folder of ferry's own modules: src/, or dist/ for the bundle (tasks/build.ts). */
+const OWN_SOURCES = fileURLToPath(new URL(`../../${CLI_UNDER_TEST}`, import.meta.url));
 
 Deno.test("flags for a plain FTP job read ferry's own source folder, which the job needs: its modules load when it uses them", async () => {
   await using dir = await tempDir();
@@ -112,7 +120,12 @@ Deno.test("flags for a plain FTP job read ferry's own source folder, which the j
   const connections = server.connections.length;
   const denied = await ferry(["run", task], { cwd: dir.path, permissions: narrowed });
   assert.equal(denied.code, 1, denied.stdout + denied.stderr);
-  assert.match(denied.stderr, /Requires read access to .*src\/runner\//);
+  assert.match(
+    denied.stderr,
+    CLI_UNDER_TEST === "dist"
+      ? /Requires read access to .*dist\/load_task-/
+      : /Requires read access to .*src\/runner\//,
+  );
   // Denied while loading, before the server was contacted.
   assert.equal(server.connections.length, connections);
 });

@@ -1,0 +1,138 @@
+// `deno task build`: writes dist/, the CLI as the README installs it from a
+// checkout, from src/. dist/ is not committed (generated code would drift
+// from src/ with every change, and differ by Deno version): the README's
+// install runs this first, and the tests that run the bundle build it.
+//
+// Why a bundle: a one-file `ferry get` from src/ loads 97 modules, and each
+// costs Deno 0.3-0.5 ms of CPU to read, check against its code cache and
+// instantiate; esbuild's code splitting (`deno bundle --code-splitting`) puts
+// the same code in fewer files and keeps every lazy import lazy, each loading
+// its own chunk (docs/performance.md, "Cold start").
+//
+// What the build takes care of:
+// - npm packages stay imports (`--external`, resolved through deno.json's
+//   import map when the CLI runs with `--config deno.json`): bundled, their
+//   CommonJS shims would put a `node:module` import in a chunk every other
+//   chunk imports, and the first node: module starts Deno's Node layer.
+// - The Node-TLS worker is an entry of its own (dist/transport/
+//   _isolated_worker.js), and the one place that names its file relative to
+//   `import.meta.url` (src/transport/transport.ts) is rewritten to name that
+//   file relative to the chunk it ended up in.
+// - `ferry permissions` grants reading ferry's own modules as one folder
+//   (src/runner/permissions.ts: `new URL("../", import.meta.url)`, src/ in a
+//   checkout); in the bundle it is rewritten to name dist/.
+// Each rewrite must match exactly once, or the build fails: a source that
+// changes shape is caught here, not by a user's FTPS job.
+
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = fileURLToPath(new URL("../", import.meta.url));
+/** Where the README's install line and `ferry permissions` expect the bundle. */
+export const DIST = join(REPO, "dist");
+/** The bundle's entry points, relative to the repository. */
+const ENTRIES = ["src/cli/mod.ts", "src/transport/_isolated_worker.ts"];
+/** The worker's file in the bundle, relative to dist/. */
+const WORKER = "transport/_isolated_worker.js";
+
+interface Rewrite {
+  /** The text esbuild copies from the source. */
+  from: string;
+  /** The replacement, for a chunk at `chunk` (a path relative to dist/). */
+  to: (chunk: string) => string;
+}
+
+/** `./x`, `../x` or `./`: `target` (relative to dist/) from a chunk at `chunk`. */
+const fromChunk = (chunk: string, target: string) => {
+  const path = relative(dirname(chunk), target).replaceAll("\\", "/");
+  return path === "" ? "./" : path.startsWith(".") ? path : `./${path}`;
+};
+
+const REWRITES: Rewrite[] = [
+  {
+    from: `new URL("./_isolated_worker.ts", import.meta.url)`,
+    to: (chunk) => `new URL(${JSON.stringify(fromChunk(chunk, WORKER))}, import.meta.url)`,
+  },
+  {
+    from: `new URL("../", import.meta.url)`,
+    to: (chunk) =>
+      `new URL(${JSON.stringify(fromChunk(chunk, "").replace(/\/?$/, "/"))}, import.meta.url)`,
+  },
+];
+
+async function files(root: string, prefix = ""): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(join(root, prefix))) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory) found.push(...await files(root, path));
+    else found.push(path);
+  }
+  return found.sort();
+}
+
+/**
+ * Bundles the CLI into `outDir` (which must not exist) and returns its files
+ * (paths relative to `outDir`, sorted).
+ */
+export async function build(outDir: string): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
+  const externals = Object.keys(config.imports ?? {}).flatMap((name) => ["--external", name]);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--quiet",
+      "--config",
+      join(REPO, "deno.json"),
+      "--platform",
+      "deno",
+      "--code-splitting",
+      ...externals,
+      "--outdir",
+      outDir,
+      ...ENTRIES.map((entry) => join(REPO, entry)),
+    ],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(`deno bundle failed:\n${new TextDecoder().decode(output.stderr)}`);
+  }
+  const written = await files(outDir);
+  const counts = REWRITES.map(() => 0);
+  for (const chunk of written) {
+    const path = join(outDir, chunk);
+    let text = await Deno.readTextFile(path);
+    REWRITES.forEach((rewrite, i) => {
+      const parts = text.split(rewrite.from);
+      counts[i] += parts.length - 1;
+      text = parts.join(rewrite.to(chunk));
+    });
+    await Deno.writeTextFile(path, text);
+  }
+  REWRITES.forEach((rewrite, i) => {
+    if (counts[i] !== 1) {
+      throw new Error(
+        `tasks/build.ts: expected ${rewrite.from} once in the bundle, found it ${counts[i]} ` +
+          `times; update REWRITES for the source's new shape`,
+      );
+    }
+  });
+  for (const entry of ["cli/mod.js", WORKER]) {
+    if (!written.includes(entry)) throw new Error(`tasks/build.ts: the bundle has no ${entry}`);
+  }
+  return written;
+}
+
+/** Replaces `outDir` (dist/ by default) with a fresh build; returns its files. */
+export async function rebuild(outDir: string = DIST): Promise<string[]> {
+  await Deno.remove(outDir, { recursive: true }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  return await build(outDir);
+}
+
+if (import.meta.main) {
+  const written = await rebuild();
+  console.log(`dist/: ${written.length} files from ${ENTRIES.join(", ")}`);
+}
