@@ -73,7 +73,7 @@ function bundled(name: string): string {
   return `${ROOT}dist/${files[0]}`;
 }
 
-Deno.test("a one-file ferry get from the bundle loads the same modules' code as from src/, in at most 47 files, none node: or npm:", async () => {
+Deno.test("a one-file ferry get from the bundle loads the same modules' code as from src/, in at most 52 files, none node: or npm:", async () => {
   await bundleBuilt();
   const files = await moduleGraph(`${ROOT}dist/cli/mod.js`, [
     bundled("_oneshot"),
@@ -90,8 +90,11 @@ Deno.test("a one-file ferry get from the bundle loads the same modules' code as 
   }
   // The same code as a get from src/: none of what a get must not load, nothing else.
   assert.deepEqual([...sources].sort(), await sourcesOfAGet());
-  // 47 at the time of writing, for the 97 modules of src/.
-  assert.ok(files.length <= 47, `${files.length} files`);
+  // 52 at the time of writing, for the 97 modules of src/ (47 before the
+  // batch download path and the client's split added lazy imports: esbuild
+  // puts code in a chunk by the set of entries and lazy imports that reach
+  // it, so each new lazy import can split the shared chunks further).
+  assert.ok(files.length <= 52, `${files.length} files`);
 });
 
 /**
