@@ -38,6 +38,8 @@ const WORKER = "transport/_isolated_worker.js";
 interface Rewrite {
   /** The text esbuild copies from the source. */
   from: string;
+  /** The source that holds it, named when the count is wrong. */
+  source: string;
   /** The replacement, for a chunk at `chunk` (a path relative to dist/). */
   to: (chunk: string) => string;
 }
@@ -51,10 +53,12 @@ const fromChunk = (chunk: string, target: string) => {
 const REWRITES: Rewrite[] = [
   {
     from: `new URL("./_isolated_worker.ts", import.meta.url)`,
+    source: "src/transport/transport.ts (TLS_WORKER_MODULE)",
     to: (chunk) => `new URL(${JSON.stringify(fromChunk(chunk, WORKER))}, import.meta.url)`,
   },
   {
     from: `new URL("../", import.meta.url)`,
+    source: "src/runner/permissions.ts (OWN_SOURCES)",
     to: (chunk) =>
       `new URL(${JSON.stringify(fromChunk(chunk, "").replace(/\/?$/, "/"))}, import.meta.url)`,
   },
@@ -113,8 +117,9 @@ export async function build(outDir: string): Promise<string[]> {
   REWRITES.forEach((rewrite, i) => {
     if (counts[i] !== 1) {
       throw new Error(
-        `tasks/build.ts: expected ${rewrite.from} once in the bundle, found it ${counts[i]} ` +
-          `times; update REWRITES for the source's new shape`,
+        `tasks/build.ts: expected ${rewrite.from} (from ${rewrite.source}) once in the ` +
+          `bundle, found it ${counts[i]} times; update REWRITES for the source's new shape, ` +
+          `or write the same URL elsewhere differently`,
       );
     }
   });
@@ -124,12 +129,28 @@ export async function build(outDir: string): Promise<string[]> {
   return written;
 }
 
-/** Replaces `outDir` (dist/ by default) with a fresh build; returns its files. */
+/**
+ * Replaces `outDir` (dist/ by default) with a fresh build; returns its files.
+ * The build goes to a sibling folder first and is then renamed into place,
+ * so a build that fails leaves the old bundle, and a `ferry` running from it
+ * never finds the folder half written.
+ */
 export async function rebuild(outDir: string = DIST): Promise<string[]> {
-  await Deno.remove(outDir, { recursive: true }).catch((error) => {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  });
-  return await build(outDir);
+  const fresh = `${outDir}.new-${Deno.pid}`;
+  const old = `${outDir}.old-${Deno.pid}`;
+  await Deno.remove(fresh, { recursive: true }).catch(() => {});
+  try {
+    const written = await build(fresh);
+    const hadOne = await Deno.rename(outDir, old).then(() => true, (error) => {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    });
+    await Deno.rename(fresh, outDir);
+    if (hadOne) await Deno.remove(old, { recursive: true });
+    return written;
+  } finally {
+    await Deno.remove(fresh, { recursive: true }).catch(() => {});
+  }
 }
 
 if (import.meta.main) {

@@ -13,22 +13,21 @@ import { run } from "../_servers/_common.ts";
 import { writeServerTask, writeTree } from "./_ferry.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const DIST = join(REPO, "dist");
 
 /** `deno run --config deno.json PERMISSIONS dist/cli/mod.js ARGS`, as the README's shim runs it. */
-const bundled = (args: string[], permissions: string[], cwd: string) =>
+const bundled = (dist: string, args: string[], permissions: string[], cwd: string) =>
   run(Deno.execPath(), [
     "run",
     "--quiet",
     "--config",
     join(REPO, "deno.json"),
     ...permissions,
-    join(DIST, "cli/mod.js"),
+    join(dist, "cli/mod.js"),
     ...args,
   ], { cwd, env: { NO_COLOR: "1" } });
 
 Deno.test("ferry permissions from the bundle grants reading dist/, and the job runs under exactly those flags", async () => {
-  await bundleBuilt();
+  const dist = await bundleBuilt();
   await using dir = await tempDir();
   await using server = await FtpTestServer.start();
   await writeTree(server.root, { "pub/a.txt": "hello\n" });
@@ -37,22 +36,22 @@ Deno.test("ferry permissions from the bundle grants reading dist/, and the job r
     `url: "${server.url}", netrc: false`,
     "  - get: { from: pub/a.txt, to: out/ }\n",
   );
-  const printed = await bundled(["permissions", task], ["-A"], dir.path);
+  const printed = await bundled(dist, ["permissions", task], ["-A"], dir.path);
   assert.equal(printed.code, 0, printed.stderr);
   const flags = printed.stdout.trim().split(" ");
   const read = flags.find((flag) => flag.startsWith("--allow-read="))!;
-  assert.ok(read.slice("--allow-read=".length).split(",").includes(DIST), read);
-  const ran = await bundled(["run", task], flags, dir.path);
+  assert.ok(read.slice("--allow-read=".length).split(",").includes(dist), read);
+  const ran = await bundled(dist, ["run", task], flags, dir.path);
   assert.equal(ran.code, 0, ran.stdout + ran.stderr);
   assert.equal(await Deno.readTextFile(join(dir.path, "out/a.txt")), "hello\n");
   // Without it the first chunk loaded late (the task-file loader) is denied.
   const narrowed = flags.map((flag) =>
     flag === read
-      ? "--allow-read=" + read.slice("--allow-read=".length).split(",").filter((p) => p !== DIST)
+      ? "--allow-read=" + read.slice("--allow-read=".length).split(",").filter((p) => p !== dist)
         .join(",")
       : flag
   );
-  const denied = await bundled(["run", task], narrowed, dir.path);
+  const denied = await bundled(dist, ["run", task], narrowed, dir.path);
   assert.equal(denied.code, 1, denied.stdout + denied.stderr);
   assert.match(denied.stderr, /Requires read access to .*dist\/load_task-/);
 });
