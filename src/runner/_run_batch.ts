@@ -64,10 +64,16 @@ export async function runBatches(
       try {
         lease = await env.pool.acquire(waitingSignal(env));
       } catch {
-        // No connection to be had: the next file meets that the ordinary way
-        // (its error entry, its retries).
-        await one(batched[next++]);
+        // No connection to be had: the next file, if the other workers left
+        // one while this waited, meets that the ordinary way (its error
+        // entry, its retries).
+        if (next < batched.length) await one(batched[next++]);
         continue;
+      }
+      if (next >= batched.length) {
+        // The other workers took every file while this waited.
+        env.pool.release(lease);
+        break;
       }
       const take = Math.min(
         MOST_PER_BATCH,

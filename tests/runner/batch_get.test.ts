@@ -17,9 +17,10 @@ async function runSteps(
   dir: string,
   server: FtpTestServer,
   steps: string,
-  options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {},
+  options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void; parallel?: number } = {},
 ): Promise<RunReport> {
-  const file = await writeServerTask(dir, `url: "${server.url}", parallel: 4`, steps);
+  const parallel = options.parallel ?? 4;
+  const file = await writeServerTask(dir, `url: "${server.url}", parallel: ${parallel}`, steps);
   return await runTask(await loadTask(file, { envFile: false }), options);
 }
 
@@ -152,4 +153,48 @@ Deno.test("batched get: a partial file left by an earlier run is continued the o
   for (const [name, hash] of hashes) {
     assert.equal(await sha256File(join(dir.path, "out", name)), hash, name);
   }
+});
+
+Deno.test("batched get: a connection that fails to log in after the other worker took every file ends its worker, not the step", async () => {
+  await using dir = await tempDir();
+  const server = await FtpTestServer.start();
+  await using _server = server;
+  const hashes = new Map<string, string>();
+  await Deno.mkdir(join(server.root, "src"));
+  for (let i = 0; i < 3; i++) {
+    const bytes = pseudoRandomBytes(700 + i, i + 3);
+    await Deno.writeFile(join(server.root, "src", `g${i}.bin`), bytes);
+    hashes.set(`g${i}.bin`, sha256(bytes));
+  }
+  // Every login but the first is refused, late. Meanwhile the first
+  // connection takes all three files and breaks on the last, so no
+  // connection is open when the second worker's login fails: a failure of
+  // its own (not the server's limit), met after no file is left for it.
+  server.faults.onCommand = (c) => {
+    if (c.verb === "PASS" && c.session > 1) {
+      return { delayMs: 1500, reply: "530 Login incorrect.\r\n" };
+    }
+    return c.verb === "RETR" && c.argument === "src/g2.bin" ? { drop: true } : undefined;
+  };
+  const events: RunEvent[] = [];
+  const report = await runSteps(
+    dir.path,
+    server,
+    `  - { get: { from: src/, to: out/ }, retries: 0 }\n`,
+    { parallel: 2, onEvent: (e) => events.push(e) },
+  );
+  const step = report.steps[0];
+  assert.equal(step.result, "failed");
+  assert.equal(step.error, undefined, JSON.stringify(step.error));
+  for (const name of ["g0.bin", "g1.bin"]) {
+    const entry = step.actions.find((a) => a.path === join(dir.path, "out", name))!;
+    assert.equal(entry.result, "ok", name);
+    assert.equal(await sha256File(entry.path), hashes.get(name), name);
+  }
+  const lost = step.actions.find((a) => a.path === join(dir.path, "out", "g2.bin"))!;
+  assert.equal(lost.result, "failed");
+  assert.ok(lost.error?.message, "the failure says why");
+  await assert.rejects(Deno.stat(lost.path), Deno.errors.NotFound);
+  const ends = events.filter((e) => e.type === "actionEnd" && e.action.action === "download");
+  assert.equal(ends.length, 3);
 });
