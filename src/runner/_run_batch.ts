@@ -104,6 +104,8 @@ interface Slot {
   action: ReturnType<typeof publicAction>;
   start: number;
   reached: number;
+  /** Whether its actionStart went out. */
+  announced: boolean;
 }
 
 /** One call of downloadAllTo on the lease; releases it. */
@@ -129,7 +131,7 @@ async function runOnLease(
       continue;
     }
     const entry = actions.get(w.id)!;
-    slots.push({ w, entry, action: publicAction(entry), start: 0, reached: 0 });
+    slots.push({ w, entry, action: publicAction(entry), start: 0, reached: 0, announced: false });
   }
   if (slots.length === 0) {
     env.pool.release(lease);
@@ -151,22 +153,29 @@ async function runOnLease(
       entry.durationMs = Math.round(now - t);
       env.silence.answered();
       env.emit({ type: "actionEnd", step: ref, action: entry });
-    } else if (!outcome.started && !env.signal.aborted) {
-      later.push({ w: slot.w });
+    } else if (!outcome.started) {
+      // Never begun: the ordinary way runs it, or, once the run is stopped,
+      // it stays unstarted (attempts 0, no events) as runWork leaves it.
+      if (!env.signal.aborted) later.push({ w: slot.w });
+    } else if (env.signal.aborted) {
+      cancel(slot, now);
     } else {
       entry.attempts = 1;
       entry.bytes += Math.max(0, slot.reached - slot.start);
-      if (env.signal.aborted) {
-        entry.result = "cancelled";
-        entry.durationMs = Math.round(now - t);
-        env.emit({ type: "actionEnd", step: ref, action: entry });
-      } else {
-        later.push({ w: slot.w, firstFailure: { error: runError(outcome.error) } });
-        broken ||= breaksConnection(outcome.error, 1);
-      }
+      later.push({ w: slot.w, firstFailure: { error: runError(outcome.error) } });
+      broken ||= breaksConnection(outcome.error, 1);
     }
     t = now;
     return !broken;
+  };
+  /** The file in flight when the run stopped: cancelled after its one try, as runWork ends it. */
+  const cancel = (slot: Slot, now: number) => {
+    const { entry } = slot;
+    entry.attempts = 1;
+    entry.bytes += Math.max(0, slot.reached - slot.start);
+    entry.result = "cancelled";
+    entry.durationMs = Math.round(now - t);
+    if (slot.announced) env.emit({ type: "actionEnd", step: ref, action: entry });
   };
   const call = lease.client.downloadAllTo(
     slots.map(({ w }) => {
@@ -191,6 +200,7 @@ async function runOnLease(
         }
         slot.w.download!.wrote = true;
         slot.start = slot.reached = progress.offset;
+        slot.announced = true;
         env.emit({ type: "actionStart", step: ref, action: slot.action, offset: progress.offset });
       },
       onFileEnd,
