@@ -142,6 +142,8 @@ async function runOnLease(
   let t = performance.now();
   let ended = 0;
   const onFileEnd = (index: number, outcome: DownloadAllOutcome): boolean => {
+    // A call left behind after the stop grace changes nothing the run reported.
+    if (abandoned) return false;
     const slot = slots[index];
     const { entry } = slot;
     const now = performance.now();
@@ -192,6 +194,7 @@ async function runOnLease(
       keepTemporary: true,
       exclusive: true,
       onProgress: (index, progress) => {
+        if (abandoned) return;
         const slot = slots[index];
         if (progress.bytes !== progress.offset) {
           slot.reached = progress.bytes;
@@ -210,6 +213,8 @@ async function runOnLease(
     await stoppable(call, env.signal, () => {
       abandoned = true;
       call.catch(() => {});
+      // The file the call was on when left behind; the rest stay unstarted.
+      if (ended < slots.length) cancel(slots[ended], performance.now());
     });
   } catch {
     // The call never ran (bad input, or stopped before its turn), or the run

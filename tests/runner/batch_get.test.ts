@@ -165,6 +165,54 @@ Deno.test("batched get: a run stopped mid-batch leaves no partial file at a fina
   assert.ok(openedOnly <= 4, `${openedOnly} tried without a RETR`);
 });
 
+Deno.test("batched get: a stop that outlasts the grace leaves the file in flight cancelled, and nothing changes after the run's end", async () => {
+  await using dir = await tempDir();
+  const { server, hashes } = await serverWithFiles();
+  await using _server = server;
+  const stop = new AbortController();
+  // The fourth transfer answers after 4 s, well past the 1 s stop grace.
+  server.faults.onCommand = (c) => {
+    if (c.verb !== "RETR" || c.argument !== "src/f3.bin") return undefined;
+    setTimeout(() => stop.abort(), 100);
+    return { delayMs: 4000 };
+  };
+  const events: RunEvent[] = [];
+  const report = await runSteps(dir.path, server, `  - get: { from: src/, to: out/ }\n`, {
+    signal: stop.signal,
+    parallel: 1,
+    onEvent: (e) => events.push(e),
+  });
+  const seen = JSON.stringify(report);
+  const eventsSeen = events.length;
+  // Past the delayed reply: the abandoned call has had every chance to go on.
+  await new Promise((resolve) => setTimeout(resolve, 4500));
+  assert.equal(events.at(-1)?.type, "end");
+  assert.equal(events.length, eventsSeen, events.slice(eventsSeen).map((e) => e.type).join());
+  assert.equal(JSON.stringify(report), seen);
+  const step = report.steps[0];
+  assert.equal(step.result, "cancelled");
+  const path = join(dir.path, "out", "f3.bin");
+  const inFlight = step.actions.find((a) => a.path === path)!;
+  assert.equal(inFlight.result, "cancelled");
+  assert.equal(inFlight.attempts, 1);
+  const kinds = events.filter((e) => "action" in e && e.action?.path === path).map((e) => e.type);
+  // Its RETR got no answer before the stop: no actionStart went, so no actionEnd either.
+  assert.deepEqual(kinds, []);
+  await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+  for (const entry of step.actions.filter((a) => a.action === "download")) {
+    const name = entry.path.slice(entry.path.lastIndexOf("/") + 1);
+    if (entry.result === "ok") assert.equal(await sha256File(entry.path), hashes.get(name), name);
+    else assert.equal(entry.result, "cancelled", name);
+  }
+  // Every file asked for before the slow one arrived; none after it was asked for.
+  const retrs = server.commands.filter((c) => c.startsWith("RETR "));
+  assert.equal(retrs.at(-1), "RETR src/f3.bin");
+  assert.equal(
+    step.actions.filter((a) => a.action === "download" && a.result === "ok").length,
+    retrs.length - 1,
+  );
+});
+
 Deno.test("batched get: a connection that fails to log in after the other worker took every file ends its worker, not the step", async () => {
   await using dir = await tempDir();
   const server = await FtpTestServer.start();
