@@ -10,8 +10,9 @@
 // A file's failure is that file's: it is recorded, and the next file goes
 // on while the control connection is open (the session leaves it in step
 // after a 550, a 426 or an ABOR, as between two `downloadTo` calls). A
-// closed connection or a cancelled call ends the batch: the files not
-// started are reported as such, for the caller to try elsewhere.
+// closed connection (also one closed before the call's turn) or a cancelled
+// call ends the batch: the files not started are reported as such, with
+// the reason, for the caller to try elsewhere.
 
 import type {
   DownloadAllFile,
@@ -72,16 +73,19 @@ export async function downloadBatch(
     if (stop !== undefined) {
       outcome = { ok: false, error: stop, started: false };
     } else {
-      const session = ctx.session();
+      let session: Session | undefined;
       options.size = file.size;
       options.mtime = file.mtime;
       opened = false;
       try {
+        // Inside: a connection closed before this file is this file's outcome.
+        session = ctx.session();
         const result = await downloadToFile(session, file.path, file.destination, options);
         outcome = { ok: true, result };
       } catch (error) {
         outcome = { ok: false, error: asError(error), started: opened };
         if (ctx.signal.aborted) stop = abortReason(ctx.signal);
+        else if (!session) stop = outcome.error;
         else if (session.control.closed) stop = closedError(outcome.error);
       }
     }

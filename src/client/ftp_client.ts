@@ -1689,10 +1689,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * once for all. For many small files that is most of the client's work.
    *
    * One file's failure is that file's: its outcome holds the error (with
-   * the server's code), and the next file goes on. A connection that closes,
-   * or the call's signal, ends the call: the files not started are reported
-   * `started: false`. The call itself rejects only on bad input (before
-   * anything is queued) or when cancelled before it starts.
+   * the server's code), and the next file goes on. A connection that closes
+   * (or was closed before the call's turn), or the call's signal, ends the
+   * call: the files not started are reported `started: false`, with the
+   * reason as their error. The call itself rejects only on bad input
+   * (`FtpInputError`, before anything is queued) or when cancelled before
+   * it starts.
    *
    * @param files The remote files and where to put them (see {@linkcode DownloadAllFile}).
    * @param options `type`, `keepTemporary`, `exclusive`, `onProgress`,
