@@ -1715,7 +1715,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     files: readonly DownloadAllFile[],
     options: DownloadAllOptions = {},
   ): FtpRequest<DownloadAllOutcome[]> {
-    const list = [...files];
+    let list: DownloadAllFile[];
+    try {
+      list = fileList(files);
+    } catch (error) {
+      return Object.assign(Promise.reject(error), { id: 0 });
+    }
     return this.#call(
       "download",
       list.map((file) => file.path),
@@ -1812,3 +1817,22 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 }
 
 const DEFAULT_MAX_LISTING_BYTES = 256 * 1024 * 1024;
+
+/** downloadAllTo's files as an array, each an object with a string path; else FtpInputError. */
+function fileList(files: Iterable<DownloadAllFile>): DownloadAllFile[] {
+  const usage = "Pass downloadAllTo an array (or iterable) of { path, destination } objects";
+  if (typeof (files as Iterable<unknown> | null)?.[Symbol.iterator] !== "function") {
+    throw new FtpInputError(`${usage}; got ${files === null ? "null" : typeof files}`);
+  }
+  const list = [...files];
+  for (const [index, file] of list.entries()) {
+    if (typeof file !== "object" || file === null || typeof file.path !== "string") {
+      throw new FtpInputError(
+        `${usage}: file ${index} ${
+          typeof file === "object" && file !== null ? "has no string path" : `is ${file}`
+        }`,
+      );
+    }
+  }
+  return list;
+}
