@@ -1721,6 +1721,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     } catch (error) {
       return Object.assign(Promise.reject(error), { id: 0 });
     }
+    // Kept across a run on after a move to Node's TLS (see _download_batch.ts).
+    const outcomes: DownloadAllOutcome[] = [];
     return this.#call(
       "download",
       list.map((file) => file.path),
@@ -1737,7 +1739,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           onProgress: options.onProgress,
           onFileEnd: options.onFileEnd,
           warn: (message) => this.#warn(message),
-        });
+          tls: this.#connection.batchTls(),
+        }, outcomes);
       },
       options,
       () => {
