@@ -11,6 +11,7 @@ import { FtpClient, FtpTlsError } from "../../mod.ts";
 import type { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
 import { pki, startTlsServer } from "../testing/_tls.ts";
+import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 
 /** A client with counters of its logins and refused data connections. */
 async function counted(server: FtpTestServer, sessionReuse?: "never") {
@@ -123,4 +124,36 @@ Deno.test("downloadAllTo as the first transfer to a server that requires reuse, 
   assert.equal(error.kind, "session-reuse");
   assert.deepEqual([...Deno.readDirSync(dir.path)], []);
   await client.close();
+});
+
+Deno.test({
+  name:
+    "vsftpd requiring TLS session reuse: downloadAllTo on a client that found out at its login gets every file whole on Node's TLS",
+  ignore: vsftpd.ignore,
+  async fn() {
+    await using dir = await tempDir();
+    const { caPem, server: cert } = await pki();
+    await using server = await startVsftpd({
+      tls: { certPath: cert.certPath, keyPath: cert.keyPath, requireSslReuse: true },
+      config: { force_anon_logins_ssl: "YES", force_anon_data_ssl: "YES" },
+    });
+    const hashes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const bytes = pseudoRandomBytes(30_000 + i * 777, i + 21);
+      await Deno.writeFile(join(server.dir, `v${i}.bin`), bytes, { mode: 0o644 });
+      hashes.push(sha256(bytes));
+    }
+    await using client = await FtpClient.connect(
+      `ftpes://anonymous:ferry%40example.com@localhost:${server.port}/pub`,
+      { tls: { caCerts: [caPem] } },
+    );
+    const outcomes = await client.downloadAllTo(
+      hashes.map((_, i) => ({ path: `v${i}.bin`, destination: join(dir.path, `v${i}.bin`) })),
+    );
+    for (const [i, hash] of hashes.entries()) {
+      const outcome = outcomes[i];
+      assert.ok(outcome.ok, `v${i}: ${!outcome.ok && outcome.error.message}`);
+      assert.equal(await sha256File(join(dir.path, `v${i}.bin`)), hash, `v${i}`);
+    }
+  },
 });
