@@ -20,6 +20,7 @@ import { probeDataTls } from "./_open_transfer.ts";
 import { isPipeliningFailure } from "./_pipelining.ts";
 import type { Session } from "./_session.ts";
 import { DataTlsPolicy } from "./_tls_policy.ts";
+import type { BatchTls } from "./_download_batch.ts";
 import {
   type FtpClientEventMap,
   type FtpCommandKind,
@@ -166,6 +167,25 @@ export class Connection {
       policy.succeeded();
       return result;
     }
+  }
+
+  /**
+   * The data-channel TLS policy's hooks for a call of many transfers
+   * (downloadAllTo): each file is judged as one `downloadTo`; `#dataCommand`
+   * around the call moves to Node's TLS when a file's refusal calls for it.
+   */
+  batchTls(): BatchTls | undefined {
+    const policy = this.policy;
+    if (!policy) return undefined;
+    return {
+      failed: (error) => {
+        const named = policy.classify(error);
+        // A failed file's data connection says nothing for the call's end.
+        policy.startCommand();
+        return { error: named, switchNow: policy.switchNeeded && this.session !== undefined };
+      },
+      succeeded: () => policy.succeeded(),
+    };
   }
 
   async #useResumingEngine(ctx: JobContext): Promise<void> {

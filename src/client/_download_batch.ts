@@ -10,8 +10,16 @@
 // A file's failure is that file's: it is recorded, and the next file goes
 // on while the control connection is open (the session leaves it in step
 // after a 550, a 426 or an ABOR, as between two `downloadTo` calls). A
-// closed connection or a cancelled call ends the batch: the files not
-// started are reported as such, for the caller to try elsewhere.
+// closed connection (also one closed before the call's turn) or a cancelled
+// call ends the batch: the files not started are reported as such, with
+// the reason, for the caller to try elsewhere.
+//
+// On FTPS the data-channel TLS policy judges each file as it judges one
+// `downloadTo` (the hooks in `BatchTls`): a refusal of a file's data
+// connection is named (`FtpTlsError`), and when the client must move to
+// Node's TLS the batch throws there, before that file's outcome, so that
+// the client's policy wrapper reconnects and runs the batch on from that
+// file (the outcomes so far are kept by the caller).
 
 import type {
   DownloadAllFile,
@@ -22,7 +30,21 @@ import type {
 import type { Session } from "./_session.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { downloadToFile, type FileDownloadOptions } from "./_download_file.ts";
+import { localPath } from "./_local_file.ts";
 import { abortReason } from "./_transfer.ts";
+import { partialPath } from "./temporary_names.ts";
+
+/** The data-channel TLS policy's part in a batch (FTPS only). */
+export interface BatchTls {
+  /**
+   * A file failed: the error to report for it (a refusal of its data
+   * connection's TLS named as such), and whether the client must move to
+   * Node's TLS before anything more is sent.
+   */
+  failed(error: unknown): { error: unknown; switchNow: boolean };
+  /** A file went through: its data connection is evidence for the policy. */
+  succeeded(): void;
+}
 
 /** What the client gives a batch. */
 export interface BatchContext {
@@ -38,15 +60,21 @@ export interface BatchContext {
   onProgress?: (index: number, progress: TransferProgress) => void;
   onFileEnd?: (index: number, outcome: DownloadAllOutcome) => boolean | void;
   warn(message: string): void;
+  /** On FTPS: the data-channel TLS policy's view of each file. */
+  tls?: BatchTls;
 }
 
-/** Downloads the files one after another (see the module comment). */
+/**
+ * Downloads the files one after another (see the module comment), from the
+ * first without an outcome in `outcomes` on (a batch run on after a move
+ * to Node's TLS); fills `outcomes` and returns it.
+ */
 export async function downloadBatch(
   files: readonly DownloadAllFile[],
   ctx: BatchContext,
+  outcomes: DownloadAllOutcome[] = [],
 ): Promise<DownloadAllOutcome[]> {
-  const outcomes: DownloadAllOutcome[] = [];
-  let index = 0;
+  let index = outcomes.length;
   let opened = false;
   const onProgress = ctx.onProgress;
   const options: FileDownloadOptions = {
@@ -72,16 +100,31 @@ export async function downloadBatch(
     if (stop !== undefined) {
       outcome = { ok: false, error: stop, started: false };
     } else {
-      const session = ctx.session();
+      let session: Session | undefined;
       options.size = file.size;
       options.mtime = file.mtime;
       opened = false;
       try {
+        // Inside: a connection closed before this file is this file's outcome.
+        session = ctx.session();
         const result = await downloadToFile(session, file.path, file.destination, options);
+        ctx.tls?.succeeded();
         outcome = { ok: true, result };
-      } catch (error) {
+      } catch (thrown) {
+        let error = thrown;
+        if (ctx.tls && session) {
+          const judged = ctx.tls.failed(thrown);
+          if (judged.switchNow) {
+            // Nothing came: the partial file made for it goes, so that the
+            // run on after the move opens it afresh (create-new included).
+            if (opened) removeEmpty(partialPath(localPath(file.destination)));
+            throw judged.error;
+          }
+          error = judged.error;
+        }
         outcome = { ok: false, error: asError(error), started: opened };
         if (ctx.signal.aborted) stop = abortReason(ctx.signal);
+        else if (!session) stop = outcome.error;
         else if (session.control.closed) stop = closedError(outcome.error);
       }
     }
@@ -91,6 +134,15 @@ export async function downloadBatch(
     }
   }
   return outcomes;
+}
+
+/** Removes the file at `path` if it is empty (a partial file nothing was written to). */
+function removeEmpty(path: string): void {
+  try {
+    if (Deno.lstatSync(path).size === 0) Deno.removeSync(path);
+  } catch {
+    // Gone already (removed as the call's temporary).
+  }
 }
 
 function closedError(cause: Error): Error {

@@ -1689,10 +1689,12 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * once for all. For many small files that is most of the client's work.
    *
    * One file's failure is that file's: its outcome holds the error (with
-   * the server's code), and the next file goes on. A connection that closes,
-   * or the call's signal, ends the call: the files not started are reported
-   * `started: false`. The call itself rejects only on bad input (before
-   * anything is queued) or when cancelled before it starts.
+   * the server's code), and the next file goes on. A connection that closes
+   * (or was closed before the call's turn), or the call's signal, ends the
+   * call: the files not started are reported `started: false`, with the
+   * reason as their error. The call itself rejects only on bad input
+   * (`FtpInputError`, before anything is queued) or when cancelled before
+   * it starts.
    *
    * @param files The remote files and where to put them (see {@linkcode DownloadAllFile}).
    * @param options `type`, `keepTemporary`, `exclusive`, `onProgress`,
@@ -1713,7 +1715,14 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     files: readonly DownloadAllFile[],
     options: DownloadAllOptions = {},
   ): FtpRequest<DownloadAllOutcome[]> {
-    const list = [...files];
+    let list: DownloadAllFile[];
+    try {
+      list = fileList(files);
+    } catch (error) {
+      return Object.assign(Promise.reject(error), { id: 0 });
+    }
+    // Kept across a run on after a move to Node's TLS (see _download_batch.ts).
+    const outcomes: DownloadAllOutcome[] = [];
     return this.#call(
       "download",
       list.map((file) => file.path),
@@ -1730,7 +1739,8 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           onProgress: options.onProgress,
           onFileEnd: options.onFileEnd,
           warn: (message) => this.#warn(message),
-        });
+          tls: this.#connection.batchTls(),
+        }, outcomes);
       },
       options,
       () => {
@@ -1810,3 +1820,22 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
 }
 
 const DEFAULT_MAX_LISTING_BYTES = 256 * 1024 * 1024;
+
+/** downloadAllTo's files as an array, each an object with a string path; else FtpInputError. */
+function fileList(files: Iterable<DownloadAllFile>): DownloadAllFile[] {
+  const usage = "Pass downloadAllTo an array (or iterable) of { path, destination } objects";
+  if (typeof (files as Iterable<unknown> | null)?.[Symbol.iterator] !== "function") {
+    throw new FtpInputError(`${usage}; got ${files === null ? "null" : typeof files}`);
+  }
+  const list = [...files];
+  for (const [index, file] of list.entries()) {
+    if (typeof file !== "object" || file === null || typeof file.path !== "string") {
+      throw new FtpInputError(
+        `${usage}: file ${index} ${
+          typeof file === "object" && file !== null ? "has no string path" : `is ${file}`
+        }`,
+      );
+    }
+  }
+  return list;
+}

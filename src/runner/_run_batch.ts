@@ -64,10 +64,16 @@ export async function runBatches(
       try {
         lease = await env.pool.acquire(waitingSignal(env));
       } catch {
-        // No connection to be had: the next file meets that the ordinary way
-        // (its error entry, its retries).
-        await one(batched[next++]);
+        // No connection to be had: the next file, if the other workers left
+        // one while this waited, meets that the ordinary way (its error
+        // entry, its retries).
+        if (next < batched.length) await one(batched[next++]);
         continue;
+      }
+      if (next >= batched.length) {
+        // The other workers took every file while this waited.
+        env.pool.release(lease);
+        break;
       }
       const take = Math.min(
         MOST_PER_BATCH,
@@ -98,6 +104,8 @@ interface Slot {
   action: ReturnType<typeof publicAction>;
   start: number;
   reached: number;
+  /** Whether its actionStart went out. */
+  announced: boolean;
 }
 
 /** One call of downloadAllTo on the lease; releases it. */
@@ -123,7 +131,7 @@ async function runOnLease(
       continue;
     }
     const entry = actions.get(w.id)!;
-    slots.push({ w, entry, action: publicAction(entry), start: 0, reached: 0 });
+    slots.push({ w, entry, action: publicAction(entry), start: 0, reached: 0, announced: false });
   }
   if (slots.length === 0) {
     env.pool.release(lease);
@@ -134,6 +142,8 @@ async function runOnLease(
   let t = performance.now();
   let ended = 0;
   const onFileEnd = (index: number, outcome: DownloadAllOutcome): boolean => {
+    // A call left behind after the stop grace changes nothing the run reported.
+    if (abandoned) return false;
     const slot = slots[index];
     const { entry } = slot;
     const now = performance.now();
@@ -145,22 +155,29 @@ async function runOnLease(
       entry.durationMs = Math.round(now - t);
       env.silence.answered();
       env.emit({ type: "actionEnd", step: ref, action: entry });
-    } else if (!outcome.started && !env.signal.aborted) {
-      later.push({ w: slot.w });
+    } else if (!outcome.started) {
+      // Never begun: the ordinary way runs it, or, once the run is stopped,
+      // it stays unstarted (attempts 0, no events) as runWork leaves it.
+      if (!env.signal.aborted) later.push({ w: slot.w });
+    } else if (env.signal.aborted) {
+      cancel(slot, now);
     } else {
       entry.attempts = 1;
       entry.bytes += Math.max(0, slot.reached - slot.start);
-      if (env.signal.aborted) {
-        entry.result = "cancelled";
-        entry.durationMs = Math.round(now - t);
-        env.emit({ type: "actionEnd", step: ref, action: entry });
-      } else {
-        later.push({ w: slot.w, firstFailure: { error: runError(outcome.error) } });
-        broken ||= breaksConnection(outcome.error, 1);
-      }
+      later.push({ w: slot.w, firstFailure: { error: runError(outcome.error) } });
+      broken ||= breaksConnection(outcome.error, 1);
     }
     t = now;
     return !broken;
+  };
+  /** The file in flight when the run stopped: cancelled after its one try, as runWork ends it. */
+  const cancel = (slot: Slot, now: number) => {
+    const { entry } = slot;
+    entry.attempts = 1;
+    entry.bytes += Math.max(0, slot.reached - slot.start);
+    entry.result = "cancelled";
+    entry.durationMs = Math.round(now - t);
+    if (slot.announced) env.emit({ type: "actionEnd", step: ref, action: entry });
   };
   const call = lease.client.downloadAllTo(
     slots.map(({ w }) => {
@@ -177,6 +194,7 @@ async function runOnLease(
       keepTemporary: true,
       exclusive: true,
       onProgress: (index, progress) => {
+        if (abandoned) return;
         const slot = slots[index];
         if (progress.bytes !== progress.offset) {
           slot.reached = progress.bytes;
@@ -185,6 +203,7 @@ async function runOnLease(
         }
         slot.w.download!.wrote = true;
         slot.start = slot.reached = progress.offset;
+        slot.announced = true;
         env.emit({ type: "actionStart", step: ref, action: slot.action, offset: progress.offset });
       },
       onFileEnd,
@@ -194,6 +213,8 @@ async function runOnLease(
     await stoppable(call, env.signal, () => {
       abandoned = true;
       call.catch(() => {});
+      // The file the call was on when left behind; the rest stay unstarted.
+      if (ended < slots.length) cancel(slots[ended], performance.now());
     });
   } catch {
     // The call never ran (bad input, or stopped before its turn), or the run

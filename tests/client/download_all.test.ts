@@ -159,3 +159,42 @@ Deno.test("downloadAllTo: bad input rejects before anything is queued or sent", 
   );
   assert.equal(server.commands.length, before);
 });
+
+Deno.test("downloadAllTo: bad input of any shape (no list, a null entry, no path) rejects with FtpInputError, not a TypeError thrown at the call", async () => {
+  await using server = await FtpTestServer.start();
+  await using client = await FtpClient.connect(server.url);
+  const before = server.commands.length;
+  const bad: unknown[] = [undefined, 42, [null], [7], [{ destination: "a" }], [{ path: "a" }]];
+  for (const files of bad) {
+    let request: Promise<unknown> | undefined;
+    assert.doesNotThrow(() => {
+      request = client.downloadAllTo(files as never);
+    }, String(files));
+    await assert.rejects(request!, (error: Error) => {
+      assert.ok(error instanceof FtpInputError, `${JSON.stringify(files)}: ${error}`);
+      assert.match(error.message, /path|destination|list|array|iterable/i);
+      return true;
+    });
+  }
+  assert.equal(server.commands.length, before);
+  assert.equal(await client.pwd(), "/");
+});
+
+Deno.test("downloadAllTo: on a connection that closed before the call, every file comes back not started, with the connection's error", async () => {
+  await using dir = await tempDir();
+  const { server } = await withFiles(3);
+  await using _server = server;
+  server.faults.onCommand = (c) => c.verb === "NOOP" ? { drop: true } : undefined;
+  await using client = await FtpClient.connect(server.url);
+  await assert.rejects(client.noop());
+  const outcomes = await client.downloadAllTo(
+    [0, 1, 2].map((i) => ({ path: `f${i}.bin`, destination: join(dir.path, `f${i}.bin`) })),
+  );
+  assert.equal(outcomes.length, 3);
+  for (const outcome of outcomes) {
+    assert.ok(!outcome.ok && !outcome.started);
+    assert.match(outcome.error.message, /connect|closed/i);
+  }
+  assert.ok(!server.commands.some((c) => c.startsWith("RETR ")));
+  assert.deepEqual([...Deno.readDirSync(dir.path)], []);
+});

@@ -4,7 +4,9 @@
 // once, plain and explicit FTPS; every file must hash as the server holds it
 // and the report must say so. Where the server runs as the test user (all
 // but pyftpdlib, which runs as root here), one unreadable file in the middle
-// fails alone with the server's 550, and the rest still arrive.
+// fails alone with the server's 550, and the rest still arrive. A server
+// that is not installed here is an explicit `ignore`; one that is but does
+// not start fails the test (it proves nothing by passing).
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -13,7 +15,8 @@ import { loadTask, runTask } from "../../src/runner/mod.ts";
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { pseudoRandomBytes, tempDir } from "../_helpers.ts";
 import { writeServerTask } from "../cli/_ferry.ts";
-import { serverSpecs, startOrSkip } from "./_server_specs.ts";
+import { FtpClient } from "../../src/client/ftp_client.ts";
+import { serverSpecs } from "./_server_specs.ts";
 
 const pki = await makeTestPki();
 const tls = serverTlsFiles(pki);
@@ -52,9 +55,15 @@ for (const spec of serverSpecs(pki, tls)) {
     ignore: spec.ignore,
     async fn() {
       await using dir = await tempDir();
-      const server = await startOrSkip(spec);
-      if (!server) return;
-      await using _server = server;
+      await using server = await spec.start();
+      // The batch path, seen from the runner's side: each call and its files.
+      const batches: number[] = [];
+      const original = FtpClient.prototype.downloadAllTo;
+      FtpClient.prototype.downloadAllTo = function (files, options) {
+        batches.push([...files].length);
+        return original.call(this, files, options);
+      };
+      using _restore = { [Symbol.dispose]: () => FtpClient.prototype.downloadAllTo = original };
       const hashes = await writeFiles(server.root);
       if (DENIES.has(spec.name)) await Deno.chmod(join(server.root, "batch", UNREADABLE), 0o000);
       for (const scheme of ["ftp", "ftpes"] as const) {
@@ -65,6 +74,7 @@ for (const spec of serverSpecs(pki, tls)) {
             `password: "\${FTP_PASSWORD}", parallel: 4, tls: { caFile: "${pki.caPath}" }`,
           `  - { get: { from: batch/, to: ${to}/ }, continueOnError: true }\n`,
         );
+        batches.length = 0;
         const report = await runTask(
           await loadTask(task, { envFile: false, env: { FTP_PASSWORD: server.password } }),
         );
@@ -82,6 +92,9 @@ for (const spec of serverSpecs(pki, tls)) {
           assert.equal(await hashOf(join(to, rel)), hash, `${scheme}: ${rel}`);
         }
         assert.equal(report.ok, !DENIES.has(spec.name), scheme);
+        // Every file went in a batch (all are fresh), several files a call.
+        assert.equal(batches.reduce((a, b) => a + b, 0), 60, `${scheme}: ${batches}`);
+        assert.ok(batches.length >= 2 && batches.length <= 30, `${scheme}: ${batches}`);
       }
     },
   });

@@ -17,9 +17,10 @@ async function runSteps(
   dir: string,
   server: FtpTestServer,
   steps: string,
-  options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {},
+  options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void; parallel?: number } = {},
 ): Promise<RunReport> {
-  const file = await writeServerTask(dir, `url: "${server.url}", parallel: 4`, steps);
+  const parallel = options.parallel ?? 4;
+  const file = await writeServerTask(dir, `url: "${server.url}", parallel: ${parallel}`, steps);
   return await runTask(await loadTask(file, { envFile: false }), options);
 }
 
@@ -116,9 +117,11 @@ Deno.test("batched get: a run stopped mid-batch leaves no partial file at a fina
     c.verb === "RETR" && ++retrs >= 10 ? { delayMs: 200 } : undefined;
   const stop = new AbortController();
   let ended = 0;
+  const events: RunEvent[] = [];
   const report = await runSteps(dir.path, server, `  - get: { from: src/, to: out/ }\n`, {
     signal: stop.signal,
     onEvent: (e) => {
+      events.push(e);
       if (e.type === "actionEnd" && e.action.action === "download" && ++ended === 9) stop.abort();
     },
   });
@@ -127,8 +130,27 @@ Deno.test("batched get: a run stopped mid-batch leaves no partial file at a fina
   const downloads = step.actions.filter((a) => a.action === "download");
   const ok = downloads.filter((a) => a.result === "ok");
   assert.ok(ok.length >= 9 && ok.length < FILES, `${ok.length} ok`);
+  let unstarted = 0;
+  let openedOnly = 0;
   for (const entry of downloads) {
     const name = entry.path.slice(entry.path.lastIndexOf("/") + 1);
+    const kinds = events.filter((e) => "action" in e && e.action?.path === entry.path)
+      .map((e) => e.type);
+    // Each actionEnd follows its actionStart, once.
+    assert.ok(!kinds.includes("actionEnd") || kinds[0] === "actionStart", `${name}: ${kinds}`);
+    assert.ok(kinds.filter((k) => k === "actionEnd").length <= 1, `${name}: ${kinds}`);
+    if (kinds.length > 0) {
+      assert.equal(kinds.at(-1), "actionEnd", `${name}: ${kinds}`);
+      assert.equal(entry.attempts, 1, name);
+    }
+    if (!server.commands.includes(`RETR src/${name}`)) {
+      // Never asked for: no events, and no attempt, as runWork leaves the
+      // files it never reached.
+      assert.deepEqual(kinds, [], name);
+      assert.equal(entry.result, "cancelled", name);
+      if (entry.attempts === 0) unstarted++;
+      else openedOnly++;
+    }
     if (entry.result === "ok") {
       assert.equal(await sha256File(entry.path), hashes.get(name), name);
     } else {
@@ -136,6 +158,103 @@ Deno.test("batched get: a run stopped mid-batch leaves no partial file at a fina
       await assert.rejects(Deno.stat(entry.path), Deno.errors.NotFound, name);
     }
   }
+  assert.ok(unstarted > 0, "the stop came before some files started");
+  // Only a file whose partial file was opened when the stop came (its RETR
+  // waiting on the EPSV before it) counts its try without a RETR: one per
+  // connection at most.
+  assert.ok(openedOnly <= 4, `${openedOnly} tried without a RETR`);
+});
+
+Deno.test("batched get: a stop that outlasts the grace leaves the file in flight cancelled, and nothing changes after the run's end", async () => {
+  await using dir = await tempDir();
+  const { server, hashes } = await serverWithFiles();
+  await using _server = server;
+  const stop = new AbortController();
+  // The fourth transfer answers after 4 s, well past the 1 s stop grace.
+  server.faults.onCommand = (c) => {
+    if (c.verb !== "RETR" || c.argument !== "src/f3.bin") return undefined;
+    setTimeout(() => stop.abort(), 100);
+    return { delayMs: 4000 };
+  };
+  const events: RunEvent[] = [];
+  const report = await runSteps(dir.path, server, `  - get: { from: src/, to: out/ }\n`, {
+    signal: stop.signal,
+    parallel: 1,
+    onEvent: (e) => events.push(e),
+  });
+  const seen = JSON.stringify(report);
+  const eventsSeen = events.length;
+  // Past the delayed reply: the abandoned call has had every chance to go on.
+  await new Promise((resolve) => setTimeout(resolve, 4500));
+  assert.equal(events.at(-1)?.type, "end");
+  assert.equal(events.length, eventsSeen, events.slice(eventsSeen).map((e) => e.type).join());
+  assert.equal(JSON.stringify(report), seen);
+  const step = report.steps[0];
+  assert.equal(step.result, "cancelled");
+  const path = join(dir.path, "out", "f3.bin");
+  const inFlight = step.actions.find((a) => a.path === path)!;
+  assert.equal(inFlight.result, "cancelled");
+  assert.equal(inFlight.attempts, 1);
+  const kinds = events.filter((e) => "action" in e && e.action?.path === path).map((e) => e.type);
+  // Its RETR got no answer before the stop: no actionStart went, so no actionEnd either.
+  assert.deepEqual(kinds, []);
+  await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+  for (const entry of step.actions.filter((a) => a.action === "download")) {
+    const name = entry.path.slice(entry.path.lastIndexOf("/") + 1);
+    if (entry.result === "ok") assert.equal(await sha256File(entry.path), hashes.get(name), name);
+    else assert.equal(entry.result, "cancelled", name);
+  }
+  // Every file asked for before the slow one arrived; none after it was asked for.
+  const retrs = server.commands.filter((c) => c.startsWith("RETR "));
+  assert.equal(retrs.at(-1), "RETR src/f3.bin");
+  assert.equal(
+    step.actions.filter((a) => a.action === "download" && a.result === "ok").length,
+    retrs.length - 1,
+  );
+});
+
+Deno.test("batched get: a connection that fails to log in after the other worker took every file ends its worker, not the step", async () => {
+  await using dir = await tempDir();
+  const server = await FtpTestServer.start();
+  await using _server = server;
+  const hashes = new Map<string, string>();
+  await Deno.mkdir(join(server.root, "src"));
+  for (let i = 0; i < 3; i++) {
+    const bytes = pseudoRandomBytes(700 + i, i + 3);
+    await Deno.writeFile(join(server.root, "src", `g${i}.bin`), bytes);
+    hashes.set(`g${i}.bin`, sha256(bytes));
+  }
+  // Every login but the first is refused, late. Meanwhile the first
+  // connection takes all three files and breaks on the last, so no
+  // connection is open when the second worker's login fails: a failure of
+  // its own (not the server's limit), met after no file is left for it.
+  server.faults.onCommand = (c) => {
+    if (c.verb === "PASS" && c.session > 1) {
+      return { delayMs: 1500, reply: "530 Login incorrect.\r\n" };
+    }
+    return c.verb === "RETR" && c.argument === "src/g2.bin" ? { drop: true } : undefined;
+  };
+  const events: RunEvent[] = [];
+  const report = await runSteps(
+    dir.path,
+    server,
+    `  - { get: { from: src/, to: out/ }, retries: 0 }\n`,
+    { parallel: 2, onEvent: (e) => events.push(e) },
+  );
+  const step = report.steps[0];
+  assert.equal(step.result, "failed");
+  assert.equal(step.error, undefined, JSON.stringify(step.error));
+  for (const name of ["g0.bin", "g1.bin"]) {
+    const entry = step.actions.find((a) => a.path === join(dir.path, "out", name))!;
+    assert.equal(entry.result, "ok", name);
+    assert.equal(await sha256File(entry.path), hashes.get(name), name);
+  }
+  const lost = step.actions.find((a) => a.path === join(dir.path, "out", "g2.bin"))!;
+  assert.equal(lost.result, "failed");
+  assert.ok(lost.error?.message, "the failure says why");
+  await assert.rejects(Deno.stat(lost.path), Deno.errors.NotFound);
+  const ends = events.filter((e) => e.type === "actionEnd" && e.action.action === "download");
+  assert.equal(ends.length, 3);
 });
 
 Deno.test("batched get: a partial file left by an earlier run is continued the ordinary way (REST), the others go in batches", async () => {
