@@ -285,10 +285,17 @@ export class DataTlsPolicy {
 
   /** A transfer (or the listing standing in for one) went through on this session. */
   succeeded(): void {
-    if (this.#engine !== "native" || this.#verified || !this.#stream) return;
+    if (this.#engine !== "native" || this.#verified) return;
+    // No protected data connection, nothing learnt: let the others ask.
+    if (!this.#stream) return this.#giveUpFinding();
     this.#verified = true;
     if (this.#finding) this.#record.reuse = "not-required";
     this.#release();
+  }
+
+  /** Ends this client's finding out with no answer (it asks again next time). */
+  #giveUpFinding(): void {
+    if (this.#finding && !this.#verified) this.#release();
   }
 
   /** Ends this client's finding out, whatever came of it, so others stop waiting. */
@@ -311,10 +318,12 @@ export class DataTlsPolicy {
     if (isNamed(error)) return error;
     const stream = this.#stream;
     const tls = this.#plan.tls;
-    if (!stream || !tls) return error;
-    if (!isTlsRefusal(error)) {
-      // Anything else ends this client's finding out without an answer.
-      if (this.#finding && !this.#verified) this.#release();
+    if (!tls) return error;
+    if (!stream || !isTlsRefusal(error)) {
+      // A failure before any protected data connection (a 550 to RETR), or
+      // any other error, ends this client's finding out without an answer:
+      // the others would otherwise wait for one that never comes.
+      this.#giveUpFinding();
       return error;
     }
     if (this.#engine === "native") {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { FtpClient } from "../../mod.ts";
 import type { FtpTestServer } from "../../src/testing/mod.ts";
-import { pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
+import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
 import { pki, startTlsServer } from "../testing/_tls.ts";
 
 /** A client with counters of what crossed its control connection. */
@@ -98,6 +98,33 @@ Deno.test("a server that accepts fresh TLS sessions: found out once, later conne
     { logins: second.seen.logins, listings: second.seen.listings, infos: second.seen.infos },
     { logins: 1, listings: 0, infos: [] },
   );
+  await first.client.close();
+  await second.client.close();
+});
+
+Deno.test("a transfer that fails before its data connection while finding out keeps no other client waiting", async () => {
+  await using dir = await tempDir();
+  await using server = await startTlsServer({ users: { bob: "pw" } });
+  await Deno.writeFile(`${server.root}/there.bin`, pseudoRandomBytes(1000, 1));
+  // The login's listing is refused, so the first transfer is the one to find out.
+  server.faults.onCommand = (c) =>
+    c.verb === "LIST" ? { reply: "550 No listing today.\r\n" } : undefined;
+  const first = await counted(server);
+  await first.client.connect();
+  // A 550 to RETR: no data connection was opened, so nothing was found out.
+  await assert.rejects(
+    first.client.downloadTo("missing.bin", `${dir.path}/m.bin`),
+    (error: Error & { code?: number }) => error.code === 550,
+  );
+  // Another client of the process asks for itself instead of waiting for the
+  // first one's answer, which would never come (it hung until the signal).
+  const second = await counted(server);
+  const signal = AbortSignal.timeout(10_000);
+  await second.client.connect({ signal });
+  await second.client.downloadTo("there.bin", `${dir.path}/t.bin`, { signal });
+  assert.equal((await Deno.readFile(`${dir.path}/t.bin`)).length, 1000);
+  // The first one can still find out with its next transfer.
+  await first.client.downloadTo("there.bin", `${dir.path}/t2.bin`, { signal });
   await first.client.close();
   await second.client.close();
 });
