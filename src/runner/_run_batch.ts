@@ -177,7 +177,8 @@ async function runOnLease(
     entry.bytes += Math.max(0, slot.reached - slot.start);
     entry.result = "cancelled";
     entry.durationMs = Math.round(now - t);
-    if (slot.announced) env.emit({ type: "actionEnd", step: ref, action: entry });
+    // As runWork: every try ends with an actionEnd, begun (actionStart) or not.
+    env.emit({ type: "actionEnd", step: ref, action: entry });
   };
   const call = lease.client.downloadAllTo(
     slots.map(({ w }) => {
