@@ -59,6 +59,8 @@ export class Connection {
   readonly policy?: DataTlsPolicy;
   readonly #options: FtpClientOptions;
   readonly #events: ConnectionEvents;
+  /** Calls' work that meets the data-channel TLS policy transfer by transfer (see `batchTls`). */
+  readonly #selfPoliced = new WeakSet<(ctx: JobContext) => Promise<unknown>>();
   #state: FtpState = "unconnected";
 
   constructor(options: FtpClientOptions, encoding: string, events: ConnectionEvents) {
@@ -137,7 +139,7 @@ export class Connection {
     run: (ctx: JobContext) => Promise<T>,
   ): (ctx: JobContext) => Promise<T> {
     // Commands with data connections go through the data-channel TLS policy.
-    return DATA_COMMANDS.has(kind) && this.policy
+    return DATA_COMMANDS.has(kind) && this.policy && !this.#selfPoliced.has(run)
       ? (ctx: JobContext) => this.#dataCommand(ctx, () => run(ctx))
       : run;
   }
@@ -170,21 +172,37 @@ export class Connection {
   }
 
   /**
-   * The data-channel TLS policy's hooks for a call of many transfers
-   * (downloadAllTo): each file is judged as one `downloadTo`; `#dataCommand`
-   * around the call moves to Node's TLS when a file's refusal calls for it.
+   * Marks a call's work that meets the data-channel TLS policy itself, one
+   * transfer at a time (`batchTls`): `underTlsPolicy` leaves it as it is,
+   * so that a move to Node's TLS, and its failure, is the batch's to report.
    */
-  batchTls(): BatchTls | undefined {
+  selfPoliced<T>(run: (ctx: JobContext) => Promise<T>): (ctx: JobContext) => Promise<T> {
+    this.#selfPoliced.add(run);
+    return run;
+  }
+
+  /**
+   * The data-channel TLS policy's hooks for a call of many transfers
+   * (downloadAllTo, marked `selfPoliced`): each file is judged as one
+   * `downloadTo`, and the batch moves to Node's TLS between files when that
+   * is needed (known before, or learnt from a file's refusal).
+   */
+  batchTls(ctx: JobContext): BatchTls | undefined {
     const policy = this.policy;
     if (!policy) return undefined;
+    const connection = this;
     return {
+      get switchNeeded() {
+        return policy.switchNeeded && connection.session !== undefined;
+      },
       failed: (error) => {
         const named = policy.classify(error);
-        // A failed file's data connection says nothing for the call's end.
+        // A failed file's data connection says nothing for the next file.
         policy.startCommand();
-        return { error: named, switchNow: policy.switchNeeded && this.session !== undefined };
+        return named;
       },
       succeeded: () => policy.succeeded(),
+      switchEngine: () => this.#useResumingEngine(ctx),
     };
   }
 
