@@ -190,11 +190,8 @@ export class Connection {
   batchTls(ctx: JobContext): BatchTls | undefined {
     const policy = this.policy;
     if (!policy) return undefined;
-    const connection = this;
     return {
-      get switchNeeded() {
-        return policy.switchNeeded && connection.session !== undefined;
-      },
+      switchNeeded: () => policy.switchNeeded && this.session !== undefined,
       failed: (error) => {
         const named = policy.classify(error);
         // A failed file's data connection says nothing for the next file.

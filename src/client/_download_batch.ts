@@ -39,7 +39,7 @@ import { partialPath } from "./temporary_names.ts";
 /** The data-channel TLS policy's part in a batch (FTPS only). */
 export interface BatchTls {
   /** Whether the client must move to Node's TLS before its next file. */
-  readonly switchNeeded: boolean;
+  switchNeeded(): boolean;
   /**
    * A file failed: the error to report for it (a refusal of its data
    * connection's TLS named as such); `switchNeeded` then says whether it
@@ -95,12 +95,14 @@ export async function downloadBatch(
   };
   let stop: Error | undefined;
   // Bounded by the file count: a file is tried again only after a move to
-  // Node's TLS, after which no move is needed (`switchNeeded` is false).
+  // Node's TLS, after which no move is needed (`switchNeeded()` is false).
   for (; index < files.length; index++) {
     const file = files[index];
     let outcome: DownloadAllOutcome;
     if (stop === undefined && ctx.signal.aborted) stop = abortReason(ctx.signal);
-    if (stop === undefined && ctx.tls?.switchNeeded) stop = await switchEngine(ctx.tls, ctx.signal);
+    if (stop === undefined && ctx.tls?.switchNeeded()) {
+      stop = await switchEngine(ctx.tls, ctx.signal);
+    }
     if (stop !== undefined) {
       outcome = { ok: false, error: stop, started: false };
     } else {
@@ -118,7 +120,7 @@ export async function downloadBatch(
         let error = thrown;
         if (ctx.tls && session) {
           error = ctx.tls.failed(thrown);
-          if (ctx.tls.switchNeeded) {
+          if (ctx.tls.switchNeeded()) {
             // Nothing came: the partial file made for it goes, so that the
             // try after the move opens it afresh (create-new included).
             if (opened) removeEmpty(partialPath(localPath(file.destination)));
