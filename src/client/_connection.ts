@@ -17,6 +17,7 @@ import {
 import type { JobContext } from "./_command_queue.ts";
 import { graceMs } from "./_grace.ts";
 import { probeDataTls } from "./_open_transfer.ts";
+import { abortReason } from "./_transfer.ts";
 import { isPipeliningFailure } from "./_pipelining.ts";
 import type { Session } from "./_session.ts";
 import { DataTlsPolicy } from "./_tls_policy.ts";
@@ -232,9 +233,17 @@ export class Connection {
     this.session?.control.close();
     this.session = undefined;
     await this.open(ctx);
-    await loginSession(this.session!, this.plan, this.credentials!);
-    this.setState("loggedIn");
-    if (directory !== undefined) await this.session!.cwd(directory);
+    const session = this.session!;
+    // The call's signal ends a login or cwd that hangs, not only the reply timeout.
+    const stop = () => session.control.close(abortReason(ctx.signal));
+    ctx.signal.addEventListener("abort", stop, { once: true });
+    try {
+      await loginSession(session, this.plan, this.credentials!);
+      this.setState("loggedIn");
+      if (directory !== undefined) await session.cwd(directory);
+    } finally {
+      ctx.signal.removeEventListener("abort", stop);
+    }
   }
 
   /** The session, connected (and logged in, unless `state` says connected is enough). */

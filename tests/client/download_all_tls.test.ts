@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FtpClient, FtpTlsError } from "../../mod.ts";
+import { FtpAbortError, FtpClient, FtpTlsError } from "../../mod.ts";
 import type { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
 import { pki, startTlsServer } from "../testing/_tls.ts";
@@ -265,4 +265,40 @@ Deno.test("downloadAllTo on a client that another client of the process taught, 
   assert.deepEqual([...Deno.readDirSync(dir.path)], []);
   await teacher.client.close().catch(() => {});
   await taught.client.close().catch(() => {});
+});
+
+Deno.test("downloadAllTo whose signal aborts during the move to Node's TLS mid-batch (the new login never answered): the call resolves, the refused file and the rest are not started with the abort reason", async () => {
+  await using dir = await tempDir();
+  const { server } = await midBatchServer();
+  await using _server = server;
+  const controller = new AbortController();
+  const inner = server.faults.onCommand!;
+  server.faults.onCommand = (c) => {
+    if (c.verb === "PASS" && c.session >= 2) {
+      controller.abort(new Error("Cancelled during the move"));
+      return { stall: true };
+    }
+    return inner(c);
+  };
+  const { client } = await counted(server);
+  await client.connect();
+  const ended: number[] = [];
+  const started = performance.now();
+  const outcomes = await client.downloadAllTo(batchFiles(dir.path), {
+    signal: controller.signal,
+    onFileEnd: (i) => void ended.push(i),
+  });
+  // The stalled login ends with the signal, not with the 30 s reply timeout.
+  assert.ok(performance.now() - started < 15_000, `${performance.now() - started} ms`);
+  assert.deepEqual(ended, [0, 1, 2, 3]);
+  const first = outcomes[0];
+  assert.ok(!first.ok && /^550 /.test(first.error.message));
+  for (let i = 1; i < 4; i++) {
+    const outcome = outcomes[i];
+    assert.ok(!outcome.ok && !outcome.started, `f${i}`);
+    assert.ok(outcome.error instanceof FtpAbortError, `f${i}: ${outcome.error}`);
+    assert.equal((outcome.error.cause as Error).message, "Cancelled during the move", `f${i}`);
+  }
+  assert.deepEqual([...Deno.readDirSync(dir.path)], []);
+  await client.close().catch(() => {});
 });
