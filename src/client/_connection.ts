@@ -17,6 +17,7 @@ import {
 import type { JobContext } from "./_command_queue.ts";
 import { graceMs } from "./_grace.ts";
 import { probeDataTls } from "./_open_transfer.ts";
+import { abortReason } from "./_transfer.ts";
 import { isPipeliningFailure } from "./_pipelining.ts";
 import type { Session } from "./_session.ts";
 import { DataTlsPolicy } from "./_tls_policy.ts";
@@ -59,6 +60,8 @@ export class Connection {
   readonly policy?: DataTlsPolicy;
   readonly #options: FtpClientOptions;
   readonly #events: ConnectionEvents;
+  /** Calls' work that meets the data-channel TLS policy transfer by transfer (see `batchTls`). */
+  readonly #selfPoliced = new WeakSet<(ctx: JobContext) => Promise<unknown>>();
   #state: FtpState = "unconnected";
 
   constructor(options: FtpClientOptions, encoding: string, events: ConnectionEvents) {
@@ -137,7 +140,7 @@ export class Connection {
     run: (ctx: JobContext) => Promise<T>,
   ): (ctx: JobContext) => Promise<T> {
     // Commands with data connections go through the data-channel TLS policy.
-    return DATA_COMMANDS.has(kind) && this.policy
+    return DATA_COMMANDS.has(kind) && this.policy && !this.#selfPoliced.has(run)
       ? (ctx: JobContext) => this.#dataCommand(ctx, () => run(ctx))
       : run;
   }
@@ -170,21 +173,34 @@ export class Connection {
   }
 
   /**
-   * The data-channel TLS policy's hooks for a call of many transfers
-   * (downloadAllTo): each file is judged as one `downloadTo`; `#dataCommand`
-   * around the call moves to Node's TLS when a file's refusal calls for it.
+   * Marks a call's work that meets the data-channel TLS policy itself, one
+   * transfer at a time (`batchTls`): `underTlsPolicy` leaves it as it is,
+   * so that a move to Node's TLS, and its failure, is the batch's to report.
    */
-  batchTls(): BatchTls | undefined {
+  selfPoliced<T>(run: (ctx: JobContext) => Promise<T>): (ctx: JobContext) => Promise<T> {
+    this.#selfPoliced.add(run);
+    return run;
+  }
+
+  /**
+   * The data-channel TLS policy's hooks for a call of many transfers
+   * (downloadAllTo, marked `selfPoliced`): each file is judged as one
+   * `downloadTo`, and the batch moves to Node's TLS between files when that
+   * is needed (known before, or learnt from a file's refusal).
+   */
+  batchTls(ctx: JobContext): BatchTls | undefined {
     const policy = this.policy;
     if (!policy) return undefined;
     return {
+      switchNeeded: () => policy.switchNeeded && this.session !== undefined,
       failed: (error) => {
         const named = policy.classify(error);
-        // A failed file's data connection says nothing for the call's end.
+        // A failed file's data connection says nothing for the next file.
         policy.startCommand();
-        return { error: named, switchNow: policy.switchNeeded && this.session !== undefined };
+        return named;
       },
       succeeded: () => policy.succeeded(),
+      switchEngine: () => this.#useResumingEngine(ctx),
     };
   }
 
@@ -217,9 +233,17 @@ export class Connection {
     this.session?.control.close();
     this.session = undefined;
     await this.open(ctx);
-    await loginSession(this.session!, this.plan, this.credentials!);
-    this.setState("loggedIn");
-    if (directory !== undefined) await this.session!.cwd(directory);
+    const session = this.session!;
+    // The call's signal ends a login or cwd that hangs, not only the reply timeout.
+    const stop = () => session.control.close(abortReason(ctx.signal));
+    ctx.signal.addEventListener("abort", stop, { once: true });
+    try {
+      await loginSession(session, this.plan, this.credentials!);
+      this.setState("loggedIn");
+      if (directory !== undefined) await session.cwd(directory);
+    } finally {
+      ctx.signal.removeEventListener("abort", stop);
+    }
   }
 
   /** The session, connected (and logged in, unless `state` says connected is enough). */

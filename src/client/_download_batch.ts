@@ -17,9 +17,11 @@
 // On FTPS the data-channel TLS policy judges each file as it judges one
 // `downloadTo` (the hooks in `BatchTls`): a refusal of a file's data
 // connection is named (`FtpTlsError`), and when the client must move to
-// Node's TLS the batch throws there, before that file's outcome, so that
-// the client's policy wrapper reconnects and runs the batch on from that
-// file (the outcomes so far are kept by the caller).
+// Node's TLS (known before a file, or learnt from its refusal) the batch
+// moves there itself (`switchEngine`: a reconnect) and goes on with that
+// file, tried afresh. A move that fails ends the batch as a closed
+// connection does: that file and the rest are not started, with the
+// reason; the call still resolves with every file's outcome.
 
 import type {
   DownloadAllFile,
@@ -36,19 +38,23 @@ import { partialPath } from "./temporary_names.ts";
 
 /** The data-channel TLS policy's part in a batch (FTPS only). */
 export interface BatchTls {
+  /** Whether the client must move to Node's TLS before its next file. */
+  switchNeeded(): boolean;
   /**
    * A file failed: the error to report for it (a refusal of its data
-   * connection's TLS named as such), and whether the client must move to
-   * Node's TLS before anything more is sent.
+   * connection's TLS named as such); `switchNeeded` then says whether it
+   * is to be tried again on Node's TLS.
    */
-  failed(error: unknown): { error: unknown; switchNow: boolean };
+  failed(error: unknown): unknown;
   /** A file went through: its data connection is evidence for the policy. */
   succeeded(): void;
+  /** Moves to Node's TLS: a new session (same user, same directory). */
+  switchEngine(): Promise<void>;
 }
 
 /** What the client gives a batch. */
 export interface BatchContext {
-  /** The current session (it may be replaced between files by a TLS engine switch). */
+  /** The current session (replaced between files by a move to Node's TLS). */
   session(): Session;
   signal: AbortSignal;
   type: TransferType;
@@ -64,17 +70,13 @@ export interface BatchContext {
   tls?: BatchTls;
 }
 
-/**
- * Downloads the files one after another (see the module comment), from the
- * first without an outcome in `outcomes` on (a batch run on after a move
- * to Node's TLS); fills `outcomes` and returns it.
- */
+/** Downloads the files one after another (see the module comment): each file's outcome. */
 export async function downloadBatch(
   files: readonly DownloadAllFile[],
   ctx: BatchContext,
-  outcomes: DownloadAllOutcome[] = [],
 ): Promise<DownloadAllOutcome[]> {
-  let index = outcomes.length;
+  const outcomes: DownloadAllOutcome[] = [];
+  let index = 0;
   let opened = false;
   const onProgress = ctx.onProgress;
   const options: FileDownloadOptions = {
@@ -92,11 +94,15 @@ export async function downloadBatch(
     opened: () => opened = true,
   };
   let stop: Error | undefined;
-  // Bounded by the file count.
+  // Bounded by the file count: a file is tried again only after a move to
+  // Node's TLS, after which no move is needed (`switchNeeded()` is false).
   for (; index < files.length; index++) {
     const file = files[index];
     let outcome: DownloadAllOutcome;
     if (stop === undefined && ctx.signal.aborted) stop = abortReason(ctx.signal);
+    if (stop === undefined && ctx.tls?.switchNeeded()) {
+      stop = await switchEngine(ctx.tls, ctx.signal);
+    }
     if (stop !== undefined) {
       outcome = { ok: false, error: stop, started: false };
     } else {
@@ -113,14 +119,14 @@ export async function downloadBatch(
       } catch (thrown) {
         let error = thrown;
         if (ctx.tls && session) {
-          const judged = ctx.tls.failed(thrown);
-          if (judged.switchNow) {
+          error = ctx.tls.failed(thrown);
+          if (ctx.tls.switchNeeded()) {
             // Nothing came: the partial file made for it goes, so that the
-            // run on after the move opens it afresh (create-new included).
+            // try after the move opens it afresh (create-new included).
             if (opened) removeEmpty(partialPath(localPath(file.destination)));
-            throw judged.error;
+            index--;
+            continue;
           }
-          error = judged.error;
         }
         outcome = { ok: false, error: asError(error), started: opened };
         if (ctx.signal.aborted) stop = abortReason(ctx.signal);
@@ -134,6 +140,16 @@ export async function downloadBatch(
     }
   }
   return outcomes;
+}
+
+/** Moves to Node's TLS: undefined when done, else why the batch ends here. */
+async function switchEngine(tls: BatchTls, signal: AbortSignal): Promise<Error | undefined> {
+  try {
+    await tls.switchEngine();
+    return undefined;
+  } catch (error) {
+    return signal.aborted ? abortReason(signal) : asError(error);
+  }
 }
 
 /** Removes the file at `path` if it is empty (a partial file nothing was written to). */

@@ -1692,7 +1692,10 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
    * the server's code), and the next file goes on. A connection that closes
    * (or was closed before the call's turn), or the call's signal, ends the
    * call: the files not started are reported `started: false`, with the
-   * reason as their error. The call itself rejects only on bad input
+   * reason as their error; so does a failed move to Node's TLS (FTPS, a
+   * server found to require TLS session reuse: the client reconnects
+   * between two files, and the file that found out is tried again). The
+   * call itself rejects only on bad input
    * (`FtpInputError`, before anything is queued) or when cancelled before
    * it starts.
    *
@@ -1721,12 +1724,11 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
     } catch (error) {
       return Object.assign(Promise.reject(error), { id: 0 });
     }
-    // Kept across a run on after a move to Node's TLS (see _download_batch.ts).
-    const outcomes: DownloadAllOutcome[] = [];
     return this.#call(
       "download",
       list.map((file) => file.path),
-      async (ctx) => {
+      // Each file meets the data-channel TLS policy in the batch (see _download_batch.ts).
+      this.#connection.selfPoliced(async (ctx) => {
         const { downloadBatch } = batches.module ?? await batches.load();
         return await downloadBatch(list, {
           session: () => this.#require(),
@@ -1739,9 +1741,9 @@ export class FtpClient extends EventTarget implements AsyncDisposable {
           onProgress: options.onProgress,
           onFileEnd: options.onFileEnd,
           warn: (message) => this.#warn(message),
-          tls: this.#connection.batchTls(),
-        }, outcomes);
-      },
+          tls: this.#connection.batchTls(ctx),
+        });
+      }),
       options,
       () => {
         checkDownloadOptions({ type: options.type, rateLimit: options.rateLimit }, false);

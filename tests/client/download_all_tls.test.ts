@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FtpClient, FtpTlsError } from "../../mod.ts";
+import { FtpAbortError, FtpClient, FtpTlsError } from "../../mod.ts";
 import type { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
 import { pki, startTlsServer } from "../testing/_tls.ts";
@@ -156,4 +156,149 @@ Deno.test({
       assert.equal(await sha256File(join(dir.path, `v${i}.bin`)), hash, `v${i}`);
     }
   },
+});
+
+/** f1..f3 on the embedded server requiring reuse (f0 missing); the login's listing refused. */
+async function midBatchServer(refuseReloginFrom?: number) {
+  const server = await startTlsServer({ requireSessionReuse: true, users: { bob: "pw" } });
+  const hashes: string[] = [];
+  for (let i = 1; i < 4; i++) {
+    const bytes = pseudoRandomBytes(20_000 + i * 500, i + 31);
+    await Deno.writeFile(join(server.root, `f${i}.bin`), bytes);
+    hashes[i] = sha256(bytes);
+  }
+  server.faults.onCommand = (c) => {
+    // The login's listing says nothing about TLS: a file of the batch finds out.
+    if (c.verb === "LIST") return { reply: "550 No listing today.\r\n" };
+    if (refuseReloginFrom !== undefined && c.verb === "PASS" && c.session >= refuseReloginFrom) {
+      return { reply: "530 Logins closed for now.\r\n" };
+    }
+    return undefined;
+  };
+  return { server, hashes };
+}
+
+const batchFiles = (dir: string) =>
+  [0, 1, 2, 3].map((i) => ({ path: `f${i}.bin`, destination: join(dir, `f${i}.bin`) }));
+
+Deno.test("downloadAllTo with the runner's options (keepTemporary, exclusive), a missing first file, and a server requiring reuse found out at the second file: the batch moves to Node's TLS there and retries that file, each file ends once", async () => {
+  await using dir = await tempDir();
+  const { server, hashes } = await midBatchServer();
+  await using _server = server;
+  const { client, seen } = await counted(server);
+  await client.connect();
+  const ended: number[] = [];
+  const outcomes = await client.downloadAllTo(batchFiles(dir.path), {
+    keepTemporary: true,
+    exclusive: true,
+    onFileEnd: (i) => void ended.push(i),
+  });
+  assert.deepEqual(ended, [0, 1, 2, 3]);
+  const first = outcomes[0];
+  assert.ok(!first.ok && /^550 /.test(first.error.message), String(!first.ok && first.error));
+  for (let i = 1; i < 4; i++) {
+    const outcome = outcomes[i];
+    assert.ok(outcome.ok, `f${i}: ${!outcome.ok && outcome.error.message}`);
+    assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i], `f${i}`);
+  }
+  // f1's refused data connection, then one login more on Node's TLS.
+  assert.deepEqual({ logins: seen.logins, refusals: seen.refusals }, { logins: 2, refusals: 1 });
+  // f0's empty partial file is kept (keepTemporary); f1's, made before its refusal, is not.
+  assert.deepEqual([...Deno.readDirSync(dir.path)].map((e) => e.name).sort(), [
+    "f0.bin.ferry-part",
+    "f1.bin",
+    "f2.bin",
+    "f3.bin",
+  ]);
+  await client.close();
+});
+
+Deno.test("downloadAllTo whose move to Node's TLS mid-batch fails (the new login refused with 530): the call resolves, the refused file and the rest are not started with the 530, each file ends once", async () => {
+  await using dir = await tempDir();
+  const { server } = await midBatchServer(2);
+  await using _server = server;
+  const { client, seen } = await counted(server);
+  await client.connect();
+  const ended: number[] = [];
+  const outcomes = await client.downloadAllTo(batchFiles(dir.path), {
+    keepTemporary: true,
+    exclusive: true,
+    onFileEnd: (i) => void ended.push(i),
+  });
+  assert.deepEqual(ended, [0, 1, 2, 3]);
+  assert.equal(outcomes.length, 4);
+  const first = outcomes[0];
+  assert.ok(!first.ok && first.started && /^550 /.test(first.error.message));
+  for (let i = 1; i < 4; i++) {
+    const outcome = outcomes[i];
+    assert.ok(!outcome.ok && !outcome.started, `f${i}`);
+    assert.match(outcome.error.message, /530 Logins closed/, `f${i}`);
+  }
+  assert.deepEqual({ logins: seen.logins, refusals: seen.refusals }, { logins: 2, refusals: 1 });
+  // f0's empty partial file is kept (keepTemporary); f1's, made before its refusal, is not.
+  assert.deepEqual([...Deno.readDirSync(dir.path)].map((e) => e.name), ["f0.bin.ferry-part"]);
+  await client.close().catch(() => {});
+});
+
+Deno.test("downloadAllTo on a client that another client of the process taught, after this one's login, that the server requires reuse: a failed move to Node's TLS before the first file resolves the call, each file not started with the 530", async () => {
+  await using dir = await tempDir();
+  const { server, hashes } = await midBatchServer(3);
+  await using _server = server;
+  const teacher = await counted(server);
+  const taught = await counted(server);
+  await teacher.client.connect();
+  await taught.client.connect();
+  // The teacher's refused transfer teaches that reuse is required (its own new login, the
+  // server's third, is refused like the taught client's).
+  await teacher.client.downloadTo("f1.bin", join(dir.path, "t.bin")).catch(() => {});
+  const ended: number[] = [];
+  const outcomes = await taught.client.downloadAllTo(batchFiles(dir.path), {
+    onFileEnd: (i) => void ended.push(i),
+  });
+  assert.deepEqual(ended, [0, 1, 2, 3]);
+  for (const [i, outcome] of outcomes.entries()) {
+    assert.ok(!outcome.ok && !outcome.started, `f${i}`);
+    assert.match(outcome.error.message, /530 Logins closed/, `f${i}`);
+  }
+  assert.equal(taught.seen.refusals, 0, "known: no data connection tried on Deno's TLS");
+  assert.equal(hashes.length, 4);
+  assert.deepEqual([...Deno.readDirSync(dir.path)], []);
+  await teacher.client.close().catch(() => {});
+  await taught.client.close().catch(() => {});
+});
+
+Deno.test("downloadAllTo whose signal aborts during the move to Node's TLS mid-batch (the new login never answered): the call resolves, the refused file and the rest are not started with the abort reason", async () => {
+  await using dir = await tempDir();
+  const { server } = await midBatchServer();
+  await using _server = server;
+  const controller = new AbortController();
+  const inner = server.faults.onCommand!;
+  server.faults.onCommand = (c) => {
+    if (c.verb === "PASS" && c.session >= 2) {
+      controller.abort(new Error("Cancelled during the move"));
+      return { stall: true };
+    }
+    return inner(c);
+  };
+  const { client } = await counted(server);
+  await client.connect();
+  const ended: number[] = [];
+  const started = performance.now();
+  const outcomes = await client.downloadAllTo(batchFiles(dir.path), {
+    signal: controller.signal,
+    onFileEnd: (i) => void ended.push(i),
+  });
+  // The stalled login ends with the signal, not with the 30 s reply timeout.
+  assert.ok(performance.now() - started < 15_000, `${performance.now() - started} ms`);
+  assert.deepEqual(ended, [0, 1, 2, 3]);
+  const first = outcomes[0];
+  assert.ok(!first.ok && /^550 /.test(first.error.message));
+  for (let i = 1; i < 4; i++) {
+    const outcome = outcomes[i];
+    assert.ok(!outcome.ok && !outcome.started, `f${i}`);
+    assert.ok(outcome.error instanceof FtpAbortError, `f${i}: ${outcome.error}`);
+    assert.equal((outcome.error.cause as Error).message, "Cancelled during the move", `f${i}`);
+  }
+  assert.deepEqual([...Deno.readDirSync(dir.path)], []);
+  await client.close().catch(() => {});
 });
