@@ -8,31 +8,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FtpAbortError, FtpClient, FtpTlsError } from "../../mod.ts";
-import type { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
-import { pki, startTlsServer } from "../testing/_tls.ts";
+import { countedTlsClient, pki, startTlsServer } from "../testing/_tls.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 
-/** A client with counters of its logins and refused data connections. */
-async function counted(server: FtpTestServer, sessionReuse?: "never") {
-  const { caPem } = await pki();
-  const seen = { logins: 0, refusals: 0, infos: [] as string[], warnings: [] as string[] };
-  const client = new FtpClient({
-    host: "127.0.0.1",
-    port: server.port,
-    user: "bob",
-    password: "pw",
-    secure: "explicit",
-    tls: { caCerts: [caPem], serverName: "localhost", sessionReuse },
-    debug: ({ direction, line }) => {
-      if (direction === "send" && /^USER /.test(line)) seen.logins++;
-      if (direction === "receive" && /^(425|522) /.test(line)) seen.refusals++;
-    },
-  });
-  client.addEventListener("info", (e) => seen.infos.push(e.message));
-  client.addEventListener("warning", (e) => seen.warnings.push(e.message));
-  return { client, seen };
-}
+const counted = countedTlsClient;
 
 Deno.test("downloadAllTo as the first transfer to a server that requires TLS session reuse: the refusal moves the client to Node's TLS, every file arrives whole, and the next client starts on Node's TLS", async () => {
   await using dir = await tempDir();
@@ -181,18 +161,24 @@ async function midBatchServer(refuseReloginFrom?: number) {
 const batchFiles = (dir: string) =>
   [0, 1, 2, 3].map((i) => ({ path: `f${i}.bin`, destination: join(dir, `f${i}.bin`) }));
 
+/** downloadAllTo of f0-f3 with the runner's options; and the order onFileEnd saw them end in. */
+async function runnerBatch(client: FtpClient, dir: string) {
+  const ended: number[] = [];
+  const outcomes = await client.downloadAllTo(batchFiles(dir), {
+    keepTemporary: true,
+    exclusive: true,
+    onFileEnd: (i) => void ended.push(i),
+  });
+  return { ended, outcomes };
+}
+
 Deno.test("downloadAllTo with the runner's options (keepTemporary, exclusive), a missing first file, and a server requiring reuse found out at the second file: the batch moves to Node's TLS there and retries that file, each file ends once", async () => {
   await using dir = await tempDir();
   const { server, hashes } = await midBatchServer();
   await using _server = server;
   const { client, seen } = await counted(server);
   await client.connect();
-  const ended: number[] = [];
-  const outcomes = await client.downloadAllTo(batchFiles(dir.path), {
-    keepTemporary: true,
-    exclusive: true,
-    onFileEnd: (i) => void ended.push(i),
-  });
+  const { ended, outcomes } = await runnerBatch(client, dir.path);
   assert.deepEqual(ended, [0, 1, 2, 3]);
   const first = outcomes[0];
   assert.ok(!first.ok && /^550 /.test(first.error.message), String(!first.ok && first.error));
@@ -219,12 +205,7 @@ Deno.test("downloadAllTo whose move to Node's TLS mid-batch fails (the new login
   await using _server = server;
   const { client, seen } = await counted(server);
   await client.connect();
-  const ended: number[] = [];
-  const outcomes = await client.downloadAllTo(batchFiles(dir.path), {
-    keepTemporary: true,
-    exclusive: true,
-    onFileEnd: (i) => void ended.push(i),
-  });
+  const { ended, outcomes } = await runnerBatch(client, dir.path);
   assert.deepEqual(ended, [0, 1, 2, 3]);
   assert.equal(outcomes.length, 4);
   const first = outcomes[0];

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { FtpClient } from "../../mod.ts";
 import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.ts";
 import { makeTestPki, type TestPki } from "../_servers/certs.ts";
 
@@ -29,4 +30,39 @@ export async function startTlsServer(
 export async function clientTls(conn: Deno.Conn): Promise<Deno.TlsConn> {
   const { caPem } = await pki();
   return await Deno.startTls(conn as Deno.TcpConn, { hostname: "localhost", caCerts: [caPem] });
+}
+
+/**
+ * An FTPS client (user bob, password pw) of `server`, with counters of what
+ * crossed its control connection: logins, listings, refused data
+ * connections (425, 522), and its info and warning events.
+ */
+export async function countedTlsClient(
+  server: FtpTestServer,
+  sessionReuse?: "auto" | "always" | "never",
+) {
+  const { caPem } = await pki();
+  const seen = {
+    logins: 0,
+    refusals: 0,
+    listings: 0,
+    infos: [] as string[],
+    warnings: [] as string[],
+  };
+  const client = new FtpClient({
+    host: "127.0.0.1",
+    port: server.port,
+    user: "bob",
+    password: "pw",
+    secure: "explicit",
+    tls: { caCerts: [caPem], serverName: "localhost", sessionReuse },
+    debug: ({ direction, line }) => {
+      if (direction === "send" && /^USER /.test(line)) seen.logins++;
+      if (direction === "send" && /^LIST\b/.test(line)) seen.listings++;
+      if (direction === "receive" && /^(425|522) /.test(line)) seen.refusals++;
+    },
+  });
+  client.addEventListener("info", (e) => seen.infos.push(e.message));
+  client.addEventListener("warning", (e) => seen.warnings.push(e.message));
+  return { client, seen };
 }

@@ -6,38 +6,11 @@
 // second login each. The news is an `info` event, once, not a warning.
 
 import assert from "node:assert/strict";
-import { FtpClient } from "../../mod.ts";
-import type { FtpTestServer } from "../../src/testing/mod.ts";
+import type { FtpClient } from "../../mod.ts";
 import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
-import { pki, startTlsServer } from "../testing/_tls.ts";
+import { countedTlsClient, startTlsServer } from "../testing/_tls.ts";
 
-/** A client with counters of what crossed its control connection. */
-async function counted(server: FtpTestServer) {
-  const { caPem } = await pki();
-  const seen = {
-    logins: 0,
-    refusals: 0,
-    listings: 0,
-    infos: [] as string[],
-    warnings: [] as string[],
-  };
-  const client = new FtpClient({
-    host: "127.0.0.1",
-    port: server.port,
-    user: "bob",
-    password: "pw",
-    secure: "explicit",
-    tls: { caCerts: [caPem], serverName: "localhost" },
-    debug: ({ direction, line }) => {
-      if (direction === "send" && /^USER /.test(line)) seen.logins++;
-      if (direction === "send" && /^LIST\b/.test(line)) seen.listings++;
-      if (direction === "receive" && /^(425|522) /.test(line)) seen.refusals++;
-    },
-  });
-  client.addEventListener("info", (e) => seen.infos.push(e.message));
-  client.addEventListener("warning", (e) => seen.warnings.push(e.message));
-  return { client, seen };
-}
+const counted = countedTlsClient;
 
 async function roundTrip(client: FtpClient, name: string): Promise<void> {
   const data = pseudoRandomBytes(300_000, name.length);
