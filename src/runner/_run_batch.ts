@@ -104,8 +104,6 @@ interface Slot {
   action: ReturnType<typeof publicAction>;
   start: number;
   reached: number;
-  /** Whether its actionStart went out. */
-  announced: boolean;
 }
 
 /** One call of downloadAllTo on the lease; releases it. */
@@ -131,7 +129,7 @@ async function runOnLease(
       continue;
     }
     const entry = actions.get(w.id)!;
-    slots.push({ w, entry, action: publicAction(entry), start: 0, reached: 0, announced: false });
+    slots.push({ w, entry, action: publicAction(entry), start: 0, reached: 0 });
   }
   if (slots.length === 0) {
     env.pool.release(lease);
@@ -204,7 +202,6 @@ async function runOnLease(
         }
         slot.w.download!.wrote = true;
         slot.start = slot.reached = progress.offset;
-        slot.announced = true;
         env.emit({ type: "actionStart", step: ref, action: slot.action, offset: progress.offset });
       },
       onFileEnd,
