@@ -124,11 +124,11 @@ const SERVERS: ServerSpec[] = [
       "`NoSessionReuseRequired`), a `<VirtualHost>` on a second port with " +
       "`TLSOptions UseImplicitSSL` for implicit FTPS.",
       "An `AuthUserFile` user (SHA-512 crypt) whose home is a tmpfs directory, `DefaultRoot ~`, " +
-      "`AllowStoreRestart on`, passive ports in a block of 200 (four clients at once leave many " +
+      "`AllowStoreRestart on`, passive ports in a block of 1000 (four clients at once leave many " +
       "in TIME_WAIT).",
     ],
     // Four clients at once hold many data connections in TIME_WAIT: more passive ports.
-    start: (tls) => startProftpd({ tls, implicit: true, passivePorts: 200 }),
+    start: (tls) => startProftpd({ tls, implicit: true, passivePorts: 1000 }),
     concurrency: true,
   },
   {
