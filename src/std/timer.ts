@@ -8,6 +8,13 @@
  * running timer keeps the process alive until it fires or is cleared, unless
  * it is unref'd.
  *
+ * All timers share one deadline heap and at most one armed
+ * `AbortSignal.timeout` at a time, set for the earliest deadline. A signal
+ * per timer cost an insert into Deno's timer heap each, and a cleared one
+ * could not be taken back out: it fired later anyway and made a
+ * `DOMException` with its stack (a small-file download runs about five
+ * timers per file; docs/performance.md, "Batches").
+ *
  * @module
  */
 
@@ -24,6 +31,158 @@ export interface Timer {
    * unref'd, its callback runs now, within this call.
    */
   ref(): void;
+}
+
+/** A pending deadline; in the heap (`index >= 0`) while ref'd and waiting. */
+class Deadline implements Timer {
+  /** Where it sits in `heap`, or -1 when it is not there (unref'd, fired or cleared). */
+  index = -1;
+  done = false;
+  constructor(
+    readonly due: number,
+    /** Orders deadlines that fall on the same time: the one started first runs first. */
+    readonly order: number,
+    readonly callback: () => void,
+  ) {}
+
+  clear(): void {
+    this.done = true;
+    if (this.index >= 0) remove(this);
+  }
+
+  unref(): void {
+    if (this.index >= 0) remove(this);
+  }
+
+  ref(): void {
+    if (this.done || this.index >= 0) return;
+    if (performance.now() >= this.due) {
+      this.done = true;
+      this.callback();
+    } else {
+      insert(this);
+    }
+  }
+}
+
+/** The ref'd, waiting deadlines: a binary min-heap by `due`, then `order`. */
+const heap: Deadline[] = [];
+let started = 0;
+/** The one signal armed, and the deadline it was armed for. */
+let armed: AbortSignal | undefined;
+let armedFor = 0;
+/** Whether `wake` listens on `armed` (a listener is what keeps the process alive for it). */
+let listening = false;
+/** While `wake` runs callbacks: they may start and clear timers, `wake` arms once at the end. */
+let waking = false;
+
+function before(a: Deadline, b: Deadline): boolean {
+  return a.due < b.due || (a.due === b.due && a.order < b.order);
+}
+
+function place(deadline: Deadline, index: number): void {
+  heap[index] = deadline;
+  deadline.index = index;
+}
+
+function siftUp(deadline: Deadline, index: number): void {
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    if (!before(deadline, heap[parent])) break;
+    place(heap[parent], index);
+    index = parent;
+  }
+  place(deadline, index);
+}
+
+function siftDown(deadline: Deadline, index: number): void {
+  const length = heap.length;
+  for (;;) {
+    let child = 2 * index + 1;
+    if (child >= length) break;
+    if (child + 1 < length && before(heap[child + 1], heap[child])) child++;
+    if (!before(heap[child], deadline)) break;
+    place(heap[child], index);
+    index = child;
+  }
+  place(deadline, index);
+}
+
+function insert(deadline: Deadline): void {
+  heap.push(deadline);
+  siftUp(deadline, heap.length - 1);
+  if (deadline.index === 0) arm();
+}
+
+function remove(deadline: Deadline): void {
+  const index = deadline.index;
+  deadline.index = -1;
+  const last = heap.pop()!;
+  if (last !== deadline) {
+    if (index > 0 && before(last, heap[(index - 1) >> 1])) siftUp(last, index);
+    else siftDown(last, index);
+  }
+  // Only the earliest deadline decides the armed signal; and with none left
+  // the listener must go, so that the process may exit.
+  if (index === 0) arm();
+}
+
+/**
+ * Makes the armed signal fire no later than the earliest deadline. A signal
+ * that fires earlier is kept (`wake` then arms again for what is left):
+ * moving a deadline later, or clearing it, costs no new signal. A signal is
+ * dropped only for an earlier deadline; it then fires unheard.
+ */
+function arm(): void {
+  if (waking) return;
+  if (heap.length === 0) {
+    if (listening) {
+      armed!.removeEventListener("abort", wake);
+      listening = false;
+    }
+    return;
+  }
+  const due = heap[0].due;
+  if (armed !== undefined && !armed.aborted && armedFor <= due) {
+    if (!listening) {
+      armed.addEventListener("abort", wake);
+      listening = true;
+    }
+    return;
+  }
+  if (listening) armed!.removeEventListener("abort", wake);
+  // Whole milliseconds, rounded up: Deno truncates the delay, and a signal
+  // that fires before the deadline only costs another one.
+  const delay = Math.min(MAX_DELAY, Math.max(0, Math.ceil(due - performance.now())));
+  armed = AbortSignal.timeout(delay);
+  armedFor = due;
+  armed.addEventListener("abort", wake);
+  listening = true;
+}
+
+/** The armed signal fired: runs every deadline that is due, in order, then arms for the next. */
+function wake(): void {
+  armed = undefined;
+  listening = false;
+  waking = true;
+  try {
+    const now = performance.now();
+    while (heap.length > 0 && heap[0].due <= now) {
+      const deadline = heap[0];
+      remove(deadline);
+      deadline.done = true;
+      try {
+        deadline.callback();
+      } catch (error) {
+        // As a throwing setTimeout callback, or event listener, would: an
+        // uncaught error, without keeping the deadlines after it from running.
+        reportError(error);
+      }
+    }
+  } finally {
+    waking = false;
+    arm();
+  }
 }
 
 /**
@@ -44,32 +203,10 @@ export interface Timer {
  */
 export function startTimer(ms: number, callback: () => void): Timer {
   // Longer delays would fire at once (they overflow Deno's 32-bit timers, as setTimeout's do).
-  const signal = AbortSignal.timeout(ms > MAX_DELAY ? MAX_DELAY : ms > 0 ? ms : 0);
-  let state: "waiting" | "unref" | "done" = "waiting";
-  const fire = () => {
-    if (state !== "waiting") return;
-    state = "done";
-    callback();
-  };
-  // A listener is what keeps the process alive for the signal's timer.
-  signal.addEventListener("abort", fire, { once: true });
-  return {
-    clear() {
-      state = "done";
-      signal.removeEventListener("abort", fire);
-    },
-    unref() {
-      if (state !== "waiting") return;
-      state = "unref";
-      signal.removeEventListener("abort", fire);
-    },
-    ref() {
-      if (state !== "unref") return;
-      state = "waiting";
-      if (signal.aborted) fire();
-      else signal.addEventListener("abort", fire, { once: true });
-    },
-  };
+  const delay = ms > MAX_DELAY ? MAX_DELAY : ms > 0 ? ms : 0;
+  const deadline = new Deadline(performance.now() + delay, started++, callback);
+  insert(deadline);
+  return deadline;
 }
 
 /**
