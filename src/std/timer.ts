@@ -210,6 +210,27 @@ export function startTimer(ms: number, callback: () => void): Timer {
 }
 
 /**
+ * How many timers {@linkcode startTimer} has started in this process (an
+ * interval's periods one each): for tests that count the timers a piece of
+ * work starts, which `AbortSignal.timeout` no longer tells since the timers
+ * share one signal.
+ *
+ * @returns The count so far.
+ *
+ * @example
+ * ```ts
+ * import { startTimer, timersStarted } from "./timer.ts";
+ *
+ * const before = timersStarted();
+ * startTimer(1000, () => {}).clear();
+ * console.log(timersStarted() - before); // 1
+ * ```
+ */
+export function timersStarted(): number {
+  return started;
+}
+
+/**
  * Runs `callback` every `ms` milliseconds until cleared, as `setInterval`
  * does (each period starts when the previous one ended).
  *
