@@ -329,5 +329,20 @@ console.log(
   ])}`,
 );
 console.log(`  FtpClient   ${await graph("mod.ts", [])}`);
+if (BUNDLED) {
+  // The bundle's files a get loads, and their bytes (what V8 reads and keeps).
+  const dist = join(repo, "dist");
+  const lazy = (name: string) =>
+    join(
+      dist,
+      [...Deno.readDirSync(dist)].find((e) =>
+        /^[A-Z0-9]+\.js$/.test(e.name.slice(name.length + 1)) && e.name.startsWith(`${name}-`)
+      )!.name,
+    );
+  const files = await moduleGraph(join(dist, "cli/mod.js"), ["_oneshot", "_job", "get"].map(lazy));
+  let bytes = 0;
+  for (const file of files) bytes += (await Deno.stat(new URL(file))).size;
+  console.log(`  ferry get from dist/: ${files.length} files, ${(bytes / 1000).toFixed(0)} KB`);
+}
 
 await Deno.remove(work, { recursive: true });

@@ -36,6 +36,9 @@ const QUOTED_FIELD =
 const LINE_FIELD =
   /^(\s*(?:- )?(?:password|passwd|pass):[ \t]+)(?!\$\{[A-Za-z_]\w*\}\s*$)(?=\S)[^\r\n]*/gim;
 
+/** What SECRET_COMMAND, QUOTED_FIELD, LINE_FIELD and VARIABLE all contain. */
+const NAMES_A_SECRET = /pass|acct/i;
+
 /** A variable assignment (`FTP_PASSWORD=x`), as in a .env file or a shell. */
 const VARIABLE = /\b([A-Z][A-Z0-9_]*PASS(?:WORD|WD)?[A-Z0-9_]*=)[^\s"']+/g;
 
@@ -56,7 +59,11 @@ export function makeRedactor(secrets: readonly string[]): (text: string) => stri
   const matcher = secretMatcher(secrets, "skip");
   return (text) => {
     let out = matcher ? text.replace(matcher, "***") : text;
-    out = out.replace(URL_TOKEN, redactUrl);
+    if (out.includes("://")) out = out.replace(URL_TOKEN, redactUrl);
+    // Every pattern below needs PASS or ACCT (in any case): most text has
+    // neither, and skipping them spares compiling four regular expressions
+    // at a CLI's start and running them on every line after.
+    if (!NAMES_A_SECRET.test(out)) return out;
     out = out.replace(SECRET_COMMAND, "$1$2$3***");
     out = out.replace(
       QUOTED_FIELD,

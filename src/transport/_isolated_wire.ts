@@ -138,8 +138,12 @@ export function encodeError(error: unknown, depth = 0): WireError {
   } else if (error instanceof FtpTimeoutError) {
     Object.assign(wire, { phase: error.phase, timeoutMs: error.timeoutMs });
   }
-  if (error instanceof FtpError) wire.type = error.constructor.name;
-  else if (DENO_ERRORS.has(error.name) && error instanceof errorClass(error.name)) {
+  // The class by the error's `name`, which ferry's errors set themselves (the
+  // CLI's bundle is minified, which renames classes: tasks/build.ts);
+  // FtpAbortError's `name` is "AbortError", as for fetch.
+  if (error instanceof FtpError) {
+    wire.type = error instanceof FtpAbortError ? "FtpAbortError" : error.name;
+  } else if (DENO_ERRORS.has(error.name) && error instanceof errorClass(error.name)) {
     wire.type = `Deno.${error.name}`;
   }
   if (error.cause !== undefined && depth < MAX_CAUSES) {
