@@ -228,6 +228,8 @@ export class ReplyParser {
     const lines = this.#lines;
     this.#lines = [];
     this.#replyBytes = 0;
+    // Most replies are one line (three per small file): no array for them.
+    if (lines.length === 1) return { code: this.#code, text: lines[0].slice(4), lines };
     const texts = lines.map((line, index) =>
       index === 0 || index === lines.length - 1 ? line.slice(4) : line
     );
