@@ -84,7 +84,7 @@ function writesOf(lines: Uint8Array[]): Uint8Array[] {
   let size = 0;
   const flush = () => {
     if (parts.length === 0) return;
-    // One line (most writes: RETR, the EPSV sent ahead) goes as encoded.
+    // A line alone in its write goes as encoded.
     if (parts.length === 1) {
       writes.push(parts[0]);
       parts = [];
@@ -310,7 +310,10 @@ export class ControlConnection {
    */
   async sendMany(lines: readonly string[]): Promise<void> {
     this.#throwIfClosed();
-    const writes = writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
+    // One line (most writes: RETR, the EPSV sent ahead) is one write as encoded.
+    const writes = lines.length === 1
+      ? [this.#codec.encode(lines[0] + "\r\n")]
+      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
     for (const line of lines) {
       this.#outstanding.push(LOGIN_COMMAND.test(line));
       this.#debug?.({ direction: "send", line: redactCommand(line) });
