@@ -212,9 +212,13 @@ export class ReplyParser {
         );
       }
       this.#code = Number(match[1]);
+      if (match[2] === " ") {
+        // One line (most replies, all three per small file): no array grown for it.
+        this.#replyBytes = 0;
+        return { code: this.#code, text: line.slice(4), lines: [line] };
+      }
       this.#lines.push(line);
-      if (match[2] === "-") return undefined;
-      return this.#finish();
+      return undefined;
     }
     this.#lines.push(line);
     const code = String(this.#code);
@@ -228,8 +232,6 @@ export class ReplyParser {
     const lines = this.#lines;
     this.#lines = [];
     this.#replyBytes = 0;
-    // Most replies are one line (three per small file): no array for them.
-    if (lines.length === 1) return { code: this.#code, text: lines[0].slice(4), lines };
     const texts = lines.map((line, index) =>
       index === 0 || index === lines.length - 1 ? line.slice(4) : line
     );
