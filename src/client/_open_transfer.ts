@@ -34,8 +34,9 @@ export async function openTransfer(
   if (options.signal?.aborted) throw abortReason(options.signal);
   const { settings } = session;
   const policy = settings.dataTls;
-  const isRead = READS.test(line);
   const protectedData = session.dataProtected && policy !== undefined;
+  // Only the TLS policy asks what the transfer reads.
+  const isRead = protectedData && READS.test(line);
   if (protectedData) {
     await policy.beforeTransfer(
       isRead,
@@ -188,7 +189,9 @@ function dataConnection(
     session.settings.dataTls?.secured(secured);
     stream = secured;
   }
-  const pacer = pacerOf([options.rateLimit, session.settings.rateLimit]);
+  // No limit (the usual case): no pacer, nor an array to find that out.
+  const limited = options.rateLimit !== undefined || session.settings.rateLimit !== undefined;
+  const pacer = limited ? pacerOf([options.rateLimit, session.settings.rateLimit]) : undefined;
   return new DataConnection(stream, session.settings.dataTimeout, redactCommand(line), pacer);
 }
 

@@ -109,7 +109,9 @@ const POSITIVE: Record<string, readonly number[]> = {
  */
 export function answers(line: string, reply: FtpReply): boolean {
   if (reply.code >= 400) return true;
-  const verb = line.split(" ", 1)[0].toUpperCase();
+  // One per pipelined reply (a plan's 1000 MDTMs, each file's EPSV): no array for it.
+  const space = line.indexOf(" ");
+  const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
   const positive = POSITIVE[verb];
   return positive ? positive.includes(reply.code) : reply.code >= 200 && reply.code < 400;
 }

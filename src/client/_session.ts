@@ -98,6 +98,8 @@ export const MDTM_BATCH = 512;
 
 const OPTS_UTF8 = "OPTS UTF8 ON";
 
+const SETTLED = Promise.resolve();
+
 export class Session {
   readonly control: ControlConnection;
   readonly settings: SessionSettings;
@@ -154,6 +156,7 @@ export class Session {
   #addressAhead = false;
   /** The read buffers of small transfers, reused from one to the next (see Transfer.receive). */
   spareBuffers?: [Uint8Array, Uint8Array];
+  #serverKey?: string;
 
   constructor(control: ControlConnection, settings: SessionSettings, transferMode: TransferMode) {
     this.control = control;
@@ -187,8 +190,16 @@ export class Session {
    * mishandled it earlier in the process (see `_pipelining.ts`).
    */
   get pipelining(): boolean {
-    const { hostname, port } = this.control.remoteAddr;
-    return this.settings.pipelining !== false && mayPipeline(hostPort(hostname, port));
+    return this.settings.pipelining !== false && mayPipeline(this.#server);
+  }
+
+  /** The server as `host:port`, the key of what this process learnt about it. */
+  get #server(): string {
+    // Asked several times per small file: made once.
+    return this.#serverKey ??= hostPort(
+      this.control.remoteAddr.hostname,
+      this.control.remoteAddr.port,
+    );
   }
 
   /**
@@ -253,8 +264,7 @@ export class Session {
 
   /** From now on, this server gets one command at a time (it misbehaved). */
   stopPipelining(): void {
-    const { hostname, port } = this.control.remoteAddr;
-    stopPipelining(hostPort(hostname, port));
+    stopPipelining(this.#server);
   }
 
   /**
@@ -282,8 +292,7 @@ export class Session {
    * share a round trip. Returns whether it was sent.
    */
   async sendEpsvAheadOfUpload(): Promise<boolean> {
-    const { hostname, port } = this.control.remoteAddr;
-    if (!mayEpsvAheadOfUpload(hostPort(hostname, port), this.greeting?.text)) return false;
+    if (!mayEpsvAheadOfUpload(this.#server, this.greeting?.text)) return false;
     return await this.sendEpsvAhead();
   }
 
@@ -299,8 +308,7 @@ export class Session {
     this.#epsvReady = reply;
     if (reply === undefined) {
       this.#aheadListener = undefined;
-      const { hostname, port } = this.control.remoteAddr;
-      stopEpsvAheadOfUploads(hostPort(hostname, port));
+      stopEpsvAheadOfUploads(this.#server);
     }
   }
 
@@ -326,8 +334,10 @@ export class Session {
   }
 
   /** Reads and drops the reply to an EPSV sent ahead, before another command. */
-  async #settleAhead(): Promise<void> {
-    await this.#takeAhead();
+  #settleAhead(): Promise<unknown> {
+    // Nothing sent ahead (a RETR's usual case): no reads, no async frames.
+    if (!this.#epsvAhead && this.#epsvReady === undefined) return SETTLED;
+    return this.#takeAhead();
   }
 
   /**

@@ -212,9 +212,13 @@ export class ReplyParser {
         );
       }
       this.#code = Number(match[1]);
+      if (match[2] === " ") {
+        // One line (most replies, all three per small file): no array grown for it.
+        this.#replyBytes = 0;
+        return { code: this.#code, text: line.slice(4), lines: [line] };
+      }
       this.#lines.push(line);
-      if (match[2] === "-") return undefined;
-      return this.#finish();
+      return undefined;
     }
     this.#lines.push(line);
     const code = String(this.#code);

@@ -238,8 +238,11 @@ function freshDownloads(items: readonly Work[]): Set<Work> {
     if (!held.has(dir)) held.set(dir, namesIn(dir));
     const names = held.get(dir);
     if (!names) continue;
-    const part = partialPath(job.local);
-    if (names.has(basename(part)) || names.has(basename(segmentStatePath(part)))) continue;
+    // A directory with nothing in it (a first get's) holds no partial file.
+    if (names.size > 0) {
+      const part = partialPath(job.local);
+      if (names.has(basename(part)) || names.has(basename(segmentStatePath(part)))) continue;
+    }
     fresh.add(w);
   }
   return fresh;

@@ -84,6 +84,13 @@ function writesOf(lines: Uint8Array[]): Uint8Array[] {
   let size = 0;
   const flush = () => {
     if (parts.length === 0) return;
+    // A line alone in its write goes as encoded.
+    if (parts.length === 1) {
+      writes.push(parts[0]);
+      parts = [];
+      size = 0;
+      return;
+    }
     const joined = new Uint8Array(size);
     let at = 0;
     for (const part of parts) {
@@ -104,6 +111,21 @@ function writesOf(lines: Uint8Array[]): Uint8Array[] {
 }
 
 /**
+ * Whether a reply quotes what `matcher` (a secret's) finds: most do not,
+ * and those go on as they came, not copied.
+ */
+function quotes(matcher: RegExp, reply: FtpReply): boolean {
+  // A global expression's test starts where the last one stopped.
+  matcher.lastIndex = 0;
+  if (matcher.test(reply.text)) return true;
+  for (const line of reply.lines) {
+    matcher.lastIndex = 0;
+    if (matcher.test(line)) return true;
+  }
+  return false;
+}
+
+/**
  * One control connection. Reads are serialized: concurrent `read()` calls get
  * consecutive replies in call order.
  */
@@ -116,6 +138,11 @@ export class ControlConnection {
   readonly #codec: TextCodec;
   #replyTimeout: number;
   #readChain: Promise<unknown> = Promise.resolve();
+  /** How many reads are pending (see `read`); the chain's end lowers it. */
+  #reading = 0;
+  readonly #readSettled = () => {
+    this.#reading--;
+  };
   #failure?: FtpError;
   #cleared = false;
   /** Texts (passwords) replaced by `***` where a reply quotes them. */
@@ -129,6 +156,8 @@ export class ControlConnection {
   readonly #outstanding: boolean[] = [false];
   /** Final replies that arrived when no command was outstanding. */
   readonly #unasked = new WeakSet<FtpReply>();
+  /** How many of the queued replies are unasked ones (kept, not counted per read). */
+  #unaskedQueued = 0;
   /** The reply timer (see `#armTimer`), and when it fires. */
   #timer?: Timer;
   #timerAt = Infinity;
@@ -268,8 +297,8 @@ export class ControlConnection {
    *
    * @param line The command, already validated by `formatCommand`.
    */
-  async send(line: string): Promise<void> {
-    await this.sendMany([line]);
+  send(line: string): Promise<void> {
+    return this.sendMany([line]);
   }
 
   /**
@@ -281,7 +310,10 @@ export class ControlConnection {
    */
   async sendMany(lines: readonly string[]): Promise<void> {
     this.#throwIfClosed();
-    const writes = writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
+    // One line (most writes: RETR, the EPSV sent ahead) is one write as encoded.
+    const writes = lines.length === 1
+      ? [this.#codec.encode(lines[0] + "\r\n")]
+      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
     for (const line of lines) {
       this.#outstanding.push(LOGIN_COMMAND.test(line));
       this.#debug?.({ direction: "send", line: redactCommand(line) });
@@ -312,8 +344,13 @@ export class ControlConnection {
     timeout: () => FtpError = () => this.timeoutError(waitingFor),
   ): Promise<FtpReply> {
     const until = deadline ?? this.deadline();
-    const next = this.#readChain.then(() => this.#readOne(waitingFor, until, timeout));
-    this.#readChain = next.catch(() => {});
+    // With no read pending (the usual case: one reply awaited at a time),
+    // this one starts now rather than a turn of the chain later.
+    const next = this.#reading === 0
+      ? this.#readOne(waitingFor, until, timeout)
+      : this.#readChain.then(() => this.#readOne(waitingFor, until, timeout));
+    this.#reading++;
+    this.#readChain = next.then(this.#readSettled, this.#readSettled);
     return next;
   }
 
@@ -349,18 +386,24 @@ export class ControlConnection {
       for (const raw of replies) {
         const reply = this.#redact(raw, this.#outstanding[0] ?? false);
         if (!isPreliminary(reply) && this.dismiss?.(reply)) {
-          for (const line of reply.lines) this.#debug?.({ direction: "receive", line });
+          if (this.#debug) {
+            for (const line of reply.lines) this.#debug({ direction: "receive", line });
+          }
           continue;
         }
         if (!isPreliminary(reply)) {
-          if (this.#outstanding.length === 0) this.#unasked.add(reply);
-          else this.#outstanding.shift();
+          if (this.#outstanding.length === 0) {
+            this.#unasked.add(reply);
+            this.#unaskedQueued++;
+          } else this.#outstanding.shift();
         }
-        for (const line of reply.lines) this.#debug?.({ direction: "receive", line });
+        if (this.#debug) {
+          for (const line of reply.lines) this.#debug({ direction: "receive", line });
+        }
         this.onReply?.(reply);
         this.#queued.push(reply);
       }
-      if (this.#queued.filter((r) => this.#unasked.has(r)).length > MAX_QUEUED_REPLIES) {
+      if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
         throw this.close(
           new FtpProtocolError(
             `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
@@ -368,7 +411,9 @@ export class ControlConnection {
         );
       }
     }
-    return this.#queued.shift()!;
+    const reply = this.#queued.shift()!;
+    if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
+    return reply;
   }
 
   async #readBytes(deadline: number, timeoutError: () => FtpError): Promise<number | null> {
@@ -437,7 +482,7 @@ export class ControlConnection {
       other: secretMatcher(this.#secrets, "skip"),
     };
     const matcher = toLogin ? this.#matchers.login : this.#matchers.other;
-    if (!matcher) return reply;
+    if (!matcher || !quotes(matcher, reply)) return reply;
     const clean = (text: string) => text.replace(matcher, "***");
     return { code: reply.code, text: clean(reply.text), lines: reply.lines.map(clean) };
   }
@@ -451,6 +496,7 @@ export class ControlConnection {
    * together (pipelined) are in step: their readers take them.
    */
   assertInStep(): void {
+    if (this.#unaskedQueued === 0) return;
     const stray = this.#queued.find((reply) => this.#unasked.has(reply));
     if (!stray) return;
     const said = JSON.stringify(`${stray.code} ${stray.text}`.slice(0, 200));

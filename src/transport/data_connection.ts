@@ -133,7 +133,8 @@ export class DataConnection {
     let filled = 0;
     // Bounded by the buffer's length: every pass adds at least one byte or ends.
     while (filled < atLeast && filled < buffer.length) {
-      const n = await this.read(buffer.subarray(filled));
+      // A small file's data comes in the first read: no view for that one.
+      const n = await this.read(filled === 0 ? buffer : buffer.subarray(filled));
       if (n === null) break;
       filled += n;
       if (n < TLS_RECORD_BYTES) break;

@@ -35,7 +35,8 @@ export interface PartialWriter {
 export async function writeAll(writer: PartialWriter, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) {
-    const written = await writer.write(bytes.subarray(offset));
+    // Mostly taken whole by the first write: no view made for it.
+    const written = await writer.write(offset === 0 ? bytes : bytes.subarray(offset));
     // A writer that accepts nothing would otherwise spin here forever.
     if (written <= 0) throw new Deno.errors.WriteZero("The writer accepted no bytes");
     offset += written;
