@@ -21,6 +21,11 @@ const CLI = fileURLToPath(
     import.meta.url,
   ),
 );
+/**
+ * The folder of the CLI's own modules, which `ferry permissions` names in
+ * `--allow-read` (they are read when a job needs them): src/, or dist/.
+ */
+export const CLI_OWN_MODULES = fileURLToPath(new URL(`../../${CLI_UNDER_TEST}`, import.meta.url));
 /** ferry's configuration: the bundle needs its import map (npm packages) and unstable flag. */
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 

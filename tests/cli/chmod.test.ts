@@ -7,12 +7,11 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { ensureTestUser, isRoot, testPassword } from "../_servers/_common.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import { tempDir } from "../_helpers.ts";
-import { ferry, reportOf, writeServerTask, writeTree } from "./_ferry.ts";
+import { CLI_OWN_MODULES, ferry, reportOf, writeServerTask, writeTree } from "./_ferry.ts";
 import { lab } from "./_lab.ts";
 
 /** A file's permission bits on disk, as octal digits. */
@@ -213,10 +212,8 @@ Deno.test("chmod reads and writes nothing locally: ferry permissions names only 
   );
   const result = await ferry(["permissions", task, "--no-env-file"], { cwd: dir.path });
   assert.equal(result.code, 0, result.stderr);
-  // ferry's own src/: its modules are read when the job needs them.
-  const ownSources = fileURLToPath(new URL("../../src", import.meta.url));
   // The paths come sorted, so where the checkout lies decides the order.
-  const read = [task, ownSources].sort().join(",");
+  const read = [task, CLI_OWN_MODULES].sort().join(",");
   assert.equal(result.stdout.trim(), `--allow-net=127.0.0.1 --allow-read=${read}`);
 });
 

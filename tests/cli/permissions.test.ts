@@ -12,6 +12,7 @@ import { tempDir } from "../_helpers.ts";
 import { makeTestPki } from "../_servers/certs.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import {
+  CLI_OWN_MODULES,
   CLI_UNDER_TEST,
   ferry,
   reportOf,
@@ -94,7 +95,7 @@ for (const mode of ["passive", "active"]) {
 }
 
 /** The folder of ferry's own modules: src/, or dist/ for the bundle (tasks/build.ts). */
-const OWN_SOURCES = fileURLToPath(new URL(`../../${CLI_UNDER_TEST}`, import.meta.url));
+const OWN_SOURCES = CLI_OWN_MODULES;
 
 Deno.test("flags for a plain FTP job read ferry's own source folder, which the job needs: its modules load when it uses them", async () => {
   await using dir = await tempDir();

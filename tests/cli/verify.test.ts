@@ -7,7 +7,6 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { FtpTestServer, type FtpTestServerOptions } from "../../src/testing/mod.ts";
 import type { ActionReport, RunReport } from "../../src/runner/report.ts";
 import { ensureTestUser, isRoot, testPassword } from "../_servers/_common.ts";
@@ -15,7 +14,7 @@ import { startProftpd } from "../_servers/proftpd.ts";
 import { startVsftpd, vsftpd } from "../_servers/vsftpd.ts";
 import { pseudoRandomBytes, tempDir, writeRandomFile } from "../_helpers.ts";
 import { flatness, LIVE_MEMORY_FLAGS } from "../_live_memory.ts";
-import { ferry, reportOf, treeOf, writeServerTask, writeTree } from "./_ferry.ts";
+import { CLI_OWN_MODULES, ferry, reportOf, treeOf, writeServerTask, writeTree } from "./_ferry.ts";
 import { lab } from "./_lab.ts";
 
 /** Commands that change something on a server. */
@@ -375,8 +374,6 @@ Deno.test("verify: a missing local tree is refused before connecting; a missing 
   assert.match(step.error!.message, /nowhere does not exist on the server: nothing to compare/);
 });
 
-const OWN_SOURCES = fileURLToPath(new URL("../../src", import.meta.url));
-
 Deno.test("verify reads the local tree and writes nothing: ferry permissions", async () => {
   await using dir = await tempDir();
   await writeTree(dir.path, { "dist/a.txt": "a" });
@@ -389,10 +386,9 @@ Deno.test("verify reads the local tree and writes nothing: ferry permissions", a
   assert.equal(result.code, 0, result.stderr);
   assert.equal(
     result.stdout.trim(),
-    // ferry's own src/: its modules are read when the job needs them.
     // The paths come sorted, so where the checkout lies decides the order.
     `--allow-net=127.0.0.1 --allow-read=${
-      [join(dir.path, "dist"), task, OWN_SOURCES].sort().join(",")
+      [join(dir.path, "dist"), task, CLI_OWN_MODULES].sort().join(",")
     }`,
   );
 });
