@@ -160,14 +160,19 @@ function arm(): void {
   listening = true;
 }
 
-/** The armed signal fired: runs every deadline that is due, in order, then arms for the next. */
+/**
+ * The armed signal fired: runs the earliest deadline if it is due, then arms
+ * for the next. One callback per wake: as with `setTimeout`, the microtasks a
+ * callback queues (a promise it settles, which may clear another timer) run
+ * before the next callback, even one due at the same time (it then gets a
+ * signal of its own, `AbortSignal.timeout(0)`).
+ */
 function wake(): void {
   armed = undefined;
   listening = false;
   waking = true;
   try {
-    const now = performance.now();
-    while (heap.length > 0 && heap[0].due <= now) {
+    if (heap.length > 0 && heap[0].due <= performance.now()) {
       const deadline = heap[0];
       remove(deadline);
       deadline.done = true;

@@ -141,6 +141,23 @@ Deno.test("a cleared timer never calls back: cleared before its deadline, by a t
   assert.deepEqual(ran, ["own", "first"]);
 });
 
+Deno.test("timers due together run with a microtask turn between them, as setTimeout's do", async () => {
+  const ran: string[] = [];
+  // The first one's consequence reaches the second only through a promise
+  // (as a connection's close settles a call whose end clears its timers).
+  const first = startTimer(20, () => {
+    ran.push("first");
+    Promise.resolve().then(() => {
+      ran.push("first's consequence clears second");
+      second.clear();
+    });
+  });
+  const second = startTimer(20, () => ran.push("second"));
+  await wait(100);
+  assert.deepEqual(ran, ["first", "first's consequence clears second"]);
+  first.clear();
+});
+
 Deno.test("timers started and cleared from callbacks run on time", async () => {
   const started = performance.now();
   const ran: [string, number][] = [];
