@@ -116,6 +116,13 @@ function withFirstVlq(segment: string, value: number): string {
  * without this every frame after a rewrite would point a few tokens off.
  */
 function shiftColumns(map: SourceMap, text: string, end: number, delta: number) {
+  // Shorter text would leave the segments inside the rewritten span past the
+  // ones moved back, out of order; the rewrites only ever add a path's length.
+  if (delta < 0) {
+    throw new Error(
+      `a rewrite shortened the text by ${-delta}: shiftColumns only moves columns right`,
+    );
+  }
   const lineStart = text.lastIndexOf("\n", end - 1) + 1;
   const line = text.slice(0, lineStart).split("\n").length - 1;
   const column = end - lineStart;
