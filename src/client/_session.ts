@@ -100,6 +100,18 @@ const OPTS_UTF8 = "OPTS UTF8 ON";
 
 const SETTLED = Promise.resolve();
 
+/**
+ * How long the listener of an EPSV sent ahead is used: a transfer that comes
+ * later asks for a new one (a round trip, after a pause at least this long).
+ * A server may give up a listener nobody connected to (pyftpdlib, after 30 s
+ * by default, with an unasked 421 that may still be on its way) and give its
+ * port to another session's EPSV: with a small passive port range, a stale
+ * port can reach another session's listener, which the server may accept
+ * (same address) and send that session's data to. The batches pipelining
+ * serves use their listeners at once.
+ */
+const AHEAD_LISTENER_TRUSTED_MS = 1_000;
+
 export class Session {
   readonly control: ControlConnection;
   readonly settings: SessionSettings;
@@ -151,6 +163,8 @@ export class Session {
    * dropped where it arrives, whenever that is.
    */
   #aheadListener?: "unused" | "expired";
+  /** When the EPSV sent ahead went (performance.now()): see AHEAD_LISTENER_TRUSTED_MS. */
+  #aheadSentAt = 0;
   #sentAhead = false;
   /** Whether the last passive address came from an EPSV sent ahead. */
   #addressAhead = false;
@@ -314,6 +328,7 @@ export class Session {
 
   #noteAhead(): void {
     this.#aheadListener = "unused";
+    this.#aheadSentAt = performance.now();
     this.#sentAhead = true;
   }
 
@@ -388,8 +403,9 @@ export class Session {
     const peer = this.control.remoteAddr.hostname;
     if (!this.#epsvRefused) {
       let ahead = await this.#takeAhead();
-      // The server timed out the listener: ask for another.
-      if (this.#aheadListener === "expired") ahead = undefined;
+      // The server timed out the listener, or may have by now: ask for another.
+      const stale = performance.now() - this.#aheadSentAt > AHEAD_LISTENER_TRUSTED_MS;
+      if (this.#aheadListener === "expired" || stale) ahead = undefined;
       this.#aheadListener = undefined; // Used now, or replaced by the EPSV below.
       this.#addressAhead = ahead !== undefined;
       if (ahead && ahead.code >= 400 && this.#epsvWorked) {

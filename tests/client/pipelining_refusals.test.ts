@@ -15,6 +15,7 @@ import {
   type FtpWarningEvent,
 } from "../../mod.ts";
 import { mayPipeline } from "../../src/client/_pipelining.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
 import { hostileServer, type HostileSession } from "../hardening/_hostile_server.ts";
 
 /** Connects with a wrong password; the error, the warnings, how many PASS went out. */
@@ -206,3 +207,29 @@ for (const when of ["idle", "during PWD"] as const) {
     assert.equal(mayPipeline(`127.0.0.1:${server.port}`), true);
   });
 }
+
+Deno.test("an EPSV sent ahead and left unused for over a second is not used: the next download asks for a new address", async () => {
+  // A server may give up a listener nobody connected to (pyftpdlib: an
+  // unasked 421, after 30 s by default) and hand its port to another
+  // session's EPSV; its 421 may still be on the way when the client next
+  // transfers. So only a fresh listener is trusted.
+  await using server = await FtpTestServer.start();
+  await Deno.writeTextFile(`${server.root}/f.txt`, "f\n");
+  await Deno.writeTextFile(`${server.root}/g.txt`, "g\n");
+  await using client = await FtpClient.connect(server.url);
+  assert.equal(await new Response(await client.download("f.txt")).text(), "f\n");
+  assert.equal(await new Response(await client.download("g.txt")).text(), "g\n");
+  const epsvs = () => server.commands.filter((line) => line === "EPSV").length;
+  // The server logs the EPSV sent ahead once it has read it, after the 226
+  // the call returned on: wait for it (bounded).
+  for (let i = 0; i < 100 && epsvs() < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  // The first download's own EPSV, and one ahead with each download's end:
+  // the second download used the one sent ahead with the first's.
+  assert.equal(epsvs(), 3);
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  assert.equal(await new Response(await client.download("f.txt")).text(), "f\n");
+  for (let i = 0; i < 100 && epsvs() < 5; i++) await new Promise((r) => setTimeout(r, 10));
+  // The one sent ahead with the second's end is 1.2 s old: a new one, then one ahead.
+  assert.equal(epsvs(), 5);
+  assert.equal(mayPipeline(`127.0.0.1:${server.port}`), true);
+});

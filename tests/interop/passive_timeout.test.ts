@@ -5,7 +5,12 @@
 // 2 s here: with 1 s, a loaded machine's stall between a 229 and the data
 // connection let the server time out a listener in use, once in a full run). Against the real server, three clients at once: each goes on
 // after the listener timed out, without an error, a reconnect, or losing
-// pipelining, and every byte arrives intact.
+// pipelining, and every byte arrives intact. A fresh-clone CI run once failed
+// here with a data connection reset by the server. The likely cause: a client
+// used the port of its timed-out listener (the 421 not read yet), which
+// pyftpdlib (a range of 20 passive ports) had given to another client's EPSV.
+// A listener sent ahead is now used only within a second of its EPSV
+// (src/client/_session.ts).
 
 import assert from "node:assert/strict";
 import { FtpClient } from "../../mod.ts";
