@@ -63,6 +63,24 @@ export interface ControlConnectionOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The reply a read waits for, as a timeout names it: a description ("a
+ * reply", "the greeting"), or the reply to a command line. The line is
+ * redacted and quoted only when an error names it: most reads never do.
+ *
+ * @example
+ * ```ts ignore
+ * await control.read({ replyTo: "RETR f.bin" });
+ * ```
+ */
+export type WaitingFor = string | { readonly replyTo: string };
+
+function describe(waitingFor: WaitingFor): string {
+  return typeof waitingFor === "string"
+    ? waitingFor
+    : `the reply to "${redactCommand(waitingFor.replyTo)}"`;
+}
+
 /** The commands whose replies may echo a credential. */
 const LOGIN_COMMAND = /^(USER|PASS|ACCT)\b/i;
 
@@ -332,14 +350,16 @@ export class ControlConnection {
    * On timeout, or on a malformed reply, the connection is closed and every
    * later call fails.
    *
-   * @param waitingFor Names the awaited reply in a timeout error.
+   * @param waitingFor Names the awaited reply in a timeout error: a
+   * description, or `{ replyTo }` a command line (redacted only when an
+   * error names it: most reads need no name).
    * @param deadline When to give up; `Infinity` waits for ever.
    * @param timeout Makes the error for a deadline that passes, when the
    * reply timeout is not what set it (the greeting, an abort's grace).
    * @returns The next reply, preliminary (1xx) ones included.
    */
   read(
-    waitingFor = "a reply",
+    waitingFor: WaitingFor = "a reply",
     deadline?: number,
     timeout: () => FtpError = () => this.timeoutError(waitingFor),
   ): Promise<FtpReply> {
@@ -360,7 +380,7 @@ export class ControlConnection {
   }
 
   async #readOne(
-    waitingFor: string,
+    waitingFor: WaitingFor,
     deadline: number,
     timeout: () => FtpError,
   ): Promise<FtpReply> {
@@ -373,7 +393,7 @@ export class ControlConnection {
             "closed",
             `The server closed the control connection (${
               hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
-            }) while ferry was waiting for ${waitingFor}`,
+            }) while ferry was waiting for ${describe(waitingFor)}`,
           ),
         );
       }
@@ -515,11 +535,11 @@ export class ControlConnection {
    * @param waitingFor What was awaited.
    * @returns The timeout error.
    */
-  timeoutError(waitingFor: string): FtpTimeoutError {
+  timeoutError(waitingFor: WaitingFor): FtpTimeoutError {
     return new FtpTimeoutError(
       "reply",
       this.#replyTimeout,
-      `waiting for ${waitingFor} from the server`,
+      `waiting for ${describe(waitingFor)} from the server`,
     );
   }
 
