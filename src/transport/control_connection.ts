@@ -315,8 +315,17 @@ export class ControlConnection {
    *
    * @param line The command, already validated by `formatCommand`.
    */
-  send(line: string): Promise<void> {
-    return this.sendMany([line]);
+  async send(line: string): Promise<void> {
+    this.#throwIfClosed();
+    // Most writes (RETR, the EPSV sent ahead): one line, written as encoded,
+    // with no array of lines or of writes to walk.
+    const bytes = this.#codec.encode(line + "\r\n");
+    this.#noteSent(line);
+    try {
+      await writeAll(this.#conn, bytes);
+    } catch (error) {
+      throw this.close(connectionError(error, "control connection"));
+    }
   }
 
   /**
@@ -328,19 +337,19 @@ export class ControlConnection {
    */
   async sendMany(lines: readonly string[]): Promise<void> {
     this.#throwIfClosed();
-    // One line (most writes: RETR, the EPSV sent ahead) is one write as encoded.
-    const writes = lines.length === 1
-      ? [this.#codec.encode(lines[0] + "\r\n")]
-      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
-    for (const line of lines) {
-      this.#outstanding.push(LOGIN_COMMAND.test(line));
-      this.#debug?.({ direction: "send", line: redactCommand(line) });
-    }
+    const writes = writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
+    for (const line of lines) this.#noteSent(line);
     try {
       for (const bytes of writes) await writeAll(this.#conn, bytes);
     } catch (error) {
       throw this.close(connectionError(error, "control connection"));
     }
+  }
+
+  /** Counts a sent line's reply as awaited, and traces the line. */
+  #noteSent(line: string): void {
+    this.#outstanding.push(LOGIN_COMMAND.test(line));
+    this.#debug?.({ direction: "send", line: redactCommand(line) });
   }
 
   /**
