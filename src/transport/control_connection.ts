@@ -181,7 +181,8 @@ export class ControlConnection {
   #timerAt = Infinity;
   /** The deadline of the read waiting now, and how to fail it. */
   #waitUntil = Infinity;
-  #expire?: () => void;
+  /** Makes the error of the read waiting for the deadline (`#waitUntil`). */
+  #expiry?: () => FtpError;
   /** The secrets' matchers (during login, after it), made once per change. */
   #matchers?: { login?: RegExp; other?: RegExp };
   /** Called with every complete reply, in order. */
@@ -453,18 +454,22 @@ export class ControlConnection {
         throw this.#failure ?? this.close(connectionError(error, "control connection"));
       }
     }
-    const timeout = new Promise<never>((_, reject) => {
-      this.#expire = () => reject(this.close(timeoutError()));
-    });
+    // When the deadline passes, the timer closes the connection with the
+    // timeout error, which ends the pending read (every transport ends its
+    // reads on close): no promise to race against it per read.
+    this.#expiry = timeoutError;
     this.#waitUntil = deadline;
     this.#armTimer(deadline);
     this.#timer!.ref();
     try {
-      return await Promise.race([this.#conn.read(this.#buffer), timeout]);
+      const n = await this.#conn.read(this.#buffer);
+      // Bytes that came as the deadline passed are not a reply in time.
+      if (this.#failure) throw this.#failure;
+      return n;
     } catch (error) {
       throw this.#failure ?? this.close(connectionError(error, "control connection"));
     } finally {
-      this.#expire = undefined;
+      this.#expiry = undefined;
       this.#waitUntil = Infinity;
       // Idle, the timer must not keep the process alive.
       this.#timer?.unref();
@@ -484,8 +489,8 @@ export class ControlConnection {
     this.#timer = startTimer(deadline - performance.now(), () => {
       this.#timer = undefined;
       this.#timerAt = Infinity;
-      if (this.#expire === undefined) return;
-      if (performance.now() >= this.#waitUntil) return this.#expire();
+      if (this.#expiry === undefined) return;
+      if (performance.now() >= this.#waitUntil) return void this.close(this.#expiry());
       this.#armTimer(this.#waitUntil);
     });
   }
