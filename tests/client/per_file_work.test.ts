@@ -194,6 +194,7 @@ async function countArrayWork(work: () => Promise<void>): Promise<Record<string,
     split: 0,
     iterator: 0,
     race: 0,
+    exec: 0,
   };
   const restore: (() => void)[] = [];
   const includes = String.prototype.includes;
@@ -228,6 +229,9 @@ async function countArrayWork(work: () => Promise<void>): Promise<Record<string,
   // over them).
   wrap(Array.prototype, Symbol.iterator, "iterator");
   wrap(Promise, "race", "race");
+  // Every regular expression's match, test or replace goes through its
+  // `exec` once that is replaced.
+  wrap(RegExp.prototype, "exec", "exec");
   try {
     await work();
   } finally {
@@ -288,4 +292,10 @@ Deno.test("small downloads in a batch copy no reply and build no array per reply
   // connection (tests/tls/ftps_embedded and tests/client/faults).
   assert.equal(counts.race, 0, `${perFile(counts.race)} races per file`);
   assert.ok(perFile(counts.iterator) <= 9, `${perFile(counts.iterator)} array iterators per file`);
+  // Regular expressions: each reply's code was matched (an array and two
+  // strings): 340 for 20 files at f36b066. Now 280, 14 per file: the path
+  // checked as an argument and as RETR's (3), the replies searched for the
+  // secrets (6), the commands for a login's (2), the 150's size, the 226's
+  // wording, the 229's port.
+  assert.ok(perFile(counts.exec) <= 15, `${perFile(counts.exec)} regular expressions per file`);
 });

@@ -39,6 +39,44 @@ Deno.test("ReplyParser refuses non-digit codes, codes outside 1xx-5xx, and a cod
   }
 });
 
+Deno.test("ReplyParser takes a code of exactly three ASCII digits from 100 to 599, then a space or hyphen", () => {
+  const refused = [
+    "0",
+    "22",
+    "220",
+    "22\t",
+    "2:0 x",
+    "2/0 x",
+    "22/ x",
+    "22: x",
+    "/20 x",
+    "620 x",
+    "-20 x",
+    "+20 x",
+    " 220 x",
+    "220_x",
+    "220\tx",
+    "2 0 x",
+    "\u0662\u0662\u0660 x",
+    "\uff12\uff12\uff10 x",
+  ];
+  for (const line of refused) {
+    assert.throws(() => new ReplyParser().push(bytes(`${line}\n`)), FtpProtocolError, line);
+  }
+  for (
+    const [line, code] of [["100 a", 100], ["599 b", 599], ["230 ", 230], ["509 c", 509]] as const
+  ) {
+    assert.deepEqual(new ReplyParser().push(bytes(`${line}\r\n`)), [
+      { code, text: line.slice(4), lines: [line] },
+    ]);
+  }
+  const parser = new ReplyParser();
+  assert.deepEqual(parser.push(bytes("150-a\r\n")), []);
+  assert.deepEqual(parser.push(bytes("150 b\r\n")), [
+    { code: 150, text: "a\nb", lines: ["150-a", "150 b"] },
+  ]);
+});
+
 Deno.test("ReplyParser bounds line length even without a newline", () => {
   const parser = new ReplyParser({ maxLineBytes: 1024 });
   assert.throws(() => {
