@@ -164,10 +164,17 @@ export class ReplyParser {
     let start = 0;
     while (start < chunk.length) {
       const lf = chunk.indexOf(LF, start);
-      const end = lf === -1 ? chunk.length : lf;
-      this.#append(chunk, start, end);
-      if (lf === -1) break;
-      const reply = this.#line(this.#takeLine());
+      let line: string;
+      if (lf !== -1 && this.#partialLength === 0) {
+        // A whole line in the chunk (most): decoded from it, not copied first.
+        line = this.#takeLine(chunk, start, lf);
+      } else {
+        this.#append(chunk, start, lf === -1 ? chunk.length : lf);
+        if (lf === -1) break;
+        line = this.#takeLine(this.#partial, 0, this.#partialLength);
+        this.#partialLength = 0;
+      }
+      const reply = this.#line(line);
       if (reply) replies.push(reply);
       start = lf + 1;
     }
@@ -195,18 +202,16 @@ export class ReplyParser {
     this.#partialLength = needed;
   }
 
-  #takeLine(): string {
-    let length = this.#partialLength;
-    if (length > 0 && this.#partial[length - 1] === CR) length--;
-    if (length > this.#maxLine) {
+  /** Decodes the line in `bytes` from `start` to `end` (its LF), CR dropped. */
+  #takeLine(bytes: Uint8Array, start: number, end: number): string {
+    this.#replyBytes += end - start + 1;
+    if (end > start && bytes[end - 1] === CR) end--;
+    if (end - start > this.#maxLine) {
       throw new FtpProtocolError(
         `Server sent a reply line longer than ${this.#maxLine} bytes; closing the connection`,
       );
     }
-    this.#replyBytes += this.#partialLength + 1;
-    const line = this.#decoder.decode(this.#partial.subarray(0, length));
-    this.#partialLength = 0;
-    return line;
+    return this.#decoder.decode(bytes.subarray(start, end));
   }
 
   #line(line: string): FtpReply | undefined {

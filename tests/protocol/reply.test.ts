@@ -24,6 +24,28 @@ Deno.test("ReplyParser reassembles a reply split into 1-byte chunks", () => {
   assert.equal(parser.hasPartial, false);
 });
 
+Deno.test("ReplyParser joins a line held from one chunk to the next, between whole lines in either", () => {
+  const parser = new ReplyParser();
+  assert.deepEqual(parser.push(bytes("150 Opening\r\n226 Tra")), [
+    { code: 150, text: "Opening", lines: ["150 Opening"] },
+  ]);
+  assert.deepEqual(parser.push(bytes("nsfer done\r")), []);
+  assert.deepEqual(parser.push(bytes("\n229 Entering (|||32000|)\r\n211-a\r\n211 b\r\n")), [
+    { code: 226, text: "Transfer done", lines: ["226 Transfer done"] },
+    { code: 229, text: "Entering (|||32000|)", lines: ["229 Entering (|||32000|)"] },
+    { code: 211, text: "a\nb", lines: ["211-a", "211 b"] },
+  ]);
+  assert.equal(parser.hasPartial, false);
+  // A line at the length limit passes whole in one chunk or held across two; one byte more fails.
+  const limited = () => new ReplyParser({ maxLineBytes: 8 });
+  assert.deepEqual(limited().push(bytes("200 abcd\r\n")).map((r) => r.text), ["abcd"]);
+  const held = limited();
+  held.push(bytes("200 ab"));
+  assert.deepEqual(held.push(bytes("cd\r\n")).map((r) => r.text), ["abcd"]);
+  assert.throws(() => limited().push(bytes("200 abcde\r\n")), FtpProtocolError);
+  assert.throws(() => limited().push(bytes("200 abcde\n")), FtpProtocolError);
+});
+
 Deno.test("ReplyParser accepts bare LF and inner lines with other codes", () => {
   const parser = new ReplyParser();
   const replies = parser.push(bytes("200 ok\n150-a\n226 inner\n150 done\n"));
