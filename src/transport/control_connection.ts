@@ -396,7 +396,16 @@ export class ControlConnection {
   ): Promise<FtpReply> {
     while (this.#queued.length === 0) {
       this.#throwIfClosed();
-      const n = await this.#readBytes(deadline, timeout);
+      let n: number | null;
+      try {
+        n = await this.#readBytes(deadline, timeout);
+      } catch (error) {
+        throw this.#failure ?? this.close(connectionError(error, "control connection"));
+      } finally {
+        this.#readEnded();
+      }
+      // Bytes that came as the deadline passed (or after a close) are no reply.
+      this.#throwIfClosed();
       if (n === null) {
         throw this.close(
           new FtpConnectionError(
@@ -446,34 +455,27 @@ export class ControlConnection {
     return reply;
   }
 
-  async #readBytes(deadline: number, timeoutError: () => FtpError): Promise<number | null> {
-    if (deadline === Infinity) {
-      try {
-        return await this.#conn.read(this.#buffer);
-      } catch (error) {
-        throw this.#failure ?? this.close(connectionError(error, "control connection"));
-      }
+  /**
+   * Starts a read of the connection, which the reply timer ends at
+   * `deadline` by closing the connection with `timeoutError`'s error (every
+   * transport ends its pending reads on close): no promise to race against
+   * it per read. Not async: `#readOne` awaits it and then calls `#readEnded`.
+   */
+  #readBytes(deadline: number, timeoutError: () => FtpError): Promise<number | null> {
+    if (deadline !== Infinity) {
+      this.#expiry = timeoutError;
+      this.#waitUntil = deadline;
+      this.#armTimer(deadline);
+      this.#timer!.ref();
     }
-    // When the deadline passes, the timer closes the connection with the
-    // timeout error, which ends the pending read (every transport ends its
-    // reads on close): no promise to race against it per read.
-    this.#expiry = timeoutError;
-    this.#waitUntil = deadline;
-    this.#armTimer(deadline);
-    this.#timer!.ref();
-    try {
-      const n = await this.#conn.read(this.#buffer);
-      // Bytes that came as the deadline passed are not a reply in time.
-      if (this.#failure) throw this.#failure;
-      return n;
-    } catch (error) {
-      throw this.#failure ?? this.close(connectionError(error, "control connection"));
-    } finally {
-      this.#expiry = undefined;
-      this.#waitUntil = Infinity;
-      // Idle, the timer must not keep the process alive.
-      this.#timer?.unref();
-    }
+    return this.#conn.read(this.#buffer);
+  }
+
+  #readEnded(): void {
+    this.#expiry = undefined;
+    this.#waitUntil = Infinity;
+    // Idle, the timer must not keep the process alive.
+    this.#timer?.unref();
   }
 
   /**
