@@ -155,12 +155,10 @@ export class ControlConnection {
   readonly #debug?: (message: FtpDebugMessage) => void;
   readonly #codec: TextCodec;
   #replyTimeout: number;
+  /** The last read asked for: the next one starts when it settles (see `read`). */
   #readChain: Promise<unknown> = Promise.resolve();
-  /** How many reads are pending (see `read`); the chain's end lowers it. */
+  /** How many reads are pending (see `read`); each lowers it as it ends. */
   #reading = 0;
-  readonly #readSettled = () => {
-    this.#reading--;
-  };
   #failure?: FtpError;
   #cleared = false;
   /** Texts (passwords) replaced by `***` where a reply quotes them. */
@@ -246,7 +244,7 @@ export class ControlConnection {
         ),
       );
     }
-    await this.#readChain;
+    await this.#readChain.catch(() => {});
     try {
       this.#conn = await transport.secureControl(this.#conn);
     } catch (error) {
@@ -269,7 +267,7 @@ export class ControlConnection {
         new FtpProtocolError("The server sent more after accepting CCC; closing the connection"),
       );
     }
-    await this.#readChain;
+    await this.#readChain.catch(() => {});
     try {
       this.#conn = await transport.clearControl(this.#conn, this.#replyTimeout);
     } catch (error) {
@@ -376,11 +374,15 @@ export class ControlConnection {
     const until = deadline ?? this.deadline();
     // With no read pending (the usual case: one reply awaited at a time),
     // this one starts now rather than a turn of the chain later.
-    const next = this.#reading === 0
-      ? this.#readOne(waitingFor, until, timeout)
-      : this.#readChain.then(() => this.#readOne(waitingFor, until, timeout));
+    let next: Promise<FtpReply>;
+    if (this.#reading === 0) next = this.#readOne(waitingFor, until, timeout);
+    else {
+      // Behind another read: starts when that one ends, however it ends.
+      const start = () => this.#readOne(waitingFor, until, timeout);
+      next = this.#readChain.then(start, start);
+    }
     this.#reading++;
-    this.#readChain = next.then(this.#readSettled, this.#readSettled);
+    this.#readChain = next;
     return next;
   }
 
@@ -394,65 +396,69 @@ export class ControlConnection {
     deadline: number,
     timeout: () => FtpError,
   ): Promise<FtpReply> {
-    while (this.#queued.length === 0) {
-      this.#throwIfClosed();
-      let n: number | null;
-      try {
-        n = await this.#readBytes(deadline, timeout);
-      } catch (error) {
-        throw this.#failure ?? this.close(connectionError(error, "control connection"));
-      } finally {
-        this.#readEnded();
-      }
-      // Bytes that came as the deadline passed (or after a close) are no reply.
-      this.#throwIfClosed();
-      if (n === null) {
-        throw this.close(
-          new FtpConnectionError(
-            "closed",
-            `The server closed the control connection (${
-              hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
-            }) while ferry was waiting for ${describe(waitingFor)}`,
-          ),
-        );
-      }
-      let replies: FtpReply[];
-      try {
-        replies = this.#parser.push(this.#buffer.subarray(0, n));
-      } catch (error) {
-        throw this.close(error as FtpError);
-      }
-      for (const raw of replies) {
-        const reply = this.#redact(raw, this.#outstanding[0] ?? false);
-        if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+    try {
+      while (this.#queued.length === 0) {
+        this.#throwIfClosed();
+        let n: number | null;
+        try {
+          n = await this.#readBytes(deadline, timeout);
+        } catch (error) {
+          throw this.#failure ?? this.close(connectionError(error, "control connection"));
+        } finally {
+          this.#readEnded();
+        }
+        // Bytes that came as the deadline passed (or after a close) are no reply.
+        this.#throwIfClosed();
+        if (n === null) {
+          throw this.close(
+            new FtpConnectionError(
+              "closed",
+              `The server closed the control connection (${
+                hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
+              }) while ferry was waiting for ${describe(waitingFor)}`,
+            ),
+          );
+        }
+        let replies: FtpReply[];
+        try {
+          replies = this.#parser.push(this.#buffer.subarray(0, n));
+        } catch (error) {
+          throw this.close(error as FtpError);
+        }
+        for (const raw of replies) {
+          const reply = this.#redact(raw, this.#outstanding[0] ?? false);
+          if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+            if (this.#debug) {
+              for (const line of reply.lines) this.#debug({ direction: "receive", line });
+            }
+            continue;
+          }
+          if (!isPreliminary(reply)) {
+            if (this.#outstanding.length === 0) {
+              this.#unasked.add(reply);
+              this.#unaskedQueued++;
+            } else this.#outstanding.shift();
+          }
           if (this.#debug) {
             for (const line of reply.lines) this.#debug({ direction: "receive", line });
           }
-          continue;
+          this.onReply?.(reply);
+          this.#queued.push(reply);
         }
-        if (!isPreliminary(reply)) {
-          if (this.#outstanding.length === 0) {
-            this.#unasked.add(reply);
-            this.#unaskedQueued++;
-          } else this.#outstanding.shift();
+        if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
+          throw this.close(
+            new FtpProtocolError(
+              `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
+            ),
+          );
         }
-        if (this.#debug) {
-          for (const line of reply.lines) this.#debug({ direction: "receive", line });
-        }
-        this.onReply?.(reply);
-        this.#queued.push(reply);
       }
-      if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
-        throw this.close(
-          new FtpProtocolError(
-            `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
-          ),
-        );
-      }
+      const reply = this.#queued.shift()!;
+      if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
+      return reply;
+    } finally {
+      this.#reading--;
     }
-    const reply = this.#queued.shift()!;
-    if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
-    return reply;
   }
 
   /**
