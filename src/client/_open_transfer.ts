@@ -192,7 +192,7 @@ function dataConnection(
   // No limit (the usual case): no pacer, nor an array to find that out.
   const limited = options.rateLimit !== undefined || session.settings.rateLimit !== undefined;
   const pacer = limited ? pacerOf([options.rateLimit, session.settings.rateLimit]) : undefined;
-  return new DataConnection(stream, session.settings.dataTimeout, redactCommand(line), pacer);
+  return new DataConnection(stream, session.settings.dataTimeout, line, pacer);
 }
 
 /**

@@ -365,7 +365,7 @@ export class Session {
     timeout?: () => FtpError,
     anyReply?: () => boolean,
   ): Promise<FtpReply> {
-    const waitingFor = line === undefined ? "a reply" : `the reply to "${redactCommand(line)}"`;
+    const waitingFor = line === undefined ? "a reply" : { replyTo: line };
     // Bounded by the deadline.
     while (true) {
       const reply = await this.control.read(waitingFor, deadline, timeout);
@@ -462,7 +462,7 @@ export class Session {
 
   /** Reads the 1xx that starts the transfer `line`; any other reply is thrown. */
   async readOpening(line: string): Promise<FtpReply> {
-    const reply = await this.control.read(`the reply to "${redactCommand(line)}"`);
+    const reply = await this.control.read({ replyTo: line });
     if (!isPreliminary(reply)) {
       throw isCompletion(reply)
         ? new FtpUnexpectedReplyError(reply, redactCommand(line))

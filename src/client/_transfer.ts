@@ -279,7 +279,7 @@ export class Transfer {
     const control = this.#session.control;
     const timer = startTimer(
       control.replyTimeout,
-      () => control.close(control.timeoutError(`the reply to "${redactCommand(this.#command)}"`)),
+      () => control.close(control.timeoutError({ replyTo: this.#command })),
     );
     try {
       return await this.#pendingFinal;
@@ -329,7 +329,7 @@ export class Transfer {
       if (this.#pendingFinal) return await this.#readFinal();
       const control = this.#session.control;
       return await control.read(
-        `the reply to "${redactCommand(this.#command)}"`,
+        { replyTo: this.#command },
         control.deadline(),
       );
     })();

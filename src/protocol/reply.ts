@@ -93,7 +93,23 @@ export interface ReplyParserOptions {
 
 const LF = 0x0a;
 const CR = 0x0d;
-const CODE_LINE = /^([1-5]\d\d)([ -])/;
+const DIGIT_ZERO = 0x30;
+
+/**
+ * The code a reply line starts with, followed by a space or a hyphen ("226
+ * Done": 226), or 0 when it starts with none from 100 to 599. Read from the
+ * characters, not matched: a match is an array and two strings per reply.
+ */
+function codeOf(line: string): number {
+  const hundreds = line.charCodeAt(0) - DIGIT_ZERO;
+  const tens = line.charCodeAt(1) - DIGIT_ZERO;
+  const units = line.charCodeAt(2) - DIGIT_ZERO;
+  // Past the end of a short line, charCodeAt gives NaN, which fails every test.
+  if (!(hundreds >= 1 && hundreds <= 5 && tens >= 0 && tens <= 9 && units >= 0 && units <= 9)) {
+    return 0;
+  }
+  return line[3] === " " || line[3] === "-" ? hundreds * 100 + tens * 10 + units : 0;
+}
 
 /**
  * Turns a byte stream from the control connection into replies. It accepts
@@ -148,10 +164,17 @@ export class ReplyParser {
     let start = 0;
     while (start < chunk.length) {
       const lf = chunk.indexOf(LF, start);
-      const end = lf === -1 ? chunk.length : lf;
-      this.#append(chunk, start, end);
-      if (lf === -1) break;
-      const reply = this.#line(this.#takeLine());
+      let line: string;
+      if (lf !== -1 && this.#partialLength === 0) {
+        // A whole line in the chunk (most): decoded from it, not copied first.
+        line = this.#takeLine(chunk, start, lf);
+      } else {
+        this.#append(chunk, start, lf === -1 ? chunk.length : lf);
+        if (lf === -1) break;
+        line = this.#takeLine(this.#partial, 0, this.#partialLength);
+        this.#partialLength = 0;
+      }
+      const reply = this.#line(line);
       if (reply) replies.push(reply);
       start = lf + 1;
     }
@@ -179,18 +202,16 @@ export class ReplyParser {
     this.#partialLength = needed;
   }
 
-  #takeLine(): string {
-    let length = this.#partialLength;
-    if (length > 0 && this.#partial[length - 1] === CR) length--;
-    if (length > this.#maxLine) {
+  /** Decodes the line in `bytes` from `start` to `end` (its LF), CR dropped. */
+  #takeLine(bytes: Uint8Array, start: number, end: number): string {
+    this.#replyBytes += end - start + 1;
+    if (end > start && bytes[end - 1] === CR) end--;
+    if (end - start > this.#maxLine) {
       throw new FtpProtocolError(
         `Server sent a reply line longer than ${this.#maxLine} bytes; closing the connection`,
       );
     }
-    this.#replyBytes += this.#partialLength + 1;
-    const line = this.#decoder.decode(this.#partial.subarray(0, length));
-    this.#partialLength = 0;
-    return line;
+    return this.#decoder.decode(bytes.subarray(start, end));
   }
 
   #line(line: string): FtpReply | undefined {
@@ -203,16 +224,16 @@ export class ReplyParser {
       // A stray blank line between replies carries nothing; skip it, but
       // count it, so that endless blank lines still hit the reply limit.
       if (line === "") return undefined;
-      const match = CODE_LINE.exec(line);
-      if (!match) {
+      const code = codeOf(line);
+      if (code === 0) {
         throw new FtpProtocolError(
           `Server sent a malformed reply line ${
             JSON.stringify(line.slice(0, 80))
           }: expected a code from 100 to 599 followed by a space or hyphen`,
         );
       }
-      this.#code = Number(match[1]);
-      if (match[2] === " ") {
+      this.#code = code;
+      if (line[3] === " ") {
         // One line (most replies, all three per small file): no array grown for it.
         this.#replyBytes = 0;
         return { code: this.#code, text: line.slice(4), lines: [line] };

@@ -63,6 +63,24 @@ export interface ControlConnectionOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The reply a read waits for, as a timeout names it: a description ("a
+ * reply", "the greeting"), or the reply to a command line. The line is
+ * redacted and quoted only when an error names it: most reads never do.
+ *
+ * @example
+ * ```ts ignore
+ * await control.read({ replyTo: "RETR f.bin" });
+ * ```
+ */
+export type WaitingFor = string | { readonly replyTo: string };
+
+function describe(waitingFor: WaitingFor): string {
+  return typeof waitingFor === "string"
+    ? waitingFor
+    : `the reply to "${redactCommand(waitingFor.replyTo)}"`;
+}
+
 /** The commands whose replies may echo a credential. */
 const LOGIN_COMMAND = /^(USER|PASS|ACCT)\b/i;
 
@@ -137,12 +155,10 @@ export class ControlConnection {
   readonly #debug?: (message: FtpDebugMessage) => void;
   readonly #codec: TextCodec;
   #replyTimeout: number;
+  /** The last read asked for: the next one starts when it settles (see `read`). */
   #readChain: Promise<unknown> = Promise.resolve();
-  /** How many reads are pending (see `read`); the chain's end lowers it. */
+  /** How many reads are pending (see `read`); each lowers it as it ends. */
   #reading = 0;
-  readonly #readSettled = () => {
-    this.#reading--;
-  };
   #failure?: FtpError;
   #cleared = false;
   /** Texts (passwords) replaced by `***` where a reply quotes them. */
@@ -163,7 +179,8 @@ export class ControlConnection {
   #timerAt = Infinity;
   /** The deadline of the read waiting now, and how to fail it. */
   #waitUntil = Infinity;
-  #expire?: () => void;
+  /** Makes the error of the read waiting for the deadline (`#waitUntil`). */
+  #expiry?: () => FtpError;
   /** The secrets' matchers (during login, after it), made once per change. */
   #matchers?: { login?: RegExp; other?: RegExp };
   /** Called with every complete reply, in order. */
@@ -227,7 +244,7 @@ export class ControlConnection {
         ),
       );
     }
-    await this.#readChain;
+    await this.#readChain.catch(() => {});
     try {
       this.#conn = await transport.secureControl(this.#conn);
     } catch (error) {
@@ -250,7 +267,7 @@ export class ControlConnection {
         new FtpProtocolError("The server sent more after accepting CCC; closing the connection"),
       );
     }
-    await this.#readChain;
+    await this.#readChain.catch(() => {});
     try {
       this.#conn = await transport.clearControl(this.#conn, this.#replyTimeout);
     } catch (error) {
@@ -297,8 +314,17 @@ export class ControlConnection {
    *
    * @param line The command, already validated by `formatCommand`.
    */
-  send(line: string): Promise<void> {
-    return this.sendMany([line]);
+  async send(line: string): Promise<void> {
+    this.#throwIfClosed();
+    // Most writes (RETR, the EPSV sent ahead): one line, written as encoded,
+    // with no array of lines or of writes to walk.
+    const bytes = this.#codec.encode(line + "\r\n");
+    this.#noteSent(line);
+    try {
+      await writeAll(this.#conn, bytes);
+    } catch (error) {
+      throw this.close(connectionError(error, "control connection"));
+    }
   }
 
   /**
@@ -310,19 +336,19 @@ export class ControlConnection {
    */
   async sendMany(lines: readonly string[]): Promise<void> {
     this.#throwIfClosed();
-    // One line (most writes: RETR, the EPSV sent ahead) is one write as encoded.
-    const writes = lines.length === 1
-      ? [this.#codec.encode(lines[0] + "\r\n")]
-      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
-    for (const line of lines) {
-      this.#outstanding.push(LOGIN_COMMAND.test(line));
-      this.#debug?.({ direction: "send", line: redactCommand(line) });
-    }
+    const writes = writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
+    for (const line of lines) this.#noteSent(line);
     try {
       for (const bytes of writes) await writeAll(this.#conn, bytes);
     } catch (error) {
       throw this.close(connectionError(error, "control connection"));
     }
+  }
+
+  /** Counts a sent line's reply as awaited, and traces the line. */
+  #noteSent(line: string): void {
+    this.#outstanding.push(LOGIN_COMMAND.test(line));
+    this.#debug?.({ direction: "send", line: redactCommand(line) });
   }
 
   /**
@@ -332,25 +358,31 @@ export class ControlConnection {
    * On timeout, or on a malformed reply, the connection is closed and every
    * later call fails.
    *
-   * @param waitingFor Names the awaited reply in a timeout error.
+   * @param waitingFor Names the awaited reply in a timeout error: a
+   * description, or `{ replyTo }` a command line (redacted only when an
+   * error names it: most reads need no name).
    * @param deadline When to give up; `Infinity` waits for ever.
    * @param timeout Makes the error for a deadline that passes, when the
    * reply timeout is not what set it (the greeting, an abort's grace).
    * @returns The next reply, preliminary (1xx) ones included.
    */
   read(
-    waitingFor = "a reply",
+    waitingFor: WaitingFor = "a reply",
     deadline?: number,
     timeout: () => FtpError = () => this.timeoutError(waitingFor),
   ): Promise<FtpReply> {
     const until = deadline ?? this.deadline();
     // With no read pending (the usual case: one reply awaited at a time),
     // this one starts now rather than a turn of the chain later.
-    const next = this.#reading === 0
-      ? this.#readOne(waitingFor, until, timeout)
-      : this.#readChain.then(() => this.#readOne(waitingFor, until, timeout));
+    let next: Promise<FtpReply>;
+    if (this.#reading === 0) next = this.#readOne(waitingFor, until, timeout);
+    else {
+      // Behind another read: starts when that one ends, however it ends.
+      const start = () => this.#readOne(waitingFor, until, timeout);
+      next = this.#readChain.then(start, start);
+    }
     this.#reading++;
-    this.#readChain = next.then(this.#readSettled, this.#readSettled);
+    this.#readChain = next;
     return next;
   }
 
@@ -360,86 +392,96 @@ export class ControlConnection {
   }
 
   async #readOne(
-    waitingFor: string,
+    waitingFor: WaitingFor,
     deadline: number,
     timeout: () => FtpError,
   ): Promise<FtpReply> {
-    while (this.#queued.length === 0) {
-      this.#throwIfClosed();
-      const n = await this.#readBytes(deadline, timeout);
-      if (n === null) {
-        throw this.close(
-          new FtpConnectionError(
-            "closed",
-            `The server closed the control connection (${
-              hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
-            }) while ferry was waiting for ${waitingFor}`,
-          ),
-        );
-      }
-      let replies: FtpReply[];
-      try {
-        replies = this.#parser.push(this.#buffer.subarray(0, n));
-      } catch (error) {
-        throw this.close(error as FtpError);
-      }
-      for (const raw of replies) {
-        const reply = this.#redact(raw, this.#outstanding[0] ?? false);
-        if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+    try {
+      while (this.#queued.length === 0) {
+        this.#throwIfClosed();
+        let n: number | null;
+        try {
+          n = await this.#readBytes(deadline, timeout);
+        } catch (error) {
+          throw this.#failure ?? this.close(connectionError(error, "control connection"));
+        } finally {
+          this.#readEnded();
+        }
+        // Bytes that came as the deadline passed (or after a close) are no reply.
+        this.#throwIfClosed();
+        if (n === null) {
+          throw this.close(
+            new FtpConnectionError(
+              "closed",
+              `The server closed the control connection (${
+                hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
+              }) while ferry was waiting for ${describe(waitingFor)}`,
+            ),
+          );
+        }
+        let replies: FtpReply[];
+        try {
+          replies = this.#parser.push(this.#buffer.subarray(0, n));
+        } catch (error) {
+          throw this.close(error as FtpError);
+        }
+        for (const raw of replies) {
+          const reply = this.#redact(raw, this.#outstanding[0] ?? false);
+          if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+            if (this.#debug) {
+              for (const line of reply.lines) this.#debug({ direction: "receive", line });
+            }
+            continue;
+          }
+          if (!isPreliminary(reply)) {
+            if (this.#outstanding.length === 0) {
+              this.#unasked.add(reply);
+              this.#unaskedQueued++;
+            } else this.#outstanding.shift();
+          }
           if (this.#debug) {
             for (const line of reply.lines) this.#debug({ direction: "receive", line });
           }
-          continue;
+          this.onReply?.(reply);
+          this.#queued.push(reply);
         }
-        if (!isPreliminary(reply)) {
-          if (this.#outstanding.length === 0) {
-            this.#unasked.add(reply);
-            this.#unaskedQueued++;
-          } else this.#outstanding.shift();
+        if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
+          throw this.close(
+            new FtpProtocolError(
+              `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
+            ),
+          );
         }
-        if (this.#debug) {
-          for (const line of reply.lines) this.#debug({ direction: "receive", line });
-        }
-        this.onReply?.(reply);
-        this.#queued.push(reply);
       }
-      if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
-        throw this.close(
-          new FtpProtocolError(
-            `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
-          ),
-        );
-      }
+      const reply = this.#queued.shift()!;
+      if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
+      return reply;
+    } finally {
+      this.#reading--;
     }
-    const reply = this.#queued.shift()!;
-    if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
-    return reply;
   }
 
-  async #readBytes(deadline: number, timeoutError: () => FtpError): Promise<number | null> {
-    if (deadline === Infinity) {
-      try {
-        return await this.#conn.read(this.#buffer);
-      } catch (error) {
-        throw this.#failure ?? this.close(connectionError(error, "control connection"));
-      }
+  /**
+   * Starts a read of the connection, which the reply timer ends at
+   * `deadline` by closing the connection with `timeoutError`'s error (every
+   * transport ends its pending reads on close): no promise to race against
+   * it per read. Not async: `#readOne` awaits it and then calls `#readEnded`.
+   */
+  #readBytes(deadline: number, timeoutError: () => FtpError): Promise<number | null> {
+    if (deadline !== Infinity) {
+      this.#expiry = timeoutError;
+      this.#waitUntil = deadline;
+      this.#armTimer(deadline);
+      this.#timer!.ref();
     }
-    const timeout = new Promise<never>((_, reject) => {
-      this.#expire = () => reject(this.close(timeoutError()));
-    });
-    this.#waitUntil = deadline;
-    this.#armTimer(deadline);
-    this.#timer!.ref();
-    try {
-      return await Promise.race([this.#conn.read(this.#buffer), timeout]);
-    } catch (error) {
-      throw this.#failure ?? this.close(connectionError(error, "control connection"));
-    } finally {
-      this.#expire = undefined;
-      this.#waitUntil = Infinity;
-      // Idle, the timer must not keep the process alive.
-      this.#timer?.unref();
-    }
+    return this.#conn.read(this.#buffer);
+  }
+
+  #readEnded(): void {
+    this.#expiry = undefined;
+    this.#waitUntil = Infinity;
+    // Idle, the timer must not keep the process alive.
+    this.#timer?.unref();
   }
 
   /**
@@ -455,8 +497,8 @@ export class ControlConnection {
     this.#timer = startTimer(deadline - performance.now(), () => {
       this.#timer = undefined;
       this.#timerAt = Infinity;
-      if (this.#expire === undefined) return;
-      if (performance.now() >= this.#waitUntil) return this.#expire();
+      if (this.#expiry === undefined) return;
+      if (performance.now() >= this.#waitUntil) return void this.close(this.#expiry());
       this.#armTimer(this.#waitUntil);
     });
   }
@@ -515,11 +557,11 @@ export class ControlConnection {
    * @param waitingFor What was awaited.
    * @returns The timeout error.
    */
-  timeoutError(waitingFor: string): FtpTimeoutError {
+  timeoutError(waitingFor: WaitingFor): FtpTimeoutError {
     return new FtpTimeoutError(
       "reply",
       this.#replyTimeout,
-      `waiting for ${waitingFor} from the server`,
+      `waiting for ${describe(waitingFor)} from the server`,
     );
   }
 

@@ -6,6 +6,7 @@
  */
 
 import { FtpError, FtpTimeoutError } from "../errors.ts";
+import { redactCommand } from "../protocol/command.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
@@ -35,7 +36,7 @@ export interface DataPacer {
 export class DataConnection {
   readonly #conn: ByteStream;
   readonly #stallTimeout: number;
-  readonly #purpose: string;
+  readonly #command?: string;
   /** Why the connection closed, when a reason was given (see `#reason`). */
   #failure?: FtpError;
   #closed = false;
@@ -53,14 +54,14 @@ export class DataConnection {
    *
    * @param conn The stream.
    * @param stallTimeout Milliseconds a pending read or write may wait.
-   * @param command The transfer command, redacted, named in a timeout.
+   * @param command The transfer command, named (redacted) in a timeout.
    * @param pacer Paces the bytes (a rate limit); waiting for it is not a stall.
    */
   constructor(conn: ByteStream, stallTimeout: number, command?: string, pacer?: DataPacer) {
     this.#conn = conn;
     this.#pacer = pacer;
     this.#stallTimeout = stallTimeout;
-    this.#purpose = command === undefined ? "" : ` of "${command}"`;
+    this.#command = command;
   }
 
   /** Whether the connection was closed. */
@@ -183,7 +184,9 @@ export class DataConnection {
           new FtpTimeoutError(
             "data",
             this.#stallTimeout,
-            `waiting for the data connection${this.#purpose} to move a byte`,
+            `waiting for the data connection${
+              this.#command === undefined ? "" : ` of "${redactCommand(this.#command)}"`
+            } to move a byte`,
           ),
         );
       }

@@ -24,6 +24,28 @@ Deno.test("ReplyParser reassembles a reply split into 1-byte chunks", () => {
   assert.equal(parser.hasPartial, false);
 });
 
+Deno.test("ReplyParser joins a line held from one chunk to the next, between whole lines in either", () => {
+  const parser = new ReplyParser();
+  assert.deepEqual(parser.push(bytes("150 Opening\r\n226 Tra")), [
+    { code: 150, text: "Opening", lines: ["150 Opening"] },
+  ]);
+  assert.deepEqual(parser.push(bytes("nsfer done\r")), []);
+  assert.deepEqual(parser.push(bytes("\n229 Entering (|||32000|)\r\n211-a\r\n211 b\r\n")), [
+    { code: 226, text: "Transfer done", lines: ["226 Transfer done"] },
+    { code: 229, text: "Entering (|||32000|)", lines: ["229 Entering (|||32000|)"] },
+    { code: 211, text: "a\nb", lines: ["211-a", "211 b"] },
+  ]);
+  assert.equal(parser.hasPartial, false);
+  // A line at the length limit passes whole in one chunk or held across two; one byte more fails.
+  const limited = () => new ReplyParser({ maxLineBytes: 8 });
+  assert.deepEqual(limited().push(bytes("200 abcd\r\n")).map((r) => r.text), ["abcd"]);
+  const held = limited();
+  held.push(bytes("200 ab"));
+  assert.deepEqual(held.push(bytes("cd\r\n")).map((r) => r.text), ["abcd"]);
+  assert.throws(() => limited().push(bytes("200 abcde\r\n")), FtpProtocolError);
+  assert.throws(() => limited().push(bytes("200 abcde\n")), FtpProtocolError);
+});
+
 Deno.test("ReplyParser accepts bare LF and inner lines with other codes", () => {
   const parser = new ReplyParser();
   const replies = parser.push(bytes("200 ok\n150-a\n226 inner\n150 done\n"));
@@ -37,6 +59,44 @@ Deno.test("ReplyParser refuses non-digit codes, codes outside 1xx-5xx, and a cod
   ) {
     assert.throws(() => new ReplyParser().push(bytes(line)), FtpProtocolError, line);
   }
+});
+
+Deno.test("ReplyParser takes a code of exactly three ASCII digits from 100 to 599, then a space or hyphen", () => {
+  const refused = [
+    "0",
+    "22",
+    "220",
+    "22\t",
+    "2:0 x",
+    "2/0 x",
+    "22/ x",
+    "22: x",
+    "/20 x",
+    "620 x",
+    "-20 x",
+    "+20 x",
+    " 220 x",
+    "220_x",
+    "220\tx",
+    "2 0 x",
+    "\u0662\u0662\u0660 x",
+    "\uff12\uff12\uff10 x",
+  ];
+  for (const line of refused) {
+    assert.throws(() => new ReplyParser().push(bytes(`${line}\n`)), FtpProtocolError, line);
+  }
+  for (
+    const [line, code] of [["100 a", 100], ["599 b", 599], ["230 ", 230], ["509 c", 509]] as const
+  ) {
+    assert.deepEqual(new ReplyParser().push(bytes(`${line}\r\n`)), [
+      { code, text: line.slice(4), lines: [line] },
+    ]);
+  }
+  const parser = new ReplyParser();
+  assert.deepEqual(parser.push(bytes("150-a\r\n")), []);
+  assert.deepEqual(parser.push(bytes("150 b\r\n")), [
+    { code: 150, text: "a\nb", lines: ["150-a", "150 b"] },
+  ]);
 });
 
 Deno.test("ReplyParser bounds line length even without a newline", () => {

@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import {
   FtpClient,
   type FtpClientOptions,
+  FtpConnectionError,
   FtpPermanentError,
+  FtpTimeoutError,
   FtpTlsError,
   type TlsFailure,
 } from "../../mod.ts";
@@ -188,3 +190,24 @@ Deno.test("the debug hook sees the encrypted session's lines, the password still
   assert.ok(lines.includes("send PROT P"));
   assert.ok(!lines.join("\n").includes("tls-secret"));
 });
+
+// The reply timeout ends a read by closing the connection, which must end the
+// read pending on each transport's stream (Deno's TLS, Node's in its worker).
+for (const sessionReuse of engines) {
+  Deno.test(`explicit FTPS (${sessionReuse === "auto" ? "Deno TLS" : "Node TLS"}): a stalled reply gives a reply timeout and closes the session, no hang`, async () => {
+    await using server = await tlsServer();
+    await using client = await FtpClient.connect(url(server), {
+      tls: { caCerts: [pki.caPem], sessionReuse },
+      replyTimeout: 300,
+    });
+    server.faults.onCommand = (c) => (c.verb === "NOOP" ? { stall: true } : undefined);
+    const started = performance.now();
+    const error = await client.noop().catch((e) => e);
+    assert.ok(error instanceof FtpTimeoutError, String(error));
+    assert.equal(error.phase, "reply");
+    assert.match(error.message, /reply to "NOOP"/);
+    assert.ok(performance.now() - started < 300 + 5_000, "ended within the timeout and slack");
+    assert.equal(client.state, "unconnected");
+    await assert.rejects(client.pwd(), FtpConnectionError);
+  });
+}
