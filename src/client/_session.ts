@@ -101,8 +101,10 @@ const OPTS_UTF8 = "OPTS UTF8 ON";
 const SETTLED = Promise.resolve();
 
 /**
- * How long the listener of an EPSV sent ahead is used: a transfer that comes
- * later asks for a new one (a round trip, after a pause at least this long).
+ * How long the listener of an EPSV sent ahead is used after the control
+ * connection was last read: a transfer that comes later asks for a new one
+ * (a round trip, after a pause at least this long; a 229 read just now, slow
+ * or not, came with everything the server sent before it).
  * A server may give up a listener nobody connected to (pyftpdlib, after 30 s
  * by default, with an unasked 421 that may still be on its way) and give its
  * port to another session's EPSV: with a small passive port range, a stale
@@ -163,8 +165,6 @@ export class Session {
    * dropped where it arrives, whenever that is.
    */
   #aheadListener?: "unused" | "expired";
-  /** When the EPSV sent ahead went (performance.now()): see AHEAD_LISTENER_TRUSTED_MS. */
-  #aheadSentAt = 0;
   #sentAhead = false;
   /** Whether the last passive address came from an EPSV sent ahead. */
   #addressAhead = false;
@@ -328,7 +328,6 @@ export class Session {
 
   #noteAhead(): void {
     this.#aheadListener = "unused";
-    this.#aheadSentAt = performance.now();
     this.#sentAhead = true;
   }
 
@@ -403,17 +402,21 @@ export class Session {
     const peer = this.control.remoteAddr.hostname;
     if (!this.#epsvRefused) {
       let ahead = await this.#takeAhead();
-      // The server timed out the listener, or may have by now: ask for another.
-      const stale = performance.now() - this.#aheadSentAt > AHEAD_LISTENER_TRUSTED_MS;
-      if (this.#aheadListener === "expired" || stale) ahead = undefined;
+      // The server timed out the listener: ask for another.
+      if (this.#aheadListener === "expired") ahead = undefined;
       this.#aheadListener = undefined; // Used now, or replaced by the EPSV below.
-      this.#addressAhead = ahead !== undefined;
       if (ahead && ahead.code >= 400 && this.#epsvWorked) {
         // EPSV worked on this session before: a refusal of the one sent
         // ahead says the server took it out of turn. Ask again, in turn.
         this.stopPipelining();
         ahead = undefined;
       }
+      // Or it may have, its 421 not read yet (the connection was not read
+      // for a while): ask for another.
+      if (ahead && performance.now() - this.control.lastReadAt > AHEAD_LISTENER_TRUSTED_MS) {
+        ahead = undefined;
+      }
+      this.#addressAhead = ahead !== undefined;
       const port = ahead ? epsvPort(ahead) : await this.epsv();
       if (port !== undefined) {
         this.#epsvWorked = true;

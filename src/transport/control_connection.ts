@@ -174,6 +174,8 @@ export class ControlConnection {
   readonly #unasked = new WeakSet<FtpReply>();
   /** How many of the queued replies are unasked ones (kept, not counted per read). */
   #unaskedQueued = 0;
+  /** When the last read of the server's bytes ended (see `lastReadAt`). */
+  #lastReadAt = performance.now();
   /** The reply timer (see `#armTimer`), and when it fires. */
   #timer?: Timer;
   #timerAt = Infinity;
@@ -297,6 +299,14 @@ export class ControlConnection {
   /** This end's address, used to listen for active-mode data connections. */
   get localAddr(): Deno.NetAddr {
     return this.#conn.localAddr as Deno.NetAddr;
+  }
+
+  /**
+   * When the last read of the server's bytes ended (`performance.now()`):
+   * what the server sent since then, an unasked reply say, is not read yet.
+   */
+  get lastReadAt(): number {
+    return this.#lastReadAt;
   }
 
   /** Whether the connection has been closed or has failed. */
@@ -478,6 +488,7 @@ export class ControlConnection {
   }
 
   #readEnded(): void {
+    this.#lastReadAt = performance.now();
     this.#expiry = undefined;
     this.#waitUntil = Infinity;
     // Idle, the timer must not keep the process alive.

@@ -208,28 +208,58 @@ for (const when of ["idle", "during PWD"] as const) {
   });
 }
 
-Deno.test("an EPSV sent ahead and left unused for over a second is not used: the next download asks for a new address", async () => {
+Deno.test("an EPSV sent ahead whose 229 was read over a second before its transfer is not used: the transfer asks for a new address", async () => {
   // A server may give up a listener nobody connected to (pyftpdlib: an
   // unasked 421, after 30 s by default) and hand its port to another
-  // session's EPSV; its 421 may still be on the way when the client next
-  // transfers. So only a fresh listener is trusted.
+  // session's EPSV. Its 421 is read with the 229 when the client reads the
+  // connection only at the transfer; but a 229 read earlier (here with a
+  // stat's reply) says nothing of what came since.
   await using server = await FtpTestServer.start();
   await Deno.writeTextFile(`${server.root}/f.txt`, "f\n");
   await Deno.writeTextFile(`${server.root}/g.txt`, "g\n");
   await using client = await FtpClient.connect(server.url);
-  assert.equal(await new Response(await client.download("f.txt")).text(), "f\n");
-  assert.equal(await new Response(await client.download("g.txt")).text(), "g\n");
   const epsvs = () => server.commands.filter((line) => line === "EPSV").length;
-  // The server logs the EPSV sent ahead once it has read it, after the 226
-  // the call returned on: wait for it (bounded).
-  for (let i = 0; i < 100 && epsvs() < 3; i++) await new Promise((r) => setTimeout(r, 10));
-  // The first download's own EPSV, and one ahead with each download's end:
-  // the second download used the one sent ahead with the first's.
-  assert.equal(epsvs(), 3);
+  const epsvsReach = async (n: number) => {
+    // The server logs an EPSV sent ahead once it reads it, after the reply
+    // the call returned on: wait for it (bounded).
+    for (let i = 0; i < 100 && epsvs() < n; i++) await new Promise((r) => setTimeout(r, 10));
+    return epsvs();
+  };
+  assert.equal(await new Response(await client.download("f.txt")).text(), "f\n");
+  // The stat reads the 229 of the EPSV sent with the download's end, and keeps it.
+  assert.equal((await client.stat("g.txt")).size, 2);
+  assert.equal(await epsvsReach(2), 2);
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  assert.equal(await new Response(await client.download("g.txt")).text(), "g\n");
+  // A new EPSV for this download, then one ahead with its end.
+  assert.equal(await epsvsReach(4), 4);
+  assert.equal(mayPipeline(`127.0.0.1:${server.port}`), true);
+});
+
+Deno.test("an EPSV sent ahead whose 229 is read at the transfer is used after a pause: the read takes what the server sent before it", async () => {
+  await using server = await FtpTestServer.start();
+  await Deno.writeTextFile(`${server.root}/f.txt`, "f\n");
+  await using client = await FtpClient.connect(server.url);
+  assert.equal(await new Response(await client.download("f.txt")).text(), "f\n");
   await new Promise((resolve) => setTimeout(resolve, 1_200));
   assert.equal(await new Response(await client.download("f.txt")).text(), "f\n");
-  for (let i = 0; i < 100 && epsvs() < 5; i++) await new Promise((r) => setTimeout(r, 10));
-  // The one sent ahead with the second's end is 1.2 s old: a new one, then one ahead.
-  assert.equal(epsvs(), 5);
-  assert.equal(mayPipeline(`127.0.0.1:${server.port}`), true);
+  const epsvs = () => server.commands.filter((line) => line === "EPSV").length;
+  for (let i = 0; i < 100 && epsvs() < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  // The first download's own, then one ahead with each download's end.
+  assert.equal(epsvs(), 3);
+});
+
+Deno.test("a slow 229 to an EPSV sent ahead is fresh when it comes: one EPSV a download, not two", async () => {
+  await using server = await FtpTestServer.start();
+  for (const name of ["a", "b", "c"]) await Deno.writeTextFile(`${server.root}/${name}.txt`, name);
+  await using client = await FtpClient.connect(server.url);
+  // Each EPSV answered after 1.1 s: the age of a listener runs from its 229.
+  server.faults.onCommand = (command) => command.verb === "EPSV" ? { delayMs: 1_100 } : undefined;
+  for (const name of ["a", "b", "c"]) {
+    assert.equal(await new Response(await client.download(`${name}.txt`)).text(), name);
+  }
+  const epsvs = () => server.commands.filter((line) => line === "EPSV").length;
+  for (let i = 0; i < 300 && epsvs() < 4; i++) await new Promise((r) => setTimeout(r, 10));
+  // The first download's own, then one ahead with each download's end.
+  assert.equal(epsvs(), 4);
 });

@@ -9,8 +9,8 @@
 // here with a data connection reset by the server. The likely cause: a client
 // used the port of its timed-out listener (the 421 not read yet), which
 // pyftpdlib (a range of 20 passive ports) had given to another client's EPSV.
-// A listener sent ahead is now used only within a second of its EPSV
-// (src/client/_session.ts).
+// A listener sent ahead is now used only if the control connection was read
+// within the last second (src/client/_session.ts).
 
 import assert from "node:assert/strict";
 import { FtpClient } from "../../mod.ts";
