@@ -24,7 +24,6 @@ import {
   rawServer,
   runWaitCases,
   say,
-  T,
   timed,
   type WaitCase,
   waitOptions,
@@ -110,7 +109,10 @@ const greetingCases: WaitCase[] = [
       await using server = rawServer((conn) => Promise.resolve(conn.close()));
       const outcome = await timed(() => FtpClient.connect(waitOptions(server.port)));
       assert.ok(outcome.error instanceof FtpConnectionError, String(outcome.error));
-      assertWithin(outcome, T);
+      // A connection error, not a timeout: that is what "promptly" means here.
+      // The bound has the slack of every case (T alone failed on a loaded
+      // machine, on main too: 1020 to 1362 ms).
+      assertWithin(outcome);
     },
   },
   ...(["auto", "always"] as const).map((sessionReuse): WaitCase => ({
@@ -271,7 +273,10 @@ const commandCases: WaitCase[] = [
       assert.ok(outcome.error instanceof FtpConnectionError, String(outcome.error));
       assert.equal(outcome.error.kind, "refused");
       assert.match(outcome.error.message, /data connection/);
-      assertWithin(outcome, T);
+      // A connection error, not a timeout: that is what "promptly" means here.
+      // The bound has the slack of every case (T alone failed on a loaded
+      // machine, on main too: 1020 to 1362 ms).
+      assertWithin(outcome);
     },
   },
   {
