@@ -105,7 +105,14 @@ async function openPassive(
         { opening },
       );
     }
-    const reply = await session.startTransfer(line);
+    // A download or a listing sends nothing on its data connection: closing
+    // it for writing now lets the server send its final reply as soon as
+    // the data went, rather than a round trip later when the client closes.
+    // With the next transfer's EPSV sent with the command, the data, that
+    // reply and the next address share one round trip (see mayEpsvWithRead).
+    const withEpsv = READS.test(line) && session.mayEpsvWithRead();
+    if (withEpsv) await tcp.closeWrite();
+    const reply = await session.startTransfer(line, withEpsv);
     const data = dataConnection(session, tcp, line, options);
     const size = parseAnnouncedSize(reply.text);
     return new Transfer(session, data, line, size, options.signal, undefined, reply);

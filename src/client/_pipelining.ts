@@ -30,37 +30,40 @@ export function stopPipelining(server: string): void {
 
 /**
  * Servers whose greeting names software seen to read the control connection
- * only after an upload's data has all arrived (or to queue what comes
- * meanwhile), so that an EPSV sent once the client closed the upload's data
- * is answered after the upload's final reply: vsftpd and ferry's embedded
- * server (tests/interop/upload_ahead.test.ts shows it, large files and
- * small, plain and FTPS). Not the others, which read the control connection
- * while the data still arrives: Pure-FTPd answers such an EPSV with "500
- * Unknown command", ProFTPD with "450 EPSV: data transfer in progress"
- * (both drop it, then complete the upload), and pyftpdlib answers it with a
- * 229 and cuts the upload short, never sending its final reply.
+ * only after a transfer's data has all gone (or to queue what comes
+ * meanwhile), so that an EPSV sent during a transfer is answered after the
+ * transfer's final reply: vsftpd and ferry's embedded server
+ * (tests/interop/upload_ahead.test.ts and read_ahead.test.ts show it, large
+ * files and small). Not the others, which read the control connection while
+ * the data still flows: Pure-FTPd answers such an EPSV during an upload
+ * with "500 Unknown command", ProFTPD with "450 EPSV: data transfer in
+ * progress" (both drop it, then complete the upload), and pyftpdlib answers
+ * it with a 229 and cuts the transfer short (an upload's or a download's),
+ * never sending its final reply.
  */
-const UPLOAD_AHEAD_GREETINGS = /\bvsFTPd\b|^ferry test server\b/i;
+const AHEAD_GREETINGS = /\bvsFTPd\b|^ferry test server\b/i;
 
-/** Servers (host:port) seen to answer an EPSV sent ahead of an upload's end out of turn. */
-const uploadAheadRefused = new Set<string>();
+/** Servers (host:port) seen to answer an EPSV sent during a transfer out of turn. */
+const aheadRefused = new Set<string>();
 
 /**
- * Whether the next transfer's EPSV may go as soon as an upload's data is
- * closed, before its final reply (see Transfer's completion): only for
- * software known to keep that EPSV's answer behind the upload's own
- * (`greeting` names it), and not after `server` answered one out of turn.
- * A greeting that names other software, or none (a renamed banner), keeps
- * the EPSV behind the final reply, as for any server.
+ * Whether the next transfer's EPSV may go while a transfer is under way,
+ * before its final reply: as soon as an upload's data is closed (see
+ * Transfer's completion), and with a download's or a listing's command
+ * (see `openPassive` in _open_transfer.ts). Only for software known to keep
+ * that EPSV's answer behind the transfer's own (`greeting` names it), and
+ * not after `server` answered one out of turn. A greeting that names other
+ * software, or none (a renamed banner), keeps the EPSV behind the final
+ * reply, as for any server.
  */
-export function mayEpsvAheadOfUpload(server: string, greeting: string | undefined): boolean {
-  return greeting !== undefined && UPLOAD_AHEAD_GREETINGS.test(greeting.trimStart()) &&
-    !uploadAheadRefused.has(server);
+export function mayEpsvDuringTransfer(server: string, greeting: string | undefined): boolean {
+  return greeting !== undefined && AHEAD_GREETINGS.test(greeting.trimStart()) &&
+    !aheadRefused.has(server);
 }
 
-/** From now on, `server` gets no EPSV ahead of an upload's final reply. */
-export function stopEpsvAheadOfUploads(server: string): void {
-  uploadAheadRefused.add(server);
+/** From now on, `server` gets no EPSV ahead of a transfer's final reply. */
+export function stopEpsvDuringTransfers(server: string): void {
+  aheadRefused.add(server);
 }
 
 /** Errors that come from a server mishandling commands sent together. */
@@ -83,7 +86,7 @@ export function isPipeliningFailure(error: unknown): boolean {
 /** Forgets every server's misbehaviour (tests). */
 export function resetPipelining(): void {
   sequentialServers.clear();
-  uploadAheadRefused.clear();
+  aheadRefused.clear();
 }
 
 /** What each command's positive final reply may be; others take any 2xx or 3xx. */

@@ -37,10 +37,10 @@ import {
   answers,
   DROPPED_HINT,
   markPipeliningFailure,
-  mayEpsvAheadOfUpload,
+  mayEpsvDuringTransfer,
   mayPipeline,
   outOfStep,
-  stopEpsvAheadOfUploads,
+  stopEpsvDuringTransfers,
   stopPipelining,
 } from "./_pipelining.ts";
 import type { DataTlsPolicy } from "./_tls_policy.ts";
@@ -166,6 +166,12 @@ export class Session {
    */
   #aheadListener?: "unused" | "expired";
   #sentAhead = false;
+  /**
+   * Whether the last transfer command went with the next transfer's EPSV
+   * (see `mayEpsvWithRead`), which its completion then treats as sent
+   * ahead of its final reply.
+   */
+  #epsvWithTransfer = false;
   /** Whether the last passive address came from an EPSV sent ahead. */
   #addressAhead = false;
   /** The read buffers of small transfers, reused from one to the next (see Transfer.receive). */
@@ -291,6 +297,11 @@ export class Session {
    * listener it opened when the next transfer asks).
    */
   async sendEpsvAhead(): Promise<boolean> {
+    if (this.#epsvWithTransfer) {
+      // Sent with the transfer's command already: ahead, unless an ABOR's drain read its reply.
+      this.#epsvWithTransfer = false;
+      return this.#epsvAhead;
+    }
     if (!this.#epsvWorked || !this.#mayAheadEpsv()) return false;
     await this.control.send("EPSV");
     this.#epsvAhead = true;
@@ -302,11 +313,12 @@ export class Session {
    * After an upload's data went and its connection was closed by the client,
    * sends the next transfer's EPSV before the upload's final reply, where
    * the server's software is known to answer it after that reply (see
-   * `mayEpsvAheadOfUpload`): the upload's end and the next address then
+   * `mayEpsvDuringTransfer`): the upload's end and the next address then
    * share a round trip. Returns whether it was sent.
    */
   async sendEpsvAheadOfUpload(): Promise<boolean> {
-    if (!mayEpsvAheadOfUpload(this.#server, this.greeting?.text)) return false;
+    this.#epsvWithTransfer = false;
+    if (!mayEpsvDuringTransfer(this.#server, this.greeting?.text)) return false;
     return await this.sendEpsvAhead();
   }
 
@@ -322,7 +334,7 @@ export class Session {
     this.#epsvReady = reply;
     if (reply === undefined) {
       this.#aheadListener = undefined;
-      stopEpsvAheadOfUploads(this.#server);
+      stopEpsvDuringTransfers(this.#server);
     }
   }
 
@@ -451,21 +463,50 @@ export class Session {
     await this.port(address);
   }
 
-  /** Sends a transfer command and reads its 1xx. */
-  async startTransfer(line: string): Promise<FtpReply> {
-    await this.sendTransfer(line);
+  /**
+   * Whether a download's or a listing's command may go with the next
+   * transfer's EPSV, its data connection closed for writing first (see
+   * `openPassive` in _open_transfer.ts): over a plain data connection, with
+   * EPSV known to work, pipelining on, and software that answers an EPSV
+   * sent during a transfer after the transfer's final reply (see
+   * `mayEpsvDuringTransfer`). The server then sends the data, the final
+   * reply (it has the client's end of the data connection already) and the
+   * next address in one round trip.
+   */
+  mayEpsvWithRead(): boolean {
+    return !this.#dataProtected && this.#epsvWorked && this.#mayAheadEpsv() &&
+      mayEpsvDuringTransfer(this.#server, this.greeting?.text);
+  }
+
+  /**
+   * Sends a transfer command and reads its 1xx; `withEpsv` sends the next
+   * transfer's EPSV with it (see `mayEpsvWithRead`).
+   */
+  async startTransfer(line: string, withEpsv = false): Promise<FtpReply> {
+    await this.sendTransfer(line, withEpsv);
     return await this.readOpening(line);
   }
 
   /** Sends a transfer command (its data connection is set up already). */
-  async sendTransfer(line: string): Promise<void> {
+  async sendTransfer(line: string, withEpsv = false): Promise<void> {
     await this.#settleAhead();
-    await this.control.send(line);
+    this.#epsvWithTransfer = withEpsv;
+    if (!withEpsv) return await this.control.send(line);
+    await this.control.sendMany([line, "EPSV"]);
+    this.#epsvAhead = true;
+    this.#noteAhead();
   }
 
   /** Reads the 1xx that starts the transfer `line`; any other reply is thrown. */
   async readOpening(line: string): Promise<FtpReply> {
     const reply = await this.control.read({ replyTo: line });
+    if (reply.code === 229 && this.#epsvWithTransfer) {
+      // The EPSV sent with it was answered first: out of turn (pyftpdlib
+      // then cuts the transfer short). No more EPSVs during transfers here.
+      stopEpsvDuringTransfers(this.#server);
+      this.stopPipelining();
+      throw this.control.close(outOfStep(line, reply));
+    }
     if (!isPreliminary(reply)) {
       throw isCompletion(reply)
         ? new FtpUnexpectedReplyError(reply, redactCommand(line))

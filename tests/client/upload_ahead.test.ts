@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FtpClient, FtpPermanentError, FtpTimeoutError } from "../../mod.ts";
-import { mayEpsvAheadOfUpload, resetPipelining } from "../../src/client/_pipelining.ts";
+import { mayEpsvDuringTransfer, resetPipelining } from "../../src/client/_pipelining.ts";
 import { loadTask, runTask } from "../../src/runner/mod.ts";
 import { DelayProxy } from "../../bench/_delay_proxy.ts";
 import { hostileServer, type HostileSession } from "../hardening/_hostile_server.ts";
@@ -86,7 +86,7 @@ for (const how of ["500", "450"] as const) {
       assert.equal(decoder.decode(server.files.get(`/www/${name}`)), text, name);
     }
     assert.equal(server.sessions, 1, "no new login was needed");
-    assert.equal(mayEpsvAheadOfUpload(`127.0.0.2:${proxy.port}`, VSFTPD_GREETING.slice(4)), false);
+    assert.equal(mayEpsvDuringTransfer(`127.0.0.2:${proxy.port}`, VSFTPD_GREETING.slice(4)), false);
     // The first upload sent an EPSV ahead, which the server dropped: every
     // later upload asks for its address in turn, after the 226.
     const uploading = server.received.slice(server.received.findIndex((l) => l.startsWith("STOR")));
@@ -115,7 +115,7 @@ Deno.test("an EPSV sent ahead of an upload's end answered with a 229 at once and
     assert.match(error.message, /STOR cut\.txt/);
   }
   assert.equal(
-    mayEpsvAheadOfUpload(`127.0.0.1:${server.port}`, VSFTPD_GREETING.slice(4)),
+    mayEpsvDuringTransfer(`127.0.0.1:${server.port}`, VSFTPD_GREETING.slice(4)),
     false,
   );
   // A new login: uploads work, and wait for their 226 before the next EPSV.
@@ -151,7 +151,7 @@ Deno.test("an upload refused after its data (552), in turn, with the EPSV sent a
   assert.equal(proxy.stats().flights - before, 1, "STOR with its data: the EPSV was ready");
   assert.equal(decoder.decode(server.files.get("/small.txt")), "fits\n");
   assert.equal(server.received.filter((l) => l === "EPSV").length, 3);
-  assert.ok(mayEpsvAheadOfUpload(`127.0.0.2:${proxy.port}`, VSFTPD_GREETING.slice(4)));
+  assert.ok(mayEpsvDuringTransfer(`127.0.0.2:${proxy.port}`, VSFTPD_GREETING.slice(4)));
 });
 
 Deno.test("an EPSV sent ahead answered out of turn with a refusal (450), then the upload refused (452): the error is the upload's 452 naming STOR, not the EPSV's 450", async () => {
@@ -181,7 +181,7 @@ Deno.test("an EPSV sent ahead answered out of turn with a refusal (450), then th
   const error = await client.upload("full.bin", "too much\n").catch((e) => e);
   assert.equal(error?.code, 452, String(error));
   assert.match(error.message, /STOR full\.bin/);
-  assert.equal(mayEpsvAheadOfUpload(`127.0.0.1:${server.port}`, VSFTPD_GREETING.slice(4)), false);
+  assert.equal(mayEpsvDuringTransfer(`127.0.0.1:${server.port}`, VSFTPD_GREETING.slice(4)), false);
   await client.upload("small.txt", "fits\n");
   assert.equal(decoder.decode(server.files.get("/small.txt")), "fits\n");
 });

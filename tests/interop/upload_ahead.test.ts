@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { mayEpsvAheadOfUpload, resetPipelining } from "../../src/client/_pipelining.ts";
+import { mayEpsvDuringTransfer, resetPipelining } from "../../src/client/_pipelining.ts";
 import { loadTask, runTask } from "../../src/runner/mod.ts";
 import { type ServerHandle, ServerUnavailableError } from "../_servers/_common.ts";
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
@@ -80,7 +80,7 @@ for (const spec of SERVERS) {
       // No server answered an EPSV sent ahead out of turn: it still goes ahead.
       if (spec.ahead) {
         assert.ok(
-          mayEpsvAheadOfUpload(`127.0.0.1:${server.port}`, "(vsFTPd 3.0.3)"),
+          mayEpsvDuringTransfer(`127.0.0.1:${server.port}`, "(vsFTPd 3.0.3)"),
           `${spec.name} answered an EPSV sent ahead of an upload's end out of turn`,
         );
       }
