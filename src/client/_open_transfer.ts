@@ -22,7 +22,13 @@ import type { OpenTransferOptions, Session } from "./_session.ts";
 import { abortCommand, abortGrace, abortReason, Transfer } from "./_transfer.ts";
 import { pacerOf } from "./rate_limit.ts";
 
-const READS = /^(RETR|LIST|NLST|MLSD)\b/i;
+/** Whether `line` is a command whose data comes from the server (RETR, LIST, NLST, MLSD). */
+function readsData(line: string): boolean {
+  // Once a file: no regular expression.
+  if (line.length > 4 && line.charCodeAt(4) !== 32) return false;
+  const verb = line.slice(0, 4).toUpperCase();
+  return verb === "RETR" || verb === "LIST" || verb === "NLST" || verb === "MLSD";
+}
 
 export async function openTransfer(
   session: Session,
@@ -36,7 +42,7 @@ export async function openTransfer(
   const policy = settings.dataTls;
   const protectedData = session.dataProtected && policy !== undefined;
   // Only the TLS policy asks what the transfer reads.
-  const isRead = protectedData && READS.test(line);
+  const isRead = protectedData && readsData(line);
   if (protectedData) {
     await policy.beforeTransfer(
       isRead,
@@ -110,7 +116,7 @@ async function openPassive(
     // the data went, rather than a round trip later when the client closes.
     // With the next transfer's EPSV sent with the command, the data, that
     // reply and the next address share one round trip (see mayEpsvWithRead).
-    const withEpsv = READS.test(line) && session.mayEpsvWithRead();
+    const withEpsv = readsData(line) && session.mayEpsvWithRead();
     if (withEpsv) await tcp.closeWrite();
     const reply = await session.startTransfer(line, withEpsv);
     const data = dataConnection(session, tcp, line, options);

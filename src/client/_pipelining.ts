@@ -57,8 +57,20 @@ const aheadRefused = new Set<string>();
  * reply, as for any server.
  */
 export function mayEpsvDuringTransfer(server: string, greeting: string | undefined): boolean {
-  return greeting !== undefined && AHEAD_GREETINGS.test(greeting.trimStart()) &&
-    !aheadRefused.has(server);
+  return namesInTurnSoftware(greeting) && !aheadRefused.has(server);
+}
+
+/**
+ * The half of `mayEpsvDuringTransfer` that depends on the greeting alone,
+ * which a session asks once (its transfers then ask the other half).
+ */
+export function namesInTurnSoftware(greeting: string | undefined): boolean {
+  return greeting !== undefined && AHEAD_GREETINGS.test(greeting.trimStart());
+}
+
+/** The other half: whether `server` answered an EPSV sent during a transfer out of turn. */
+export function answeredOutOfTurn(server: string): boolean {
+  return aheadRefused.has(server);
 }
 
 /** From now on, `server` gets no EPSV ahead of a transfer's final reply. */

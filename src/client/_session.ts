@@ -34,11 +34,12 @@ import type { TransferMode, TransferType } from "./options.ts";
 import { loginFlight } from "./_login_flight.ts";
 import { openTransfer } from "./_open_transfer.ts";
 import {
+  answeredOutOfTurn,
   answers,
   DROPPED_HINT,
   markPipeliningFailure,
-  mayEpsvDuringTransfer,
   mayPipeline,
+  namesInTurnSoftware,
   outOfStep,
   stopEpsvDuringTransfers,
   stopPipelining,
@@ -172,6 +173,8 @@ export class Session {
    * ahead of its final reply.
    */
   #epsvWithTransfer = false;
+  /** Whether the greeting names software that answers an EPSV sent during a transfer in turn. */
+  #inTurnSoftware?: boolean;
   /** Whether the last passive address came from an EPSV sent ahead. */
   #addressAhead = false;
   /** The read buffers of small transfers, reused from one to the next (see Transfer.receive). */
@@ -318,7 +321,7 @@ export class Session {
    */
   async sendEpsvAheadOfUpload(): Promise<boolean> {
     this.#epsvWithTransfer = false;
-    if (!mayEpsvDuringTransfer(this.#server, this.greeting?.text)) return false;
+    if (!this.#mayEpsvDuringTransfer()) return false;
     return await this.sendEpsvAhead();
   }
 
@@ -475,7 +478,14 @@ export class Session {
    */
   mayEpsvWithRead(): boolean {
     return !this.#dataProtected && this.#epsvWorked && this.#mayAheadEpsv() &&
-      mayEpsvDuringTransfer(this.#server, this.greeting?.text);
+      this.#mayEpsvDuringTransfer();
+  }
+
+  /** See `mayEpsvDuringTransfer` (_pipelining.ts); asked once a file, the greeting read once. */
+  #mayEpsvDuringTransfer(): boolean {
+    if (this.greeting === undefined) return false;
+    this.#inTurnSoftware ??= namesInTurnSoftware(this.greeting.text);
+    return this.#inTurnSoftware && !answeredOutOfTurn(this.#server);
   }
 
   /**

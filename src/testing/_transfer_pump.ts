@@ -88,32 +88,56 @@ function allowance(pipe: DataPipe, moved: number): number {
   return Math.max(0, limit - moved);
 }
 
+/**
+ * What a download's client did with its side of the data connection, read
+ * from the start of the transfer: nothing yet, closed it for writing (ferry
+ * does at once: a download sends nothing), or gone (a reset).
+ */
+interface PeerEnd {
+  state: "open" | "write-closed" | "gone";
+  /** Settles when the state leaves "open". */
+  readonly changed: Promise<void>;
+}
+
+function watchPeerEnd(conn: Deno.Conn): PeerEnd {
+  const end: { state: PeerEnd["state"]; changed?: Promise<void> } = { state: "open" };
+  end.changed = (async () => {
+    const scratch = new Uint8Array(512);
+    try {
+      // Bounded by the connection: it ends, or the transfer closes it.
+      while ((await conn.read(scratch)) !== null) {
+        // Discard: a client sends nothing useful on a download connection.
+      }
+      end.state = "write-closed";
+    } catch {
+      end.state = "gone";
+    }
+  })();
+  return end as PeerEnd;
+}
+
 /** Acts on a reached fault limit: drop wins over stall when both are hit. */
 async function atLimit(
   pipe: DataPipe,
   watchdog: Watchdog,
   moved: number,
-  waitForPeer: boolean,
+  peer?: PeerEnd,
 ): Promise<PumpOutcome> {
   if (pipe.dropAfterBytes !== undefined && moved >= pipe.dropAfterBytes) {
     closeQuietly(pipe.conn);
     return "dropped";
   }
   watchdog.pause();
-  if (!waitForPeer) {
+  if (!peer || peer.state === "write-closed") {
+    // An upload, or a download whose client closed its side for writing
+    // before the stall: a hang-up cannot be told by reading any more (as
+    // for any server), so only ABOR or the session's end stops it.
     await untilAborted(pipe.signal);
     return watchdog.reason ?? "aborted";
   }
   // While stalled on a download, notice the client hanging up the data
-  // connection: it sends nothing, so any read ends only with the connection.
-  const scratch = new Uint8Array(512);
-  try {
-    while ((await pipe.conn.read(scratch)) !== null) {
-      // Discard: a client sends nothing useful on a download connection.
-    }
-  } catch {
-    // Closed by the watchdog on abort.
-  }
+  // connection: it sends nothing, so a read ends only with the connection.
+  await peer.changed;
   return watchdog.reason ?? "peer-closed";
 }
 
@@ -127,6 +151,7 @@ export async function sendChunks(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): Promise<PumpOutcome> {
   const watchdog = new Watchdog(pipe);
+  const peer = watchPeerEnd(pipe.conn);
   let sent = 0;
   try {
     for await (const chunk of chunks) {
@@ -140,7 +165,7 @@ export async function sendChunks(
       }
       sent += piece.length;
       watchdog.moved();
-      if (piece.length < chunk.length) return await atLimit(pipe, watchdog, sent, true);
+      if (piece.length < chunk.length) return await atLimit(pipe, watchdog, sent, peer);
     }
     return watchdog.reason ?? "complete";
   } finally {
@@ -162,7 +187,7 @@ export async function receiveChunks(
   try {
     for (;;) {
       const room = allowance(pipe, received);
-      if (room === 0) return await atLimit(pipe, watchdog, received, false);
+      if (room === 0) return await atLimit(pipe, watchdog, received);
       let n: number | null;
       try {
         n = await pipe.conn.read(pipe.buffer.subarray(0, Math.min(room, pipe.buffer.length)));

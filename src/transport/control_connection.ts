@@ -346,9 +346,15 @@ export class ControlConnection {
    */
   async sendMany(lines: readonly string[]): Promise<void> {
     this.#throwIfClosed();
-    const writes = writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
-    for (const line of lines) this.#noteSent(line);
+    // Most fit one write (a transfer command with the next EPSV, once a
+    // file): encoded together, with no array of encoded lines to walk.
+    const together = this.#codec.encode(lines.join("\r\n") + "\r\n");
+    const writes = together.length <= MAX_WRITE_BYTES
+      ? undefined
+      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
+    for (let i = 0; i < lines.length; i++) this.#noteSent(lines[i]);
     try {
+      if (!writes) return await writeAll(this.#conn, together);
       for (const bytes of writes) await writeAll(this.#conn, bytes);
     } catch (error) {
       throw this.close(connectionError(error, "control connection"));

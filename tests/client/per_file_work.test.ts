@@ -268,8 +268,8 @@ Deno.test("small downloads in a batch copy no reply and build no array per reply
   for (let i = 0; i < 2 * FILES; i++) {
     assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i]);
   }
-  // Per file three replies (150, 226, the next EPSV's 229) and two command
-  // writes. Before: a copy of each reply (the anonymous password is a secret
+  // Per file three replies (150, 226, the next EPSV's 229) and one command
+  // write (RETR with the next EPSV; two writes before it went with RETR). Before: a copy of each reply (the anonymous password is a secret
   // that no reply quotes), an array of its lines' texts and one grown for its
   // one line, a filter of the queued replies per read, one of the rate limits
   // per data connection, an array of each write's encoded lines, and a split

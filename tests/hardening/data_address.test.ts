@@ -123,8 +123,15 @@ Deno.test({
           server.faults.onCommand = (
             c,
           ) => (c.verb === verb ? { reply: `${reply}\r\n` } : undefined);
-          const before = server.commands.length;
-          const error = await client.download("f.txt").catch((e) => e);
+          let before = server.commands.length;
+          let error = await client.download("f.txt").then((s) => new Response(s).text(), (e) => e);
+          if (error === "x") {
+            // The download used an address asked for with the last one's
+            // RETR, before the fault; the reply above answered the EPSV sent
+            // with this one's: the next download reads it.
+            before = server.commands.length;
+            error = await client.download("f.txt").catch((e) => e);
+          }
           assert.ok(error instanceof FtpProtocolError, `${reply}: ${error}`);
           const sent = server.commands.slice(before);
           assert.ok(!sent.includes("RETR f.txt"), `RETR was sent after ${reply}`);
