@@ -37,7 +37,6 @@
 
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { mergeChunks } from "./_merge_chunks.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 /** Where the README's install line and `ferry permissions` expect the bundle. */
@@ -46,15 +45,6 @@ export const DIST = join(REPO, "dist");
 const ENTRIES = ["src/cli/mod.ts", "src/transport/_isolated_worker.ts"];
 /** The worker's file in the bundle, relative to dist/. */
 const WORKER = "transport/_isolated_worker.js";
-/**
- * What a one-file `ferry get` imports dynamically (src/cli/mod.ts, the step
- * registry), whose chunks are merged into one file, MERGED
- * (tasks/_merge_chunks.ts). Its name is as long as esbuild's chunk names, so
- * that rewriting an import of a chunk into one of it leaves a file's columns
- * in place (a source map's shift only moves columns right).
- */
-const GET_LAZY = ["_oneshot", "_job", "get"];
-const MERGED = "chunk-GETFILES.js";
 
 interface Rewrite {
   /** The text esbuild copies from the source (minified: no space after the comma). */
@@ -169,36 +159,31 @@ async function files(root: string, prefix = ""): Promise<string[]> {
 export async function build(outDir: string): Promise<string[]> {
   const config = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
   const externals = Object.keys(config.imports ?? {}).flatMap((name) => ["--external", name]);
-  const bundle = async (args: string[]) => {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--config",
-        join(REPO, "deno.json"),
-        "--platform",
-        "deno",
-        "--minify",
-        "--sourcemap",
-        "linked",
-        ...externals,
-        ...args,
-      ],
-      cwd: REPO,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!output.success) {
-      throw new Error(`deno bundle failed:\n${new TextDecoder().decode(output.stderr)}`);
-    }
-  };
-  await bundle([
-    "--code-splitting",
-    "--outdir",
-    outDir,
-    ...ENTRIES.map((entry) => join(REPO, entry)),
-  ]);
-  let written = await files(outDir);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--quiet",
+      "--config",
+      join(REPO, "deno.json"),
+      "--platform",
+      "deno",
+      "--code-splitting",
+      "--minify",
+      "--sourcemap",
+      "linked",
+      ...externals,
+      "--outdir",
+      outDir,
+      ...ENTRIES.map((entry) => join(REPO, entry)),
+    ],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(`deno bundle failed:\n${new TextDecoder().decode(output.stderr)}`);
+  }
+  const written = await files(outDir);
   const counts = REWRITES.map(() => 0);
   for (const chunk of written.filter((file) => file.endsWith(".js"))) {
     const path = join(outDir, chunk);
@@ -229,31 +214,6 @@ export async function build(outDir: string): Promise<string[]> {
   for (const entry of ["cli/mod.js", WORKER]) {
     if (!written.includes(entry)) throw new Error(`tasks/build.ts: the bundle has no ${entry}`);
   }
-  const lazy = GET_LAZY.map((name) => {
-    const found = written.filter((file) => new RegExp(`^${name}-[A-Z0-9]+\\.js$`).test(file));
-    if (found.length !== 1) throw new Error(`tasks/build.ts: dist/${name}-*.js: ${found}`);
-    return found[0];
-  });
-  await mergeChunks(outDir, written, {
-    entry: "cli/mod.js",
-    lazy,
-    isolated: [WORKER],
-    name: MERGED,
-    bundle,
-    rewrite: async (file, edits) => {
-      const path = join(outDir, file);
-      let text = await Deno.readTextFile(path);
-      const map = JSON.parse(await Deno.readTextFile(`${path}.map`)) as SourceMap;
-      // From the last edit back, so that each one's offsets still hold.
-      for (const { at, length, to } of [...edits].sort((a, b) => b.at - a.at)) {
-        shiftColumns(map, text, at + length, to.length - length);
-        text = text.slice(0, at) + to + text.slice(at + length);
-      }
-      await Deno.writeTextFile(path, text);
-      await Deno.writeTextFile(`${path}.map`, JSON.stringify(map));
-    },
-  });
-  written = await files(outDir);
   return written;
 }
 
