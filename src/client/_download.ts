@@ -2,6 +2,7 @@
 // Loaded on first use (ftp_client.ts): web streams cost start-up time that a
 // download to a file does not need.
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { FtpAbortError } from "../errors.ts";
 import { CrlfToLfStream } from "../protocol/line_ending_streams.ts";
 import type { TransferResult, TransferType } from "./options.ts";

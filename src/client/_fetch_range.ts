@@ -8,6 +8,7 @@
 // Any other way out of the loop (a failed write, the signal) ends the
 // transfer with ABOR, as every transfer does (see Transfer.receive).
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { FtpSizeMismatchError } from "../errors.ts";
 import { writeAllSync } from "../transport/write_all.ts";
 import type { Session } from "./_session.ts";

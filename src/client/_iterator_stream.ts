@@ -1,6 +1,7 @@
 // An async iterator of batches served as a ReadableStream of their items,
 // for listStream().
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { FtpAbortError } from "../errors.ts";
 
 /**

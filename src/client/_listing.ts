@@ -15,6 +15,7 @@
 // anyway, or has refused `-a` (then one warning: its listings may miss
 // them), the next listing asks again, at most MAX_DOT_FILE_PROBES times.
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { FtpLimitError, FtpPermanentError, FtpReplyError } from "../errors.ts";
 import type { FileInfo } from "../listing/file_info.ts";
 import { ListParser } from "../listing/parse_list.ts";

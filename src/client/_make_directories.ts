@@ -7,6 +7,7 @@
 // alike. The session's directory is never changed: the levels are sent as
 // given, relative to it or absolute.
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { type FtpError, replyError } from "../errors.ts";
 import { formatCommand, redactCommand } from "../protocol/command.ts";
 import { type FtpReply, isCompletion } from "../protocol/reply.ts";

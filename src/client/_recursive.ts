@@ -1,6 +1,7 @@
 // Recursive directory work: rm -r, built from single commands (mkdir -p is
 // in _make_directories.ts).
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { type DotFileOptions, listAll } from "./_listing.ts";
 import type { Session } from "./_session.ts";
 import { walkTree } from "./_walk.ts";

@@ -9,6 +9,7 @@
 // renames run to their end whatever the call's signal says: stopping in
 // between is what could leave the final path empty.
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { FtpPermanentError } from "../errors.ts";
 import type { Session } from "./_session.ts";
 import { ASIDE_SUFFIX } from "./temporary_names.ts";

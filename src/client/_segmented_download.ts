@@ -16,6 +16,7 @@
 // (a warning says so), a file whose size the server will not tell, and a
 // file under SEGMENT_THRESHOLD_BYTES, which gains little.
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { FtpError, FtpSizeMismatchError } from "../errors.ts";
 import type { TransferProgress, TransferResult } from "./options.ts";
 import { localPath, localPathExists } from "./_local_file.ts";

@@ -9,6 +9,7 @@
 // since a refusal may echo a long path. Where commands may not be sent
 // together, the same commands go one at a time (Session.pipeline).
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import {
   type FtpError,
   FtpPermanentError,

@@ -1,6 +1,7 @@
 // Uploads: a started STOR/APPE fed from a writable stream or from a source
 // (bytes, text, a readable stream, a local file).
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { FtpAbortError } from "../errors.ts";
 import { lfToCrlf } from "../protocol/line_endings.ts";
 import type { FtpReply } from "../protocol/reply.ts";

@@ -17,6 +17,7 @@
 // cancelled then stops before the next one (the renames of a replacement
 // excepted, see _replace.ts).
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import { FtpPermanentError, FtpReplyError, FtpSizeMismatchError } from "../errors.ts";
 import type { TransferProgress, TransferResult, TransferType } from "./options.ts";
 import type { TransferHooks } from "./_download.ts";

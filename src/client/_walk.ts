@@ -3,6 +3,7 @@
 // could escape its parent directory, whatever a hostile server lists
 // (basic-ftp CVE-2026-27699, lftp CVE-2018-10916).
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import type { FileInfo } from "../listing/file_info.ts";
 import { joinRemotePath, unsafeNameReason } from "../protocol/remote_path.ts";
 import type { CallOptions } from "./options.ts";
