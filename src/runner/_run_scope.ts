@@ -100,7 +100,7 @@ export class RunScope {
       dryRun,
       ok: true,
       interrupted: false,
-      startedAt: isoTime(Date.now()),
+      startedAt: new Date().toISOString(),
       durationMs: 0,
       totals: { transferred: 0, skipped: 0, failed: 0, changed: 0, bytes: 0 },
       steps: [],
@@ -186,48 +186,4 @@ export class RunScope {
   close(): Promise<void> {
     return this.pool.close();
   }
-}
-
-// A time as `Date.prototype.toISOString` writes it, computed from the epoch
-// milliseconds. The run report's `startedAt` is the one date a one-file get
-// formats, and the first `toISOString` of a process costs V8 0.6-1.0 ms, even
-// after other dates were made (measured in fresh processes: docs/
-// performance.md, "Cold start", sixth round); this is a few divisions.
-
-const pad = (value: number, width: number) => String(value).padStart(width, "0");
-
-/**
- * `new Date(ms).toISOString()` for the years 0 to 9999 (the four-digit form);
- * other times, and anything that is not a finite number, as `toISOString`
- * itself gives them (or throws).
- */
-export function isoTime(ms: number): string {
-  // 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z.
-  if (!(ms >= -62_167_219_200_000 && ms <= 253_402_300_799_999)) {
-    return new Date(ms).toISOString();
-  }
-  const time = Math.trunc(ms);
-  const days = Math.floor(time / 86_400_000);
-  const inDay = time - days * 86_400_000;
-  // Days to a civil date (proleptic Gregorian), as in Howard Hinnant's
-  // "chrono-Compatible Low-Level Date Algorithms" (days_from_civil's inverse).
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) / 365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) -
-    Math.floor(yearOfEra / 100));
-  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153); // March = 0
-  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
-  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  const hours = Math.floor(inDay / 3_600_000);
-  const minutes = Math.floor(inDay / 60_000) % 60;
-  const seconds = Math.floor(inDay / 1000) % 60;
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hours, 2)}:${pad(minutes, 2)}:${
-    pad(seconds, 2)
-  }.${pad(inDay % 1000, 3)}Z`;
 }

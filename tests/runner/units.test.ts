@@ -6,7 +6,6 @@ import { decide } from "../../src/runner/_compare.ts";
 import { compileFilter, splitGlob } from "../../src/runner/_filter.ts";
 import { interpolate } from "../../src/runner/_interpolate.ts";
 import { findNetrcEntry } from "../../src/runner/_netrc.ts";
-import { isoTime } from "../../src/runner/_run_scope.ts";
 import { makeRedactor, urlPasswords } from "../../src/runner/redact.ts";
 import { renderFrame } from "../../src/cli/_render.ts";
 import { defineTask, permissionFlags } from "../../src/runner/mod.ts";
@@ -234,26 +233,4 @@ Deno.test("redaction: URLs whose password holds @ / # show no piece of it", () =
     assert.ok(!/Qz7|Vw9/.test(out), out);
     assert.match(out, /ftpe?s?:\/\/bob:\*\*\*@host/);
   }
-});
-
-Deno.test("isoTime writes a time as toISOString does", () => {
-  const times = [
-    0,
-    -1,
-    1.5,
-    86_399_999,
-    951_782_400_000, // 2000-02-29
-    4_107_542_400_000, // 2100-03-01
-    -62_167_219_200_000, // 0000-01-01
-    -62_167_219_200_001,
-    253_402_300_799_999, // 9999-12-31T23:59:59.999Z
-    253_402_300_800_000,
-    Date.now(),
-  ];
-  // Bounded: a fixed sample spread over the years 0 to 9999.
-  for (let i = 0; i < 20_000; i++) {
-    times.push(-62_167_219_200_000 + Math.floor(Math.random() * 315_569_520_000_000));
-  }
-  for (const time of times) assert.equal(isoTime(time), new Date(time).toISOString(), `${time}`);
-  assert.throws(() => isoTime(NaN), RangeError);
 });
