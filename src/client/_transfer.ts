@@ -385,6 +385,37 @@ export class Transfer {
   }
 
   /**
+   * Reads the data connection until its end into `sink` (each chunk a view
+   * valid until `sink` returns), then completes the transfer; returns the
+   * bytes read. A small transfer (a buffer of at most 64 KiB, not paced)
+   * reads in one loop with one of the session's reused buffers: no
+   * generator, no layers per read (see `DataConnection.readAll`); a larger
+   * one goes through `receive`, whose two buffers let the next read run
+   * while `sink` writes. On a failure (of the data, the final reply, or
+   * `sink`), the caller passes the error to `failure`, which aborts the
+   * transfer where it still runs.
+   */
+  async receiveInto(bufferBytes: number, sink: (bytes: Uint8Array) => void): Promise<number> {
+    if (bufferBytes !== SPARE_BUFFER_BYTES || this.data.paced) {
+      let bytes = 0;
+      // Bounded by the data connection, as `receive` is.
+      for await (const chunk of this.receive(bufferBytes)) {
+        bytes += chunk.length;
+        if (chunk.length > 0) sink(chunk);
+      }
+      return bytes;
+    }
+    const buffers = this.#session.spareBuffers ??
+      [new Uint8Array(SPARE_BUFFER_BYTES), new Uint8Array(SPARE_BUFFER_BYTES)];
+    this.#session.spareBuffers = undefined;
+    const bytes = await this.data.readAll(buffers[0], sink);
+    await this.complete();
+    // Only after a whole transfer: its last read found the end, so no read holds the buffer.
+    this.#session.spareBuffers = buffers;
+    return bytes;
+  }
+
+  /**
    * Reads the data connection until its end, yielding the bytes as they
    * come, then completes the transfer. Two buffers of `bufferBytes` take
    * turns: while the caller handles one (writes it to a file, say), the
