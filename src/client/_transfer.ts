@@ -144,67 +144,96 @@ export class Transfer {
    * Called again, or after the transfer ended otherwise, it waits for that
    * end and reports the same outcome.
    */
-  async complete(): Promise<FtpReply> {
-    this.#ending ??= (async () => {
-      this.#completing = true;
-      try {
-        return await this.#completion();
-      } catch (error) {
-        // Interrupted on purpose: the server's 426 is the consequence, not the news.
-        throw this.signal.aborted ? abortReason(this.signal) : error;
-      } finally {
-        this.#end();
-        // The replies to an ABOR sent meanwhile must be read before the next command.
-        await this.#abortDrain;
-      }
-    })();
+  complete(): Promise<FtpReply> {
+    if (this.#ending !== undefined) return this.#completedBefore();
+    // Set before anything awaits, as `#ending ??=` would: an abort from now
+    // on waits for this end.
+    const ending = this.#completion();
+    this.#ending = ending;
+    return ending;
+  }
+
+  /** `complete` after the transfer ended otherwise (or was completed): the same outcome. */
+  async #completedBefore(): Promise<FtpReply> {
     await this.#ending;
     if (!this.finalReply) throw new FtpAbortError("The transfer was aborted before it completed");
     return this.finalReply;
   }
 
+  /**
+   * The completion itself, in one frame for a download (the usual small
+   * file): close the data connection, send the next EPSV ahead, read the
+   * final reply.
+   */
   async #completion(): Promise<FtpReply> {
-    let reply: FtpReply;
-    let aheadSent = false;
-    if (SENDS.test(this.#command)) {
-      await this.data.endUpload();
-      // The client's data is all sent and closed: the next transfer's EPSV
-      // may go now, where the server is known to answer it only after this
-      // upload's final reply (see Session.sendEpsvAheadOfUpload). Others
-      // read the control connection while the upload's data still arrives
-      // and answer a command that comes meanwhile out of turn (Pure-FTPd:
-      // "500 Unknown command"): for them it waits for the final reply.
-      aheadSent = await this.#sendEpsvAhead(true);
-      if (this.#earlyOpening) {
-        try {
-          await this.#earlyOpening;
-        } catch (error) {
-          this.data.close(); // Refused: that reply was the command's last.
-          throw error;
+    this.#completing = true;
+    try {
+      let reply: FtpReply;
+      if (SENDS.test(this.#command)) reply = await this.#uploadCompletion();
+      else {
+        this.data.close();
+        let aheadSent = false;
+        // Not with an early read of the final reply under way (active mode).
+        if (!this.#pendingFinal && this.#session.mayEpsvAhead) {
+          try {
+            aheadSent = await this.#session.sendEpsvAhead();
+          } catch {
+            // The control connection failed: reading the final reply tells.
+          }
+        }
+        reply = await this.#readFinal();
+        // A server that answered the EPSV sent ahead before the transfer ended
+        // is out of step: the 229 is not the transfer's answer.
+        if (aheadSent && reply.code === 229) {
+          this.#session.stopPipelining();
+          throw this.#session.control.close(outOfStep(this.#command, reply));
         }
       }
-      // Until the server closes the data connection, or its final reply
-      // arrives, keep reading it (see DataConnection.drain).
-      const final = this.#readFinal();
-      final.catch(() => {});
-      await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
-      this.data.close();
-      reply = await final;
-      if (aheadSent) reply = await this.#uploadReply(reply);
-    } else {
-      this.data.close();
-      aheadSent = await this.#sendEpsvAhead(false);
-      reply = await this.#readFinal();
-      // A server that answered the EPSV sent ahead before the transfer ended
-      // is out of step: the 229 is not the transfer's answer.
-      if (aheadSent && reply.code === 229) {
-        this.#session.stopPipelining();
-        throw this.#session.control.close(outOfStep(this.#command, reply));
+      if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
+      this.finalReply = reply;
+      return reply;
+    } catch (error) {
+      // Interrupted on purpose: the server's 426 is the consequence, not the news.
+      throw this.signal.aborted ? abortReason(this.signal) : error;
+    } finally {
+      this.#end();
+      // The replies to an ABOR sent meanwhile must be read before the next command.
+      if (this.#abortDrain) await this.#abortDrain;
+    }
+  }
+
+  async #uploadCompletion(): Promise<FtpReply> {
+    await this.data.endUpload();
+    // The client's data is all sent and closed: the next transfer's EPSV
+    // may go now, where the server is known to answer it only after this
+    // upload's final reply (see Session.sendEpsvAheadOfUpload). Others
+    // read the control connection while the upload's data still arrives
+    // and answer a command that comes meanwhile out of turn (Pure-FTPd:
+    // "500 Unknown command"): for them it waits for the final reply.
+    let aheadSent = false;
+    if (!this.#pendingFinal) {
+      try {
+        aheadSent = await this.#session.sendEpsvAheadOfUpload();
+      } catch {
+        // The control connection failed: reading the final reply tells.
       }
     }
-    if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
-    this.finalReply = reply;
-    return reply;
+    if (this.#earlyOpening) {
+      try {
+        await this.#earlyOpening;
+      } catch (error) {
+        this.data.close(); // Refused: that reply was the command's last.
+        throw error;
+      }
+    }
+    // Until the server closes the data connection, or its final reply
+    // arrives, keep reading it (see DataConnection.drain).
+    const final = this.#readFinal();
+    final.catch(() => {});
+    await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
+    this.data.close();
+    const reply = await final;
+    return aheadSent ? await this.#uploadReply(reply) : reply;
   }
 
   /**
@@ -255,25 +284,13 @@ export class Transfer {
     return isUnknownCommand(second) && !isUnknownCommand(first) ? first : second;
   }
 
-  /**
-   * Sends the next transfer's EPSV with this one's end (see
-   * `Session.sendEpsvAhead` and `Session.sendEpsvAheadOfUpload`), unless an
-   * early read of the final reply is under way (active mode). Returns
-   * whether it was sent.
-   */
-  async #sendEpsvAhead(upload: boolean): Promise<boolean> {
-    if (this.#pendingFinal) return false;
-    try {
-      return upload
-        ? await this.#session.sendEpsvAheadOfUpload()
-        : await this.#session.sendEpsvAhead();
-    } catch {
-      return false; // The control connection failed: reading the final reply tells.
-    }
+  #readFinal(): Promise<FtpReply> {
+    // No early read (passive mode): the session's read, with no frame of its own here.
+    if (!this.#pendingFinal) return this.#session.readFinal(this.#command);
+    return this.#readEarlyFinal(this.#pendingFinal);
   }
 
-  async #readFinal(): Promise<FtpReply> {
-    if (!this.#pendingFinal) return await this.#session.readFinal(this.#command);
+  async #readEarlyFinal(pendingFinal: Promise<FtpReply>): Promise<FtpReply> {
     // The early read waits without a deadline while data flows; from now on
     // the reply timeout applies.
     const control = this.#session.control;
@@ -282,7 +299,7 @@ export class Transfer {
       () => control.close(control.timeoutError({ replyTo: this.#command })),
     );
     try {
-      return await this.#pendingFinal;
+      return await pendingFinal;
     } finally {
       timer.clear();
     }
