@@ -53,6 +53,37 @@ export function abortGrace(session: Session, error: unknown): number | undefined
   return graceMs(session.control.replyTimeout);
 }
 
+/**
+ * The transfers under way for each signal, which one abort listener per
+ * signal interrupts: a batch of a thousand small files runs under one
+ * signal, and a listener added and removed per transfer cost more than the
+ * transfer's own JavaScript does. The listener stays on the signal until
+ * the signal is collected, holding only this set, which the transfers leave
+ * as they end: no transfer or session stays reachable from a long-lived
+ * signal.
+ */
+const running = new WeakMap<AbortSignal, Set<Transfer>>();
+
+/** Interrupts `transfer` when `signal` aborts (until the transfer ends). */
+function watch(signal: AbortSignal, transfer: Transfer): void {
+  if (signal === NEVER) return;
+  let live = running.get(signal);
+  if (live === undefined) {
+    const transfers = new Set<Transfer>();
+    live = transfers;
+    running.set(signal, transfers);
+    // Closing the socket interrupts a read or write in progress, whatever
+    // its size; the path that was using it then ends the transfer. During a
+    // completion the wait is for the final reply, which a server that
+    // stopped reading never sends: ABOR makes it answer.
+    signal.addEventListener("abort", () => {
+      // Bounded by the transfers under way; each gets its own error, as before.
+      for (const under of transfers) under.interrupt(abortReason(signal));
+    }, { once: true });
+  }
+  live.add(transfer);
+}
+
 /** Transfer commands whose data flows to the server. */
 const SENDS = /^(STOR|APPE|STOU)\b/i;
 
@@ -75,7 +106,6 @@ export class Transfer {
    * `earlyData` in _open_transfer.ts): it rejects with the server's refusal.
    */
   readonly #earlyOpening?: Promise<FtpReply>;
-  readonly #onAbort: () => void;
   /** How the transfer ends: completion or abort, whichever began first. */
   #ending?: Promise<FtpReply | undefined>;
   #completing = false;
@@ -111,12 +141,7 @@ export class Transfer {
     this.#earlyOpening = early?.opening;
     // A refusal of the store stops the data at once: it will not be read.
     this.#earlyOpening?.catch((error) => this.data.close(error));
-    // Closing the socket interrupts a read or write in progress, whatever
-    // its size; the path that was using it then ends the transfer. During a
-    // completion the wait is for the final reply, which a server that
-    // stopped reading never sends: ABOR makes it answer.
-    this.#onAbort = () => this.interrupt(abortReason(signal));
-    signal.addEventListener("abort", this.#onAbort, { once: true });
+    watch(signal, this);
   }
 
   /**
@@ -135,7 +160,7 @@ export class Transfer {
   }
 
   #end(): void {
-    this.signal.removeEventListener("abort", this.#onAbort);
+    running.get(this.signal)?.delete(this);
   }
 
   /**

@@ -409,3 +409,61 @@ Deno.test("small downloads in a batch go through few async layers: one data read
   assert.equal(counts["Session.readFinal"] ?? 0, 0, JSON.stringify(used));
   assert.ok(perFile(total) <= 9, `${perFile(total)} async calls per file: ${JSON.stringify(used)}`);
 });
+
+Deno.test("small downloads in a batch share one abort listener on the call's signal, and an abort still stops the file in flight at once", async () => {
+  const { server, hashes } = await withFiles(new Array(FILES).fill(4096));
+  await using _ = server;
+  await Deno.writeFile(join(server.root, "big.bin"), pseudoRandomBytes(32 << 20, 5));
+  await using dir = await tempDir();
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+  await client.downloadTo("f0.bin", join(dir.path, "warm.bin")); // The first EPSV goes in turn.
+  // AbortSignal has an addEventListener of its own (Deno's), over EventTarget's.
+  const owner = Object.hasOwn(AbortSignal.prototype, "addEventListener")
+    ? AbortSignal.prototype
+    : EventTarget.prototype;
+  const add = owner.addEventListener;
+  let added = 0;
+  owner.addEventListener = function (
+    this: EventTarget,
+    ...args: Parameters<EventTarget["addEventListener"]>
+  ) {
+    // The caller: the frame after "Error" and this wrapper.
+    const caller = new Error().stack!.split("\n")[2] ?? "";
+    if (this instanceof AbortSignal && caller.includes("/src/client/_transfer.ts")) added++;
+    return add.apply(this, args);
+  };
+  let outcomes: Awaited<ReturnType<typeof client.downloadAllTo>> = [];
+  try {
+    outcomes = await client.downloadAllTo(
+      hashes.map((_, i) => ({ path: `f${i}.bin`, destination: join(dir.path, `f${i}.bin`) })),
+    );
+  } finally {
+    owner.addEventListener = add;
+  }
+  assert.ok(outcomes.every((outcome) => outcome.ok), JSON.stringify(outcomes));
+  for (let i = 0; i < FILES; i++) {
+    assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i]);
+  }
+  // At 9006101 each transfer added (and removed) a listener of its own: 20.
+  assert.ok(added <= 1, `${added} abort listeners for ${FILES} transfers`);
+  assert.ok(added >= 1, "no abort listener counted: is the batch's listener counted?");
+  // The shared listener still reaches the transfer under way: a 32 MiB file
+  // paced to 1 MiB/s, aborted after its first bytes, ends within a second,
+  // and the connection stays in step.
+  const stop = new AbortController();
+  const started = performance.now();
+  const [cut] = await client.downloadAllTo(
+    [{ path: "big.bin", destination: join(dir.path, "big.bin") }],
+    {
+      signal: stop.signal,
+      rateLimit: 1 << 20,
+      onProgress: (_, progress) => {
+        if (progress.bytes > 0) stop.abort();
+      },
+    },
+  );
+  assert.ok(!cut.ok && /Abort/.test(cut.error.name), JSON.stringify(cut));
+  assert.ok(performance.now() - started < 5_000, "the abort did not stop the transfer");
+  await assert.rejects(Deno.stat(join(dir.path, "big.bin")), Deno.errors.NotFound);
+  assert.equal(await client.pwd(), "/");
+});
