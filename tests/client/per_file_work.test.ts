@@ -284,7 +284,12 @@ Deno.test("small downloads in a batch copy no reply and build no array per reply
   assert.ok(counts.split > 0 && counts.push > 0, `${JSON.stringify(counts)}: are they counted?`);
   assert.ok(perFile(counts.map) <= 0.5, `${perFile(counts.map)} maps per file`);
   assert.ok(perFile(counts.filter) <= 0.5, `${perFile(counts.filter)} filters per file`);
-  assert.ok(perFile(counts.push) <= 10, `${perFile(counts.push)} pushes per file`);
+  // The queues of replies and of commands awaiting them were arrays used
+  // with push and shift (181 pushes for 20 files at 9006101, and a backing
+  // store grown again after each shift that emptied one): now FIFOs that
+  // reuse their slots, whose pushes are no array's. 81 left: the parser's
+  // replies per read and its lines.
+  assert.ok(perFile(counts.push) <= 5, `${perFile(counts.push)} pushes per file`);
   assert.equal(counts.replace, 0, `${perFile(counts.replace)} replaces per file`);
   assert.ok(perFile(counts.split) <= 1, `${perFile(counts.split)} splits per file`);
   // Array iterators: a one-line command (RETR, the EPSV sent ahead) was sent
@@ -312,8 +317,10 @@ Deno.test("small downloads in a batch copy no reply and build no array per reply
   assert.ok(perFile(counts.subarray) <= 9, `${perFile(counts.subarray)} views per file`);
   // Derived promises: each reply read made one for the chain of reads that
   // lowers the count of pending reads: 121 for 20 files at f36b066 (6 per
-  // file). Now a read lowers the count as it ends: 61.
-  assert.ok(perFile(counts.then) <= 4, `${perFile(counts.then)} derived promises per file`);
+  // file). Then a read lowered the count as it ended: 61 at 9006101, of
+  // which two per file were the `catch` of each data read (abandoned when
+  // the caller stopped). Now the data is read in one loop: 21.
+  assert.ok(perFile(counts.then) <= 1.5, `${perFile(counts.then)} derived promises per file`);
 });
 
 /**
