@@ -198,10 +198,11 @@ export class Transfer {
       else {
         this.data.close();
         let aheadSent = false;
-        // Not with an early read of the final reply under way (active mode).
-        if (!this.#pendingFinal && this.#session.mayEpsvAhead) {
+        // Not with an early read of the final reply under way (active mode);
+        // asked first, so that a session that will not send costs no call.
+        if (!this.#pendingFinal) {
           try {
-            aheadSent = await this.#session.sendEpsvAhead();
+            aheadSent = this.#session.mayEpsvAhead && await this.#session.sendEpsvAhead();
           } catch {
             // The control connection failed: reading the final reply tells.
           }
