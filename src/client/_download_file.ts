@@ -190,6 +190,22 @@ async function receive(
   const remaining = options.size === undefined
     ? transfer.announcedSize
     : Math.max(0, options.size - offset + check);
+  if (check === 0) {
+    // Nothing to compare (every fresh download): each chunk goes to the file.
+    const sink = (chunk: Uint8Array) => {
+      bytes += chunk.length;
+      carried(bytes);
+      write(chunk);
+      report(offset + bytes);
+    };
+    try {
+      await transfer.receiveInto(transferBufferBytes(remaining), sink);
+      write();
+    } catch (error) {
+      throw await transfer.failure(error);
+    }
+    return { bytes, reply: transfer.finalReply?.text ?? "" };
+  }
   try {
     // Bounded by the file's length: each read returns bytes or ends. Two
     // buffers take turns: the next read runs while this chunk is written.

@@ -68,27 +68,15 @@ async function openPassive(
   line: string,
   options: OpenTransferOptions,
 ): Promise<Transfer> {
-  const { settings } = session;
-  const connect = async () => {
-    const address = await session.passiveAddress();
-    return await settings.transport.openData({
-      host: address.host,
-      port: address.port,
-      timeoutMs: settings.connectTimeout,
-      signal: options.signal,
-      purpose: "data connection",
-      phase: "data-connection",
-    });
-  };
   let tcp: ByteStream;
   try {
-    tcp = await connect();
+    tcp = await connectData(session, await session.passiveAddress(), options.signal);
   } catch (error) {
     const gone = error instanceof FtpConnectionError && error.kind === "refused";
     if (!gone || !session.addressAhead) throw error;
     // The listener of an EPSV sent ahead is gone: the server timed it out
     // while the session was idle (pyftpdlib). A new EPSV opens another.
-    tcp = await connect();
+    tcp = await connectData(session, await session.passiveAddress(), options.signal);
   }
   try {
     if (options.offset) await session.rest(options.offset);
@@ -126,6 +114,23 @@ async function openPassive(
     closeQuietly(tcp);
     throw error;
   }
+}
+
+/** Opens the data connection to a passive-mode address (not async: the transport's promise). */
+function connectData(
+  session: Session,
+  address: { host: string; port: number },
+  signal: AbortSignal | undefined,
+): Promise<ByteStream> {
+  const { settings } = session;
+  return settings.transport.openData({
+    host: address.host,
+    port: address.port,
+    timeoutMs: settings.connectTimeout,
+    signal,
+    purpose: "data connection",
+    phase: "data-connection",
+  });
 }
 
 async function openActive(

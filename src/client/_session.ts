@@ -100,6 +100,9 @@ export const MDTM_BATCH = 512;
 const OPTS_UTF8 = "OPTS UTF8 ON";
 
 const SETTLED = Promise.resolve();
+const NO_REPLY: Promise<undefined> = Promise.resolve(undefined);
+/** `readFinal` without `anyReply`: 1xx replies are passed over. */
+const NOT_ANY = () => false;
 
 /**
  * How long the listener of an EPSV sent ahead is used after the control
@@ -305,7 +308,7 @@ export class Session {
       this.#epsvWithTransfer = false;
       return this.#epsvAhead;
     }
-    if (!this.#epsvWorked || !this.#mayAheadEpsv()) return false;
+    if (!this.mayEpsvAhead) return false;
     await this.control.send("EPSV");
     this.#epsvAhead = true;
     this.#noteAhead();
@@ -341,6 +344,15 @@ export class Session {
     }
   }
 
+  /**
+   * Whether `sendEpsvAhead` would send now, or has with the transfer's
+   * command: a download's end asks first, so that a session that will not
+   * (active mode, pipelining off) costs no call.
+   */
+  get mayEpsvAhead(): boolean {
+    return this.#epsvWithTransfer || (this.#epsvWorked && this.#mayAheadEpsv());
+  }
+
   #noteAhead(): void {
     this.#aheadListener = "unused";
     this.#sentAhead = true;
@@ -353,13 +365,14 @@ export class Session {
   }
 
   /** The reply to the EPSV sent ahead, if one was. */
-  async #takeAhead(): Promise<FtpReply | undefined> {
+  #takeAhead(): Promise<FtpReply | undefined> {
     const ready = this.#epsvReady;
     this.#epsvReady = undefined;
-    if (ready) return ready;
-    if (!this.#epsvAhead) return undefined;
+    if (ready) return Promise.resolve(ready);
+    if (!this.#epsvAhead) return NO_REPLY;
     this.#epsvAhead = false;
-    return await this.readPipelined("EPSV", true);
+    // Not awaited here: the read is the caller's, one frame less per transfer.
+    return this.readPipelined("EPSV", true);
   }
 
   /** Reads and drops the reply to an EPSV sent ahead, before another command. */
@@ -373,19 +386,17 @@ export class Session {
    * Reads replies until one is not 1xx (some servers send 1xx chatter). One
    * reply timeout covers them all, so endless chatter still times out.
    */
-  async readFinal(
+  readFinal(
     line?: string,
     deadline = this.control.deadline(),
     timeout?: () => FtpError,
     anyReply?: () => boolean,
   ): Promise<FtpReply> {
     const waitingFor = line === undefined ? "a reply" : { replyTo: line };
-    // Bounded by the deadline.
-    while (true) {
-      const reply = await this.control.read(waitingFor, deadline, timeout);
-      // `anyReply`: a transfer stopped early takes whatever comes (see Transfer.stopReading).
-      if (!isPreliminary(reply) || anyReply?.()) return reply;
-    }
+    // The connection's read passes over the 1xx replies itself (bounded by
+    // the deadline): no frame here per reply. `anyReply`: a transfer stopped
+    // early takes whatever comes (see Transfer.stopReading).
+    return this.control.read(waitingFor, deadline, timeout, anyReply ?? NOT_ANY);
   }
 
   /** Sends a command that must succeed with a 2xx reply (ftplib voidcmd). */
@@ -489,12 +500,21 @@ export class Session {
   }
 
   /**
-   * Sends a transfer command and reads its 1xx; `withEpsv` sends the next
-   * transfer's EPSV with it (see `mayEpsvWithRead`).
+   * Sends a transfer command and reads its 1xx (one frame: one per small
+   * file); `withEpsv` sends the next transfer's EPSV with it (see
+   * `mayEpsvWithRead`).
    */
   async startTransfer(line: string, withEpsv = false): Promise<FtpReply> {
-    await this.sendTransfer(line, withEpsv);
-    return await this.readOpening(line);
+    if (this.#epsvAhead || this.#epsvReady !== undefined) await this.#takeAhead();
+    this.#epsvWithTransfer = withEpsv;
+    if (withEpsv) {
+      await this.control.sendMany([line, "EPSV"]);
+      this.#epsvAhead = true;
+      this.#noteAhead();
+    } else {
+      await this.control.send(line);
+    }
+    return this.#opening(line, await this.control.read({ replyTo: line }));
   }
 
   /** Sends a transfer command (its data connection is set up already). */
@@ -509,20 +529,22 @@ export class Session {
 
   /** Reads the 1xx that starts the transfer `line`; any other reply is thrown. */
   async readOpening(line: string): Promise<FtpReply> {
-    const reply = await this.control.read({ replyTo: line });
+    return this.#opening(line, await this.control.read({ replyTo: line }));
+  }
+
+  /**
+   * `reply` as the 1xx that starts the transfer `line` (see `opening`), or
+   * the error: a 229 there answers the EPSV sent with `line`, out of turn
+   * (pyftpdlib then cuts the transfer short), so this server gets no EPSV
+   * during a transfer again and one command at a time from now on.
+   */
+  #opening(line: string, reply: FtpReply): FtpReply {
     if (reply.code === 229 && this.#epsvWithTransfer) {
-      // The EPSV sent with it was answered first: out of turn (pyftpdlib
-      // then cuts the transfer short). No more EPSVs during transfers here.
       stopEpsvDuringTransfers(this.#server);
       this.stopPipelining();
       throw this.control.close(outOfStep(line, reply));
     }
-    if (!isPreliminary(reply)) {
-      throw isCompletion(reply)
-        ? new FtpUnexpectedReplyError(reply, redactCommand(line))
-        : replyError(reply, redactCommand(line));
-    }
-    return reply;
+    return opening(line, reply);
   }
 
   // ---- One method per command ---------------------------------------------
@@ -644,14 +666,20 @@ export class Session {
   }
 
   /** Cancels a REST a raw command left pending, unless this transfer sets its own. */
-  async clearStrayRest(offset?: number): Promise<void> {
-    if (!this.#restSentRaw) return;
+  clearStrayRest(offset?: number): Promise<void> {
+    // Asked before every transfer, and hardly ever needed: no frame then.
+    if (!this.#restSentRaw) return SETTLED;
     this.#restSentRaw = false;
-    if (!offset) await this.rest(0);
+    return offset ? SETTLED : this.rest(0);
   }
 
-  async type(type: TransferType): Promise<void> {
-    if (this.#type === type) return;
+  type(type: TransferType): Promise<void> {
+    // Asked before every transfer, and mostly set already: no frame then.
+    if (this.#type === type) return SETTLED;
+    return this.#setType(type);
+  }
+
+  async #setType(type: TransferType): Promise<void> {
     await this.voidCommand(formatCommand("TYPE", TYPE_CODE[type]));
     this.#type = type;
   }
@@ -982,6 +1010,16 @@ export class Session {
   get hasMlst(): boolean {
     return this.features.has("MLST");
   }
+}
+
+/** The 1xx that starts the transfer `line`; any other reply is thrown. */
+function opening(line: string, reply: FtpReply): FtpReply {
+  if (!isPreliminary(reply)) {
+    throw isCompletion(reply)
+      ? new FtpUnexpectedReplyError(reply, redactCommand(line))
+      : replyError(reply, redactCommand(line));
+  }
+  return reply;
 }
 
 /**

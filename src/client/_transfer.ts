@@ -53,6 +53,37 @@ export function abortGrace(session: Session, error: unknown): number | undefined
   return graceMs(session.control.replyTimeout);
 }
 
+/**
+ * The transfers under way for each signal, which one abort listener per
+ * signal interrupts: a batch of a thousand small files runs under one
+ * signal, and a listener added and removed per transfer cost more than the
+ * transfer's own JavaScript does. The listener stays on the signal until
+ * the signal is collected, holding only this set, which the transfers leave
+ * as they end: no transfer or session stays reachable from a long-lived
+ * signal.
+ */
+const running = new WeakMap<AbortSignal, Set<Transfer>>();
+
+/** Interrupts `transfer` when `signal` aborts (until the transfer ends). */
+function watch(signal: AbortSignal, transfer: Transfer): void {
+  if (signal === NEVER) return;
+  let live = running.get(signal);
+  if (live === undefined) {
+    const transfers = new Set<Transfer>();
+    live = transfers;
+    running.set(signal, transfers);
+    // Closing the socket interrupts a read or write in progress, whatever
+    // its size; the path that was using it then ends the transfer. During a
+    // completion the wait is for the final reply, which a server that
+    // stopped reading never sends: ABOR makes it answer.
+    signal.addEventListener("abort", () => {
+      // Bounded by the transfers under way; each gets its own error, as before.
+      for (const under of transfers) under.interrupt(abortReason(signal));
+    }, { once: true });
+  }
+  live.add(transfer);
+}
+
 /** Transfer commands whose data flows to the server. */
 const SENDS = /^(STOR|APPE|STOU)\b/i;
 
@@ -75,7 +106,6 @@ export class Transfer {
    * `earlyData` in _open_transfer.ts): it rejects with the server's refusal.
    */
   readonly #earlyOpening?: Promise<FtpReply>;
-  readonly #onAbort: () => void;
   /** How the transfer ends: completion or abort, whichever began first. */
   #ending?: Promise<FtpReply | undefined>;
   #completing = false;
@@ -111,12 +141,7 @@ export class Transfer {
     this.#earlyOpening = early?.opening;
     // A refusal of the store stops the data at once: it will not be read.
     this.#earlyOpening?.catch((error) => this.data.close(error));
-    // Closing the socket interrupts a read or write in progress, whatever
-    // its size; the path that was using it then ends the transfer. During a
-    // completion the wait is for the final reply, which a server that
-    // stopped reading never sends: ABOR makes it answer.
-    this.#onAbort = () => this.interrupt(abortReason(signal));
-    signal.addEventListener("abort", this.#onAbort, { once: true });
+    watch(signal, this);
   }
 
   /**
@@ -135,7 +160,7 @@ export class Transfer {
   }
 
   #end(): void {
-    this.signal.removeEventListener("abort", this.#onAbort);
+    running.get(this.signal)?.delete(this);
   }
 
   /**
@@ -144,67 +169,97 @@ export class Transfer {
    * Called again, or after the transfer ended otherwise, it waits for that
    * end and reports the same outcome.
    */
-  async complete(): Promise<FtpReply> {
-    this.#ending ??= (async () => {
-      this.#completing = true;
-      try {
-        return await this.#completion();
-      } catch (error) {
-        // Interrupted on purpose: the server's 426 is the consequence, not the news.
-        throw this.signal.aborted ? abortReason(this.signal) : error;
-      } finally {
-        this.#end();
-        // The replies to an ABOR sent meanwhile must be read before the next command.
-        await this.#abortDrain;
-      }
-    })();
+  complete(): Promise<FtpReply> {
+    if (this.#ending !== undefined) return this.#completedBefore();
+    // Set before anything awaits, as `#ending ??=` would: an abort from now
+    // on waits for this end.
+    const ending = this.#completion();
+    this.#ending = ending;
+    return ending;
+  }
+
+  /** `complete` after the transfer ended otherwise (or was completed): the same outcome. */
+  async #completedBefore(): Promise<FtpReply> {
     await this.#ending;
     if (!this.finalReply) throw new FtpAbortError("The transfer was aborted before it completed");
     return this.finalReply;
   }
 
+  /**
+   * The completion itself, in one frame for a download (the usual small
+   * file): close the data connection, send the next EPSV ahead, read the
+   * final reply.
+   */
   async #completion(): Promise<FtpReply> {
-    let reply: FtpReply;
-    let aheadSent = false;
-    if (SENDS.test(this.#command)) {
-      await this.data.endUpload();
-      // The client's data is all sent and closed: the next transfer's EPSV
-      // may go now, where the server is known to answer it only after this
-      // upload's final reply (see Session.sendEpsvAheadOfUpload). Others
-      // read the control connection while the upload's data still arrives
-      // and answer a command that comes meanwhile out of turn (Pure-FTPd:
-      // "500 Unknown command"): for them it waits for the final reply.
-      aheadSent = await this.#sendEpsvAhead(true);
-      if (this.#earlyOpening) {
-        try {
-          await this.#earlyOpening;
-        } catch (error) {
-          this.data.close(); // Refused: that reply was the command's last.
-          throw error;
+    this.#completing = true;
+    try {
+      let reply: FtpReply;
+      if (SENDS.test(this.#command)) reply = await this.#uploadCompletion();
+      else {
+        this.data.close();
+        let aheadSent = false;
+        // Not with an early read of the final reply under way (active mode);
+        // asked first, so that a session that will not send costs no call.
+        if (!this.#pendingFinal) {
+          try {
+            aheadSent = this.#session.mayEpsvAhead && await this.#session.sendEpsvAhead();
+          } catch {
+            // The control connection failed: reading the final reply tells.
+          }
+        }
+        reply = await this.#readFinal();
+        // A server that answered the EPSV sent ahead before the transfer ended
+        // is out of step: the 229 is not the transfer's answer.
+        if (aheadSent && reply.code === 229) {
+          this.#session.stopPipelining();
+          throw this.#session.control.close(outOfStep(this.#command, reply));
         }
       }
-      // Until the server closes the data connection, or its final reply
-      // arrives, keep reading it (see DataConnection.drain).
-      const final = this.#readFinal();
-      final.catch(() => {});
-      await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
-      this.data.close();
-      reply = await final;
-      if (aheadSent) reply = await this.#uploadReply(reply);
-    } else {
-      this.data.close();
-      aheadSent = await this.#sendEpsvAhead(false);
-      reply = await this.#readFinal();
-      // A server that answered the EPSV sent ahead before the transfer ended
-      // is out of step: the 229 is not the transfer's answer.
-      if (aheadSent && reply.code === 229) {
-        this.#session.stopPipelining();
-        throw this.#session.control.close(outOfStep(this.#command, reply));
+      if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
+      this.finalReply = reply;
+      return reply;
+    } catch (error) {
+      // Interrupted on purpose: the server's 426 is the consequence, not the news.
+      throw this.signal.aborted ? abortReason(this.signal) : error;
+    } finally {
+      this.#end();
+      // The replies to an ABOR sent meanwhile must be read before the next command.
+      if (this.#abortDrain) await this.#abortDrain;
+    }
+  }
+
+  async #uploadCompletion(): Promise<FtpReply> {
+    await this.data.endUpload();
+    // The client's data is all sent and closed: the next transfer's EPSV
+    // may go now, where the server is known to answer it only after this
+    // upload's final reply (see Session.sendEpsvAheadOfUpload). Others
+    // read the control connection while the upload's data still arrives
+    // and answer a command that comes meanwhile out of turn (Pure-FTPd:
+    // "500 Unknown command"): for them it waits for the final reply.
+    let aheadSent = false;
+    if (!this.#pendingFinal) {
+      try {
+        aheadSent = await this.#session.sendEpsvAheadOfUpload();
+      } catch {
+        // The control connection failed: reading the final reply tells.
       }
     }
-    if (!isCompletion(reply)) throw replyError(reply, redactCommand(this.#command));
-    this.finalReply = reply;
-    return reply;
+    if (this.#earlyOpening) {
+      try {
+        await this.#earlyOpening;
+      } catch (error) {
+        this.data.close(); // Refused: that reply was the command's last.
+        throw error;
+      }
+    }
+    // Until the server closes the data connection, or its final reply
+    // arrives, keep reading it (see DataConnection.drain).
+    const final = this.#readFinal();
+    final.catch(() => {});
+    await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
+    this.data.close();
+    const reply = await final;
+    return aheadSent ? await this.#uploadReply(reply) : reply;
   }
 
   /**
@@ -255,25 +310,13 @@ export class Transfer {
     return isUnknownCommand(second) && !isUnknownCommand(first) ? first : second;
   }
 
-  /**
-   * Sends the next transfer's EPSV with this one's end (see
-   * `Session.sendEpsvAhead` and `Session.sendEpsvAheadOfUpload`), unless an
-   * early read of the final reply is under way (active mode). Returns
-   * whether it was sent.
-   */
-  async #sendEpsvAhead(upload: boolean): Promise<boolean> {
-    if (this.#pendingFinal) return false;
-    try {
-      return upload
-        ? await this.#session.sendEpsvAheadOfUpload()
-        : await this.#session.sendEpsvAhead();
-    } catch {
-      return false; // The control connection failed: reading the final reply tells.
-    }
+  #readFinal(): Promise<FtpReply> {
+    // No early read (passive mode): the session's read, with no frame of its own here.
+    if (!this.#pendingFinal) return this.#session.readFinal(this.#command);
+    return this.#readEarlyFinal(this.#pendingFinal);
   }
 
-  async #readFinal(): Promise<FtpReply> {
-    if (!this.#pendingFinal) return await this.#session.readFinal(this.#command);
+  async #readEarlyFinal(pendingFinal: Promise<FtpReply>): Promise<FtpReply> {
     // The early read waits without a deadline while data flows; from now on
     // the reply timeout applies.
     const control = this.#session.control;
@@ -282,7 +325,7 @@ export class Transfer {
       () => control.close(control.timeoutError({ replyTo: this.#command })),
     );
     try {
-      return await this.#pendingFinal;
+      return await pendingFinal;
     } finally {
       timer.clear();
     }
@@ -382,6 +425,37 @@ export class Transfer {
    */
   get chunkBytes(): number {
     return Math.min(TRANSFER_CHUNK_BYTES, this.data.stream.chunkBytes ?? TRANSFER_CHUNK_BYTES);
+  }
+
+  /**
+   * Reads the data connection until its end into `sink` (each chunk a view
+   * valid until `sink` returns), then completes the transfer; returns the
+   * bytes read. A small transfer (a buffer of at most 64 KiB, not paced)
+   * reads in one loop with one of the session's reused buffers: no
+   * generator, no layers per read (see `DataConnection.readAll`); a larger
+   * one goes through `receive`, whose two buffers let the next read run
+   * while `sink` writes. On a failure (of the data, the final reply, or
+   * `sink`), the caller passes the error to `failure`, which aborts the
+   * transfer where it still runs.
+   */
+  async receiveInto(bufferBytes: number, sink: (bytes: Uint8Array) => void): Promise<number> {
+    if (bufferBytes !== SPARE_BUFFER_BYTES || this.data.paced) {
+      let bytes = 0;
+      // Bounded by the data connection, as `receive` is.
+      for await (const chunk of this.receive(bufferBytes)) {
+        bytes += chunk.length;
+        if (chunk.length > 0) sink(chunk);
+      }
+      return bytes;
+    }
+    const buffers = this.#session.spareBuffers ??
+      [new Uint8Array(SPARE_BUFFER_BYTES), new Uint8Array(SPARE_BUFFER_BYTES)];
+    this.#session.spareBuffers = undefined;
+    const bytes = await this.data.readAll(buffers[0], sink);
+    await this.complete();
+    // Only after a whole transfer: its last read found the end, so no read holds the buffer.
+    this.#session.spareBuffers = buffers;
+    return bytes;
   }
 
   /**

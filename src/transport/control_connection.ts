@@ -129,6 +129,55 @@ function writesOf(lines: Uint8Array[]): Uint8Array[] {
 }
 
 /**
+ * A first-in, first-out queue whose array slots are reused. An array that a
+ * `shift` emptied grew its backing store again at the next `push`: about
+ * 0.3 KB per reply queued (three per small file), and as much per command
+ * awaiting its reply.
+ */
+class Fifo<T> {
+  #items: (T | undefined)[] = [];
+  #head = 0;
+  #tail = 0;
+
+  get size(): number {
+    return this.#tail - this.#head;
+  }
+
+  push(item: T): void {
+    this.#items[this.#tail++] = item;
+  }
+
+  /** The oldest item, left in place. */
+  first(): T | undefined {
+    return this.#head < this.#tail ? this.#items[this.#head] : undefined;
+  }
+
+  shift(): T | undefined {
+    if (this.#head === this.#tail) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    if (this.#head === this.#tail) this.#head = this.#tail = 0;
+    else if (this.#head >= 1024) {
+      // Never empty for long (commands always awaiting replies): move the
+      // items down, so that the array does not grow for ever.
+      this.#items = this.#items.slice(this.#head, this.#tail);
+      this.#tail -= this.#head;
+      this.#head = 0;
+    }
+    return item;
+  }
+
+  find(test: (item: T) => boolean): T | undefined {
+    // Bounded by the queue's size.
+    for (let i = this.#head; i < this.#tail; i++) {
+      const item = this.#items[i] as T;
+      if (test(item)) return item;
+    }
+    return undefined;
+  }
+}
+
+/**
  * Whether a reply quotes what `matcher` (a secret's) finds: most do not,
  * and those go on as they came, not copied.
  */
@@ -151,7 +200,7 @@ export class ControlConnection {
   #conn: ByteStream;
   readonly #parser: ReplyParser;
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
-  readonly #queued: FtpReply[] = [];
+  readonly #queued = new Fifo<FtpReply>();
   readonly #debug?: (message: FtpDebugMessage) => void;
   readonly #codec: TextCodec;
   #replyTimeout: number;
@@ -169,7 +218,7 @@ export class ControlConnection {
    * replies are redacted more strictly. Several are outstanding when
    * commands were sent together (pipelined).
    */
-  readonly #outstanding: boolean[] = [false];
+  readonly #outstanding = new Fifo<boolean>();
   /** Final replies that arrived when no command was outstanding. */
   readonly #unasked = new WeakSet<FtpReply>();
   /** How many of the queued replies are unasked ones (kept, not counted per read). */
@@ -199,6 +248,7 @@ export class ControlConnection {
     this.#replyTimeout = options.replyTimeout;
     this.#debug = options.debug;
     this.#codec = textCodec(options.encoding);
+    this.#outstanding.push(false); // The greeting.
     this.#parser = new ReplyParser({
       maxLineBytes: options.maxReplyLineBytes,
       maxReplyBytes: options.maxReplyBytes,
@@ -239,7 +289,7 @@ export class ControlConnection {
    */
   async secure(transport: Transport): Promise<void> {
     this.#throwIfClosed();
-    if (this.#parser.hasPartial || this.#queued.length > 0) {
+    if (this.#parser.hasPartial || this.#queued.size > 0) {
       throw this.close(
         new FtpProtocolError(
           "The server sent more after accepting AUTH TLS; closing the connection",
@@ -264,7 +314,7 @@ export class ControlConnection {
    */
   async clear(transport: Transport): Promise<void> {
     this.#throwIfClosed();
-    if (this.#parser.hasPartial || this.#queued.length > 0) {
+    if (this.#parser.hasPartial || this.#queued.size > 0) {
       throw this.close(
         new FtpProtocolError("The server sent more after accepting CCC; closing the connection"),
       );
@@ -331,7 +381,9 @@ export class ControlConnection {
     const bytes = this.#codec.encode(line + "\r\n");
     this.#noteSent(line);
     try {
-      await writeAll(this.#conn, bytes);
+      // Mostly taken whole by the first write: no `writeAll` frame for it.
+      const written = await this.#conn.write(bytes);
+      if (written < bytes.length) await writeAll(this.#conn, bytes.subarray(written));
     } catch (error) {
       throw this.close(connectionError(error, "control connection"));
     }
@@ -380,21 +432,25 @@ export class ControlConnection {
    * @param deadline When to give up; `Infinity` waits for ever.
    * @param timeout Makes the error for a deadline that passes, when the
    * reply timeout is not what set it (the greeting, an abort's grace).
-   * @returns The next reply, preliminary (1xx) ones included.
+   * @param final Given, preliminary (1xx) replies are passed over, within
+   * the one deadline, unless `final()` says to take any reply: the read
+   * returns the final reply.
+   * @returns The next reply, preliminary (1xx) ones included unless `final` is given.
    */
   read(
     waitingFor: WaitingFor = "a reply",
     deadline?: number,
     timeout: () => FtpError = () => this.timeoutError(waitingFor),
+    final?: () => boolean,
   ): Promise<FtpReply> {
     const until = deadline ?? this.deadline();
     // With no read pending (the usual case: one reply awaited at a time),
     // this one starts now rather than a turn of the chain later.
     let next: Promise<FtpReply>;
-    if (this.#reading === 0) next = this.#readOne(waitingFor, until, timeout);
+    if (this.#reading === 0) next = this.#readOne(waitingFor, until, timeout, final);
     else {
       // Behind another read: starts when that one ends, however it ends.
-      const start = () => this.#readOne(waitingFor, until, timeout);
+      const start = () => this.#readOne(waitingFor, until, timeout, final);
       next = this.#readChain.then(start, start);
     }
     this.#reading++;
@@ -411,67 +467,71 @@ export class ControlConnection {
     waitingFor: WaitingFor,
     deadline: number,
     timeout: () => FtpError,
+    final?: () => boolean,
   ): Promise<FtpReply> {
     try {
-      while (this.#queued.length === 0) {
-        this.#throwIfClosed();
-        let n: number | null;
-        try {
-          n = await this.#readBytes(deadline, timeout);
-        } catch (error) {
-          throw this.#failure ?? this.close(connectionError(error, "control connection"));
-        } finally {
-          this.#readEnded();
-        }
-        // Bytes that came as the deadline passed (or after a close) are no reply.
-        this.#throwIfClosed();
-        if (n === null) {
-          throw this.close(
-            new FtpConnectionError(
-              "closed",
-              `The server closed the control connection (${
-                hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
-              }) while ferry was waiting for ${describe(waitingFor)}`,
-            ),
-          );
-        }
-        let replies: FtpReply[];
-        try {
-          replies = this.#parser.push(this.#buffer.subarray(0, n));
-        } catch (error) {
-          throw this.close(error as FtpError);
-        }
-        for (const raw of replies) {
-          const reply = this.#redact(raw, this.#outstanding[0] ?? false);
-          if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+      // Bounded by the deadline: a final reply ends it (or any reply, when `final()` says).
+      while (true) {
+        while (this.#queued.size === 0) {
+          this.#throwIfClosed();
+          let n: number | null;
+          try {
+            n = await this.#readBytes(deadline, timeout);
+          } catch (error) {
+            throw this.#failure ?? this.close(connectionError(error, "control connection"));
+          } finally {
+            this.#readEnded();
+          }
+          // Bytes that came as the deadline passed (or after a close) are no reply.
+          this.#throwIfClosed();
+          if (n === null) {
+            throw this.close(
+              new FtpConnectionError(
+                "closed",
+                `The server closed the control connection (${
+                  hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
+                }) while ferry was waiting for ${describe(waitingFor)}`,
+              ),
+            );
+          }
+          let replies: FtpReply[];
+          try {
+            replies = this.#parser.push(this.#buffer.subarray(0, n));
+          } catch (error) {
+            throw this.close(error as FtpError);
+          }
+          for (const raw of replies) {
+            const reply = this.#redact(raw, this.#outstanding.first() ?? false);
+            if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+              if (this.#debug) {
+                for (const line of reply.lines) this.#debug({ direction: "receive", line });
+              }
+              continue;
+            }
+            if (!isPreliminary(reply)) {
+              if (this.#outstanding.size === 0) {
+                this.#unasked.add(reply);
+                this.#unaskedQueued++;
+              } else this.#outstanding.shift();
+            }
             if (this.#debug) {
               for (const line of reply.lines) this.#debug({ direction: "receive", line });
             }
-            continue;
+            this.onReply?.(reply);
+            this.#queued.push(reply);
           }
-          if (!isPreliminary(reply)) {
-            if (this.#outstanding.length === 0) {
-              this.#unasked.add(reply);
-              this.#unaskedQueued++;
-            } else this.#outstanding.shift();
+          if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
+            throw this.close(
+              new FtpProtocolError(
+                `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
+              ),
+            );
           }
-          if (this.#debug) {
-            for (const line of reply.lines) this.#debug({ direction: "receive", line });
-          }
-          this.onReply?.(reply);
-          this.#queued.push(reply);
         }
-        if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
-          throw this.close(
-            new FtpProtocolError(
-              `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
-            ),
-          );
-        }
+        const reply = this.#queued.shift()!;
+        if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
+        if (final === undefined || !isPreliminary(reply) || final()) return reply;
       }
-      const reply = this.#queued.shift()!;
-      if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
-      return reply;
     } finally {
       this.#reading--;
     }

@@ -143,6 +143,56 @@ export class DataConnection {
     return filled === 0 && this.#eof ? null : filled;
   }
 
+  /** Whether a rate limit paces the connection. */
+  get paced(): boolean {
+    return this.#pacer !== undefined;
+  }
+
+  /**
+   * Reads to the end of the stream, handing the bytes to `sink` as they come
+   * (a view of `buffer`, valid until `sink` returns), gathered as `readMany`
+   * gathers TLS records. One async frame for the whole transfer, where a
+   * loop over `readMany` makes two per read (and its caller more): a small
+   * file's transfer is a read or two. Not paced (see `paced`): a rate-limited
+   * transfer reads through `read`. Time spent in `sink` is no stall.
+   *
+   * @param buffer Where to read.
+   * @param sink Takes each chunk.
+   * @returns The bytes read.
+   */
+  async readAll(buffer: Uint8Array, sink: (bytes: Uint8Array) => void): Promise<number> {
+    const half = buffer.length / 2;
+    let total = 0;
+    let filled = 0;
+    // Bounded by the stream: each read returns bytes or ends, or the watchdog closes it.
+    while (true) {
+      const into = filled === 0 ? buffer : buffer.subarray(filled);
+      let n: number | null;
+      if (this.#unread) n = this.#takeUnread(into);
+      else if (this.#eof) n = null;
+      else {
+        this.#begin();
+        try {
+          n = await this.#conn.read(into);
+          if (n === null) this.#eof = true;
+        } catch (error) {
+          throw this.#reason() ?? this.close(connectionError(error, "data connection"));
+        } finally {
+          this.#busySince = 0;
+        }
+      }
+      if (n !== null) {
+        filled += n;
+        total += n;
+        // A full TLS record says more is waiting: gather it, as readMany does.
+        if (n >= TLS_RECORD_BYTES && filled < half) continue;
+      }
+      if (filled > 0) sink(filled === buffer.length ? buffer : buffer.subarray(0, filled));
+      if (n === null) return total;
+      filled = 0;
+    }
+  }
+
   /**
    * Writes every byte of `bytes`.
    *
