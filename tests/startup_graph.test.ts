@@ -73,7 +73,7 @@ function bundled(dist: string, name: string): string {
   return `${dist}/${files[0]}`;
 }
 
-Deno.test("a one-file ferry get from the bundle loads the same modules' code as from src/, in at most 46 files and 190 KB, none node: or npm:", async () => {
+Deno.test("a one-file ferry get from the bundle loads the same modules' code as from src/, in at most 43 files and 190 KB, none node: or npm:", async () => {
   const dist = await bundleBuilt();
   const files = await moduleGraph(`${dist}/cli/mod.js`, [
     bundled(dist, "_oneshot"),
@@ -97,13 +97,13 @@ Deno.test("a one-file ferry get from the bundle loads the same modules' code as 
     [...sources].sort(),
     (await sourcesOfAGet()).filter((module) => !inlined.includes(module)),
   );
-  // 46 at the time of writing, for the 97 modules of src/ (47 before the
+  // 43 at the time of writing, for the 97 modules of src/ (47 before the
   // batch download path and the client's split added lazy imports, 52
   // after: esbuild puts code in a chunk by the set of entries and lazy
   // imports that reach it, so each new lazy import can split the shared
-  // chunks further; 46 since each of the client's lazy modules imports
+  // chunks further; 43 since each of the client's lazy modules imports
   // ftp_client.ts, see src/client/_lazy_module.ts).
-  assert.ok(files.length <= 46, `${files.length} files`);
+  assert.ok(files.length <= 43, `${files.length} files`);
   // Minified (tasks/build.ts): 178 KB of code at the time of writing, 399 KB
   // unminified. V8 reads, hashes and keeps every byte of it, and a get from
   // the unminified bundle filled the young generation twice (two scavenges).
@@ -113,10 +113,7 @@ Deno.test("a one-file ferry get from the bundle loads the same modules' code as 
 });
 
 Deno.test("every module the client loads on first use imports the client, so that the bundle keeps the client in one chunk", async () => {
-  // src/client/_lazy_module.ts says why. _download_batch.ts is being
-  // restructured in another round at the time of writing; it gets the line
-  // after that.
-  const pending = ["_download_batch.ts"];
+  // src/client/_lazy_module.ts says why.
   const client = await Deno.readTextFile(`${ROOT}src/client/ftp_client.ts`);
   const lazy = [...client.matchAll(/lazyModule\(\(\) => import\("\.\/([\w.]+)"\)\)/g)]
     .map((match) => match[1]);
@@ -124,7 +121,7 @@ Deno.test("every module the client loads on first use imports the client, so tha
   const missing: string[] = [];
   for (const module of lazy) {
     const text = await Deno.readTextFile(`${ROOT}src/client/${module}`);
-    if (!/^import "\.\/ftp_client\.ts";/m.test(text) && !pending.includes(module)) {
+    if (!/^import "\.\/ftp_client\.ts";/m.test(text)) {
       missing.push(module);
     }
   }

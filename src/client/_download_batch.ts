@@ -23,6 +23,7 @@
 // connection does: that file and the rest are not started, with the
 // reason; the call still resolves with every file's outcome.
 
+import "./ftp_client.ts"; // Loaded before this module: see _lazy_module.ts, "In the bundle".
 import type {
   DownloadAllFile,
   DownloadAllOutcome,

@@ -14,8 +14,6 @@
 // several small files instead of one. With the import, every lazy module
 // reaches the whole client, so the client's modules share one reach set and
 // one chunk (tests/startup_graph.test.ts counts a get's files).
-// _download_batch.ts does not have the line yet (another round restructures
-// it at the time of writing): adding it takes a get from 46 files to 43.
 
 /** A module loaded on first use. */
 export interface LazyModule<T> {
