@@ -22,9 +22,12 @@ import type { WireResult } from "./_isolated_wire.ts";
 /**
  * How long the client may wait for a buffer that already holds bytes. At
  * loopback speed a 256 KiB buffer fills in about 1 ms; on a slow link the
- * bytes go out at this pace, as they come.
+ * bytes go out at this pace, as they come (the filling never pauses, so
+ * only their delivery waits, not the transfer). Longer than a thread may
+ * wait for a core on a loaded machine: each late hand-over is one more
+ * message, and a copy.
  */
-export const HANDOVER_MS = 5;
+export const HANDOVER_MS = 20;
 
 /** The client's pending read. */
 interface Waiter {
@@ -169,9 +172,12 @@ export class FillingReader {
         waiter.resolve({ n: filled, bytes: buffer });
       } else {
         // Late, with a read into this buffer in flight (a slow server): the
-        // buffer must stay here for that read, so its bytes go as a copy.
+        // buffer must stay here for that read, so its bytes go in another
+        // (a spare one the client gave back, so that none is made per message).
         this.#movedOn = true;
-        waiter.resolve({ n: filled, bytes: buffer.slice(0, filled) });
+        const copy = this.#makeBuffer(Math.max(filled, this.#size));
+        new Uint8Array(copy).set(new Uint8Array(buffer, 0, filled));
+        waiter.resolve({ n: filled, bytes: copy });
       }
       return;
     }

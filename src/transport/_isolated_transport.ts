@@ -39,10 +39,16 @@ import {
 } from "./_isolated_wire.ts";
 import { takeHeld } from "./_held_bytes.ts";
 
-/** Bytes a data connection may have written but not yet acknowledged by the worker. */
-const WRITE_WINDOW = 2 * 1024 * 1024;
+/**
+ * Bytes a data connection may have written but not yet acknowledged by the
+ * worker: four messages of MESSAGE_BYTES. Each byte of the window is a write
+ * buffer in one thread or the other; 2 MiB held 1 MiB more of them in each
+ * thread at a 1 GiB upload's peak, at the same speed (docs/performance.md,
+ * "Fewer, fuller messages").
+ */
+const WRITE_WINDOW = 1024 * 1024;
 /** Write buffers kept for reuse per stream: enough to fill the window with writes of MESSAGE_BYTES. */
-const MAX_WRITE_BUFFERS = 10;
+const MAX_WRITE_BUFFERS = WRITE_WINDOW / MESSAGE_BYTES + 1;
 /** The smallest write buffer made, so that small writes share sizes. */
 const MIN_WRITE_BUFFER = 64 * 1024;
 
