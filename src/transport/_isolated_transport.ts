@@ -41,14 +41,13 @@ import { takeHeld } from "./_held_bytes.ts";
 
 /**
  * Bytes a data connection may have written but not yet acknowledged by the
- * worker: four messages of MESSAGE_BYTES. Each byte of the window is a write
- * buffer in one thread or the other; 2 MiB held 1 MiB more of them in each
- * thread at a 1 GiB upload's peak, at the same speed (docs/performance.md,
- * "Fewer, fuller messages").
+ * worker. (1 MiB held 1 MiB less in write buffers at a 1 GiB upload's peak,
+ * but measured slower in 6 of 9 paired rounds: docs/performance.md, "Fewer,
+ * fuller messages".)
  */
-const WRITE_WINDOW = 1024 * 1024;
+const WRITE_WINDOW = 2 * 1024 * 1024;
 /** Write buffers kept for reuse per stream: enough to fill the window with writes of MESSAGE_BYTES. */
-const MAX_WRITE_BUFFERS = WRITE_WINDOW / MESSAGE_BYTES + 1;
+const MAX_WRITE_BUFFERS = 10;
 /** The smallest write buffer made, so that small writes share sizes. */
 const MIN_WRITE_BUFFER = 64 * 1024;
 
