@@ -39,7 +39,12 @@ import {
 } from "./_isolated_wire.ts";
 import { takeHeld } from "./_held_bytes.ts";
 
-/** Bytes a data connection may have written but not yet acknowledged by the worker. */
+/**
+ * Bytes a data connection may have written but not yet acknowledged by the
+ * worker. (1 MiB held 1 MiB less in write buffers at a 1 GiB upload's peak,
+ * but measured slower in 6 of 9 paired rounds: docs/performance.md, "Fewer,
+ * fuller messages".)
+ */
 const WRITE_WINDOW = 2 * 1024 * 1024;
 /** Write buffers kept for reuse per stream: enough to fill the window with writes of MESSAGE_BYTES. */
 const MAX_WRITE_BUFFERS = 10;
@@ -315,8 +320,9 @@ export class IsolatedTlsTransport implements Transport {
 /**
  * A stream the worker holds. Bulk streams (a data connection's TLS) have
  * their writes acknowledged in a window; the others wait for each write.
+ * (Exported for tests/transport/isolated_stream.test.ts.)
  */
-class IsolatedStream implements SecuredStream {
+export class IsolatedStream implements SecuredStream {
   readonly #transport: IsolatedTlsTransport;
   readonly #opening: Promise<WireStream>;
   #wire?: WireStream;
@@ -333,7 +339,10 @@ class IsolatedStream implements SecuredStream {
   #unacknowledged = 0;
   #acknowledged?: () => void;
   #firstWrite = true;
-  /** Fails the requests still waiting when close() is called: nothing waits on the worker after that. */
+  /**
+   * Fails the requests, and the waits for the opening, still pending when
+   * close() is called: nothing waits on the worker after that.
+   */
   readonly #waiting = new Set<(error: Error) => void>();
   sessionResumed: boolean | undefined;
   /** Writes cross to the worker in messages of at most this much: larger ones would only hold memory. */
@@ -386,10 +395,30 @@ class IsolatedStream implements SecuredStream {
     });
   }
 
+  /**
+   * The worker's name for the stream, once it has one; given up
+   * (Interrupted) as soon as the stream is closed, as {@linkcode #call} is:
+   * an opening can take as long as a TLS handshake the server never answers.
+   */
+  #opened(): Promise<WireStream> {
+    if (this.#closed) return Promise.reject(this.#interrupted());
+    if (this.#wire) return Promise.resolve(this.#wire);
+    return new Promise<WireStream>((resolve, reject) => {
+      const giveUp = (error: Error) => {
+        this.#waiting.delete(giveUp);
+        reject(error);
+      };
+      this.#waiting.add(giveUp);
+      this.#opening.then((wire) => {
+        this.#waiting.delete(giveUp);
+        resolve(wire);
+      }, giveUp);
+    });
+  }
+
   async read(buffer: Uint8Array): Promise<number | null> {
     if (this.#leftover) return this.#takeLeftover(buffer);
-    if (this.#closed) throw this.#interrupted();
-    const { id } = await this.#opening;
+    const { id } = await this.#opened();
     // The buffer of the last read goes back to the worker for a later one:
     // a buffer per read, in this thread and the worker, was garbage that
     // each thread collected late (peak RSS 2-3x the memory in use).
@@ -430,8 +459,7 @@ class IsolatedStream implements SecuredStream {
 
   async write(bytes: Uint8Array): Promise<number> {
     if (this.#writeError) throw this.#writeError;
-    if (this.#closed) throw this.#interrupted();
-    const { id } = await this.#opening;
+    const { id } = await this.#opened();
     // Copied into a buffer that is transferred to the worker and comes back
     // with the acknowledgement, for a later write: a copy per write (as
     // structured cloning makes) was garbage in both threads, collected late.
@@ -485,8 +513,7 @@ class IsolatedStream implements SecuredStream {
       await new Promise<void>((resolve) => (this.#acknowledged = resolve));
     }
     if (this.#writeError) throw this.#writeError;
-    if (this.#closed) throw this.#interrupted();
-    const { id } = await this.#opening;
+    const { id } = await this.#opened();
     await this.#call({ op: "closeWrite", id });
   }
 

@@ -97,6 +97,8 @@ export interface WireResult {
 export interface WorkerStats {
   /** Read buffers the worker allocated (the others came back from the client's thread). */
   readBuffersMade: number;
+  /** Reads of data connections answered: one message each, carrying a filled buffer. */
+  dataReadsServed: number;
   /** The most decrypted bytes one stream held, waiting for the reader. */
   mostPlaintextHeld: number;
   /** The most plaintext handed to node:tls in one write. */

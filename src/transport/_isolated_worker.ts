@@ -16,6 +16,7 @@ import {
   tlsBuffersReleased,
 } from "./_node_stream.ts";
 import { closeQuietly } from "./close_quietly.ts";
+import { FillingReader } from "./_filling_reader.ts";
 import { writeAll } from "./write_all.ts";
 import type { DataSocketListener, SecuredStream } from "./transport.ts";
 import {
@@ -29,16 +30,15 @@ import {
 } from "./_isolated_wire.ts";
 
 /**
- * One stream served to the client. A data connection's TLS stream reads
- * one chunk ahead, so that the next read finds its bytes waiting instead
- * of paying a round trip between threads; other streams (the control
- * connection, which is upgraded to TLS in place) read only when asked.
+ * One stream served to the client. A data connection's TLS stream is read
+ * into whole buffers one ahead of the client (_filling_reader.ts), so that
+ * the next read finds its bytes waiting and each message carries a full
+ * buffer; other streams (the control connection, which is upgraded to TLS
+ * in place) read only when asked.
  */
 class Served {
   readonly stream: ByteStream;
-  readonly #readAhead: boolean;
-  #next?: Promise<WireResult>;
-  #ended = false;
+  readonly #filling?: FillingReader;
   /**
    * Read buffers the client's thread gave back. Each read fills one and
    * transfers it there; it returns with a later read, so a transfer of any
@@ -49,7 +49,7 @@ class Served {
 
   constructor(stream: ByteStream, readAhead: boolean) {
     this.stream = stream;
-    this.#readAhead = readAhead;
+    if (readAhead) this.#filling = new FillingReader(stream, (size) => this.#takeSpare(size));
   }
 
   get resumed(): boolean | undefined {
@@ -60,16 +60,9 @@ class Served {
   read(size: number, buffer?: ArrayBuffer): Promise<WireResult> {
     if (buffer && buffer.byteLength > 0) this.#spare.push(buffer);
     const bytes = Math.max(1, Math.min(size, MESSAGE_BYTES));
-    if (!this.#readAhead) return this.#readOnce(bytes);
-    const current = this.#next ?? this.#readOnce(bytes);
-    this.#next = undefined;
-    current.then((result) => {
-      if (!result.end && !this.#ended) {
-        this.#next = this.#readOnce(bytes);
-        this.#next.catch(() => {}); // Reported by the read that takes it.
-      }
-    }, () => {});
-    return current;
+    if (!this.#filling) return this.#readOnce(bytes);
+    dataReadsServed++;
+    return this.#filling.read(bytes);
   }
 
   async #readOnce(size: number): Promise<WireResult> {
@@ -77,7 +70,6 @@ class Served {
     const view = new Uint8Array(buffer, 0, size);
     const n = await this.stream.read(view);
     if (n === null) {
-      this.#ended = true;
       this.#spare.push(buffer);
       return { end: true };
     }
@@ -108,7 +100,7 @@ class Served {
   }
 
   close(): void {
-    this.#ended = true;
+    this.#filling?.close();
     closeQuietly(this.stream);
   }
 }
@@ -116,6 +108,8 @@ class Served {
 let transport: NodeTransport | undefined;
 /** Read buffers allocated in this worker so far (tests count them: `stats`). */
 let readBuffersMade = 0;
+/** Reads of data connections answered so far (tests count them: `stats`). */
+let dataReadsServed = 0;
 
 let nextId = 1;
 const streams = new Map<number, Served>();
@@ -215,6 +209,7 @@ async function run(message: WorkerRequest): Promise<WireResult> {
       return {
         stats: {
           readBuffersMade,
+          dataReadsServed,
           mostPlaintextHeld: mostPlaintextHeld(),
           largestTlsWrite: largestTlsWriteMade(),
           mostCiphertextQueued: mostCiphertextQueued(),

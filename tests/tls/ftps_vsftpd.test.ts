@@ -13,6 +13,7 @@ import {
   isolatedStats,
   isolatedWriteBuffersMade,
 } from "../../src/transport/_isolated_transport.ts";
+import { MESSAGE_BYTES } from "../../src/transport/_isolated_wire.ts";
 import {
   pseudoRandomBytes,
   readAll,
@@ -146,7 +147,7 @@ Deno.test({
       return client;
     };
     await t.step(
-      "a fast reader: a few read buffers in all, not one per read; decrypted chunks freed once read",
+      "a fast reader: a few read buffers in all, not one per read, each read message a full buffer; decrypted chunks freed once read",
       async () => {
         const client = await connect();
         await client.downloadTo("big.bin", `${local.path}/fast.bin`);
@@ -157,6 +158,15 @@ Deno.test({
         // two buffers (one filled in the worker while the other is copied out
         // here), the control connection's reads a few more.
         assert.ok(stats.readBuffersMade <= 8, `read buffers made: ${stats.readBuffersMade}`);
+        // Each read message carries a full 256 KiB buffer (the worker fills it
+        // ahead of the read), not whatever was decrypted when the read came:
+        // every message left garbage in both threads' old generations, and
+        // reads answered at once took 2-3 times as many (512-800 for 64 MiB).
+        const fullMessages = size / MESSAGE_BYTES;
+        assert.ok(
+          stats.dataReadsServed <= fullMessages * 1.5,
+          `read messages: ${stats.dataReadsServed} for ${fullMessages} full buffers`,
+        );
         // Each decrypted chunk (one per 32 KiB of ciphertext read) is freed as
         // soon as it is read, not left to the worker's collector.
         assert.ok(
