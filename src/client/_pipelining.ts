@@ -78,6 +78,11 @@ export function stopEpsvDuringTransfers(server: string): void {
   aheadRefused.add(server);
 }
 
+/** A refusal that says the server did not know the command (RFC 959's 500 and 502). */
+export function isUnknownCommand(reply: FtpReply): boolean {
+  return reply.code === 500 || reply.code === 502;
+}
+
 /** Errors that come from a server mishandling commands sent together. */
 const failures = new WeakSet<object>();
 

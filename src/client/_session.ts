@@ -37,6 +37,7 @@ import {
   answeredOutOfTurn,
   answers,
   DROPPED_HINT,
+  isUnknownCommand,
   markPipeliningFailure,
   mayPipeline,
   namesInTurnSoftware,
@@ -344,6 +345,11 @@ export class Session {
     }
   }
 
+  /** Whether the last transfer's command went with the next EPSV, still unanswered. */
+  get epsvWentWithTransfer(): boolean {
+    return this.#epsvWithTransfer && this.#epsvAhead;
+  }
+
   /**
    * Whether `sendEpsvAhead` would send now, or has with the transfer's
    * command: a download's end asks first, so that a session that will not
@@ -534,17 +540,54 @@ export class Session {
 
   /**
    * `reply` as the 1xx that starts the transfer `line` (see `opening`), or
-   * the error: a 229 there answers the EPSV sent with `line`, out of turn
-   * (pyftpdlib then cuts the transfer short), so this server gets no EPSV
-   * during a transfer again and one command at a time from now on.
+   * the error. Where the next EPSV went with `line`, a 229 here answers it
+   * out of turn (pyftpdlib then cuts the transfer short): this server gets
+   * no EPSV during a transfer again, and one command at a time from now on;
+   * and a refusal may be the EPSV's, out of turn (see `#refusalWithEpsv`).
    */
-  #opening(line: string, reply: FtpReply): FtpReply {
-    if (reply.code === 229 && this.#epsvWithTransfer) {
+  #opening(line: string, reply: FtpReply): FtpReply | Promise<FtpReply> {
+    if (this.#epsvWithTransfer && reply.code === 229) {
       stopEpsvDuringTransfers(this.#server);
       this.stopPipelining();
       throw this.control.close(outOfStep(line, reply));
     }
+    if (this.#epsvWithTransfer && reply.code >= 400 && reply.code !== 421) {
+      return this.#refusalWithEpsv(line, reply);
+    }
     return opening(line, reply);
+  }
+
+  /**
+   * A refusal read where the 1xx of `line`, sent with the next EPSV, was
+   * due: the command's own, with the EPSV's 229 behind it (in turn), or the
+   * EPSV's, out of turn, with the command's 1xx behind it (as Pure-FTPd's
+   * "500 Unknown command" or ProFTPD's "450 EPSV: data transfer in progress"
+   * answer a command that comes during a transfer, and drop it). The reply
+   * after it, which comes in every case, tells them apart, at no round trip
+   * (the server sent both together). Of two refusals, one is an "unknown
+   * command" (500, 502: the EPSV dropped) when the other is not; otherwise
+   * the first is the command's (these servers answer in turn). Any answer
+   * out of turn ends EPSVs during transfers to this server, for the
+   * process. A session that ends after the refusal leaves it as the news.
+   */
+  async #refusalWithEpsv(line: string, refusal: FtpReply): Promise<FtpReply> {
+    let next: FtpReply;
+    try {
+      next = await this.control.read({ replyTo: line });
+    } catch {
+      return opening(line, refusal);
+    }
+    this.#epsvAhead = false;
+    if (next.code === 229) {
+      this.#epsvReady = next; // In turn: the next transfer's address.
+      return opening(line, refusal);
+    }
+    this.#epsvWithTransfer = false;
+    this.#aheadListener = undefined;
+    stopEpsvDuringTransfers(this.#server);
+    if (next.code === 421) return opening(line, refusal);
+    if (isPreliminary(next)) return next; // The refusal was the EPSV's.
+    return opening(line, isUnknownCommand(refusal) && !isUnknownCommand(next) ? next : refusal);
   }
 
   // ---- One method per command ---------------------------------------------

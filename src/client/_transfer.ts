@@ -16,7 +16,7 @@ import { type FtpReply, isCompletion } from "../protocol/reply.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import { startTimer } from "../std/timer.ts";
 import { graceMs } from "./_grace.ts";
-import { outOfStep } from "./_pipelining.ts";
+import { isUnknownCommand, outOfStep } from "./_pipelining.ts";
 import type { Session } from "./_session.ts";
 
 /** Size of the reused transfer buffer: large reads and writes are what make Deno fast. */
@@ -197,6 +197,9 @@ export class Transfer {
       if (SENDS.test(this.#command)) reply = await this.#uploadCompletion();
       else {
         this.data.close();
+        // The next EPSV went with the command (see Session.mayEpsvWithRead):
+        // its answer may come out of turn, as during an upload.
+        const withCommand = this.#session.epsvWentWithTransfer;
         let aheadSent = false;
         // Not with an early read of the final reply under way (active mode);
         // asked first, so that a session that will not send costs no call.
@@ -208,9 +211,10 @@ export class Transfer {
           }
         }
         reply = await this.#readFinal();
-        // A server that answered the EPSV sent ahead before the transfer ended
-        // is out of step: the 229 is not the transfer's answer.
-        if (aheadSent && reply.code === 229) {
+        if (withCommand) reply = await this.#replyWithAhead(reply);
+        // A server that answered the EPSV sent with the transfer's end before
+        // the final reply is out of step: the 229 is not the transfer's answer.
+        else if (aheadSent && reply.code === 229) {
           this.#session.stopPipelining();
           throw this.#session.control.close(outOfStep(this.#command, reply));
         }
@@ -259,32 +263,34 @@ export class Transfer {
     await Promise.race([this.data.drain(), final.then(() => {}, () => {})]);
     this.data.close();
     const reply = await final;
-    return aheadSent ? await this.#uploadReply(reply) : reply;
+    return aheadSent ? await this.#replyWithAhead(reply) : reply;
   }
 
   /**
-   * The upload's own final reply, when the next EPSV went ahead of it.
+   * The transfer's own final reply, when the next EPSV went ahead of it: an
+   * upload's, sent once its data was closed, or a download's or listing's,
+   * sent with its command (the same servers, see `mayEpsvDuringTransfer`).
    * `first`, the reply read, is it when it is a completion other than 229:
    * the EPSV's 229 then follows, in turn, for the next transfer. A 229 or a
    * refusal may be the EPSV's answer out of turn (a server that read it
-   * while the upload's data still arrived), so the next reply, which comes
-   * in every case, tells them apart: after an out-of-turn 229, the upload's
-   * reply; after a refusal, a 229 (the refusal was the upload's, in turn) or
-   * the upload's reply (a completion: the refusal was the EPSV's). Of two
+   * while the data still flowed), so the next reply, which comes in every
+   * case, tells them apart: after an out-of-turn 229, the transfer's reply;
+   * after a refusal, a 229 (the refusal was the transfer's, in turn) or the
+   * transfer's reply (a completion: the refusal was the EPSV's). Of two
    * refusals, one is an "unknown command" (500, 502: the EPSV dropped) when
-   * the other is not; otherwise the second is the upload's, since a server
-   * that answers out of turn answers before the upload ends. Any answer out
-   * of turn ends EPSV ahead of uploads to this server, for the process; the
-   * upload is reported by its own reply either way. A session that ends
-   * after a refusal leaves that refusal as the upload's reply: a failure is
-   * never turned into a success.
+   * the other is not; otherwise the second is the transfer's, since a server
+   * that answers out of turn answers before the transfer ends. Any answer
+   * out of turn ends EPSVs during transfers to this server, for the process;
+   * the transfer is reported by its own reply either way. A session that
+   * ends after a refusal leaves that refusal as the transfer's reply: a
+   * failure is never turned into a success.
    */
-  async #uploadReply(first: FtpReply): Promise<FtpReply> {
+  async #replyWithAhead(first: FtpReply): Promise<FtpReply> {
     const session = this.#session;
     if (first.code !== 229 && isCompletion(first)) return first;
     if (first.code === 229) {
-      // Out of turn: the upload's reply follows (pyftpdlib cut the upload
-      // short and sends none: the reply timeout then fails the upload).
+      // Out of turn: the transfer's reply follows (pyftpdlib cut an upload
+      // short and sends none: the reply timeout then fails it).
       session.epsvAheadAnswered(undefined);
       // An ABOR's drain reads what follows: the upload's own reply is unknown.
       if (this.#abortDrain) throw outOfStep(this.#command, first);
@@ -297,7 +303,7 @@ export class Transfer {
       second = await this.#readFinal();
     } catch {
       // The session ended after the refusal (vsftpd, its data TLS refused
-      // with 522, hangs up): the refusal is the upload's news.
+      // with 522, hangs up): the refusal is the transfer's news.
       return first;
     }
     if (second.code === 229) {
@@ -548,11 +554,6 @@ export async function abortCommand(
   } finally {
     timer.clear();
   }
-}
-
-/** A refusal that says the server did not know the command (RFC 959's 500 and 502). */
-function isUnknownCommand(reply: FtpReply): boolean {
-  return reply.code === 500 || reply.code === 502;
 }
 
 /** The signal's reason as an `FtpAbortError`. */

@@ -142,7 +142,11 @@ export interface FtpFaults {
    * Stop sending (or reading) after this many bytes of a transfer, keeping
    * the data connection open, so that the client must time out. The
    * transfer ends only when the client closes the data connection, sends
-   * ABOR, closes the control connection, or the server is closed.
+   * ABOR, closes the control connection, or the server is closed. A
+   * download's client that closed its side for writing first (ferry does,
+   * on this server, to get the final reply a round trip sooner) can no
+   * longer be heard closing the rest, as by any server: then only ABOR, the
+   * control connection's end or the server's close ends the stall.
    *
    * @default {undefined}
    */

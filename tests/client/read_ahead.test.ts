@@ -144,3 +144,61 @@ Deno.test("a server greeting as vsftpd: RETR goes with the next EPSV, one round 
   const lines = server.received;
   assert.equal(lines[lines.indexOf("RETR f1.bin") + 1], "EPSV");
 });
+
+/** A server greeting as vsftpd whose first RETR b.txt has the EPSV sent with it answered out of turn, `how`. */
+function refusingServer(how: "500 before the 150" | "450 before the 226") {
+  let done = false;
+  let held: string | undefined;
+  let dropEpsv = false;
+  return hostileServer({
+    greeting: VSFTPD_GREETING,
+    files: { "/a.txt": "a\n", "/b.txt": "b\n".repeat(1000) },
+    script: async (line, session) => {
+      if (line === "RETR b.txt" && !done) {
+        done = true;
+        if (how === "500 before the 150") {
+          held = line; // Answered once the EPSV behind it has been refused.
+          return true;
+        }
+        // As ProFTPD does with a command that comes during an upload: refuse it, drop it.
+        await session.write("150 Opening BINARY mode data connection.\r\n");
+        const data = await session.data();
+        await data.write(new TextEncoder().encode("b\n".repeat(1000)));
+        data.close();
+        await session.write("450 EPSV: data transfer in progress\r\n226 Transfer complete.\r\n");
+        dropEpsv = true;
+        return true;
+      }
+      if (line === "EPSV" && held) {
+        const retr = held;
+        held = undefined;
+        // As Pure-FTPd does: "500 Unknown command", the EPSV dropped.
+        await session.write("500 Unknown command.\r\n");
+        await session.handle(retr);
+        return true;
+      }
+      if (line === "EPSV" && dropEpsv) {
+        dropEpsv = false;
+        return true;
+      }
+      return false;
+    },
+  });
+}
+
+for (const how of ["500 before the 150", "450 before the 226"] as const) {
+  Deno.test(`a server greeting as vsftpd that refuses the EPSV sent with RETR out of turn (${how}): the download is whole and reported done, the next command reads its own reply, and no EPSV goes during a transfer again`, async () => {
+    resetPipelining();
+    await using server = refusingServer(how);
+    await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+    assert.equal(await new Response(await client.download("a.txt")).text(), "a\n");
+    assert.equal(await new Response(await client.download("b.txt")).text(), "b\n".repeat(1000));
+    assert.equal(await client.size("a.txt"), 2, "in step");
+    assert.equal(await new Response(await client.download("a.txt")).text(), "a\n");
+    assert.equal(
+      mayEpsvDuringTransfer(`127.0.0.1:${server.port}`, VSFTPD_GREETING.slice(4)),
+      false,
+    );
+    assert.equal(client.state, "loggedIn");
+  });
+}
