@@ -566,7 +566,8 @@ export class Session {
    * after it, which comes in every case, tells them apart, at no round trip
    * (the server sent both together). Of two refusals, one is an "unknown
    * command" (500, 502: the EPSV dropped) when the other is not; otherwise
-   * the first is the command's (these servers answer in turn). Any answer
+   * the second is the command's (an EPSV refused in turn, after EPSV worked
+   * in this session, is the less likely of the two orders). Any answer
    * out of turn ends EPSVs during transfers to this server, for the
    * process. A session that ends after the refusal leaves it as the news.
    */
@@ -587,7 +588,7 @@ export class Session {
     stopEpsvDuringTransfers(this.#server);
     if (next.code === 421) return opening(line, refusal);
     if (isPreliminary(next)) return next; // The refusal was the EPSV's.
-    return opening(line, isUnknownCommand(refusal) && !isUnknownCommand(next) ? next : refusal);
+    return opening(line, isUnknownCommand(next) && !isUnknownCommand(refusal) ? refusal : next);
   }
 
   // ---- One method per command ---------------------------------------------
