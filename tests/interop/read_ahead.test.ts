@@ -20,38 +20,13 @@ import type { ServerHandle } from "../_servers/_common.ts";
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { tempDir } from "../_helpers.ts";
 import { writeServerTask } from "../cli/_ferry.ts";
-import { serverSpecs, startOrSkip } from "./_server_specs.ts";
+import { startOrSkip } from "./_server_specs.ts";
+import { aheadSpecs, hashOf, writeSampleFiles } from "./_ahead.ts";
 
 const pki = await makeTestPki();
 const tls = serverTlsFiles(pki);
 
-/** Where a download's command goes with the next EPSV (their greetings name them). */
-const AHEAD = new Set(["embedded server", "vsftpd"]);
-const SERVERS = serverSpecs(pki, tls).map((spec) => ({ ...spec, ahead: AHEAD.has(spec.name) }));
-
-/** 24 small files (1 to 60 KiB) and 3 of 8 MiB in `dir`, each of its own bytes: their hashes. */
-async function writeFiles(dir: string): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  const sizes = [
-    ...Array.from({ length: 24 }, (_, i) => 1024 + i * 2560),
-    ...[8, 8, 8].map((m) => (m << 20) + 17),
-  ];
-  await Deno.mkdir(dir, { recursive: true });
-  for (const [i, size] of sizes.entries()) {
-    const bytes = new Uint8Array(size);
-    for (let at = 0; at < size; at += 65536) {
-      crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65536)));
-    }
-    const name = `f${String(i).padStart(2, "0")}.bin`;
-    await Deno.writeFile(join(dir, name), bytes);
-    hashes.set(name, createHash("sha256").update(bytes).digest("hex"));
-  }
-  return hashes;
-}
-
-async function hashOf(path: string): Promise<string> {
-  return createHash("sha256").update(await Deno.readFile(path)).digest("hex");
-}
+const SERVERS = aheadSpecs(pki, tls);
 
 /** Runs a `get` of the server's `files/` into `to` with `connection` settings. */
 async function get(dir: string, server: ServerHandle, url: string, to: string, extra: string) {
@@ -76,7 +51,7 @@ for (const spec of SERVERS) {
       const server = await startOrSkip(spec);
       if (!server) return;
       await using _server = server;
-      const hashes = await writeFiles(join(server.root, "files"));
+      const hashes = await writeSampleFiles(join(server.root, "files"));
       for (const scheme of ["ftp", "ftpes"] as const) {
         const to = join(dir.path, `down-${scheme}`);
         const report = await get(

@@ -16,38 +16,13 @@ import { type ServerHandle, ServerUnavailableError } from "../_servers/_common.t
 import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { tempDir } from "../_helpers.ts";
 import { writeServerTask } from "../cli/_ferry.ts";
-import { serverSpecs, startOrSkip } from "./_server_specs.ts";
+import { startOrSkip } from "./_server_specs.ts";
+import { aheadSpecs, hashOf, writeSampleFiles } from "./_ahead.ts";
 
 const pki = await makeTestPki();
 const tls = serverTlsFiles(pki);
 
-/** Where the EPSV goes ahead of an upload's end (their greetings name them). */
-const AHEAD = new Set(["embedded server", "vsftpd"]);
-const SERVERS = serverSpecs(pki, tls).map((spec) => ({ ...spec, ahead: AHEAD.has(spec.name) }));
-
-/** 24 small files (1 to 60 KiB) and 3 of 8 MiB, each of its own bytes. */
-async function writeSite(dir: string): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  const sizes = [
-    ...Array.from({ length: 24 }, (_, i) => 1024 + i * 2560),
-    ...[8, 8, 8].map((m) => (m << 20) + 17),
-  ];
-  await Deno.mkdir(dir, { recursive: true });
-  for (const [i, size] of sizes.entries()) {
-    const bytes = new Uint8Array(size);
-    for (let at = 0; at < size; at += 65536) {
-      crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65536)));
-    }
-    const name = `f${String(i).padStart(2, "0")}.bin`;
-    await Deno.writeFile(join(dir, name), bytes);
-    hashes.set(name, createHash("sha256").update(bytes).digest("hex"));
-  }
-  return hashes;
-}
-
-async function hashOf(path: string): Promise<string> {
-  return createHash("sha256").update(await Deno.readFile(path)).digest("hex");
-}
+const SERVERS = aheadSpecs(pki, tls);
 
 for (const spec of SERVERS) {
   Deno.test({
@@ -57,7 +32,7 @@ for (const spec of SERVERS) {
     async fn() {
       resetPipelining();
       await using dir = await tempDir();
-      const hashes = await writeSite(join(dir.path, "site"));
+      const hashes = await writeSampleFiles(join(dir.path, "site"));
       const server = await startOrSkip(spec);
       if (!server) return;
       await using _server = server;
