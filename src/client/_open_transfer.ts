@@ -105,7 +105,9 @@ async function openPassive(
     // With the next transfer's EPSV sent with the command, the data, that
     // reply and the next address share one round trip (see mayEpsvWithRead).
     const withEpsv = readsData(line) && session.mayEpsvWithRead();
-    if (withEpsv) await tcp.closeWrite();
+    // A connection the server dropped at once fails the half-close: the
+    // command's reply (a 425) then says why, not a socket error.
+    if (withEpsv) await tcp.closeWrite().catch(() => {});
     const reply = await session.startTransfer(line, withEpsv);
     const data = dataConnection(session, tcp, line, options);
     const size = parseAnnouncedSize(reply.text);
