@@ -175,7 +175,9 @@ export async function downloadSegmented(
         lines.release(line);
         return;
       } catch (error) {
-        const broken = !(error instanceof FtpError) || error.breaksConnection;
+        // Or the connection went with the error, say a server that closes it
+        // after a transfer it cut (seen while the next EPSV's reply was read).
+        const broken = !(error instanceof FtpError) || error.breaksConnection || !line.usable;
         lines.release(line, broken);
         if (signal.aborted) throw abortReason(options.signal.aborted ? options.signal : signal);
         if (!worthRetrying(error) || failures >= SEGMENT_RETRIES) throw error;
