@@ -211,10 +211,12 @@ export class Transfer {
           }
         }
         reply = await this.#readFinal();
-        if (withCommand) reply = await this.#replyWithAhead(reply);
-        // A server that answered the EPSV sent with the transfer's end before
-        // the final reply is out of step: the 229 is not the transfer's answer.
-        else if (aheadSent && reply.code === 229) {
+        if (withCommand) {
+          // The usual reply, a 226, needs no sorting (nor a frame, once a file).
+          if (reply.code === 229 || !isCompletion(reply)) reply = await this.#replyWithAhead(reply);
+        } else if (aheadSent && reply.code === 229) {
+          // A server that answered the EPSV sent with the transfer's end before
+          // the final reply is out of step: the 229 is not the transfer's answer.
           this.#session.stopPipelining();
           throw this.#session.control.close(outOfStep(this.#command, reply));
         }

@@ -406,7 +406,12 @@ export class ControlConnection {
       : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
     for (let i = 0; i < lines.length; i++) this.#noteSent(lines[i]);
     try {
-      if (!writes) return await writeAll(this.#conn, together);
+      if (!writes) {
+        // As `send`: mostly taken whole by the first write, no `writeAll` frame.
+        const written = await this.#conn.write(together);
+        if (written < together.length) await writeAll(this.#conn, together.subarray(written));
+        return;
+      }
       for (const bytes of writes) await writeAll(this.#conn, bytes);
     } catch (error) {
       throw this.close(connectionError(error, "control connection"));
