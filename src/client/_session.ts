@@ -524,13 +524,10 @@ export class Session {
   }
 
   /** Sends a transfer command (its data connection is set up already). */
-  async sendTransfer(line: string, withEpsv = false): Promise<void> {
+  async sendTransfer(line: string): Promise<void> {
     await this.#settleAhead();
-    this.#epsvWithTransfer = withEpsv;
-    if (!withEpsv) return await this.control.send(line);
-    await this.control.sendMany([line, "EPSV"]);
-    this.#epsvAhead = true;
-    this.#noteAhead();
+    this.#epsvWithTransfer = false;
+    await this.control.send(line);
   }
 
   /** Reads the 1xx that starts the transfer `line`; any other reply is thrown. */
