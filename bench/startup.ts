@@ -7,14 +7,19 @@
  * in interleaved rounds (the order rotates each round; the machine is shared,
  * so medians), it times:
  *
- * - (a) `deno run` of an empty script with the CLI's permissions and config;
+ * - (a) `deno run` of an empty script with the CLI's permissions, V8 flags
+ *   and config (every script below runs with the CLI's V8 flags: Deno keeps
+ *   one code cache entry per file, for one set of flags);
  * - (b) `ferry get ftp://…/file.bin out.bin` through the shim that `deno
- *   install --global … --config deno.json dist/cli/mod.js` writes (the
- *   README's way to run the CLI from a checkout: the bundle `deno task build`
- *   makes, which this script runs first; a checkout without the build, such
- *   as a baseline from before it, installs src/cli/mod.ts);
+ *   install --global … --config deno.json dist/cli/mod.js` writes, with the
+ *   flags of the README's install line, read from the checkout's README
+ *   (tests/_install_line.ts; since the seventh round of "Cold start" in
+ *   docs/performance.md they include `--v8-flags=--no-lazy`): the README's way
+ *   to run the CLI from a checkout, the bundle `deno task build` makes, which
+ *   this script runs first; a checkout without the build, such as a baseline
+ *   from before it, installs src/cli/mod.ts;
  * - (b′) the same get through a shim of src/cli/mod.ts, the sources the bundle
- *   is made from, when the checkout has a bundle;
+ *   is made from, when the checkout has a bundle, with the same flags;
  * - (c) the same get by a minimal script using the library
  *   (`FtpClient.connect`, `downloadTo`: bench/_startup_get.ts);
  * - (d) the platform's floor: the same get hand-written in one file with no
@@ -40,6 +45,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startVsftpd } from "../tests/_servers/vsftpd.ts";
 import { moduleGraph } from "../tests/_module_graph.ts";
+import { readmeInstallFlags } from "../tests/_install_line.ts";
 import { makeFile, median, run, sha256File } from "./_bench_kit.ts";
 
 const ROUNDS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 21);
@@ -83,18 +89,39 @@ const env = {
   PATH: [bin, dirname(Deno.execPath()), Deno.env.get("PATH") ?? ""].join(delimiter),
   NO_COLOR: "1",
 };
+/**
+ * The flags of the README's install line (permissions, V8 flags) in
+ * `checkout`; the permissions alone for a README from before the bundle.
+ */
+const cliFlags = (checkout: string) => readmeInstallFlags(checkout).catch(() => PERMISSIONS);
+/**
+ * The V8 flags (`--v8-flags=…`) of those, which every script of the checkout
+ * runs with: Deno keeps one code cache entry per file, for one set of V8
+ * flags, so scripts sharing src/ files with different flags would compile
+ * them again on every run.
+ */
+const v8Flags = (flags: readonly string[]) =>
+  flags.filter((flag) => flag.startsWith("--v8-flags="));
+const CLI_FLAGS = await cliFlags(repo);
+const RUN_FLAGS = [...PERMISSIONS, ...v8Flags(CLI_FLAGS)];
 const shims: [string, string, string, readonly string[]][] = [
-  ["ferry", repo, CLI_ENTRY, PERMISSIONS],
-  ["empty", repo, "bench/_startup_empty.ts", PERMISSIONS],
-  ["lib-get", repo, "bench/_startup_get.ts", PERMISSIONS],
-  ["floor", repo, "bench/_startup_floor.ts", PERMISSIONS],
+  ["ferry", repo, CLI_ENTRY, CLI_FLAGS],
+  ["empty", repo, "bench/_startup_empty.ts", RUN_FLAGS],
+  ["lib-get", repo, "bench/_startup_get.ts", RUN_FLAGS],
+  ["floor", repo, "bench/_startup_floor.ts", RUN_FLAGS],
   // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
-  ["probe", repo, "bench/_startup_probe.ts", ["--allow-all"]],
+  ["probe", repo, "bench/_startup_probe.ts", ["--allow-all", ...v8Flags(CLI_FLAGS)]],
 ];
-if (BUNDLED) shims.push(["ferry-src", repo, "src/cli/mod.ts", PERMISSIONS]);
+if (BUNDLED) shims.push(["ferry-src", repo, "src/cli/mod.ts", CLI_FLAGS]);
 if (BASELINE) {
-  shims.push(["ferry-before", BASELINE, await cliEntry(BASELINE), PERMISSIONS]);
-  shims.push(["lib-get-before", BASELINE, "bench/_startup_get.ts", PERMISSIONS]);
+  const flags = await cliFlags(BASELINE);
+  shims.push(["ferry-before", BASELINE, await cliEntry(BASELINE), flags]);
+  shims.push([
+    "lib-get-before",
+    BASELINE,
+    "bench/_startup_get.ts",
+    [...PERMISSIONS, ...v8Flags(flags)],
+  ]);
 }
 for (const [name, checkout, script, permissions] of shims) {
   await run([

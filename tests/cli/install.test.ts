@@ -16,11 +16,9 @@ import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { vsftpd } from "../_servers/vsftpd.ts";
 import { startInteropVsftpd } from "../interop/_vsftpd.ts";
 import { writeTree } from "./_ferry.ts";
+import { readmeInstallFlags } from "../_install_line.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The permissions the README's install line grants: those of `deno task ferry`. */
-const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 
 /** Installs the README's checkout line into a temporary root; returns the PATH that finds it. */
 async function installFerry(root: string): Promise<Record<string, string>> {
@@ -35,7 +33,8 @@ async function installFerry(root: string): Promise<Record<string, string>> {
     root,
     "--name",
     "ferry",
-    ...PERMISSIONS,
+    // The permissions (those of `deno task ferry`) and the V8 flags.
+    ...await readmeInstallFlags(REPO),
     "--config",
     join(REPO, "deno.json"),
     join(REPO, "dist/cli/mod.js"),
