@@ -28,8 +28,9 @@
  *   and `get` chunks with their imports), evaluated but not run;
  * - the empty script, `defined-400`, `calls-400`, `node-tls` and
  *   `ferry-load` again with `--v8-flags=--no-lazy` (the README's install
- *   line): V8 then compiles every function with its module, so the code
- *   cache holds them all.
+ *   line), with a `DENO_DIR` of their own (see `NO_LAZY_DENO_DIR`): V8 then
+ *   compiles every function with its module, so the code cache holds them
+ *   all.
  *
  * Prints the unit costs derived from them (per file, per KB, per function
  * called, with and without `--no-lazy`) and the load average before and
@@ -126,19 +127,19 @@ const ferryLoad = (folder: string) =>
 if (chunks.length === 3 && chunks.every((chunk) => chunk !== undefined)) {
   write("ferry-load.js", ferryLoad(dist));
   scripts["ferry-load"] = "ferry-load.js";
-  // Deno keeps one code cache entry per file, for one set of V8 flags: the
-  // --no-lazy runs need files of their own, or each run would compile them
-  // again for the other flags.
-  await new Deno.Command("cp", { args: ["-r", dist, join(dir, "dist-no-lazy")] }).output();
-  write("no-lazy-ferry-load.js", ferryLoad(join(dir, "dist-no-lazy")));
 }
 for (const name of ["empty", "defined-400", "calls-400", "node-tls", "ferry-load"]) {
   if (!(name in scripts)) continue;
-  const copy = `no-lazy-${scripts[name]}`;
-  if (name !== "ferry-load") Deno.copyFileSync(join(dir, scripts[name]), join(dir, copy));
-  scripts[`${name} --no-lazy`] = copy;
+  scripts[`${name} --no-lazy`] = scripts[name];
   flags[`${name} --no-lazy`] = [NO_LAZY];
 }
+/**
+ * Deno's directory for the --no-lazy runs: its code cache (of the files, and
+ * of the `node:` modules, which Deno compiles on first import) keeps one
+ * entry per file for one set of V8 flags, so runs of the same files with
+ * and without the flag in one cache would compile them again every time.
+ */
+const NO_LAZY_DENO_DIR = join(dir, "deno-dir-no-lazy");
 
 const timeFile = join(dir, "time.txt");
 /** Runs the command and writes its user and system CPU time (seconds) to the file. */
@@ -173,6 +174,7 @@ async function once(name: string, record: boolean) {
     ],
     stdout: "null",
     stderr: "piped",
+    env: flags[name] ? { DENO_DIR: NO_LAZY_DENO_DIR } : {},
   }).output();
   const wall = performance.now() - started;
   if (!output.success) throw new Error(`${name}: ${new TextDecoder().decode(output.stderr)}`);
