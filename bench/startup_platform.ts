@@ -26,11 +26,11 @@
  * - `ferry-load`, when dist/ is built (`deno task build`): the modules a
  *   get from the bundle loads (cli/mod.js and the lazy `_oneshot`, `_job`
  *   and `get` chunks with their imports), evaluated but not run;
- * - the empty script, `defined-400`, `calls-400`, `node-tls` and
- *   `ferry-load` again with `--v8-flags=--no-lazy` (the README's install
- *   line), with a `DENO_DIR` of their own (see `NO_LAZY_DENO_DIR`): V8 then
- *   compiles every function with its module, so the code cache holds them
- *   all.
+ * - the empty script, `bytes-1x180KB`, `defined-400`, `calls-400`,
+ *   `node-tls` and `ferry-load` again with `--v8-flags=--no-lazy` (the
+ *   README's install line), with a `DENO_DIR` of their own (see
+ *   `NO_LAZY_DENO_DIR`): V8 then compiles every function with its module,
+ *   so the code cache holds them all.
  *
  * Prints the unit costs derived from them (per file, per KB, per function
  * called, with and without `--no-lazy`) and the load average before and
@@ -128,7 +128,9 @@ if (chunks.length === 3 && chunks.every((chunk) => chunk !== undefined)) {
   write("ferry-load.js", ferryLoad(dist));
   scripts["ferry-load"] = "ferry-load.js";
 }
-for (const name of ["empty", "defined-400", "calls-400", "node-tls", "ferry-load"]) {
+for (
+  const name of ["empty", "bytes-1x180KB", "defined-400", "calls-400", "node-tls", "ferry-load"]
+) {
   if (!(name in scripts)) continue;
   scripts[`${name} --no-lazy`] = scripts[name];
   flags[`${name} --no-lazy`] = [NO_LAZY];
@@ -213,13 +215,16 @@ for (const name of names.slice(1)) {
 }
 const perFile = paired(cpus["files-43"], cpus["files-1"]) / 42;
 const perKb = paired(cpus["bytes-1x180KB"], cpus.empty) / 180;
+const perKbNoLazy = paired(cpus["bytes-1x180KB --no-lazy"], cpus["empty --no-lazy"]) / 180;
 const split = paired(cpus["bytes-43x4KB"], cpus["bytes-1x180KB"]);
 const perCall = paired(cpus["calls-400"], cpus["defined-400"]) / FUNCTIONS;
 const perCallNoLazy = paired(cpus["calls-400 --no-lazy"], cpus["defined-400 --no-lazy"]) /
   FUNCTIONS;
 console.log(`\nunit costs (CPU):`);
 console.log(`  a module file (files-43 − files-1) / 42:                ${ms(perFile)}`);
-console.log(`  a KB of code loaded, not run (bytes-1x180KB − empty) / 180: ${ms(perKb)}`);
+const us = (value: number) => `${(value * 1000).toFixed(1)} µs`;
+console.log(`  a KB of code loaded, not run (bytes-1x180KB − empty) / 180: ${us(perKb)}`);
+console.log(`  the same with --no-lazy (all of it compiled, cached):  ${us(perKbNoLazy)}`);
 console.log(`  the same 180 KB in 43 files instead of 1:              ${ms(split)}`);
 console.log(
   `  a function's first call (calls-400 − defined-400) / 400: ${(perCall * 1000).toFixed(1)} µs`,
@@ -229,11 +234,11 @@ console.log(
     (perCallNoLazy * 1000).toFixed(1)
   } µs`,
 );
-const againstEmpty = (name: string) => `${ms(paired(cpus[`${name} --no-lazy`], cpus[name]))} CPU`;
+const againstPlain = (name: string) => `${ms(paired(cpus[`${name} --no-lazy`], cpus[name]))} CPU`;
 console.log(`\n--no-lazy against none, in the same rounds:`);
 for (const name of names.filter((n) => n.endsWith(" --no-lazy"))) {
   const plain = name.slice(0, -" --no-lazy".length);
-  console.log(`  ${plain.padEnd(22)}${againstEmpty(plain)}`);
+  console.log(`  ${plain.padEnd(22)}${againstPlain(plain)}`);
 }
 
 await Deno.remove(dir, { recursive: true });
