@@ -12,7 +12,9 @@
  * - deno-node-tls: bench/_tls_ceiling_node.mjs under Deno (Deno's `node:tls`);
  * - node-bare: the same file under Node.js (`node:tls` on OpenSSL), to tell
  *   a JavaScript runtime's cost from Deno's TLS;
- * - lftp and curl (GnuTLS and OpenSSL, C).
+ * - lftp and curl (GnuTLS and OpenSSL, C); lftp's trace is checked first for
+ *   AUTH TLS and PROT P (`assertLftpEncrypts`: it skips TLS for anonymous
+ *   logins unless told otherwise).
  *
  * Prints each one's median MB/s, its ratio to lftp, its CPU seconds, and
  * for the hand-written ones the mean bytes a read returned (Deno's TLS hands
@@ -26,7 +28,14 @@
 import { join } from "node:path";
 import { makeTestPki } from "../tests/_servers/certs.ts";
 import { startVsftpd } from "../tests/_servers/vsftpd.ts";
-import { makeFile, median, sha256File, timed } from "./_bench_kit.ts";
+import {
+  assertLftpEncrypts,
+  lftpFtpsSettings,
+  makeFile,
+  median,
+  sha256File,
+  timed,
+} from "./_bench_kit.ts";
 
 const RUNS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 5);
 const BYTES = Number(Deno.env.get("FERRY_BENCH_MIB") ?? 1024) * (1 << 20);
@@ -53,6 +62,7 @@ await Deno.writeTextFile(
   task,
   `version: 1\nconnection:\n  url: ftpes://127.0.0.1:${port}/\n  tls: { caFile: ${pki.caPath}, serverName: localhost }\nsteps:\n  - get: { from: pub/big.bin, to: ${got}, overwrite: always }\n`,
 );
+await assertLftpEncrypts(`ftp://localhost:${port}`, pki.caPath);
 const bare = [port, pki.caPath, "pub/big.bin", got, stats];
 
 interface Cell {
@@ -88,7 +98,7 @@ const cells: Cell[] = [
     command: [
       "lftp",
       "-e",
-      `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${pki.caPath}; get pub/big.bin -o ${got}; bye`,
+      `${lftpFtpsSettings(pki.caPath)}; get pub/big.bin -o ${got}; bye`,
       `ftp://localhost:${port}`,
     ],
     counts: false,
