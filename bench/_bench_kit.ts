@@ -114,3 +114,42 @@ export function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/**
+ * lftp's settings for an FTPS session that really is one. lftp logs in as
+ * anonymous when the URL names no user, and by default
+ * (`ftp:ssl-allow-anonymous no`) it then sends no AUTH TLS, whatever
+ * `ftp:ssl-force` says: without the first setting below, an "FTPS" cell
+ * times lftp over plain FTP (it did, in bench/peers.ts and
+ * bench/tls_memory.ts, until 2026-12-06).
+ */
+export function lftpFtpsSettings(caPath: string): string {
+  return [
+    "set ftp:ssl-allow-anonymous yes",
+    "set ftp:ssl-force true",
+    "set ftp:ssl-protect-data true",
+    `set ssl:ca-file ${caPath}`,
+  ].join("; ");
+}
+
+/**
+ * Runs `lftp -d` once with {@link lftpFtpsSettings} and fails unless its
+ * trace shows AUTH TLS and PROT P answered with success: a bench's FTPS cell
+ * must time lftp over TLS, never over plain FTP.
+ */
+export async function assertLftpEncrypts(url: string, caPath: string): Promise<void> {
+  // lftp writes its -d trace to stderr.
+  const output = await new Deno.Command("lftp", {
+    args: ["-d", "-e", `${lftpFtpsSettings(caPath)}; cls -1 / > /dev/null; bye`, url],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const trace = new TextDecoder().decode(output.stderr);
+  for (const [sent, answer] of [["AUTH TLS", "234"], ["PROT P", "200"]]) {
+    if (!new RegExp(`---> ${sent}\\s*\\n<--- ${answer}`).test(trace)) {
+      throw new Error(
+        `lftp did not use TLS (no ${sent} answered ${answer}):\n${trace.slice(-1500)}`,
+      );
+    }
+  }
+}

@@ -15,7 +15,15 @@
 import { join } from "node:path";
 import { makeTestPki } from "../tests/_servers/certs.ts";
 import { startVsftpd } from "../tests/_servers/vsftpd.ts";
-import { installPeers, makeFile, median, sha256File, timed } from "./_bench_kit.ts";
+import {
+  assertLftpEncrypts,
+  installPeers,
+  lftpFtpsSettings,
+  makeFile,
+  median,
+  sha256File,
+  timed,
+} from "./_bench_kit.ts";
 import { type Measure, type Scenario, writeReport } from "./_peers_report.ts";
 
 /** FERRY_BENCH_QUICK=1: small sizes and one run, to check the script itself (no report). */
@@ -379,6 +387,7 @@ measures.push(
 );
 
 // FTPS get 1 GiB (explicit TLS, vsftpd without session reuse, as the issue's baseline)
+await assertLftpEncrypts(`ftp://localhost:${port}`, caPath);
 const ftpsTask = join(work, "ftps.yaml");
 await Deno.writeTextFile(
   ftpsTask,
@@ -406,7 +415,7 @@ measures.push(
     cell("lftp", "FTPS get 1 GiB", clean(got), [
       "lftp",
       "-e",
-      `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${caPath}; get pub/big.bin -o ${got}; bye`,
+      `${lftpFtpsSettings(caPath)}; get pub/big.bin -o ${got}; bye`,
       `ftp://localhost:${port}`,
     ], expectHash(got, bigHash)),
     cell(

@@ -28,7 +28,14 @@
 import { join } from "node:path";
 import { makeTestPki } from "../tests/_servers/certs.ts";
 import { startVsftpd } from "../tests/_servers/vsftpd.ts";
-import { makeFile, median, sha256File, timed } from "./_bench_kit.ts";
+import {
+  assertLftpEncrypts,
+  lftpFtpsSettings,
+  makeFile,
+  median,
+  sha256File,
+  timed,
+} from "./_bench_kit.ts";
 
 const RUNS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 5);
 const SIZE = Number(Deno.env.get("FERRY_BENCH_BYTES") ?? 1 << 30);
@@ -74,7 +81,7 @@ async function lftp(port: number, caPath: string, local: string) {
   const { seconds, peakKiB } = await timed([
     "lftp",
     "-e",
-    `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${caPath}; ${job}; bye`,
+    `${lftpFtpsSettings(caPath)}; ${job}; bye`,
     `ftp://localhost:${port}`,
   ]);
   return { wall: seconds, peakRss: peakKiB * 1024 };
@@ -116,6 +123,7 @@ try {
       run: () => ferry(mod, "native", urlOf(noReuse.port), pki.caPath, out),
     });
   }
+  await assertLftpEncrypts(`ftp://localhost:${noReuse.port}`, pki.caPath);
   cells.push({ label: "lftp", run: () => lftp(noReuse.port, pki.caPath, out) });
   if (paths) {
     cells.splice(
