@@ -22,7 +22,7 @@ export async function withDeadline<T>(
   options: DialTarget,
   connect: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const { host, port, timeoutMs, signal, purpose, phase = "connect" } = options;
+  const { host, port, timeoutMs, signal, purpose, phase = "connect", noDelay = true } = options;
   signal?.throwIfAborted();
   const controller = new AbortController();
   let timedOut = false;
@@ -53,8 +53,9 @@ export async function withDeadline<T>(
 }
 
 /**
- * Connects with TCP_NODELAY on: FTP is request/response on the control
- * connection, and Nagle's delay costs tens of milliseconds per exchange.
+ * Connects with TCP_NODELAY on (unless `noDelay` is false: a connection the
+ * client only reads): FTP is request/response on the control connection,
+ * and Nagle's delay costs tens of milliseconds per exchange.
  * From a chosen local address, through node:net (see _node_tcp.ts);
  * otherwise a `Deno.TcpConn`.
  */
@@ -71,7 +72,7 @@ export async function dial(options: DialTarget): Promise<ByteStream> {
  * per small file.
  */
 export function dialDeno(options: DialTarget): Promise<Deno.TcpConn> {
-  const { host, port, timeoutMs, signal, purpose, phase = "connect" } = options;
+  const { host, port, timeoutMs, signal, purpose, phase = "connect", noDelay = true } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<Deno.TcpConn>((resolve, reject) => {
     // The signal is not given to Deno.connect: in Deno 2.9 an abort that
@@ -100,7 +101,8 @@ export function dialDeno(options: DialTarget): Promise<Deno.TcpConn> {
     signal?.addEventListener("abort", onAbort, { once: true });
     connecting.then((conn) => {
       if (!end()) return closeQuietly(conn);
-      conn.setNoDelay(true);
+      // Not for a download's data (once a file): the client writes nothing on it.
+      if (noDelay) conn.setNoDelay(true);
       resolve(conn);
     }, (error) => {
       if (end()) reject(connectionError(error, `${purpose} to ${hostPort(host, port)}`));

@@ -474,3 +474,47 @@ Deno.test("small downloads in a batch share one abort listener on the call's sig
   await assert.rejects(Deno.stat(join(dir.path, "big.bin")), Deno.errors.NotFound);
   assert.equal(await client.pwd(), "/");
 });
+
+Deno.test("small downloads set no TCP_NODELAY on their data connections, which the client writes nothing on; uploads still do", async () => {
+  const { server, hashes } = await withFiles(new Array(FILES).fill(4096));
+  await using _ = server;
+  await using dir = await tempDir();
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+  await client.downloadTo("f0.bin", join(dir.path, "warm.bin")); // The first EPSV goes in turn.
+  // Deno's TcpConn class is not among its globals: its prototype, from a connection.
+  const probe = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const tcpConn = Object.getPrototypeOf(probe) as Deno.TcpConn;
+  probe.close();
+  const setNoDelay = tcpConn.setNoDelay;
+  let set = 0;
+  tcpConn.setNoDelay = function (this: Deno.TcpConn, noDelay?: boolean) {
+    // The embedded server, in this process too, sets it on the connections it accepts.
+    if (new Error().stack!.includes("/src/transport/")) set++;
+    return setNoDelay.call(this, noDelay);
+  };
+  let outcomes: Awaited<ReturnType<typeof client.downloadAllTo>> = [];
+  let afterUpload = 0;
+  try {
+    outcomes = await client.downloadAllTo(
+      hashes.map((_, i) => ({ path: `f${i}.bin`, destination: join(dir.path, `f${i}.bin`) })),
+    );
+    const downloads = set;
+    // An upload writes its data: Nagle's delay would hold its last segment.
+    await client.upload("up.bin", pseudoRandomBytes(4096, 99));
+    afterUpload = set - downloads;
+  } finally {
+    tcpConn.setNoDelay = setNoDelay;
+  }
+  assert.ok(outcomes.every((outcome) => outcome.ok), JSON.stringify(outcomes));
+  for (let i = 0; i < FILES; i++) {
+    assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i]);
+  }
+  assert.equal(await sha256File(join(server.root, "up.bin")), sha256(pseudoRandomBytes(4096, 99)));
+  // At 8651bec: one setsockopt (and one op) per file, 20.
+  assert.equal(
+    set - afterUpload,
+    0,
+    `TCP_NODELAY set on ${set - afterUpload} download data connections`,
+  );
+  assert.equal(afterUpload, 1, "the upload's data connection: is TCP_NODELAY counted?");
+});
