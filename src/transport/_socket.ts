@@ -22,7 +22,7 @@ export async function withDeadline<T>(
   options: DialTarget,
   connect: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const { host, port, timeoutMs, signal, purpose, phase = "connect", noDelay = true } = options;
+  const { host, port, timeoutMs, signal, purpose, phase = "connect" } = options;
   signal?.throwIfAborted();
   const controller = new AbortController();
   let timedOut = false;
