@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { FtpClient } from "../../mod.ts";
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { timersStarted } from "../../src/std/timer.ts";
+import { dialDeno } from "../../src/transport/_socket.ts";
+import { FtpAbortError } from "../../src/errors.ts";
 import { pseudoRandomBytes, sha256, sha256File, tempDir } from "../_helpers.ts";
 
 const FILES = 20;
@@ -518,4 +520,63 @@ Deno.test("small downloads set no TCP_NODELAY on their data connections, which t
     `TCP_NODELAY set on ${set - afterUpload} download data connections`,
   );
   assert.equal(afterUpload, 1, "the upload's data connection: is TCP_NODELAY counted?");
+});
+
+Deno.test("small downloads in a batch dial their data connections under one abort listener on the call's signal, and an abort while dialing still ends the dial at once", async () => {
+  const { server, hashes } = await withFiles(new Array(FILES).fill(4096));
+  await using _ = server;
+  await using dir = await tempDir();
+  await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+  await client.downloadTo("f0.bin", join(dir.path, "warm.bin")); // The first EPSV goes in turn.
+  const owner = Object.hasOwn(AbortSignal.prototype, "addEventListener")
+    ? AbortSignal.prototype
+    : EventTarget.prototype;
+  const add = owner.addEventListener;
+  let added = 0;
+  owner.addEventListener = function (
+    this: EventTarget,
+    ...args: Parameters<EventTarget["addEventListener"]>
+  ) {
+    const caller = new Error().stack!.split("\n")[2] ?? "";
+    if (this instanceof AbortSignal && caller.includes("/src/transport/")) added++;
+    return add.apply(this, args);
+  };
+  let outcomes: Awaited<ReturnType<typeof client.downloadAllTo>> = [];
+  try {
+    outcomes = await client.downloadAllTo(
+      hashes.map((_, i) => ({ path: `f${i}.bin`, destination: join(dir.path, `f${i}.bin`) })),
+      { signal: new AbortController().signal },
+    );
+  } finally {
+    owner.addEventListener = add;
+  }
+  assert.ok(outcomes.every((outcome) => outcome.ok), JSON.stringify(outcomes));
+  for (let i = 0; i < FILES; i++) {
+    assert.equal(await sha256File(join(dir.path, `f${i}.bin`)), hashes[i]);
+  }
+  // At 8651bec each dial added (and removed) a listener of its own: 20.
+  assert.equal(added, 1, `${added} abort listeners for ${FILES} dials`);
+  // The shared listener still reaches a dial under way: aborted before the
+  // connection completes, the dial rejects as aborted, and the connection
+  // that completes later is closed (the test's resource check sees no leak).
+  const stop = new AbortController();
+  const dial = dialDeno({
+    host: "127.0.0.1",
+    port: server.port,
+    timeoutMs: 10_000,
+    signal: stop.signal,
+    purpose: "data connection",
+  });
+  stop.abort();
+  await assert.rejects(dial, FtpAbortError);
+  // Another dial under the same (aborted) signal is refused before it starts.
+  await assert.rejects(
+    dialDeno({
+      host: "127.0.0.1",
+      port: server.port,
+      timeoutMs: 10_000,
+      signal: stop.signal,
+      purpose: "x",
+    }),
+  );
 });
