@@ -450,10 +450,8 @@ export class ControlConnection {
   ): Promise<FtpReply> {
     // A reply that came with an earlier one (a 229 with its transfer's 226,
     // pipelined replies) is taken without the reading frame, a large one.
-    if (this.#reading === 0 && this.#queued.size > 0) {
-      const reply = this.#takeQueued(final);
-      if (reply !== undefined) return Promise.resolve(reply);
-    }
+    const queued = this.takeQueued(final);
+    if (queued !== undefined) return Promise.resolve(queued);
     const until = deadline ?? this.deadline();
     // With no read pending (the usual case: one reply awaited at a time),
     // this one starts now rather than a turn of the chain later.
@@ -467,6 +465,20 @@ export class ControlConnection {
     this.#reading++;
     this.#readChain = next;
     return next;
+  }
+
+  /**
+   * The next reply, when it came already (with an earlier one) and no read
+   * is pending: as `read` with `final` would return it, but at once, for
+   * callers that judge it without a frame of their own. `undefined` when
+   * `read` must wait for it.
+   *
+   * @param final As `read`'s: given, preliminary replies are passed over.
+   * @returns The reply, or `undefined`.
+   */
+  takeQueued(final?: () => boolean): FtpReply | undefined {
+    if (this.#reading !== 0 || this.#queued.size === 0) return undefined;
+    return this.#takeQueued(final);
   }
 
   /** The deadline of a reply awaited from now on. */
