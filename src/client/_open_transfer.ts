@@ -74,7 +74,9 @@ async function openPassive(
   const plainRead = !session.dataProtected && readsData(line);
   const noDelay = !plainRead;
   try {
-    tcp = await connectData(session, await session.passiveAddress(), options.signal, noDelay);
+    // The address of the EPSV sent ahead, mostly here already: no frame for it.
+    const address = session.readyAddress() ?? await session.passiveAddress();
+    tcp = await connectData(session, address, options.signal, noDelay);
   } catch (error) {
     const gone = error instanceof FtpConnectionError && error.kind === "refused";
     if (!gone || !session.addressAhead) throw error;

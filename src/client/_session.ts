@@ -456,6 +456,36 @@ export class Session {
     return openTransfer(this, line, options);
   }
 
+  /**
+   * The passive-mode address when it is here already: the 229 of an EPSV
+   * sent ahead, come with the last transfer's 226 (the usual small file),
+   * on a session whose EPSV worked, its listener fresh. Not async: once a
+   * file, it saves `passiveAddress` its frame. `undefined` in every other
+   * case (a reply still to come, a refusal, a listener the server may have
+   * timed out): `passiveAddress` then decides, as before.
+   */
+  readyAddress(): DataAddress | undefined {
+    if (this.#epsvRefused || !this.#epsvWorked) return undefined;
+    if (this.#epsvReady === undefined) {
+      if (!this.#epsvAhead) return undefined;
+      const queued = this.control.takeQueued(NOT_ANY);
+      if (queued === undefined) return undefined;
+      this.#epsvAhead = false;
+      // Judged as #takeAhead's read would (a 421, a reply out of step: thrown).
+      this.#epsvReady = this.#pipelinedReply("EPSV", queued, true);
+    }
+    const ahead = this.#epsvReady;
+    if (
+      ahead.code !== 229 || this.#aheadListener === "expired" ||
+      performance.now() - this.control.lastReadAt > AHEAD_LISTENER_TRUSTED_MS
+    ) return undefined;
+    const port = parseEpsvReply(ahead.text);
+    this.#epsvReady = undefined;
+    this.#aheadListener = undefined;
+    this.#addressAhead = true;
+    return { host: this.control.remoteAddr.hostname, port };
+  }
+
   /** The passive-mode address: EPSV, or PASV once the server refused EPSV. */
   async passiveAddress(): Promise<DataAddress> {
     const peer = this.control.remoteAddr.hostname;
