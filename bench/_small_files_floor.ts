@@ -10,8 +10,9 @@
  * Over PARALLEL connections (anonymous login, TYPE I), after one NLST of
  * DIR on the first: per file, connect to the EPSV port, RETR, read the data
  * until the server closes it and write it to OUT/name (open, write per read,
- * close), then send the next file's EPSV before reading the transfer's 226
- * (ferry's pipelining: RETR and EPSV are two writes per file). File calls
+ * close), the data connection closed for writing before RETR, which goes
+ * in one write with the next file's EPSV (ferry's read ahead with vsftpd:
+ * the 226 comes with the data, the next address with it). File calls
  * are synchronous, as ferry's are (an asynchronous one is a hand-off to
  * Deno's thread pool, which costs more than a small file's write). With `full`,
  * also what ferry does beyond that: the MDTMs of the connection's share
@@ -95,7 +96,12 @@ function lstatQuietly(path: string): void {
   }
 }
 
-/** Per file: the EPSV's port, connect, RETR, data to the file, next EPSV with the 226. */
+/**
+ * Per file, as ferry sends it to vsftpd (the read ahead): connect to the
+ * EPSV's port, close the data connection for writing, then RETR and the
+ * next file's EPSV in one write; the 150, the data, the 226 (which vsftpd
+ * sends with the data, having the client's end already) and the 229.
+ */
 async function worker(control: Control, queue: string[], times: Map<string, Date>) {
   const buffer = new Uint8Array(65536); // one per connection: reads run at once
   let next = await control.expect(2, "EPSV");
@@ -108,12 +114,13 @@ async function worker(control: Control, queue: string[], times: Map<string, Date
     }
     const file = Deno.openSync(path, { write: true, create: true, truncate: true });
     const data = await Deno.connect({ hostname, port: epsvPort(next) });
-    await control.expect(1, `RETR ${pathname}${name}`);
+    await data.closeWrite();
+    const following = queue.shift();
+    const retr = `RETR ${pathname}${name}`;
+    await control.expect(1, following === undefined ? retr : `${retr}\r\nEPSV`);
     await readAll(data, file, buffer);
     data.close();
     file.close();
-    const following = queue.shift();
-    if (following !== undefined) await control.send("EPSV");
     await control.expect(2);
     if (following !== undefined) next = await control.expect(2);
     if (full) {

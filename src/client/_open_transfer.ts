@@ -69,14 +69,20 @@ async function openPassive(
   options: OpenTransferOptions,
 ): Promise<Transfer> {
   let tcp: ByteStream;
+  // A plain download or listing writes nothing on its data connection: no
+  // TCP_NODELAY for it (a system call a file). TLS writes its handshake there.
+  const plainRead = !session.dataProtected && readsData(line);
+  const noDelay = !plainRead;
   try {
-    tcp = await connectData(session, await session.passiveAddress(), options.signal);
+    // The address of the EPSV sent ahead, mostly here already: no frame for it.
+    const address = session.readyAddress() ?? await session.passiveAddress();
+    tcp = await connectData(session, address, options.signal, noDelay);
   } catch (error) {
     const gone = error instanceof FtpConnectionError && error.kind === "refused";
     if (!gone || !session.addressAhead) throw error;
     // The listener of an EPSV sent ahead is gone: the server timed it out
     // while the session was idle (pyftpdlib). A new EPSV opens another.
-    tcp = await connectData(session, await session.passiveAddress(), options.signal);
+    tcp = await connectData(session, await session.passiveAddress(), options.signal, noDelay);
   }
   try {
     if (options.offset) await session.rest(options.offset);
@@ -104,7 +110,7 @@ async function openPassive(
     // the data went, rather than a round trip later when the client closes.
     // With the next transfer's EPSV sent with the command, the data, that
     // reply and the next address share one round trip (see mayEpsvWithRead).
-    const withEpsv = readsData(line) && session.mayEpsvWithRead();
+    const withEpsv = plainRead && session.mayEpsvWithRead();
     if (withEpsv) {
       try {
         await tcp.closeWrite();
@@ -129,6 +135,7 @@ function connectData(
   session: Session,
   address: { host: string; port: number },
   signal: AbortSignal | undefined,
+  noDelay: boolean,
 ): Promise<ByteStream> {
   const { settings } = session;
   return settings.transport.openData({
@@ -138,6 +145,7 @@ function connectData(
     signal,
     purpose: "data connection",
     phase: "data-connection",
+    noDelay,
   });
 }
 

@@ -265,7 +265,19 @@ export class Session {
    * get no reply, so the 421 is the error, naming `line` (or, for an EPSV
    * sent `ahead`, which the caller never asked for, the session closed).
    */
-  async readPipelined(line: string, ahead = false): Promise<FtpReply> {
+  readPipelined(line: string, ahead = false): Promise<FtpReply> {
+    // Mostly there already (the EPSV's 229 that came with a transfer's 226,
+    // a batch of MDTMs' replies): judged at once, with no async frame.
+    const queued = this.control.takeQueued(NOT_ANY);
+    if (queued === undefined) return this.#readPipelined(line, ahead);
+    try {
+      return Promise.resolve(this.#pipelinedReply(line, queued, ahead));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #readPipelined(line: string, ahead: boolean): Promise<FtpReply> {
     let reply: FtpReply;
     try {
       reply = await this.readFinal(line);
@@ -277,6 +289,11 @@ export class Session {
       }
       throw error;
     }
+    return this.#pipelinedReply(line, reply, ahead);
+  }
+
+  /** `reply` as the answer to `line`, sent together with others (see `readPipelined`). */
+  #pipelinedReply(line: string, reply: FtpReply, ahead: boolean): FtpReply {
     if (reply.code === 421) {
       throw this.control.close(
         ahead ? sessionClosed(reply) : replyError(reply, redactCommand(line)),
@@ -304,16 +321,26 @@ export class Session {
    * listener it opened when the next transfer asks).
    */
   async sendEpsvAhead(): Promise<boolean> {
-    if (this.#epsvWithTransfer) {
-      // Sent with the transfer's command already: ahead, unless an ABOR's drain read its reply.
-      this.#epsvWithTransfer = false;
-      return this.#epsvAhead;
-    }
+    const withTransfer = this.epsvWithTransferAhead();
+    if (withTransfer !== undefined) return withTransfer;
     if (!this.mayEpsvAhead) return false;
     await this.control.send("EPSV");
     this.#epsvAhead = true;
     this.#noteAhead();
     return true;
+  }
+
+  /**
+   * Where the transfer's command carried the next EPSV (see
+   * `mayEpsvWithRead`): whether it is still ahead, unanswered (an ABOR's
+   * drain may have read its reply), and from now on `sendEpsvAhead` sends
+   * again. `undefined` where it did not: then `sendEpsvAhead`. Not async: a
+   * download's end asks it once a file (see Transfer's completion).
+   */
+  epsvWithTransferAhead(): boolean | undefined {
+    if (!this.#epsvWithTransfer) return undefined;
+    this.#epsvWithTransfer = false;
+    return this.#epsvAhead;
   }
 
   /**
@@ -427,6 +454,36 @@ export class Session {
    */
   openTransfer(line: string, options: OpenTransferOptions): Promise<Transfer> {
     return openTransfer(this, line, options);
+  }
+
+  /**
+   * The passive-mode address when it is here already: the 229 of an EPSV
+   * sent ahead, come with the last transfer's 226 (the usual small file),
+   * on a session whose EPSV worked, its listener fresh. Not async: once a
+   * file, it saves `passiveAddress` its frame. `undefined` in every other
+   * case (a reply still to come, a refusal, a listener the server may have
+   * timed out): `passiveAddress` then decides, as before.
+   */
+  readyAddress(): DataAddress | undefined {
+    if (this.#epsvRefused || !this.#epsvWorked) return undefined;
+    if (this.#epsvReady === undefined) {
+      if (!this.#epsvAhead) return undefined;
+      const queued = this.control.takeQueued(NOT_ANY);
+      if (queued === undefined) return undefined;
+      this.#epsvAhead = false;
+      // Judged as #takeAhead's read would (a 421, a reply out of step: thrown).
+      this.#epsvReady = this.#pipelinedReply("EPSV", queued, true);
+    }
+    const ahead = this.#epsvReady;
+    if (
+      ahead.code !== 229 || this.#aheadListener === "expired" ||
+      performance.now() - this.control.lastReadAt > AHEAD_LISTENER_TRUSTED_MS
+    ) return undefined;
+    const port = parseEpsvReply(ahead.text);
+    this.#epsvReady = undefined;
+    this.#aheadListener = undefined;
+    this.#addressAhead = true;
+    return { host: this.control.remoteAddr.hostname, port };
   }
 
   /** The passive-mode address: EPSV, or PASV once the server refused EPSV. */

@@ -204,10 +204,15 @@ export class Transfer {
         // Not with an early read of the final reply under way (active mode);
         // asked first, so that a session that will not send costs no call.
         if (!this.#pendingFinal) {
-          try {
-            aheadSent = this.#session.mayEpsvAhead && await this.#session.sendEpsvAhead();
-          } catch {
-            // The control connection failed: reading the final reply tells.
+          // Sent with the command already (the usual small file): no call to send it.
+          const withTransfer = this.#session.epsvWithTransferAhead();
+          if (withTransfer !== undefined) aheadSent = withTransfer;
+          else {
+            try {
+              aheadSent = this.#session.mayEpsvAhead && await this.#session.sendEpsvAhead();
+            } catch {
+              // The control connection failed: reading the final reply tells.
+            }
           }
         }
         reply = await this.#readFinal();

@@ -82,20 +82,33 @@ export function parsePasvReply(text: string): DataAddress {
  * ```
  */
 export function parseEpsvReply(text: string): number {
+  // Read in place (once a file): `(`, the delimiter three times, 1 to 5
+  // digits, the delimiter, `)`; no split, no regular expression.
   const open = text.indexOf("(");
-  const close = text.indexOf(")", open + 1);
-  const body = open === -1 || close === -1 ? "" : text.slice(open + 1, close);
-  const d = body[0];
-  const fields = body.split(d ?? "|");
-  const valid = body.length >= 5 && d >= "!" && d <= "~" &&
-    fields.length === 5 && fields[0] === "" && fields[1] === "" &&
-    fields[2] === "" && fields[4] === "" && /^\d{1,5}$/.test(fields[3]);
-  if (!valid) {
+  const close = open === -1 ? -1 : text.indexOf(")", open + 1);
+  const length = close - open - 1;
+  const d = length >= 5 && length <= 9 ? text.charCodeAt(open + 1) : 0;
+  let port = -1;
+  if (
+    d >= 0x21 && d <= 0x7e && text.charCodeAt(open + 2) === d &&
+    text.charCodeAt(open + 3) === d && text.charCodeAt(close - 1) === d
+  ) {
+    port = 0;
+    for (let i = open + 4; i < close - 1; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39 || c === d) {
+        port = -1;
+        break;
+      }
+      port = port * 10 + c - 0x30;
+    }
+  }
+  if (port === -1) {
     throw new FtpProtocolError(
       `Cannot read a port from the EPSV reply ${JSON.stringify(text)}`,
     );
   }
-  return assertPort(Number(fields[3]), "The EPSV reply");
+  return assertPort(port, "The EPSV reply");
 }
 
 /**

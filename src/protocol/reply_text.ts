@@ -49,6 +49,15 @@ export function parsePathReply(text: string): string | undefined {
  * ```
  */
 export function parseAnnouncedSize(text: string): number | undefined {
-  const match = /\((\d+) bytes?\)/i.exec(text);
-  return match ? Number(match[1]) : undefined;
+  // `(digits byte)` or `(digits bytes)`, any case, the first one: read in
+  // place, with no regular expression (once a file).
+  for (let open = text.indexOf("("); open !== -1; open = text.indexOf("(", open + 1)) {
+    let end = open + 1;
+    while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
+    if (end === open + 1 || text.slice(end, end + 5).toLowerCase() !== " byte") continue;
+    let after = end + 5;
+    if ((text.charCodeAt(after) | 0x20) === 0x73) after++; // s or S
+    if (text.charCodeAt(after) === 0x29) return Number(text.slice(open + 1, end));
+  }
+  return undefined;
 }

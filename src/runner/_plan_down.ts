@@ -199,7 +199,12 @@ async function downloadWork(
   // exact, MDTM is asked now for all of them at once (many to a round trip)
   // rather than once per file after its transfer.
   if (ctx.client.features.has("MDTM")) {
-    await exactTimes(files.filter((_, i) => decisions[i].transfer).map((f) => f.entry), ctx);
+    await exactTimes(
+      files.filter((_, i) => decisions[i].transfer).map((f) => f.entry),
+      ctx,
+      // Files of a directory or glob: the pool was warmed for them.
+      files.length > 1,
+    );
   }
   for (const [i, { entry, local }] of files.entries()) {
     const decision = decisions[i];

@@ -67,7 +67,7 @@ export function dialFrom(options: DialTarget & { localAddress: string }): Promis
       socket.once("connect", () => {
         signal.removeEventListener("abort", onAbort);
         socket.off("error", fail);
-        socket.setNoDelay(true);
+        if (options.noDelay !== false) socket.setNoDelay(true);
         resolve(new NodeTcpStream(socket));
       });
     }));

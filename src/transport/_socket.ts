@@ -53,8 +53,37 @@ export async function withDeadline<T>(
 }
 
 /**
- * Connects with TCP_NODELAY on: FTP is request/response on the control
- * connection, and Nagle's delay costs tens of milliseconds per exchange.
+ * The connection attempts under way for each signal, which one abort
+ * listener per signal abandons: a batch of a thousand small files dials a
+ * data connection per file under one signal, and adding and removing a
+ * listener each time (Deno's option conversions, its records) cost more
+ * than the rest of the dial's JavaScript. The listener stays on the signal
+ * until the signal is collected, holding only this set, which the attempts
+ * leave as they end (as the transfers' set in client/_transfer.ts).
+ */
+const dialing = new WeakMap<AbortSignal, Set<() => void>>();
+
+/** Calls `onAbort` when `signal` aborts, until the returned function is called. */
+function whileDialing(signal: AbortSignal, onAbort: () => void): () => void {
+  let live = dialing.get(signal);
+  if (live === undefined) {
+    const attempts = new Set<() => void>();
+    live = attempts;
+    dialing.set(signal, attempts);
+    signal.addEventListener("abort", () => {
+      // Bounded by the attempts under way; each removes itself as it ends.
+      for (const abandon of attempts) abandon();
+    }, { once: true });
+  }
+  const attempts = live;
+  attempts.add(onAbort);
+  return () => attempts.delete(onAbort);
+}
+
+/**
+ * Connects with TCP_NODELAY on (unless `noDelay` is false: a connection the
+ * client only reads): FTP is request/response on the control connection,
+ * and Nagle's delay costs tens of milliseconds per exchange.
  * From a chosen local address, through node:net (see _node_tcp.ts);
  * otherwise a `Deno.TcpConn`.
  */
@@ -67,11 +96,11 @@ export async function dial(options: DialTarget): Promise<ByteStream> {
 /**
  * Connects through Deno's own TCP (what Deno's TLS needs underneath), under
  * the deadline and the caller's signal as `withDeadline` does, but with no
- * AbortController and one listener: it runs for every data connection, one
- * per small file.
+ * AbortController and no listener of its own (see `whileDialing`): it runs
+ * for every data connection, one per small file.
  */
 export function dialDeno(options: DialTarget): Promise<Deno.TcpConn> {
-  const { host, port, timeoutMs, signal, purpose, phase = "connect" } = options;
+  const { host, port, timeoutMs, signal, purpose, phase = "connect", noDelay = true } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<Deno.TcpConn>((resolve, reject) => {
     // The signal is not given to Deno.connect: in Deno 2.9 an abort that
@@ -83,7 +112,7 @@ export function dialDeno(options: DialTarget): Promise<Deno.TcpConn> {
       if (over) return false;
       over = true;
       timer.clear();
-      signal?.removeEventListener("abort", onAbort);
+      leave?.();
       return true;
     };
     const abandon = (error: Error) => {
@@ -97,10 +126,11 @@ export function dialDeno(options: DialTarget): Promise<Deno.TcpConn> {
       ));
     const onAbort = () =>
       abandon(new FtpAbortError(`Opening the ${purpose} was aborted`, { cause: signal!.reason }));
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const leave = signal && whileDialing(signal, onAbort);
     connecting.then((conn) => {
       if (!end()) return closeQuietly(conn);
-      conn.setNoDelay(true);
+      // Not for a download's data (once a file): the client writes nothing on it.
+      if (noDelay) conn.setNoDelay(true);
       resolve(conn);
     }, (error) => {
       if (end()) reject(connectionError(error, `${purpose} to ${hostPort(host, port)}`));

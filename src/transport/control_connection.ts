@@ -448,6 +448,10 @@ export class ControlConnection {
     timeout: () => FtpError = () => this.timeoutError(waitingFor),
     final?: () => boolean,
   ): Promise<FtpReply> {
+    // A reply that came with an earlier one (a 229 with its transfer's 226,
+    // pipelined replies) is taken without the reading frame, a large one.
+    const queued = this.takeQueued(final);
+    if (queued !== undefined) return Promise.resolve(queued);
     const until = deadline ?? this.deadline();
     // With no read pending (the usual case: one reply awaited at a time),
     // this one starts now rather than a turn of the chain later.
@@ -461,6 +465,20 @@ export class ControlConnection {
     this.#reading++;
     this.#readChain = next;
     return next;
+  }
+
+  /**
+   * The next reply, when it came already (with an earlier one) and no read
+   * is pending: as `read` with `final` would return it, but at once, for
+   * callers that judge it without a frame of their own. `undefined` when
+   * `read` must wait for it.
+   *
+   * @param final As `read`'s: given, preliminary replies are passed over.
+   * @returns The reply, or `undefined`.
+   */
+  takeQueued(final?: () => boolean): FtpReply | undefined {
+    if (this.#reading !== 0 || this.#queued.size === 0) return undefined;
+    return this.#takeQueued(final);
   }
 
   /** The deadline of a reply awaited from now on. */
@@ -489,57 +507,79 @@ export class ControlConnection {
           }
           // Bytes that came as the deadline passed (or after a close) are no reply.
           this.#throwIfClosed();
-          if (n === null) {
-            throw this.close(
-              new FtpConnectionError(
-                "closed",
-                `The server closed the control connection (${
-                  hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
-                }) while ferry was waiting for ${describe(waitingFor)}`,
-              ),
-            );
-          }
-          let replies: FtpReply[];
-          try {
-            replies = this.#parser.push(this.#buffer.subarray(0, n));
-          } catch (error) {
-            throw this.close(error as FtpError);
-          }
-          for (const raw of replies) {
-            const reply = this.#redact(raw, this.#outstanding.first() ?? false);
-            if (!isPreliminary(reply) && this.dismiss?.(reply)) {
-              if (this.#debug) {
-                for (const line of reply.lines) this.#debug({ direction: "receive", line });
-              }
-              continue;
-            }
-            if (!isPreliminary(reply)) {
-              if (this.#outstanding.size === 0) {
-                this.#unasked.add(reply);
-                this.#unaskedQueued++;
-              } else this.#outstanding.shift();
-            }
-            if (this.#debug) {
-              for (const line of reply.lines) this.#debug({ direction: "receive", line });
-            }
-            this.onReply?.(reply);
-            this.#queued.push(reply);
-          }
-          if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
-            throw this.close(
-              new FtpProtocolError(
-                `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
-              ),
-            );
-          }
+          this.#received(n, waitingFor);
         }
-        const reply = this.#queued.shift()!;
-        if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
-        if (final === undefined || !isPreliminary(reply) || final()) return reply;
+        const reply = this.#takeQueued(final);
+        if (reply !== undefined) return reply;
       }
     } finally {
       this.#reading--;
     }
+  }
+
+  /**
+   * Queues the replies in the `n` bytes just read (`null`: the server closed
+   * the connection). Apart from `#readOne`, whose frame (an async function's,
+   * one per reply awaited) grows with every local it holds.
+   */
+  #received(n: number | null, waitingFor: WaitingFor): void {
+    if (n === null) {
+      throw this.close(
+        new FtpConnectionError(
+          "closed",
+          `The server closed the control connection (${
+            hostPort(this.remoteAddr.hostname, this.remoteAddr.port)
+          }) while ferry was waiting for ${describe(waitingFor)}`,
+        ),
+      );
+    }
+    let replies: FtpReply[];
+    try {
+      replies = this.#parser.push(this.#buffer.subarray(0, n));
+    } catch (error) {
+      throw this.close(error as FtpError);
+    }
+    for (const raw of replies) {
+      const reply = this.#redact(raw, this.#outstanding.first() ?? false);
+      if (!isPreliminary(reply) && this.dismiss?.(reply)) {
+        if (this.#debug) {
+          for (const line of reply.lines) this.#debug({ direction: "receive", line });
+        }
+        continue;
+      }
+      if (!isPreliminary(reply)) {
+        if (this.#outstanding.size === 0) {
+          this.#unasked.add(reply);
+          this.#unaskedQueued++;
+        } else this.#outstanding.shift();
+      }
+      if (this.#debug) {
+        for (const line of reply.lines) this.#debug({ direction: "receive", line });
+      }
+      this.onReply?.(reply);
+      this.#queued.push(reply);
+    }
+    if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
+      throw this.close(
+        new FtpProtocolError(
+          `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
+        ),
+      );
+    }
+  }
+
+  /**
+   * The next queued reply the read takes, passing over the preliminary ones
+   * it does not (see `read`'s `final`); undefined once the queue is empty.
+   */
+  #takeQueued(final: (() => boolean) | undefined): FtpReply | undefined {
+    // Bounded by the queued replies.
+    while (this.#queued.size > 0) {
+      const reply = this.#queued.shift()!;
+      if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
+      if (final === undefined || !isPreliminary(reply) || final()) return reply;
+    }
+    return undefined;
   }
 
   /**

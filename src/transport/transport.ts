@@ -70,6 +70,13 @@ export interface DialTarget {
   /** The phase a timeout reports: `connect` (the default) or `data-connection`. */
   phase?: TimeoutPhase;
   /**
+   * `false` leaves Nagle's algorithm on: for a connection the client sends
+   * nothing on (a download's or a listing's data), where TCP_NODELAY would
+   * change nothing and costs a system call. Otherwise it is switched off, as
+   * FTP's small request and response writes need.
+   */
+  noDelay?: boolean;
+  /**
    * The local address to connect from (an IP address). Without it, the
    * system picks one, and Deno's own TCP is used.
    */

@@ -8,6 +8,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadTask, runTask } from "../../src/runner/mod.ts";
+import { DelayProxy } from "../../bench/_delay_proxy.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
 import { delayRig } from "../_delay_rig.ts";
 import { tempDir } from "../_helpers.ts";
 import { writeServerTask, writeTree } from "../cli/_ferry.ts";
@@ -309,4 +311,43 @@ Deno.test("verify where listings may hide dot-files: the dot-files are asked for
   assert.ok(six.report.ok, JSON.stringify(six.report, null, 2));
   assert.match(JSON.stringify(six.report), /d5\/\.htaccess/);
   assert.equal(six.flights, one.flights);
+});
+
+Deno.test("get of many files over four connections: the plan's MDTMs go in shares over the pool's connections at once, not all on the planning one", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
+  // Counted, not delayed: the shares' split does not depend on the timing.
+  await using proxy = DelayProxy.start({
+    target: { hostname: "127.0.0.1", port: server.port },
+    delayMs: 1,
+  });
+  const count = 260;
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`pub/f${i}.txt`] = `file ${i}\n`;
+  await writeTree(server.root, files);
+  const report = await run(
+    dir.path,
+    `url: "ftp://${proxy.hostname}:${proxy.port}", parallel: 4`,
+    `  - get: { from: pub/, to: ${join(dir.path, "out")}/ }\n`,
+  );
+  assert.ok(report.ok, JSON.stringify(report.steps[0].error));
+  for (let i = 0; i < count; i += 37) {
+    const local = join(dir.path, "out", `f${i}.txt`);
+    assert.equal(await Deno.readTextFile(local), `file ${i}\n`);
+    // The time each file kept is the server's, which the MDTMs asked.
+    const remote = await Deno.stat(join(server.root, "pub", `f${i}.txt`));
+    assert.equal(
+      Math.floor((await Deno.stat(local)).mtime!.getTime() / 1000),
+      Math.floor(remote.mtime!.getTime() / 1000),
+    );
+  }
+  const mdtms = proxy.stats().connections.map((c) => c.verbs.MDTM ?? 0);
+  assert.equal(mdtms.reduce((a, b) => a + b, 0), count, `MDTM per connection: ${mdtms}`);
+  // 260 files: three shares of 87, at once on three connections (at 8651bec
+  // all 260 on the planning connection).
+  assert.deepEqual(
+    mdtms.filter((n) => n > 0).sort(),
+    [86, 87, 87],
+    `MDTM per connection: ${mdtms}`,
+  );
 });
