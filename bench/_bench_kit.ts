@@ -129,6 +129,9 @@ export function lftpFtpsSettings(caPath: string): string {
     "set ftp:ssl-force true",
     "set ftp:ssl-protect-data true",
     `set ssl:ca-file ${caPath}`,
+    // One try, and a bounded wait: a bench must fail, not hang, on a dead server.
+    "set net:max-retries 1",
+    "set net:timeout 15",
   ].join("; ");
 }
 

@@ -152,6 +152,8 @@ const putName = "put.bin";
 const putPath = join(pub, putName);
 const upload = join(work, "upload.bin");
 const caPath = pki.caPath;
+// Before any cell runs, so that a peer that would not encrypt loses no measurements.
+await assertLftpEncrypts(`ftp://localhost:${port}`, caPath);
 
 // get 1 GiB
 measures.push(
@@ -387,7 +389,6 @@ measures.push(
 );
 
 // FTPS get 1 GiB (explicit TLS, vsftpd without session reuse, as the issue's baseline)
-await assertLftpEncrypts(`ftp://localhost:${port}`, caPath);
 const ftpsTask = join(work, "ftps.yaml");
 await Deno.writeTextFile(
   ftpsTask,

@@ -46,115 +46,119 @@ const pub = join(root, "pub");
 const got = join(work, "got.bin");
 const stats = join(work, "stats.json");
 
-await Deno.mkdir(pub, { recursive: true });
-await Deno.chmod(root, 0o755);
-await Deno.chmod(pub, 0o777);
-console.log(`making ${BYTES >> 20} MiB on tmpfs`);
-const hash = await makeFile(join(pub, "big.bin"), BYTES, 7);
 const pki = await makeTestPki();
-await using vsftpd = await startVsftpd({
-  tls: { certPath: pki.server.certPath, keyPath: pki.server.keyPath, requireSslReuse: false },
-  config: { anon_root: root, pasv_min_port: "32000", pasv_max_port: "32999" },
-});
-const port = String(vsftpd.port);
-const task = join(work, "ftps.yaml");
-await Deno.writeTextFile(
-  task,
-  `version: 1\nconnection:\n  url: ftpes://127.0.0.1:${port}/\n  tls: { caFile: ${pki.caPath}, serverName: localhost }\nsteps:\n  - get: { from: pub/big.bin, to: ${got}, overwrite: always }\n`,
-);
-await assertLftpEncrypts(`ftp://localhost:${port}`, pki.caPath);
-const bare = [port, pki.caPath, "pub/big.bin", got, stats];
+await Deno.mkdir(pub, { recursive: true });
+// A failed run (a hash, lftp without TLS) must not leave 1 GiB on tmpfs.
+try {
+  await Deno.chmod(root, 0o755);
+  await Deno.chmod(pub, 0o777);
+  console.log(`making ${BYTES >> 20} MiB on tmpfs`);
+  const hash = await makeFile(join(pub, "big.bin"), BYTES, 7);
+  await using vsftpd = await startVsftpd({
+    tls: { certPath: pki.server.certPath, keyPath: pki.server.keyPath, requireSslReuse: false },
+    config: { anon_root: root, pasv_min_port: "32000", pasv_max_port: "32999" },
+  });
+  const port = String(vsftpd.port);
+  const task = join(work, "ftps.yaml");
+  await Deno.writeTextFile(
+    task,
+    `version: 1\nconnection:\n  url: ftpes://127.0.0.1:${port}/\n  tls: { caFile: ${pki.caPath}, serverName: localhost }\nsteps:\n  - get: { from: pub/big.bin, to: ${got}, overwrite: always }\n`,
+  );
+  await assertLftpEncrypts(`ftp://localhost:${port}`, pki.caPath);
+  const bare = [port, pki.caPath, "pub/big.bin", got, stats];
 
-interface Cell {
-  name: string;
-  command: string[];
-  /** Whether the command writes the read statistics file. */
-  counts: boolean;
-}
+  interface Cell {
+    name: string;
+    command: string[];
+    /** Whether the command writes the read statistics file. */
+    counts: boolean;
+  }
 
-const cells: Cell[] = [
-  {
-    name: "ferry",
-    command: ["deno", "run", "-A", join(repo, "src/cli/mod.ts"), "run", task, "-q"],
-    counts: false,
-  },
-  {
-    name: "deno-bare",
-    command: ["deno", "run", "-A", join(repo, "bench/_tls_ceiling_deno.ts"), ...bare],
-    counts: true,
-  },
-  {
-    name: "deno-node-tls",
-    command: ["deno", "run", "-A", join(repo, "bench/_tls_ceiling_node.mjs"), ...bare],
-    counts: true,
-  },
-  {
-    name: "node-bare",
-    command: ["node", join(repo, "bench/_tls_ceiling_node.mjs"), ...bare],
-    counts: true,
-  },
-  {
-    name: "lftp",
-    command: [
-      "lftp",
-      "-e",
-      `${lftpFtpsSettings(pki.caPath)}; get pub/big.bin -o ${got}; bye`,
-      `ftp://localhost:${port}`,
-    ],
-    counts: false,
-  },
-  {
-    name: "curl",
-    command: [
-      "curl",
-      "-s",
-      "--ssl-reqd",
-      "--cacert",
-      pki.caPath,
-      "-o",
-      got,
-      `ftp://localhost:${port}/pub/big.bin`,
-    ],
-    counts: false,
-  },
-];
+  const cells: Cell[] = [
+    {
+      name: "ferry",
+      command: ["deno", "run", "-A", join(repo, "src/cli/mod.ts"), "run", task, "-q"],
+      counts: false,
+    },
+    {
+      name: "deno-bare",
+      command: ["deno", "run", "-A", join(repo, "bench/_tls_ceiling_deno.ts"), ...bare],
+      counts: true,
+    },
+    {
+      name: "deno-node-tls",
+      command: ["deno", "run", "-A", join(repo, "bench/_tls_ceiling_node.mjs"), ...bare],
+      counts: true,
+    },
+    {
+      name: "node-bare",
+      command: ["node", join(repo, "bench/_tls_ceiling_node.mjs"), ...bare],
+      counts: true,
+    },
+    {
+      name: "lftp",
+      command: [
+        "lftp",
+        "-e",
+        `${lftpFtpsSettings(pki.caPath)}; get pub/big.bin -o ${got}; bye`,
+        `ftp://localhost:${port}`,
+      ],
+      counts: false,
+    },
+    {
+      name: "curl",
+      command: [
+        "curl",
+        "-s",
+        "--ssl-reqd",
+        "--cacert",
+        pki.caPath,
+        "-o",
+        got,
+        `ftp://localhost:${port}/pub/big.bin`,
+      ],
+      counts: false,
+    },
+  ];
 
-const seconds = cells.map(() => [] as number[]);
-const cpu = cells.map(() => [] as number[]);
-const perRead = cells.map(() => [] as number[]);
-console.log(`load before: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-for (let round = 0; round <= RUNS; round++) {
-  for (const [i, cell] of cells.entries()) {
-    await Deno.remove(got).catch(() => {});
-    await Deno.remove(stats).catch(() => {});
-    const result = await timed(cell.command);
-    if (round === 0) continue;
-    const actual = await sha256File(got);
-    if (actual !== hash) throw new Error(`${cell.name}: hash ${actual}, expected ${hash}`);
-    seconds[i].push(result.seconds);
-    cpu[i].push(result.cpu);
-    if (cell.counts) {
-      const { reads, bytes } = JSON.parse(await Deno.readTextFile(stats));
-      perRead[i].push(bytes / reads);
+  const seconds = cells.map(() => [] as number[]);
+  const cpu = cells.map(() => [] as number[]);
+  const perRead = cells.map(() => [] as number[]);
+  console.log(`load before: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [i, cell] of cells.entries()) {
+      await Deno.remove(got).catch(() => {});
+      await Deno.remove(stats).catch(() => {});
+      const result = await timed(cell.command);
+      if (round === 0) continue;
+      const actual = await sha256File(got);
+      if (actual !== hash) throw new Error(`${cell.name}: hash ${actual}, expected ${hash}`);
+      seconds[i].push(result.seconds);
+      cpu[i].push(result.cpu);
+      if (cell.counts) {
+        const { reads, bytes } = JSON.parse(await Deno.readTextFile(stats));
+        perRead[i].push(bytes / reads);
+      }
     }
   }
-}
-console.log(`load after: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`load after: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
-const lftp = median(seconds[cells.findIndex((c) => c.name === "lftp")]);
-console.log(
-  `\nFTPS get ${BYTES >> 20} MiB, medians of ${RUNS} rounds (ratio = lftp's time / this one's)`,
-);
-for (const [i, cell] of cells.entries()) {
-  const s = median(seconds[i]);
-  const read = perRead[i].length ? `  ${(median(perRead[i]) / 1024).toFixed(1)} KiB a read` : "";
+  const lftp = median(seconds[cells.findIndex((c) => c.name === "lftp")]);
   console.log(
-    `${cell.name.padEnd(14)} ${(BYTES / s / 1e6).toFixed(0).padStart(5)} MB/s  ${
-      (lftp / s).toFixed(2)
-    }× lftp  CPU ${median(cpu[i]).toFixed(2)} s  (${
-      seconds[i].map((x) => x.toFixed(2)).join(" ")
-    })${read}`,
+    `\nFTPS get ${BYTES >> 20} MiB, medians of ${RUNS} rounds (ratio = lftp's time / this one's)`,
   );
+  for (const [i, cell] of cells.entries()) {
+    const s = median(seconds[i]);
+    const read = perRead[i].length ? `  ${(median(perRead[i]) / 1024).toFixed(1)} KiB a read` : "";
+    console.log(
+      `${cell.name.padEnd(14)} ${(BYTES / s / 1e6).toFixed(0).padStart(5)} MB/s  ${
+        (lftp / s).toFixed(2)
+      }× lftp  CPU ${median(cpu[i]).toFixed(2)} s  (${
+        seconds[i].map((x) => x.toFixed(2)).join(" ")
+      })${read}`,
+    );
+  }
+} finally {
+  await Deno.remove(work, { recursive: true }).catch(() => {});
+  await Deno.remove(pki.dir, { recursive: true }).catch(() => {});
 }
-await Deno.remove(work, { recursive: true });
-await Deno.remove(pki.dir, { recursive: true }).catch(() => {});
