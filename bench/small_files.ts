@@ -22,10 +22,11 @@
  *
  * When the checkout has the build (tasks/build.ts), "installed" also runs in
  * the same rounds: the same get from the bundle `deno task build` makes, with
- * the V8 flags of the README's install line, which is what a user who
- * installed the CLI runs (with -A, as the other cells, for the files below
- * /dev/shm); it gets a DENO_DIR of its own, since
- * Deno keeps one code cache entry per file for one set of V8 flags.
+ * the V8 flags of the README's default install line (none), which is what a
+ * user who installed the CLI runs (with -A, as the other cells, for the files
+ * below /dev/shm), and "installed-fast" with those of its opt-in "Faster
+ * start" line (`--v8-flags=--no-lazy`); each gets a DENO_DIR of its own,
+ * since Deno keeps one code cache entry per file for one set of V8 flags.
  *
  * Needs root (vsftpd) and lftp. Not part of CI's test run.
  *
@@ -35,7 +36,7 @@
 import { join } from "node:path";
 import { startVsftpd } from "../tests/_servers/vsftpd.ts";
 import { makeFile, median, run, timed } from "./_bench_kit.ts";
-import { readmeInstallFlags } from "../tests/_install_line.ts";
+import { type InstallLine, readmeInstallFlags } from "../tests/_install_line.ts";
 
 const RUNS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 7);
 const FILES = Number(Deno.env.get("FERRY_BENCH_FILES") ?? 1000);
@@ -92,32 +93,40 @@ const floor = (parallel: number, mode: string) => [
   mode,
 ];
 const cleanups: (() => Promise<void>)[] = [];
-/** The installed CLI's command (the README's bundle and flags), or undefined before the build. */
+/**
+ * The installed CLI's command (the README's bundle, with the flags of its
+ * default or its opt-in "Faster start" install line), or undefined before
+ * the build.
+ */
 const installed = await Deno.stat(join(repo, "tasks/build.ts")).then(async () => {
   await run([Deno.execPath(), "task", "build"], { cwd: repo });
-  // The README's V8 flags; -A for its permissions, as the other cells: the
-  // files are below /dev/shm, where Deno wants --allow-all.
-  const v8Flags = (await readmeInstallFlags(repo)).filter((flag) => flag.startsWith("--v8-flags="));
-  // Not below /dev/shm with the rest: Deno wants --allow-all to write below /dev.
-  const denoDir = await Deno.makeTempDir({ prefix: "ferry-deno-dir-" });
-  cleanups.push(() => Deno.remove(denoDir, { recursive: true }));
-  return (parallel: number) => [
-    "env",
-    `DENO_DIR=${denoDir}`,
-    Deno.execPath(),
-    "run",
-    "-A",
-    ...v8Flags,
-    "--config",
-    join(repo, "deno.json"),
-    join(repo, "dist/cli/mod.js"),
-    "get",
-    `${base}/pub/small/`,
-    `${out}/`,
-    "--parallel",
-    String(parallel),
-    "-q",
-  ];
+  const command = async (line: InstallLine) => {
+    // The line's V8 flags; -A for its permissions, as the other cells: the
+    // files are below /dev/shm, where Deno wants --allow-all.
+    const v8Flags = (await readmeInstallFlags(repo, line))
+      .filter((flag) => flag.startsWith("--v8-flags="));
+    // Not below /dev/shm with the rest: Deno wants --allow-all to write below /dev.
+    const denoDir = await Deno.makeTempDir({ prefix: "ferry-deno-dir-" });
+    cleanups.push(() => Deno.remove(denoDir, { recursive: true }));
+    return (parallel: number) => [
+      "env",
+      `DENO_DIR=${denoDir}`,
+      Deno.execPath(),
+      "run",
+      "-A",
+      ...v8Flags,
+      "--config",
+      join(repo, "deno.json"),
+      join(repo, "dist/cli/mod.js"),
+      "get",
+      `${base}/pub/small/`,
+      `${out}/`,
+      "--parallel",
+      String(parallel),
+      "-q",
+    ];
+  };
+  return { installed: await command("default"), fast: await command("fast-start") };
 }, () => undefined);
 const lftp = (parallel: number) => [
   "lftp",
@@ -162,7 +171,10 @@ async function interleaved(parallel: number): Promise<Result[]> {
     { client: "lftp", command: lftp(parallel) },
   ];
   if (BASELINE) cells.push({ client: "before", command: ferry(parallel, [], BASELINE) });
-  if (installed) cells.push({ client: "installed", command: installed(parallel) });
+  if (installed) {
+    cells.push({ client: "installed", command: installed.installed(parallel) });
+    cells.push({ client: "installed-fast", command: installed.fast(parallel) });
+  }
   if (FLOOR) {
     cells.push({ client: "floor", command: floor(parallel, "plain") });
     cells.push({ client: "floor+", command: floor(parallel, "full") });
@@ -206,8 +218,8 @@ for (const parallel of PARALLEL) {
   }
   for (const r of others.filter((r) => r.client !== "before")) {
     console.log(line(r, median(r.seconds)));
-    if (r.client === "installed") {
-      console.log(`  ratio lftp/installed ${(ls / median(r.seconds)).toFixed(2)}`);
+    if (r.client.startsWith("installed")) {
+      console.log(`  ratio lftp/${r.client} ${(ls / median(r.seconds)).toFixed(2)}`);
     }
   }
 }

@@ -7,19 +7,22 @@
  * in interleaved rounds (the order rotates each round; the machine is shared,
  * so medians), it times:
  *
- * - (a) `deno run` of an empty script with the CLI's permissions, V8 flags
- *   and config (every script below runs with the CLI's V8 flags: Deno keeps
- *   one code cache entry per file, for one set of flags);
+ * - (a) `deno run` of an empty script with the CLI's permissions and config;
  * - (b) `ferry get ftp://…/file.bin out.bin` through the shim that `deno
  *   install --global … --config deno.json dist/cli/mod.js` writes, with the
- *   flags of the README's install line, read from the checkout's README
- *   (tests/_install_line.ts; since the seventh round of "Cold start" in
- *   docs/performance.md they include `--v8-flags=--no-lazy`): the README's way
- *   to run the CLI from a checkout, the bundle `deno task build` makes, which
- *   this script runs first; a checkout without the build, such as a baseline
- *   from before it, installs src/cli/mod.ts;
+ *   flags of the README's default install line, read from the checkout's
+ *   README (tests/_install_line.ts): the README's way to run the CLI from a
+ *   checkout, the bundle `deno task build` makes, which this script runs
+ *   first; a checkout without the build, such as a baseline from before it,
+ *   installs src/cli/mod.ts;
+ * - (b fast) the same with the flags of the README's opt-in "Faster start"
+ *   line (`--v8-flags=--no-lazy`), against (a fast), the empty script with
+ *   the same V8 flags; these two run with a DENO_DIR of their own, since Deno
+ *   keeps one code cache entry per file for one set of V8 flags and runs
+ *   with other flags loading the same files (Deno's `node:` modules) would
+ *   compile them again at every switch;
  * - (b′) the same get through a shim of src/cli/mod.ts, the sources the bundle
- *   is made from, when the checkout has a bundle, with the same flags;
+ *   is made from, when the checkout has a bundle, with the default flags;
  * - (c) the same get by a minimal script using the library
  *   (`FtpClient.connect`, `downloadTo`: bench/_startup_get.ts);
  * - (d) the platform's floor: the same get hand-written in one file with no
@@ -35,8 +38,10 @@
  *
  * FERRY_BENCH_RUNS sets the rounds (default 21, at least 15 for the record).
  * FERRY_BENCH_BASELINE=DIR (another checkout of ferry, the code before a
- * change) adds its (b) and (c), through shims of its own, to the same rounds,
- * and prints the per-round differences after − before.
+ * change) adds its (b) and (c), through shims of its own with the flags of
+ * its README's default install line (the permissions alone for a README
+ * from before that line), to the same rounds, and prints the per-round
+ * differences after − before.
  *
  * @module
  */
@@ -89,32 +94,39 @@ const env = {
   PATH: [bin, dirname(Deno.execPath()), Deno.env.get("PATH") ?? ""].join(delimiter),
   NO_COLOR: "1",
 };
-/**
- * The flags of the README's install line (permissions, V8 flags) in
- * `checkout`; the permissions alone for a README from before the bundle.
- */
-const cliFlags = (checkout: string) => readmeInstallFlags(checkout).catch(() => PERMISSIONS);
-/**
- * The V8 flags (`--v8-flags=…`) of those, which every script of the checkout
- * runs with: Deno keeps one code cache entry per file, for one set of V8
- * flags, so scripts sharing src/ files with different flags would compile
- * them again on every run.
- */
+/** The V8 flags (`--v8-flags=…`) of a line's flags. */
 const v8Flags = (flags: readonly string[]) =>
   flags.filter((flag) => flag.startsWith("--v8-flags="));
-const CLI_FLAGS = await cliFlags(repo);
-const RUN_FLAGS = [...PERMISSIONS, ...v8Flags(CLI_FLAGS)];
+// The current checkout's lines must parse: a bench of the wrong flags
+// measures nothing the README says.
+const CLI_FLAGS = await readmeInstallFlags(repo);
+const FAST_FLAGS = await readmeInstallFlags(repo, "fast-start");
+const FAST_RUN_FLAGS = [...PERMISSIONS, ...v8Flags(FAST_FLAGS)];
+/**
+ * A DENO_DIR for each set of V8 flags but V8's defaults (which use the
+ * user's): Deno keeps one code cache entry per file for one set of flags.
+ */
+const denoDirs = new Map<string, string>();
+const denoDirFor = async (flags: readonly string[]) => {
+  const key = v8Flags(flags).join(" ");
+  if (key === "") return undefined;
+  if (!denoDirs.has(key)) denoDirs.set(key, await Deno.makeTempDir({ dir: work, prefix: "deno-" }));
+  return denoDirs.get(key);
+};
 const shims: [string, string, string, readonly string[]][] = [
   ["ferry", repo, CLI_ENTRY, CLI_FLAGS],
-  ["empty", repo, "bench/_startup_empty.ts", RUN_FLAGS],
-  ["lib-get", repo, "bench/_startup_get.ts", RUN_FLAGS],
-  ["floor", repo, "bench/_startup_floor.ts", RUN_FLAGS],
+  ["empty", repo, "bench/_startup_empty.ts", [...PERMISSIONS, ...v8Flags(CLI_FLAGS)]],
+  ["ferry-fast", repo, CLI_ENTRY, FAST_FLAGS],
+  ["empty-fast", repo, "bench/_startup_empty.ts", FAST_RUN_FLAGS],
+  ["lib-get", repo, "bench/_startup_get.ts", [...PERMISSIONS, ...v8Flags(CLI_FLAGS)]],
+  ["floor", repo, "bench/_startup_floor.ts", [...PERMISSIONS, ...v8Flags(CLI_FLAGS)]],
   // Deno reads /proc/thread-self (the probe's CPU marks) only with --allow-all.
   ["probe", repo, "bench/_startup_probe.ts", ["--allow-all", ...v8Flags(CLI_FLAGS)]],
 ];
 if (BUNDLED) shims.push(["ferry-src", repo, "src/cli/mod.ts", CLI_FLAGS]);
 if (BASELINE) {
-  const flags = await cliFlags(BASELINE);
+  // A baseline's README may be from before the install line: its permissions then.
+  const flags = await readmeInstallFlags(BASELINE).catch(() => PERMISSIONS);
   shims.push(["ferry-before", BASELINE, await cliEntry(BASELINE), flags]);
   shims.push([
     "lib-get-before",
@@ -123,7 +135,11 @@ if (BASELINE) {
     [...PERMISSIONS, ...v8Flags(flags)],
   ]);
 }
+/** The DENO_DIR each shim runs with (its V8 flags'), when not the user's. */
+const shimDenoDir = new Map<string, string>();
 for (const [name, checkout, script, permissions] of shims) {
+  const denoDir = await denoDirFor(permissions);
+  if (denoDir) shimDenoDir.set(name, denoDir);
   await run([
     Deno.execPath(),
     "install",
@@ -137,7 +153,7 @@ for (const [name, checkout, script, permissions] of shims) {
     "--config",
     join(checkout, "deno.json"),
     join(checkout, script),
-  ], { cwd: checkout });
+  ], { cwd: checkout, env: denoDir ? { ...Deno.env.toObject(), DENO_DIR: denoDir } : undefined });
 }
 
 interface Job {
@@ -157,6 +173,8 @@ interface Job {
 const jobs: Job[] = [
   { name: "empty", args: [], get: false },
   { name: "ferry", args: ["get", url, out], get: true },
+  { name: "empty-fast", args: [], get: false },
+  { name: "ferry-fast", args: ["get", url, out], get: true },
   { name: "lib-get", args: [url, out], get: true },
   { name: "floor", args: [url, out], get: true },
   { name: "probe", args: ["empty"], get: false },
@@ -193,7 +211,7 @@ async function once(job: Job, record: boolean) {
   const output = await new Deno.Command("python3", {
     args: ["-c", CPU_TIME, timeFile, join(bin, job.name), ...job.args],
     cwd: work,
-    env,
+    env: shimDenoDir.has(job.name) ? { ...env, DENO_DIR: shimDenoDir.get(job.name)! } : env,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -225,7 +243,7 @@ for (let round = 0; round < WARM_UP + ROUNDS; round++) {
 }
 const loadAfter = await loadAverage();
 
-const [empty, cli, lib, floor, probeEmpty, probeCli, probeLib] = jobs;
+const [empty, cli, emptyFast, cliFast, lib, floor, probeEmpty, probeCli, probeLib] = jobs;
 const byName = (name: string) => jobs.find((job) => job.name === name)!;
 const cliSources = BUNDLED ? byName("ferry-src") : undefined;
 // Only read when BASELINE is set.
@@ -239,24 +257,27 @@ console.log(
     `differences (load ${loadBefore} → ${loadAfter})`,
 );
 const row = (label: string, job: Job) =>
-  console.log(`  ${label.padEnd(34)}${ms(median(job.walls))} wall, ${ms(median(job.cpus))} CPU`);
+  console.log(`  ${label.padEnd(38)}${ms(median(job.walls))} wall, ${ms(median(job.cpus))} CPU`);
 row("(a) deno run, empty script", empty);
 row(`(b) ferry get (shim of ${BUNDLED ? "dist/" : "src/"})`, cli);
+row("(a fast) empty script, --no-lazy", emptyFast);
+row("(b fast) ferry get, opt-in line", cliFast);
 if (cliSources) row("(b′) ferry get (shim of src/)", cliSources);
 row("(c) FtpClient script", lib);
 row("(d) floor: one-file hand-written get", floor);
-const own: [string, Job][] = [
-  ["(b) − (a) ferry get", cli],
-  ["(c) − (a) library", lib],
-  ["(d) − (a) floor, no ferry code", floor],
+const own: [string, Job, Job][] = [
+  ["(b) − (a) ferry get", cli, empty],
+  ["(b fast) − (a fast) opt-in line", cliFast, emptyFast],
+  ["(c) − (a) library", lib, empty],
+  ["(d) − (a) floor, no ferry code", floor, empty],
 ];
-if (cliSources) own.splice(1, 0, ["(b′) − (a) ferry get from src/", cliSources]);
+if (cliSources) own.splice(2, 0, ["(b′) − (a) ferry get from src/", cliSources, empty]);
 if (BASELINE) {
   row("(b) before", cliBefore);
   row("(c) before", libBefore);
-  own.push(["(b) − (a) before", cliBefore], ["(c) − (a) before", libBefore]);
+  own.push(["(b) − (a) before", cliBefore, empty], ["(c) − (a) before", libBefore, empty]);
 }
-for (const [label, job] of own) {
+for (const [label, job, empty] of own) {
   const own = paired(job.walls, empty.walls);
   const ownCpu = paired(job.cpus, empty.cpus);
   // Both: on a loaded machine the wall-time difference can even come out negative.
@@ -277,6 +298,12 @@ for (const [label, job] of [["(b) − (d) ferry get", cli], ["(c) − (d) librar
   );
 }
 
+// The opt-in line's gain, paired: both gets ran in every round.
+console.log(
+  `  (b fast) − (b) opt-in − default      ${ms(paired(cliFast.cpus, cli.cpus))} CPU, ${
+    ms(paired(cliFast.walls, cli.walls))
+  } wall`,
+);
 if (cliSources) {
   console.log(
     `  (b) − (b′) bundle − sources         ${ms(paired(cli.cpus, cliSources.cpus))} CPU, ${

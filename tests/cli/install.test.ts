@@ -1,10 +1,11 @@
 // The README's way to put the CLI on PATH from a checkout: `deno install
 // --global` of the bundle (`deno task build` writes dist/cli/mod.js) with the
-// permissions it needs, then `ferry` runs from anywhere: a plain get, and an
-// FTPS get from vsftpd requiring TLS session reuse, which runs on Node's TLS in
-// a worker whose module the bundle names relative to its own chunk
-// (tasks/build.ts). (The JSR form cannot be tried here: JSR is out of reach
-// from this machine.)
+// permissions of its default install line, then `ferry` runs from anywhere: a
+// plain get, and an FTPS get from vsftpd requiring TLS session reuse, which
+// runs on Node's TLS in a worker whose module the bundle names relative to its
+// own chunk (tasks/build.ts). The opt-in "Faster start" line installs a shim
+// that runs with its V8 flag. (The JSR form cannot be tried here: JSR is out
+// of reach from this machine.)
 
 import assert from "node:assert/strict";
 import { delimiter, dirname, join } from "node:path";
@@ -16,12 +17,15 @@ import { makeTestPki, serverTlsFiles } from "../_servers/certs.ts";
 import { vsftpd } from "../_servers/vsftpd.ts";
 import { startInteropVsftpd } from "../interop/_vsftpd.ts";
 import { writeTree } from "./_ferry.ts";
-import { readmeInstallFlags } from "../_install_line.ts";
+import { type InstallLine, readmeInstallFlags } from "../_install_line.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Installs the README's checkout line into a temporary root; returns the PATH that finds it. */
-async function installFerry(root: string): Promise<Record<string, string>> {
+async function installFerry(
+  root: string,
+  line: InstallLine = "default",
+): Promise<Record<string, string>> {
   const deno = Deno.execPath();
   // The README's first line: dist/ is built, not committed.
   const built = await run(deno, ["task", "build"], { cwd: REPO });
@@ -33,8 +37,8 @@ async function installFerry(root: string): Promise<Record<string, string>> {
     root,
     "--name",
     "ferry",
-    // The permissions (those of `deno task ferry`) and the V8 flags.
-    ...await readmeInstallFlags(REPO),
+    // The permissions (those of `deno task ferry`), and V8 flags if the line has them.
+    ...await readmeInstallFlags(REPO, line),
     "--config",
     join(REPO, "deno.json"),
     join(REPO, "dist/cli/mod.js"),
@@ -63,6 +67,19 @@ Deno.test("deno install --global from a checkout puts a working ferry on PATH", 
   );
   assert.equal(got.code, 0, got.stdout + got.stderr);
   assert.equal(await Deno.readTextFile(join(elsewhere.path, "copy.txt")), "hello\n");
+});
+
+Deno.test("the README's opt-in 'Faster start' line installs a ferry that runs with --no-lazy", async () => {
+  await using fast = await tempDir();
+  await using plain = await tempDir();
+  await using elsewhere = await tempDir();
+  const env = await installFerry(fast.path, "fast-start");
+  await installFerry(plain.path);
+  // The shim is the `deno run` command line the install recorded.
+  assert.match(await Deno.readTextFile(join(fast.path, "bin", "ferry")), /--v8-flags=--no-lazy/);
+  assert.doesNotMatch(await Deno.readTextFile(join(plain.path, "bin", "ferry")), /--v8-flags/);
+  const version = await run("ferry", ["--version"], { cwd: elsewhere.path, env });
+  assert.equal(version.code, 0, version.stderr);
 });
 
 Deno.test({
