@@ -479,11 +479,12 @@ export class Session {
       ahead.code !== 229 || this.#aheadListener === "expired" ||
       performance.now() - this.control.lastReadAt > AHEAD_LISTENER_TRUSTED_MS
     ) return undefined;
-    const port = parseEpsvReply(ahead.text);
+    // Taken before it is read, as passiveAddress takes it: a 229 that names
+    // no port fails this transfer, not every one after it.
     this.#epsvReady = undefined;
     this.#aheadListener = undefined;
     this.#addressAhead = true;
-    return { host: this.control.remoteAddr.hostname, port };
+    return { host: this.control.remoteAddr.hostname, port: parseEpsvReply(ahead.text) };
   }
 
   /** The passive-mode address: EPSV, or PASV once the server refused EPSV. */

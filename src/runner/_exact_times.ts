@@ -22,7 +22,8 @@ const SHARE = 128;
  * gets none: a LIST time's zone is unknown, so only sizes are compared.
  * With `spread` (a plan that warmed the pool: its connections are logged in,
  * or logging in, for the transfers), more than `SHARE` files are asked in
- * shares over the planning connection and the free pooled ones at once
+ * shares, no more than the pool is wide, over the planning connection and
+ * the free pooled ones at once
  * (1000 files over 8 connections: 8 flights at once, not 2 in a row on one
  * connection, and each connection's first EPSV goes with them).
  */
@@ -33,7 +34,11 @@ export async function exactTimes(
 ): Promise<void> {
   const inexact = entries.filter((e) => !e.exact && e.type === "file");
   if (inexact.length === 0) return;
-  if (!spread || inexact.length <= SHARE) {
+  // A share pays only on a connection of its own: shares beyond the pool's
+  // width would wait for one another, a flight each, where the planning
+  // connection alone sends 512 MDTMs a flight.
+  const count = Math.min(ctx.spread?.width ?? 1, Math.ceil(inexact.length / SHARE));
+  if (!spread || count <= 1) {
     return fill(
       inexact,
       await ctx.client.lastModifiedAll(inexact.map((e) => e.path), {
@@ -41,7 +46,6 @@ export async function exactTimes(
       }),
     );
   }
-  const count = Math.ceil(inexact.length / SHARE);
   const size = Math.ceil(inexact.length / count);
   const shares: RemoteEntry[][] = [];
   for (let at = 0; at < inexact.length; at += size) shares.push(inexact.slice(at, at + size));

@@ -73,7 +73,12 @@ export interface DialTarget {
    * `false` leaves Nagle's algorithm on: for a connection the client sends
    * nothing on (a download's or a listing's data), where TCP_NODELAY would
    * change nothing and costs a system call. Otherwise it is switched off, as
-   * FTP's small request and response writes need.
+   * FTP's small request and response writes need. The isolated transport
+   * (Node's TLS in a worker) sets TCP_NODELAY on all its connections
+   * whatever this says: its data connections carry TLS, whose handshake the
+   * client writes.
+   *
+   * @default {true}
    */
   noDelay?: boolean;
   /**

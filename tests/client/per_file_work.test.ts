@@ -420,8 +420,8 @@ Deno.test("small downloads in a batch go through few async layers: one data read
   // judged and read for its port with no frame of readPipelined's or
   // passiveAddress's (Session.readyAddress), and the EPSV sent with RETR is
   // noted with none of sendEpsvAhead's: 4.
-  assert.equal(counts["Session.readFinal"] ?? 0, 0, JSON.stringify(used));
-  assert.equal(counts["Session.readPipelined"] ?? 0, 0, JSON.stringify(used));
+  // (readFinal and readPipelined are not async functions any more, so this
+  // count cannot see them; what they cost shows in the total below.)
   assert.equal(counts["Session.passiveAddress"] ?? 0, 0, JSON.stringify(used));
   assert.equal(counts["Session.sendEpsvAhead"] ?? 0, 0, JSON.stringify(used));
   assert.ok(perFile(total) <= 4, `${perFile(total)} async calls per file: ${JSON.stringify(used)}`);
@@ -586,4 +586,8 @@ Deno.test("small downloads in a batch dial their data connections under one abor
       purpose: "x",
     }),
   );
+  // The aborted dial's connect may still complete (loopback: well within
+  // this wait) and is then closed quietly; the test's resource check must
+  // not find it open.
+  await new Promise((resolve) => setTimeout(resolve, 50));
 });

@@ -18,6 +18,7 @@ import {
 } from "../../src/client/_pipelining.ts";
 import { DelayProxy } from "../../bench/_delay_proxy.ts";
 import { hostileServer } from "../hardening/_hostile_server.ts";
+import { FtpTestServer } from "../../src/testing/mod.ts";
 import { delayRig } from "../_delay_rig.ts";
 import { sha256 } from "../_helpers.ts";
 
@@ -202,3 +203,43 @@ for (const how of ["500 before the 150", "450 before the 226"] as const) {
     assert.equal(client.state, "loggedIn");
   });
 }
+
+Deno.test("a malformed 229 for the EPSV sent with RETR fails one file of a batch, and the next files get an EPSV of their own and come whole", async () => {
+  resetPipelining();
+  let epsvs = 0;
+  await using server = await FtpTestServer.start({
+    faults: {
+      onCommand: ({ verb }) => {
+        if (verb !== "EPSV") return undefined;
+        epsvs++;
+        // The 4th: the one sent with the batch's second RETR (the first
+        // two serve the warm-up download and the batch's first file).
+        return epsvs === 4
+          ? { reply: "229 Entering Extended Passive Mode (|||x|)\r\n" }
+          : undefined;
+      },
+    },
+  });
+  const files = Array.from({ length: 8 }, (_, i) => `f${i}.txt`);
+  for (const [i, name] of files.entries()) {
+    await Deno.writeTextFile(join(server.root, name), `file ${i}\n`.repeat(50));
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    await using client = await FtpClient.connect(`ftp://127.0.0.1:${server.port}`);
+    await client.downloadTo("f0.txt", join(dir, "warm-up.txt"));
+    const outcomes = await client.downloadAllTo(
+      files.map((name) => ({ path: name, destination: join(dir, name) })),
+    );
+    const failed = outcomes.filter((outcome) => !outcome.ok);
+    assert.equal(failed.length, 1, failed.map((outcome) => String(outcome.error)).join("\n"));
+    assert.ok(failed[0].error instanceof FtpProtocolError, String(failed[0].error));
+    for (const [i, name] of files.entries()) {
+      if (outcomes[i].ok) {
+        assert.equal(await Deno.readTextFile(join(dir, name)), `file ${i}\n`.repeat(50));
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

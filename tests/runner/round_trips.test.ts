@@ -351,3 +351,31 @@ Deno.test("get of many files over four connections: the plan's MDTMs go in share
     `MDTM per connection: ${mdtms}`,
   );
 });
+
+Deno.test("get of many files over one connection: the plan's MDTMs go in one flight, not in shares one after another", async () => {
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
+  await using proxy = DelayProxy.start({
+    target: { hostname: "127.0.0.1", port: server.port },
+    delayMs: 1,
+  });
+  const count = 260;
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`pub/f${i}.txt`] = `file ${i}\n`;
+  await writeTree(server.root, files);
+  const report = await run(
+    dir.path,
+    `url: "ftp://${proxy.hostname}:${proxy.port}", parallel: 1`,
+    `  - get: { from: pub/, to: ${join(dir.path, "out")}/ }\n`,
+  );
+  assert.ok(report.ok, JSON.stringify(report.steps[0].error));
+  const [only, ...others] = proxy.stats().connections;
+  assert.equal(others.length, 0);
+  assert.equal(only.verbs.MDTM, count);
+  // All 260 in one flight (a share is worth it only on a connection of its
+  // own: three shares of 87 on this one were three round trips in a row).
+  assert.ok(
+    only.commandsPerFlight.some((n) => n >= count),
+    `commands per flight: ${only.commandsPerFlight}`,
+  );
+});
