@@ -56,6 +56,7 @@ export function parseAnnouncedSize(text: string): number | undefined {
     while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
     if (end === open + 1 || text.slice(end, end + 5).toLowerCase() !== " byte") continue;
     let after = end + 5;
+    // "bytes" in any case: 0x20 folds an ASCII capital to its small letter.
     if ((text.charCodeAt(after) | 0x20) === 0x73) after++;
     if (text.charCodeAt(after) === 0x29) return Number(text.slice(open + 1, end));
   }

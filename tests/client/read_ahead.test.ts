@@ -234,6 +234,12 @@ Deno.test("a malformed 229 for the EPSV sent with RETR fails one file of a batch
     const failed = outcomes.filter((outcome) => !outcome.ok);
     assert.equal(failed.length, 1, failed.map((outcome) => String(outcome.error)).join("\n"));
     assert.ok(failed[0].error instanceof FtpProtocolError, String(failed[0].error));
+    // The file that was to use it (f2: the warm-up's EPSV served f0, f0's
+    // served f1, f1's was the bad one) fails, before its RETR; f3 asks an
+    // EPSV in turn, and from there each RETR goes with the next: 10 EPSVs,
+    // one more than the 9 of a batch with none refused.
+    assert.equal(outcomes.findIndex((outcome) => !outcome.ok), 2);
+    assert.equal(epsvs, 10);
     for (const [i, name] of files.entries()) {
       if (outcomes[i].ok) {
         assert.equal(await Deno.readTextFile(join(dir, name)), `file ${i}\n`.repeat(50));
