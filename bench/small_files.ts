@@ -69,18 +69,22 @@ const vsftpd = await startVsftpd({
 });
 const base = `ftp://127.0.0.1:${vsftpd.port}`;
 
-const ferry = (parallel: number, extra: string[] = [], checkout = repo) => [
-  Deno.execPath(),
-  "run",
-  "-A",
-  ...extra,
-  join(checkout, "src/cli/mod.ts"),
+/** What every ferry cell asks of its CLI. */
+const getArgs = (parallel: number) => [
   "get",
   `${base}/pub/small/`,
   `${out}/`,
   "--parallel",
   String(parallel),
   "-q",
+];
+const ferry = (parallel: number, extra: string[] = [], checkout = repo) => [
+  Deno.execPath(),
+  "run",
+  "-A",
+  ...extra,
+  join(checkout, "src/cli/mod.ts"),
+  ...getArgs(parallel),
 ];
 const floor = (parallel: number, mode: string) => [
   Deno.execPath(),
@@ -118,12 +122,7 @@ const installed = await Deno.stat(join(repo, "tasks/build.ts")).then(async () =>
       "--config",
       join(repo, "deno.json"),
       join(repo, "dist/cli/mod.js"),
-      "get",
-      `${base}/pub/small/`,
-      `${out}/`,
-      "--parallel",
-      String(parallel),
-      "-q",
+      ...getArgs(parallel),
     ];
   };
   return { installed: await command("default"), fast: await command("fast-start") };

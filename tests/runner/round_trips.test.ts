@@ -313,35 +313,56 @@ Deno.test("verify where listings may hide dot-files: the dot-files are asked for
   assert.equal(six.flights, one.flights);
 });
 
-Deno.test("get of many files over four connections: the plan's MDTMs go in shares over the pool's connections at once, not all on the planning one", async () => {
-  await using dir = await tempDir();
-  await using server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
+/**
+ * A get of 260 files (no MLSD: LIST's minutes, so an MDTM each) over
+ * `parallel` connections through a counting proxy: the run's directory,
+ * the proxy's counts and the server's root, the files checked whole.
+ */
+async function manyFilesGet(parallel: number) {
+  const dir = await tempDir();
+  const server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
   // Counted, not delayed: the shares' split does not depend on the timing.
-  await using proxy = DelayProxy.start({
+  const proxy = DelayProxy.start({
     target: { hostname: "127.0.0.1", port: server.port },
     delayMs: 1,
   });
-  const count = 260;
-  const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++) files[`pub/f${i}.txt`] = `file ${i}\n`;
-  await writeTree(server.root, files);
-  const report = await run(
-    dir.path,
-    `url: "ftp://${proxy.hostname}:${proxy.port}", parallel: 4`,
-    `  - get: { from: pub/, to: ${join(dir.path, "out")}/ }\n`,
-  );
-  assert.ok(report.ok, JSON.stringify(report.steps[0].error));
-  for (let i = 0; i < count; i += 37) {
-    const local = join(dir.path, "out", `f${i}.txt`);
-    assert.equal(await Deno.readTextFile(local), `file ${i}\n`);
-    // The time each file kept is the server's, which the MDTMs asked.
-    const remote = await Deno.stat(join(server.root, "pub", `f${i}.txt`));
-    assert.equal(
-      Math.floor((await Deno.stat(local)).mtime!.getTime() / 1000),
-      Math.floor(remote.mtime!.getTime() / 1000),
+  const dispose = async () => {
+    await proxy[Symbol.asyncDispose]();
+    await server[Symbol.asyncDispose]();
+    await dir[Symbol.asyncDispose]();
+  };
+  try {
+    const count = 260;
+    const files: Record<string, string> = {};
+    for (let i = 0; i < count; i++) files[`pub/f${i}.txt`] = `file ${i}\n`;
+    await writeTree(server.root, files);
+    const report = await run(
+      dir.path,
+      `url: "ftp://${proxy.hostname}:${proxy.port}", parallel: ${parallel}`,
+      `  - get: { from: pub/, to: ${join(dir.path, "out")}/ }\n`,
     );
+    assert.ok(report.ok, JSON.stringify(report.steps[0].error));
+    for (let i = 0; i < count; i += 37) {
+      const local = join(dir.path, "out", `f${i}.txt`);
+      assert.equal(await Deno.readTextFile(local), `file ${i}\n`);
+      // The time each file kept is the server's, which the MDTMs asked.
+      const remote = await Deno.stat(join(server.root, "pub", `f${i}.txt`));
+      assert.equal(
+        Math.floor((await Deno.stat(local)).mtime!.getTime() / 1000),
+        Math.floor(remote.mtime!.getTime() / 1000),
+      );
+    }
+    return { count, stats: proxy.stats(), [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
   }
-  const mdtms = proxy.stats().connections.map((c) => c.verbs.MDTM ?? 0);
+}
+
+Deno.test("get of many files over four connections: the plan's MDTMs go in shares over the pool's connections at once, not all on the planning one", async () => {
+  await using got = await manyFilesGet(4);
+  const { count } = got;
+  const mdtms = got.stats.connections.map((c) => c.verbs.MDTM ?? 0);
   assert.equal(mdtms.reduce((a, b) => a + b, 0), count, `MDTM per connection: ${mdtms}`);
   // 260 files: three shares of 87, at once on three connections (at 8651bec
   // all 260 on the planning connection).
@@ -353,23 +374,9 @@ Deno.test("get of many files over four connections: the plan's MDTMs go in share
 });
 
 Deno.test("get of many files over one connection: the plan's MDTMs go in one flight, not in shares one after another", async () => {
-  await using dir = await tempDir();
-  await using server = await FtpTestServer.start({ disabledCommands: ["MLSD", "MLST"] });
-  await using proxy = DelayProxy.start({
-    target: { hostname: "127.0.0.1", port: server.port },
-    delayMs: 1,
-  });
-  const count = 260;
-  const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++) files[`pub/f${i}.txt`] = `file ${i}\n`;
-  await writeTree(server.root, files);
-  const report = await run(
-    dir.path,
-    `url: "ftp://${proxy.hostname}:${proxy.port}", parallel: 1`,
-    `  - get: { from: pub/, to: ${join(dir.path, "out")}/ }\n`,
-  );
-  assert.ok(report.ok, JSON.stringify(report.steps[0].error));
-  const [only, ...others] = proxy.stats().connections;
+  await using got = await manyFilesGet(1);
+  const { count } = got;
+  const [only, ...others] = got.stats.connections;
   assert.equal(others.length, 0);
   assert.equal(only.verbs.MDTM, count);
   // All 260 in one flight (a share is worth it only on a connection of its
