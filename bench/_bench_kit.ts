@@ -156,3 +156,30 @@ export async function assertLftpEncrypts(url: string, caPath: string): Promise<v
     }
   }
 }
+
+/**
+ * A Python program that runs the command after it and writes the command's
+ * user and system CPU time in seconds to the file named first: `os.wait4`'s
+ * microseconds, where GNU time (`timed`) rounds to 10 ms, which is the size
+ * of the start-up changes measured. Run as `python3 -c CPU_TIME FILE CMD…`.
+ */
+const CPU_TIME = `
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(f"{usage.ru_utime} {usage.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+
+/** The arguments of `python3` that run `command` and write its CPU time to `timeFile`. */
+export function cpuTimedArgs(timeFile: string, command: readonly string[]): string[] {
+  return ["-c", CPU_TIME, timeFile, ...command];
+}
+
+/** The CPU time (user + system, milliseconds) that a `cpuTimedArgs` run wrote. */
+export function cpuMsFrom(timeFile: string): number {
+  const [user, system] = Deno.readTextFileSync(timeFile).trim().split(" ").map(Number);
+  return (user + system) * 1000;
+}

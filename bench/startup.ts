@@ -51,7 +51,7 @@ import { fileURLToPath } from "node:url";
 import { startVsftpd } from "../tests/_servers/vsftpd.ts";
 import { moduleGraph } from "../tests/_module_graph.ts";
 import { readmeInstallFlags } from "../tests/_install_line.ts";
-import { makeFile, median, run, sha256File } from "./_bench_kit.ts";
+import { cpuMsFrom, cpuTimedArgs, makeFile, median, run, sha256File } from "./_bench_kit.ts";
 
 const ROUNDS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 21);
 /** Another checkout of ferry (the code before a change) to run in the same rounds. */
@@ -190,26 +190,12 @@ const jobs: Job[] = [
 ].map((job) => ({ ...job, walls: [], cpus: [], marks: [], cpuMarks: [] }));
 
 const timeFile = join(work, "time.txt");
-/**
- * Runs the command and writes its user and system CPU time in seconds to the
- * file: `os.wait4`'s microseconds, where GNU time rounds to 10 ms, which is
- * the size of the changes measured here.
- */
-const CPU_TIME = `
-import os, sys
-pid = os.fork()
-if pid == 0:
-    os.execvp(sys.argv[2], sys.argv[2:])
-_, status, usage = os.wait4(pid, 0)
-open(sys.argv[1], "w").write(f"{usage.ru_utime} {usage.ru_stime}")
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 async function once(job: Job, record: boolean) {
   if (job.get) await Deno.remove(out).catch(() => {});
   const spawned = performance.timeOrigin + performance.now();
   const output = await new Deno.Command("python3", {
-    args: ["-c", CPU_TIME, timeFile, join(bin, job.name), ...job.args],
+    args: cpuTimedArgs(timeFile, [join(bin, job.name), ...job.args]),
     cwd: work,
     env: shimDenoDir.has(job.name) ? { ...env, DENO_DIR: shimDenoDir.get(job.name)! } : env,
     stdout: "piped",
@@ -225,8 +211,7 @@ async function once(job: Job, record: boolean) {
   if (job.get && await sha256File(out) !== hash) throw new Error(`${job.name}: out.bin differs`);
   if (!record) return;
   job.walls.push(wall);
-  const [user, system] = (await Deno.readTextFile(timeFile)).trim().split(" ").map(Number);
-  job.cpus.push((user + system) * 1000);
+  job.cpus.push(cpuMsFrom(timeFile));
   if (job.name === "probe") {
     const { marks, cpuMarks } = JSON.parse(stderr.trim().split("\n").at(-1)!);
     job.marks.push({ spawned, ...marks, exited });

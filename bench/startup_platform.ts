@@ -40,7 +40,7 @@
  */
 
 import { join } from "../src/std/path.ts";
-import { median } from "./_bench_kit.ts";
+import { cpuMsFrom, cpuTimedArgs, median } from "./_bench_kit.ts";
 
 const ROUNDS = Number(Deno.env.get("FERRY_BENCH_RUNS") ?? 41);
 const WARM_UP = 3;
@@ -144,16 +144,6 @@ for (
 const NO_LAZY_DENO_DIR = join(dir, "deno-dir-no-lazy");
 
 const timeFile = join(dir, "time.txt");
-/** Runs the command and writes its user and system CPU time (seconds) to the file. */
-const CPU_TIME = `
-import os, sys
-pid = os.fork()
-if pid == 0:
-    os.execvp(sys.argv[2], sys.argv[2:])
-_, status, usage = os.wait4(pid, 0)
-open(sys.argv[1], "w").write(f"{usage.ru_utime} {usage.ru_stime}")
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 const names = Object.keys(scripts);
 const cpus: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -162,10 +152,7 @@ const walls: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, 
 async function once(name: string, record: boolean) {
   const started = performance.now();
   const output = await new Deno.Command("python3", {
-    args: [
-      "-c",
-      CPU_TIME,
-      timeFile,
+    args: cpuTimedArgs(timeFile, [
       Deno.execPath(),
       "run",
       ...PERMISSIONS,
@@ -173,7 +160,7 @@ async function once(name: string, record: boolean) {
       "--config",
       join(repo, "deno.json"),
       join(dir, scripts[name]),
-    ],
+    ]),
     stdout: "null",
     stderr: "piped",
     env: flags[name] ? { DENO_DIR: NO_LAZY_DENO_DIR } : {},
@@ -181,8 +168,7 @@ async function once(name: string, record: boolean) {
   const wall = performance.now() - started;
   if (!output.success) throw new Error(`${name}: ${new TextDecoder().decode(output.stderr)}`);
   if (!record) return;
-  const [user, system] = Deno.readTextFileSync(timeFile).trim().split(" ").map(Number);
-  cpus[name].push((user + system) * 1000);
+  cpus[name].push(cpuMsFrom(timeFile));
   walls[name].push(wall);
 }
 
