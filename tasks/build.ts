@@ -37,6 +37,8 @@
 
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { markForEagerCompile, staticImports } from "./eager_compile.ts";
+import { shiftColumns, type SourceMap } from "./_source_map.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 /** Where the README's install line and `ferry permissions` expect the bundle. */
@@ -75,71 +77,36 @@ const REWRITES: Rewrite[] = [
   },
 ];
 
-/** The part of a source map (version 3) that a rewrite changes. */
-interface SourceMap {
-  /** Per generated line (`;`-separated), segments (`,`-separated) of base64 VLQs. */
-  mappings: string;
-}
-
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/** The first VLQ of a segment: its generated column, relative to the segment before. */
-function firstVlq(segment: string): number {
-  let value = 0;
-  for (let i = 0, shift = 0;; i++, shift += 5) {
-    const digit = BASE64.indexOf(segment[i]);
-    value += (digit & 31) << shift;
-    if (!(digit & 32)) break;
-  }
-  return value & 1 ? -(value >>> 1) : value >>> 1;
-}
-
-/** `segment` with its first VLQ replaced by `value`. */
-function withFirstVlq(segment: string, value: number): string {
-  let rest = 0;
-  while (BASE64.indexOf(segment[rest]) & 32) rest++;
-  let vlq = value < 0 ? (-value << 1) | 1 : value << 1;
-  let encoded = "";
-  do {
-    const digit = vlq & 31;
-    vlq >>>= 5;
-    encoded += BASE64[vlq ? digit | 32 : digit];
-  } while (vlq);
-  return encoded + segment.slice(rest + 1);
-}
-
 /**
- * Keeps `map` true to a chunk whose text grows by `delta` characters before
- * offset `end` (the end of a rewritten expression): the first mapping segment
- * at or after `end` on that line moves by `delta`, and with it every later one on the line (each column is
- * relative to the one before). A minified chunk is mostly one line, so
- * without this every frame after a rewrite would point a few tokens off.
+ * The chunks (paths relative to dist/) that import themselves through their
+ * static imports: one module of such a cycle may run before another has.
  */
-function shiftColumns(map: SourceMap, text: string, end: number, delta: number) {
-  // Shorter text would leave the segments inside the rewritten span past the
-  // ones moved back, out of order; the rewrites only ever add a path's length.
-  if (delta < 0) {
-    throw new Error(
-      `a rewrite shortened the text by ${-delta}: shiftColumns only moves columns right`,
+async function chunksInCycles(outDir: string, chunks: readonly string[]): Promise<Set<string>> {
+  const imports = new Map<string, string[]>();
+  for (const chunk of chunks) {
+    const text = await Deno.readTextFile(join(outDir, chunk));
+    imports.set(
+      chunk,
+      staticImports(text).filter((specifier) => specifier.startsWith("."))
+        .map((specifier) => join(dirname(chunk), specifier).replaceAll("\\", "/")),
     );
   }
-  const lineStart = text.lastIndexOf("\n", end - 1) + 1;
-  const line = text.slice(0, lineStart).split("\n").length - 1;
-  const column = end - lineStart;
-  const lines = map.mappings.split(";");
-  const segments = lines[line]?.split(",") ?? [];
-  let generated = 0;
-  for (const [i, segment] of segments.entries()) {
-    if (segment === "") continue;
-    const relative = firstVlq(segment);
-    generated += relative;
-    if (generated >= column) {
-      segments[i] = withFirstVlq(segment, relative + delta);
-      break;
+  const inCycles = new Set<string>();
+  for (const chunk of chunks) {
+    const seen = new Set<string>();
+    const next = [...imports.get(chunk) ?? []];
+    while (next.length > 0) {
+      const at = next.pop()!;
+      if (at === chunk) {
+        inCycles.add(chunk);
+        break;
+      }
+      if (seen.has(at)) continue;
+      seen.add(at);
+      next.push(...imports.get(at) ?? []);
     }
   }
-  lines[line] = segments.join(",");
-  map.mappings = lines.join(";");
+  return inCycles;
 }
 
 async function files(root: string, prefix = ""): Promise<string[]> {
@@ -185,22 +152,26 @@ export async function build(outDir: string): Promise<string[]> {
   }
   const written = await files(outDir);
   const counts = REWRITES.map(() => 0);
-  for (const chunk of written.filter((file) => file.endsWith(".js"))) {
+  const chunks = written.filter((file) => file.endsWith(".js"));
+  const inCycles = await chunksInCycles(outDir, chunks);
+  for (const chunk of chunks) {
     const path = join(outDir, chunk);
     let text = await Deno.readTextFile(path);
-    let map: SourceMap | undefined;
+    // Functions first, so that V8 compiles them with their chunk (the
+    // rewrites below find their text unchanged).
+    const map = JSON.parse(await Deno.readTextFile(`${path}.map`)) as SourceMap;
+    text = markForEagerCompile(text, map, inCycles.has(chunk));
     for (const [i, rewrite] of REWRITES.entries()) {
       const to = rewrite.to(chunk);
       for (let at = text.indexOf(rewrite.from); at !== -1; at = text.indexOf(rewrite.from, at)) {
         counts[i]++;
-        map ??= JSON.parse(await Deno.readTextFile(`${path}.map`)) as SourceMap;
         shiftColumns(map, text, at + rewrite.from.length, to.length - rewrite.from.length);
         text = text.slice(0, at) + to + text.slice(at + rewrite.from.length);
         at += to.length;
       }
     }
     await Deno.writeTextFile(path, text);
-    if (map) await Deno.writeTextFile(`${path}.map`, JSON.stringify(map));
+    await Deno.writeTextFile(`${path}.map`, JSON.stringify(map));
   }
   REWRITES.forEach((rewrite, i) => {
     if (counts[i] !== 1) {
