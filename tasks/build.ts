@@ -48,7 +48,7 @@
 
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { markForEagerCompile, staticImports } from "./eager_compile.ts";
+import { markForEagerCompile, modulesInCycles, staticImports } from "./eager_compile.ts";
 import { shiftColumns, type SourceMap } from "./_source_map.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -102,22 +102,7 @@ async function chunksInCycles(outDir: string, chunks: readonly string[]): Promis
         .map((specifier) => join(dirname(chunk), specifier).replaceAll("\\", "/")),
     );
   }
-  const inCycles = new Set<string>();
-  for (const chunk of chunks) {
-    const seen = new Set<string>();
-    const next = [...imports.get(chunk) ?? []];
-    while (next.length > 0) {
-      const at = next.pop()!;
-      if (at === chunk) {
-        inCycles.add(chunk);
-        break;
-      }
-      if (seen.has(at)) continue;
-      seen.add(at);
-      next.push(...imports.get(at) ?? []);
-    }
-  }
-  return inCycles;
+  return modulesInCycles(imports);
 }
 
 async function files(root: string, prefix = ""): Promise<string[]> {

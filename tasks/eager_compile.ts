@@ -207,6 +207,31 @@ export function staticImports(source: string): string[] {
   });
 }
 
+/**
+ * The modules of `imports` (each module's static imports, by the same
+ * names) that import themselves through them: in such a cycle one module's
+ * code may run before another's has, so a declaration there must stay
+ * hoisted.
+ */
+export function modulesInCycles(imports: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const inCycles = new Set<string>();
+  for (const module of imports.keys()) {
+    const seen = new Set<string>();
+    const next = [...imports.get(module) ?? []];
+    while (next.length > 0) {
+      const at = next.pop()!;
+      if (at === module) {
+        inCycles.add(module);
+        break;
+      }
+      if (seen.has(at)) continue;
+      seen.add(at);
+      next.push(...imports.get(at) ?? []);
+    }
+  }
+  return inCycles;
+}
+
 /** `source` with `insertions` (sorted by offset) inserted. */
 export function applyInsertions(source: string, insertions: readonly Insertion[]): string {
   let out = "";

@@ -10,6 +10,7 @@ import {
   applyInsertions,
   eagerCompileInsertions,
   markForEagerCompile,
+  modulesInCycles,
   staticImports,
 } from "../tasks/eager_compile.ts";
 import { tempDir } from "./_helpers.ts";
@@ -89,6 +90,21 @@ Deno.test("eager compile: staticImports names the modules imported or re-exporte
   const source = `import{a}from"./x.js";import"./y.js";export*from"./z.js";` +
     `export{b}from"./w.js";const c=()=>import("./lazy.js");export{c}`;
   assert.deepEqual(staticImports(source), ["./x.js", "./y.js", "./z.js", "./w.js"]);
+});
+
+Deno.test("eager compile: modulesInCycles finds the modules that import themselves, through any number of others", () => {
+  const imports = new Map([
+    ["entry.js", ["a.js", "b.js"]],
+    ["a.js", ["c.js"]],
+    ["b.js", ["c.js"]], // two ways to c: no cycle
+    ["c.js", []],
+    ["x.js", ["y.js"]],
+    ["y.js", ["z.js"]],
+    ["z.js", ["x.js"]],
+    ["self.js", ["self.js"]],
+    ["into.js", ["x.js"]], // reaches a cycle, is not in it
+  ]);
+  assert.deepEqual([...modulesInCycles(imports)].sort(), ["self.js", "x.js", "y.js", "z.js"]);
 });
 
 /**
