@@ -143,7 +143,9 @@ export function eagerCompileInsertions(source: string, inCycle = false): Inserti
     }
   }
   // A declaration that stays is hoisted and may run before any statement of
-  // its scope: whatever it names must stay hoisted too. Each pass can only
+  // its scope: whatever it names must stay hoisted too. (So do both of two
+  // declarations of one name in one body: the later names the earlier's
+  // name before it, and its own name is inside it.) Each pass can only
   // add to those that stay, so this ends.
   for (let changed = true; changed;) {
     changed = false;

@@ -48,6 +48,10 @@ const HOISTING: Record<string, string> = {
     function even(n){return n===0?true:odd(n-1)}
     function odd(n){return n===0?false:even(n-1)}
     export default () => [even(10), odd(7)];`,
+  "declared twice in one function (the last one counts)": `
+    function pick(){ const a = f(); function f(){return 1} function f(){return 2} return a }
+    function later(){ function g(){return 1} const b = 0; function g(){return 2} return g() + b }
+    export default () => [pick(), later()];`,
   "a shadowing name before it": `
     const a = ((f) => f * 2)(5);
     function f(){return a}
