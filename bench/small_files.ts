@@ -142,12 +142,12 @@ try {
     base,
   ];
 
-  async function clean() {
+  const clean = async () => {
     await Deno.remove(out, { recursive: true }).catch(() => {});
     await Deno.mkdir(out, { recursive: true });
-  }
+  };
 
-  async function check() {
+  const check = async () => {
     const entries = [...Deno.readDirSync(out)].map((e) => e.name).sort();
     const expected = [...hashes.keys()].sort();
     if (entries.join() !== expected.join()) {
@@ -160,7 +160,7 @@ try {
       const name = path.slice(out.length + 1);
       if (actual !== hashes.get(name)) throw new Error(`${name}: hash ${actual}, expected another`);
     }
-  }
+  };
 
   const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
 
@@ -172,7 +172,7 @@ try {
     cpu: number[];
   }
 
-  async function interleaved(parallel: number): Promise<Result[]> {
+  const interleaved = async (parallel: number): Promise<Result[]> => {
     const cells = [
       { client: "ferry", command: ferry(parallel) },
       { client: "lftp", command: lftp(parallel) },
@@ -199,7 +199,7 @@ try {
       }
     }
     return cells.map((c, i) => ({ client: c.client, parallel, seconds: seconds[i], cpu: cpu[i] }));
-  }
+  };
 
   console.log(`vsftpd on ${base}; ${FILES} × ${BYTES} B; ${RUNS} rounds; load ${load()}`);
   for (const parallel of PARALLEL) {
