@@ -53,189 +53,196 @@ const root = join(work, "root");
 const pub = join(root, "pub");
 const out = join(work, "out");
 
-await Deno.mkdir(join(pub, "small"), { recursive: true });
-await Deno.mkdir(out, { recursive: true });
-await Deno.chmod(root, 0o755);
-await Deno.chmod(pub, 0o777);
-const hashes = new Map<string, string>();
-for (let i = 1; i <= FILES; i++) {
-  const name = `f${String(i).padStart(4, "0")}.bin`;
-  hashes.set(name, await makeFile(join(pub, "small", name), BYTES, i));
-}
-
-const vsftpd = await startVsftpd({
-  maxPerIp: 64,
-  config: { anon_root: root, pasv_min_port: "31000", pasv_max_port: "31999" },
-});
-const base = `ftp://127.0.0.1:${vsftpd.port}`;
-
-/** What every ferry cell asks of its CLI. */
-const getArgs = (parallel: number) => [
-  "get",
-  `${base}/pub/small/`,
-  `${out}/`,
-  "--parallel",
-  String(parallel),
-  "-q",
-];
-const ferry = (parallel: number, extra: string[] = [], checkout = repo) => [
-  Deno.execPath(),
-  "run",
-  "-A",
-  ...extra,
-  join(checkout, "src/cli/mod.ts"),
-  ...getArgs(parallel),
-];
-const floor = (parallel: number, mode: string) => [
-  Deno.execPath(),
-  "run",
-  "-A",
-  join(repo, "bench/_small_files_floor.ts"),
-  `${base}/pub/small/`,
-  out,
-  String(parallel),
-  mode,
-];
-const cleanups: (() => Promise<void>)[] = [];
 /**
- * The installed CLI's command (the README's bundle, with the flags of its
- * default or its opt-in "Faster start" install line), or undefined before
- * the build.
+ * What to undo at the end, last first: run also when a run fails (a
+ * failed hash check, a missing lftp), so that no folder is left below
+ * /dev/shm and no vsftpd running.
  */
-const installed = await Deno.stat(join(repo, "tasks/build.ts")).then(async () => {
-  await run([Deno.execPath(), "task", "build"], { cwd: repo });
-  const command = async (line: InstallLine) => {
-    // The line's V8 flags; -A for its permissions, as the other cells: the
-    // files are below /dev/shm, where Deno wants --allow-all.
-    const v8Flags = (await readmeInstallFlags(repo, line))
-      .filter((flag) => flag.startsWith("--v8-flags="));
-    // Not below /dev/shm with the rest: Deno wants --allow-all to write below /dev.
-    const denoDir = await Deno.makeTempDir({ prefix: "ferry-deno-dir-" });
-    cleanups.push(() => Deno.remove(denoDir, { recursive: true }));
-    return (parallel: number) => [
-      "env",
-      `DENO_DIR=${denoDir}`,
-      Deno.execPath(),
-      "run",
-      "-A",
-      ...v8Flags,
-      "--config",
-      join(repo, "deno.json"),
-      join(repo, "dist/cli/mod.js"),
-      ...getArgs(parallel),
-    ];
-  };
-  return { installed: await command("default"), fast: await command("fast-start") };
-}, () => undefined);
-const lftp = (parallel: number) => [
-  "lftp",
-  "-e",
-  `set ftp:ssl-allow no; mirror --parallel=${parallel} pub/small ${out}; bye`,
-  base,
-];
-
-async function clean() {
-  await Deno.remove(out, { recursive: true }).catch(() => {});
+const cleanups: (() => Promise<void>)[] = [];
+cleanups.push(() => Deno.remove(work, { recursive: true }));
+try {
+  await Deno.mkdir(join(pub, "small"), { recursive: true });
   await Deno.mkdir(out, { recursive: true });
-}
-
-async function check() {
-  const entries = [...Deno.readDirSync(out)].map((e) => e.name).sort();
-  const expected = [...hashes.keys()].sort();
-  if (entries.join() !== expected.join()) {
-    throw new Error(`${out} holds ${entries.length} entries, expected ${expected.length} files`);
+  await Deno.chmod(root, 0o755);
+  await Deno.chmod(pub, 0o777);
+  const hashes = new Map<string, string>();
+  for (let i = 1; i <= FILES; i++) {
+    const name = `f${String(i).padStart(4, "0")}.bin`;
+    hashes.set(name, await makeFile(join(pub, "small", name), BYTES, i));
   }
-  // One sha256sum for all of them: a process per file would take longer than the runs.
-  const sums = await run(["sha256sum", "--", ...expected.map((name) => join(out, name))]);
-  for (const line of sums.trim().split("\n")) {
-    const [actual, path] = line.split("  ");
-    const name = path.slice(out.length + 1);
-    if (actual !== hashes.get(name)) throw new Error(`${name}: hash ${actual}, expected another`);
-  }
-}
 
-const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  const vsftpd = await startVsftpd({
+    maxPerIp: 64,
+    config: { anon_root: root, pasv_min_port: "31000", pasv_max_port: "31999" },
+  });
+  cleanups.push(() => vsftpd.close());
+  const base = `ftp://127.0.0.1:${vsftpd.port}`;
 
-interface Result {
-  client: string;
-  parallel: number;
-  seconds: number[];
-  /** CPU seconds (user + system) of the process and its children. */
-  cpu: number[];
-}
-
-async function interleaved(parallel: number): Promise<Result[]> {
-  const cells = [
-    { client: "ferry", command: ferry(parallel) },
-    { client: "lftp", command: lftp(parallel) },
+  /** What every ferry cell asks of its CLI. */
+  const getArgs = (parallel: number) => [
+    "get",
+    `${base}/pub/small/`,
+    `${out}/`,
+    "--parallel",
+    String(parallel),
+    "-q",
   ];
-  if (BASELINE) cells.push({ client: "before", command: ferry(parallel, [], BASELINE) });
-  if (installed) {
-    cells.push({ client: "installed", command: installed.installed(parallel) });
-    cells.push({ client: "installed-fast", command: installed.fast(parallel) });
+  const ferry = (parallel: number, extra: string[] = [], checkout = repo) => [
+    Deno.execPath(),
+    "run",
+    "-A",
+    ...extra,
+    join(checkout, "src/cli/mod.ts"),
+    ...getArgs(parallel),
+  ];
+  const floor = (parallel: number, mode: string) => [
+    Deno.execPath(),
+    "run",
+    "-A",
+    join(repo, "bench/_small_files_floor.ts"),
+    `${base}/pub/small/`,
+    out,
+    String(parallel),
+    mode,
+  ];
+  /**
+   * The installed CLI's command (the README's bundle, with the flags of its
+   * default or its opt-in "Faster start" install line), or undefined before
+   * the build.
+   */
+  const installed = await Deno.stat(join(repo, "tasks/build.ts")).then(async () => {
+    await run([Deno.execPath(), "task", "build"], { cwd: repo });
+    const command = async (line: InstallLine) => {
+      // The line's V8 flags; -A for its permissions, as the other cells: the
+      // files are below /dev/shm, where Deno wants --allow-all.
+      const v8Flags = (await readmeInstallFlags(repo, line))
+        .filter((flag) => flag.startsWith("--v8-flags="));
+      // Not below /dev/shm with the rest: Deno wants --allow-all to write below /dev.
+      const denoDir = await Deno.makeTempDir({ prefix: "ferry-deno-dir-" });
+      cleanups.push(() => Deno.remove(denoDir, { recursive: true }));
+      return (parallel: number) => [
+        "env",
+        `DENO_DIR=${denoDir}`,
+        Deno.execPath(),
+        "run",
+        "-A",
+        ...v8Flags,
+        "--config",
+        join(repo, "deno.json"),
+        join(repo, "dist/cli/mod.js"),
+        ...getArgs(parallel),
+      ];
+    };
+    return { installed: await command("default"), fast: await command("fast-start") };
+  }, () => undefined);
+  const lftp = (parallel: number) => [
+    "lftp",
+    "-e",
+    `set ftp:ssl-allow no; mirror --parallel=${parallel} pub/small ${out}; bye`,
+    base,
+  ];
+
+  const clean = async () => {
+    await Deno.remove(out, { recursive: true }).catch(() => {});
+    await Deno.mkdir(out, { recursive: true });
+  };
+
+  const check = async () => {
+    const entries = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+    const expected = [...hashes.keys()].sort();
+    if (entries.join() !== expected.join()) {
+      throw new Error(`${out} holds ${entries.length} entries, expected ${expected.length} files`);
+    }
+    // One sha256sum for all of them: a process per file would take longer than the runs.
+    const sums = await run(["sha256sum", "--", ...expected.map((name) => join(out, name))]);
+    for (const line of sums.trim().split("\n")) {
+      const [actual, path] = line.split("  ");
+      const name = path.slice(out.length + 1);
+      if (actual !== hashes.get(name)) throw new Error(`${name}: hash ${actual}, expected another`);
+    }
+  };
+
+  const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+
+  interface Result {
+    client: string;
+    parallel: number;
+    seconds: number[];
+    /** CPU seconds (user + system) of the process and its children. */
+    cpu: number[];
   }
-  if (FLOOR) {
-    cells.push({ client: "floor", command: floor(parallel, "plain") });
-    cells.push({ client: "floor+", command: floor(parallel, "full") });
-  }
-  const seconds = cells.map(() => [] as number[]);
-  const cpu = cells.map(() => [] as number[]);
-  for (let round = 0; round <= RUNS; round++) {
-    for (const [i, c] of cells.entries()) {
-      await clean();
-      const result = await timed(c.command);
-      if (round === 0) continue;
-      await check();
-      seconds[i].push(result.seconds);
-      cpu[i].push(result.cpu);
+
+  const interleaved = async (parallel: number): Promise<Result[]> => {
+    const cells = [
+      { client: "ferry", command: ferry(parallel) },
+      { client: "lftp", command: lftp(parallel) },
+    ];
+    if (BASELINE) cells.push({ client: "before", command: ferry(parallel, [], BASELINE) });
+    if (installed) {
+      cells.push({ client: "installed", command: installed.installed(parallel) });
+      cells.push({ client: "installed-fast", command: installed.fast(parallel) });
+    }
+    if (FLOOR) {
+      cells.push({ client: "floor", command: floor(parallel, "plain") });
+      cells.push({ client: "floor+", command: floor(parallel, "full") });
+    }
+    const seconds = cells.map(() => [] as number[]);
+    const cpu = cells.map(() => [] as number[]);
+    for (let round = 0; round <= RUNS; round++) {
+      for (const [i, c] of cells.entries()) {
+        await clean();
+        const result = await timed(c.command);
+        if (round === 0) continue;
+        await check();
+        seconds[i].push(result.seconds);
+        cpu[i].push(result.cpu);
+      }
+    }
+    return cells.map((c, i) => ({ client: c.client, parallel, seconds: seconds[i], cpu: cpu[i] }));
+  };
+
+  console.log(`vsftpd on ${base}; ${FILES} × ${BYTES} B; ${RUNS} rounds; load ${load()}`);
+  for (const parallel of PARALLEL) {
+    const before = load();
+    const [f, l, ...others] = await interleaved(parallel);
+    const b = others.find((r) => r.client === "before");
+    const fs = median(f.seconds);
+    const ls = median(l.seconds);
+    const line = (r: Result, s: number) =>
+      `  ${r.client.padEnd(6)} ${s.toFixed(3)} s  ${(FILES / s).toFixed(0).padStart(5)} files/s  ` +
+      `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")}; ` +
+      `CPU ${r.cpu.map((x) => x.toFixed(2)).join(" ")})`;
+    console.log(`--parallel ${parallel} (load before ${before}, after ${load()})`);
+    console.log(line(f, fs));
+    console.log(line(l, ls));
+    console.log(`  ratio lftp/ferry ${(ls / fs).toFixed(2)}`);
+    if (b) {
+      console.log(line(b, median(b.seconds)));
+      console.log(`  ratio lftp/before ${(ls / median(b.seconds)).toFixed(2)}`);
+      // Paired: the same round ran both, under the same load.
+      const fewer = f.cpu.filter((cpu, i) => cpu < b.cpu[i]).length;
+      console.log(`  ferry used less CPU than before in ${fewer} of ${f.cpu.length} rounds`);
+    }
+    for (const r of others.filter((r) => r.client !== "before")) {
+      console.log(line(r, median(r.seconds)));
+      if (r.client.startsWith("installed")) {
+        console.log(`  ratio lftp/${r.client} ${(ls / median(r.seconds)).toFixed(2)}`);
+      }
     }
   }
-  return cells.map((c, i) => ({ client: c.client, parallel, seconds: seconds[i], cpu: cpu[i] }));
-}
 
-console.log(`vsftpd on ${base}; ${FILES} × ${BYTES} B; ${RUNS} rounds; load ${load()}`);
-for (const parallel of PARALLEL) {
-  const before = load();
-  const [f, l, ...others] = await interleaved(parallel);
-  const b = others.find((r) => r.client === "before");
-  const fs = median(f.seconds);
-  const ls = median(l.seconds);
-  const line = (r: Result, s: number) =>
-    `  ${r.client.padEnd(6)} ${s.toFixed(3)} s  ${(FILES / s).toFixed(0).padStart(5)} files/s  ` +
-    `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")}; ` +
-    `CPU ${r.cpu.map((x) => x.toFixed(2)).join(" ")})`;
-  console.log(`--parallel ${parallel} (load before ${before}, after ${load()})`);
-  console.log(line(f, fs));
-  console.log(line(l, ls));
-  console.log(`  ratio lftp/ferry ${(ls / fs).toFixed(2)}`);
-  if (b) {
-    console.log(line(b, median(b.seconds)));
-    console.log(`  ratio lftp/before ${(ls / median(b.seconds)).toFixed(2)}`);
-    // Paired: the same round ran both, under the same load.
-    const fewer = f.cpu.filter((cpu, i) => cpu < b.cpu[i]).length;
-    console.log(`  ferry used less CPU than before in ${fewer} of ${f.cpu.length} rounds`);
-  }
-  for (const r of others.filter((r) => r.client !== "before")) {
-    console.log(line(r, median(r.seconds)));
-    if (r.client.startsWith("installed")) {
-      console.log(`  ratio lftp/${r.client} ${(ls / median(r.seconds)).toFixed(2)}`);
+  if (PROFILE) {
+    await Deno.mkdir(PROFILE, { recursive: true });
+    await clean();
+    await timed(ferry(8, [`--cpu-prof`, `--cpu-prof-dir=${PROFILE}`]));
+    await check();
+    for (const entry of Deno.readDirSync(PROFILE)) {
+      if (entry.name.endsWith(".cpuprofile")) summarise(join(PROFILE, entry.name));
     }
   }
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 }
-
-if (PROFILE) {
-  await Deno.mkdir(PROFILE, { recursive: true });
-  await clean();
-  await timed(ferry(8, [`--cpu-prof`, `--cpu-prof-dir=${PROFILE}`]));
-  await check();
-  for (const entry of Deno.readDirSync(PROFILE)) {
-    if (entry.name.endsWith(".cpuprofile")) summarise(join(PROFILE, entry.name));
-  }
-}
-
-await vsftpd.close();
-await Deno.remove(work, { recursive: true }).catch(() => {});
-for (const cleanup of cleanups) await cleanup().catch(() => {});
 
 /** Prints a V8 CPU profile's self time by function and by file (the top ones). */
 function summarise(path: string) {

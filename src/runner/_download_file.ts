@@ -35,6 +35,8 @@ export const RESUME_CHECK_BYTES = 64 * 1024;
 export interface DownloadJob {
   remote: string;
   local: string;
+  /** `local`'s directory, when the plan has it (else it is worked out). */
+  dir?: string;
   /** The local directory the step writes below, through no link. */
   root: string;
   /** The listed size, when known: the result must reach it. */

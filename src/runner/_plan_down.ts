@@ -147,7 +147,10 @@ async function downloadWork(
     dirs,
     LOCAL_CASE_INSENSITIVE,
   );
-  for (const dir of new Set([...dirs, ...files.map((f) => dirname(f.local))])) {
+  // Each target's directory once: the link check, the local stats and the
+  // run's batches (DownloadJob.dir) all need it.
+  const targetDirs = files.map((f) => dirname(f.local));
+  for (const dir of new Set([...dirs, ...targetDirs])) {
     try {
       refuseLinksBelow(root, dir);
     } catch (error) {
@@ -155,7 +158,7 @@ async function downloadWork(
     }
   }
   const work: Work[] = [];
-  const existing = await statLocalAll(files.map((f) => f.local));
+  const existing = await statLocalAll(files.map((f) => f.local), targetDirs);
   if (step.overwrite === "newer" || step.overwrite === "different") {
     await exactTimes(
       files.filter(({ entry, local }) => {
@@ -224,6 +227,7 @@ async function downloadWork(
     const job = {
       remote: entry.path,
       local,
+      dir: targetDirs[i],
       root,
       size: entry.size,
       mtime,

@@ -119,7 +119,7 @@ async function runOnLease(
   let checked: string | undefined;
   for (const w of run) {
     const job = w.download!;
-    const dir = dirname(job.local);
+    const dir = job.dir ?? dirname(job.local);
     try {
       // Right before writing, as downloadFile checks: once per directory of the run.
       if (dir !== checked) refuseLinksBelow(job.root, dir);
@@ -234,7 +234,7 @@ function freshDownloads(items: readonly Work[]): Set<Work> {
   for (const w of items) {
     const job = w.download;
     if (!job || job.resume || (job.segments ?? 1) !== 1 || job.wrote) continue;
-    const dir = dirname(job.local);
+    const dir = job.dir ?? dirname(job.local);
     if (!held.has(dir)) held.set(dir, namesIn(dir));
     const names = held.get(dir);
     if (!names) continue;

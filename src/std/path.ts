@@ -101,8 +101,34 @@ function posixResolve(...paths: string[]): string {
   return resolved.length > 0 ? resolved : ".";
 }
 
+/**
+ * Whether normalizing `path` would give it back unchanged: no empty, `.` or
+ * `..` segment, a leading slash and one trailing slash aside. Most paths
+ * ferry joins are so (a target directory and a listed name): they are then
+ * returned as they are, not rebuilt a segment at a time (a 1000-file get's
+ * plan sliced and concatenated five segments per file for nothing).
+ */
+function isNormal(path: string): boolean {
+  const length = path.length;
+  const start = path.charCodeAt(0) === SLASH ? 1 : 0;
+  const end = length > 1 && path.charCodeAt(length - 1) === SLASH ? length - 1 : length;
+  if (start >= end) return false;
+  let segment = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && path.charCodeAt(i) !== SLASH) continue;
+    const size = i - segment;
+    if (size === 0) return false;
+    if (size <= 2 && path.charCodeAt(segment) === DOT) {
+      if (size === 1 || path.charCodeAt(segment + 1) === DOT) return false;
+    }
+    segment = i + 1;
+  }
+  return true;
+}
+
 function posixNormalize(path: string): string {
   if (path.length === 0) return ".";
+  if (isNormal(path)) return path;
   const absolute = path.charCodeAt(0) === SLASH;
   const trailingSlash = path.charCodeAt(path.length - 1) === SLASH;
   const normalized = normalizeSegments(path, !absolute);

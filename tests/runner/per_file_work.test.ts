@@ -116,3 +116,34 @@ Deno.test("a step of 40 downloads makes a queued call (an AbortController) per r
   assert.ok(controllers <= 25, `${controllers} AbortControllers for 40 files`);
   assert.ok(failedStats <= 4, `${failedStats} failed lstats for 40 files`);
 });
+
+Deno.test("a step of 40 downloads joins each target's path and finds its directory once, not a segment at a time", async () => {
+  // Each target is the step's directory joined with a listed name: already
+  // normal, so join returns it as it is; and its directory (for the link
+  // check, the local stats and the run's batches) is found once in the plan.
+  // At 3283650, per file: join sliced each of its five segments, and dirname
+  // ran three times in the plan and twice in the run (10 slices a file).
+  await using dir = await tempDir();
+  await using server = await FtpTestServer.start();
+  await writeForty(server);
+  const slice = String.prototype.slice;
+  let sliced = 0;
+  String.prototype.slice = function (this: string, start?: number, end?: number) {
+    // The caller is the third line: the error's, this wrapper's, then its.
+    if (new Error().stack!.split("\n")[2]?.includes("/src/std/path.ts")) sliced++;
+    return slice.call(this, start, end);
+  };
+  let report;
+  try {
+    report = await runSteps(dir.path, server, `  - get: { from: src/, to: out/ }\n`);
+  } finally {
+    String.prototype.slice = slice;
+  }
+  assert.ok(report.ok, JSON.stringify(report.steps.map((s) => s.error)));
+  assert.equal(report.steps[0].actions.filter((a) => a.result === "ok").length, 41);
+  for (let i = 0; i < 40; i++) {
+    assert.equal(await Deno.readTextFile(`${dir.path}/out/f${i}.txt`), `file ${i}`);
+  }
+  assert.ok(sliced >= 40, `${sliced} slices in std/path.ts for 40 files: are they counted?`);
+  assert.ok(sliced <= 50, `${sliced} slices in std/path.ts for 40 files`);
+});
