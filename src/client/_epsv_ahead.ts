@@ -35,7 +35,13 @@ const NOT_ANY = () => false;
  * (same address) and send that session's data to. The batches pipelining
  * serves use their listeners at once.
  */
-export const AHEAD_LISTENER_TRUSTED_MS = 1_000;
+const AHEAD_LISTENER_TRUSTED_MS = 1_000;
+
+/**
+ * What the reply to an EPSV sent ahead is worth to the transfer starting
+ * now (see `EpsvAhead.judge`).
+ */
+export type AheadVerdict = "use" | "refused" | "stale";
 
 /** One session's EPSV sent ahead, and what the session learnt of EPSV. */
 export class EpsvAhead {
@@ -164,6 +170,24 @@ export class EpsvAhead {
   }
 
   /**
+   * Whether `reply`, the answer to an EPSV sent ahead, may give the
+   * transfer starting now its address (`"use"`); `"refused"` where EPSV
+   * worked on this session before (the server took the one sent ahead out
+   * of turn: ask again, in turn, and one command at a time from now on);
+   * `"stale"` where its listener is gone, or may be: the server said it
+   * timed out, or the connection was not read for a while (its 421 may not
+   * be read yet): ask for another. Both `readyAddress` and
+   * `Session.passiveAddress` ask it.
+   */
+  judge(reply: FtpReply): AheadVerdict {
+    // The server timed out the listener.
+    if (this.aheadListener === "expired") return "stale";
+    if (reply.code >= 400 && this.epsvWorked) return "refused";
+    const sinceRead = performance.now() - this.#session.control.lastReadAt;
+    return sinceRead > AHEAD_LISTENER_TRUSTED_MS ? "stale" : "use";
+  }
+
+  /**
    * The passive-mode address when it is here already: the 229 of an EPSV
    * sent ahead, come with the last transfer's 226 (the usual small file),
    * on a session whose EPSV worked, its listener fresh. Not async: once a
@@ -183,10 +207,7 @@ export class EpsvAhead {
       this.epsvReady = this.#session.pipelinedReply("EPSV", queued, true);
     }
     const ahead = this.epsvReady;
-    if (
-      ahead.code !== 229 || this.aheadListener === "expired" ||
-      performance.now() - control.lastReadAt > AHEAD_LISTENER_TRUSTED_MS
-    ) return undefined;
+    if (ahead.code !== 229 || this.judge(ahead) !== "use") return undefined;
     // Taken before it is read, as passiveAddress takes it: a 229 that names
     // no port fails this transfer, not every one after it.
     this.epsvReady = undefined;

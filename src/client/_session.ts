@@ -40,7 +40,7 @@ import {
   sizeFrom,
   timeFrom,
 } from "./_command_replies.ts";
-import { AHEAD_LISTENER_TRUSTED_MS, EpsvAhead } from "./_epsv_ahead.ts";
+import { EpsvAhead } from "./_epsv_ahead.ts";
 import { loginFlight } from "./_login_flight.ts";
 import { openTransfer } from "./_open_transfer.ts";
 import {
@@ -376,20 +376,14 @@ export class Session {
     const peer = this.control.remoteAddr.hostname;
     if (!this.#ahead.epsvRefused) {
       let ahead = await this.#ahead.takeAhead();
-      // The server timed out the listener: ask for another.
-      if (this.#ahead.aheadListener === "expired") ahead = undefined;
+      // Judged before its listener is forgotten (an expired one is stale).
+      const verdict = ahead && this.#ahead.judge(ahead);
       this.#ahead.aheadListener = undefined; // Used now, or replaced by the EPSV below.
-      if (ahead && ahead.code >= 400 && this.#ahead.epsvWorked) {
-        // EPSV worked on this session before: a refusal of the one sent
-        // ahead says the server took it out of turn. Ask again, in turn.
-        this.stopPipelining();
-        ahead = undefined;
-      }
-      // Or it may have, its 421 not read yet (the connection was not read
-      // for a while): ask for another.
-      if (ahead && performance.now() - this.control.lastReadAt > AHEAD_LISTENER_TRUSTED_MS) {
-        ahead = undefined;
-      }
+      // EPSV worked on this session before: a refusal of the one sent ahead
+      // says the server took it out of turn. Ask again, in turn.
+      if (verdict === "refused") this.stopPipelining();
+      // Refused, or its listener gone or maybe gone: ask for another.
+      if (verdict !== "use") ahead = undefined;
       this.#ahead.addressAhead = ahead !== undefined;
       const port = ahead ? epsvPort(ahead) : await this.epsv();
       if (port !== undefined) {
