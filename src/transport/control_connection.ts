@@ -21,6 +21,7 @@ import { connectionError } from "./_socket.ts";
 import { startTimer, type Timer } from "../std/timer.ts";
 import { writeAll } from "./write_all.ts";
 import { Fifo } from "./_fifo.ts";
+import { MAX_WRITE_BYTES, writesOf } from "./_command_writes.ts";
 import type { Transport } from "./transport.ts";
 
 /**
@@ -88,46 +89,6 @@ const LOGIN_COMMAND = /^(USER|PASS|ACCT)\b/i;
 /** Replies nobody asked for that may wait before it is a flood. */
 const MAX_QUEUED_REPLIES = 64;
 const READ_BUFFER_BYTES = 64 * 1024;
-
-/**
- * The most bytes of commands sent together in one write. Over TLS a write is
- * a record of its own, and Pure-FTPd reads a record into a 4 KiB buffer and
- * drops the rest of a longer one: commands past it would never be answered.
- */
-const MAX_WRITE_BYTES = 2048;
-
-/** Whole lines joined into writes of at most MAX_WRITE_BYTES (a longer line alone). */
-function writesOf(lines: Uint8Array[]): Uint8Array[] {
-  const writes: Uint8Array[] = [];
-  let parts: Uint8Array[] = [];
-  let size = 0;
-  const flush = () => {
-    if (parts.length === 0) return;
-    // A line alone in its write goes as encoded.
-    if (parts.length === 1) {
-      writes.push(parts[0]);
-      parts = [];
-      size = 0;
-      return;
-    }
-    const joined = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      joined.set(part, at);
-      at += part.length;
-    }
-    writes.push(joined);
-    parts = [];
-    size = 0;
-  };
-  for (const line of lines) {
-    if (size + line.length > MAX_WRITE_BYTES) flush();
-    parts.push(line);
-    size += line.length;
-  }
-  flush();
-  return writes;
-}
 
 /**
  * Whether a reply quotes what `matcher` (a secret's) finds: most do not,
