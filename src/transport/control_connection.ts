@@ -11,7 +11,6 @@
 
 import { FtpConnectionError, type FtpError, FtpProtocolError, FtpTimeoutError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
-import { secretMatcher } from "../protocol/secret_text.ts";
 import { type FtpReply, isPreliminary, ReplyParser } from "../protocol/reply.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
@@ -21,6 +20,7 @@ import { connectionError } from "./_socket.ts";
 import { startTimer, type Timer } from "../std/timer.ts";
 import { writeAll } from "./write_all.ts";
 import { Fifo } from "./_fifo.ts";
+import { ReplyRedactor } from "./_reply_redactor.ts";
 import { MAX_WRITE_BYTES, writesOf } from "./_command_writes.ts";
 import type { Transport } from "./transport.ts";
 
@@ -91,21 +91,6 @@ const MAX_QUEUED_REPLIES = 64;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 /**
- * Whether a reply quotes what `matcher` (a secret's) finds: most do not,
- * and those go on as they came, not copied.
- */
-function quotes(matcher: RegExp, reply: FtpReply): boolean {
-  // A global expression's test starts where the last one stopped.
-  matcher.lastIndex = 0;
-  if (matcher.test(reply.text)) return true;
-  for (const line of reply.lines) {
-    matcher.lastIndex = 0;
-    if (matcher.test(line)) return true;
-  }
-  return false;
-}
-
-/**
  * One control connection. Reads are serialized: concurrent `read()` calls get
  * consecutive replies in call order.
  */
@@ -116,6 +101,8 @@ export class ControlConnection {
   readonly #queued = new Fifo<FtpReply>();
   readonly #debug?: (message: FtpDebugMessage) => void;
   readonly #codec: TextCodec;
+  /** Hides the secrets (passwords) where a reply quotes them. */
+  readonly #redactor = new ReplyRedactor();
   #replyTimeout: number;
   /** The last read asked for: the next one starts when it settles (see `read`). */
   #readChain: Promise<unknown> = Promise.resolve();
@@ -123,8 +110,6 @@ export class ControlConnection {
   #reading = 0;
   #failure?: FtpError;
   #cleared = false;
-  /** Texts (passwords) replaced by `***` where a reply quotes them. */
-  readonly #secrets = new Set<string>();
   /**
    * The commands sent whose final reply has not arrived yet, oldest first
    * (the greeting counts as one): whether each is USER, PASS or ACCT, whose
@@ -145,8 +130,6 @@ export class ControlConnection {
   #waitUntil = Infinity;
   /** Makes the error of the read waiting for the deadline (`#waitUntil`). */
   #expiry?: () => FtpError;
-  /** The secrets' matchers (during login, after it), made once per change. */
-  #matchers?: { login?: RegExp; other?: RegExp };
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
   /**
@@ -453,7 +436,7 @@ export class ControlConnection {
       throw this.close(error as FtpError);
     }
     for (const raw of replies) {
-      const reply = this.#redact(raw, this.#outstanding.first() ?? false);
+      const reply = this.#redactor.redact(raw, this.#outstanding.first() ?? false);
       if (!isPreliminary(reply) && this.dismiss?.(reply)) {
         if (this.#debug) {
           for (const line of reply.lines) this.#debug({ direction: "receive", line });
@@ -549,19 +532,7 @@ export class ControlConnection {
    * @param secret The text to hide; empty texts are ignored.
    */
   hide(secret: string): void {
-    if (secret.length > 0) this.#secrets.add(secret);
-    this.#matchers = undefined;
-  }
-
-  #redact(reply: FtpReply, toLogin: boolean): FtpReply {
-    this.#matchers ??= {
-      login: secretMatcher(this.#secrets, "alone"),
-      other: secretMatcher(this.#secrets, "skip"),
-    };
-    const matcher = toLogin ? this.#matchers.login : this.#matchers.other;
-    if (!matcher || !quotes(matcher, reply)) return reply;
-    const clean = (text: string) => text.replace(matcher, "***");
-    return { code: reply.code, text: clean(reply.text), lines: reply.lines.map(clean) };
+    this.#redactor.hide(secret);
   }
 
   /**
