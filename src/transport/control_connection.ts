@@ -17,9 +17,9 @@ import type { ByteStream } from "./byte_stream.ts";
 import { hostPort } from "../protocol/host.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
-import { startTimer, type Timer } from "../std/timer.ts";
 import { writeAll } from "./write_all.ts";
 import { Fifo } from "./_fifo.ts";
+import { ReplyTimer } from "./_reply_timer.ts";
 import { ReplyRedactor } from "./_reply_redactor.ts";
 import { MAX_WRITE_BYTES, writesOf } from "./_command_writes.ts";
 import type { Transport } from "./transport.ts";
@@ -123,13 +123,8 @@ export class ControlConnection {
   #unaskedQueued = 0;
   /** When the last read of the server's bytes ended (see `lastReadAt`). */
   #lastReadAt = performance.now();
-  /** The reply timer (see `#armTimer`), and when it fires. */
-  #timer?: Timer;
-  #timerAt = Infinity;
-  /** The deadline of the read waiting now, and how to fail it. */
-  #waitUntil = Infinity;
-  /** Makes the error of the read waiting for the deadline (`#waitUntil`). */
-  #expiry?: () => FtpError;
+  /** Ends a read whose deadline passed, by closing the connection (see `_reply_timer.ts`). */
+  readonly #replyTimer = new ReplyTimer((error) => this.close(error));
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
   /**
@@ -485,40 +480,13 @@ export class ControlConnection {
    * it per read. Not async: `#readOne` awaits it and then calls `#readEnded`.
    */
   #readBytes(deadline: number, timeoutError: () => FtpError): Promise<number | null> {
-    if (deadline !== Infinity) {
-      this.#expiry = timeoutError;
-      this.#waitUntil = deadline;
-      this.#armTimer(deadline);
-      this.#timer!.ref();
-    }
+    if (deadline !== Infinity) this.#replyTimer.wait(deadline, timeoutError);
     return this.#conn.read(this.#buffer);
   }
 
   #readEnded(): void {
     this.#lastReadAt = performance.now();
-    this.#expiry = undefined;
-    this.#waitUntil = Infinity;
-    // Idle, the timer must not keep the process alive.
-    this.#timer?.unref();
-  }
-
-  /**
-   * One timer per connection for the reply deadlines, rather than one per
-   * reply read (three or more per small file): it is armed for the earliest
-   * deadline and, when it fires before the waiting read's deadline (the
-   * reads it was armed for are over), armed again for that one.
-   */
-  #armTimer(deadline: number): void {
-    if (this.#timer !== undefined && this.#timerAt <= deadline) return;
-    this.#timer?.clear();
-    this.#timerAt = deadline;
-    this.#timer = startTimer(deadline - performance.now(), () => {
-      this.#timer = undefined;
-      this.#timerAt = Infinity;
-      if (this.#expiry === undefined) return;
-      if (performance.now() >= this.#waitUntil) return void this.close(this.#expiry());
-      this.#armTimer(this.#waitUntil);
-    });
+    this.#replyTimer.ended();
   }
 
   /**
@@ -586,8 +554,7 @@ export class ControlConnection {
   ): FtpError {
     if (this.#failure) return this.#failure;
     this.#failure = reason;
-    this.#timer?.clear();
-    this.#timer = undefined;
+    this.#replyTimer.clear();
     closeQuietly(this.#conn);
     return reason;
   }
