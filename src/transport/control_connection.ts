@@ -18,8 +18,8 @@ import { hostPort } from "../protocol/host.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
 import { writeAll } from "./write_all.ts";
-import { Fifo } from "./_fifo.ts";
 import { ReplyTimer } from "./_reply_timer.ts";
+import { MAX_QUEUED_REPLIES, ReplyQueue } from "./_reply_queue.ts";
 import { ReplyRedactor } from "./_reply_redactor.ts";
 import { MAX_WRITE_BYTES, writesOf } from "./_command_writes.ts";
 import type { Transport } from "./transport.ts";
@@ -83,11 +83,6 @@ function describe(waitingFor: WaitingFor): string {
     : `the reply to "${redactCommand(waitingFor.replyTo)}"`;
 }
 
-/** The commands whose replies may echo a credential. */
-const LOGIN_COMMAND = /^(USER|PASS|ACCT)\b/i;
-
-/** Replies nobody asked for that may wait before it is a flood. */
-const MAX_QUEUED_REPLIES = 64;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 /**
@@ -98,7 +93,8 @@ export class ControlConnection {
   #conn: ByteStream;
   readonly #parser: ReplyParser;
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
-  readonly #queued = new Fifo<FtpReply>();
+  /** The replies read and not taken yet, matched to the commands sent (see `_reply_queue.ts`). */
+  readonly #replies = new ReplyQueue();
   readonly #debug?: (message: FtpDebugMessage) => void;
   readonly #codec: TextCodec;
   /** Hides the secrets (passwords) where a reply quotes them. */
@@ -110,17 +106,6 @@ export class ControlConnection {
   #reading = 0;
   #failure?: FtpError;
   #cleared = false;
-  /**
-   * The commands sent whose final reply has not arrived yet, oldest first
-   * (the greeting counts as one): whether each is USER, PASS or ACCT, whose
-   * replies are redacted more strictly. Several are outstanding when
-   * commands were sent together (pipelined).
-   */
-  readonly #outstanding = new Fifo<boolean>();
-  /** Final replies that arrived when no command was outstanding. */
-  readonly #unasked = new WeakSet<FtpReply>();
-  /** How many of the queued replies are unasked ones (kept, not counted per read). */
-  #unaskedQueued = 0;
   /** When the last read of the server's bytes ended (see `lastReadAt`). */
   #lastReadAt = performance.now();
   /** Ends a read whose deadline passed, by closing the connection (see `_reply_timer.ts`). */
@@ -139,7 +124,6 @@ export class ControlConnection {
     this.#replyTimeout = options.replyTimeout;
     this.#debug = options.debug;
     this.#codec = textCodec(options.encoding);
-    this.#outstanding.push(false); // The greeting.
     this.#parser = new ReplyParser({
       maxLineBytes: options.maxReplyLineBytes,
       maxReplyBytes: options.maxReplyBytes,
@@ -180,7 +164,7 @@ export class ControlConnection {
    */
   async secure(transport: Transport): Promise<void> {
     this.#throwIfClosed();
-    if (this.#parser.hasPartial || this.#queued.size > 0) {
+    if (this.#parser.hasPartial || this.#replies.size > 0) {
       throw this.close(
         new FtpProtocolError(
           "The server sent more after accepting AUTH TLS; closing the connection",
@@ -205,7 +189,7 @@ export class ControlConnection {
    */
   async clear(transport: Transport): Promise<void> {
     this.#throwIfClosed();
-    if (this.#parser.hasPartial || this.#queued.size > 0) {
+    if (this.#parser.hasPartial || this.#replies.size > 0) {
       throw this.close(
         new FtpProtocolError("The server sent more after accepting CCC; closing the connection"),
       );
@@ -311,7 +295,7 @@ export class ControlConnection {
 
   /** Counts a sent line's reply as awaited, and traces the line. */
   #noteSent(line: string): void {
-    this.#outstanding.push(LOGIN_COMMAND.test(line));
+    this.#replies.sent(line);
     this.#debug?.({ direction: "send", line: redactCommand(line) });
   }
 
@@ -368,8 +352,8 @@ export class ControlConnection {
    * @returns The reply, or `undefined`.
    */
   takeQueued(final?: () => boolean): FtpReply | undefined {
-    if (this.#reading !== 0 || this.#queued.size === 0) return undefined;
-    return this.#takeQueued(final);
+    if (this.#reading !== 0 || this.#replies.size === 0) return undefined;
+    return this.#replies.take(final);
   }
 
   /** The deadline of a reply awaited from now on. */
@@ -386,7 +370,7 @@ export class ControlConnection {
     try {
       // Bounded by the deadline: a final reply ends it (or any reply, when `final()` says).
       while (true) {
-        while (this.#queued.size === 0) {
+        while (this.#replies.size === 0) {
           this.#throwIfClosed();
           let n: number | null;
           try {
@@ -400,7 +384,7 @@ export class ControlConnection {
           this.#throwIfClosed();
           this.#received(n, waitingFor);
         }
-        const reply = this.#takeQueued(final);
+        const reply = this.#replies.take(final);
         if (reply !== undefined) return reply;
       }
     } finally {
@@ -431,46 +415,26 @@ export class ControlConnection {
       throw this.close(error as FtpError);
     }
     for (const raw of replies) {
-      const reply = this.#redactor.redact(raw, this.#outstanding.first() ?? false);
+      const reply = this.#redactor.redact(raw, this.#replies.awaitingLogin);
       if (!isPreliminary(reply) && this.dismiss?.(reply)) {
         if (this.#debug) {
           for (const line of reply.lines) this.#debug({ direction: "receive", line });
         }
         continue;
       }
-      if (!isPreliminary(reply)) {
-        if (this.#outstanding.size === 0) {
-          this.#unasked.add(reply);
-          this.#unaskedQueued++;
-        } else this.#outstanding.shift();
-      }
       if (this.#debug) {
         for (const line of reply.lines) this.#debug({ direction: "receive", line });
       }
       this.onReply?.(reply);
-      this.#queued.push(reply);
+      this.#replies.add(reply);
     }
-    if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
+    if (this.#replies.flooded) {
       throw this.close(
         new FtpProtocolError(
           `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
         ),
       );
     }
-  }
-
-  /**
-   * The next queued reply the read takes, passing over the preliminary ones
-   * it does not (see `read`'s `final`); undefined once the queue is empty.
-   */
-  #takeQueued(final: (() => boolean) | undefined): FtpReply | undefined {
-    // Bounded by the queued replies.
-    while (this.#queued.size > 0) {
-      const reply = this.#queued.shift()!;
-      if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
-      if (final === undefined || !isPreliminary(reply) || final()) return reply;
-    }
-    return undefined;
   }
 
   /**
@@ -512,8 +476,7 @@ export class ControlConnection {
    * together (pipelined) are in step: their readers take them.
    */
   assertInStep(): void {
-    if (this.#unaskedQueued === 0) return;
-    const stray = this.#queued.find((reply) => this.#unasked.has(reply));
+    const stray = this.#replies.stray();
     if (!stray) return;
     const said = JSON.stringify(`${stray.code} ${stray.text}`.slice(0, 200));
     throw this.close(
