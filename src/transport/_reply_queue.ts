@@ -5,13 +5,61 @@
 // they would put every later answer one step behind).
 
 import { type FtpReply, isPreliminary } from "../protocol/reply.ts";
-import { Fifo } from "./_fifo.ts";
 
 /** The commands whose replies may echo a credential. */
 const LOGIN_COMMAND = /^(USER|PASS|ACCT)\b/i;
 
 /** Replies nobody asked for that may wait before it is a flood. */
 export const MAX_QUEUED_REPLIES = 64;
+
+/**
+ * A first-in, first-out queue whose array slots are reused. An array that a
+ * `shift` emptied grew its backing store again at the next `push`: about
+ * 0.3 KB per reply queued (three per small file), and as much per command
+ * awaiting its reply.
+ */
+class Fifo<T> {
+  #items: (T | undefined)[] = [];
+  #head = 0;
+  #tail = 0;
+
+  get size(): number {
+    return this.#tail - this.#head;
+  }
+
+  push(item: T): void {
+    this.#items[this.#tail++] = item;
+  }
+
+  /** The oldest item, left in place. */
+  first(): T | undefined {
+    return this.#head < this.#tail ? this.#items[this.#head] : undefined;
+  }
+
+  shift(): T | undefined {
+    if (this.#head === this.#tail) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    if (this.#head === this.#tail) this.#head = this.#tail = 0;
+    else if (this.#head >= 1024) {
+      // Never empty for long (commands always awaiting replies): move the
+      // items down, so that the array does not grow for ever.
+      this.#items = this.#items.slice(this.#head, this.#tail);
+      this.#tail -= this.#head;
+      this.#head = 0;
+    }
+    return item;
+  }
+
+  find(test: (item: T) => boolean): T | undefined {
+    // Bounded by the queue's size.
+    for (let i = this.#head; i < this.#tail; i++) {
+      const item = this.#items[i] as T;
+      if (test(item)) return item;
+    }
+    return undefined;
+  }
+}
 
 /** The replies of one control connection, matched to the commands sent. */
 export class ReplyQueue {
