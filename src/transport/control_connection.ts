@@ -15,10 +15,10 @@ import { type FtpReply, isPreliminary, ReplyParser } from "../protocol/reply.ts"
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { hostPort } from "../protocol/host.ts";
+import { DeadlineTimer } from "../std/timer.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
 import { writeAll } from "./write_all.ts";
-import { ReplyTimer } from "./_reply_timer.ts";
 import { MAX_QUEUED_REPLIES, ReplyQueue } from "./_reply_queue.ts";
 import { ReplyRedactor } from "./_reply_redactor.ts";
 import { MAX_WRITE_BYTES, writesOf } from "./_command_writes.ts";
@@ -108,8 +108,8 @@ export class ControlConnection {
   #cleared = false;
   /** When the last read of the server's bytes ended (see `lastReadAt`). */
   #lastReadAt = performance.now();
-  /** Ends a read whose deadline passed, by closing the connection (see `_reply_timer.ts`). */
-  readonly #replyTimer = new ReplyTimer((error) => this.close(error));
+  /** Ends a read whose deadline passed, by closing the connection: one timer for all the reads. */
+  readonly #replyTimer = new DeadlineTimer<FtpError>((error) => this.close(error));
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
   /**
