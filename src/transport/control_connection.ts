@@ -18,10 +18,9 @@ import { hostPort } from "../protocol/host.ts";
 import { DeadlineTimer } from "../std/timer.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
-import { writeAll } from "./write_all.ts";
+import { writeAll, writesOf } from "./write_all.ts";
 import { MAX_QUEUED_REPLIES, ReplyQueue } from "./_reply_queue.ts";
 import { ReplyRedactor } from "./_reply_redactor.ts";
-import { MAX_WRITE_BYTES, writesOf } from "./_command_writes.ts";
 import type { Transport } from "./transport.ts";
 
 /**
@@ -84,6 +83,13 @@ function describe(waitingFor: WaitingFor): string {
 }
 
 const READ_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * The most bytes of commands sent together in one write. Over TLS a write is
+ * a record of its own, and Pure-FTPd reads a record into a 4 KiB buffer and
+ * drops the rest of a longer one: commands past it would never be answered.
+ */
+const MAX_WRITE_BYTES = 2048;
 
 /**
  * One control connection. Reads are serialized: concurrent `read()` calls get
@@ -278,7 +284,7 @@ export class ControlConnection {
     const together = this.#codec.encode(lines.join("\r\n") + "\r\n");
     const writes = together.length <= MAX_WRITE_BYTES
       ? undefined
-      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
+      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")), MAX_WRITE_BYTES);
     for (let i = 0; i < lines.length; i++) this.#noteSent(lines[i]);
     try {
       if (!writes) {
