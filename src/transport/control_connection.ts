@@ -6,6 +6,11 @@
  * It reads only while a reply is awaited, never in the background, so the
  * socket is idle between commands (which `Deno.startTls` needs for AUTH TLS).
  *
+ * Its parts: `_reply_queue.ts` matches the replies read to the commands
+ * sent (several await theirs when commands go together), `_reply_redactor.ts`
+ * hides the secrets a reply quotes, and the reply deadlines share one
+ * `DeadlineTimer` (`std/timer.ts`).
+ *
  * @module
  */
 
