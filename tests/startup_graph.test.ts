@@ -59,8 +59,11 @@ Deno.test("a one-file ferry get loads no task-file, watch, server or TLS-worker 
   assert.deepEqual(modules.filter((m) => m.startsWith("node:")), []);
   // 97 at the time of writing (125 before the step registry and the client
   // loaded what a get does not use on first use, 100 before downloads into
-  // streams and uploads did).
-  assert.ok(modules.length <= 97, `${modules.length} modules`);
+  // streams and uploads did). 101 since _session.ts and control_connection.ts
+  // were split by concept (_command_replies.ts, _epsv_ahead.ts,
+  // _reply_queue.ts, _reply_redactor.ts): the same code in four more files,
+  // about 0.05 ms of CPU each from src/ and none from the bundle (43 files).
+  assert.ok(modules.length <= 101, `${modules.length} modules`);
 });
 
 /** The bundle's file for a lazily imported module (esbuild names it `NAME-HASH.js`). */

@@ -5,7 +5,8 @@
 import { formatCommand } from "../protocol/command.ts";
 import { isCompletion } from "../protocol/reply.ts";
 import { inFlights, replyBytes } from "./_flights.ts";
-import { isDirectoryAnswer, type Session } from "./_session.ts";
+import { isDirectoryAnswer } from "./_command_replies.ts";
+import type { Session } from "./_session.ts";
 
 /**
  * Whether each path is a directory: CWD into it and back (to the session's

@@ -4,9 +4,7 @@
 // transfercmd). FtpClient queues calls and runs them against this.
 
 import {
-  FtpConnectionError,
   type FtpError,
-  FtpProtocolError,
   FtpTimeoutError,
   FtpTlsError,
   FtpUnexpectedReplyError,
@@ -18,31 +16,39 @@ import {
   type DataAddress,
   formatEprtArgument,
   formatPortArgument,
-  parseEpsvReply,
   parsePasvReply,
 } from "../protocol/data_address.ts";
 import { parseFeatures } from "../protocol/features.ts";
 import { mlstOptsArgument } from "../listing/parse_mlsd.ts";
 import { type FtpReply, isCompletion, isPreliminary } from "../protocol/reply.ts";
 import { parsePathReply } from "../protocol/reply_text.ts";
-import { formatTimeVal, parseTimeVal } from "../protocol/time_val.ts";
+import { formatTimeVal } from "../protocol/time_val.ts";
 import type { ControlConnection } from "../transport/control_connection.ts";
 import { hostPort } from "../protocol/host.ts";
 import type { DataConnection } from "../transport/data_connection.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { TransferMode, TransferType } from "./options.ts";
+import {
+  epsvPort,
+  isDirectoryAnswer,
+  isUnsupported,
+  pathFrom,
+  pathIn,
+  sessionClosed,
+  sizeAndTimeFrom,
+  sizeAndTimeLines,
+  sizeFrom,
+  timeFrom,
+} from "./_command_replies.ts";
+import { EpsvAhead } from "./_epsv_ahead.ts";
 import { loginFlight } from "./_login_flight.ts";
 import { openTransfer } from "./_open_transfer.ts";
 import {
-  answeredOutOfTurn,
   answers,
   DROPPED_HINT,
-  isUnknownCommand,
   markPipeliningFailure,
   mayPipeline,
-  namesInTurnSoftware,
   outOfStep,
-  stopEpsvDuringTransfers,
   stopPipelining,
 } from "./_pipelining.ts";
 import type { DataTlsPolicy } from "./_tls_policy.ts";
@@ -101,23 +107,8 @@ export const MDTM_BATCH = 512;
 const OPTS_UTF8 = "OPTS UTF8 ON";
 
 const SETTLED = Promise.resolve();
-const NO_REPLY: Promise<undefined> = Promise.resolve(undefined);
 /** `readFinal` without `anyReply`: 1xx replies are passed over. */
 const NOT_ANY = () => false;
-
-/**
- * How long the listener of an EPSV sent ahead is used after the control
- * connection was last read: a transfer that comes later asks for a new one
- * (a round trip, after a pause at least this long; a 229 read just now, slow
- * or not, came with everything the server sent before it).
- * A server may give up a listener nobody connected to (pyftpdlib, after 30 s
- * by default, with an unasked 421 that may still be on its way) and give its
- * port to another session's EPSV: with a small passive port range, a stale
- * port can reach another session's listener, which the server may accept
- * (same address) and send that session's data to. The batches pipelining
- * serves use their listeners at once.
- */
-const AHEAD_LISTENER_TRUSTED_MS = 1_000;
 
 export class Session {
   readonly control: ControlConnection;
@@ -127,7 +118,6 @@ export class Session {
   greeting?: FtpReply;
   features: ReadonlyMap<string, string> = new Map();
   #type?: TransferType;
-  #epsvRefused = false;
   #eprtRefused = false;
   #restSentRaw = false;
   #dataProtected = false;
@@ -150,37 +140,8 @@ export class Session {
   dotFileProbes = 0;
   /** Whether a listing of this session used LIST (no MLSD). */
   listedWithList = false;
-  /** An EPSV sent ahead (with a transfer's end) whose reply is still unread. */
-  #epsvAhead = false;
-  /** Whether an EPSV of this session got its 229. */
-  #epsvWorked = false;
-  /**
-   * The reply to an EPSV sent ahead, read already (commands sent after it
-   * needed their replies), kept for the next transfer: only through
-   * pipelines that expect one (see `pipeline`), dropped by any other command.
-   */
-  #epsvReady?: FtpReply;
-
-  /**
-   * The server's passive listener opened by an EPSV sent ahead, until a
-   * transfer uses or replaces it: "unused", or "expired" once the server
-   * said it timed out (pyftpdlib, after 30 s: an unasked "421 Passive data
-   * channel timed out.", the session kept). Such a 421 is ferry's doing,
-   * not the server leaving: in a session that sent an EPSV ahead, it is
-   * dropped where it arrives, whenever that is.
-   */
-  #aheadListener?: "unused" | "expired";
-  #sentAhead = false;
-  /**
-   * Whether the last transfer command went with the next transfer's EPSV
-   * (see `mayEpsvWithRead`), which its completion then treats as sent
-   * ahead of its final reply.
-   */
-  #epsvWithTransfer = false;
-  /** Whether the greeting names software that answers an EPSV sent during a transfer in turn. */
-  #inTurnSoftware?: boolean;
-  /** Whether the last passive address came from an EPSV sent ahead. */
-  #addressAhead = false;
+  /** The EPSV sent ahead, and what the session learnt of EPSV (see `_epsv_ahead.ts`). */
+  readonly #ahead: EpsvAhead;
   /** The read buffers of small transfers, reused from one to the next (see Transfer.receive). */
   spareBuffers?: [Uint8Array, Uint8Array];
   #serverKey?: string;
@@ -189,11 +150,8 @@ export class Session {
     this.control = control;
     this.settings = settings;
     this.transferMode = transferMode;
-    control.dismiss = (reply) => {
-      if (reply.code !== 421 || !this.#sentAhead || !/passive/i.test(reply.text)) return false;
-      if (this.#aheadListener) this.#aheadListener = "expired";
-      return true;
-    };
+    this.#ahead = new EpsvAhead(this);
+    control.dismiss = this.#ahead.dismiss;
   }
 
   /** Whether data connections use TLS (PROT P was accepted). */
@@ -205,7 +163,7 @@ export class Session {
 
   /** Sends a command and returns its first non-preliminary reply. */
   async sendCommand(line: string): Promise<FtpReply> {
-    await this.#settleAhead();
+    await this.#ahead.settleAhead();
     this.control.assertInStep();
     await this.control.send(line);
     return await this.readFinal(line);
@@ -217,11 +175,11 @@ export class Session {
    * mishandled it earlier in the process (see `_pipelining.ts`).
    */
   get pipelining(): boolean {
-    return this.settings.pipelining !== false && mayPipeline(this.#server);
+    return this.settings.pipelining !== false && mayPipeline(this.serverKey);
   }
 
   /** The server as `host:port`, the key of what this process learnt about it. */
-  get #server(): string {
+  get serverKey(): string {
     // Asked several times per small file: made once.
     return this.#serverKey ??= hostPort(
       this.control.remoteAddr.hostname,
@@ -242,19 +200,19 @@ export class Session {
     const replies: FtpReply[] = [];
     // An EPSV already sent ahead is kept for the transfer that follows these.
     const keep = epsvAhead && this.pipelining &&
-      (this.#epsvAhead || this.#epsvReady !== undefined);
-    if (!keep) await this.#settleAhead();
-    const ahead = epsvAhead && !keep && this.#mayAheadEpsv();
+      (this.#ahead.epsvAhead || this.#ahead.epsvReady !== undefined);
+    if (!keep) await this.#ahead.settleAhead();
+    const ahead = epsvAhead && !keep && this.#ahead.mayAheadEpsv();
     if ((lines.length < 2 && !ahead && !keep) || !this.pipelining) {
       for (const line of lines) replies.push(await this.sendCommand(line));
       return replies;
     }
     this.control.assertInStep();
     await this.control.sendMany(ahead ? [...lines, "EPSV"] : lines);
-    if (ahead) this.#noteAhead();
+    if (ahead) this.#ahead.noteAhead();
     // Its reply comes before these commands' replies.
-    if (keep) this.#epsvReady = await this.#takeAhead();
-    this.#epsvAhead = ahead;
+    if (keep) this.#ahead.epsvReady = await this.#ahead.takeAhead();
+    this.#ahead.epsvAhead = ahead;
     for (const line of lines) replies.push(await this.readPipelined(line));
     return replies;
   }
@@ -271,7 +229,7 @@ export class Session {
     const queued = this.control.takeQueued(NOT_ANY);
     if (queued === undefined) return this.#readPipelined(line, ahead);
     try {
-      return Promise.resolve(this.#pipelinedReply(line, queued, ahead));
+      return Promise.resolve(this.pipelinedReply(line, queued, ahead));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -289,11 +247,11 @@ export class Session {
       }
       throw error;
     }
-    return this.#pipelinedReply(line, reply, ahead);
+    return this.pipelinedReply(line, reply, ahead);
   }
 
   /** `reply` as the answer to `line`, sent together with others (see `readPipelined`). */
-  #pipelinedReply(line: string, reply: FtpReply, ahead: boolean): FtpReply {
+  pipelinedReply(line: string, reply: FtpReply, ahead: boolean): FtpReply {
     if (reply.code === 421) {
       throw this.control.close(
         ahead ? sessionClosed(reply) : replyError(reply, redactCommand(line)),
@@ -308,7 +266,7 @@ export class Session {
 
   /** From now on, this server gets one command at a time (it misbehaved). */
   stopPipelining(): void {
-    stopPipelining(this.#server);
+    stopPipelining(this.serverKey);
   }
 
   /**
@@ -321,26 +279,18 @@ export class Session {
    * listener it opened when the next transfer asks).
    */
   async sendEpsvAhead(): Promise<boolean> {
-    const withTransfer = this.epsvWithTransferAhead();
+    const withTransfer = this.#ahead.epsvWithTransferAhead();
     if (withTransfer !== undefined) return withTransfer;
-    if (!this.mayEpsvAhead) return false;
+    if (!this.#ahead.mayEpsvAhead) return false;
     await this.control.send("EPSV");
-    this.#epsvAhead = true;
-    this.#noteAhead();
+    this.#ahead.epsvAhead = true;
+    this.#ahead.noteAhead();
     return true;
   }
 
-  /**
-   * Where the transfer's command carried the next EPSV (see
-   * `mayEpsvWithRead`): whether it is still ahead, unanswered (an ABOR's
-   * drain may have read its reply), and from now on `sendEpsvAhead` sends
-   * again. `undefined` where it did not: then `sendEpsvAhead`. Not async: a
-   * download's end asks it once a file (see Transfer's completion).
-   */
+  /** See `EpsvAhead.epsvWithTransferAhead`. */
   epsvWithTransferAhead(): boolean | undefined {
-    if (!this.#epsvWithTransfer) return undefined;
-    this.#epsvWithTransfer = false;
-    return this.#epsvAhead;
+    return this.#ahead.epsvWithTransferAhead();
   }
 
   /**
@@ -351,68 +301,24 @@ export class Session {
    * share a round trip. Returns whether it was sent.
    */
   async sendEpsvAheadOfUpload(): Promise<boolean> {
-    this.#epsvWithTransfer = false;
-    if (!this.#mayEpsvDuringTransfer()) return false;
+    this.#ahead.epsvWithTransfer = false;
+    if (!this.#ahead.mayEpsvDuringTransfer()) return false;
     return await this.sendEpsvAhead();
   }
 
-  /**
-   * The reply to the EPSV sent ahead was read by the transfer it was sent
-   * with (see Transfer's completion of an upload): `reply` when it answered
-   * in turn and may serve the next transfer; `undefined` when it came out
-   * of turn (the next transfer asks again, in turn), and this server gets
-   * no EPSV ahead of an upload from now on.
-   */
+  /** See `EpsvAhead.epsvAheadAnswered`. */
   epsvAheadAnswered(reply: FtpReply | undefined): void {
-    this.#epsvAhead = false;
-    this.#epsvReady = reply;
-    if (reply === undefined) {
-      this.#aheadListener = undefined;
-      stopEpsvDuringTransfers(this.#server);
-    }
+    this.#ahead.epsvAheadAnswered(reply);
   }
 
   /** Whether the last transfer's command went with the next EPSV, still unanswered. */
   get epsvWentWithTransfer(): boolean {
-    return this.#epsvWithTransfer && this.#epsvAhead;
+    return this.#ahead.epsvWentWithTransfer;
   }
 
-  /**
-   * Whether `sendEpsvAhead` would send now, or has with the transfer's
-   * command: a download's end asks first, so that a session that will not
-   * (active mode, pipelining off) costs no call.
-   */
+  /** See `EpsvAhead.mayEpsvAhead`. */
   get mayEpsvAhead(): boolean {
-    return this.#epsvWithTransfer || (this.#epsvWorked && this.#mayAheadEpsv());
-  }
-
-  #noteAhead(): void {
-    this.#aheadListener = "unused";
-    this.#sentAhead = true;
-  }
-
-  /** Whether an EPSV may go ahead now (see sendEpsvAhead and pipeline). */
-  #mayAheadEpsv(): boolean {
-    return !this.#epsvAhead && this.#epsvReady === undefined && this.transferMode === "passive" &&
-      !this.#epsvRefused && this.pipelining && !this.control.closed;
-  }
-
-  /** The reply to the EPSV sent ahead, if one was. */
-  #takeAhead(): Promise<FtpReply | undefined> {
-    const ready = this.#epsvReady;
-    this.#epsvReady = undefined;
-    if (ready) return Promise.resolve(ready);
-    if (!this.#epsvAhead) return NO_REPLY;
-    this.#epsvAhead = false;
-    // Not awaited here: the read is the caller's, one frame less per transfer.
-    return this.readPipelined("EPSV", true);
-  }
-
-  /** Reads and drops the reply to an EPSV sent ahead, before another command. */
-  #settleAhead(): Promise<unknown> {
-    // Nothing sent ahead (a RETR's usual case): no reads, no async frames.
-    if (!this.#epsvAhead && this.#epsvReady === undefined) return SETTLED;
-    return this.#takeAhead();
+    return this.#ahead.mayEpsvAhead;
   }
 
   /**
@@ -457,62 +363,34 @@ export class Session {
   }
 
   /**
-   * The passive-mode address when it is here already: the 229 of an EPSV
-   * sent ahead, come with the last transfer's 226 (the usual small file),
-   * on a session whose EPSV worked, its listener fresh. Not async: once a
-   * file, it saves `passiveAddress` its frame. `undefined` in every other
-   * case (a reply still to come, a refusal, a listener the server may have
-   * timed out): `passiveAddress` then decides, as before.
+   * The passive-mode address when it is here already, with no frame of
+   * `passiveAddress`'s (see `EpsvAhead.readyAddress`); `undefined` when
+   * `passiveAddress` must decide.
    */
   readyAddress(): DataAddress | undefined {
-    if (this.#epsvRefused || !this.#epsvWorked) return undefined;
-    if (this.#epsvReady === undefined) {
-      if (!this.#epsvAhead) return undefined;
-      const queued = this.control.takeQueued(NOT_ANY);
-      if (queued === undefined) return undefined;
-      this.#epsvAhead = false;
-      // Judged as #takeAhead's read would (a 421, a reply out of step: thrown).
-      this.#epsvReady = this.#pipelinedReply("EPSV", queued, true);
-    }
-    const ahead = this.#epsvReady;
-    if (
-      ahead.code !== 229 || this.#aheadListener === "expired" ||
-      performance.now() - this.control.lastReadAt > AHEAD_LISTENER_TRUSTED_MS
-    ) return undefined;
-    // Taken before it is read, as passiveAddress takes it: a 229 that names
-    // no port fails this transfer, not every one after it.
-    this.#epsvReady = undefined;
-    this.#aheadListener = undefined;
-    this.#addressAhead = true;
-    return { host: this.control.remoteAddr.hostname, port: parseEpsvReply(ahead.text) };
+    return this.#ahead.readyAddress();
   }
 
   /** The passive-mode address: EPSV, or PASV once the server refused EPSV. */
   async passiveAddress(): Promise<DataAddress> {
     const peer = this.control.remoteAddr.hostname;
-    if (!this.#epsvRefused) {
-      let ahead = await this.#takeAhead();
-      // The server timed out the listener: ask for another.
-      if (this.#aheadListener === "expired") ahead = undefined;
-      this.#aheadListener = undefined; // Used now, or replaced by the EPSV below.
-      if (ahead && ahead.code >= 400 && this.#epsvWorked) {
-        // EPSV worked on this session before: a refusal of the one sent
-        // ahead says the server took it out of turn. Ask again, in turn.
-        this.stopPipelining();
-        ahead = undefined;
-      }
-      // Or it may have, its 421 not read yet (the connection was not read
-      // for a while): ask for another.
-      if (ahead && performance.now() - this.control.lastReadAt > AHEAD_LISTENER_TRUSTED_MS) {
-        ahead = undefined;
-      }
-      this.#addressAhead = ahead !== undefined;
+    if (!this.#ahead.epsvRefused) {
+      let ahead = await this.#ahead.takeAhead();
+      // Judged before its listener is forgotten (an expired one is stale).
+      const verdict = ahead && this.#ahead.judge(ahead);
+      this.#ahead.aheadListener = undefined; // Used now, or replaced by the EPSV below.
+      // EPSV worked on this session before: a refusal of the one sent ahead
+      // says the server took it out of turn. Ask again, in turn.
+      if (verdict === "refused") this.stopPipelining();
+      // Refused, or its listener gone or maybe gone: ask for another.
+      if (verdict !== "use") ahead = undefined;
+      this.#ahead.addressAhead = ahead !== undefined;
       const port = ahead ? epsvPort(ahead) : await this.epsv();
       if (port !== undefined) {
-        this.#epsvWorked = true;
+        this.#ahead.epsvWorked = true;
         return { host: peer, port };
       }
-      this.#epsvRefused = true;
+      this.#ahead.epsvRefused = true;
     }
     if (peer.includes(":")) {
       throw new FtpUnsupportedError(
@@ -529,7 +407,7 @@ export class Session {
    * so a refused connection to it asks for a new one.
    */
   get addressAhead(): boolean {
-    return this.#addressAhead;
+    return this.#ahead.addressAhead;
   }
 
   /** Announces an active-mode address: EPRT, or PORT once the server refused EPRT. */
@@ -541,26 +419,9 @@ export class Session {
     await this.port(address);
   }
 
-  /**
-   * Whether a download's or a listing's command may go with the next
-   * transfer's EPSV, its data connection closed for writing first (see
-   * `openPassive` in _open_transfer.ts): over a plain data connection, with
-   * EPSV known to work, pipelining on, and software that answers an EPSV
-   * sent during a transfer after the transfer's final reply (see
-   * `mayEpsvDuringTransfer`). The server then sends the data, the final
-   * reply (it has the client's end of the data connection already) and the
-   * next address in one round trip.
-   */
+  /** Whether a download's or a listing's command may go with the next EPSV (see `EpsvAhead`). */
   mayEpsvWithRead(): boolean {
-    return !this.#dataProtected && this.#epsvWorked && this.#mayAheadEpsv() &&
-      this.#mayEpsvDuringTransfer();
-  }
-
-  /** See `mayEpsvDuringTransfer` (_pipelining.ts); asked once a file, the greeting read once. */
-  #mayEpsvDuringTransfer(): boolean {
-    if (this.greeting === undefined) return false;
-    this.#inTurnSoftware ??= namesInTurnSoftware(this.greeting.text);
-    return this.#inTurnSoftware && !answeredOutOfTurn(this.#server);
+    return this.#ahead.mayEpsvWithRead();
   }
 
   /**
@@ -569,81 +430,28 @@ export class Session {
    * `mayEpsvWithRead`).
    */
   async startTransfer(line: string, withEpsv = false): Promise<FtpReply> {
-    if (this.#epsvAhead || this.#epsvReady !== undefined) await this.#takeAhead();
-    this.#epsvWithTransfer = withEpsv;
+    if (this.#ahead.epsvAhead || this.#ahead.epsvReady !== undefined) await this.#ahead.takeAhead();
+    this.#ahead.epsvWithTransfer = withEpsv;
     if (withEpsv) {
       await this.control.sendMany([line, "EPSV"]);
-      this.#epsvAhead = true;
-      this.#noteAhead();
+      this.#ahead.epsvAhead = true;
+      this.#ahead.noteAhead();
     } else {
       await this.control.send(line);
     }
-    return this.#opening(line, await this.control.read({ replyTo: line }));
+    return this.#ahead.judgeOpening(line, await this.control.read({ replyTo: line }));
   }
 
   /** Sends a transfer command (its data connection is set up already). */
   async sendTransfer(line: string): Promise<void> {
-    await this.#settleAhead();
-    this.#epsvWithTransfer = false;
+    await this.#ahead.settleAhead();
+    this.#ahead.epsvWithTransfer = false;
     await this.control.send(line);
   }
 
   /** Reads the 1xx that starts the transfer `line`; any other reply is thrown. */
   async readOpening(line: string): Promise<FtpReply> {
-    return this.#opening(line, await this.control.read({ replyTo: line }));
-  }
-
-  /**
-   * `reply` as the 1xx that starts the transfer `line` (see `opening`), or
-   * the error. Where the next EPSV went with `line`, a 229 here answers it
-   * out of turn (pyftpdlib then cuts the transfer short): this server gets
-   * no EPSV during a transfer again, and one command at a time from now on;
-   * and a refusal may be the EPSV's, out of turn (see `#refusalWithEpsv`).
-   */
-  #opening(line: string, reply: FtpReply): FtpReply | Promise<FtpReply> {
-    if (this.#epsvWithTransfer && reply.code === 229) {
-      stopEpsvDuringTransfers(this.#server);
-      this.stopPipelining();
-      throw this.control.close(outOfStep(line, reply));
-    }
-    if (this.#epsvWithTransfer && reply.code >= 400 && reply.code !== 421) {
-      return this.#refusalWithEpsv(line, reply);
-    }
-    return opening(line, reply);
-  }
-
-  /**
-   * A refusal read where the 1xx of `line`, sent with the next EPSV, was
-   * due: the command's own, with the EPSV's 229 behind it (in turn), or the
-   * EPSV's, out of turn, with the command's 1xx behind it (as Pure-FTPd's
-   * "500 Unknown command" or ProFTPD's "450 EPSV: data transfer in progress"
-   * answer a command that comes during a transfer, and drop it). The reply
-   * after it, which comes in every case, tells them apart, at no round trip
-   * (the server sent both together). Of two refusals, one is an "unknown
-   * command" (500, 502: the EPSV dropped) when the other is not; otherwise
-   * the second is the command's (an EPSV refused in turn, after EPSV worked
-   * in this session, is the less likely of the two orders). Any answer
-   * out of turn ends EPSVs during transfers to this server, for the
-   * process. A session that ends after the refusal leaves it as the news.
-   */
-  async #refusalWithEpsv(line: string, refusal: FtpReply): Promise<FtpReply> {
-    let next: FtpReply;
-    try {
-      next = await this.control.read({ replyTo: line });
-    } catch {
-      return opening(line, refusal);
-    }
-    this.#epsvAhead = false;
-    if (next.code === 229) {
-      this.#epsvReady = next; // In turn: the next transfer's address.
-      return opening(line, refusal);
-    }
-    this.#epsvWithTransfer = false;
-    this.#aheadListener = undefined;
-    stopEpsvDuringTransfers(this.#server);
-    if (next.code === 421) return opening(line, refusal);
-    if (isPreliminary(next)) return next; // The refusal was the EPSV's.
-    return opening(line, isUnknownCommand(next) && !isUnknownCommand(refusal) ? refusal : next);
+    return this.#ahead.judgeOpening(line, await this.control.read({ replyTo: line }));
   }
 
   // ---- One method per command ---------------------------------------------
@@ -970,7 +778,7 @@ export class Session {
    */
   async quit(waitMs?: number): Promise<FtpReply> {
     if (waitMs === undefined) return await this.voidCommand("QUIT");
-    await this.#settleAhead().catch(() => {}); // Leaving anyway.
+    await this.#ahead.settleAhead().catch(() => {}); // Leaving anyway.
     this.control.assertInStep();
     await this.control.send("QUIT");
     const said = "the reply to QUIT";
@@ -995,9 +803,9 @@ export class Session {
    */
   async abor(graceMs?: number): Promise<FtpReply | undefined> {
     // The reply to an EPSV sent ahead comes before PWD's: the drain reads it.
-    let epsvAhead = this.#epsvAhead;
-    this.#epsvAhead = false;
-    this.#epsvReady = undefined;
+    let epsvAhead = this.#ahead.epsvAhead;
+    this.#ahead.epsvAhead = false;
+    this.#ahead.epsvReady = undefined;
     await this.control.send("ABOR");
     await this.control.send("PWD");
     let transferReply: FtpReply | undefined;
@@ -1109,104 +917,6 @@ export class Session {
   get hasMlst(): boolean {
     return this.features.has("MLST");
   }
-}
-
-/** The 1xx that starts the transfer `line`; any other reply is thrown. */
-function opening(line: string, reply: FtpReply): FtpReply {
-  if (!isPreliminary(reply)) {
-    throw isCompletion(reply)
-      ? new FtpUnexpectedReplyError(reply, redactCommand(line))
-      : replyError(reply, redactCommand(line));
-  }
-  return reply;
-}
-
-/**
- * A probe's CWD `line` answering "is it a directory": 2xx yes, 5xx no; a 4xx
- * is no answer (thrown, naming the command).
- */
-export function isDirectoryAnswer(line: string, reply: FtpReply): boolean {
-  if (isCompletion(reply)) return true;
-  if (reply.code >= 500) return false;
-  throw replyError(reply, redactCommand(line));
-}
-
-/** The error for a 421 that no command of the caller's got. */
-function sessionClosed(reply: FtpReply): FtpConnectionError {
-  const said = JSON.stringify(`${reply.code} ${reply.text}`.slice(0, 200));
-  return new FtpConnectionError("closed", `The server closed the session: ${said}`);
-}
-
-/** The path a PWD reply names, if it is one. */
-function pathIn(reply: FtpReply): string | undefined {
-  return reply.code === 257 ? parsePathReply(reply.text) : undefined;
-}
-
-/** PWD's directory; a refusal, or a reply without a quoted path, is thrown. */
-function pathFrom(reply: FtpReply): string {
-  if (reply.code !== 257) throw replyError(reply, "PWD");
-  const path = parsePathReply(reply.text);
-  if (path === undefined) {
-    throw new FtpProtocolError(`The PWD reply ${JSON.stringify(reply.text)} holds no quoted path`);
-  }
-  return path;
-}
-
-/** SIZE's byte count; a refusal, or a reply that is no count, is thrown. */
-function sizeFrom(line: string, reply: FtpReply): number {
-  if (reply.code !== 213) throw replyError(reply, redactCommand(line));
-  const size = Number(reply.text.trim());
-  if (!Number.isSafeInteger(size) || size < 0) {
-    throw new FtpProtocolError(`The SIZE reply ${JSON.stringify(reply.text)} is not a byte count`);
-  }
-  return size;
-}
-
-/**
- * The SIZE and MDTM of `path` (asked in binary type: SIZE in ASCII would
- * count converted line ends, or be refused), for sizeAndTime and statAll's
- * batches.
- */
-export function sizeAndTimeLines(path: string): [string, string] {
-  return [formatCommand("SIZE", path), formatCommand("MDTM", path)];
-}
-
-/** A path's size (its SIZE refusal is thrown) and time, from the replies to its SIZE and MDTM. */
-export function sizeAndTimeFrom(
-  lines: readonly string[],
-  [sizeReply, timeReply]: readonly FtpReply[],
-): { size: number; modified?: Date } {
-  const size = sizeFrom(lines[0], sizeReply);
-  try {
-    return { size, modified: timeFrom(lines[1], timeReply) };
-  } catch {
-    return { size }; // No MDTM, or not for this path: the size alone.
-  }
-}
-
-/** MDTM's time; a refusal, or a reply that is no time value, is thrown. */
-function timeFrom(line: string, reply: FtpReply): Date {
-  if (reply.code !== 213) throw replyError(reply, redactCommand(line));
-  const date = parseTimeVal(reply.text);
-  if (!date) {
-    throw new FtpProtocolError(`The MDTM reply ${JSON.stringify(reply.text)} is not a time value`);
-  }
-  return date;
-}
-
-/** EPSV's port, or `undefined` when the server does not support EPSV. */
-function epsvPort(reply: FtpReply): number | undefined {
-  if (reply.code === 229) return parseEpsvReply(reply.text);
-  if (isUnsupported(reply)) return undefined;
-  throw replyError(reply, "EPSV");
-}
-
-/**
- * The server does not know the command (500, 502), its parameter form (501,
- * 504), or the address family (522, RFC 2428): fall back to PASV or PORT.
- */
-function isUnsupported(reply: FtpReply): boolean {
-  return [500, 501, 502, 504, 522].includes(reply.code);
 }
 
 export type { DataConnection };

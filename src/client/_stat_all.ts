@@ -22,7 +22,8 @@ import { formatCommand, redactCommand } from "../protocol/command.ts";
 import { isCompletion } from "../protocol/reply.ts";
 import { inFlights, replyBytes } from "./_flights.ts";
 import { probeDirectories } from "./_probe_directories.ts";
-import { type Session, sizeAndTimeFrom, sizeAndTimeLines } from "./_session.ts";
+import { sizeAndTimeFrom, sizeAndTimeLines } from "./_command_replies.ts";
+import type { Session } from "./_session.ts";
 import { directoryEntry, entryFromMlst, fileEntry } from "./_stat.ts";
 
 /** An MLST reply: its entry line names the path, and some servers name it twice more. */

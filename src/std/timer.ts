@@ -274,3 +274,77 @@ export function startInterval(ms: number, callback: () => void): Timer {
     },
   };
 }
+
+/**
+ * One timer for a sequence of waits (a connection's replies, read one after
+ * another), rather than one per wait: the wait that passes its deadline
+ * fails with the error its `timeoutError` makes, which `expire` is given
+ * (the control connection closes itself with it, which ends its pending
+ * read).
+ *
+ * @example
+ * ```ts
+ * import { DeadlineTimer } from "./timer.ts";
+ *
+ * const timer = new DeadlineTimer<Error>((error) => console.error(error.message));
+ * timer.wait(performance.now() + 30_000, () => new Error("no reply in 30 s"));
+ * timer.ended(); // the reply came
+ * timer.clear(); // the connection closed
+ * ```
+ */
+export class DeadlineTimer<E> {
+  /** The timer, and when it fires. */
+  #timer?: Timer;
+  #timerAt = Infinity;
+  /** The deadline of the wait going on now, and how to fail it. */
+  #waitUntil = Infinity;
+  /** Makes the error of the wait whose deadline is `#waitUntil`. */
+  #expiry?: () => E;
+  /** Takes the error of a wait whose deadline passed (the connection closes with it). */
+  readonly #expire: (error: E) => void;
+
+  constructor(expire: (error: E) => void) {
+    this.#expire = expire;
+  }
+
+  /** A wait starts, until `deadline`; past it, `timeoutError`'s error goes to `expire`. */
+  wait(deadline: number, timeoutError: () => E): void {
+    this.#expiry = timeoutError;
+    this.#waitUntil = deadline;
+    this.#arm(deadline);
+    this.#timer!.ref();
+  }
+
+  /** The wait ended (the reply came, or the read failed). */
+  ended(): void {
+    this.#expiry = undefined;
+    this.#waitUntil = Infinity;
+    // Idle, the timer must not keep the process alive.
+    this.#timer?.unref();
+  }
+
+  /** No deadline any more (the connection closed). */
+  clear(): void {
+    this.#timer?.clear();
+    this.#timer = undefined;
+  }
+
+  /**
+   * One timer per connection for the reply deadlines, rather than one per
+   * reply read (three or more per small file): it is armed for the earliest
+   * deadline and, when it fires before the waiting read's deadline (the
+   * reads it was armed for are over), armed again for that one.
+   */
+  #arm(deadline: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= deadline) return;
+    this.#timer?.clear();
+    this.#timerAt = deadline;
+    this.#timer = startTimer(deadline - performance.now(), () => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      if (this.#expiry === undefined) return;
+      if (performance.now() >= this.#waitUntil) return void this.#expire(this.#expiry());
+      this.#arm(this.#waitUntil);
+    });
+  }
+}

@@ -6,20 +6,26 @@
  * It reads only while a reply is awaited, never in the background, so the
  * socket is idle between commands (which `Deno.startTls` needs for AUTH TLS).
  *
+ * Its parts: `_reply_queue.ts` matches the replies read to the commands
+ * sent (several await theirs when commands go together), `_reply_redactor.ts`
+ * hides the secrets a reply quotes, and the reply deadlines share one
+ * `DeadlineTimer` (`std/timer.ts`).
+ *
  * @module
  */
 
 import { FtpConnectionError, type FtpError, FtpProtocolError, FtpTimeoutError } from "../errors.ts";
 import { redactCommand } from "../protocol/command.ts";
-import { secretMatcher } from "../protocol/secret_text.ts";
 import { type FtpReply, isPreliminary, ReplyParser } from "../protocol/reply.ts";
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { hostPort } from "../protocol/host.ts";
+import { DeadlineTimer } from "../std/timer.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
-import { startTimer, type Timer } from "../std/timer.ts";
-import { writeAll } from "./write_all.ts";
+import { writeAll, writesOf } from "./write_all.ts";
+import { MAX_QUEUED_REPLIES, ReplyQueue } from "./_reply_queue.ts";
+import { ReplyRedactor } from "./_reply_redactor.ts";
 import type { Transport } from "./transport.ts";
 
 /**
@@ -81,11 +87,6 @@ function describe(waitingFor: WaitingFor): string {
     : `the reply to "${redactCommand(waitingFor.replyTo)}"`;
 }
 
-/** The commands whose replies may echo a credential. */
-const LOGIN_COMMAND = /^(USER|PASS|ACCT)\b/i;
-
-/** Replies nobody asked for that may wait before it is a flood. */
-const MAX_QUEUED_REPLIES = 64;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 /**
@@ -95,103 +96,6 @@ const READ_BUFFER_BYTES = 64 * 1024;
  */
 const MAX_WRITE_BYTES = 2048;
 
-/** Whole lines joined into writes of at most MAX_WRITE_BYTES (a longer line alone). */
-function writesOf(lines: Uint8Array[]): Uint8Array[] {
-  const writes: Uint8Array[] = [];
-  let parts: Uint8Array[] = [];
-  let size = 0;
-  const flush = () => {
-    if (parts.length === 0) return;
-    // A line alone in its write goes as encoded.
-    if (parts.length === 1) {
-      writes.push(parts[0]);
-      parts = [];
-      size = 0;
-      return;
-    }
-    const joined = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      joined.set(part, at);
-      at += part.length;
-    }
-    writes.push(joined);
-    parts = [];
-    size = 0;
-  };
-  for (const line of lines) {
-    if (size + line.length > MAX_WRITE_BYTES) flush();
-    parts.push(line);
-    size += line.length;
-  }
-  flush();
-  return writes;
-}
-
-/**
- * A first-in, first-out queue whose array slots are reused. An array that a
- * `shift` emptied grew its backing store again at the next `push`: about
- * 0.3 KB per reply queued (three per small file), and as much per command
- * awaiting its reply.
- */
-class Fifo<T> {
-  #items: (T | undefined)[] = [];
-  #head = 0;
-  #tail = 0;
-
-  get size(): number {
-    return this.#tail - this.#head;
-  }
-
-  push(item: T): void {
-    this.#items[this.#tail++] = item;
-  }
-
-  /** The oldest item, left in place. */
-  first(): T | undefined {
-    return this.#head < this.#tail ? this.#items[this.#head] : undefined;
-  }
-
-  shift(): T | undefined {
-    if (this.#head === this.#tail) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#tail) this.#head = this.#tail = 0;
-    else if (this.#head >= 1024) {
-      // Never empty for long (commands always awaiting replies): move the
-      // items down, so that the array does not grow for ever.
-      this.#items = this.#items.slice(this.#head, this.#tail);
-      this.#tail -= this.#head;
-      this.#head = 0;
-    }
-    return item;
-  }
-
-  find(test: (item: T) => boolean): T | undefined {
-    // Bounded by the queue's size.
-    for (let i = this.#head; i < this.#tail; i++) {
-      const item = this.#items[i] as T;
-      if (test(item)) return item;
-    }
-    return undefined;
-  }
-}
-
-/**
- * Whether a reply quotes what `matcher` (a secret's) finds: most do not,
- * and those go on as they came, not copied.
- */
-function quotes(matcher: RegExp, reply: FtpReply): boolean {
-  // A global expression's test starts where the last one stopped.
-  matcher.lastIndex = 0;
-  if (matcher.test(reply.text)) return true;
-  for (const line of reply.lines) {
-    matcher.lastIndex = 0;
-    if (matcher.test(line)) return true;
-  }
-  return false;
-}
-
 /**
  * One control connection. Reads are serialized: concurrent `read()` calls get
  * consecutive replies in call order.
@@ -200,9 +104,12 @@ export class ControlConnection {
   #conn: ByteStream;
   readonly #parser: ReplyParser;
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
-  readonly #queued = new Fifo<FtpReply>();
+  /** The replies read and not taken yet, matched to the commands sent (see `_reply_queue.ts`). */
+  readonly #replies = new ReplyQueue();
   readonly #debug?: (message: FtpDebugMessage) => void;
   readonly #codec: TextCodec;
+  /** Hides the secrets (passwords) where a reply quotes them. */
+  readonly #redactor = new ReplyRedactor();
   #replyTimeout: number;
   /** The last read asked for: the next one starts when it settles (see `read`). */
   #readChain: Promise<unknown> = Promise.resolve();
@@ -210,30 +117,10 @@ export class ControlConnection {
   #reading = 0;
   #failure?: FtpError;
   #cleared = false;
-  /** Texts (passwords) replaced by `***` where a reply quotes them. */
-  readonly #secrets = new Set<string>();
-  /**
-   * The commands sent whose final reply has not arrived yet, oldest first
-   * (the greeting counts as one): whether each is USER, PASS or ACCT, whose
-   * replies are redacted more strictly. Several are outstanding when
-   * commands were sent together (pipelined).
-   */
-  readonly #outstanding = new Fifo<boolean>();
-  /** Final replies that arrived when no command was outstanding. */
-  readonly #unasked = new WeakSet<FtpReply>();
-  /** How many of the queued replies are unasked ones (kept, not counted per read). */
-  #unaskedQueued = 0;
   /** When the last read of the server's bytes ended (see `lastReadAt`). */
   #lastReadAt = performance.now();
-  /** The reply timer (see `#armTimer`), and when it fires. */
-  #timer?: Timer;
-  #timerAt = Infinity;
-  /** The deadline of the read waiting now, and how to fail it. */
-  #waitUntil = Infinity;
-  /** Makes the error of the read waiting for the deadline (`#waitUntil`). */
-  #expiry?: () => FtpError;
-  /** The secrets' matchers (during login, after it), made once per change. */
-  #matchers?: { login?: RegExp; other?: RegExp };
+  /** Ends a read whose deadline passed, by closing the connection: one timer for all the reads. */
+  readonly #replyTimer = new DeadlineTimer<FtpError>((error) => this.close(error));
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
   /**
@@ -248,7 +135,6 @@ export class ControlConnection {
     this.#replyTimeout = options.replyTimeout;
     this.#debug = options.debug;
     this.#codec = textCodec(options.encoding);
-    this.#outstanding.push(false); // The greeting.
     this.#parser = new ReplyParser({
       maxLineBytes: options.maxReplyLineBytes,
       maxReplyBytes: options.maxReplyBytes,
@@ -289,7 +175,7 @@ export class ControlConnection {
    */
   async secure(transport: Transport): Promise<void> {
     this.#throwIfClosed();
-    if (this.#parser.hasPartial || this.#queued.size > 0) {
+    if (this.#parser.hasPartial || this.#replies.size > 0) {
       throw this.close(
         new FtpProtocolError(
           "The server sent more after accepting AUTH TLS; closing the connection",
@@ -314,7 +200,7 @@ export class ControlConnection {
    */
   async clear(transport: Transport): Promise<void> {
     this.#throwIfClosed();
-    if (this.#parser.hasPartial || this.#queued.size > 0) {
+    if (this.#parser.hasPartial || this.#replies.size > 0) {
       throw this.close(
         new FtpProtocolError("The server sent more after accepting CCC; closing the connection"),
       );
@@ -403,7 +289,7 @@ export class ControlConnection {
     const together = this.#codec.encode(lines.join("\r\n") + "\r\n");
     const writes = together.length <= MAX_WRITE_BYTES
       ? undefined
-      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")));
+      : writesOf(lines.map((line) => this.#codec.encode(line + "\r\n")), MAX_WRITE_BYTES);
     for (let i = 0; i < lines.length; i++) this.#noteSent(lines[i]);
     try {
       if (!writes) {
@@ -420,7 +306,7 @@ export class ControlConnection {
 
   /** Counts a sent line's reply as awaited, and traces the line. */
   #noteSent(line: string): void {
-    this.#outstanding.push(LOGIN_COMMAND.test(line));
+    this.#replies.sent(line);
     this.#debug?.({ direction: "send", line: redactCommand(line) });
   }
 
@@ -477,8 +363,8 @@ export class ControlConnection {
    * @returns The reply, or `undefined`.
    */
   takeQueued(final?: () => boolean): FtpReply | undefined {
-    if (this.#reading !== 0 || this.#queued.size === 0) return undefined;
-    return this.#takeQueued(final);
+    if (this.#reading !== 0 || this.#replies.size === 0) return undefined;
+    return this.#replies.take(final);
   }
 
   /** The deadline of a reply awaited from now on. */
@@ -495,7 +381,7 @@ export class ControlConnection {
     try {
       // Bounded by the deadline: a final reply ends it (or any reply, when `final()` says).
       while (true) {
-        while (this.#queued.size === 0) {
+        while (this.#replies.size === 0) {
           this.#throwIfClosed();
           let n: number | null;
           try {
@@ -509,7 +395,7 @@ export class ControlConnection {
           this.#throwIfClosed();
           this.#received(n, waitingFor);
         }
-        const reply = this.#takeQueued(final);
+        const reply = this.#replies.take(final);
         if (reply !== undefined) return reply;
       }
     } finally {
@@ -540,26 +426,20 @@ export class ControlConnection {
       throw this.close(error as FtpError);
     }
     for (const raw of replies) {
-      const reply = this.#redact(raw, this.#outstanding.first() ?? false);
+      const reply = this.#redactor.redact(raw, this.#replies.awaitingLogin);
       if (!isPreliminary(reply) && this.dismiss?.(reply)) {
         if (this.#debug) {
           for (const line of reply.lines) this.#debug({ direction: "receive", line });
         }
         continue;
       }
-      if (!isPreliminary(reply)) {
-        if (this.#outstanding.size === 0) {
-          this.#unasked.add(reply);
-          this.#unaskedQueued++;
-        } else this.#outstanding.shift();
-      }
       if (this.#debug) {
         for (const line of reply.lines) this.#debug({ direction: "receive", line });
       }
       this.onReply?.(reply);
-      this.#queued.push(reply);
+      this.#replies.add(reply);
     }
-    if (this.#unaskedQueued > MAX_QUEUED_REPLIES) {
+    if (this.#replies.flooded) {
       throw this.close(
         new FtpProtocolError(
           `The server sent more than ${MAX_QUEUED_REPLIES} replies nobody asked for; closing the connection`,
@@ -569,60 +449,19 @@ export class ControlConnection {
   }
 
   /**
-   * The next queued reply the read takes, passing over the preliminary ones
-   * it does not (see `read`'s `final`); undefined once the queue is empty.
-   */
-  #takeQueued(final: (() => boolean) | undefined): FtpReply | undefined {
-    // Bounded by the queued replies.
-    while (this.#queued.size > 0) {
-      const reply = this.#queued.shift()!;
-      if (this.#unaskedQueued > 0 && this.#unasked.has(reply)) this.#unaskedQueued--;
-      if (final === undefined || !isPreliminary(reply) || final()) return reply;
-    }
-    return undefined;
-  }
-
-  /**
    * Starts a read of the connection, which the reply timer ends at
    * `deadline` by closing the connection with `timeoutError`'s error (every
    * transport ends its pending reads on close): no promise to race against
    * it per read. Not async: `#readOne` awaits it and then calls `#readEnded`.
    */
   #readBytes(deadline: number, timeoutError: () => FtpError): Promise<number | null> {
-    if (deadline !== Infinity) {
-      this.#expiry = timeoutError;
-      this.#waitUntil = deadline;
-      this.#armTimer(deadline);
-      this.#timer!.ref();
-    }
+    if (deadline !== Infinity) this.#replyTimer.wait(deadline, timeoutError);
     return this.#conn.read(this.#buffer);
   }
 
   #readEnded(): void {
     this.#lastReadAt = performance.now();
-    this.#expiry = undefined;
-    this.#waitUntil = Infinity;
-    // Idle, the timer must not keep the process alive.
-    this.#timer?.unref();
-  }
-
-  /**
-   * One timer per connection for the reply deadlines, rather than one per
-   * reply read (three or more per small file): it is armed for the earliest
-   * deadline and, when it fires before the waiting read's deadline (the
-   * reads it was armed for are over), armed again for that one.
-   */
-  #armTimer(deadline: number): void {
-    if (this.#timer !== undefined && this.#timerAt <= deadline) return;
-    this.#timer?.clear();
-    this.#timerAt = deadline;
-    this.#timer = startTimer(deadline - performance.now(), () => {
-      this.#timer = undefined;
-      this.#timerAt = Infinity;
-      if (this.#expiry === undefined) return;
-      if (performance.now() >= this.#waitUntil) return void this.close(this.#expiry());
-      this.#armTimer(this.#waitUntil);
-    });
+    this.#replyTimer.ended();
   }
 
   /**
@@ -636,19 +475,7 @@ export class ControlConnection {
    * @param secret The text to hide; empty texts are ignored.
    */
   hide(secret: string): void {
-    if (secret.length > 0) this.#secrets.add(secret);
-    this.#matchers = undefined;
-  }
-
-  #redact(reply: FtpReply, toLogin: boolean): FtpReply {
-    this.#matchers ??= {
-      login: secretMatcher(this.#secrets, "alone"),
-      other: secretMatcher(this.#secrets, "skip"),
-    };
-    const matcher = toLogin ? this.#matchers.login : this.#matchers.other;
-    if (!matcher || !quotes(matcher, reply)) return reply;
-    const clean = (text: string) => text.replace(matcher, "***");
-    return { code: reply.code, text: clean(reply.text), lines: reply.lines.map(clean) };
+    this.#redactor.hide(secret);
   }
 
   /**
@@ -660,8 +487,7 @@ export class ControlConnection {
    * together (pipelined) are in step: their readers take them.
    */
   assertInStep(): void {
-    if (this.#unaskedQueued === 0) return;
-    const stray = this.#queued.find((reply) => this.#unasked.has(reply));
+    const stray = this.#replies.stray();
     if (!stray) return;
     const said = JSON.stringify(`${stray.code} ${stray.text}`.slice(0, 200));
     throw this.close(
@@ -702,8 +528,7 @@ export class ControlConnection {
   ): FtpError {
     if (this.#failure) return this.#failure;
     this.#failure = reason;
-    this.#timer?.clear();
-    this.#timer = undefined;
+    this.#replyTimer.clear();
     closeQuietly(this.#conn);
     return reason;
   }

@@ -68,3 +68,52 @@ export function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
     offset += written;
   }
 }
+
+/**
+ * Whole lines joined into writes of at most `maxBytes` (a longer line
+ * alone): for a peer that reads a write at a time into a buffer of that
+ * size (see the control connection's `MAX_WRITE_BYTES`).
+ *
+ * @param lines The encoded lines, in order.
+ * @param maxBytes The most bytes of a write that holds more than one line.
+ * @returns The writes, in order; a line alone in its write as it came.
+ *
+ * @example
+ * ```ts
+ * import { writesOf } from "./write_all.ts";
+ *
+ * const lines = ["NOOP\r\n", "NOOP\r\n"].map((line) => new TextEncoder().encode(line));
+ * console.log(writesOf(lines, 6).length); // 2
+ * ```
+ */
+export function writesOf(lines: Uint8Array[], maxBytes: number): Uint8Array[] {
+  const writes: Uint8Array[] = [];
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  const flush = () => {
+    if (parts.length === 0) return;
+    // A line alone in its write goes as encoded.
+    if (parts.length === 1) {
+      writes.push(parts[0]);
+      parts = [];
+      size = 0;
+      return;
+    }
+    const joined = new Uint8Array(size);
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    writes.push(joined);
+    parts = [];
+    size = 0;
+  };
+  for (const line of lines) {
+    if (size + line.length > maxBytes) flush();
+    parts.push(line);
+    size += line.length;
+  }
+  flush();
+  return writes;
+}
