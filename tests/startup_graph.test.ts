@@ -76,7 +76,7 @@ function bundled(dist: string, name: string): string {
   return `${dist}/${files[0]}`;
 }
 
-Deno.test("a one-file ferry get from the bundle loads the same modules' code as from src/, in at most 43 files and 190 KB, none node: or npm:", async () => {
+Deno.test("a one-file ferry get from the bundle loads the same modules' code as from src/, in at most 43 files and 196 KB, none node: or npm:", async () => {
   const dist = await bundleBuilt();
   const files = await moduleGraph(`${dist}/cli/mod.js`, [
     bundled(dist, "_oneshot"),
@@ -107,12 +107,15 @@ Deno.test("a one-file ferry get from the bundle loads the same modules' code as 
   // chunks further; 43 since each of the client's lazy modules imports
   // ftp_client.ts, see src/client/_lazy_module.ts).
   assert.ok(files.length <= 43, `${files.length} files`);
-  // Minified (tasks/build.ts): 178 KB of code at the time of writing, 399 KB
-  // unminified. V8 reads, hashes and keeps every byte of it, and a get from
-  // the unminified bundle filled the young generation twice (two scavenges).
+  // Minified (tasks/build.ts): 191 KB of code at the time of writing, 399 KB
+  // unminified (178 KB before the eager-compile marks, about 5 KB of
+  // parentheses, and the split of the session and control connection into
+  // classes of their own, about 3 KB). V8 reads, hashes and keeps every byte
+  // of it, and a get from the unminified bundle filled the young generation
+  // twice (two scavenges).
   let bytes = 0;
   for (const file of files) bytes += (await Deno.stat(new URL(file))).size;
-  assert.ok(bytes <= 190_000, `${bytes} bytes`);
+  assert.ok(bytes <= 196_000, `${bytes} bytes`);
 });
 
 Deno.test("every module the client loads on first use imports the client, so that the bundle keeps the client in one chunk", async () => {
