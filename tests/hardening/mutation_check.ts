@@ -126,7 +126,10 @@ const MUTATIONS: Mutation[] = [
     id: "M12",
     what: "any three characters pass as a reply code",
     file: "src/protocol/reply.ts",
-    edits: [["const CODE_LINE = /^([1-5]\\d\\d)([ -])/;", "const CODE_LINE = /^(...)([ -])/;"]],
+    edits: [[
+      "if (!(hundreds >= 1 && hundreds <= 5 && tens >= 0 && tens <= 9 && units >= 0 && units <= 9)) {",
+      "if (Number.isNaN(hundreds + tens + units)) {",
+    ]],
     tests: [
       { file: "replies.test.ts", filter: "malformed" },
       { file: "fuzz_protocol.test.ts", filter: "ReplyParser" },
@@ -157,8 +160,8 @@ const MUTATIONS: Mutation[] = [
     what: "EPSV accepts port 0 and ports above 65535",
     file: "src/protocol/data_address.ts",
     edits: [[
-      'return assertPort(Number(fields[3]), "The EPSV reply");',
-      "return Number(fields[3]);",
+      'return assertPort(port, "The EPSV reply");',
+      "return port;",
     ]],
     tests: [
       { file: "data_address.test.ts", filter: "impossible port" },
@@ -200,7 +203,7 @@ const MUTATIONS: Mutation[] = [
     id: "M20",
     what: "an empty file counts as already uploaded (0 of 0 bytes there)",
     file: "src/client/_upload_source.ts",
-    edits: [["    if (offset > 0 && offset === whole) {", "    if (offset === whole) {"]],
+    edits: [["    if (offset > 0 && offset === total) {", "    if (offset === total) {"]],
     tests: [{ file: "../runner/upload.test.ts", filter: "0-byte" }],
   },
   {
