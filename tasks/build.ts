@@ -92,13 +92,32 @@ const REWRITES: Rewrite[] = [
  * The chunks (paths relative to dist/) that import themselves through their
  * static imports: one module of such a cycle may run before another has.
  */
-async function chunksInCycles(outDir: string, chunks: readonly string[]): Promise<Set<string>> {
+async function chunksInCycles(
+  outDir: string,
+  chunks: readonly string[],
+  packages: readonly string[],
+): Promise<Set<string>> {
   const imports = new Map<string, string[]>();
   for (const chunk of chunks) {
     const text = await Deno.readTextFile(join(outDir, chunk));
+    const specifiers = staticImports(text);
+    // A chunk imported by another form of specifier would drop out of the
+    // cycle search unseen; the others are node: modules and the npm
+    // packages of deno.json's import map.
+    const unknown = specifiers.filter((specifier) =>
+      !specifier.startsWith(".") && !specifier.startsWith("node:") && !packages.includes(specifier)
+    );
+    if (unknown.length > 0) {
+      throw new Error(
+        `tasks/build.ts: ${chunk} imports ${
+          unknown.join(", ")
+        }, neither a relative path, a node: ` +
+          "module nor a name of deno.json's imports; teach chunksInCycles that form",
+      );
+    }
     imports.set(
       chunk,
-      staticImports(text).filter((specifier) => specifier.startsWith("."))
+      specifiers.filter((specifier) => specifier.startsWith("."))
         .map((specifier) => join(dirname(chunk), specifier).replaceAll("\\", "/")),
     );
   }
@@ -149,19 +168,32 @@ export async function build(outDir: string): Promise<string[]> {
   const written = await files(outDir);
   const counts = REWRITES.map(() => 0);
   const chunks = written.filter((file) => file.endsWith(".js"));
-  const inCycles = await chunksInCycles(outDir, chunks);
+  const inCycles = await chunksInCycles(outDir, chunks, Object.keys(config.imports ?? {}));
   for (const chunk of chunks) {
     const path = join(outDir, chunk);
     let text = await Deno.readTextFile(path);
     // Functions first, so that V8 compiles them with their chunk (the
     // rewrites below find their text unchanged).
     const map = JSON.parse(await Deno.readTextFile(`${path}.map`)) as SourceMap;
-    text = markForEagerCompile(text, map, inCycles.has(chunk));
+    try {
+      text = markForEagerCompile(text, map, inCycles.has(chunk));
+    } catch (error) {
+      throw new Error(`tasks/build.ts: marking dist/${chunk} for eager compiling failed`, {
+        cause: error,
+      });
+    }
     for (const [i, rewrite] of REWRITES.entries()) {
       const to = rewrite.to(chunk);
       for (let at = text.indexOf(rewrite.from); at !== -1; at = text.indexOf(rewrite.from, at)) {
         counts[i]++;
-        shiftColumns(map, text, at + rewrite.from.length, to.length - rewrite.from.length);
+        // The segments after the edited text move, those inside the common
+        // tail (`import.meta.url)`) included.
+        let tail = 0;
+        while (
+          tail < Math.min(to.length, rewrite.from.length) &&
+          to.at(-1 - tail) === rewrite.from.at(-1 - tail)
+        ) tail++;
+        shiftColumns(map, text, at + rewrite.from.length - tail, to.length - rewrite.from.length);
         text = text.slice(0, at) + to + text.slice(at + rewrite.from.length);
         at += to.length;
       }

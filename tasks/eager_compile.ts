@@ -85,6 +85,22 @@ export function eagerCompileInsertions(source: string, inCycle = false): Inserti
   const declarations: Declaration[] = [];
   /** Every identifier that may name a variable, by name: its offsets. */
   const names = new Map<string, number[]>();
+  /** Offsets of identifiers that are written (assigned, updated, bound again). */
+  const writes = new Set<number>();
+  let directEval = false;
+  const targets = (node: unknown): void => {
+    if (!isNode(node)) return;
+    if (node.type === "Identifier") writes.add(node.start);
+    else if (node.type === "ParenthesizedExpression") targets(node.expression);
+    else if (node.type === "AssignmentPattern") targets(node.left);
+    else if (node.type === "RestElement") targets(node.argument);
+    else if (node.type === "ArrayPattern") (node.elements as unknown[]).forEach(targets);
+    else if (node.type === "ObjectPattern") {
+      for (const p of node.properties as Node[]) targets(p.type === "Property" ? p.value : p);
+    } else if (node.type === "VariableDeclaration") {
+      for (const d of node.declarations as Node[]) targets(d.id);
+    }
+  };
   const walk = (node: Node, parent: Node | undefined, grandparent: Node | undefined) => {
     if (node.type === "Identifier") {
       const name = node.name as string;
@@ -92,6 +108,21 @@ export function eagerCompileInsertions(source: string, inCycle = false): Inserti
       if (at) at.push(node.start);
       else names.set(name, [node.start]);
     }
+    if (node.type === "AssignmentExpression") targets(node.left);
+    if (node.type === "UpdateExpression") targets(node.argument);
+    if (node.type === "ForInStatement" || node.type === "ForOfStatement") targets(node.left);
+    if (node.type === "VariableDeclarator") targets(node.id);
+    if (node.type === "CatchClause") targets(node.param);
+    if (isFunction(node)) (node.params as unknown[]).forEach(targets);
+    if (
+      (node.type === "ClassDeclaration" || node.type === "FunctionDeclaration") && isNode(node.id)
+    ) {
+      targets(node.id);
+    }
+    if (
+      node.type === "CallExpression" && isNode(node.callee) && node.callee.type === "Identifier" &&
+      node.callee.name === "eval"
+    ) directEval = true;
     if (
       (node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression") &&
       parent?.type !== "ParenthesizedExpression" &&
@@ -141,6 +172,18 @@ export function eagerCompileInsertions(source: string, inCycle = false): Inserti
     if (uses(declaration).some((offset) => offset < declaration.node.start)) {
       declaration.stays = true;
     }
+    // As `var f=(function f…)`, a use of `f` inside the function names the
+    // function itself, no longer the scope's binding: they differ once that
+    // binding is written (and a write inside the function throws).
+    const id = (declaration.node.id as Node).start;
+    const inner = (names.get(declaration.name) ?? []).some((offset) =>
+      offset !== id && inside(offset, declaration.node)
+    );
+    const written = (names.get(declaration.name) ?? []).some((offset) =>
+      offset !== id && writes.has(offset) && inside(offset, declaration.scope)
+    );
+    // A direct eval reads names that no Identifier spells.
+    if ((inner && written) || directEval) declaration.stays = true;
   }
   // A declaration that stays is hoisted and may run before any statement of
   // its scope: whatever it names must stay hoisted too. (So do both of two
@@ -196,8 +239,10 @@ export function eagerCompileInsertions(source: string, inCycle = false): Inserti
  */
 export function markForEagerCompile(chunk: string, map: SourceMap, inCycle: boolean): string {
   const insertions = eagerCompileInsertions(chunk, inCycle);
+  const marked = applyInsertions(chunk, insertions);
+  assertSameProgram(chunk, marked);
   shiftColumnsFor(map, chunk, insertions);
-  return applyInsertions(chunk, insertions);
+  return marked;
 }
 
 /** The modules `source` imports statically (`import … from "x"`, `export … from "x"`). */
@@ -243,4 +288,37 @@ export function applyInsertions(source: string, insertions: readonly Insertion[]
     at = offset;
   }
   return out + source.slice(at);
+}
+
+/**
+ * Throws unless `marked` parses to the program `source` does, but for
+ * parentheses and `var f=(function f…);` for `function f…`: an insertion
+ * that changed how the text parses (a newline that ended a statement before
+ * a `(` was inserted) fails the build instead of shipping.
+ */
+export function assertSameProgram(source: string, marked: string) {
+  const shape = (text: string) =>
+    JSON.stringify(
+      parse(text, { ecmaVersion: "latest", sourceType: "module" }),
+      function (key, value) {
+        if (key === "start" || key === "end") return undefined;
+        if (Array.isArray(value)) {
+          return value.flatMap((node) => {
+            const [declarator] = node?.type === "VariableDeclaration" && node.kind === "var" &&
+                node.declarations.length === 1
+              ? node.declarations
+              : [];
+            if (
+              declarator?.init?.type === "FunctionExpression" &&
+              declarator.init.id?.name === declarator.id.name
+            ) return [{ ...declarator.init, type: "FunctionDeclaration" }];
+            return node?.type === "EmptyStatement" ? [] : [node];
+          });
+        }
+        return value;
+      },
+    );
+  if (shape(marked) !== shape(source)) {
+    throw new Error("tasks/eager_compile.ts: the marked chunk parses to another program");
+  }
 }
