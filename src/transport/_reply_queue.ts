@@ -95,14 +95,24 @@ export class ReplyQueue {
     return this.#outstanding.first() ?? false;
   }
 
-  /** Queues a reply just read; a final one answers the oldest command awaiting one, if any. */
+  /**
+   * Counts a reply just read: a final one answers the oldest command awaiting
+   * one, or is unasked when none is. Apart from `add`, and before anything
+   * that may throw (the debug hook, `onReply`): a reply counted late, or not
+   * at all, puts every later one a command behind (and a reply to PASS would
+   * be redacted as another command's).
+   */
+  answered(reply: FtpReply): void {
+    if (isPreliminary(reply)) return;
+    if (this.#outstanding.size === 0) this.#unasked.add(reply);
+    else this.#outstanding.shift();
+  }
+
+  /** Queues a reply that `answered` counted, for a read to take. */
   add(reply: FtpReply): void {
-    if (!isPreliminary(reply)) {
-      if (this.#outstanding.size === 0) {
-        this.#unasked.add(reply);
-        this.#unaskedQueued++;
-      } else this.#outstanding.shift();
-    }
+    // Counted here, not in `answered`: an unasked reply that is not queued
+    // (the hook threw) must not count towards the flood.
+    if (this.#unasked.has(reply)) this.#unaskedQueued++;
     this.#queued.push(reply);
   }
 

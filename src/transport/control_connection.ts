@@ -433,6 +433,9 @@ export class ControlConnection {
         }
         continue;
       }
+      // Counted before the hooks run: one that throws must not leave the
+      // count of awaited replies behind (see `ReplyQueue.answered`).
+      this.#replies.answered(reply);
       if (this.#debug) {
         for (const line of reply.lines) this.#debug({ direction: "receive", line });
       }

@@ -8,6 +8,7 @@ import {
   FtpClient,
   FtpConnectionError,
   FtpInputError,
+  FtpPermanentError,
   FtpProtocolError,
   type FtpState,
   FtpTimeoutError,
@@ -142,6 +143,54 @@ Deno.test("a refused raw command never quotes a password", async () => {
   const error = await t.client.send("PASS hunter2\r\nDELE x").catch((e) => e);
   assert.ok(error instanceof FtpInputError);
   assert.ok(!error.message.includes("hunter2"), error.message);
+});
+
+// A debug hook (or an onEvent in a runner's trace) that throws on a reply
+// fails the call that read it; the replies after it must still be matched to
+// their own commands. One behind, a 530 to PASS was redacted as NOOP's
+// reply, and a password under six characters (hidden only in the replies to
+// USER, PASS and ACCT) went into the error, the reply event and the trace.
+Deno.test("after a debug hook threw on a reply, a reply to PASS still hides the password everywhere", async () => {
+  const password = "abc12";
+  let passes = 0;
+  await using server = scriptedServer(async (line, io) => {
+    const verb = line.split(" ")[0].toUpperCase();
+    if (verb === "USER") return await io.write("331 Password please\r\n");
+    if (verb === "PASS") {
+      passes++;
+      return await io.write(
+        passes === 1 ? "230 Logged in\r\n" : `530 Password ${password} is wrong\r\n`,
+      );
+    }
+    if (verb === "NOOP") return await io.write("200 NOOP ok\r\n");
+    return false;
+  });
+  const trace: string[] = [];
+  let thrown = false;
+  const debug = ({ line }: { line: string }) => {
+    trace.push(line);
+    if (!thrown && line.includes("NOOP ok")) {
+      thrown = true;
+      throw new Error("a logger that failed");
+    }
+  };
+  await using client = await FtpClient.connect(
+    `ftp://user:${password}@127.0.0.1:${server.port}`,
+    { debug },
+  );
+  const events: string[] = [];
+  client.addEventListener("reply", (event) => events.push(event.reply.text));
+  const failed = await client.send("NOOP").catch((e) => e);
+  assert.equal(failed?.message, "a logger that failed");
+  const refused = await client.command(`PASS ${password}`).catch((e) => e);
+  assert.ok(refused instanceof FtpPermanentError, String(refused));
+  assert.equal(refused.code, 530);
+  const leaks = [
+    ...(refused.message.includes(password) ? [`error: ${refused.message}`] : []),
+    ...events.filter((text) => text.includes(password)).map((text) => `event: ${text}`),
+    ...trace.filter((line) => line.includes(password)).map((line) => `trace: ${line}`),
+  ];
+  assert.deepEqual(leaks, []);
 });
 
 Deno.test("abort() interrupts a large upload at once, even when the server stops reading", async () => {
