@@ -8,8 +8,8 @@
  *
  * Its parts: `_reply_queue.ts` matches the replies read to the commands
  * sent (several await theirs when commands go together), `_reply_redactor.ts`
- * hides the secrets a reply quotes, and the reply deadlines share one
- * `DeadlineTimer` (`std/timer.ts`).
+ * hides the secrets a reply quotes, and `_reply_timer.ts` ends a read
+ * whose deadline passed (one timer for all the reads).
  *
  * @module
  */
@@ -20,12 +20,12 @@ import { type FtpReply, isPreliminary, ReplyParser } from "../protocol/reply.ts"
 import { type TextCodec, textCodec } from "../protocol/text_codec.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { hostPort } from "../protocol/host.ts";
-import { DeadlineTimer } from "../std/timer.ts";
 import { closeQuietly } from "./close_quietly.ts";
 import { connectionError } from "./_socket.ts";
 import { writeAll, writesOf } from "./write_all.ts";
 import { MAX_QUEUED_REPLIES, ReplyQueue } from "./_reply_queue.ts";
 import { ReplyRedactor } from "./_reply_redactor.ts";
+import { ReplyTimer } from "./_reply_timer.ts";
 import type { Transport } from "./transport.ts";
 
 /**
@@ -120,7 +120,7 @@ export class ControlConnection {
   /** When the last read of the server's bytes ended (see `lastReadAt`). */
   #lastReadAt = performance.now();
   /** Ends a read whose deadline passed, by closing the connection: one timer for all the reads. */
-  readonly #replyTimer = new DeadlineTimer<FtpError>((error) => this.close(error));
+  readonly #replyTimer = new ReplyTimer((error) => this.close(error));
   /** Called with every complete reply, in order. */
   onReply?: (reply: FtpReply) => void;
   /**
