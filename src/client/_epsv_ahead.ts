@@ -41,23 +41,23 @@ const AHEAD_LISTENER_TRUSTED_MS = 1_000;
  * What the reply to an EPSV sent ahead is worth to the transfer starting
  * now (see `EpsvAhead.judge`).
  */
-export type AheadVerdict = "use" | "refused" | "stale";
+export type AheadVerdict = "use" | "outOfTurn" | "stale";
 
 /** One session's EPSV sent ahead, and what the session learnt of EPSV. */
 export class EpsvAhead {
   readonly #session: Session;
   /** Whether the server refused EPSV: passive mode uses PASV from then on. */
-  epsvRefused = false;
+  refused = false;
   /** An EPSV sent ahead (with a transfer's end) whose reply is still unread. */
-  epsvAhead = false;
+  sent = false;
   /** Whether an EPSV of this session got its 229. */
-  epsvWorked = false;
+  worked = false;
   /**
    * The reply to an EPSV sent ahead, read already (commands sent after it
    * needed their replies), kept for the next transfer: only through
    * pipelines that expect one (see `pipeline`), dropped by any other command.
    */
-  epsvReady?: FtpReply;
+  ready?: FtpReply;
 
   /**
    * The server's passive listener opened by an EPSV sent ahead, until a
@@ -67,18 +67,19 @@ export class EpsvAhead {
    * not the server leaving: in a session that sent an EPSV ahead, it is
    * dropped where it arrives, whenever that is.
    */
-  aheadListener?: "unused" | "expired";
-  #sentAhead = false;
+  listener?: "unused" | "expired";
+  /** Whether this session sent an EPSV ahead, ever (see `dismiss`). */
+  #sentAny = false;
   /**
    * Whether the last transfer command went with the next transfer's EPSV
    * (see `mayEpsvWithRead`), which its completion then treats as sent
    * ahead of its final reply.
    */
-  epsvWithTransfer = false;
+  withTransfer = false;
   /** Whether the greeting names software that answers an EPSV sent during a transfer in turn. */
   #inTurnSoftware?: boolean;
   /** Whether the last passive address came from an EPSV sent ahead. */
-  addressAhead = false;
+  gaveAddress = false;
 
   constructor(session: Session) {
     this.#session = session;
@@ -87,11 +88,11 @@ export class EpsvAhead {
   /**
    * The control connection's `dismiss`: a 421 that says a passive listener
    * timed out, in a session that sent an EPSV ahead, is dropped where it
-   * arrives (see `aheadListener`).
+   * arrives (see `listener`).
    */
   readonly dismiss = (reply: FtpReply): boolean => {
-    if (reply.code !== 421 || !this.#sentAhead || !/passive/i.test(reply.text)) return false;
-    if (this.aheadListener) this.aheadListener = "expired";
+    if (reply.code !== 421 || !this.#sentAny || !/passive/i.test(reply.text)) return false;
+    if (this.listener) this.listener = "expired";
     return true;
   };
 
@@ -102,10 +103,10 @@ export class EpsvAhead {
    * again. `undefined` where it did not: then `sendEpsvAhead`. Not async: a
    * download's end asks it once a file (see Transfer's completion).
    */
-  epsvWithTransferAhead(): boolean | undefined {
-    if (!this.epsvWithTransfer) return undefined;
-    this.epsvWithTransfer = false;
-    return this.epsvAhead;
+  sentWithTransfer(): boolean | undefined {
+    if (!this.withTransfer) return undefined;
+    this.withTransfer = false;
+    return this.sent;
   }
 
   /**
@@ -115,65 +116,73 @@ export class EpsvAhead {
    * of turn (the next transfer asks again, in turn), and this server gets
    * no EPSV ahead of an upload from now on.
    */
-  epsvAheadAnswered(reply: FtpReply | undefined): void {
-    this.epsvAhead = false;
-    this.epsvReady = reply;
+  answered(reply: FtpReply | undefined): void {
+    this.sent = false;
+    this.ready = reply;
     if (reply === undefined) {
-      this.aheadListener = undefined;
+      this.listener = undefined;
       stopEpsvDuringTransfers(this.#session.serverKey);
     }
   }
 
   /** Whether the last transfer's command went with the next EPSV, still unanswered. */
-  get epsvWentWithTransfer(): boolean {
-    return this.epsvWithTransfer && this.epsvAhead;
+  get wentWithTransfer(): boolean {
+    return this.withTransfer && this.sent;
   }
 
   /**
-   * Whether `sendEpsvAhead` would send now, or has with the transfer's
-   * command: a download's end asks first, so that a session that will not
-   * (active mode, pipelining off) costs no call.
+   * Whether a transfer's end has an EPSV ahead to see to: one that went
+   * with the transfer's command already, or one `sendEpsvAhead` would send
+   * now (EPSV worked on this session, and `maySendNow`). A download's end
+   * asks first, so that a session that will not (active mode, pipelining
+   * off) costs no call.
    */
-  get mayEpsvAhead(): boolean {
-    return this.epsvWithTransfer || (this.epsvWorked && this.mayAheadEpsv());
+  get dueAtTransferEnd(): boolean {
+    return this.withTransfer || (this.worked && this.maySendNow());
   }
 
-  /** Notes an EPSV just sent ahead: its listener is the server's now. */
-  noteAhead(): void {
-    this.aheadListener = "unused";
-    this.#sentAhead = true;
+  /** An EPSV just went ahead: its reply is to read, its listener the server's now. */
+  noteSent(): void {
+    this.sent = true;
+    this.listener = "unused";
+    this.#sentAny = true;
   }
 
-  /** Whether an EPSV may go ahead now (see sendEpsvAhead and pipeline). */
-  mayAheadEpsv(): boolean {
+  /**
+   * Whether the session's state lets an EPSV go ahead now: none is
+   * pending, passive mode, EPSV not refused, pipelining on, the connection
+   * open (see sendEpsvAhead and pipeline).
+   */
+  maySendNow(): boolean {
     const session = this.#session;
-    return !this.epsvAhead && this.epsvReady === undefined && session.transferMode === "passive" &&
-      !this.epsvRefused && session.pipelining && !session.control.closed;
+    return !this.sent && this.ready === undefined && session.transferMode === "passive" &&
+      !this.refused && session.pipelining && !session.control.closed;
   }
 
   /** The reply to the EPSV sent ahead, if one was. */
-  takeAhead(): Promise<FtpReply | undefined> {
-    const ready = this.epsvReady;
-    this.epsvReady = undefined;
+  take(): Promise<FtpReply | undefined> {
+    const ready = this.ready;
+    this.ready = undefined;
     if (ready) return Promise.resolve(ready);
-    if (!this.epsvAhead) return NO_REPLY;
-    this.epsvAhead = false;
+    if (!this.sent) return NO_REPLY;
+    this.sent = false;
     // Not awaited here: the read is the caller's, one frame less per transfer.
     return this.#session.readPipelined("EPSV", true);
   }
 
   /** Reads and drops the reply to an EPSV sent ahead, before another command. */
-  settleAhead(): Promise<unknown> {
+  settle(): Promise<unknown> {
     // Nothing sent ahead (a RETR's usual case): no reads, no async frames.
-    if (!this.epsvAhead && this.epsvReady === undefined) return SETTLED;
-    return this.takeAhead();
+    if (!this.sent && this.ready === undefined) return SETTLED;
+    return this.take();
   }
 
   /**
    * Whether `reply`, the answer to an EPSV sent ahead, may give the
-   * transfer starting now its address (`"use"`); `"refused"` where EPSV
-   * worked on this session before (the server took the one sent ahead out
-   * of turn: ask again, in turn, and one command at a time from now on);
+   * transfer starting now its address (`"use"`); `"outOfTurn"` for a
+   * refusal where EPSV worked on this session before (the server took the
+   * one sent ahead out of turn: ask again, in turn, and one command at a
+   * time from now on);
    * `"stale"` where its listener is gone, or may be: the server said it
    * timed out, or the connection was not read for a while (its 421 may not
    * be read yet): ask for another. Both `readyAddress` and
@@ -181,8 +190,8 @@ export class EpsvAhead {
    */
   judge(reply: FtpReply): AheadVerdict {
     // The server timed out the listener.
-    if (this.aheadListener === "expired") return "stale";
-    if (reply.code >= 400 && this.epsvWorked) return "refused";
+    if (this.listener === "expired") return "stale";
+    if (reply.code >= 400 && this.worked) return "outOfTurn";
     const sinceRead = performance.now() - this.#session.control.lastReadAt;
     return sinceRead > AHEAD_LISTENER_TRUSTED_MS ? "stale" : "use";
   }
@@ -196,23 +205,23 @@ export class EpsvAhead {
    * timed out): `passiveAddress` then decides, as before.
    */
   readyAddress(): DataAddress | undefined {
-    if (this.epsvRefused || !this.epsvWorked) return undefined;
+    if (this.refused || !this.worked) return undefined;
     const control = this.#session.control;
-    if (this.epsvReady === undefined) {
-      if (!this.epsvAhead) return undefined;
+    if (this.ready === undefined) {
+      if (!this.sent) return undefined;
       const queued = control.takeQueued(NOT_ANY);
       if (queued === undefined) return undefined;
-      this.epsvAhead = false;
-      // Judged as takeAhead's read would (a 421, a reply out of step: thrown).
-      this.epsvReady = this.#session.pipelinedReply("EPSV", queued, true);
+      this.sent = false;
+      // Judged as take's read would (a 421, a reply out of step: thrown).
+      this.ready = this.#session.pipelinedReply("EPSV", queued, true);
     }
-    const ahead = this.epsvReady;
+    const ahead = this.ready;
     if (ahead.code !== 229 || this.judge(ahead) !== "use") return undefined;
     // Taken before it is read, as passiveAddress takes it: a 229 that names
     // no port fails this transfer, not every one after it.
-    this.epsvReady = undefined;
-    this.aheadListener = undefined;
-    this.addressAhead = true;
+    this.ready = undefined;
+    this.listener = undefined;
+    this.gaveAddress = true;
     return { host: control.remoteAddr.hostname, port: parseEpsvReply(ahead.text) };
   }
 
@@ -227,7 +236,7 @@ export class EpsvAhead {
    * next address in one round trip.
    */
   mayEpsvWithRead(): boolean {
-    return !this.#session.dataProtected && this.epsvWorked && this.mayAheadEpsv() &&
+    return !this.#session.dataProtected && this.worked && this.maySendNow() &&
       this.mayEpsvDuringTransfer();
   }
 
@@ -247,12 +256,12 @@ export class EpsvAhead {
    * and a refusal may be the EPSV's, out of turn (see `#refusalWithEpsv`).
    */
   judgeOpening(line: string, reply: FtpReply): FtpReply | Promise<FtpReply> {
-    if (this.epsvWithTransfer && reply.code === 229) {
+    if (this.withTransfer && reply.code === 229) {
       stopEpsvDuringTransfers(this.#session.serverKey);
       this.#session.stopPipelining();
       throw this.#session.control.close(outOfStep(line, reply));
     }
-    if (this.epsvWithTransfer && reply.code >= 400 && reply.code !== 421) {
+    if (this.withTransfer && reply.code >= 400 && reply.code !== 421) {
       return this.#refusalWithEpsv(line, reply);
     }
     return opening(line, reply);
@@ -279,13 +288,13 @@ export class EpsvAhead {
     } catch {
       return opening(line, refusal);
     }
-    this.epsvAhead = false;
+    this.sent = false;
     if (next.code === 229) {
-      this.epsvReady = next; // In turn: the next transfer's address.
+      this.ready = next; // In turn: the next transfer's address.
       return opening(line, refusal);
     }
-    this.epsvWithTransfer = false;
-    this.aheadListener = undefined;
+    this.withTransfer = false;
+    this.listener = undefined;
     stopEpsvDuringTransfers(this.#session.serverKey);
     if (next.code === 421) return opening(line, refusal);
     if (isPreliminary(next)) return next; // The refusal was the EPSV's.

@@ -163,7 +163,7 @@ export class Session {
 
   /** Sends a command and returns its first non-preliminary reply. */
   async sendCommand(line: string): Promise<FtpReply> {
-    await this.#ahead.settleAhead();
+    await this.#ahead.settle();
     this.control.assertInStep();
     await this.control.send(line);
     return await this.readFinal(line);
@@ -200,19 +200,20 @@ export class Session {
     const replies: FtpReply[] = [];
     // An EPSV already sent ahead is kept for the transfer that follows these.
     const keep = epsvAhead && this.pipelining &&
-      (this.#ahead.epsvAhead || this.#ahead.epsvReady !== undefined);
-    if (!keep) await this.#ahead.settleAhead();
-    const ahead = epsvAhead && !keep && this.#ahead.mayAheadEpsv();
+      (this.#ahead.sent || this.#ahead.ready !== undefined);
+    if (!keep) await this.#ahead.settle();
+    const ahead = epsvAhead && !keep && this.#ahead.maySendNow();
     if ((lines.length < 2 && !ahead && !keep) || !this.pipelining) {
       for (const line of lines) replies.push(await this.sendCommand(line));
       return replies;
     }
     this.control.assertInStep();
     await this.control.sendMany(ahead ? [...lines, "EPSV"] : lines);
-    if (ahead) this.#ahead.noteAhead();
+    // The EPSV sent after these commands is the one ahead now (none was
+    // unread: `settle` read it, and `ahead` and `keep` exclude each other).
+    if (ahead) this.#ahead.noteSent();
     // Its reply comes before these commands' replies.
-    if (keep) this.#ahead.epsvReady = await this.#ahead.takeAhead();
-    this.#ahead.epsvAhead = ahead;
+    if (keep) this.#ahead.ready = await this.#ahead.take();
     for (const line of lines) replies.push(await this.readPipelined(line));
     return replies;
   }
@@ -279,18 +280,17 @@ export class Session {
    * listener it opened when the next transfer asks).
    */
   async sendEpsvAhead(): Promise<boolean> {
-    const withTransfer = this.#ahead.epsvWithTransferAhead();
+    const withTransfer = this.#ahead.sentWithTransfer();
     if (withTransfer !== undefined) return withTransfer;
-    if (!this.#ahead.mayEpsvAhead) return false;
+    if (!this.#ahead.dueAtTransferEnd) return false;
     await this.control.send("EPSV");
-    this.#ahead.epsvAhead = true;
-    this.#ahead.noteAhead();
+    this.#ahead.noteSent();
     return true;
   }
 
-  /** See `EpsvAhead.epsvWithTransferAhead`. */
+  /** See `EpsvAhead.sentWithTransfer`. */
   epsvWithTransferAhead(): boolean | undefined {
-    return this.#ahead.epsvWithTransferAhead();
+    return this.#ahead.sentWithTransfer();
   }
 
   /**
@@ -301,24 +301,24 @@ export class Session {
    * share a round trip. Returns whether it was sent.
    */
   async sendEpsvAheadOfUpload(): Promise<boolean> {
-    this.#ahead.epsvWithTransfer = false;
+    this.#ahead.withTransfer = false;
     if (!this.#ahead.mayEpsvDuringTransfer()) return false;
     return await this.sendEpsvAhead();
   }
 
-  /** See `EpsvAhead.epsvAheadAnswered`. */
+  /** See `EpsvAhead.answered`. */
   epsvAheadAnswered(reply: FtpReply | undefined): void {
-    this.#ahead.epsvAheadAnswered(reply);
+    this.#ahead.answered(reply);
   }
 
   /** Whether the last transfer's command went with the next EPSV, still unanswered. */
   get epsvWentWithTransfer(): boolean {
-    return this.#ahead.epsvWentWithTransfer;
+    return this.#ahead.wentWithTransfer;
   }
 
-  /** See `EpsvAhead.mayEpsvAhead`. */
-  get mayEpsvAhead(): boolean {
-    return this.#ahead.mayEpsvAhead;
+  /** See `EpsvAhead.dueAtTransferEnd`. */
+  get epsvAheadDue(): boolean {
+    return this.#ahead.dueAtTransferEnd;
   }
 
   /**
@@ -374,23 +374,23 @@ export class Session {
   /** The passive-mode address: EPSV, or PASV once the server refused EPSV. */
   async passiveAddress(): Promise<DataAddress> {
     const peer = this.control.remoteAddr.hostname;
-    if (!this.#ahead.epsvRefused) {
-      let ahead = await this.#ahead.takeAhead();
+    if (!this.#ahead.refused) {
+      let ahead = await this.#ahead.take();
       // Judged before its listener is forgotten (an expired one is stale).
       const verdict = ahead && this.#ahead.judge(ahead);
-      this.#ahead.aheadListener = undefined; // Used now, or replaced by the EPSV below.
+      this.#ahead.listener = undefined; // Used now, or replaced by the EPSV below.
       // EPSV worked on this session before: a refusal of the one sent ahead
       // says the server took it out of turn. Ask again, in turn.
-      if (verdict === "refused") this.stopPipelining();
+      if (verdict === "outOfTurn") this.stopPipelining();
       // Refused, or its listener gone or maybe gone: ask for another.
       if (verdict !== "use") ahead = undefined;
-      this.#ahead.addressAhead = ahead !== undefined;
+      this.#ahead.gaveAddress = ahead !== undefined;
       const port = ahead ? epsvPort(ahead) : await this.epsv();
       if (port !== undefined) {
-        this.#ahead.epsvWorked = true;
+        this.#ahead.worked = true;
         return { host: peer, port };
       }
-      this.#ahead.epsvRefused = true;
+      this.#ahead.refused = true;
     }
     if (peer.includes(":")) {
       throw new FtpUnsupportedError(
@@ -407,7 +407,7 @@ export class Session {
    * so a refused connection to it asks for a new one.
    */
   get addressAhead(): boolean {
-    return this.#ahead.addressAhead;
+    return this.#ahead.gaveAddress;
   }
 
   /** Announces an active-mode address: EPRT, or PORT once the server refused EPRT. */
@@ -430,12 +430,11 @@ export class Session {
    * `mayEpsvWithRead`).
    */
   async startTransfer(line: string, withEpsv = false): Promise<FtpReply> {
-    if (this.#ahead.epsvAhead || this.#ahead.epsvReady !== undefined) await this.#ahead.takeAhead();
-    this.#ahead.epsvWithTransfer = withEpsv;
+    if (this.#ahead.sent || this.#ahead.ready !== undefined) await this.#ahead.take();
+    this.#ahead.withTransfer = withEpsv;
     if (withEpsv) {
       await this.control.sendMany([line, "EPSV"]);
-      this.#ahead.epsvAhead = true;
-      this.#ahead.noteAhead();
+      this.#ahead.noteSent();
     } else {
       await this.control.send(line);
     }
@@ -444,8 +443,8 @@ export class Session {
 
   /** Sends a transfer command (its data connection is set up already). */
   async sendTransfer(line: string): Promise<void> {
-    await this.#ahead.settleAhead();
-    this.#ahead.epsvWithTransfer = false;
+    await this.#ahead.settle();
+    this.#ahead.withTransfer = false;
     await this.control.send(line);
   }
 
@@ -778,7 +777,7 @@ export class Session {
    */
   async quit(waitMs?: number): Promise<FtpReply> {
     if (waitMs === undefined) return await this.voidCommand("QUIT");
-    await this.#ahead.settleAhead().catch(() => {}); // Leaving anyway.
+    await this.#ahead.settle().catch(() => {}); // Leaving anyway.
     this.control.assertInStep();
     await this.control.send("QUIT");
     const said = "the reply to QUIT";
@@ -803,9 +802,9 @@ export class Session {
    */
   async abor(graceMs?: number): Promise<FtpReply | undefined> {
     // The reply to an EPSV sent ahead comes before PWD's: the drain reads it.
-    let epsvAhead = this.#ahead.epsvAhead;
-    this.#ahead.epsvAhead = false;
-    this.#ahead.epsvReady = undefined;
+    let epsvAhead = this.#ahead.sent;
+    this.#ahead.sent = false;
+    this.#ahead.ready = undefined;
     await this.control.send("ABOR");
     await this.control.send("PWD");
     let transferReply: FtpReply | undefined;

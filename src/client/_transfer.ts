@@ -209,7 +209,7 @@ export class Transfer {
           if (withTransfer !== undefined) aheadSent = withTransfer;
           else {
             try {
-              aheadSent = this.#session.mayEpsvAhead && await this.#session.sendEpsvAhead();
+              aheadSent = this.#session.epsvAheadDue && await this.#session.sendEpsvAhead();
             } catch {
               // The control connection failed: reading the final reply tells.
             }
