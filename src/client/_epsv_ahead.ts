@@ -189,7 +189,9 @@ export class EpsvAhead {
    * `Session.passiveAddress` ask it.
    */
   judge(reply: FtpReply): AheadVerdict {
-    // The server timed out the listener.
+    // The server timed out the listener. Asked first: its word explains a
+    // refusal that came with it, which then says nothing of turns (pipelining
+    // stays on; tests/client/pipelining_refusals).
     if (this.listener === "expired") return "stale";
     if (reply.code >= 400 && this.worked) return "outOfTurn";
     const sinceRead = performance.now() - this.#session.control.lastReadAt;

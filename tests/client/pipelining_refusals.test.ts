@@ -208,6 +208,34 @@ for (const when of ["idle", "during PWD"] as const) {
   });
 }
 
+Deno.test("a refusal of an EPSV sent ahead after the server timed out its listener: the next download asks again, and pipelining is kept", async () => {
+  // A refusal of an EPSV sent ahead, where EPSV worked before, is read as
+  // the server answering it out of turn, which ends pipelining to the server
+  // for the process. But here the server said first that it timed out the
+  // listener (the 421, dropped where it arrives): its word explains the
+  // refusal, which says nothing of turns, and a 4xx with it is stale like
+  // the listener. So the expired listener is judged before the refusal
+  // (EpsvAhead.judge): the next transfer asks for another address in turn,
+  // and pipelining stays on.
+  let epsvs = 0;
+  await using server = hostileServer({
+    files: { "/f.txt": "f\n", "/g.txt": "g\n" },
+    script: async (line, session) => {
+      // The second EPSV is the one sent ahead with the first download's end.
+      if (line !== "EPSV" || ++epsvs !== 2) return false;
+      await session.write("421 Passive data channel timed out.\r\n");
+      await session.write("425 Can't open passive connection.\r\n");
+      return true;
+    },
+  });
+  await using client = await FtpClient.connect(server.url);
+  assert.equal(await new Response(await client.download("f.txt")).text(), "f\n");
+  assert.equal(await new Response(await client.download("g.txt")).text(), "g\n");
+  assert.ok(epsvs >= 3, `${epsvs} EPSVs: the second download asked in turn`);
+  assert.equal(server.sessions, 1, "no reconnect");
+  assert.equal(mayPipeline(`127.0.0.1:${server.port}`), true);
+});
+
 Deno.test("an EPSV sent ahead whose 229 was read over a second before its transfer is not used: the transfer asks for a new address", async () => {
   // A server may give up a listener nobody connected to (pyftpdlib: an
   // unasked 421, after 30 s by default) and hand its port to another
