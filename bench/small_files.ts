@@ -18,7 +18,13 @@
  * hand-written Deno getter with no ferry code doing per file what the runner
  * does over the wire and to the file, and "floor+", which adds the runner's
  * MDTMs, link check, partial file, mtime and rename: Deno's own cost of the
- * job, start-up included).
+ * job, start-up included). FERRY_BENCH_FLOOR=2 adds the two-isolate
+ * experiment (bench/_split_kit.ts): floor+ split over the main thread and
+ * one Worker ("floor+2t") and ferry's library (`FtpClient.downloadAllTo`,
+ * no runner) likewise ("lib-2t"), each beside the same script in one
+ * isolate ("floor+1t", "lib-1t"); then each script's own times (process
+ * start to each thread's first login, listing, end; RSS) over as many runs.
+ * Line order per N: ferry, lftp, then the other cells in the order added.
  *
  * When the checkout has the build (tasks/build.ts), "installed" also runs in
  * the same rounds: the same get from the bundle `deno task build` makes, with
@@ -45,7 +51,9 @@ const PARALLEL = (Deno.env.get("FERRY_BENCH_PARALLEL") ?? "8,1").split(",").map(
 /** Another checkout of ferry (the code before a change) to run in the same rounds. */
 const BASELINE = Deno.env.get("FERRY_BENCH_BASELINE");
 /** Also run the hand-written Deno floor (bench/_small_files_floor.ts) in the same rounds. */
-const FLOOR = Deno.env.get("FERRY_BENCH_FLOOR") === "1";
+const FLOOR = ["1", "2"].includes(Deno.env.get("FERRY_BENCH_FLOOR") ?? "");
+/** Also the two-isolate experiment's cells (bench/_split_kit.ts), in one isolate and in two. */
+const SPLIT = Deno.env.get("FERRY_BENCH_FLOOR") === "2";
 const BYTES = 4096;
 const repo = new URL("..", import.meta.url).pathname;
 const work = `/dev/shm/ferry-small-files-${Deno.pid}`;
@@ -104,6 +112,18 @@ try {
     out,
     String(parallel),
     mode,
+  ];
+  /** A two-isolate experiment's script (bench/_split_kit.ts) on `threads` isolates. */
+  const split = (script: string, parallel: number, threads: number, trace = false) => [
+    Deno.execPath(),
+    "run",
+    "-A",
+    join(repo, "bench", script),
+    `${base}/pub/small/`,
+    out,
+    String(parallel),
+    String(threads),
+    ...(trace ? ["trace"] : []),
   ];
   /**
    * The installed CLI's command (the README's bundle, with the flags of its
@@ -170,6 +190,8 @@ try {
     seconds: number[];
     /** CPU seconds (user + system) of the process and its children. */
     cpu: number[];
+    /** Peak resident set (KiB). */
+    peakKiB: number[];
   }
 
   const interleaved = async (parallel: number): Promise<Result[]> => {
@@ -186,8 +208,21 @@ try {
       cells.push({ client: "floor", command: floor(parallel, "plain") });
       cells.push({ client: "floor+", command: floor(parallel, "full") });
     }
+    if (SPLIT) {
+      for (const threads of [1, 2]) {
+        cells.push({
+          client: `floor+${threads}t`,
+          command: split("_small_files_floor_split.ts", parallel, threads),
+        });
+        cells.push({
+          client: `lib-${threads}t`,
+          command: split("_small_files_library.ts", parallel, threads),
+        });
+      }
+    }
     const seconds = cells.map(() => [] as number[]);
     const cpu = cells.map(() => [] as number[]);
+    const peakKiB = cells.map(() => [] as number[]);
     for (let round = 0; round <= RUNS; round++) {
       for (const [i, c] of cells.entries()) {
         await clean();
@@ -196,9 +231,16 @@ try {
         await check();
         seconds[i].push(result.seconds);
         cpu[i].push(result.cpu);
+        peakKiB[i].push(result.peakKiB);
       }
     }
-    return cells.map((c, i) => ({ client: c.client, parallel, seconds: seconds[i], cpu: cpu[i] }));
+    return cells.map((c, i) => ({
+      client: c.client,
+      parallel,
+      seconds: seconds[i],
+      cpu: cpu[i],
+      peakKiB: peakKiB[i],
+    }));
   };
 
   console.log(`vsftpd on ${base}; ${FILES} × ${BYTES} B; ${RUNS} rounds; load ${load()}`);
@@ -210,7 +252,7 @@ try {
     const ls = median(l.seconds);
     const line = (r: Result, s: number) =>
       `  ${r.client.padEnd(6)} ${s.toFixed(3)} s  ${(FILES / s).toFixed(0).padStart(5)} files/s  ` +
-      `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")}; ` +
+      `CPU ${median(r.cpu).toFixed(2)} s  RSS ${(median(r.peakKiB) / 1024).toFixed(0)} MiB  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")}; ` +
       `CPU ${r.cpu.map((x) => x.toFixed(2)).join(" ")})`;
     console.log(`--parallel ${parallel} (load before ${before}, after ${load()})`);
     console.log(line(f, fs));
@@ -225,10 +267,32 @@ try {
     }
     for (const r of others.filter((r) => r.client !== "before")) {
       console.log(line(r, median(r.seconds)));
-      if (r.client.startsWith("installed")) {
+      if (r.client.startsWith("installed") || SPLIT) {
         console.log(`  ratio lftp/${r.client} ${(ls / median(r.seconds)).toFixed(2)}`);
       }
     }
+  }
+
+  if (SPLIT) {
+    // Where each split script's time goes, from its own clock (one JSON line a run).
+    const parallel = PARALLEL[0];
+    console.log(`split start-up, --parallel ${parallel}, ${RUNS} runs each (load ${load()})`);
+    for (const script of ["_small_files_floor_split.ts", "_small_files_library.ts"]) {
+      for (const threads of [1, 2]) {
+        const traces: Record<string, number>[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          await clean();
+          traces.push(JSON.parse(await run(split(script, parallel, threads, true))));
+          await check();
+        }
+        const keys = Object.keys(traces[0]).filter((k) => Number.isFinite(traces[0][k]));
+        console.log(
+          `  ${script} ${threads}t: ` +
+            keys.map((k) => `${k} ${median(traces.map((t) => t[k])).toFixed(1)}`).join(", "),
+        );
+      }
+    }
+    console.log(`  (load after ${load()})`);
   }
 
   if (PROFILE) {
