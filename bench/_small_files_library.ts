@@ -31,8 +31,7 @@ const { origin, pathname } = new URL(url);
 const parallel = Number(parallelText);
 
 /** The runner's share count for N MDTMs over `parallel` connections, and their size. */
-const shareSize = (files: number) =>
-  Math.ceil(files / Math.min(parallel, Math.ceil(files / 128)));
+const shareSize = (files: number) => Math.ceil(files / Math.min(parallel, Math.ceil(files / 128)));
 
 async function times(client: Client, { names }: Listing, shared: Shared) {
   const size = shareSize(names.length);
@@ -53,9 +52,7 @@ async function transfers(client: Client, { names, sizes }: Listing, shared: Shar
   let files = 0;
   // Bounded: each pass takes one file at least.
   for (;;) {
-    const { from, to } = shared.takeFiles((left) =>
-      Math.min(64, Math.ceil(left / (parallel * 2)))
-    );
+    const { from, to } = shared.takeFiles((left) => Math.min(64, Math.ceil(left / (parallel * 2))));
     if (from >= names.length) break;
     let bytes = 0;
     const outcomes = await client.downloadAllTo(
@@ -74,7 +71,9 @@ async function transfers(client: Client, { names, sizes }: Listing, shared: Shar
         onFileEnd: (_, outcome) => outcome.ok,
       },
     );
-    for (const outcome of outcomes) if (!outcome.ok) throw outcome.error ?? new Error("not started");
+    for (const outcome of outcomes) {
+      if (!outcome.ok) throw outcome.error ?? new Error("not started");
+    }
     files += outcomes.length;
     if (bytes < 0) throw new Error("unreachable");
   }

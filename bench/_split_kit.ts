@@ -20,6 +20,18 @@ export const isShare = (globalThis as { name?: string }).name === "share";
 /** Milliseconds on a clock both threads share (each has its own time origin). */
 export const now = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * This thread's time on a CPU and its time runnable but waiting for one
+ * (ms), from the scheduler's own counts (/proc/thread-self/schedstat).
+ */
+export function threadTimes(path = "/proc/thread-self/schedstat"): { run: number; wait: number } {
+  const [run, wait] = Deno.readTextFileSync(path).split(" ").map(Number);
+  return { run: run / 1e6, wait: wait / 1e6 };
+}
+
+/** The calling thread's id (its entry below /proc/PID/task). */
+const threadId = () => Deno.readLinkSync("/proc/thread-self").split("/").at(-1)!;
+
 /** The listing, handed to the worker. */
 export interface Listing {
   names: string[];
@@ -73,7 +85,7 @@ export class Shared {
 type Message =
   | { type: "work"; listing: Listing; buffer: SharedArrayBuffer }
   | { type: "login"; at: number }
-  | { type: "done"; files: number }
+  | { type: "done"; files: number; run: number; wait: number; tid: string }
   | { type: "error"; message: string };
 
 /** One level's work (the floor's or ferry's), on one thread's connections. */
@@ -120,8 +132,12 @@ export async function runSplit<C>(
       controls.push(...await Promise.all(Array.from({ length: own - 1 }, level.login)));
       const m = await work;
       if (m.type !== "work") throw new Error(`unexpected ${m.type}`);
-      const files = await level.share(controls, m.listing, new Shared(m.buffer, m.listing.names.length));
-      post({ type: "done", files });
+      const files = await level.share(
+        controls,
+        m.listing,
+        new Shared(m.buffer, m.listing.names.length),
+      );
+      post({ type: "done", files, ...threadTimes(), tid: threadId() });
     } catch (error) {
       post({ type: "error", message: String((error as Error)?.stack ?? error) });
     }
@@ -129,12 +145,15 @@ export async function runSplit<C>(
     return;
   }
   let workerLogin = NaN;
+  let workerTimes = { run: NaN, wait: NaN, tid: "" };
   const workerDone = worker && new Promise<number>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<Message>) => {
       const m = e.data;
       if (m.type === "login") workerLogin = m.at;
-      else if (m.type === "done") resolve(m.files);
-      else if (m.type === "error") reject(new Error(`worker: ${m.message}`));
+      else if (m.type === "done") {
+        workerTimes = m;
+        resolve(m.files);
+      } else if (m.type === "error") reject(new Error(`worker: ${m.message}`));
     };
     worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
   });
@@ -144,10 +163,23 @@ export async function runSplit<C>(
   const controls = [first, ...await Promise.all(Array.from({ length: own - 1 }, level.login))];
   const listing = await level.list(first);
   const listed = now();
+  const mainAtListed = threadTimes();
   const shared = Shared.create(listing.names.length);
   worker?.postMessage({ type: "work", listing, buffer: shared.buffer } satisfies Message);
   const mine = await level.share(controls, listing, shared);
+  const mainAtEnd = threadTimes();
   const theirs = workerDone ? await workerDone : 0;
+  // Every other thread of the process (V8's compiler and GC helpers, Deno's
+  // runtime threads), the worker's own times aside.
+  let othersRun = 0;
+  for (const { name } of Deno.readDirSync("/proc/self/task")) {
+    if (name === String(Deno.pid) || name === workerTimes.tid) continue;
+    try {
+      othersRun += threadTimes(`/proc/self/task/${name}/schedstat`).run;
+    } catch {
+      // Ended since the listing.
+    }
+  }
   worker?.terminate();
   if (mine + theirs !== listing.names.length) {
     throw new Error(`${mine} + ${theirs} files of ${listing.names.length}`);
@@ -162,6 +194,15 @@ export async function runSplit<C>(
       totalMs: now() - started,
       mainFiles: mine,
       workerFiles: theirs,
+      // On a CPU, and runnable but waiting for one: the main thread up to the
+      // listing and to its end, the worker to its end, the other threads.
+      mainRunListedMs: mainAtListed.run,
+      mainWaitListedMs: mainAtListed.wait,
+      mainRunMs: mainAtEnd.run,
+      mainWaitMs: mainAtEnd.wait,
+      workerRunMs: workerTimes.run,
+      workerWaitMs: workerTimes.wait,
+      othersRunMs: othersRun,
       rssMiB: Deno.memoryUsage().rss / 2 ** 20,
     }));
   }

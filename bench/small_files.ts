@@ -182,6 +182,28 @@ try {
     }
   };
 
+  /**
+   * vsftpd's CPU seconds so far, its reaped sessions' included (a session's
+   * processes are counted once they have ended and been waited for), from
+   * /proc: the bench's child whose name is vsftpd.
+   */
+  const serverCpu = () => {
+    const children = [...Deno.readDirSync(`/proc/${Deno.pid}/task`)].flatMap((t) =>
+      Deno.readTextFileSync(`/proc/${Deno.pid}/task/${t.name}/children`).trim().split(" ")
+    ).filter((pid) => pid !== "");
+    const pid = children.find((pid) => {
+      try {
+        return Deno.readTextFileSync(`/proc/${pid}/comm`).trim() === "vsftpd";
+      } catch {
+        return false;
+      }
+    });
+    if (pid === undefined) return NaN;
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    // utime, stime, cutime, cstime: fields 14-17 of stat(5), in ticks of 1/100 s.
+    return fields.slice(11, 15).map(Number).reduce((a, b) => a + b, 0) / 100;
+  };
+
   const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
 
   interface Result {
@@ -192,6 +214,8 @@ try {
     cpu: number[];
     /** Peak resident set (KiB). */
     peakKiB: number[];
+    /** vsftpd's CPU seconds in the run (with FERRY_BENCH_FLOOR=2). */
+    server: number[];
   }
 
   const interleaved = async (parallel: number): Promise<Result[]> => {
@@ -223,10 +247,15 @@ try {
     const seconds = cells.map(() => [] as number[]);
     const cpu = cells.map(() => [] as number[]);
     const peakKiB = cells.map(() => [] as number[]);
+    const server = cells.map(() => [] as number[]);
     for (let round = 0; round <= RUNS; round++) {
       for (const [i, c] of cells.entries()) {
         await clean();
+        const serverBefore = SPLIT ? serverCpu() : NaN;
         const result = await timed(c.command);
+        // vsftpd reaps each ended session's processes as their SIGCHLD comes.
+        if (SPLIT) await new Promise((resolve) => setTimeout(resolve, 100));
+        server[i].push(serverCpu() - serverBefore);
         if (round === 0) continue;
         await check();
         seconds[i].push(result.seconds);
@@ -240,6 +269,7 @@ try {
       seconds: seconds[i],
       cpu: cpu[i],
       peakKiB: peakKiB[i],
+      server: server[i].slice(1),
     }));
   };
 
@@ -252,7 +282,10 @@ try {
     const ls = median(l.seconds);
     const line = (r: Result, s: number) =>
       `  ${r.client.padEnd(6)} ${s.toFixed(3)} s  ${(FILES / s).toFixed(0).padStart(5)} files/s  ` +
-      `CPU ${median(r.cpu).toFixed(2)} s  RSS ${(median(r.peakKiB) / 1024).toFixed(0)} MiB  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")}; ` +
+      `CPU ${median(r.cpu).toFixed(2)} s  RSS ${(median(r.peakKiB) / 1024).toFixed(0)} MiB  ` +
+      (SPLIT ? `vsftpd CPU ${median(r.server).toFixed(2)} s  ` : "") + `(runs ${
+        r.seconds.map((x) => x.toFixed(2)).join(" ")
+      }; ` +
       `CPU ${r.cpu.map((x) => x.toFixed(2)).join(" ")})`;
     console.log(`--parallel ${parallel} (load before ${before}, after ${load()})`);
     console.log(line(f, fs));
@@ -271,26 +304,40 @@ try {
         console.log(`  ratio lftp/${r.client} ${(ls / median(r.seconds)).toFixed(2)}`);
       }
     }
+    if (SPLIT) {
+      // Paired: one isolate and two ran in the same rounds.
+      for (const [one, two] of [["floor+1t", "floor+2t"], ["lib-1t", "lib-2t"]]) {
+        const a = others.find((r) => r.client === one)!;
+        const b = others.find((r) => r.client === two)!;
+        const faster = b.seconds.filter((s, i) => s < a.seconds[i]).length;
+        console.log(
+          `  ${two} took less wall time than ${one} in ${faster} of ${a.seconds.length} rounds`,
+        );
+      }
+    }
   }
 
   if (SPLIT) {
     // Where each split script's time goes, from its own clock (one JSON line a run).
     const parallel = PARALLEL[0];
     console.log(`split start-up, --parallel ${parallel}, ${RUNS} runs each (load ${load()})`);
-    for (const script of ["_small_files_floor_split.ts", "_small_files_library.ts"]) {
-      for (const threads of [1, 2]) {
-        const traces: Record<string, number>[] = [];
-        for (let i = 0; i < RUNS; i++) {
-          await clean();
-          traces.push(JSON.parse(await run(split(script, parallel, threads, true))));
-          await check();
-        }
-        const keys = Object.keys(traces[0]).filter((k) => Number.isFinite(traces[0][k]));
-        console.log(
-          `  ${script} ${threads}t: ` +
-            keys.map((k) => `${k} ${median(traces.map((t) => t[k])).toFixed(1)}`).join(", "),
-        );
+    const kinds = ["_small_files_floor_split.ts", "_small_files_library.ts"].flatMap((script) =>
+      [1, 2].map((threads) => ({ script, threads, traces: [] as Record<string, number>[] }))
+    );
+    // Interleaved, as the rounds above.
+    for (let i = 0; i < RUNS; i++) {
+      for (const { script, threads, traces } of kinds) {
+        await clean();
+        traces.push(JSON.parse(await run(split(script, parallel, threads, true))));
+        await check();
       }
+    }
+    for (const { script, threads, traces } of kinds) {
+      const keys = Object.keys(traces[0]).filter((k) => Number.isFinite(traces[0][k]));
+      console.log(
+        `  ${script} ${threads}t: ` +
+          keys.map((k) => `${k} ${median(traces.map((t) => t[k])).toFixed(1)}`).join(", "),
+      );
     }
     console.log(`  (load after ${load()})`);
   }
