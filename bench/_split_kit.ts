@@ -84,7 +84,7 @@ export class Shared {
 /** What the main thread and the worker say to each other. */
 type Message =
   | { type: "work"; listing: Listing; buffer: SharedArrayBuffer }
-  | { type: "login"; at: number }
+  | { type: "login"; at: number; run: number }
   | { type: "done"; files: number; run: number; wait: number; tid: string }
   | { type: "error"; message: string };
 
@@ -128,7 +128,7 @@ export async function runSplit<C>(
     try {
       const first = level.login();
       const controls = [await first];
-      post({ type: "login", at: now() });
+      post({ type: "login", at: now(), run: threadTimes().run });
       controls.push(...await Promise.all(Array.from({ length: own - 1 }, level.login)));
       const m = await work;
       if (m.type !== "work") throw new Error(`unexpected ${m.type}`);
@@ -145,11 +145,12 @@ export async function runSplit<C>(
     return;
   }
   let workerLogin = NaN;
+  let workerLoginRun = NaN;
   let workerTimes = { run: NaN, wait: NaN, tid: "" };
   const workerDone = worker && new Promise<number>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<Message>) => {
       const m = e.data;
-      if (m.type === "login") workerLogin = m.at;
+      if (m.type === "login") [workerLogin, workerLoginRun] = [m.at, m.run];
       else if (m.type === "done") {
         workerTimes = m;
         resolve(m.files);
@@ -160,6 +161,7 @@ export async function runSplit<C>(
   workerDone?.catch(() => {});
   const first = await level.login();
   const mainLogin = now();
+  const mainLoginRun = threadTimes().run;
   const controls = [first, ...await Promise.all(Array.from({ length: own - 1 }, level.login))];
   const listing = await level.list(first);
   const listed = now();
@@ -194,8 +196,11 @@ export async function runSplit<C>(
       totalMs: now() - started,
       mainFiles: mine,
       workerFiles: theirs,
-      // On a CPU, and runnable but waiting for one: the main thread up to the
-      // listing and to its end, the worker to its end, the other threads.
+      // On a CPU, and runnable but waiting for one: each thread to its first
+      // login, the main thread to the listing and to its end, the worker to
+      // its end, the other threads.
+      mainRunLoginMs: mainLoginRun,
+      workerRunLoginMs: workerLoginRun,
       mainRunListedMs: mainAtListed.run,
       mainWaitListedMs: mainAtListed.wait,
       mainRunMs: mainAtEnd.run,
