@@ -255,7 +255,7 @@ try {
         const result = await timed(c.command);
         // vsftpd reaps each ended session's processes as their SIGCHLD comes.
         if (SPLIT) await new Promise((resolve) => setTimeout(resolve, 100));
-        server[i].push(serverCpu() - serverBefore);
+        if (SPLIT) server[i].push(serverCpu() - serverBefore);
         if (round === 0) continue;
         await check();
         seconds[i].push(result.seconds);
