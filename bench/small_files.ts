@@ -18,7 +18,13 @@
  * hand-written Deno getter with no ferry code doing per file what the runner
  * does over the wire and to the file, and "floor+", which adds the runner's
  * MDTMs, link check, partial file, mtime and rename: Deno's own cost of the
- * job, start-up included).
+ * job, start-up included). FERRY_BENCH_FLOOR=2 adds the two-isolate
+ * experiment (bench/_split_kit.ts): floor+ split over the main thread and
+ * one Worker ("floor+2t") and ferry's library (`FtpClient.downloadAllTo`,
+ * no runner) likewise ("lib-2t"), each beside the same script in one
+ * isolate ("floor+1t", "lib-1t"); then each script's own times (process
+ * start to each thread's first login, listing, end; RSS) over as many runs.
+ * Line order per N: ferry, lftp, then the other cells in the order added.
  *
  * When the checkout has the build (tasks/build.ts), "installed" also runs in
  * the same rounds: the same get from the bundle `deno task build` makes, with
@@ -45,7 +51,9 @@ const PARALLEL = (Deno.env.get("FERRY_BENCH_PARALLEL") ?? "8,1").split(",").map(
 /** Another checkout of ferry (the code before a change) to run in the same rounds. */
 const BASELINE = Deno.env.get("FERRY_BENCH_BASELINE");
 /** Also run the hand-written Deno floor (bench/_small_files_floor.ts) in the same rounds. */
-const FLOOR = Deno.env.get("FERRY_BENCH_FLOOR") === "1";
+const FLOOR = ["1", "2"].includes(Deno.env.get("FERRY_BENCH_FLOOR") ?? "");
+/** Also the two-isolate experiment's cells (bench/_split_kit.ts), in one isolate and in two. */
+const SPLIT = Deno.env.get("FERRY_BENCH_FLOOR") === "2";
 const BYTES = 4096;
 const repo = new URL("..", import.meta.url).pathname;
 const work = `/dev/shm/ferry-small-files-${Deno.pid}`;
@@ -105,6 +113,18 @@ try {
     String(parallel),
     mode,
   ];
+  /** A two-isolate experiment's script (bench/_split_kit.ts) on `threads` isolates. */
+  const split = (script: string, parallel: number, threads: number, trace = false) => [
+    Deno.execPath(),
+    "run",
+    "-A",
+    join(repo, "bench", script),
+    `${base}/pub/small/`,
+    out,
+    String(parallel),
+    String(threads),
+    ...(trace ? ["trace"] : []),
+  ];
   /**
    * The installed CLI's command (the README's bundle, with the flags of its
    * default or its opt-in "Faster start" install line), or undefined before
@@ -162,6 +182,28 @@ try {
     }
   };
 
+  /**
+   * vsftpd's CPU seconds so far, its reaped sessions' included (a session's
+   * processes are counted once they have ended and been waited for), from
+   * /proc: the bench's child whose name is vsftpd.
+   */
+  const serverCpu = () => {
+    const children = [...Deno.readDirSync(`/proc/${Deno.pid}/task`)].flatMap((t) =>
+      Deno.readTextFileSync(`/proc/${Deno.pid}/task/${t.name}/children`).trim().split(" ")
+    ).filter((pid) => pid !== "");
+    const pid = children.find((pid) => {
+      try {
+        return Deno.readTextFileSync(`/proc/${pid}/comm`).trim() === "vsftpd";
+      } catch {
+        return false;
+      }
+    });
+    if (pid === undefined) return NaN;
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    // utime, stime, cutime, cstime: fields 14-17 of stat(5), in ticks of 1/100 s.
+    return fields.slice(11, 15).map(Number).reduce((a, b) => a + b, 0) / 100;
+  };
+
   const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
 
   interface Result {
@@ -170,6 +212,10 @@ try {
     seconds: number[];
     /** CPU seconds (user + system) of the process and its children. */
     cpu: number[];
+    /** Peak resident set (KiB). */
+    peakKiB: number[];
+    /** vsftpd's CPU seconds in the run (with FERRY_BENCH_FLOOR=2). */
+    server: number[];
   }
 
   const interleaved = async (parallel: number): Promise<Result[]> => {
@@ -186,19 +232,45 @@ try {
       cells.push({ client: "floor", command: floor(parallel, "plain") });
       cells.push({ client: "floor+", command: floor(parallel, "full") });
     }
+    if (SPLIT) {
+      for (const threads of [1, 2]) {
+        cells.push({
+          client: `floor+${threads}t`,
+          command: split("_small_files_floor_split.ts", parallel, threads),
+        });
+        cells.push({
+          client: `lib-${threads}t`,
+          command: split("_small_files_library.ts", parallel, threads),
+        });
+      }
+    }
     const seconds = cells.map(() => [] as number[]);
     const cpu = cells.map(() => [] as number[]);
+    const peakKiB = cells.map(() => [] as number[]);
+    const server = cells.map(() => [] as number[]);
     for (let round = 0; round <= RUNS; round++) {
       for (const [i, c] of cells.entries()) {
         await clean();
+        const serverBefore = SPLIT ? serverCpu() : NaN;
         const result = await timed(c.command);
+        // vsftpd reaps each ended session's processes as their SIGCHLD comes.
+        if (SPLIT) await new Promise((resolve) => setTimeout(resolve, 100));
+        if (SPLIT) server[i].push(serverCpu() - serverBefore);
         if (round === 0) continue;
         await check();
         seconds[i].push(result.seconds);
         cpu[i].push(result.cpu);
+        peakKiB[i].push(result.peakKiB);
       }
     }
-    return cells.map((c, i) => ({ client: c.client, parallel, seconds: seconds[i], cpu: cpu[i] }));
+    return cells.map((c, i) => ({
+      client: c.client,
+      parallel,
+      seconds: seconds[i],
+      cpu: cpu[i],
+      peakKiB: peakKiB[i],
+      server: server[i].slice(1),
+    }));
   };
 
   console.log(`vsftpd on ${base}; ${FILES} × ${BYTES} B; ${RUNS} rounds; load ${load()}`);
@@ -210,7 +282,10 @@ try {
     const ls = median(l.seconds);
     const line = (r: Result, s: number) =>
       `  ${r.client.padEnd(6)} ${s.toFixed(3)} s  ${(FILES / s).toFixed(0).padStart(5)} files/s  ` +
-      `CPU ${median(r.cpu).toFixed(2)} s  (runs ${r.seconds.map((x) => x.toFixed(2)).join(" ")}; ` +
+      `CPU ${median(r.cpu).toFixed(2)} s  RSS ${(median(r.peakKiB) / 1024).toFixed(0)} MiB  ` +
+      (SPLIT ? `vsftpd CPU ${median(r.server).toFixed(2)} s  ` : "") + `(runs ${
+        r.seconds.map((x) => x.toFixed(2)).join(" ")
+      }; ` +
       `CPU ${r.cpu.map((x) => x.toFixed(2)).join(" ")})`;
     console.log(`--parallel ${parallel} (load before ${before}, after ${load()})`);
     console.log(line(f, fs));
@@ -225,10 +300,46 @@ try {
     }
     for (const r of others.filter((r) => r.client !== "before")) {
       console.log(line(r, median(r.seconds)));
-      if (r.client.startsWith("installed")) {
+      if (r.client.startsWith("installed") || SPLIT) {
         console.log(`  ratio lftp/${r.client} ${(ls / median(r.seconds)).toFixed(2)}`);
       }
     }
+    if (SPLIT) {
+      // Paired: one isolate and two ran in the same rounds.
+      for (const [one, two] of [["floor+1t", "floor+2t"], ["lib-1t", "lib-2t"]]) {
+        const a = others.find((r) => r.client === one)!;
+        const b = others.find((r) => r.client === two)!;
+        const faster = b.seconds.filter((s, i) => s < a.seconds[i]).length;
+        console.log(
+          `  ${two} took less wall time than ${one} in ${faster} of ${a.seconds.length} rounds`,
+        );
+      }
+    }
+  }
+
+  if (SPLIT) {
+    // Where each split script's time goes, from its own clock (one JSON line a run).
+    const parallel = PARALLEL[0];
+    console.log(`split start-up, --parallel ${parallel}, ${RUNS} runs each (load ${load()})`);
+    const kinds = ["_small_files_floor_split.ts", "_small_files_library.ts"].flatMap((script) =>
+      [1, 2].map((threads) => ({ script, threads, traces: [] as Record<string, number>[] }))
+    );
+    // Interleaved, as the rounds above.
+    for (let i = 0; i < RUNS; i++) {
+      for (const { script, threads, traces } of kinds) {
+        await clean();
+        traces.push(JSON.parse(await run(split(script, parallel, threads, true))));
+        await check();
+      }
+    }
+    for (const { script, threads, traces } of kinds) {
+      const keys = Object.keys(traces[0]).filter((k) => Number.isFinite(traces[0][k]));
+      console.log(
+        `  ${script} ${threads}t: ` +
+          keys.map((k) => `${k} ${median(traces.map((t) => t[k])).toFixed(1)}`).join(", "),
+      );
+    }
+    console.log(`  (load after ${load()})`);
   }
 
   if (PROFILE) {
