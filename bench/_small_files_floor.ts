@@ -23,52 +23,13 @@
  * @module
  */
 
+import { Control } from "./_floor_control.ts";
+
+const decoder = new TextDecoder();
+
 const [url, out, parallelText, mode] = Deno.args;
 const full = mode === "full";
 const { hostname, port, pathname } = new URL(url);
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** One control connection: writes commands, reads replies line by line. */
-class Control {
-  #buffer = "";
-  #chunk = new Uint8Array(16384);
-  constructor(readonly conn: Deno.TcpConn) {}
-
-  async send(line: string): Promise<void> {
-    const bytes = encoder.encode(line + "\r\n");
-    for (let at = 0; at < bytes.length;) at += await this.conn.write(bytes.subarray(at));
-  }
-
-  /** The next reply (code and text of its last line); multi-line replies read whole. */
-  async reply(): Promise<{ code: number; text: string }> {
-    let code = "";
-    for (;;) {
-      const end = this.#buffer.indexOf("\r\n");
-      if (end < 0) {
-        const n = await this.conn.read(this.#chunk);
-        if (n === null) throw new Error("control connection closed");
-        this.#buffer += decoder.decode(this.#chunk.subarray(0, n));
-        continue;
-      }
-      const line = this.#buffer.slice(0, end);
-      this.#buffer = this.#buffer.slice(end + 2);
-      if (code === "" && /^\d{3}-/.test(line)) code = line.slice(0, 3);
-      else if (code === "" || line.startsWith(code + " ")) {
-        return { code: Number(line.slice(0, 3)), text: line.slice(4) };
-      }
-    }
-  }
-
-  async expect(first: number, line?: string): Promise<string> {
-    if (line !== undefined) await this.send(line);
-    const reply = await this.reply();
-    if (Math.floor(reply.code / 100) !== first) {
-      throw new Error(`${line ?? "greeting"}: ${reply.code} ${reply.text}`);
-    }
-    return reply.text;
-  }
-}
 
 async function login(): Promise<Control> {
   const control = new Control(await Deno.connect({ hostname, port: Number(port) }));

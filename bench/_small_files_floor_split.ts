@@ -15,54 +15,15 @@
  * @module
  */
 
+import { Control } from "./_floor_control.ts";
 import { type Level, type Listing, now, runSplit, type Shared, startSplit } from "./_split_kit.ts";
+
+const decoder = new TextDecoder();
 
 const started = now();
 const [url, out, parallelText, threadsText, mode] = Deno.args;
 const worker = startSplit(import.meta.url, Number(threadsText));
 const { hostname, port, pathname } = new URL(url);
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** One control connection: writes commands, reads replies line by line (as the floor's). */
-class Control {
-  #buffer = "";
-  #chunk = new Uint8Array(16384);
-  constructor(readonly conn: Deno.TcpConn) {}
-
-  async send(line: string): Promise<void> {
-    const bytes = encoder.encode(line + "\r\n");
-    for (let at = 0; at < bytes.length;) at += await this.conn.write(bytes.subarray(at));
-  }
-
-  async reply(): Promise<{ code: number; text: string }> {
-    let code = "";
-    for (;;) {
-      const end = this.#buffer.indexOf("\r\n");
-      if (end < 0) {
-        const n = await this.conn.read(this.#chunk);
-        if (n === null) throw new Error("control connection closed");
-        this.#buffer += decoder.decode(this.#chunk.subarray(0, n));
-        continue;
-      }
-      const line = this.#buffer.slice(0, end);
-      this.#buffer = this.#buffer.slice(end + 2);
-      if (code === "" && /^\d{3}-/.test(line)) code = line.slice(0, 3);
-      else if (code === "" || line.startsWith(code + " ")) {
-        return { code: Number(line.slice(0, 3)), text: line.slice(4) };
-      }
-    }
-  }
-
-  async expect(first: number, line?: string): Promise<string> {
-    if (line !== undefined) await this.send(line);
-    const reply = await this.reply();
-    if (Math.floor(reply.code / 100) !== first) {
-      throw new Error(`${line ?? "greeting"}: ${reply.code} ${reply.text}`);
-    }
-    return reply.text;
-  }
-}
 
 const epsvPort = (text: string) => Number(/\(\|\|\|(\d+)\|\)/.exec(text)![1]);
 
