@@ -425,20 +425,23 @@ export class ControlConnection {
     } catch (error) {
       throw this.close(error as FtpError);
     }
-    for (const raw of replies) {
-      const reply = this.#redactor.redact(raw, this.#replies.awaitingLogin);
-      if (!isPreliminary(reply) && this.dismiss?.(reply)) {
-        if (this.#debug) {
-          for (const line of reply.lines) this.#debug({ direction: "receive", line });
-        }
-        continue;
-      }
-      // Counted before the hooks run: one that throws must not leave the
-      // count of awaited replies behind (see `ReplyQueue.answered`).
-      this.#replies.answered(reply);
+    // Every reply of this read is counted before any hook runs: a hook (the
+    // debug trace, onReply) that throws ends this loop, and a reply counted
+    // late, or not at all, puts every later one a command behind (see
+    // `ReplyQueue.answered`). The replies after a throw are not queued: the
+    // read that gets the hook's error is the call's, which reads no further.
+    let dismissed: Set<FtpReply> | undefined;
+    for (let i = 0; i < replies.length; i++) {
+      const reply = this.#redactor.redact(replies[i], this.#replies.awaitingLogin);
+      replies[i] = reply;
+      if (!isPreliminary(reply) && this.dismiss?.(reply)) (dismissed ??= new Set()).add(reply);
+      else this.#replies.answered(reply);
+    }
+    for (const reply of replies) {
       if (this.#debug) {
         for (const line of reply.lines) this.#debug({ direction: "receive", line });
       }
+      if (dismissed?.has(reply)) continue;
       this.onReply?.(reply);
       this.#replies.add(reply);
     }

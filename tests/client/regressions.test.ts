@@ -193,6 +193,57 @@ Deno.test("after a debug hook threw on a reply, a reply to PASS still hides the 
   assert.deepEqual(leaks, []);
 });
 
+Deno.test("a debug hook that throws on the first of several replies read at once fails that call, and later replies still answer their own commands (a reply to PASS is redacted as one)", async () => {
+  // The MDTMs of lastModifiedAll go together; this server answers the three in one write, so
+  // their replies are parsed from one read.
+  const password = "abc12";
+  let passes = 0;
+  const held: string[] = [];
+  await using server = scriptedServer(async (line, io) => {
+    const [verb, path] = line.split(" ");
+    if (verb === "USER") return await io.write("331 Password please\r\n");
+    if (verb === "PASS") {
+      passes++;
+      return await io.write(
+        passes === 1 ? "230 Logged in\r\n" : `530 Password ${password} is wrong\r\n`,
+      );
+    }
+    if (verb === "MDTM") {
+      const day = { "a.txt": "01", "b.txt": "02", "c.txt": "03" }[path] ?? "09";
+      held.push(`213 202601${day}000000\r\n`);
+      return held.length < 3 || await io.write(held.splice(0).join(""));
+    }
+    if (verb === "NOOP") return await io.write("200 NOOP ok\r\n");
+    return false;
+  });
+  let thrown = 0;
+  const trace: string[] = [];
+  const debug = ({ line }: { line: string }) => {
+    trace.push(line);
+    if (line.startsWith("213 20260101")) {
+      thrown++;
+      throw new Error("a logger that failed");
+    }
+  };
+  await using client = await FtpClient.connect(`ftp://user:${password}@127.0.0.1:${server.port}`, {
+    debug,
+  });
+  const times = await client.lastModifiedAll(["a.txt", "b.txt", "c.txt"]).catch((e) => e);
+  assert.equal(thrown, 1);
+  // The hook's error is the call's (not an FtpError, so not one path's answer); the replies read
+  // with it must not be left for later commands.
+  assert.equal((times as Error).message, "a logger that failed");
+  assert.equal((await client.send("NOOP")).text, "NOOP ok");
+  // And the replies are still matched to their commands: one to PASS is redacted as such.
+  const refused = await client.command(`PASS ${password}`).catch((e) => e);
+  assert.equal(refused.code, 530);
+  const leaks = [
+    ...(refused.message.includes(password) ? [`error: ${refused.message}`] : []),
+    ...trace.filter((line) => line.includes(password)).map((line) => `trace: ${line}`),
+  ];
+  assert.deepEqual(leaks, []);
+});
+
 Deno.test("abort() interrupts a large upload at once, even when the server stops reading", async () => {
   await using t = await setup({ faults: { dataStallAfterBytes: MiB } });
   const client = t.client;
