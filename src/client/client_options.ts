@@ -299,7 +299,9 @@ export interface FtpClientOptions {
   dataTimeout?: number;
   /**
    * Receives every line sent and received on the control connection, with
-   * passwords redacted (ftplib's `set_debuglevel(2)`).
+   * passwords redacted (ftplib's `set_debuglevel(2)`). It must not throw: a
+   * throw on a received line closes the connection, and the call that was
+   * waiting fails with an `FtpConnectionError` whose `cause` is the error.
    *
    * @default {undefined}
    */

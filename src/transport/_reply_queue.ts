@@ -97,10 +97,10 @@ export class ReplyQueue {
 
   /**
    * Counts a reply just read: a final one answers the oldest command awaiting
-   * one, or is unasked when none is. Apart from `add`, and before anything
-   * that may throw (the debug hook, `onReply`): a reply counted late, or not
-   * at all, puts every later one a command behind (and a reply to PASS would
-   * be redacted as another command's).
+   * one, or is unasked when none is. Apart from `add`: a dismissed reply is
+   * counted by neither (see `ControlConnection.dismiss`), and a reply counted
+   * late, or not at all, puts every later one a command behind (a reply to
+   * PASS would be redacted as another command's).
    */
   answered(reply: FtpReply): void {
     if (isPreliminary(reply)) return;
@@ -110,8 +110,8 @@ export class ReplyQueue {
 
   /** Queues a reply that `answered` counted, for a read to take. */
   add(reply: FtpReply): void {
-    // Counted here, not in `answered`: an unasked reply that is not queued
-    // (the hook threw) must not count towards the flood.
+    // Counted here, not in `answered`: only the unasked replies that wait in
+    // the queue make a flood.
     if (this.#unasked.has(reply)) this.#unaskedQueued++;
     this.#queued.push(reply);
   }

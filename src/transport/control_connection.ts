@@ -70,6 +70,25 @@ export interface ControlConnectionOptions {
 }
 
 /**
+ * The connection's end when a hook (the `debug` trace, `onReply`) threw on a
+ * reply: the replies read with it, and any later ones, could no longer be
+ * matched to their commands with certainty (a reply to PASS judged as
+ * another's would be redacted less strictly; a command would wait for a
+ * reply already read, or take another's). Closing is the one state that
+ * stays consistent; the error carries the hook's.
+ */
+function hookFailed(error: unknown): FtpError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new FtpConnectionError(
+    "closed",
+    `A debug hook threw on a reply read from the server (${message}); ferry closed the control ` +
+      "connection, since its replies could no longer be matched to their commands. Fix the hook " +
+      "(it must not throw), then connect again",
+    { cause: error },
+  );
+}
+
+/**
  * The reply a read waits for, as a timeout names it: a description ("a
  * reply", "the greeting"), or the reply to a command line. The line is
  * redacted and quoted only when an error names it: most reads never do.
@@ -425,25 +444,19 @@ export class ControlConnection {
     } catch (error) {
       throw this.close(error as FtpError);
     }
-    // Every reply of this read is counted before any hook runs: a hook (the
-    // debug trace, onReply) that throws ends this loop, and a reply counted
-    // late, or not at all, puts every later one a command behind (see
-    // `ReplyQueue.answered`). The replies after a throw are not queued: the
-    // read that gets the hook's error is the call's, which reads no further.
-    let dismissed: Set<FtpReply> | undefined;
-    for (let i = 0; i < replies.length; i++) {
-      const reply = this.#redactor.redact(replies[i], this.#replies.awaitingLogin);
-      replies[i] = reply;
-      if (!isPreliminary(reply) && this.dismiss?.(reply)) (dismissed ??= new Set()).add(reply);
-      else this.#replies.answered(reply);
-    }
-    for (const reply of replies) {
-      if (this.#debug) {
-        for (const line of reply.lines) this.#debug({ direction: "receive", line });
+    for (const raw of replies) {
+      const reply = this.#redactor.redact(raw, this.#replies.awaitingLogin);
+      const dismissed = !isPreliminary(reply) && this.dismiss?.(reply);
+      if (!dismissed) this.#replies.answered(reply);
+      try {
+        if (this.#debug) {
+          for (const line of reply.lines) this.#debug({ direction: "receive", line });
+        }
+        if (!dismissed) this.onReply?.(reply);
+      } catch (error) {
+        throw this.close(hookFailed(error));
       }
-      if (dismissed?.has(reply)) continue;
-      this.onReply?.(reply);
-      this.#replies.add(reply);
+      if (!dismissed) this.#replies.add(reply);
     }
     if (this.#replies.flooded) {
       throw this.close(

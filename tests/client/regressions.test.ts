@@ -18,6 +18,7 @@ import {
 import { FtpTestServer } from "../../src/testing/mod.ts";
 import { pseudoRandomBytes, readAll, sha256, tempDir } from "../_helpers.ts";
 import { scriptedServer } from "../_scripted_server.ts";
+import { mayPipeline } from "../../src/client/_pipelining.ts";
 
 const MiB = 1 << 20;
 
@@ -150,7 +151,21 @@ Deno.test("a refused raw command never quotes a password", async () => {
 // their own commands. One behind, a 530 to PASS was redacted as NOOP's
 // reply, and a password under six characters (hidden only in the replies to
 // USER, PASS and ACCT) went into the error, the reply event and the trace.
-Deno.test("after a debug hook threw on a reply, a reply to PASS still hides the password everywhere", async () => {
+/** The error a call gets when the debug hook threw: the connection closed, the hook's error kept. */
+function assertHookClosed(error: unknown): void {
+  assert.ok(error instanceof FtpConnectionError, String(error));
+  assert.equal(error.kind, "closed");
+  assert.match(error.message, /debug hook threw .*a logger that failed.*Fix the hook/);
+  assert.equal((error.cause as Error)?.message, "a logger that failed");
+}
+
+/** The error of a call after that: at once, the client no longer connected. */
+function assertNotConnected(error: unknown): void {
+  assert.ok(error instanceof FtpConnectionError, String(error));
+  assert.equal(error.kind, "not-connected");
+}
+
+Deno.test("a debug hook that throws on a reply closes the connection with its error: no later reply reaches another command, no password leaks, the client connects again", async () => {
   const password = "abc12";
   let passes = 0;
   await using server = scriptedServer(async (line, io) => {
@@ -159,7 +174,9 @@ Deno.test("after a debug hook threw on a reply, a reply to PASS still hides the 
     if (verb === "PASS") {
       passes++;
       return await io.write(
-        passes === 1 ? "230 Logged in\r\n" : `530 Password ${password} is wrong\r\n`,
+        passes === 1 || passes === 3
+          ? "230 Logged in\r\n"
+          : `530 Password ${password} is wrong\r\n`,
       );
     }
     if (verb === "NOOP") return await io.write("200 NOOP ok\r\n");
@@ -176,15 +193,22 @@ Deno.test("after a debug hook threw on a reply, a reply to PASS still hides the 
   };
   await using client = await FtpClient.connect(
     `ftp://user:${password}@127.0.0.1:${server.port}`,
-    { debug },
+    { debug, replyTimeout: 5_000 },
   );
   const events: string[] = [];
   client.addEventListener("reply", (event) => events.push(event.reply.text));
-  const failed = await client.send("NOOP").catch((e) => e);
-  assert.equal(failed?.message, "a logger that failed");
+  assertHookClosed(await client.send("NOOP").catch((e) => e));
+  // At once, not after a reply timeout: the connection is closed, and says why.
+  const started = performance.now();
+  assertNotConnected(await client.command(`PASS ${password}`).catch((e) => e));
+  assert.ok(performance.now() - started < 2_500);
+  // Connecting again gives a working session (the server's third PASS is accepted).
+  passes = 2;
+  await client.connect();
   const refused = await client.command(`PASS ${password}`).catch((e) => e);
   assert.ok(refused instanceof FtpPermanentError, String(refused));
   assert.equal(refused.code, 530);
+  assert.equal((await client.send("NOOP")).text, "NOOP ok");
   const leaks = [
     ...(refused.message.includes(password) ? [`error: ${refused.message}`] : []),
     ...events.filter((text) => text.includes(password)).map((text) => `event: ${text}`),
@@ -193,21 +217,14 @@ Deno.test("after a debug hook threw on a reply, a reply to PASS still hides the 
   assert.deepEqual(leaks, []);
 });
 
-Deno.test("a debug hook that throws on the first of several replies read at once fails that call, and later replies still answer their own commands (a reply to PASS is redacted as one)", async () => {
+Deno.test("a debug hook that throws on the first of several replies read at once closes the connection: the call fails with the hook's error, and the next call fails at once, not out of step", async () => {
   // The MDTMs of lastModifiedAll go together; this server answers the three in one write, so
   // their replies are parsed from one read.
-  const password = "abc12";
-  let passes = 0;
   const held: string[] = [];
   await using server = scriptedServer(async (line, io) => {
     const [verb, path] = line.split(" ");
     if (verb === "USER") return await io.write("331 Password please\r\n");
-    if (verb === "PASS") {
-      passes++;
-      return await io.write(
-        passes === 1 ? "230 Logged in\r\n" : `530 Password ${password} is wrong\r\n`,
-      );
-    }
+    if (verb === "PASS") return await io.write("230 Logged in\r\n");
     if (verb === "MDTM") {
       const day = { "a.txt": "01", "b.txt": "02", "c.txt": "03" }[path] ?? "09";
       held.push(`213 202601${day}000000\r\n`);
@@ -217,31 +234,49 @@ Deno.test("a debug hook that throws on the first of several replies read at once
     return false;
   });
   let thrown = 0;
-  const trace: string[] = [];
   const debug = ({ line }: { line: string }) => {
-    trace.push(line);
     if (line.startsWith("213 20260101")) {
       thrown++;
       throw new Error("a logger that failed");
     }
   };
-  await using client = await FtpClient.connect(`ftp://user:${password}@127.0.0.1:${server.port}`, {
+  await using client = await FtpClient.connect(`ftp://user:pw@127.0.0.1:${server.port}`, {
     debug,
+    replyTimeout: 5_000,
   });
-  const times = await client.lastModifiedAll(["a.txt", "b.txt", "c.txt"]).catch((e) => e);
+  assertHookClosed(await client.lastModifiedAll(["a.txt", "b.txt", "c.txt"]).catch((e) => e));
   assert.equal(thrown, 1);
-  // The hook's error is the call's (not an FtpError, so not one path's answer); the replies read
-  // with it must not be left for later commands.
-  assert.equal((times as Error).message, "a logger that failed");
+  const started = performance.now();
+  assertNotConnected(await client.send("NOOP").catch((e) => e));
+  assert.ok(performance.now() - started < 2_500);
+  // Not taken for a server that answers out of turn: pipelining to it stays on.
+  assert.equal(mayPipeline(`127.0.0.1:${server.port}`), true);
+  await client.connect();
   assert.equal((await client.send("NOOP")).text, "NOOP ok");
-  // And the replies are still matched to their commands: one to PASS is redacted as such.
-  const refused = await client.command(`PASS ${password}`).catch((e) => e);
-  assert.equal(refused.code, 530);
-  const leaks = [
-    ...(refused.message.includes(password) ? [`error: ${refused.message}`] : []),
-    ...trace.filter((line) => line.includes(password)).map((line) => `trace: ${line}`),
-  ];
-  assert.deepEqual(leaks, []);
+});
+
+Deno.test("a debug hook that throws on a download's 226, read with the 229 of the EPSV sent ahead: the download fails with the hook's error, and the next call neither waits for the dropped 229 nor stops pipelining", async () => {
+  await using server = await FtpTestServer.start();
+  await Deno.writeTextFile(`${server.root}/a.txt`, "aaa");
+  await Deno.writeTextFile(`${server.root}/b.txt`, "bbb");
+  let armed = false;
+  const debug = ({ direction, line }: { direction: string; line: string }) => {
+    if (armed && direction === "receive" && line.startsWith("226")) {
+      armed = false;
+      throw new Error("a logger that failed");
+    }
+  };
+  await using client = await FtpClient.connect({ port: server.port, debug, replyTimeout: 5_000 });
+  assert.equal(await readAll(await client.download("a.txt")).then((b) => b.length), 3);
+  armed = true;
+  const failed = await client.download("b.txt").then(readAll).catch((e) => e);
+  assertHookClosed(failed);
+  const started = performance.now();
+  assertNotConnected(await client.send("NOOP").catch((e) => e));
+  assert.ok(performance.now() - started < 2_500);
+  assert.equal(mayPipeline(`127.0.0.1:${server.port}`), true);
+  await client.connect();
+  assert.equal(new TextDecoder().decode(await readAll(await client.download("b.txt"))), "bbb");
 });
 
 Deno.test("abort() interrupts a large upload at once, even when the server stops reading", async () => {
