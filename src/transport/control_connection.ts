@@ -70,8 +70,8 @@ export interface ControlConnectionOptions {
 }
 
 /**
- * The connection's end when a hook (the `debug` trace, `onReply`) threw on a
- * reply: the replies read with it, and any later ones, could no longer be
+ * The connection's end when the user's `debug` hook threw on a reply: the
+ * replies read with it, and any later ones, could no longer be
  * matched to their commands with certainty (a reply to PASS judged as
  * another's would be redacted less strictly; a command would wait for a
  * reply already read, or take another's). Closing is the one state that
@@ -448,15 +448,17 @@ export class ControlConnection {
       const reply = this.#redactor.redact(raw, this.#replies.awaitingLogin);
       const dismissed = !isPreliminary(reply) && this.dismiss?.(reply);
       if (!dismissed) this.#replies.answered(reply);
-      try {
-        if (this.#debug) {
+      if (this.#debug) {
+        try {
           for (const line of reply.lines) this.#debug({ direction: "receive", line });
+        } catch (error) {
+          throw this.close(hookFailed(error));
         }
-        if (!dismissed) this.onReply?.(reply);
-      } catch (error) {
-        throw this.close(hookFailed(error));
       }
-      if (!dismissed) this.#replies.add(reply);
+      if (dismissed) continue;
+      // The client's: it dispatches events, which do not throw into it.
+      this.onReply?.(reply);
+      this.#replies.add(reply);
     }
     if (this.#replies.flooded) {
       throw this.close(
